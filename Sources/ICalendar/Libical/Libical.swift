@@ -1,0 +1,73 @@
+internal import CLibical
+import Foundation
+
+/// The one door to libical.
+///
+/// libical keeps process-wide state (the builtin zone cache, `icalerrno`, its ring buffer), and Swift
+/// Testing and servers call in from many threads, so every entry point of this module takes the lock
+/// for the whole of one synchronous call and hands out only Swift values.
+enum Libical {
+    private static let lock = NSLock()
+
+    static func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Copies a C string libical owns (ring buffer or component storage) into Swift at once.
+    static func string(_ pointer: UnsafePointer<CChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    /// Renders a component as text; `_r` hands over a buffer that must go back to libical.
+    static func serialize(_ component: OpaquePointer) -> String {
+        guard let buffer = icalcomponent_as_ical_string_r(component) else { return "" }
+        defer { icalmemory_free_buffer(buffer) }
+        return String(cString: buffer)
+    }
+}
+
+// MARK: - Times
+
+extension Libical {
+    /// A libical time for a wall time: floating (no zone), UTC, or a date.
+    static func time(_ wall: WallTime, isDate: Bool = false, utc: Bool = false) -> icaltimetype {
+        var time = icaltime_null_time()
+        time.year = Int32(wall.date.year)
+        time.month = Int32(wall.date.month)
+        time.day = Int32(wall.date.day)
+        if isDate {
+            time.is_date = 1
+        } else {
+            time.hour = Int32(wall.hour)
+            time.minute = Int32(wall.minute)
+            time.second = Int32(wall.second)
+        }
+        if utc { time.zone = icaltimezone_get_utc_timezone() }
+        return time
+    }
+
+    static func time(_ eventTime: EventTime) -> icaltimetype {
+        switch eventTime {
+        case .date(let date): time(WallTime(date: date), isDate: true)
+        case .utc(let wall): time(wall, utc: true)
+        case .zoned(let wall, _), .floating(let wall): time(wall)
+        }
+    }
+
+    static func wallTime(_ time: icaltimetype) -> WallTime {
+        WallTime(
+            year: Int(time.year), month: Int(time.month), day: Int(time.day),
+            hour: Int(time.hour), minute: Int(time.minute), second: Int(time.second))
+    }
+
+    /// The event time a libical time stands for, given the property's TZID parameter.
+    static func eventTime(_ time: icaltimetype, tzid: String?) -> EventTime {
+        let wall = wallTime(time)
+        if time.is_date != 0 { return .date(wall.date) }
+        if let tzid { return .zoned(wall, tzid: tzid) }
+        if icaltime_is_utc(time) != 0 { return .utc(wall) }
+        return .floating(wall)
+    }
+}

@@ -1,0 +1,30 @@
+/// One thing wrong with a calendar file, named by file and line: `lakeside.ics:14: DTEND is before DTSTART`.
+public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// What sort of fault; the planner tolerates some of them in a district's published calendar.
+    public enum Kind: String, Hashable, Sendable {
+        case lineEnding, lineLength, fold, encoding, syntax, structure
+        case missingProperty, value, recurrence, dates, timeZone, duplicateUID, alarm
+
+        /// Faults real calendars often have that do not change their meaning.
+        public var isTolerable: Bool { self == .lineEnding || self == .lineLength }
+    }
+
+    public var file: String
+    public var line: Int
+    public var kind: Kind
+    public var message: String
+
+    public init(file: String, line: Int, kind: Kind, message: String) {
+        self.file = file
+        self.line = line
+        self.kind = kind
+        self.message = message
+    }
+
+    /// `FILE:LINE: what is wrong`.
+    public var description: String { "\(file):\(line): \(message)" }
+
+    public static func < (a: CalendarProblem, b: CalendarProblem) -> Bool {
+        (a.file, a.line, a.message) < (b.file, b.line, b.message)
+    }
+}

@@ -1,0 +1,98 @@
+internal import CLibical
+
+/// What libical accepts but a calendar client would misread.
+extension ReaderWalk {
+    private static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ]
+
+    /// A DATE or DATE-TIME property's value, after checking that the day exists, that VALUE=DATE
+    /// carries no time, and that its TZID names a zone.
+    mutating func checkedTime(_ property: OpaquePointer, name: String, line: Int, raw: ContentLine?) -> EventTime? {
+        let time: icaltimetype
+        if icalproperty_isa(property) == ICAL_RDATE_PROPERTY {
+            let value = icalproperty_get_rdate(property)
+            time = icaltime_is_null_time(value.time) != 0 ? value.period.start : value.time
+        } else if let value = icalproperty_get_value(property) {
+            time = icalvalue_get_datetime(value)
+        } else {
+            return nil
+        }
+        let wall = Libical.wallTime(time)
+        guard wall.isValid else {
+            let date = wall.date
+            if date.isValid || !(1...12).contains(date.month) {
+                report(line, .value, "\(name) \(wall) is not a valid date and time")
+            } else {
+                let month = Self.monthNames[date.month - 1]
+                let days = CalendarDate.daysIn(month: date.month, year: date.year)
+                report(line, .value, "\(name) \(date) does not exist (\(month) \(date.year) has \(days) days)")
+            }
+            return nil
+        }
+        if let raw {
+            let (parameters, value) = raw.parametersAndValue
+            let declaresDate = parameters.uppercased().split(separator: ";").contains("VALUE=DATE")
+            if declaresDate && value.contains("T") {
+                report(line, .value, "\(name) has VALUE=DATE but \"\(value)\" has a time; write \(value.prefix(8)) or drop VALUE=DATE")
+                return nil
+            }
+        }
+        let tzid = Libical.tzid(property)
+        if let tzid, !zones.isDefined(tzid), reportedZones.insert(tzid).inserted {
+            let known = CalendarZones.builtin(tzid) != nil
+            report(
+                line, .timeZone,
+                "TZID \"\(tzid)\" has no VTIMEZONE in this file"
+                    + (known ? "" : " and is not a known time zone (expected an Olson name such as America/Chicago)"))
+        }
+        if let tzid, !zones.isDefined(tzid), CalendarZones.builtin(tzid) == nil { return nil }
+        return Libical.eventTime(time, tzid: tzid)
+    }
+
+    /// An RRULE read by our parser (which names the bad part); libical must accept it too.
+    mutating func checkedRule(_ text: String?, line: Int, libicalRejected: OpaquePointer? = nil) -> RecurrenceRule? {
+        guard let text else { return nil }
+        do {
+            let rule = try RecurrenceRule(parsing: text)
+            if let libicalRejected {
+                reportLibicalError(libicalRejected, line: line)
+                return nil
+            }
+            return rule
+        } catch {
+            report(line, .recurrence, error.description)
+            return nil
+        }
+    }
+
+    /// DTEND after DTSTART, both of one kind; an all-day DTEND is exclusive.
+    mutating func checkSpan(_ event: Event, endLine: Int) {
+        guard let end = event.end else { return }
+        if event.start.isAllDay != end.isAllDay {
+            report(endLine, .dates, "DTEND is \(end.isAllDay ? "a date" : "a date-time") but DTSTART is \(event.start.isAllDay ? "a date" : "a date-time"); they must match")
+            return
+        }
+        if event.start.isAllDay {
+            if end.wallTime.date <= event.start.wallTime.date {
+                let next = event.start.wallTime.date.adding(days: 1)
+                report(
+                    endLine, .dates,
+                    "all-day DTEND \(end) is not after DTSTART \(event.start); DTEND is exclusive (a one-day event ends \(next))")
+            }
+        } else if zones.instant(end) < zones.instant(event.start) {
+            report(endLine, .dates, "DTEND \(end) is before DTSTART \(event.start)")
+        }
+    }
+
+    /// libical's own complaint, reworded where it quotes its internals.
+    mutating func reportLibicalError(_ property: OpaquePointer, line: Int) {
+        let message = Libical.string(icalproperty_get_xlicerror(property)) ?? "libical reported an error"
+        if message.hasPrefix("Got a data line, but could not find a property name") {
+            report(line, .syntax, "line is not a property (expected NAME:value)")
+        } else {
+            report(line, .value, message)
+        }
+    }
+}

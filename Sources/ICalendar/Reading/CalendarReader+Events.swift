@@ -1,0 +1,161 @@
+internal import CLibical
+
+/// Building the document from libical's tree, checking each part on the way.
+extension ReaderWalk {
+    mutating func readCalendar(_ calendar: OpaquePointer, scanned: ScannedComponent?) {
+        let begin = scanned?.beginLine ?? 1
+        var names = Set<String>()
+        for (property, line) in propertyLines(calendar, scanned: scanned) {
+            let name = Libical.propertyName(property)
+            names.insert(name)
+            switch name {
+            case "VERSION":
+                let version = Libical.valueText(property)
+                if version != "2.0" { report(line, .value, "VERSION is \"\(version)\"; iCalendar files are VERSION:2.0") }
+            case "PRODID": document.productID = Libical.valueText(property)
+            case "METHOD": document.method = Libical.valueText(property)
+            case "X-WR-CALNAME": document.name = Libical.valueText(property)
+            case "X-WR-CALDESC": document.description = Libical.valueText(property)
+            case "X-LIC-ERROR": reportLibicalError(property, line: line)
+            case "CALSCALE": break
+            default: document.extraProperties.append(ExtraProperty(name: name, value: Libical.valueText(property)))
+            }
+        }
+        for required in ["VERSION", "PRODID"] where !names.contains(required) {
+            report(begin, .missingProperty, "VCALENDAR has no \(required) (expected e.g. \(required == "VERSION" ? "VERSION:2.0" : "PRODID:-//District//Calendar//EN"))")
+        }
+        for (child, shape) in children(calendar, scanned: scanned) {
+            switch icalcomponent_isa(child) {
+            case ICAL_VEVENT_COMPONENT:
+                if let event = readEvent(child, scanned: shape) { document.events.append(event) }
+            case ICAL_VTIMEZONE_COMPONENT:
+                checkErrors(in: child, scanned: shape)
+                if let property = icalcomponent_get_first_property(child, ICAL_TZID_PROPERTY),
+                    let tzid = Libical.string(icalproperty_get_tzid(property))
+                {
+                    document.timeZoneDefinitions[tzid] = Libical.serialize(child)
+                }
+            default:
+                checkErrors(in: child, scanned: shape)
+            }
+        }
+    }
+
+    /// Reports the X-LIC-ERRORs libical left in a component it does not otherwise read.
+    mutating func checkErrors(in component: OpaquePointer, scanned: ScannedComponent?) {
+        for (property, line) in propertyLines(component, scanned: scanned)
+        where icalproperty_isa(property) == ICAL_XLICERROR_PROPERTY {
+            reportLibicalError(property, line: line)
+        }
+        for (child, shape) in children(component, scanned: scanned) { checkErrors(in: child, scanned: shape) }
+    }
+
+    /// Properties RFC 5545 allows once per VEVENT.
+    static let singleEventProperties: Set<String> = [
+        "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "STATUS",
+        "SEQUENCE", "RECURRENCE-ID", "CLASS", "CREATED", "LAST-MODIFIED", "TRANSP", "PRIORITY",
+    ]
+
+    mutating func readEvent(_ component: OpaquePointer, scanned: ScannedComponent?) -> Event? {
+        let begin = scanned?.beginLine ?? 1
+        var event = Event(uid: "", summary: "", start: .date(CalendarDate(year: 1970, month: 1, day: 1)))
+        var lines: [String: Int] = [:]
+        var hasStart = false
+        let rawLines = scanned?.properties ?? []
+        for (property, line) in propertyLines(component, scanned: scanned) {
+            let name = Libical.propertyName(property)
+            if let first = lines[name], Self.singleEventProperties.contains(name), first != line {
+                report(line, .value, "\(name) is given twice in one VEVENT (first at line \(first))")
+            }
+            if lines[name] == nil { lines[name] = line }
+            let raw = rawLines.first { $0.number == line }
+            switch name {
+            case "UID": event.uid = Libical.valueText(property)
+            case "SUMMARY": event.summary = Libical.valueText(property)
+            case "DESCRIPTION": event.description = Libical.valueText(property)
+            case "LOCATION": event.location = Libical.valueText(property)
+            case "CATEGORIES": event.categories.append(Libical.valueText(property))
+            case "STATUS": event.status = Event.Status(rawValue: Libical.valueText(property).uppercased())
+            case "SEQUENCE": event.sequence = Int(icalproperty_get_sequence(property))
+            case "DTSTAMP":
+                if let time = checkedTime(property, name: name, line: line, raw: raw) { event.stamp = time.wallTime }
+            case "DTSTART":
+                if let time = checkedTime(property, name: name, line: line, raw: raw) {
+                    event.start = time
+                    hasStart = true
+                }
+            case "DTEND": event.end = checkedTime(property, name: name, line: line, raw: raw)
+            case "RECURRENCE-ID": event.recurrenceID = checkedTime(property, name: name, line: line, raw: raw)
+            case "EXDATE":
+                if let time = checkedTime(property, name: name, line: line, raw: raw) { event.exceptionDates.append(time) }
+            case "RDATE":
+                if let time = checkedTime(property, name: name, line: line, raw: raw) { event.recurrenceDates.append(time) }
+            case "DURATION":
+                let value = icalproperty_get_duration(property)
+                let sign = value.is_neg != 0 ? -1 : 1
+                event.duration = EventDuration(
+                    days: sign * Int(value.weeks * 7 + value.days),
+                    seconds: sign * Int(value.hours * 3600 + value.minutes * 60 + value.seconds))
+            case "RRULE":
+                event.recurrence = checkedRule(raw.map { String($0.parametersAndValue.value) }, line: line)
+            case "X-LIC-ERROR":
+                if let raw, raw.name == "RRULE" {
+                    event.recurrence = checkedRule(String(raw.parametersAndValue.value), line: line, libicalRejected: property)
+                } else {
+                    reportLibicalError(property, line: line)
+                }
+            default:
+                if name.hasPrefix("X-") {
+                    event.extraProperties.append(ExtraProperty(name: name, value: Libical.valueText(property)))
+                }
+            }
+        }
+        for (child, shape) in children(component, scanned: scanned) {
+            if icalcomponent_isa(child) == ICAL_VALARM_COMPONENT {
+                if let alarm = readAlarm(child, scanned: shape) { event.alarms.append(alarm) }
+            } else {
+                checkErrors(in: child, scanned: shape)
+            }
+        }
+        for required in ["UID", "DTSTAMP", "DTSTART"] where lines[required] == nil {
+            report(begin, .missingProperty, "VEVENT has no \(required)")
+        }
+        if lines["DTEND"] != nil && lines["DURATION"] != nil {
+            report(lines["DURATION"]!, .value, "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other")
+        }
+        if hasStart { checkSpan(event, endLine: lines["DTEND"] ?? begin) }
+        if !event.uid.isEmpty {
+            let key = event.uid + "\u{0}" + (event.recurrenceID?.description ?? "")
+            if let first = seenUIDs[key] {
+                report(lines["UID"] ?? begin, .duplicateUID, "UID \"\(event.uid)\" is used again (first at line \(first)); each event needs its own")
+            } else {
+                seenUIDs[key] = lines["UID"] ?? begin
+            }
+        }
+        return hasStart ? event : nil
+    }
+
+    mutating func readAlarm(_ component: OpaquePointer, scanned: ScannedComponent?) -> Alarm? {
+        var alarm = Alarm(triggerOffset: 0, description: "")
+        var hasTrigger = false
+        var hasAction = false
+        for (property, line) in propertyLines(component, scanned: scanned) {
+            switch icalproperty_isa(property) {
+            case ICAL_TRIGGER_PROPERTY:
+                hasTrigger = true
+                let trigger = icalproperty_get_trigger(property)
+                if icaldurationtype_is_null_duration(trigger.duration) == 0 {
+                    alarm.triggerOffset = Int(icaldurationtype_as_int(trigger.duration))
+                }
+            case ICAL_ACTION_PROPERTY: hasAction = true
+            case ICAL_DESCRIPTION_PROPERTY: alarm.description = Libical.valueText(property)
+            case ICAL_XLICERROR_PROPERTY: reportLibicalError(property, line: line)
+            default: break
+            }
+        }
+        let begin = scanned?.beginLine ?? 1
+        if !hasTrigger { report(begin, .alarm, "VALARM has no TRIGGER (expected e.g. TRIGGER:-PT15M)") }
+        if !hasAction { report(begin, .alarm, "VALARM has no ACTION (expected e.g. ACTION:DISPLAY)") }
+        return hasTrigger ? alarm : nil
+    }
+}

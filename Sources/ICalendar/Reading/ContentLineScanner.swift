@@ -1,0 +1,143 @@
+/// One content line after unfolding, with the physical line it starts on.
+struct ContentLine {
+    var number: Int
+    var text: String
+
+    /// The property name, upper-cased (`DTSTART`).
+    var name: String {
+        String(text.prefix { $0 != ";" && $0 != ":" }).uppercased()
+    }
+
+    /// Everything between the name and the value (`;TZID=America/Chicago`), split where the
+    /// first colon outside double quotes ends the parameters.
+    var parametersAndValue: (parameters: Substring, value: Substring) {
+        var quoted = false
+        let start = text.firstIndex { $0 == ";" || $0 == ":" } ?? text.endIndex
+        var index = start
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "\"" { quoted.toggle() }
+            if character == ":" && !quoted { return (text[start..<index], text[text.index(after: index)...]) }
+            index = text.index(after: index)
+        }
+        return (text[start...], "")
+    }
+}
+
+/// A BEGIN/END block as the text has it, before libical reads it.
+struct ScannedComponent {
+    var name: String
+    var beginLine: Int
+    var endLine: Int?
+    var properties: [ContentLine] = []
+    var children: [ScannedComponent] = []
+}
+
+/// Reads the raw octets of a calendar for what libical cannot tell: line numbers, line ends, line
+/// lengths, folds that split a character, lines that are no property, and where a file is cut off.
+///
+/// libical's parser keeps no line numbers and accepts all of these silently, so this pass sees the
+/// text as RFC 5545 section 3.1 lays it out and leaves every value to libical.
+struct ContentLineScanner {
+    var file: String
+    private(set) var problems: [CalendarProblem] = []
+    private(set) var roots: [ScannedComponent] = []
+
+    init(file: String, bytes: [UInt8]) {
+        self.file = file
+        scan(bytes)
+    }
+
+    private mutating func report(_ line: Int, _ kind: CalendarProblem.Kind, _ message: String) {
+        problems.append(CalendarProblem(file: file, line: line, kind: kind, message: message))
+    }
+
+    private mutating func scan(_ bytes: [UInt8]) {
+        var logical: [(number: Int, bytes: [UInt8])] = []
+        var lfOnly: (first: Int, count: Int)?
+        var lineNumber = 0
+        var start = 0
+        while start < bytes.count {
+            lineNumber += 1
+            let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
+            var end = newline ?? bytes.count
+            if newline != nil {
+                if end > start && bytes[end - 1] == UInt8(ascii: "\r") {
+                    end -= 1
+                } else {
+                    lfOnly = (lfOnly?.first ?? lineNumber, (lfOnly?.count ?? 0) + 1)
+                }
+            }
+            let line = Array(bytes[start..<end])
+            start = (newline ?? bytes.count) + 1
+            if line.count > 75 {
+                report(lineNumber, .lineLength, "line is \(line.count) octets long; RFC 5545 folds lines at 75 octets")
+            }
+            if let first = line.first, first == 0x20 || first == 0x09 {
+                guard !logical.isEmpty else {
+                    report(lineNumber, .fold, "folded continuation line has no line before it to continue")
+                    continue
+                }
+                if line.count > 1 && (0x80...0xBF).contains(line[1]) {
+                    report(lineNumber, .fold, "fold splits a UTF-8 character across lines \(lineNumber - 1) and \(lineNumber)")
+                }
+                logical[logical.count - 1].bytes += line.dropFirst()
+            } else if !line.isEmpty {
+                logical.append((lineNumber, line))
+            }
+        }
+        if let lfOnly {
+            report(
+                lfOnly.first, .lineEnding,
+                "line ends are LF only (\(lfOnly.count) line\(lfOnly.count == 1 ? "" : "s") from here); RFC 5545 requires CRLF")
+        }
+        var stack: [ScannedComponent] = []
+        for (number, raw) in logical {
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                report(number, .encoding, "line is not valid UTF-8")
+                continue
+            }
+            let line = ContentLine(number: number, text: text)
+            let name = line.name
+            let value = line.parametersAndValue.value
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
+                text.dropFirst(name.count).first.map({ $0 == ":" || $0 == ";" }) == true
+            else {
+                let shown = text.count > 40 ? text.prefix(40) + "..." : text
+                report(number, .syntax, "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
+                // Kept in place so libical's properties still line up with the text.
+                if !stack.isEmpty { stack[stack.count - 1].properties.append(line) }
+                continue
+            }
+            if name == "BEGIN" {
+                stack.append(ScannedComponent(name: value.uppercased(), beginLine: number))
+            } else if name == "END" {
+                guard var open = stack.popLast() else {
+                    report(number, .structure, "END:\(value) has no BEGIN:\(value) before it")
+                    continue
+                }
+                if open.name != value.uppercased() {
+                    report(number, .structure, "END:\(value) closes BEGIN:\(open.name) of line \(open.beginLine)")
+                }
+                open.endLine = number
+                if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
+            } else if stack.isEmpty {
+                report(number, .structure, "property \(name) stands outside BEGIN:VCALENDAR ... END:VCALENDAR")
+            } else {
+                stack[stack.count - 1].properties.append(line)
+            }
+        }
+        if let innermost = stack.last {
+            let missing = stack.reversed().map { "END:\($0.name)" }.joined(separator: ", ")
+            report(
+                lineNumber, .structure,
+                "file ends inside \(innermost.name) begun at line \(innermost.beginLine): it is truncated (missing \(missing))")
+            // Keep what was read, so the parts before the cut are still checked.
+            while var open = stack.popLast() {
+                open.endLine = nil
+                if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
+            }
+        }
+        if roots.isEmpty && problems.isEmpty { report(max(lineNumber, 1), .structure, "file holds no BEGIN:VCALENDAR") }
+    }
+}

@@ -1,0 +1,32 @@
+/// Which engine expands a rule.
+///
+/// libical's iterator expands every rule it is known to get right. Debian's libical 3.0.16 is wrong
+/// or hangs for the shapes below (each has a test in `LibicalCorrectionTests`); those go to
+/// `ReferenceExpansion`, which follows RFC 5545 section 3.3.10 directly.
+extension RecurrenceRule {
+    /// Why libical cannot be trusted with this rule, or nil when it can.
+    var libicalFault: String? {
+        if frequency < .daily {
+            return "libical 3.0.16 can spin forever on HOURLY and finer rules"
+        }
+        if !bySetPos.isEmpty { return "libical 3.0.16 misapplies BYSETPOS with WEEKLY, BYHOUR or BYMONTHDAY" }
+        if !byWeekNo.isEmpty { return "libical 3.0.16 places BYWEEKNO days in the wrong week and year" }
+        if Set(byDay.map(\.weekday)).count != byDay.count {
+            return "libical 3.0.16 repeats or drops occurrences when a weekday appears twice in BYDAY"
+        }
+        if !byMonthDay.isEmpty && (frequency == .daily || (frequency == .yearly && byMonth.isEmpty)) {
+            return "libical 3.0.16 ignores BYMONTHDAY in DAILY rules and in YEARLY rules without BYMONTH"
+        }
+        if hasNoPossibleDay { return "no month has the days this rule asks for" }
+        return nil
+    }
+
+    /// True when BYMONTHDAY names only days that no month allowed by BYMONTH has (Feb 30):
+    /// libical's iterator would search for them without end.
+    var hasNoPossibleDay: Bool {
+        guard !byMonthDay.isEmpty else { return false }
+        let months = byMonth.isEmpty ? Array(1...12) : byMonth
+        let longest = months.map { CalendarDate.daysIn(month: $0, year: 2000) }.max() ?? 31
+        return byMonthDay.allSatisfy { abs($0) > longest }
+    }
+}

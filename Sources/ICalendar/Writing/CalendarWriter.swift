@@ -1,0 +1,163 @@
+internal import CLibical
+
+/// Why a calendar cannot be written.
+public enum CalendarWriteError: Error, Hashable, Sendable, CustomStringConvertible {
+    case unknownTimeZone(String, uid: String)
+    case invalidRecurrence(String, uid: String)
+
+    public var description: String {
+        switch self {
+        case .unknownTimeZone(let tzid, let uid):
+            "event \(uid): time zone \"\(tzid)\" is unknown (expected an Olson name such as America/Chicago)"
+        case .invalidRecurrence(let rule, let uid): "event \(uid): RRULE \"\(rule)\" is not valid"
+        }
+    }
+}
+
+/// Writes a `CalendarDocument` as RFC 5545 text through libical.
+///
+/// The output is what Outlook, Google, Apple Calendar and Thunderbird import cleanly: CRLF line
+/// ends, lines folded at 75 octets on character boundaries (libical does both), `METHOD:PUBLISH`,
+/// and a `VTIMEZONE` for every TZID used, named by its plain Olson name with history cut to the
+/// years the calendar touches. Given the same document and `stamp`, the bytes are always the same.
+public struct CalendarWriter: Sendable {
+    /// DTSTAMP for events that carry none: inject the clock so output is reproducible.
+    public var stamp: WallTime
+
+    public init(stamp: WallTime) { self.stamp = stamp }
+
+    /// The document as iCalendar text.
+    public func write(_ document: CalendarDocument) throws(CalendarWriteError) -> String {
+        try Libical.withLock { () throws(CalendarWriteError) -> String in
+            let calendar = icalcomponent_new(ICAL_VCALENDAR_COMPONENT)!
+            defer { icalcomponent_free(calendar) }
+            icalcomponent_add_property(calendar, icalproperty_new_version("2.0"))
+            icalcomponent_add_property(calendar, icalproperty_new_prodid(document.productID))
+            if let method = document.method {
+                icalcomponent_add_property(calendar, icalproperty_new_method(icalproperty_string_to_method(method)))
+            }
+            if let name = document.name { add(extra: ExtraProperty(name: "X-WR-CALNAME", value: name), to: calendar) }
+            if let description = document.description {
+                add(extra: ExtraProperty(name: "X-WR-CALDESC", value: description), to: calendar)
+            }
+            for extra in document.extraProperties { add(extra: extra, to: calendar) }
+            try addTimeZones(for: document.events, to: calendar)
+            for event in document.events {
+                icalcomponent_add_component(calendar, try component(for: event))
+            }
+            return Libical.serialize(calendar)
+        }
+    }
+
+    // MARK: - Events
+
+    private func component(for event: Event) throws(CalendarWriteError) -> OpaquePointer {
+        let component = icalcomponent_new(ICAL_VEVENT_COMPONENT)!
+        icalcomponent_add_property(component, icalproperty_new_uid(event.uid))
+        icalcomponent_add_property(component, icalproperty_new_dtstamp(Libical.time(event.stamp ?? stamp, utc: true)))
+        add(time: event.start, to: component, icalproperty_new_dtstart)
+        if let end = event.end {
+            add(time: end, to: component, icalproperty_new_dtend)
+        } else if let duration = event.duration {
+            var value = icaldurationtype_null_duration()
+            value.days = UInt32(abs(duration.days))
+            value.seconds = UInt32(abs(duration.seconds))
+            value.is_neg = duration.days < 0 || duration.seconds < 0 ? 1 : 0
+            icalcomponent_add_property(component, icalproperty_new_duration(value))
+        }
+        if let recurrenceID = event.recurrenceID {
+            add(time: recurrenceID, to: component, icalproperty_new_recurrenceid)
+        }
+        if let rule = event.recurrence {
+            let text = rule.description
+            drillbook_icalerrno_clear()
+            let recurrence = icalrecurrencetype_from_string(text)
+            guard recurrence.freq != ICAL_NO_RECURRENCE, drillbook_icalerrno() == ICAL_NO_ERROR else {
+                icalcomponent_free(component)
+                throw .invalidRecurrence(text, uid: event.uid)
+            }
+            icalcomponent_add_property(component, icalproperty_new_rrule(recurrence))
+        }
+        for date in event.exceptionDates { add(time: date, to: component, icalproperty_new_exdate) }
+        for date in event.recurrenceDates {
+            add(time: date, to: component) { time in
+                var value = icaldatetimeperiodtype()
+                value.time = time
+                value.period = icalperiodtype_null_period()
+                return icalproperty_new_rdate(value)
+            }
+        }
+        icalcomponent_add_property(component, icalproperty_new_summary(event.summary))
+        if let description = event.description {
+            icalcomponent_add_property(component, icalproperty_new_description(description))
+        }
+        if let location = event.location { icalcomponent_add_property(component, icalproperty_new_location(location)) }
+        // One CATEGORIES line per category: libical would escape the commas of a joined list.
+        for category in event.categories { icalcomponent_add_property(component, icalproperty_new_categories(category)) }
+        if let status = event.status {
+            icalcomponent_add_property(component, icalproperty_new_status(icalproperty_string_to_status(status.rawValue)))
+        }
+        if event.sequence != 0 { icalcomponent_add_property(component, icalproperty_new_sequence(Int32(event.sequence))) }
+        for extra in event.extraProperties { add(extra: extra, to: component) }
+        for alarm in event.alarms { icalcomponent_add_component(component, self.component(for: alarm)) }
+        return component
+    }
+
+    private func component(for alarm: Alarm) -> OpaquePointer {
+        let component = icalcomponent_new(ICAL_VALARM_COMPONENT)!
+        icalcomponent_add_property(component, icalproperty_new_action(ICAL_ACTION_DISPLAY))
+        var trigger = icaltriggertype()
+        trigger.time = icaltime_null_time()
+        trigger.duration = icaldurationtype_from_int(Int32(alarm.triggerOffset))
+        icalcomponent_add_property(component, icalproperty_new_trigger(trigger))
+        icalcomponent_add_property(component, icalproperty_new_description(alarm.description))
+        return component
+    }
+
+    /// Adds a DATE or DATE-TIME property; a zoned time carries its Olson name as TZID.
+    private func add(
+        time: EventTime, to component: OpaquePointer, _ make: (icaltimetype) -> OpaquePointer?
+    ) {
+        guard let property = make(Libical.time(time)) else { return }
+        if let tzid = time.tzid { icalproperty_add_parameter(property, icalparameter_new_tzid(tzid)) }
+        icalcomponent_add_property(component, property)
+    }
+
+    private func add(extra: ExtraProperty, to component: OpaquePointer) {
+        let property = icalproperty_new_x(extra.value)!
+        icalproperty_set_x_name(property, extra.name)
+        icalcomponent_add_property(component, property)
+    }
+
+    // MARK: - Time zones
+
+    private func addTimeZones(for events: [Event], to calendar: OpaquePointer) throws(CalendarWriteError) {
+        var years: [String: ClosedRange<Int>] = [:]
+        var owner: [String: String] = [:]
+        for event in events {
+            let times = [event.start, event.end, event.recurrenceID].compactMap(\.self)
+                + event.exceptionDates + event.recurrenceDates
+            for case .zoned(let wall, let tzid) in times {
+                let year = wall.date.year
+                years[tzid] = years[tzid].map { min($0.lowerBound, year)...max($0.upperBound, year) } ?? year...year
+                owner[tzid] = owner[tzid] ?? event.uid
+            }
+        }
+        for tzid in years.keys.sorted() {
+            guard let zone = CalendarZones.builtin(tzid), let builtin = icaltimezone_get_component(zone) else {
+                throw .unknownTimeZone(tzid, uid: owner[tzid] ?? "")
+            }
+            let vtimezone = icalcomponent_new_clone(builtin)!
+            // libical 3.0.16 names builtin zones "/freeassociation.sourceforge.net/America/Chicago" and
+            // ignores icaltimezone_set_tzid_prefix(""): clients want the plain Olson name.
+            if let property = icalcomponent_get_first_property(vtimezone, ICAL_TZID_PROPERTY) {
+                icalproperty_set_tzid(property, tzid)
+            }
+            // Keep the rules in force from the year before the first event: enough for every client
+            // to resolve each time, without a century of history in every file.
+            let from = Libical.time(WallTime(year: years[tzid]!.lowerBound - 1, month: 1, day: 1), utc: true)
+            icaltimezone_truncate_vtimezone(vtimezone, from, icaltime_null_time(), 1)
+            icalcomponent_add_component(calendar, vtimezone)
+        }
+    }
+}
