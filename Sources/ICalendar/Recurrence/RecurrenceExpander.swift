@@ -6,7 +6,7 @@
 public struct RecurrenceExpander: Sendable {
     /// At most this many occurrences when neither a limit nor an end is given.
     public static let defaultLimit = 1_000
-    /// Without an end, each event is expanded this many years past its DTSTART.
+    /// With no end (`before`, `limit`, COUNT or UNTIL), an event stops this many years past its DTSTART.
     public static let defaultYears = 5
     /// Never more than this many, whatever was asked.
     public static let hardLimit = 100_000
@@ -66,9 +66,13 @@ public struct RecurrenceExpander: Sendable {
         throws(RecurrenceError) -> [EventTime]
     {
         let start = event.start
+        // A rule that ends by itself (COUNT, UNTIL), or a count asked for, bounds the expansion; a
+        // rule that never ends, with no count asked for, stops `defaultYears` after DTSTART.
+        let ends = limit != nil || (event.recurrence.map { $0.count != nil || $0.until != nil } ?? true)
+        let years = ends ? 9999 - start.wallTime.date.year : Self.defaultYears
         let horizon: WallTime = before ?? WallTime(
             date: CalendarDate(
-                year: min(start.wallTime.date.year + Self.defaultYears, 9999), month: start.wallTime.date.month,
+                year: min(start.wallTime.date.year + years, 9999), month: start.wallTime.date.month,
                 day: min(start.wallTime.date.day, 28)))
         var walls: [WallTime] = [start.wallTime]
         if let rule = event.recurrence {

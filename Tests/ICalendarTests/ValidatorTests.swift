@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+@testable import ICalendar
+
+/// `calendar validate`'s checks: every fault the foundation issue lists is caught, on its line.
+@Suite struct ValidatorTests {
+    /// A clean calendar of one event; `event` lines replace its body, `header` its calendar lines.
+    static func calendar(
+        header: [String] = ["VERSION:2.0", "PRODID:-//Test//Test//EN"],
+        event: [String] = ["UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:Drill"],
+        after: [String] = []
+    ) -> [String] {
+        ["BEGIN:VCALENDAR"] + header + ["BEGIN:VEVENT"] + event + ["END:VEVENT"] + after + ["END:VCALENDAR"]
+    }
+
+    static func problems(_ lines: [String], ending: String = "\r\n") -> [CalendarProblem] {
+        let text = lines.joined(separator: ending) + ending
+        return CalendarReader.inspect(Array(text.utf8), file: "test.ics").problems
+    }
+
+    struct Fault: CustomTestStringConvertible, Sendable {
+        var name: String
+        var lines: [String]
+        var line: Int
+        var says: String
+        var testDescription: String { name }
+    }
+
+    static let faults: [Fault] = [
+        Fault(name: "missing VERSION", lines: calendar(header: ["PRODID:x"]), line: 1, says: "no VERSION"),
+        Fault(name: "missing PRODID", lines: calendar(header: ["VERSION:2.0"]), line: 1, says: "no PRODID"),
+        Fault(
+            name: "missing UID", lines: calendar(event: ["DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000"]),
+            line: 4, says: "VEVENT has no UID"),
+        Fault(
+            name: "missing DTSTAMP", lines: calendar(event: ["UID:a", "DTSTART:20270902T090000"]), line: 4,
+            says: "VEVENT has no DTSTAMP"),
+        Fault(
+            name: "misspelled RRULE part",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=WEEKLY;BYDAYY=MO"]),
+            line: 8, says: "RRULE part \"BYDAYY\" is unknown (did you mean BYDAY?)"),
+        Fault(
+            name: "unknown RRULE part",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=DAILY;EVERY=2"]),
+            line: 8, says: "RRULE part \"EVERY\" is unknown"),
+        Fault(
+            name: "COUNT with UNTIL",
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=DAILY;COUNT=3;UNTIL=20271001",
+            ]), line: 8, says: "both COUNT and UNTIL"),
+        Fault(
+            name: "impossible date",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270931"]), line: 7,
+            says: "DTSTART 2027-09-31 does not exist (September 2027 has 30 days)"),
+        Fault(
+            name: "February 29 of a common year",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "EXDATE:20270229T090000"]),
+            line: 8, says: "EXDATE 2027-02-29 does not exist (February 2027 has 28 days)"),
+        Fault(
+            name: "DTEND before DTSTART",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "DTEND:20270902T083000"]),
+            line: 8, says: "DTEND 2027-09-02T08:30:00 is before DTSTART 2027-09-02T09:00:00"),
+        Fault(
+            name: "all-day DTEND not after DTSTART",
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902", "DTEND;VALUE=DATE:20270902",
+            ]), line: 8, says: "DTEND is exclusive (a one-day event ends 2027-09-03)"),
+        Fault(
+            name: "DATE value given a time",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902T090000"]), line: 7,
+            says: "DTSTART has VALUE=DATE but \"20270902T090000\" has a time"),
+        Fault(
+            name: "TZID without VTIMEZONE",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=America/Chicago:20270902T090000"]),
+            line: 7, says: "TZID \"America/Chicago\" has no VTIMEZONE in this file"),
+        Fault(
+            name: "line over 75 octets",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:" + String(repeating: "x", count: 70)]),
+            line: 8, says: "line is 78 octets long"),
+        Fault(
+            name: "fold splitting a UTF-8 character",
+            lines: [],  // built from raw octets in catchesSplitCharacter
+            line: 9, says: "fold splits a UTF-8 character"),
+        Fault(
+            name: "duplicate UID",
+            lines: calendar(after: ["BEGIN:VEVENT", "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270903T090000", "END:VEVENT"]),
+            line: 11, says: "UID \"a@test\" is used again (first at line 5)"),
+        Fault(
+            name: "VALARM without TRIGGER",
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "BEGIN:VALARM", "ACTION:DISPLAY",
+                "DESCRIPTION:x", "END:VALARM",
+            ]), line: 8, says: "VALARM has no TRIGGER"),
+        Fault(
+            name: "truncated file", lines: Array(calendar().prefix(6)), line: 6,
+            says: "file ends inside VEVENT begun at line 4: it is truncated (missing END:VEVENT, END:VCALENDAR)"),
+        Fault(
+            name: "bare line that is not a property",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "Bring a clipboard"]),
+            line: 8, says: "\"Bring a clipboard\" is not a property"),
+    ]
+
+    @Test(arguments: faults)
+    func catchesFault(_ fault: Fault) {
+        // The fold fault needs raw octets: split "é" (C3 A9) across a fold by hand.
+        if fault.name.hasPrefix("fold") { return catchesSplitCharacter(fault) }
+        let found = Self.problems(fault.lines)
+        let hit = found.first { $0.line == fault.line && $0.description.contains(fault.says) }
+        #expect(hit != nil, "expected test.ics:\(fault.line): …\(fault.says)…, got:\n\(found.map(\.description).joined(separator: "\n"))")
+        #expect(hit.map { !$0.kind.isTolerable || fault.name.hasPrefix("line") } ?? false)
+    }
+
+    func catchesSplitCharacter(_ fault: Fault) {
+        var bytes: [UInt8] = []
+        for line in Self.calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000"]).dropLast(2) {
+            bytes += Array(line.utf8) + [13, 10]
+        }
+        bytes += Array("SUMMARY:Caf".utf8) + [0xC3, 13, 10, 0x20, 0xA9] + [13, 10]
+        bytes += Array("END:VEVENT\r\nEND:VCALENDAR\r\n".utf8)
+        let found = CalendarReader.inspect(bytes, file: "test.ics").problems
+        #expect(found.contains { $0.line == fault.line && $0.description.contains(fault.says) }, "\(found)")
+    }
+
+    @Test func lfOnlyLineEndsAreReportedOnce() {
+        let found = Self.problems(Self.calendar(), ending: "\n")
+        #expect(found.map(\.description) == ["test.ics:1: line ends are LF only (10 lines from here); RFC 5545 requires CRLF"])
+    }
+
+    @Test func theExampleDistrictCalendarIsClean() throws {
+        let path = packageRoot.appendingPathComponent("Calendars/lakeside-2027-2028.ics").path
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let inspection = CalendarReader.inspect(bytes, file: path)
+        #expect(inspection.problems.isEmpty, "\(inspection.problems)")
+        #expect(inspection.document.events.count == 26)
+    }
+
+    @Test func aCleanCalendarHasNoProblems() {
+        #expect(Self.problems(Self.calendar()).isEmpty)
+    }
+
+    @Test func readingToleratesLineEndsAndLengthButNotErrors() throws {
+        let long = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:" + String(repeating: "y", count: 80),
+        ])
+        let text = long.joined(separator: "\n") + "\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.warnings.map(\.kind) == [.lineEnding, .lineLength])
+        #expect(read.document.events.first?.summary == String(repeating: "y", count: 80))
+        let broken = Self.calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270931T090000"])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(broken.joined(separator: "\r\n")) }
+    }
+}

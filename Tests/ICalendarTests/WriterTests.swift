@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import ICalendar
+
+/// What `CalendarWriter` puts in a file, read back by libical and checked line by line.
+@Suite struct WriterTests {
+    static let stamp = WallTime(year: 2027, month: 8, day: 1, hour: 12)
+
+    static func drill(uid: String = "lincoln-hs/fire-1@lakeside-isd", summary: String = "Fire drill") -> Event {
+        Event(
+            uid: uid, summary: summary,
+            start: .zoned(WallTime(year: 2027, month: 9, day: 2, hour: 9), tzid: "America/Chicago"),
+            end: .zoned(WallTime(year: 2027, month: 9, day: 2, hour: 9, minute: 20), tzid: "America/Chicago"),
+            description: "Evacuate; account for every student.", location: "Lincoln High School",
+            categories: ["drill/fire", "announced"], status: .confirmed, sequence: 2,
+            alarms: [Alarm(triggerOffset: -900, description: "Fire drill in 15 minutes")],
+            extraProperties: [ExtraProperty(name: "X-DRILLBOOK-ITEM", value: "lincoln-hs/fire-1")])
+    }
+
+    static func document(_ events: [Event]) -> CalendarDocument {
+        CalendarDocument(name: "Lincoln High School (staff)", description: "Safety drills", events: events)
+    }
+
+    @Test func roundTripKeepsEveryField() throws {
+        let allDay = Event(
+            uid: "lincoln-hs/review@lakeside-isd", summary: "Protocol review",
+            start: .date(day("2027-09-06")), end: .date(day("2027-09-07")))
+        let weekly = Event(
+            uid: "team@lakeside-isd", summary: "Threat assessment team",
+            start: .zoned(wall("2027-09-01T15:30:00"), tzid: "America/Chicago"),
+            end: .zoned(wall("2027-09-01T16:30:00"), tzid: "America/Chicago"),
+            recurrence: try RecurrenceRule(parsing: "FREQ=WEEKLY;COUNT=10;BYDAY=WE"),
+            exceptionDates: [.zoned(wall("2027-09-15T15:30:00"), tzid: "America/Chicago")])
+        let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([Self.drill(), allDay, weekly]))
+        let read = try CalendarReader.read(text).document
+        var expected = [Self.drill(), allDay, weekly]
+        for index in expected.indices { expected[index].stamp = Self.stamp }
+        #expect(read.events == expected)
+        #expect(read.name == "Lincoln High School (staff)")
+        #expect(read.method == "PUBLISH")
+    }
+
+    @Test func writesCRLFAndFoldsAt75OctetsOnCharacterBoundaries() throws {
+        let summary = "Évacuation incendie — exercice de sécurité de l’école élémentaire Lincoln "
+            + String(repeating: "✓", count: 60) + " 🚒🚒🚒 end"
+        let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([Self.drill(summary: summary)]))
+        let bytes = Array(text.utf8)
+        var lines: [[UInt8]] = []
+        var current: [UInt8] = []
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") {
+                #expect(index > 0 && bytes[index - 1] == UInt8(ascii: "\r"), "bare LF at octet \(index)")
+                lines.append(current.last == UInt8(ascii: "\r") ? current.dropLast() : current)
+                current = []
+            } else {
+                current.append(byte)
+            }
+        }
+        #expect(current.isEmpty, "file must end with CRLF")
+        for line in lines {
+            #expect(line.count <= 75, "line of \(line.count) octets")
+            #expect(String(validating: line, as: UTF8.self) != nil, "a fold split a UTF-8 character")
+        }
+        #expect(try CalendarReader.read(text).document.events.first?.summary == summary)
+    }
+
+    @Test func addsOneVTimezonePerZoneWithThePlainOlsonName() throws {
+        var other = Self.drill(uid: "denver@lakeside-isd")
+        other.start = .zoned(wall("2027-09-03T09:00:00"), tzid: "America/Denver")
+        other.end = nil
+        let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([Self.drill(), other, Self.drill(uid: "2")]))
+        #expect(text.components(separatedBy: "BEGIN:VTIMEZONE").count == 3)
+        #expect(text.contains("TZID:America/Chicago\r\n"))
+        #expect(text.contains("TZID:America/Denver\r\n"))
+        #expect(text.contains("DTSTART;TZID=America/Chicago:20270902T090000\r\n"))
+        #expect(!text.contains("freeassociation"))
+        // History is cut: no 1883 railway time in a 2027 calendar.
+        #expect(!text.contains("1883"))
+        #expect(CalendarReader.inspect(Array(text.utf8), file: "out.ics").problems.isEmpty)
+    }
+
+    @Test func allDayEventsUseDateValuesWithExclusiveEnd() throws {
+        let event = Event(uid: "a", summary: "Staff day", start: .date(day("2027-08-09")), end: .date(day("2027-08-10")))
+        let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([event]))
+        #expect(text.contains("DTSTART;VALUE=DATE:20270809\r\n"))
+        #expect(text.contains("DTEND;VALUE=DATE:20270810\r\n"))
+    }
+
+    @Test func outputIsByteIdenticalForTheSameInput() throws {
+        let writer = CalendarWriter(stamp: Self.stamp)
+        let first = try writer.write(Self.document([Self.drill(), Self.drill(uid: "b")]))
+        let second = try writer.write(Self.document([Self.drill(), Self.drill(uid: "b")]))
+        #expect(first == second)
+        #expect(first.contains("DTSTAMP:20270801T120000Z\r\n"))
+        #expect(first.contains("METHOD:PUBLISH\r\n"))
+    }
+
+    @Test func unknownZoneIsAnErrorNotAFloatingTime() throws {
+        var event = Self.drill()
+        event.start = .zoned(wall("2027-09-02T09:00:00"), tzid: "America/Lakeside")
+        #expect(throws: CalendarWriteError.unknownTimeZone("America/Lakeside", uid: event.uid)) {
+            try CalendarWriter(stamp: Self.stamp).write(Self.document([event]))
+        }
+    }
+}
