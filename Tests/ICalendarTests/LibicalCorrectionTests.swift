@@ -55,7 +55,7 @@ import Testing
             got = try expand("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", from: "19970902T090000", zone: nil)
         }
         #expect(got == ["1997-09-02T09:00:00"], "only DTSTART, which always counts")
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(5), "a hang would never return; the engine gives up after one second")
     }
 
     @Test func secondlyRuleWithFarWindowIsBounded() throws {
@@ -65,7 +65,7 @@ import Testing
             got = try expand("FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYHOUR=8;BYMINUTE=0", from: "20270101T000000", zone: nil, limit: 3)
         }
         #expect(got == ["2027-01-01T00:00:00", "2028-02-29T08:00:00", "2028-02-29T08:00:01"])
-        #expect(elapsed < .seconds(1))
+        #expect(elapsed < .seconds(5), "a hang would never return; the engine gives up after one second")
     }
 
     @Test func impossibleYearlyRuleGivesOnlyItsStart() throws {

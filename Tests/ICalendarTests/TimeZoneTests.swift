@@ -1,0 +1,59 @@
+import Testing
+
+@testable import ICalendar
+
+/// School-local wall time holds across daylight saving; the instant moves with the offset.
+@Suite struct TimeZoneTests {
+    /// Weekly occurrences of a zoned event as (local wall time, UTC instant).
+    func weekly(_ zone: String, from start: String, count: Int) throws -> [(String, String)] {
+        let wallStart = WallTime(start)!
+        let event = Event(
+            uid: "dst", summary: "Team meeting", start: .zoned(wallStart, tzid: zone),
+            end: .zoned(wallStart.adding(seconds: 3600), tzid: zone),
+            recurrence: try RecurrenceRule(parsing: "FREQ=WEEKLY;COUNT=\(count)"))
+        return try RecurrenceExpander().expand(CalendarDocument(events: [event])).map {
+            ($0.start.description, WallTime(secondsSinceEpoch: $0.instant).description + "Z")
+        }
+    }
+
+    @Test func chicagoKeepsNineOClockWhenDaylightSavingEndsOnNovember7() throws {
+        let got = try weekly("America/Chicago", from: "2027-10-26T09:00:00", count: 3)
+        #expect(got.map(\.0) == ["2027-10-26T09:00:00", "2027-11-02T09:00:00", "2027-11-09T09:00:00"])
+        #expect(got.map(\.1) == ["2027-10-26T14:00:00Z", "2027-11-02T14:00:00Z", "2027-11-09T15:00:00Z"])
+    }
+
+    @Test func newYorkKeepsEightOClockWhenDaylightSavingStarts() throws {
+        let got = try weekly("America/New_York", from: "2028-03-03T08:00:00", count: 3)
+        #expect(got.map(\.0) == ["2028-03-03T08:00:00", "2028-03-10T08:00:00", "2028-03-17T08:00:00"])
+        #expect(got.map(\.1) == ["2028-03-03T13:00:00Z", "2028-03-10T13:00:00Z", "2028-03-17T12:00:00Z"])
+    }
+
+    @Test func phoenixHasNoDaylightSaving() throws {
+        let got = try weekly("America/Phoenix", from: "2028-03-03T09:00:00", count: 3)
+        #expect(got.map(\.1) == ["2028-03-03T16:00:00Z", "2028-03-10T16:00:00Z", "2028-03-17T16:00:00Z"])
+    }
+
+    @Test func honoluluHasNoDaylightSaving() throws {
+        let got = try weekly("Pacific/Honolulu", from: "2027-10-26T09:00:00", count: 3)
+        #expect(got.map(\.1) == ["2027-10-26T19:00:00Z", "2027-11-02T19:00:00Z", "2027-11-09T19:00:00Z"])
+    }
+
+    @Test func anHourLongEventAcrossTheFallBackEndsAnHourLater() throws {
+        // 01:30 CDT + 1 hour of elapsed time is 01:30 CST on the night clocks go back.
+        let event = Event(
+            uid: "night", summary: "Overnight check",
+            start: .zoned(wall("2027-11-07T01:00:00"), tzid: "America/Chicago"),
+            end: .zoned(wall("2027-11-07T01:30:00"), tzid: "America/Chicago"))
+        let got = try RecurrenceExpander().expand(CalendarDocument(events: [event]))
+        #expect(got.map(\.end.description) == ["2027-11-07T01:30:00"])
+    }
+
+    @Test func allDayEventsStayOnTheirDatesAcrossDaylightSaving() throws {
+        let event = Event(
+            uid: "review", summary: "Protocol review", start: .date(day("2027-11-01")), end: .date(day("2027-11-02")),
+            recurrence: try RecurrenceRule(parsing: "FREQ=WEEKLY;COUNT=3"))
+        let got = try RecurrenceExpander().expand(CalendarDocument(events: [event]))
+        #expect(got.map(\.start.description) == ["2027-11-01", "2027-11-08", "2027-11-15"])
+        #expect(got.map(\.end.description) == ["2027-11-02", "2027-11-09", "2027-11-16"])
+    }
+}
