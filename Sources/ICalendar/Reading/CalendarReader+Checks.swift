@@ -32,7 +32,7 @@ extension ReaderWalk {
             return nil
         }
         if let raw {
-            let (parameters, value) = raw.parametersAndValue
+            let (parameters, value) = (raw.parameters, raw.value)
             let declaresDate = parameters.uppercased().split(separator: ";").contains("VALUE=DATE")
             if declaresDate && value.contains("T") {
                 report(line, .value, "\(name) has VALUE=DATE but \"\(value)\" has a time; write \(value.prefix(8)) or drop VALUE=DATE")

@@ -97,10 +97,10 @@ extension ReaderWalk {
                     days: sign * Int(value.weeks * 7 + value.days),
                     seconds: sign * Int(value.hours * 3600 + value.minutes * 60 + value.seconds))
             case "RRULE":
-                event.recurrence = checkedRule(raw.map { String($0.parametersAndValue.value) }, line: line)
+                event.recurrence = checkedRule(raw.map { String($0.value) }, line: line)
             case "X-LIC-ERROR":
                 if let raw, raw.name == "RRULE" {
-                    event.recurrence = checkedRule(String(raw.parametersAndValue.value), line: line, libicalRejected: property)
+                    event.recurrence = checkedRule(String(raw.value), line: line, libicalRejected: property)
                 } else {
                     reportLibicalError(property, line: line)
                 }

@@ -141,14 +141,15 @@ extension ReaderWalk {
 
     /// Pairs libical's child components with the scanned ones, in file order and by name.
     func children(_ component: OpaquePointer, scanned: ScannedComponent?) -> [(OpaquePointer, ScannedComponent?)] {
-        var pool = scanned?.children ?? []
+        let pool = scanned?.children ?? []
+        var next = 0
         var result: [(OpaquePointer, ScannedComponent?)] = []
         var child = icalcomponent_get_first_component(component, ICAL_ANY_COMPONENT)
         while let current = child {
             let name = Libical.string(icalcomponent_kind_to_string(icalcomponent_isa(current))) ?? ""
-            if let index = pool.firstIndex(where: { $0.name == name }) {
+            if let index = pool[next...].firstIndex(where: { $0.name == name }) {
                 result.append((current, pool[index]))
-                pool.removeSubrange(...index)
+                next = index + 1
             } else {
                 result.append((current, nil))
             }

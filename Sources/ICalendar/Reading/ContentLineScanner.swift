@@ -1,26 +1,38 @@
-/// One content line after unfolding, with the physical line it starts on.
+/// One content line after unfolding, with the physical line it starts on, split once into
+/// name, parameters and value (on octets: this runs for every line of every file read).
 struct ContentLine {
     var number: Int
     var text: String
-
     /// The property name, upper-cased (`DTSTART`).
-    var name: String {
-        String(text.prefix { $0 != ";" && $0 != ":" }).uppercased()
-    }
+    var name: String
+    /// Everything between the name and the value (`;TZID=America/Chicago`).
+    var parameters: Substring
+    /// After the first colon outside double quotes.
+    var value: Substring
+    /// Whether there is such a colon: a line without one is no property.
+    var hasValue: Bool
 
-    /// Everything between the name and the value (`;TZID=America/Chicago`), split where the
-    /// first colon outside double quotes ends the parameters.
-    var parametersAndValue: (parameters: Substring, value: Substring) {
+    init(number: Int, text: String) {
+        self.number = number
+        self.text = text
+        let utf8 = text.utf8
+        let nameEnd = utf8.firstIndex { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") } ?? utf8.endIndex
+        name = String(text[..<nameEnd]).uppercased()
         var quoted = false
-        let start = text.firstIndex { $0 == ";" || $0 == ":" } ?? text.endIndex
-        var index = start
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "\"" { quoted.toggle() }
-            if character == ":" && !quoted { return (text[start..<index], text[text.index(after: index)...]) }
-            index = text.index(after: index)
+        var colon = utf8.endIndex
+        var index = nameEnd
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if byte == UInt8(ascii: ":") && !quoted {
+                colon = index
+                break
+            }
+            index = utf8.index(after: index)
         }
-        return (text[start...], "")
+        parameters = text[nameEnd..<colon]
+        hasValue = colon < utf8.endIndex
+        value = hasValue ? text[utf8.index(after: colon)...] : text[text.endIndex...]
     }
 }
 
@@ -99,9 +111,10 @@ struct ContentLineScanner {
             }
             let line = ContentLine(number: number, text: text)
             let name = line.name
-            let value = line.parametersAndValue.value
-            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }),
-                text.dropFirst(name.count).first.map({ $0 == ":" || $0 == ";" }) == true
+            let value = line.value
+            guard !name.isEmpty,
+                name.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }),
+                line.hasValue
             else {
                 let shown = text.count > 40 ? text.prefix(40) + "..." : text
                 report(number, .syntax, "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")

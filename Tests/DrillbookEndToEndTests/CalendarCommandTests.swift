@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// `drillbook calendar validate` and `calendar expand`, run as a user runs them.
+@Suite struct CalendarCommandTests {
+    static let example = "Calendars/lakeside-2027-2028.ics"
+
+    @Test func validateAcceptsTheExampleCalendar() throws {
+        let result = try Drillbook.run("calendar", "validate", Self.example)
+        #expect(result.status == 0)
+        #expect(result.stdout == "1 file clean\n")
+    }
+
+    @Test func validateNamesEachProblemByFileAndLineAndExitsOne() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let file = folder.appendingPathComponent("broken.ics")
+        let lines = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z",
+            "DTSTART;VALUE=DATE:20270931", "RRULE:FREQ=WEEKLY;BYDAYY=MO", "END:VEVENT", "END:VCALENDAR",
+        ]
+        try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try Drillbook.run("calendar", "validate", file.path, Self.example)
+        #expect(result.status == 1)
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                "\(file.path):7: DTSTART 2027-09-31 does not exist (September 2027 has 30 days)",
+                "\(file.path):8: RRULE part \"BYDAYY\" is unknown (did you mean BYDAY?); expected one of FREQ, INTERVAL, COUNT, UNTIL, BYSECOND, BYMINUTE, BYHOUR, BYDAY, BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYMONTH, BYSETPOS, WKST",
+            ])
+        #expect(result.stderr.contains("2 problems in 2 files"))
+    }
+
+    @Test func validateOfAMissingFileIsAnError() throws {
+        let result = try Drillbook.run("calendar", "validate", "no-such.ics")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no-such.ics: cannot be read (no such file)"))
+    }
+
+    @Test func expandPrintsJSONInTimeOrder() throws {
+        let result = try Drillbook.run("calendar", "expand", Self.example, "--from", "2027-11-01", "--to", "2027-11-30", "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        struct Row: Decodable, Equatable {
+            var uid: String
+            var summary: String
+            var start: String
+            var end: String
+        }
+        let rows = try JSONDecoder().decode([Row].self, from: Data(result.stdout.utf8))
+        #expect(rows.map(\.start) == ["2027-11-05", "2027-11-11T18:30:00", "2027-11-22"])
+        #expect(rows[1] == Row(
+            uid: "2027-board-meetings@lakeside-isd.example", summary: "Board of Trustees Regular Meeting (moved for Thanksgiving week)",
+            start: "2027-11-11T18:30:00", end: "2027-11-11T20:30:00"))
+        #expect(rows[2].end == "2027-11-27", "all-day end is exclusive")
+    }
+
+    @Test func expandStopsAtTheLimit() throws {
+        let result = try Drillbook.run("calendar", "expand", Self.example, "--limit", "2")
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 2)
+        #expect(result.stdout.hasPrefix("2027-08-09"))
+    }
+
+    @Test func expandRefusesAMalformedCalendar() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let file = folder.appendingPathComponent("cut.ics")
+        try "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try Drillbook.run("calendar", "expand", file.path)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cut.ics:5: file ends inside VEVENT begun at line 4"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func expandRejectsABadDateAsUsage() throws {
+        let result = try Drillbook.run("calendar", "expand", Self.example, "--from", "2027-02-30")
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--from \"2027-02-30\" is not a date"))
+    }
+}
