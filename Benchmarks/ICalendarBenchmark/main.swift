@@ -53,7 +53,9 @@ func runSwift(_ count: Int) throws -> Run {
         return CalendarDocument(events: events)
     }
     let buildPeak = peakMiB()
-    let (text, write) = try timed { try CalendarWriter(stamp: WallTime(year: 2027, month: 8, day: 1, hour: 12)).write(document) }
+    let (text, write) = try timed {
+        try CalendarWriter(stamp: WallTime(year: 2027, month: 8, day: 1, hour: 12)).write(document)
+    }
     let writePeak = peakMiB()
     let (read, parse) = try timed { try CalendarReader.read(text) }
     precondition(read.document.events.count == count, "read back \(read.document.events.count) of \(count) events")
@@ -118,7 +120,10 @@ print("ICalendar benchmark: \(count) events, \(swift.bytes / 1024) KiB of .ics (
 print("phase        Swift ev/s     C ev/s   Swift/C time   peak MiB Swift / C")
 for (s, b) in zip(swift.phases, c.phases) {
     let ratio = b.seconds > 0 ? s.seconds / b.seconds : .nan
-    print(String(format: "%-10@ %@ %@ %10.2fx %12.0f / %.0f", s.name as NSString, rate(s.seconds), rate(b.seconds), ratio, s.peakMiB, b.peakMiB))
+    print(
+        String(
+            format: "%-10@ %@ %@ %10.2fx %12.0f / %.0f", s.name as NSString, rate(s.seconds), rate(b.seconds), ratio,
+            s.peakMiB, b.peakMiB))
 }
 let swiftTotal = swift.phases.reduce(0) { $0 + $1.seconds }
 let cTotal = c.phases.reduce(0) { $0 + $1.seconds }

@@ -36,7 +36,8 @@ import Testing
     }
 
     @Test func expandPrintsJSONInTimeOrder() throws {
-        let result = try Drillbook.run("calendar", "expand", Self.example, "--from", "2027-11-01", "--to", "2027-11-30", "--json")
+        let result = try Drillbook.run(
+            "calendar", "expand", Self.example, "--from", "2027-11-01", "--to", "2027-11-30", "--json")
         #expect(result.status == 0, "\(result.stderr)")
         struct Row: Decodable, Equatable {
             var uid: String
@@ -46,9 +47,12 @@ import Testing
         }
         let rows = try JSONDecoder().decode([Row].self, from: Data(result.stdout.utf8))
         #expect(rows.map(\.start) == ["2027-11-05", "2027-11-11T18:30:00", "2027-11-22"])
-        #expect(rows[1] == Row(
-            uid: "2027-board-meetings@lakeside-isd.example", summary: "Board of Trustees Regular Meeting (moved for Thanksgiving week)",
-            start: "2027-11-11T18:30:00", end: "2027-11-11T20:30:00"))
+        #expect(
+            rows[1]
+                == Row(
+                    uid: "2027-board-meetings@lakeside-isd.example",
+                    summary: "Board of Trustees Regular Meeting (moved for Thanksgiving week)",
+                    start: "2027-11-11T18:30:00", end: "2027-11-11T20:30:00"))
         #expect(rows[2].end == "2027-11-27", "all-day end is exclusive")
     }
 
@@ -62,7 +66,8 @@ import Testing
     @Test func expandRefusesAMalformedCalendar() throws {
         let folder = try Drillbook.temporaryFolder()
         let file = folder.appendingPathComponent("cut.ics")
-        try "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n".write(to: file, atomically: true, encoding: .utf8)
+        try "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let result = try Drillbook.run("calendar", "expand", file.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("cut.ics:5: file ends inside VEVENT begun at line 4"))
@@ -73,5 +78,18 @@ import Testing
         let result = try Drillbook.run("calendar", "expand", Self.example, "--from", "2027-02-30")
         #expect(result.status == 64)
         #expect(result.stderr.contains("--from \"2027-02-30\" is not a date"))
+    }
+}
+
+/// The README's `calendar validate` example, kept true: the output for the broken fixture, line by line.
+@Suite struct ReadmeExampleTests {
+    @Test func validateOutputMatchesTheGoldenFile() throws {
+        let result = try Drillbook.run("calendar", "validate", "Tests/ICalendarTests/Fixtures/broken.ics")
+        let golden = try String(
+            contentsOf: Drillbook.packageRoot.appendingPathComponent("Tests/DrillbookEndToEndTests/broken.expected"),
+            encoding: .utf8)
+        #expect(result.status == 1)
+        #expect(result.stdout.split(whereSeparator: \.isNewline) == golden.split(whereSeparator: \.isNewline))
+        #expect(result.stderr == "11 problems in 1 file\n")
     }
 }

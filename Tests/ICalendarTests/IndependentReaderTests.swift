@@ -20,19 +20,25 @@ import Testing
                 start: .zoned(wall("2028-03-17T08:00:00"), tzid: "America/New_York"),
                 end: .zoned(wall("2028-03-17T10:00:00"), tzid: "America/New_York")),
             Event(
-                uid: "phoenix", summary: "Team meeting", start: .zoned(wall("2027-07-01T15:00:00"), tzid: "America/Phoenix"),
+                uid: "phoenix", summary: "Team meeting",
+                start: .zoned(wall("2027-07-01T15:00:00"), tzid: "America/Phoenix"),
                 end: .zoned(wall("2027-07-01T16:00:00"), tzid: "America/Phoenix")),
             Event(
-                uid: "honolulu", summary: "Partner call", start: .zoned(wall("2027-12-01T10:00:00"), tzid: "Pacific/Honolulu"),
+                uid: "honolulu", summary: "Partner call",
+                start: .zoned(wall("2027-12-01T10:00:00"), tzid: "Pacific/Honolulu"),
                 end: .zoned(wall("2027-12-01T10:30:00"), tzid: "Pacific/Honolulu")),
-            Event(uid: "utc", summary: "Webhook test", start: .utc(wall("2027-09-02T14:00:00")), end: .utc(wall("2027-09-02T14:05:00"))),
+            Event(
+                uid: "utc", summary: "Webhook test", start: .utc(wall("2027-09-02T14:00:00")),
+                end: .utc(wall("2027-09-02T14:05:00"))),
             Event(uid: "all-day", summary: "Staff day", start: .date(day("2027-08-09")), end: .date(day("2027-08-14"))),
             Event(
                 uid: "long", summary: String(repeating: "Évacuation — sécurité ✓ ", count: 8),
                 start: .date(day("2027-10-01")), end: .date(day("2027-10-02"))),
         ]
         let text = try CalendarWriter(stamp: wall("2027-08-01T12:00:00")).write(CalendarDocument(events: events))
-        let rows = try runChecker("read_instants.py", input: text).split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+        let rows = try runChecker("read_instants.py", input: text).split(separator: "\n").map {
+            $0.split(separator: "\t").map(String.init)
+        }
         let expected = [
             ["chicago", "Lockdown drill — Lincoln ✓", "2027-09-02T14:00:00Z", "2027-09-02T14:20:00Z"],
             ["chicago-winter", "Fire drill", "2028-01-12T19:15:00Z", "2028-01-12T19:30:00Z"],
@@ -52,8 +58,10 @@ import Testing
         let document = try CalendarReader.read([UInt8](data), file: path.path).document
         let ours = try RecurrenceExpander(from: wall("2027-01-01T00:00:00"), before: wall("2029-01-01T00:00:00"))
             .expand(document).map(\.start.description).sorted()
-        let theirs = try runChecker("expand.py", arguments: ["2027-01-01", "2029-01-01"], input: String(decoding: data, as: UTF8.self))
-            .split(separator: "\n").map(String.init)
+        let theirs = try runChecker(
+            "expand.py", arguments: ["2027-01-01", "2029-01-01"], input: String(decoding: data, as: UTF8.self)
+        )
+        .split(separator: "\n").map(String.init)
         #expect(ours == theirs)
         #expect(ours.contains("2027-11-11T18:30:00"), "the moved November board meeting")
         #expect(!ours.contains("2027-12-16T18:30:00"), "the cancelled December board meeting")

@@ -17,19 +17,47 @@ import Testing
 
     static let cases: [Case] = [
         // BYWEEKNO: libical returns a Tuesday for BYDAY=MO,TH, out of order, and week 53 in years without one.
-        Case(rule: "FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO,TH;COUNT=8", start: "19970102T090000", expected: at("09:00:00", ["1997-01-02", "1997-12-29", "1998-01-01", "1999-01-04", "1999-01-07", "2000-01-03", "2000-01-06", "2001-01-01"])),
-        Case(rule: "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO;COUNT=3", start: "19981228T090000", expected: at("09:00:00", ["1998-12-28", "2004-12-27", "2009-12-28"])),
-        Case(rule: "FREQ=YEARLY;BYWEEKNO=20;COUNT=4", start: "19980511T090000", expected: at("09:00:00", ["1998-05-11", "1998-05-12", "1998-05-13", "1998-05-14"])),
+        Case(
+            rule: "FREQ=YEARLY;BYWEEKNO=1;BYDAY=MO,TH;COUNT=8", start: "19970102T090000",
+            expected: at(
+                "09:00:00",
+                [
+                    "1997-01-02", "1997-12-29", "1998-01-01", "1999-01-04", "1999-01-07", "2000-01-03", "2000-01-06",
+                    "2001-01-01",
+                ])),
+        Case(
+            rule: "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO;COUNT=3", start: "19981228T090000",
+            expected: at("09:00:00", ["1998-12-28", "2004-12-27", "2009-12-28"])),
+        Case(
+            rule: "FREQ=YEARLY;BYWEEKNO=20;COUNT=4", start: "19980511T090000",
+            expected: at("09:00:00", ["1998-05-11", "1998-05-12", "1998-05-13", "1998-05-14"])),
         // A weekday repeated in BYDAY: libical emits each such day twice.
-        Case(rule: "FREQ=WEEKLY;BYDAY=TU,TU,TH;COUNT=6", start: "19970902T090000", expected: at("09:00:00", ["1997-09-02", "1997-09-04", "1997-09-09", "1997-09-11", "1997-09-16", "1997-09-18"])),
+        Case(
+            rule: "FREQ=WEEKLY;BYDAY=TU,TU,TH;COUNT=6", start: "19970902T090000",
+            expected: at(
+                "09:00:00", ["1997-09-02", "1997-09-04", "1997-09-09", "1997-09-11", "1997-09-16", "1997-09-18"])),
         // BYSETPOS with WEEKLY, with BYHOUR, and in a YEARLY set of month days.
-        Case(rule: "FREQ=WEEKLY;BYDAY=MO,FR;BYSETPOS=-1;COUNT=4", start: "19970905T090000", expected: at("09:00:00", ["1997-09-05", "1997-09-12", "1997-09-19", "1997-09-26"])),
-        Case(rule: "FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO;BYHOUR=9,17;COUNT=4", start: "19970929T170000", expected: at("17:00:00", ["1997-09-29", "1997-10-27", "1997-11-24", "1997-12-29"])),
-        Case(rule: "FREQ=DAILY;BYSETPOS=1;BYHOUR=9,17;COUNT=4", start: "19970902T090000", expected: at("09:00:00", ["1997-09-02", "1997-09-03", "1997-09-04", "1997-09-05"])),
-        Case(rule: "FREQ=YEARLY;BYSETPOS=3;BYMONTHDAY=1,15;COUNT=3", start: "19980201T090000", expected: at("09:00:00", ["1998-02-01", "1999-02-01", "2000-02-01"])),
+        Case(
+            rule: "FREQ=WEEKLY;BYDAY=MO,FR;BYSETPOS=-1;COUNT=4", start: "19970905T090000",
+            expected: at("09:00:00", ["1997-09-05", "1997-09-12", "1997-09-19", "1997-09-26"])),
+        Case(
+            rule: "FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO;BYHOUR=9,17;COUNT=4", start: "19970929T170000",
+            expected: at("17:00:00", ["1997-09-29", "1997-10-27", "1997-11-24", "1997-12-29"])),
+        Case(
+            rule: "FREQ=DAILY;BYSETPOS=1;BYHOUR=9,17;COUNT=4", start: "19970902T090000",
+            expected: at("09:00:00", ["1997-09-02", "1997-09-03", "1997-09-04", "1997-09-05"])),
+        Case(
+            rule: "FREQ=YEARLY;BYSETPOS=3;BYMONTHDAY=1,15;COUNT=3", start: "19980201T090000",
+            expected: at("09:00:00", ["1998-02-01", "1999-02-01", "2000-02-01"])),
         // Negative BYMONTHDAY outside MONTHLY: libical keeps DTSTART's month, or finds nothing.
-        Case(rule: "FREQ=YEARLY;BYMONTHDAY=-1;COUNT=6", start: "19970930T090000", expected: at("09:00:00", ["1997-09-30", "1997-10-31", "1997-11-30", "1997-12-31", "1998-01-31", "1998-02-28"])),
-        Case(rule: "FREQ=DAILY;BYMONTHDAY=-1;COUNT=6", start: "19970930T090000", expected: at("09:00:00", ["1997-09-30", "1997-10-31", "1997-11-30", "1997-12-31", "1998-01-31", "1998-02-28"])),
+        Case(
+            rule: "FREQ=YEARLY;BYMONTHDAY=-1;COUNT=6", start: "19970930T090000",
+            expected: at(
+                "09:00:00", ["1997-09-30", "1997-10-31", "1997-11-30", "1997-12-31", "1998-01-31", "1998-02-28"])),
+        Case(
+            rule: "FREQ=DAILY;BYMONTHDAY=-1;COUNT=6", start: "19970930T090000",
+            expected: at(
+                "09:00:00", ["1997-09-30", "1997-10-31", "1997-11-30", "1997-12-31", "1998-01-31", "1998-02-28"])),
     ]
 
     @Test(arguments: cases)
@@ -62,14 +90,19 @@ import Testing
         let clock = ContinuousClock()
         var got: [String] = []
         let elapsed = try clock.measure {
-            got = try expand("FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYHOUR=8;BYMINUTE=0", from: "20270101T000000", zone: nil, limit: 3)
+            got = try expand(
+                "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYHOUR=8;BYMINUTE=0", from: "20270101T000000", zone: nil,
+                limit: 3)
         }
         #expect(got == ["2027-01-01T00:00:00", "2028-02-29T08:00:00", "2028-02-29T08:00:01"])
         #expect(elapsed < .seconds(5), "a hang would never return; the engine gives up after one second")
     }
 
     @Test func impossibleYearlyRuleGivesOnlyItsStart() throws {
-        #expect(try expand("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", from: "19970902T090000", zone: nil) == ["1997-09-02T09:00:00"])
+        #expect(
+            try expand("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", from: "19970902T090000", zone: nil) == [
+                "1997-09-02T09:00:00"
+            ])
     }
 
     /// BYDAY is a union: "1FR,FR" is every Friday. libical agrees with RFC 5545 here; python-dateutil

@@ -38,16 +38,21 @@ import Testing
             says: "VEVENT has no DTSTAMP"),
         Fault(
             name: "misspelled RRULE part",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=WEEKLY;BYDAYY=MO"]),
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=WEEKLY;BYDAYY=MO",
+            ]),
             line: 8, says: "RRULE part \"BYDAYY\" is unknown (did you mean BYDAY?)"),
         Fault(
             name: "unknown RRULE part",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=DAILY;EVERY=2"]),
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=DAILY;EVERY=2",
+            ]),
             line: 8, says: "RRULE part \"EVERY\" is unknown"),
         Fault(
             name: "COUNT with UNTIL",
             lines: calendar(event: [
-                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RRULE:FREQ=DAILY;COUNT=3;UNTIL=20271001",
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000",
+                "RRULE:FREQ=DAILY;COUNT=3;UNTIL=20271001",
             ]), line: 8, says: "both COUNT and UNTIL"),
         Fault(
             name: "impossible date",
@@ -55,11 +60,15 @@ import Testing
             says: "DTSTART 2027-09-31 does not exist (September 2027 has 30 days)"),
         Fault(
             name: "February 29 of a common year",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "EXDATE:20270229T090000"]),
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "EXDATE:20270229T090000",
+            ]),
             line: 8, says: "EXDATE 2027-02-29 does not exist (February 2027 has 28 days)"),
         Fault(
             name: "DTEND before DTSTART",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "DTEND:20270902T083000"]),
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "DTEND:20270902T083000",
+            ]),
             line: 8, says: "DTEND 2027-09-02T08:30:00 is before DTSTART 2027-09-02T09:00:00"),
         Fault(
             name: "all-day DTEND not after DTSTART",
@@ -68,15 +77,21 @@ import Testing
             ]), line: 8, says: "DTEND is exclusive (a one-day event ends 2027-09-03)"),
         Fault(
             name: "DATE value given a time",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902T090000"]), line: 7,
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902T090000"]),
+            line: 7,
             says: "DTSTART has VALUE=DATE but \"20270902T090000\" has a time"),
         Fault(
             name: "TZID without VTIMEZONE",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=America/Chicago:20270902T090000"]),
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=America/Chicago:20270902T090000",
+            ]),
             line: 7, says: "TZID \"America/Chicago\" has no VTIMEZONE in this file"),
         Fault(
             name: "line over 75 octets",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:" + String(repeating: "x", count: 70)]),
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000",
+                "SUMMARY:" + String(repeating: "x", count: 70),
+            ]),
             line: 8, says: "line is 78 octets long"),
         Fault(
             name: "fold splitting a UTF-8 character",
@@ -84,7 +99,9 @@ import Testing
             line: 9, says: "fold splits a UTF-8 character"),
         Fault(
             name: "duplicate UID",
-            lines: calendar(after: ["BEGIN:VEVENT", "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270903T090000", "END:VEVENT"]),
+            lines: calendar(after: [
+                "BEGIN:VEVENT", "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270903T090000", "END:VEVENT",
+            ]),
             line: 11, says: "UID \"a@test\" is used again (first at line 5)"),
         Fault(
             name: "VALARM without TRIGGER",
@@ -97,7 +114,9 @@ import Testing
             says: "file ends inside VEVENT begun at line 4: it is truncated (missing END:VEVENT, END:VCALENDAR)"),
         Fault(
             name: "bare line that is not a property",
-            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "Bring a clipboard"]),
+            lines: calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "Bring a clipboard",
+            ]),
             line: 8, says: "\"Bring a clipboard\" is not a property"),
     ]
 
@@ -107,7 +126,10 @@ import Testing
         if fault.name.hasPrefix("fold") { return catchesSplitCharacter(fault) }
         let found = Self.problems(fault.lines)
         let hit = found.first { $0.line == fault.line && $0.description.contains(fault.says) }
-        #expect(hit != nil, "expected test.ics:\(fault.line): …\(fault.says)…, got:\n\(found.map(\.description).joined(separator: "\n"))")
+        #expect(
+            hit != nil,
+            "expected test.ics:\(fault.line): …\(fault.says)…, got:\n\(found.map(\.description).joined(separator: "\n"))"
+        )
         #expect(hit.map { !$0.kind.isTolerable || fault.name.hasPrefix("line") } ?? false)
     }
 
@@ -124,7 +146,10 @@ import Testing
 
     @Test func lfOnlyLineEndsAreReportedOnce() {
         let found = Self.problems(Self.calendar(), ending: "\n")
-        #expect(found.map(\.description) == ["test.ics:1: line ends are LF only (10 lines from here); RFC 5545 requires CRLF"])
+        #expect(
+            found.map(\.description) == [
+                "test.ics:1: line ends are LF only (10 lines from here); RFC 5545 requires CRLF"
+            ])
     }
 
     @Test func theExampleDistrictCalendarIsClean() throws {
@@ -141,7 +166,8 @@ import Testing
 
     @Test func readingToleratesLineEndsAndLengthButNotErrors() throws {
         let long = Self.calendar(event: [
-            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:" + String(repeating: "y", count: 80),
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000",
+            "SUMMARY:" + String(repeating: "y", count: 80),
         ])
         let text = long.joined(separator: "\n") + "\n"
         let read = try CalendarReader.read(text)
@@ -149,5 +175,14 @@ import Testing
         #expect(read.document.events.first?.summary == String(repeating: "y", count: 80))
         let broken = Self.calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270931T090000"])
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(broken.joined(separator: "\r\n")) }
+    }
+}
+
+extension ValidatorTests {
+    @Test func brokenFixtureKeepsWhatCanBeRead() throws {
+        let inspection = CalendarReader.inspect(try fixture("broken.ics"), file: "broken.ics")
+        #expect(inspection.errors.count == 11)
+        // The events before the cut are read; the one with an impossible start is not.
+        #expect(inspection.document.events.map(\.summary) == ["Lockdown drill", "After-action review"])
     }
 }

@@ -42,7 +42,8 @@ import Testing
     }
 
     @Test func writesCRLFAndFoldsAt75OctetsOnCharacterBoundaries() throws {
-        let summary = "Évacuation incendie — exercice de sécurité de l’école élémentaire Lincoln "
+        let summary =
+            "Évacuation incendie — exercice de sécurité de l’école élémentaire Lincoln "
             + String(repeating: "✓", count: 60) + " 🚒🚒🚒 end"
         let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([Self.drill(summary: summary)]))
         let bytes = Array(text.utf8)
@@ -69,7 +70,8 @@ import Testing
         var other = Self.drill(uid: "denver@lakeside-isd")
         other.start = .zoned(wall("2027-09-03T09:00:00"), tzid: "America/Denver")
         other.end = nil
-        let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([Self.drill(), other, Self.drill(uid: "2")]))
+        let text = try CalendarWriter(stamp: Self.stamp).write(
+            Self.document([Self.drill(), other, Self.drill(uid: "2")]))
         #expect(text.components(separatedBy: "BEGIN:VTIMEZONE").count == 3)
         #expect(text.contains("TZID:America/Chicago\r\n"))
         #expect(text.contains("TZID:America/Denver\r\n"))
@@ -81,7 +83,8 @@ import Testing
     }
 
     @Test func allDayEventsUseDateValuesWithExclusiveEnd() throws {
-        let event = Event(uid: "a", summary: "Staff day", start: .date(day("2027-08-09")), end: .date(day("2027-08-10")))
+        let event = Event(
+            uid: "a", summary: "Staff day", start: .date(day("2027-08-09")), end: .date(day("2027-08-10")))
         let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([event]))
         #expect(text.contains("DTSTART;VALUE=DATE:20270809\r\n"))
         #expect(text.contains("DTEND;VALUE=DATE:20270810\r\n"))

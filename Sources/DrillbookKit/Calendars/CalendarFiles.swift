@@ -32,7 +32,9 @@ public enum CalendarFiles {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw FileReadError(path: path, reason: !exists ? "no such file" : isDirectory.boolValue ? "it is a folder" : "permission denied")
+            throw FileReadError(
+                path: path,
+                reason: !exists ? "no such file" : isDirectory.boolValue ? "it is a folder" : "permission denied")
         }
         return [UInt8](data)
     }

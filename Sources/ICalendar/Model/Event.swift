@@ -2,7 +2,9 @@
 public struct Event: Hashable, Sendable {
     /// How an event's status reads in STATUS.
     public enum Status: String, Hashable, Sendable {
-        case tentative = "TENTATIVE", confirmed = "CONFIRMED", cancelled = "CANCELLED"
+        case tentative = "TENTATIVE"
+        case confirmed = "CONFIRMED"
+        case cancelled = "CANCELLED"
     }
 
     public var uid: String

@@ -4,8 +4,13 @@
 /// the same text when a calendar is parsed or expanded.
 public struct RecurrenceRule: Hashable, Sendable, CustomStringConvertible {
     public enum Frequency: String, Hashable, Sendable, CaseIterable, Comparable {
-        case secondly = "SECONDLY", minutely = "MINUTELY", hourly = "HOURLY", daily = "DAILY"
-        case weekly = "WEEKLY", monthly = "MONTHLY", yearly = "YEARLY"
+        case secondly = "SECONDLY"
+        case minutely = "MINUTELY"
+        case hourly = "HOURLY"
+        case daily = "DAILY"
+        case weekly = "WEEKLY"
+        case monthly = "MONTHLY"
+        case yearly = "YEARLY"
 
         var rank: Int { Frequency.allCases.firstIndex(of: self)! }
         public static func < (a: Frequency, b: Frequency) -> Bool { a.rank < b.rank }
@@ -151,7 +156,9 @@ extension RecurrenceRule {
             case "BYMONTH": rule.byMonth = try integers(1...12, signed: false)
             case "BYSETPOS": rule.bySetPos = try integers(1...366, signed: true)
             case "WKST":
-                guard let day = Weekday(code: value) else { throw fail("RRULE WKST \"\(value)\" is not a weekday (MO ... SU)") }
+                guard let day = Weekday(code: value) else {
+                    throw fail("RRULE WKST \"\(value)\" is not a weekday (MO ... SU)")
+                }
                 rule.weekStart = day
             default:  // BYDAY
                 for item in value.split(separator: ",", omittingEmptySubsequences: false) {
@@ -172,7 +179,9 @@ extension RecurrenceRule {
             throw fail("RRULE BYDAY with a number (such as 2TU) needs FREQ=MONTHLY or FREQ=YEARLY")
         }
         if !rule.byWeekNo.isEmpty && frequency != .yearly { throw fail("RRULE BYWEEKNO needs FREQ=YEARLY") }
-        if !rule.byMonthDay.isEmpty && frequency == .weekly { throw fail("RRULE BYMONTHDAY cannot be used with FREQ=WEEKLY") }
+        if !rule.byMonthDay.isEmpty && frequency == .weekly {
+            throw fail("RRULE BYMONTHDAY cannot be used with FREQ=WEEKLY")
+        }
         if !rule.byYearDay.isEmpty && [.daily, .weekly, .monthly].contains(frequency) {
             throw fail("RRULE BYYEARDAY cannot be used with FREQ=\(frequency.rawValue)")
         }

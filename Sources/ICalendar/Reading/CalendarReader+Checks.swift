@@ -35,7 +35,9 @@ extension ReaderWalk {
             let (parameters, value) = (raw.parameters, raw.value)
             let declaresDate = parameters.uppercased().split(separator: ";").contains("VALUE=DATE")
             if declaresDate && value.contains("T") {
-                report(line, .value, "\(name) has VALUE=DATE but \"\(value)\" has a time; write \(value.prefix(8)) or drop VALUE=DATE")
+                report(
+                    line, .value,
+                    "\(name) has VALUE=DATE but \"\(value)\" has a time; write \(value.prefix(8)) or drop VALUE=DATE")
                 return nil
             }
         }
@@ -71,7 +73,10 @@ extension ReaderWalk {
     mutating func checkSpan(_ event: Event, endLine: Int) {
         guard let end = event.end else { return }
         if event.start.isAllDay != end.isAllDay {
-            report(endLine, .dates, "DTEND is \(end.isAllDay ? "a date" : "a date-time") but DTSTART is \(event.start.isAllDay ? "a date" : "a date-time"); they must match")
+            report(
+                endLine, .dates,
+                "DTEND is \(end.isAllDay ? "a date" : "a date-time") but DTSTART is \(event.start.isAllDay ? "a date" : "a date-time"); they must match"
+            )
             return
         }
         if event.start.isAllDay {
@@ -79,7 +84,8 @@ extension ReaderWalk {
                 let next = event.start.wallTime.date.adding(days: 1)
                 report(
                     endLine, .dates,
-                    "all-day DTEND \(end) is not after DTSTART \(event.start); DTEND is exclusive (a one-day event ends \(next))")
+                    "all-day DTEND \(end) is not after DTSTART \(event.start); DTEND is exclusive (a one-day event ends \(next))"
+                )
             }
         } else if zones.instant(end) < zones.instant(event.start) {
             report(endLine, .dates, "DTEND \(end) is before DTSTART \(event.start)")
@@ -88,6 +94,9 @@ extension ReaderWalk {
 
     /// libical's own complaint, reworded where it quotes its internals.
     mutating func reportLibicalError(_ property: OpaquePointer, line: Int) {
+        // The scanner has already said what is wrong with a line it could not read as a property.
+        let scanned: Set<CalendarProblem.Kind> = [.syntax, .fold, .encoding, .structure]
+        if problems.contains(where: { $0.line == line && scanned.contains($0.kind) }) { return }
         let message = Libical.string(icalproperty_get_xlicerror(property)) ?? "libical reported an error"
         if message.hasPrefix("Got a data line, but could not find a property name") {
             report(line, .syntax, "line is not a property (expected NAME:value)")

@@ -11,7 +11,9 @@ extension ReaderWalk {
             switch name {
             case "VERSION":
                 let version = Libical.valueText(property)
-                if version != "2.0" { report(line, .value, "VERSION is \"\(version)\"; iCalendar files are VERSION:2.0") }
+                if version != "2.0" {
+                    report(line, .value, "VERSION is \"\(version)\"; iCalendar files are VERSION:2.0")
+                }
             case "PRODID": document.productID = Libical.valueText(property)
             case "METHOD": document.method = Libical.valueText(property)
             case "X-WR-CALNAME": document.name = Libical.valueText(property)
@@ -22,7 +24,10 @@ extension ReaderWalk {
             }
         }
         for required in ["VERSION", "PRODID"] where !names.contains(required) {
-            report(begin, .missingProperty, "VCALENDAR has no \(required) (expected e.g. \(required == "VERSION" ? "VERSION:2.0" : "PRODID:-//District//Calendar//EN"))")
+            report(
+                begin, .missingProperty,
+                "VCALENDAR has no \(required) (expected e.g. \(required == "VERSION" ? "VERSION:2.0" : "PRODID:-//District//Calendar//EN"))"
+            )
         }
         for (child, shape) in children(calendar, scanned: scanned) {
             switch icalcomponent_isa(child) {
@@ -87,9 +92,13 @@ extension ReaderWalk {
             case "DTEND": event.end = checkedTime(property, name: name, line: line, raw: raw)
             case "RECURRENCE-ID": event.recurrenceID = checkedTime(property, name: name, line: line, raw: raw)
             case "EXDATE":
-                if let time = checkedTime(property, name: name, line: line, raw: raw) { event.exceptionDates.append(time) }
+                if let time = checkedTime(property, name: name, line: line, raw: raw) {
+                    event.exceptionDates.append(time)
+                }
             case "RDATE":
-                if let time = checkedTime(property, name: name, line: line, raw: raw) { event.recurrenceDates.append(time) }
+                if let time = checkedTime(property, name: name, line: line, raw: raw) {
+                    event.recurrenceDates.append(time)
+                }
             case "DURATION":
                 let value = icalproperty_get_duration(property)
                 let sign = value.is_neg != 0 ? -1 : 1
@@ -127,7 +136,9 @@ extension ReaderWalk {
         if !event.uid.isEmpty {
             let key = event.uid + "\u{0}" + (event.recurrenceID?.description ?? "")
             if let first = seenUIDs[key] {
-                report(lines["UID"] ?? begin, .duplicateUID, "UID \"\(event.uid)\" is used again (first at line \(first)); each event needs its own")
+                report(
+                    lines["UID"] ?? begin, .duplicateUID,
+                    "UID \"\(event.uid)\" is used again (first at line \(first)); each event needs its own")
             } else {
                 seenUIDs[key] = lines["UID"] ?? begin
             }

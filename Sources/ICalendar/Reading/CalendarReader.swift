@@ -80,8 +80,7 @@ struct ReaderWalk {
 
     mutating func report(_ line: Int, _ kind: CalendarProblem.Kind, _ message: String) {
         let problem = CalendarProblem(file: file, line: line, kind: kind, message: message)
-        // The scanner and libical can both see a broken line: say it once.
-        if problems.contains(where: { $0.line == line && ($0.kind == kind || $0.kind == .syntax) }) { return }
+        if problems.contains(problem) { return }
         problems.append(problem)
     }
 
@@ -125,7 +124,8 @@ extension ReaderWalk {
                 let quoted = message.range(of: ": ", options: .backwards).map { String(message[$0.upperBound...]) }
                 found = lines.indices.first { $0 >= next && quoted.map(lines[$0].text.contains) == true }
             } else {
-                found = lines.indices.first { $0 >= next && lines[$0].name == name }
+                found =
+                    lines.indices.first { $0 >= next && lines[$0].name == name }
                     ?? lines.indices.last { $0 < next && lines[$0].name == name }
             }
             if let found {

@@ -91,7 +91,9 @@ struct ContentLineScanner {
                     continue
                 }
                 if line.count > 1 && (0x80...0xBF).contains(line[1]) {
-                    report(lineNumber, .fold, "fold splits a UTF-8 character across lines \(lineNumber - 1) and \(lineNumber)")
+                    report(
+                        lineNumber, .fold,
+                        "fold splits a UTF-8 character across lines \(lineNumber - 1) and \(lineNumber)")
                 }
                 logical[logical.count - 1].bytes += line.dropFirst()
             } else if !line.isEmpty {
@@ -101,7 +103,8 @@ struct ContentLineScanner {
         if let lfOnly {
             report(
                 lfOnly.first, .lineEnding,
-                "line ends are LF only (\(lfOnly.count) line\(lfOnly.count == 1 ? "" : "s") from here); RFC 5545 requires CRLF")
+                "line ends are LF only (\(lfOnly.count) line\(lfOnly.count == 1 ? "" : "s") from here); RFC 5545 requires CRLF"
+            )
         }
         var stack: [ScannedComponent] = []
         for (number, raw) in logical {
@@ -117,7 +120,9 @@ struct ContentLineScanner {
                 line.hasValue
             else {
                 let shown = text.count > 40 ? text.prefix(40) + "..." : text
-                report(number, .syntax, "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
+                report(
+                    number, .syntax,
+                    "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
                 // Kept in place so libical's properties still line up with the text.
                 if !stack.isEmpty { stack[stack.count - 1].properties.append(line) }
                 continue
@@ -144,7 +149,8 @@ struct ContentLineScanner {
             let missing = stack.reversed().map { "END:\($0.name)" }.joined(separator: ", ")
             report(
                 lineNumber, .structure,
-                "file ends inside \(innermost.name) begun at line \(innermost.beginLine): it is truncated (missing \(missing))")
+                "file ends inside \(innermost.name) begun at line \(innermost.beginLine): it is truncated (missing \(missing))"
+            )
             // Keep what was read, so the parts before the cut are still checked.
             while var open = stack.popLast() {
                 open.endLine = nil

@@ -6,7 +6,9 @@ enum LibicalIteration {
     ///
     /// COUNT and UNTIL are left to the caller (UNTIL is a UTC instant, the iterator walks wall time),
     /// so the rule handed over here never ends by itself: the horizon and limit bound it.
-    static func occurrences(of rule: RecurrenceRule, start: WallTime, allDay: Bool, through horizon: WallTime, limit: Int)
+    static func occurrences(
+        of rule: RecurrenceRule, start: WallTime, allDay: Bool, through horizon: WallTime, limit: Int
+    )
         -> [WallTime]
     {
         var open = rule

@@ -30,7 +30,9 @@ public struct RecurrenceExpander: Sendable {
             let cap = min(limit ?? (before == nil ? Self.defaultLimit : Self.hardLimit), Self.hardLimit)
             let deadline = ContinuousClock.now + .seconds(1)
             var overrides: [String: [Event]] = [:]
-            for event in document.events where event.recurrenceID != nil { overrides[event.uid, default: []].append(event) }
+            for event in document.events where event.recurrenceID != nil {
+                overrides[event.uid, default: []].append(event)
+            }
             var all: [Occurrence] = []
             for event in document.events {
                 for case let tzid? in [event.start.tzid, event.end?.tzid] where zones.zone(tzid) == nil {
@@ -70,10 +72,12 @@ public struct RecurrenceExpander: Sendable {
         // rule that never ends, with no count asked for, stops `defaultYears` after DTSTART.
         let ends = limit != nil || (event.recurrence.map { $0.count != nil || $0.until != nil } ?? true)
         let years = ends ? 9999 - start.wallTime.date.year : Self.defaultYears
-        let horizon: WallTime = before ?? WallTime(
-            date: CalendarDate(
-                year: min(start.wallTime.date.year + years, 9999), month: start.wallTime.date.month,
-                day: min(start.wallTime.date.day, 28)))
+        let horizon: WallTime =
+            before
+            ?? WallTime(
+                date: CalendarDate(
+                    year: min(start.wallTime.date.year + years, 9999), month: start.wallTime.date.month,
+                    day: min(start.wallTime.date.day, 28)))
         var walls: [WallTime] = [start.wallTime]
         if let rule = event.recurrence {
             // Enough to fill the cap after the window's start, and no more than COUNT asks for.
@@ -117,7 +121,10 @@ public struct RecurrenceExpander: Sendable {
         case (.utc(let wall), .zoned(_, let tzid)):
             return start.with(wallTime: zones.wallTime(atInstant: wall.secondsSinceEpoch, in: tzid))
         case (.date(let date), .zoned), (.date(let date), .floating), (.date(let date), .utc):
-            return start.with(wallTime: WallTime(date: date, hour: start.wallTime.hour, minute: start.wallTime.minute, second: start.wallTime.second))
+            return start.with(
+                wallTime: WallTime(
+                    date: date, hour: start.wallTime.hour, minute: start.wallTime.minute, second: start.wallTime.second)
+            )
         default:
             return time
         }
@@ -140,7 +147,10 @@ public struct RecurrenceExpander: Sendable {
         } else if event.start.isAllDay {
             days = 1
         }
-        let shifted = start.with(wallTime: WallTime(date: start.wallTime.date.adding(days: days), hour: start.wallTime.hour, minute: start.wallTime.minute, second: start.wallTime.second))
+        let shifted = start.with(
+            wallTime: WallTime(
+                date: start.wallTime.date.adding(days: days), hour: start.wallTime.hour, minute: start.wallTime.minute,
+                second: start.wallTime.second))
         let end: EventTime
         switch shifted {
         case .zoned(_, let tzid) where seconds != 0:

@@ -31,9 +31,13 @@ struct ReferenceExpansion {
                 if allDay {
                     set.append(WallTime(date: day))
                 } else {
-                    for hour in hours { for minute in minutes { for second in seconds {
-                        set.append(WallTime(date: day, hour: hour, minute: minute, second: second))
-                    } } }
+                    for hour in hours {
+                        for minute in minutes {
+                            for second in seconds {
+                                set.append(WallTime(date: day, hour: hour, minute: minute, second: second))
+                            }
+                        }
+                    }
                 }
             }
             for time in pick(set) where time >= start {
@@ -79,7 +83,9 @@ struct ReferenceExpansion {
         if !r.byWeekNo.isEmpty && !r.byWeekNo.contains(where: { weekNumber(of: day, is: $0) }) { return false }
         if !r.byYearDay.isEmpty {
             let length = CalendarDate.isLeap(day.year) ? 366 : 365
-            if !r.byYearDay.contains(where: { $0 > 0 ? day.ordinal == $0 : day.ordinal == length + $0 + 1 }) { return false }
+            if !r.byYearDay.contains(where: { $0 > 0 ? day.ordinal == $0 : day.ordinal == length + $0 + 1 }) {
+                return false
+            }
         }
         if !r.byMonthDay.isEmpty {
             let length = CalendarDate.daysIn(month: day.month, year: day.year)
@@ -106,7 +112,8 @@ struct ReferenceExpansion {
         guard let ordinal = entry.ordinal, rule.byWeekNo.isEmpty else { return true }
         let inMonth = rule.frequency == .monthly || !rule.byMonth.isEmpty
         let position = inMonth ? day.day : day.ordinal
-        let length = inMonth
+        let length =
+            inMonth
             ? CalendarDate.daysIn(month: day.month, year: day.year) : (CalendarDate.isLeap(day.year) ? 366 : 365)
         return ordinal > 0 ? (position - 1) / 7 + 1 == ordinal : (length - position) / 7 + 1 == -ordinal
     }
@@ -144,8 +151,11 @@ struct ReferenceExpansion {
     ) throws(RecurrenceError) {
         let unit = rule.frequency == .hourly ? 3600 : rule.frequency == .minutely ? 60 : 1
         let hours = rule.byHour.isEmpty ? Array(0..<24) : rule.byHour.sorted()
-        let minutes = !rule.byMinute.isEmpty ? rule.byMinute.sorted() : rule.frequency == .hourly ? [start.minute] : Array(0..<60)
-        let seconds = !rule.bySecond.isEmpty ? rule.bySecond.sorted() : rule.frequency == .secondly ? Array(0..<60) : [start.second]
+        let minutes =
+            !rule.byMinute.isEmpty ? rule.byMinute.sorted() : rule.frequency == .hourly ? [start.minute] : Array(0..<60)
+        let seconds =
+            !rule.bySecond.isEmpty
+            ? rule.bySecond.sorted() : rule.frequency == .secondly ? Array(0..<60) : [start.second]
         let origin = start.secondsSinceEpoch / unit
         var periodSet: [WallTime] = []
         var currentPeriod: Int?
@@ -163,16 +173,20 @@ struct ReferenceExpansion {
             examined += 1
             if examined % 64 == 0 && ContinuousClock.now > deadline { throw .tooSlow(rule.description) }
             if matches(day) {
-                for hour in hours { for minute in minutes { for second in seconds {
-                    let time = WallTime(date: day, hour: hour, minute: minute, second: second)
-                    let period = time.secondsSinceEpoch / unit - origin
-                    guard period >= 0, period % rule.interval == 0 else { continue }
-                    if period != currentPeriod {
-                        guard flush() else { return }
-                        currentPeriod = period
+                for hour in hours {
+                    for minute in minutes {
+                        for second in seconds {
+                            let time = WallTime(date: day, hour: hour, minute: minute, second: second)
+                            let period = time.secondsSinceEpoch / unit - origin
+                            guard period >= 0, period % rule.interval == 0 else { continue }
+                            if period != currentPeriod {
+                                guard flush() else { return }
+                                currentPeriod = period
+                            }
+                            periodSet.append(time)
+                        }
                     }
-                    periodSet.append(time)
-                } } }
+                }
             }
             day = day.adding(days: 1)
         }

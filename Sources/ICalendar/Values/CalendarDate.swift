@@ -92,7 +92,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
 /// A day of the week, numbered as libical and C's `tm_wday` do.
 public enum Weekday: Int, Sendable, CaseIterable, Comparable {
-    case sunday = 0, monday, tuesday, wednesday, thursday, friday, saturday
+    case sunday = 0
+    case monday, tuesday, wednesday, thursday, friday, saturday
 
     /// The two-letter iCalendar code (`MO`).
     public var code: String { ["SU", "MO", "TU", "WE", "TH", "FR", "SA"][rawValue] }

@@ -93,11 +93,16 @@ public struct CalendarWriter: Sendable {
         }
         if let location = event.location { icalcomponent_add_property(component, icalproperty_new_location(location)) }
         // One CATEGORIES line per category: libical would escape the commas of a joined list.
-        for category in event.categories { icalcomponent_add_property(component, icalproperty_new_categories(category)) }
-        if let status = event.status {
-            icalcomponent_add_property(component, icalproperty_new_status(icalproperty_string_to_status(status.rawValue)))
+        for category in event.categories {
+            icalcomponent_add_property(component, icalproperty_new_categories(category))
         }
-        if event.sequence != 0 { icalcomponent_add_property(component, icalproperty_new_sequence(Int32(event.sequence))) }
+        if let status = event.status {
+            icalcomponent_add_property(
+                component, icalproperty_new_status(icalproperty_string_to_status(status.rawValue)))
+        }
+        if event.sequence != 0 {
+            icalcomponent_add_property(component, icalproperty_new_sequence(Int32(event.sequence)))
+        }
         for extra in event.extraProperties { add(extra: extra, to: component) }
         for alarm in event.alarms { icalcomponent_add_component(component, self.component(for: alarm)) }
         return component
@@ -135,7 +140,8 @@ public struct CalendarWriter: Sendable {
         var years: [String: ClosedRange<Int>] = [:]
         var owner: [String: String] = [:]
         for event in events {
-            let times = [event.start, event.end, event.recurrenceID].compactMap(\.self)
+            let times =
+                [event.start, event.end, event.recurrenceID].compactMap(\.self)
                 + event.exceptionDates + event.recurrenceDates
             for case .zoned(let wall, let tzid) in times {
                 let year = wall.date.year

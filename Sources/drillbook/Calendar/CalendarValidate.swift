@@ -32,7 +32,8 @@ struct CalendarValidate: ParsableCommand {
             }
         }
         if problems > 0 {
-            printError("\(problems) problem\(problems == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s")")
+            printError(
+                "\(problems) problem\(problems == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s")")
             throw ExitStatus.error
         }
         print("\(files.count) file\(files.count == 1 ? "" : "s") clean")

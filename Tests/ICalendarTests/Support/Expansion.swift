@@ -11,7 +11,8 @@ func expand(
     let event = Event(
         uid: "rfc", summary: rule, start: eventStart, recurrence: try RecurrenceRule(parsing: rule),
         exceptionDates: exceptions.map { eventStart.with(wallTime: WallTime($0)!) })
-    let expander = RecurrenceExpander(before: before.map { WallTime($0) ?? WallTime(date: CalendarDate($0)!) }, limit: limit)
+    let expander = RecurrenceExpander(
+        before: before.map { WallTime($0) ?? WallTime(date: CalendarDate($0)!) }, limit: limit)
     return try expander.expand(CalendarDocument(events: [event])).map(\.start.description)
 }
 

@@ -1,0 +1,58 @@
+# Drillbook: the two README commands are `make example` and `make test`.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
+VENV := .venv
+
+.PHONY: all deps checkers build example test lint format install uninstall bench clean
+
+all: build
+
+## deps: Debian packages (libical-dev, libsqlite3-dev, pkg-config, tzdata, python3-venv)
+deps:
+	@scripts/install-deps.sh
+
+## checkers: the python readers tests compare against, in .venv
+checkers: $(VENV)/.installed
+$(VENV)/.installed: Tests/Checkers/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Checkers/requirements.txt
+	touch $@
+
+build: deps
+	$(SWIFT) build
+
+## example: install what is missing, then check and expand the example district's calendar
+example: deps checkers build
+	$(SWIFT) run --skip-build drillbook calendar validate $(EXAMPLE_CALENDAR)
+	$(SWIFT) run --skip-build drillbook calendar expand $(EXAMPLE_CALENDAR) --from 2027-08-01 --to 2027-10-31
+
+## test: formatting lint, then every test (unit, independent-reader, end-to-end)
+test: deps checkers lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks
+
+## install: the binary to $(PREFIX)/bin, Templates/ and Calendars/ to $(PREFIX)/share/drillbook
+install: deps
+	$(SWIFT) build -c release --product drillbook
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/drillbook
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/drillbook" $(DESTDIR)$(PREFIX)/bin/drillbook
+	rm -rf $(DESTDIR)$(PREFIX)/share/drillbook/Templates $(DESTDIR)$(PREFIX)/share/drillbook/Calendars
+	cp -R Templates Calendars $(DESTDIR)$(PREFIX)/share/drillbook/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/drillbook
+	rm -rf $(DESTDIR)$(PREFIX)/share/drillbook
+
+## bench: the ICalendar benchmark (release build), against plain C over libical
+bench: deps
+	$(SWIFT) run -c release ical-benchmark
+
+clean:
+	rm -rf .build $(VENV)

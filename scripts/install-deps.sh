@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what Drillbook needs beyond Swift: Debian's libical and SQLite headers, pkg-config,
+# tzdata (libical reads /usr/share/zoneinfo), and python's venv for the test checkers.
+# Does nothing when all are present, so it needs root (or sudo) only the first time.
+set -euo pipefail
+
+packages=(libical-dev libsqlite3-dev pkg-config tzdata python3-venv)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
