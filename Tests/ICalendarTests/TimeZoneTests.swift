@@ -57,3 +57,30 @@ import Testing
         #expect(got.map(\.end.description) == ["2027-11-02", "2027-11-09", "2027-11-16"])
     }
 }
+
+extension TimeZoneTests {
+    /// Outlook names zones by Windows names and defines them in the file: the file's VTIMEZONE rules.
+    @Test func aZoneDefinedOnlyInTheFileIsHonoured() throws {
+        let text =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Microsoft Corporation//Outlook 16.0//EN",
+                "BEGIN:VTIMEZONE", "TZID:Central Standard Time",
+                "BEGIN:STANDARD", "DTSTART:16011104T020000", "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11",
+                "TZOFFSETFROM:-0500", "TZOFFSETTO:-0600", "END:STANDARD",
+                "BEGIN:DAYLIGHT", "DTSTART:16010311T020000", "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3",
+                "TZOFFSETFROM:-0600", "TZOFFSETTO:-0500", "END:DAYLIGHT", "END:VTIMEZONE",
+                "BEGIN:VEVENT", "UID:outlook-1", "DTSTAMP:20270801T120000Z",
+                "DTSTART;TZID=Central Standard Time:20271101T090000",
+                "DTEND;TZID=Central Standard Time:20271101T100000",
+                "RRULE:FREQ=WEEKLY;COUNT=2", "SUMMARY:Safety committee", "END:VEVENT", "END:VCALENDAR",
+            ].joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.problems.isEmpty, "\(read.problems)")
+        let got = try RecurrenceExpander().expand(read.document)
+        #expect(got.map(\.start.description) == ["2027-11-01T09:00:00", "2027-11-08T09:00:00"])
+        #expect(
+            got.map { WallTime(secondsSinceEpoch: $0.instant).description } == [
+                "2027-11-01T14:00:00", "2027-11-08T15:00:00",
+            ])
+    }
+}

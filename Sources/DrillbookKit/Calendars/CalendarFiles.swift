@@ -17,15 +17,9 @@ public enum CalendarFiles {
 
     /// The calendar at `path` for use: throws its errors, keeps tolerable faults as warnings.
     public static func load(path: String) throws(CalendarLoadError) -> CalendarInspection {
-        do {
-            return try CalendarReader.read(try bytes(at: path), file: path)
-        } catch let error as FileReadError {
-            throw .unreadable(error)
-        } catch let error as CalendarReadError {
-            throw .invalid(error)
-        } catch {
-            preconditionFailure("unexpected error \(error)")
-        }
+        let contents: [UInt8]
+        do { contents = try bytes(at: path) } catch { throw .unreadable(error) }
+        do { return try CalendarReader.read(contents, file: path) } catch { throw .invalid(error) }
     }
 
     static func bytes(at path: String) throws(FileReadError) -> [UInt8] {

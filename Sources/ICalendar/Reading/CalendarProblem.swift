@@ -4,9 +4,11 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
     public enum Kind: String, Hashable, Sendable {
         case lineEnding, lineLength, fold, encoding, syntax, structure
         case missingProperty, value, recurrence, dates, timeZone, duplicateUID, alarm
+        /// A TZID with no VTIMEZONE in the file that is still a known Olson zone.
+        case undefinedKnownZone
 
         /// Faults real calendars often have that do not change their meaning.
-        public var isTolerable: Bool { self == .lineEnding || self == .lineLength }
+        public var isTolerable: Bool { self == .lineEnding || self == .lineLength || self == .undefinedKnownZone }
     }
 
     public var file: String

@@ -45,7 +45,7 @@ extension ReaderWalk {
         if let tzid, !zones.isDefined(tzid), reportedZones.insert(tzid).inserted {
             let known = CalendarZones.builtin(tzid) != nil
             report(
-                line, .timeZone,
+                line, known ? .undefinedKnownZone : .timeZone,
                 "TZID \"\(tzid)\" has no VTIMEZONE in this file"
                     + (known ? "" : " and is not a known time zone (expected an Olson name such as America/Chicago)"))
         }
