@@ -71,13 +71,12 @@ public struct RecurrenceExpander: Sendable {
         // A rule that ends by itself (COUNT, UNTIL), or a count asked for, bounds the expansion; a
         // rule that never ends, with no count asked for, stops `defaultYears` after DTSTART.
         let ends = limit != nil || (event.recurrence.map { $0.count != nil || $0.until != nil } ?? true)
-        let years = ends ? 9999 - start.wallTime.date.year : Self.defaultYears
-        let horizon: WallTime =
-            before
-            ?? WallTime(
-                date: CalendarDate(
-                    year: min(start.wallTime.date.year + years, 9999), month: start.wallTime.date.month,
-                    day: min(start.wallTime.date.day, 28)))
+        let first = start.wallTime.date
+        let year = min(first.year + (ends ? 9999 : Self.defaultYears), 9999)
+        let last = CalendarDate(
+            year: year, month: first.month, day: min(first.day, CalendarDate.daysIn(month: first.month, year: year)))
+        // Up to, not including, the same day `defaultYears` later.
+        let horizon: WallTime = before ?? WallTime(date: last).adding(seconds: -1)
         var walls: [WallTime] = [start.wallTime]
         if let rule = event.recurrence {
             // Enough to fill the cap after the window's start, and no more than COUNT asks for.

@@ -16,6 +16,7 @@ struct ReferenceExpansion {
         -> [WallTime]
     {
         var result: [WallTime] = []
+        if rule.hasNoPossibleDay { return result }
         if rule.frequency < .daily {
             try subDaily(through: horizon, limit: limit, deadline: deadline, into: &result)
             return result
