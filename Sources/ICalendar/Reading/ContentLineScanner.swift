@@ -157,6 +157,6 @@ struct ContentLineScanner {
                 if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
             }
         }
-        if roots.isEmpty && problems.isEmpty { report(max(lineNumber, 1), .structure, "file holds no BEGIN:VCALENDAR") }
+        if roots.isEmpty { report(max(lineNumber, 1), .structure, "file holds no BEGIN:VCALENDAR") }
     }
 }
