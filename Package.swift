@@ -16,7 +16,9 @@ let package = Package(
         .library(name: "ICalendar", targets: ["ICalendar"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libical from Debian (libical-dev); only ICalendar imports it.
@@ -25,21 +27,40 @@ let package = Package(
             pkgConfig: "libical",
             providers: [.apt(["libical-dev"])]
         ),
+        // Civil dates and wall times, pure Swift: shared by ICalendar and Planning.
+        .target(
+            name: "Dates",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ICalendar",
-            dependencies: ["CLibical"],
+            dependencies: ["CLibical", "Dates"],
+            swiftSettings: swiftSettings
+        ),
+        // The domain, pure Swift: no I/O, no C.
+        .target(
+            name: "Planning",
+            dependencies: ["Dates"],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite through GRDB; only Store imports GRDB.
+        .target(
+            name: "Store",
+            dependencies: ["Dates", "Planning", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "DrillbookKit",
-            dependencies: ["ICalendar"],
+            dependencies: ["Dates", "ICalendar", "Planning", "Store", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "drillbook",
             dependencies: [
                 "DrillbookKit",
+                "Dates",
                 "ICalendar",
+                "Planning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -52,14 +73,24 @@ let package = Package(
         ),
         .executableTarget(
             name: "ical-benchmark",
-            dependencies: ["ICalendar", "LibicalBaseline"],
+            dependencies: ["Dates", "ICalendar", "LibicalBaseline"],
             path: "Benchmarks/ICalendarBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ICalendarTests",
-            dependencies: ["ICalendar"],
+            dependencies: ["Dates", "ICalendar"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlanningTests",
+            dependencies: ["Dates", "Planning"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DrillbookKitTests",
+            dependencies: ["Dates", "DrillbookKit", "ICalendar", "Planning", "Store"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Dates
 // Build, serialize and parse back N events through Drillbook's ICalendar module, and the same work
 // in plain C over libical, each in its own process so peak memory is its own.
 //

@@ -10,8 +10,23 @@ struct Drillbook: ParsableCommand {
             Exit codes: 0 ok, 1 error (bad input, named by file and line), 3 findings, 64 usage.
             """,
         version: "0.1.0",
-        subcommands: [CalendarCommand.self]
+        subcommands: [
+            Init.self, Validate.self, Schedule.self, List.self, Export.self, Demo.self, CalendarCommand.self,
+        ]
     )
+
+    /// Prints a `Failure` without ArgumentParser's "Error:" prefix and exits 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            printError(failure.description)
+            Self.exit(withError: ExitStatus.error)
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes shared by every command (shared/DESIGN.md, "CLI").

@@ -1,3 +1,4 @@
+import Dates
 import Foundation
 import Testing
 
@@ -105,5 +106,27 @@ import Testing
         #expect(throws: CalendarWriteError.unknownTimeZone("America/Lakeside", uid: event.uid)) {
             try CalendarWriter(stamp: Self.stamp).write(Self.document([event]))
         }
+    }
+}
+
+extension WriterTests {
+    /// libical 3.0.16 folds between the CR and LF of a line whose last fold is exactly full (a bare
+    /// CR), or adds an empty continuation line; the wrapper mends both.
+    @Test(arguments: 70...80)
+    func aValueThatFillsTheLastFoldKeepsItsLineEnd(length: Int) throws {
+        let uid = String(repeating: "u", count: length - 10) + "@drillbook"
+        let text = try CalendarWriter(stamp: Self.stamp).write(Self.document([Self.drill(uid: uid)]))
+        #expect(!text.contains("\r\r"))
+        #expect(!text.contains("\n \r\n") && !text.contains("\n \n"))
+        let inspection = CalendarReader.inspect(Array(text.utf8), file: "out.ics")
+        #expect(inspection.problems.isEmpty, "\(inspection.problems)")
+        #expect(inspection.document.events.first?.uid == uid)
+    }
+
+    @Test func repairMendsBothShapesOfTheFault() {
+        // The two shapes libical writes (seen with values of 73 and 74 octets after "UID:" and a fold).
+        let value = String(repeating: "u", count: 73)
+        #expect(Libical.repairFolds("UID:\r\n \(value)\r\r\n \nEND") == "UID:\r\n \(value)\r\nEND")
+        #expect(Libical.repairFolds("UID:\r\n \(value)u\r\n \r\nEND") == "UID:\r\n \(value)u\r\nEND")
     }
 }

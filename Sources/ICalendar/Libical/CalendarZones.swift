@@ -1,4 +1,5 @@
 internal import CLibical
+import Dates
 
 /// The zones a calendar's TZIDs name: the file's own VTIMEZONEs first, then libical's builtin
 /// Olson zones (read from /usr/share/zoneinfo).

@@ -1,4 +1,5 @@
 internal import CLibical
+import Dates
 import Foundation
 
 /// The one door to libical.
@@ -24,7 +25,15 @@ enum Libical {
     static func serialize(_ component: OpaquePointer) -> String {
         guard let buffer = icalcomponent_as_ical_string_r(component) else { return "" }
         defer { icalmemory_free_buffer(buffer) }
-        return String(cString: buffer)
+        return repairFolds(String(cString: buffer))
+    }
+
+    /// libical 3.0.16 counts the CR of a line's own CRLF when it folds: a value that fills its last
+    /// fold to 74 octets comes out as `value CR CRLF SPACE LF` (a bare CR), one of 75 as `value CRLF
+    /// SPACE CRLF` (an empty continuation line). Put the line end back together; content never holds
+    /// a raw CR (TEXT escapes it), and an empty continuation unfolds to nothing.
+    static func repairFolds(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\r\n \n", with: "\r\n").replacingOccurrences(of: "\r\n \r\n", with: "\r\n")
     }
 }
 

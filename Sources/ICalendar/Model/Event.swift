@@ -1,3 +1,5 @@
+public import Dates
+
 /// A VEVENT: one calendar entry, possibly recurring.
 public struct Event: Hashable, Sendable {
     /// How an event's status reads in STATUS.

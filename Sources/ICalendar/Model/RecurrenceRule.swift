@@ -1,3 +1,5 @@
+public import Dates
+
 /// An RRULE value (RFC 5545 section 3.3.10), parsed into its parts.
 ///
 /// Parsing here names the part that is wrong, which libical's parser does not; libical still reads

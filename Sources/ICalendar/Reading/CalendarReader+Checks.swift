@@ -1,4 +1,5 @@
 internal import CLibical
+import Dates
 
 /// What libical accepts but a calendar client would misread.
 extension ReaderWalk {

@@ -1,4 +1,5 @@
 internal import CLibical
+import Dates
 
 /// Building the document from libical's tree, checking each part on the way.
 extension ReaderWalk {

@@ -1,4 +1,5 @@
 internal import CLibical
+import Dates
 
 /// Runs libical's own recurrence iterator over a rule it is known to get right.
 enum LibicalIteration {

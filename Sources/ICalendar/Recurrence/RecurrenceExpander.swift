@@ -1,3 +1,5 @@
+public import Dates
+
 /// Expands a calendar's events into occurrences, always within a window and a count.
 ///
 /// Honours TZID (wall time holds across daylight saving), RDATE, EXDATE, RECURRENCE-ID overrides,

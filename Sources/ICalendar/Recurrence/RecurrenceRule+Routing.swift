@@ -1,3 +1,5 @@
+import Dates
+
 /// Which engine expands a rule.
 ///
 /// libical's iterator expands every rule it is known to get right. Debian's libical 3.0.16 is wrong

@@ -1,3 +1,4 @@
+import Dates
 import Foundation
 
 /// RFC 5545's recurrence rule, expanded as section 3.3.10 defines it, in wall time.

@@ -1,3 +1,5 @@
+public import Dates
+
 /// When an event starts or ends, in one of iCalendar's four forms.
 ///
 /// School-local wall time is the truth: a zoned time keeps its wall clock and its Olson zone

@@ -1,4 +1,5 @@
 internal import CLibical
+public import Dates
 
 /// Why a calendar cannot be written.
 public enum CalendarWriteError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -28,6 +29,11 @@ public struct CalendarWriter: Sendable {
 
     /// The document as iCalendar text.
     public func write(_ document: CalendarDocument) throws(CalendarWriteError) -> String {
+        try write(document, zoneYears: nil)
+    }
+
+    /// With `zoneYears`, VTIMEZONEs for those zones rather than for the document's events.
+    func write(_ document: CalendarDocument, zoneYears: [String: Int]?) throws(CalendarWriteError) -> String {
         try Libical.withLock { () throws(CalendarWriteError) -> String in
             let calendar = icalcomponent_new(ICAL_VCALENDAR_COMPONENT)!
             defer { icalcomponent_free(calendar) }
@@ -41,7 +47,9 @@ public struct CalendarWriter: Sendable {
                 add(extra: ExtraProperty(name: "X-WR-CALDESC", value: description), to: calendar)
             }
             for extra in document.extraProperties { add(extra: extra, to: calendar) }
-            try addTimeZones(for: document.events, to: calendar)
+            let years: [String: Int]
+            if let zoneYears { years = zoneYears } else { years = try self.zoneYears(document.events) }
+            try addTimeZones(years, to: calendar)
             for event in document.events {
                 icalcomponent_add_component(calendar, try component(for: event))
             }
@@ -51,7 +59,7 @@ public struct CalendarWriter: Sendable {
 
     // MARK: - Events
 
-    private func component(for event: Event) throws(CalendarWriteError) -> OpaquePointer {
+    func component(for event: Event) throws(CalendarWriteError) -> OpaquePointer {
         let component = icalcomponent_new(ICAL_VEVENT_COMPONENT)!
         icalcomponent_add_property(component, icalproperty_new_uid(event.uid))
         icalcomponent_add_property(component, icalproperty_new_dtstamp(Libical.time(event.stamp ?? stamp, utc: true)))
@@ -108,7 +116,7 @@ public struct CalendarWriter: Sendable {
         return component
     }
 
-    private func component(for alarm: Alarm) -> OpaquePointer {
+    func component(for alarm: Alarm) -> OpaquePointer {
         let component = icalcomponent_new(ICAL_VALARM_COMPONENT)!
         icalcomponent_add_property(component, icalproperty_new_action(ICAL_ACTION_DISPLAY))
         var trigger = icaltriggertype()
@@ -120,7 +128,7 @@ public struct CalendarWriter: Sendable {
     }
 
     /// Adds a DATE or DATE-TIME property; a zoned time carries its Olson name as TZID.
-    private func add(
+    func add(
         time: EventTime, to component: OpaquePointer, _ make: (icaltimetype) -> OpaquePointer?
     ) {
         guard let property = make(Libical.time(time)) else { return }
@@ -128,7 +136,7 @@ public struct CalendarWriter: Sendable {
         icalcomponent_add_property(component, property)
     }
 
-    private func add(extra: ExtraProperty, to component: OpaquePointer) {
+    func add(extra: ExtraProperty, to component: OpaquePointer) {
         let property = icalproperty_new_x(extra.value)!
         icalproperty_set_x_name(property, extra.name)
         icalcomponent_add_property(component, property)
@@ -136,22 +144,25 @@ public struct CalendarWriter: Sendable {
 
     // MARK: - Time zones
 
-    private func addTimeZones(for events: [Event], to calendar: OpaquePointer) throws(CalendarWriteError) {
-        var years: [String: ClosedRange<Int>] = [:]
-        var owner: [String: String] = [:]
+    /// The first year each zone is used in, by TZID.
+    func zoneYears(_ events: [Event]) throws(CalendarWriteError) -> [String: Int] {
+        var years: [String: Int] = [:]
         for event in events {
             let times =
                 [event.start, event.end, event.recurrenceID].compactMap(\.self)
                 + event.exceptionDates + event.recurrenceDates
             for case .zoned(let wall, let tzid) in times {
-                let year = wall.date.year
-                years[tzid] = years[tzid].map { min($0.lowerBound, year)...max($0.upperBound, year) } ?? year...year
-                owner[tzid] = owner[tzid] ?? event.uid
+                guard CalendarZones.builtin(tzid) != nil else { throw .unknownTimeZone(tzid, uid: event.uid) }
+                years[tzid] = min(years[tzid] ?? wall.date.year, wall.date.year)
             }
         }
+        return years
+    }
+
+    func addTimeZones(_ years: [String: Int], to calendar: OpaquePointer) throws(CalendarWriteError) {
         for tzid in years.keys.sorted() {
             guard let zone = CalendarZones.builtin(tzid), let builtin = icaltimezone_get_component(zone) else {
-                throw .unknownTimeZone(tzid, uid: owner[tzid] ?? "")
+                throw .unknownTimeZone(tzid, uid: "")
             }
             let vtimezone = icalcomponent_new_clone(builtin)!
             // libical 3.0.16 names builtin zones "/freeassociation.sourceforge.net/America/Chicago" and
@@ -161,7 +172,7 @@ public struct CalendarWriter: Sendable {
             }
             // Keep the rules in force from the year before the first event: enough for every client
             // to resolve each time, without a century of history in every file.
-            let from = Libical.time(WallTime(year: years[tzid]!.lowerBound - 1, month: 1, day: 1), utc: true)
+            let from = Libical.time(WallTime(year: years[tzid]! - 1, month: 1, day: 1), utc: true)
             icaltimezone_truncate_vtimezone(vtimezone, from, icaltime_null_time(), 1)
             icalcomponent_add_component(calendar, vtimezone)
         }

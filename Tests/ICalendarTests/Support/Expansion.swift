@@ -1,3 +1,5 @@
+import Dates
+
 @testable import ICalendar
 
 /// Occurrence starts of one event, as local wall times (`2027-09-02T09:00:00`) or dates.

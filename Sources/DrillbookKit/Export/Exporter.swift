@@ -1,0 +1,161 @@
+public import Dates
+import Foundation
+import ICalendar
+public import Planning
+
+/// Writes the published schedule as .ics files: `OUT/<school>-<audience>.ics` and
+/// `OUT/district-<audience>.ics`, each file written as it goes.
+public struct Exporter: Sendable {
+    public var loaded: LoadedPlan
+    public var asOf: CalendarDate
+
+    public init(loaded: LoadedPlan, asOf: CalendarDate) {
+        self.loaded = loaded
+        self.asOf = asOf
+    }
+
+    /// Writes the files; returns their paths. Cancelled items stay in, as STATUS:CANCELLED, until the
+    /// school year ends, so subscribed calendars drop them rather than keep a stale copy.
+    public func export(
+        _ items: [TrackedItem], to folder: String, school only: String? = nil, audiences: [Audience] = Audience.allCases
+    ) throws(DrillbookError) -> [String] {
+        let plan = loaded.plan
+        if let only, !plan.schools.contains(where: { $0.school.id == only }) {
+            throw .usage(
+                "school \"\(only)\" is not in the plan (it has: \(plan.schools.map(\.school.id).joined(separator: ", ")))"
+            )
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .usage("\(folder): cannot create the folder (\(error.localizedDescription))")
+        }
+        let shown = items.filter { tracked in
+            tracked.status == .scheduled || loaded.years[tracked.item.schoolID].map { asOf <= $0.last } ?? false
+        }
+        let bySchool = Dictionary(grouping: shown, by: \.item.schoolID)
+        var paths: [String] = []
+        do {
+            for audience in audiences {
+                let districtPath = "\(folder)/district-\(audience.rawValue).ics"
+                let district =
+                    only == nil
+                    ? try open(districtPath, name: "\(plan.district.name): safety preparation (\(audience.rawValue))")
+                    : nil
+                for planned in plan.schools where only == nil || planned.school.id == only {
+                    let school = planned.school
+                    let events = (bySchool[school.id] ?? []).compactMap {
+                        event(for: $0, audience: audience, school: school)
+                    }
+                    let path = "\(folder)/\(school.id)-\(audience.rawValue).ics"
+                    let file = try open(path, name: "\(school.name): safety preparation (\(audience.rawValue))")
+                    try file.write(events)
+                    try file.finish()
+                    paths.append(path)
+                    try district?.write(
+                        events.map { event in
+                            var event = event
+                            event.summary = "\(school.name): \(event.summary)"
+                            return event
+                        })
+                }
+                if let district {
+                    try district.finish()
+                    paths.append(districtPath)
+                }
+            }
+        } catch let error as DrillbookError {
+            throw error
+        } catch {
+            throw .usage("cannot write the calendars to \(folder) (\(error))")
+        }
+        return paths
+    }
+
+    private func open(_ path: String, name: String) throws -> CalendarStreamWriter {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw DrillbookError.usage("\(path): cannot be written")
+        }
+        let zones = Set(loaded.plan.schools.map(\.school.timeZone))
+        let firstYear = loaded.years.values.map(\.first.year).min() ?? asOf.year
+        let header = CalendarDocument(
+            productID: "-//Drillbook//Drillbook 0.1//EN", name: name,
+            description: "Published by Drillbook for \(loaded.plan.district.name), school year \(loaded.plan.year)",
+            extraProperties: [
+                ExtraProperty(name: "X-WR-TIMEZONE", value: loaded.plan.district.timeZone),
+                ExtraProperty(name: "X-PUBLISHED-TTL", value: "PT12H"),
+            ])
+        return try CalendarStreamWriter(
+            header: header, timeZones: Dictionary(uniqueKeysWithValues: zones.map { ($0, firstYear) }),
+            stamp: WallTime(date: asOf)
+        ) { text in handle.write(Data(text.utf8)) }
+    }
+
+    /// The event an item becomes for an audience, or nil when the audience must not see it.
+    func event(for tracked: TrackedItem, audience: Audience, school: School) -> Event? {
+        let item = tracked.item
+        guard let view = audience.view(of: item) else { return nil }
+        var event: Event
+        switch view {
+        case .weekMarker:
+            let monday = item.date.adding(days: -((item.date.weekday.rawValue + 6) % 7))
+            event = Event(
+                uid: "week-\(Self.opaque(item.uid))@drillbook", summary: "Safety drill this week",
+                start: .date(monday), end: .date(monday.adding(days: 5)),
+                description:
+                    "A safety drill will take place at \(school.name) this week. Follow your room's procedures.")
+        case .full:
+            let start: EventTime
+            let end: EventTime
+            if let time = item.start {
+                let wall = WallTime(date: item.date, hour: time.hour, minute: time.minute)
+                start = .zoned(wall, tzid: item.timeZone)
+                end = .zoned(wall.adding(seconds: max(item.durationMinutes, 5) * 60), tzid: item.timeZone)
+            } else {
+                start = .date(item.date)
+                end = .date(item.date.adding(days: 1))
+            }
+            event = Event(
+                uid: item.uid, summary: item.title, start: start, end: end, description: details(item, audience, school)
+            )
+            event.categories =
+                [item.kind.isDrill ? "drill" : item.kind.description]
+                + (item.kind.isDrill ? [item.kind.description] : [])
+            if audience != .families {
+                event.extraProperties = [ExtraProperty(name: "X-DRILLBOOK-ITEM", value: item.id)]
+            }
+        }
+        event.location = school.name
+        event.status = tracked.status == .cancelled ? .cancelled : .confirmed
+        event.sequence = tracked.sequence
+        event.stamp = WallTime(date: tracked.changedOn)
+        return event
+    }
+
+    /// A stable stand-in for a UID, so the marker's UID does not name the drill it hides.
+    static func opaque(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    private func details(_ item: ScheduledItem, _ audience: Audience, _ school: School) -> String? {
+        var lines = [item.description].compactMap(\.self)
+        guard audience != .families else { return lines.isEmpty ? nil : lines.joined(separator: "\n") }
+        let owner = school.contacts[item.owner].map { "\($0.name) (\(item.owner))" } ?? item.owner
+        lines.append("Owner: \(owner)")
+        if !item.presence.isEmpty {
+            let present = item.presence.map { role in school.contacts[role].map { "\($0.name) (\(role))" } ?? role }
+            lines.append("With: " + present.joined(separator: ", "))
+        }
+        if let context = item.timeContext { lines.append("Time of day: \(context.rawValue)") }
+        if let source = item.source { lines.append("Source: \(source)") }
+        lines.append("Drillbook item: \(item.id)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,41 @@
+public import Planning
+
+/// A district's plan (`drillbook.yaml`) as read: the source of truth for what should happen.
+public struct Plan: Sendable {
+    /// The plan file's path, and the folder its relative paths resolve against.
+    public var file: String
+    public var folder: String
+    public var district: District
+    /// `2027-2028`.
+    public var year: String
+    /// The district's calendar, resolved against `folder`.
+    public var calendar: String
+    public var calendarMapping: CalendarMapping
+    public var schools: [PlannedSchool]
+    /// Activities from templates and the plan itself, with drills from the rule sets added.
+    public var activities: [Activity]
+    /// Rule sets by name (`baseline`, `TX`), in order.
+    public var ruleSets: [String]
+    /// The rule sets as read.
+    public var rules: [ComplianceRuleSet]
+}
+
+/// A school with the calendar it keeps (its own, or the district's).
+public struct PlannedSchool: Sendable {
+    public var school: School
+    public var calendar: String
+}
+
+/// How a district's calendar names things: each list holds `PROPERTY:value` or `PROPERTY:/regex/`.
+public struct CalendarMapping: Sendable {
+    public var firstDay = ["SUMMARY:/First Day of School/"]
+    public var lastDay = ["SUMMARY:/Last Day of School/"]
+    public var semester = ["CATEGORIES:SEMESTER"]
+    public var quarter = ["CATEGORIES:QUARTER"]
+    public var closure = ["CATEGORIES:HOLIDAY", "SUMMARY:/No School/"]
+    /// Checked before `closure`: a staff development day "with no school for students" is staff-only.
+    public var staffOnly = ["CATEGORIES:STAFF-DEVELOPMENT", "SUMMARY:/Staff Development/"]
+    public var testing = ["CATEGORIES:TESTING"]
+
+    public init() {}
+}

@@ -1,0 +1,275 @@
+import Foundation
+import Planning
+import Yams
+
+/// Reads `drillbook.yaml` (shared/FORMATS.md section 1) into a `Plan`, with templates and rule sets
+/// resolved; every error names the file, line and field.
+public struct PlanReader: Sendable {
+    public var resources: Resources
+
+    public init(resources: Resources) { self.resources = resources }
+
+    public func read(file: String) throws(PlanError) -> Plan {
+        let root = try YAMLValue.load(try Resources.text(file), file: file)
+        let folder = (file as NSString).deletingLastPathComponent
+        let fields = try root.mapping(allowed: [
+            "schema", "district", "year", "calendar", "calendar_mapping", "bell_schedules", "schools", "activities",
+            "alerts", "compliance",
+        ])
+        guard try fields["schema"]?.string() == "drillbook/1" else {
+            throw (fields["schema"] ?? root).fail("expected schema: drillbook/1")
+        }
+        func required(_ key: String) throws(PlanError) -> YAMLValue {
+            guard let value = fields[key] else { throw root.fail("\(key) is missing") }
+            return value
+        }
+        let district = try self.district(try required("district"))
+        let yearField = try required("year")
+        let year = try yearField.string()
+        guard SchoolYearName(year) != nil else {
+            throw yearField.fail("\"\(year)\" is not a school year like 2027-2028")
+        }
+        let calendar = resolve(try required("calendar").string(), in: folder)
+        let mapping =
+            try fields["calendar_mapping"].map { (field) throws(PlanError) in try self.mapping(field) }
+            ?? CalendarMapping()
+        var bells: [String: BellSchedule] = [:]
+        for (name, value) in try fields["bell_schedules"]?.namedMapping() ?? [] {
+            bells[name] = try bellSchedule(value)
+        }
+        var schools: [PlannedSchool] = []
+        for item in try required("schools").list() {
+            let school = try self.school(item, district: district, bells: bells, calendar: calendar, folder: folder)
+            if schools.contains(where: { $0.school.id == school.school.id }) {
+                throw item.fail("school id \"\(school.school.id)\" is used twice")
+            }
+            schools.append(school)
+        }
+        guard !schools.isEmpty else { throw (fields["schools"] ?? root).fail("the plan needs at least one school") }
+        var activities = try self.activities(fields["activities"])
+        let (ruleNames, rules) = try ruleSets(fields["compliance"], district: district, folder: folder)
+        let drills = ComplianceRuleSet.drillActivities(rules)
+        activities = drills.filter { drill in !activities.contains { $0.id == drill.id } } + activities
+        return Plan(
+            file: file, folder: folder, district: district, year: year, calendar: calendar, calendarMapping: mapping,
+            schools: schools, activities: activities, ruleSets: ruleNames, rules: rules)
+    }
+
+    func resolve(_ path: String, in folder: String) -> String {
+        path.hasPrefix("/") || folder.isEmpty ? path : "\(folder)/\(path)"
+    }
+
+    // MARK: - District and schools
+
+    private func contact(_ value: YAMLValue) throws(PlanError) -> Contact {
+        let fields = try value.mapping(allowed: ["name", "email", "agency", "phone"])
+        guard let name = fields["name"] else { throw value.fail("name is missing") }
+        return Contact(
+            name: try name.string(), email: try fields["email"]?.string(), agency: try fields["agency"]?.string())
+    }
+
+    private func timeZone(_ value: YAMLValue) throws(PlanError) -> String {
+        let name = try value.string()
+        guard TimeZone(identifier: name) != nil, name.contains("/") || name == "UTC" else {
+            throw value.fail("\"\(name)\" is not a time zone (expected an Olson name such as America/Chicago)")
+        }
+        return name
+    }
+
+    private func district(_ value: YAMLValue) throws(PlanError) -> District {
+        let fields = try value.mapping(allowed: ["id", "name", "state", "time_zone", "safety_lead"])
+        for key in ["id", "name", "state", "time_zone"] where fields[key] == nil {
+            throw value.fail("\(key) is missing")
+        }
+        let state = try fields["state"]!.string()
+        guard state.count == 2, state == state.uppercased() else {
+            throw fields["state"]!.fail("expected a two-letter state code like TX")
+        }
+        return District(
+            id: try identifier(fields["id"]!), name: try fields["name"]!.string(), state: state,
+            timeZone: try timeZone(fields["time_zone"]!),
+            safetyLead: try fields["safety_lead"].map { (field) throws(PlanError) in try contact(field) })
+    }
+
+    /// Ids go into file names, UIDs and item ids: lower-case letters, digits and dashes.
+    private func identifier(_ value: YAMLValue) throws(PlanError) -> String {
+        let id = try value.string()
+        guard id.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }) else {
+            throw value.fail("\"\(id)\" must be lower-case letters, digits and dashes (like lincoln-hs)")
+        }
+        return id
+    }
+
+    private func bellSchedule(_ value: YAMLValue) throws(PlanError) -> BellSchedule {
+        let fields = try value.mapping(allowed: ["day", "passing", "lunch", "arrival", "dismissal"])
+        func range(_ field: YAMLValue) throws(PlanError) -> TimeRange {
+            guard let range = TimeRange(try field.string()) else {
+                throw field.fail("expected a time range like \"08:30-15:45\"")
+            }
+            return range
+        }
+        func ranges(_ field: YAMLValue?) throws(PlanError) -> [TimeRange] {
+            var result: [TimeRange] = []
+            for item in field?.listOrOne() ?? [] { result.append(try range(item)) }
+            return result
+        }
+        guard let day = fields["day"] else { throw value.fail("day is missing (expected e.g. day: \"08:30-15:45\")") }
+        return BellSchedule(
+            day: try range(day), passing: try ranges(fields["passing"]), lunch: try ranges(fields["lunch"]),
+            arrival: try fields["arrival"].map { (field) throws(PlanError) in try range(field) },
+            dismissal: try fields["dismissal"].map { (field) throws(PlanError) in try range(field) })
+    }
+
+    private func school(
+        _ value: YAMLValue, district: District, bells: [String: BellSchedule], calendar: String, folder: String
+    ) throws(PlanError) -> PlannedSchool {
+        let fields = try value.mapping(allowed: [
+            "id", "name", "grades", "bell_schedule", "time_zone", "calendar", "state", "attributes", "contacts",
+        ])
+        for key in ["id", "name", "bell_schedule"] where fields[key] == nil { throw value.fail("\(key) is missing") }
+        let bellName = try fields["bell_schedule"]!.string()
+        guard let bell = bells[bellName] else {
+            throw fields["bell_schedule"]!.fail(
+                "\"\(bellName)\" is not one of the plan's bell_schedules (\(bells.keys.sorted().joined(separator: ", ")))"
+            )
+        }
+        var attributes: [String: String] = [:]
+        for (name, attribute) in try fields["attributes"]?.namedMapping() ?? [] {
+            attributes[name] = attribute.node.string ?? ""
+        }
+        var contacts: [String: Contact] = [:]
+        for (role, person) in try fields["contacts"]?.namedMapping() ?? [] { contacts[role] = try contact(person) }
+        let school = School(
+            id: try identifier(fields["id"]!), name: try fields["name"]!.string(),
+            grades: try fields["grades"]?.string() ?? "",
+            state: try fields["state"]?.string() ?? district.state,
+            timeZone: try fields["time_zone"].map { (field) throws(PlanError) in try timeZone(field) }
+                ?? district.timeZone,
+            bellSchedule: bell, attributes: attributes, contacts: contacts)
+        let own = try fields["calendar"].map { (field) throws(PlanError) in resolve(try field.string(), in: folder) }
+        return PlannedSchool(school: school, calendar: own ?? calendar)
+    }
+
+    private func mapping(_ value: YAMLValue) throws(PlanError) -> CalendarMapping {
+        let fields = try value.mapping(allowed: [
+            "first_day", "last_day", "semester", "quarter", "closure", "staff_only", "testing",
+        ])
+        var mapping = CalendarMapping()
+        func matchers(_ key: String) throws(PlanError) -> [String]? {
+            guard let field = fields[key] else { return nil }
+            let list = try field.strings()
+            for matcher in list where EventMatcher(matcher) == nil {
+                throw field.fail(
+                    "\"\(matcher)\" is not a matcher (expected PROPERTY:value or PROPERTY:/regex/, like \"CATEGORIES:HOLIDAY\")"
+                )
+            }
+            return list
+        }
+        mapping.firstDay = try matchers("first_day") ?? mapping.firstDay
+        mapping.lastDay = try matchers("last_day") ?? mapping.lastDay
+        mapping.semester = try matchers("semester") ?? mapping.semester
+        mapping.quarter = try matchers("quarter") ?? mapping.quarter
+        mapping.closure = try matchers("closure") ?? mapping.closure
+        mapping.staffOnly = try matchers("staff_only") ?? mapping.staffOnly
+        mapping.testing = try matchers("testing") ?? mapping.testing
+        return mapping
+    }
+
+    // MARK: - Activities and rules
+
+    private func activities(_ value: YAMLValue?) throws(PlanError) -> [Activity] {
+        var result: [Activity] = []
+        func add(_ activity: Activity, _ at: YAMLValue) throws(PlanError) {
+            if let index = result.firstIndex(where: { $0.id == activity.id }) {
+                result[index] = activity  // a later entry (an override) replaces the template's
+            } else {
+                result.append(activity)
+            }
+        }
+        for item in try value?.list() ?? [] {
+            let fields = try item.mapping(allowed: ActivityReader.fields)
+            guard let use = fields["use"] else {
+                try add(try ActivityReader.activity(fields, at: item), item)
+                continue
+            }
+            let name = try use.string()
+            let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
+            let template = try TemplateReader.read(resources: resources, name: parts[0], at: use)
+            if parts.count == 1 {
+                for (entry, at) in template { try add(try ActivityReader.activity(entry, at: at), at) }
+            } else {
+                guard let (entry, at) = template.first(where: { (try? $0.0["id"]?.string()) == parts[1] }) else {
+                    throw use.fail(
+                        "template \(parts[0]) has no activity \"\(parts[1])\" (it has: "
+                            + template.compactMap { try? $0.0["id"]?.string() }.joined(separator: ", ") + ")")
+                }
+                try add(
+                    try ActivityReader.activity(entry.merging(fields.filter { $0.key != "use" }) { $1 }, at: at), item)
+            }
+        }
+        return result
+    }
+
+    private func ruleSets(_ value: YAMLValue?, district: District, folder: String) throws(PlanError) -> (
+        [String], [ComplianceRuleSet]
+    ) {
+        var names = ["baseline"]
+        var local: String?
+        if let value {
+            let fields = try value.mapping(allowed: ["rules", "local"])
+            names = try fields["rules"]?.strings() ?? names
+            local = try fields["local"].map { (field) throws(PlanError) in resolve(try field.string(), in: folder) }
+        }
+        var sets: [ComplianceRuleSet] = []
+        for name in names {
+            let localFile = local.map { "\($0)/\(name).yaml" }
+            let shipped = "\(resources.templates)/compliance/\(name).yaml"
+            let path = localFile.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? shipped
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw (value ?? YAMLValue(node: "", file: "", path: "")).fail(
+                    "rule set \"\(name)\" is unknown (no \(shipped)" + (localFile.map { " or \($0)" } ?? "") + ")")
+            }
+            sets.append(try RuleSetReader.read(try Resources.text(path), file: path))
+        }
+        return (names, sets)
+    }
+}
+
+/// `2027-2028`: two consecutive years.
+struct SchoolYearName {
+    var first: Int
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let first = Int(parts[0]), let second = Int(parts[1]), second == first + 1,
+            (2000...2200).contains(first)
+        else { return nil }
+        self.first = first
+    }
+}
+
+/// Reading an activity template (`Templates/plans/NAME.yaml`, `schema: drillbook-template/1`).
+enum TemplateReader {
+    static func read(resources: Resources, name: String, at use: YAMLValue) throws(PlanError) -> [(
+        [String: YAMLValue], YAMLValue
+    )] {
+        let path = "\(resources.templates)/plans/\(name).yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            let known = (try? FileManager.default.contentsOfDirectory(atPath: "\(resources.templates)/plans")) ?? []
+            throw use.fail(
+                "template \"\(name)\" is unknown (expected one of: "
+                    + known.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted().joined(
+                        separator: ", ") + ")")
+        }
+        let root = try YAMLValue.load(try Resources.text(path), file: path)
+        let fields = try root.mapping(allowed: ["schema", "id", "title", "description", "sources", "activities"])
+        guard try fields["schema"]?.string() == "drillbook-template/1" else {
+            throw (fields["schema"] ?? root).fail("expected schema: drillbook-template/1")
+        }
+        var result: [([String: YAMLValue], YAMLValue)] = []
+        for item in try (fields["activities"] ?? root).list() {
+            result.append((try item.mapping(allowed: ActivityReader.fields), item))
+        }
+        return result
+    }
+}

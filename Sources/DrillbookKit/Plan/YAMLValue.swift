@@ -1,0 +1,135 @@
+import Yams
+
+/// A node of a YAML file with where it came from, so every complaint names file, line and field.
+struct YAMLValue {
+    let node: Node
+    let file: String
+    /// `schools[1].bell_schedule`.
+    let path: String
+
+    var line: Int { node.mark?.line ?? 1 }
+
+    /// Parses YAML text; a syntax error names its line.
+    static func load(_ text: String, file: String) throws(PlanError) -> YAMLValue {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw PlanError(file: file, line: 1, field: "", message: "the file is empty")
+            }
+            return YAMLValue(node: node, file: file, path: "")
+        } catch let error as PlanError {
+            throw error
+        } catch let error as YamlError {
+            throw PlanError(
+                file: file, line: Self.line(of: error), field: "", message: "not valid YAML: \(Self.summary(of: error))"
+            )
+        } catch {
+            throw PlanError(file: file, line: 1, field: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    private static func line(of error: YamlError) -> Int {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: 1
+        }
+    }
+
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+            .composer(let context, let problem, _, _):
+            (context.map { "\($0.text) " } ?? "") + problem
+        default: "\(error)"
+        }
+    }
+
+    func fail(_ message: String) -> PlanError { PlanError(file: file, line: line, field: path, message: message) }
+
+    func child(_ node: Node, _ key: String) -> YAMLValue {
+        YAMLValue(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+    }
+
+    // MARK: - Shapes
+
+    /// The keys of a mapping; a key not in `allowed` is an error that lists what is.
+    func mapping(allowed: [String]) throws(PlanError) -> [String: YAMLValue] {
+        guard case .mapping(let mapping) = node else {
+            throw fail("expected a mapping of \(allowed.joined(separator: ", "))")
+        }
+        var result: [String: YAMLValue] = [:]
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.string ?? ""
+            let value = child(valueNode, key)
+            guard allowed.contains(key) else {
+                let near = allowed.first { $0.hasPrefix(key.prefix(3)) }
+                throw PlanError(
+                    file: file, line: keyNode.mark?.line ?? line, field: value.path,
+                    message: "is not a known field" + (near.map { " (did you mean \($0)?)" } ?? "")
+                        + "; expected one of: \(allowed.joined(separator: ", "))")
+            }
+            result[key] = value
+        }
+        return result
+    }
+
+    /// A mapping whose keys are names the file chooses (bell schedule names, contact roles).
+    func namedMapping() throws(PlanError) -> [(String, YAMLValue)] {
+        guard case .mapping(let mapping) = node else { throw fail("expected a mapping of names to values") }
+        return mapping.map { ($0.key.string ?? "", child($0.value, $0.key.string ?? "")) }
+    }
+
+    func list() throws(PlanError) -> [YAMLValue] {
+        guard case .sequence(let sequence) = node else { throw fail("expected a list") }
+        return sequence.enumerated().map { YAMLValue(node: $0.element, file: file, path: "\(path)[\($0.offset)]") }
+    }
+
+    /// A list, or one value standing for a list of one.
+    func listOrOne() -> [YAMLValue] {
+        if case .sequence = node { return (try? list()) ?? [] }
+        return [self]
+    }
+
+    func string() throws(PlanError) -> String {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else { throw fail("expected text") }
+        return scalar.string
+    }
+
+    func strings() throws(PlanError) -> [String] {
+        var result: [String] = []
+        for item in listOrOne() { result.append(try item.string()) }
+        return result
+    }
+
+    func int(_ range: ClosedRange<Int> = 0...Int.max) throws(PlanError) -> Int {
+        guard let value = node.int, range.contains(value) else {
+            throw fail(
+                "expected a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(node.string ?? "?")\""
+            )
+        }
+        return value
+    }
+
+    func bool() throws(PlanError) -> Bool {
+        guard let value = node.bool else { throw fail("expected true or false, not \"\(node.string ?? "?")\"") }
+        return value
+    }
+
+    /// One of `choices`, or an error that lists them.
+    func choice(_ choices: [String]) throws(PlanError) -> String {
+        let value = try string()
+        guard choices.contains(value) else {
+            throw fail("\"\(value)\" is unknown (expected one of: \(choices.joined(separator: ", ")))")
+        }
+        return value
+    }
+
+    /// `20m`, `1h`, `90m`, `7d`, `48h` in minutes.
+    func duration() throws(PlanError) -> Int {
+        let text = try string()
+        let units = ["m": 1, "h": 60, "d": 1440]
+        guard let unit = text.last.flatMap({ units[String($0)] }), let number = Int(text.dropLast()), number >= 0 else {
+            throw fail("\"\(text)\" is not a duration (expected e.g. 20m, 1h, 7d)")
+        }
+        return number * unit
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Where Drillbook's shipped data lives: `Templates/` and `Calendars/`.
+///
+/// First hit wins: an explicit folder (`--templates` or DRILLBOOK_TEMPLATES); the installed copy at
+/// `<binary>/../share/drillbook/Templates`; the checkout's own `Templates/` when the binary runs from
+/// its `.build/` folder (`swift run drillbook`).
+public struct Resources: Sendable {
+    /// The Templates folder.
+    public var templates: String
+    /// The Calendars folder beside it.
+    public var calendars: String { (templates as NSString).deletingLastPathComponent + "/Calendars" }
+
+    public init(templates: String) { self.templates = templates }
+
+    /// Finds the Templates folder, or says where it looked.
+    public static func locate(explicit: String? = nil) throws(ResourceError) -> Resources {
+        var tried: [String] = []
+        let environment = ProcessInfo.processInfo.environment["DRILLBOOK_TEMPLATES"]
+        for candidate in [explicit, environment].compactMap(\.self) {
+            tried.append(candidate)
+            if isFolder(candidate) { return Resources(templates: candidate) }
+            throw ResourceError(message: "templates folder \(candidate) does not exist")
+        }
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let installed = binary.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/drillbook/Templates").path
+        tried.append(installed)
+        if isFolder(installed) { return Resources(templates: installed) }
+        // In a checkout: .build/<triple>/debug/drillbook, so walk up to the folder holding Package.swift.
+        var folder = binary.deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = folder.appendingPathComponent("Templates").path
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path),
+                isFolder(candidate)
+            {
+                return Resources(templates: candidate)
+            }
+            folder.deleteLastPathComponent()
+        }
+        throw ResourceError(
+            message:
+                "cannot find Drillbook's Templates folder (looked in \(tried.joined(separator: ", ")) and the checkout); "
+                + "pass --templates DIR or set DRILLBOOK_TEMPLATES")
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// A file's text, or a `PlanError` that names it.
+    static func text(_ path: String) throws(PlanError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PlanError(file: path, line: 0, field: "", message: "cannot be read (no such file)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Drillbook's own data cannot be found.
+public struct ResourceError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

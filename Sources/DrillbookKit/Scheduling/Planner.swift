@@ -1,0 +1,87 @@
+public import Dates
+import Foundation
+public import ICalendar
+public import Planning
+public import Store
+
+/// A plan read with each school's year: what `validate`, `schedule` and `export` start from.
+public struct LoadedPlan: Sendable {
+    public var plan: Plan
+    /// By school id.
+    public var years: [String: SchoolYear]
+    /// Tolerated faults of the calendars read (LF line ends, long lines).
+    public var warnings: [CalendarProblem]
+}
+
+/// The planning use cases: read the plan and calendars, place the year, store what changed.
+public enum Planner {
+    /// Reads the plan, its templates, rule sets and every calendar it names.
+    public static func load(planFile: String, resources: Resources) throws(DrillbookError) -> LoadedPlan {
+        let plan: Plan
+        do { plan = try PlanReader(resources: resources).read(file: planFile) } catch { throw .plan(error) }
+        var byCalendar: [String: SchoolYear] = [:]
+        var years: [String: SchoolYear] = [:]
+        var warnings: [CalendarProblem] = []
+        for planned in plan.schools {
+            if byCalendar[planned.calendar] == nil {
+                let (year, problems) = try YearReader.schoolYear(plan: plan, calendar: planned.calendar)
+                byCalendar[planned.calendar] = year
+                warnings += problems
+            }
+            years[planned.school.id] = byCalendar[planned.calendar]
+        }
+        return LoadedPlan(plan: plan, years: years, warnings: warnings)
+    }
+
+    /// Every school's items, in school order; all constraints that fail are reported together.
+    public static func schedule(_ loaded: LoadedPlan) throws(DrillbookError) -> [ScheduledItem] {
+        let scheduler = Scheduler(districtID: loaded.plan.district.id, activities: loaded.plan.activities)
+        var items: [ScheduledItem] = []
+        var errors: [SchedulingError] = []
+        for planned in loaded.plan.schools {
+            do {
+                items += try scheduler.schedule(planned.school, year: loaded.years[planned.school.id]!)
+            } catch {
+                errors.append(error)
+            }
+        }
+        guard errors.isEmpty else { throw .scheduling(errors) }
+        return items
+    }
+
+    /// Places the year, compares it with what was published, and stores the changes in one
+    /// transaction; a plan that cannot be met writes nothing.
+    public static func run(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate) throws(DrillbookError)
+        -> ReplanResult
+    {
+        let planned = try schedule(loaded)
+        do {
+            let published = try store.items(year: loaded.plan.year)
+            let result = Replan.diff(published: published, planned: planned, asOf: asOf) { school, date in
+                loaded.years[school].map { !$0.isSchoolDay(date) } ?? false
+            }
+            if !result.isEmpty { try store.apply(result, year: loaded.plan.year, asOf: asOf) }
+            return result
+        } catch {
+            throw .store(error.description)
+        }
+    }
+
+    /// The database beside the plan unless `--db` or DRILLBOOK_DB says otherwise.
+    public static func databasePath(planFile: String, explicit: String?) -> String {
+        if let explicit { return explicit }
+        if let environment = ProcessInfo.processInfo.environment["DRILLBOOK_DB"] { return environment }
+        let folder = (planFile as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "drillbook.sqlite" : "\(folder)/drillbook.sqlite"
+    }
+
+    /// What was published for the plan's year.
+    public static func published(_ loaded: LoadedPlan, store: ScheduleStore) throws(DrillbookError) -> [TrackedItem] {
+        do { return try store.items(year: loaded.plan.year) } catch { throw .store(error.description) }
+    }
+
+    /// Opens the store, as a Drillbook error.
+    public static func openStore(_ path: String) throws(DrillbookError) -> ScheduleStore {
+        do { return try ScheduleStore(path: path) } catch { throw .store(error.description) }
+    }
+}

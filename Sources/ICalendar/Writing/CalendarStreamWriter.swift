@@ -1,0 +1,40 @@
+internal import CLibical
+public import Dates
+
+/// Writes a calendar piece by piece, so a district's file of many thousand events never sits whole
+/// in memory: the header and VTIMEZONEs first, then each batch of events as it comes, then the end.
+///
+/// The bytes are those `CalendarWriter` would write for the same document.
+public final class CalendarStreamWriter {
+    private let writer: CalendarWriter
+    private let output: (String) throws -> Void
+
+    /// Starts a calendar with `header`'s properties (its events are not written) and a VTIMEZONE for
+    /// each zone in `timeZones`, given with the first year it is used in.
+    public init(
+        header: CalendarDocument, timeZones: [String: Int], stamp: WallTime, output: @escaping (String) throws -> Void
+    ) throws {
+        writer = CalendarWriter(stamp: stamp)
+        self.output = output
+        var empty = header
+        empty.events = []
+        let text = try writer.write(empty, zoneYears: timeZones)
+        try output(String(text.dropLast("END:VCALENDAR\r\n".count)))
+    }
+
+    /// Writes events, in the order given.
+    public func write(_ events: [Event]) throws {
+        let text = try Libical.withLock { () throws(CalendarWriteError) -> String in
+            var text = ""
+            for event in events {
+                let component = try writer.component(for: event)
+                text += Libical.serialize(component)
+                icalcomponent_free(component)
+            }
+            return text
+        }
+        try output(text)
+    }
+
+    public func finish() throws { try output("END:VCALENDAR\r\n") }
+}

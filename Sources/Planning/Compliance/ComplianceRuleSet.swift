@@ -1,0 +1,111 @@
+/// A jurisdiction's drill rules as data (`Templates/compliance/baseline.yaml`, later one per state).
+public struct ComplianceRuleSet: Hashable, Sendable {
+    public var jurisdiction: String
+    public var title: String
+    /// Source id to its title (and address), for citing.
+    public var sources: [String: String]
+    /// When the sources were last read (`2026-11-22`).
+    public var verified: String?
+    public var rules: [ComplianceRule]
+
+    public init(
+        jurisdiction: String, title: String, sources: [String: String] = [:], verified: String? = nil,
+        rules: [ComplianceRule]
+    ) {
+        self.jurisdiction = jurisdiction
+        self.title = title
+        self.sources = sources
+        self.verified = verified
+        self.rules = rules
+    }
+}
+
+/// One rule: how many drills of a type, in which periods and windows.
+public struct ComplianceRule: Hashable, Sendable {
+    public var id: String
+    /// The drill type it counts (`lockdown` for `drill/lockdown`).
+    public var drill: String
+    public var requirements: [Requirement]
+    public var windows: [Window]
+    public var firstWithin: Window?
+    public var minSpacingDays: Int?
+    public var source: String?
+    /// H, M or L, as shared/REFERENCE.md grades what was read.
+    public var confidence: String?
+    /// How Drillbook schedules the drills this rule asks for.
+    public var schedule: DrillDefaults
+
+    public init(
+        id: String, drill: String, requirements: [Requirement], windows: [Window] = [], firstWithin: Window? = nil,
+        minSpacingDays: Int? = nil, source: String? = nil, confidence: String? = nil,
+        schedule: DrillDefaults = DrillDefaults()
+    ) {
+        self.id = id
+        self.drill = drill
+        self.requirements = requirements
+        self.windows = windows
+        self.firstWithin = firstWithin
+        self.minSpacingDays = minSpacingDays
+        self.source = source
+        self.confidence = confidence
+        self.schedule = schedule
+    }
+}
+
+/// How a rule's drills are run: announced or not, how long, when in the day, notice owed.
+public struct DrillDefaults: Hashable, Sendable {
+    public var title: String?
+    public var announced: Bool
+    public var durationMinutes: Int
+    public var timeOfDay: TimeOfDay
+    public var notice: Notice
+    public var presence: [String]
+    public var owner: String
+
+    public init(
+        title: String? = nil, announced: Bool = true, durationMinutes: Int = 20, timeOfDay: TimeOfDay = .rotate,
+        notice: Notice = Notice(), presence: [String] = [], owner: String = "safety_coordinator"
+    ) {
+        self.title = title
+        self.announced = announced
+        self.durationMinutes = durationMinutes
+        self.timeOfDay = timeOfDay
+        self.notice = notice
+        self.presence = presence
+        self.owner = owner
+    }
+}
+
+extension ComplianceRuleSet {
+    /// One drill activity per drill type the rule sets ask for; rules for the same type (a baseline
+    /// and a state) are merged, so the schedule meets the strictest of each.
+    public static func drillActivities(_ sets: [ComplianceRuleSet]) -> [Activity] {
+        var byType: [String: Activity] = [:]
+        var order: [String] = []
+        for set in sets {
+            for rule in set.rules {
+                let source = [set.jurisdiction, rule.id].joined(separator: ":")
+                if var activity = byType[rule.drill] {
+                    activity.cadence += rule.requirements
+                    activity.windows += rule.windows
+                    activity.firstWithin = activity.firstWithin ?? rule.firstWithin
+                    activity.minSpacingDays = max(activity.minSpacingDays ?? 0, rule.minSpacingDays ?? 0)
+                    activity.source = (activity.source.map { $0 + ", " } ?? "") + source
+                    byType[rule.drill] = activity
+                } else {
+                    order.append(rule.drill)
+                    let name = String(rule.drill.map { $0 == "-" ? " " : $0 })
+                    byType[rule.drill] = Activity(
+                        id: "\(rule.drill)-drill", kind: .drill(rule.drill),
+                        title: rule.schedule.title ?? name.prefix(1).uppercased() + name.dropFirst() + " drill",
+                        cadence: rule.requirements, windows: rule.windows, firstWithin: rule.firstWithin,
+                        minSpacingDays: rule.minSpacingDays, durationMinutes: rule.schedule.durationMinutes,
+                        timeOfDay: rule.schedule.timeOfDay, owner: rule.schedule.owner,
+                        announced: rule.schedule.announced, presence: rule.schedule.presence,
+                        notice: rule.schedule.notice, review: true, source: source)
+                }
+            }
+        }
+        return order.map { byType[$0]! }
+    }
+}

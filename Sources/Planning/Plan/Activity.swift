@@ -1,0 +1,181 @@
+/// What an activity is, which decides who sees it and how it is scheduled.
+public enum ActivityKind: Hashable, Sendable, CustomStringConvertible {
+    case protocolReview, staffTraining, awarenessCampaign, partnerContact, teamMeeting, tabletopExercise
+    case afterActionReview, behavioralHealthReview, crossDistrict, familyCommunication
+    /// `drill/fire`, `drill/lockdown`, ...
+    case drill(String)
+
+    static let named: [(String, ActivityKind)] = [
+        ("protocol-review", .protocolReview), ("staff-training", .staffTraining),
+        ("awareness-campaign", .awarenessCampaign), ("partner-contact", .partnerContact),
+        ("team-meeting", .teamMeeting), ("tabletop-exercise", .tabletopExercise),
+        ("after-action-review", .afterActionReview), ("behavioral-health-review", .behavioralHealthReview),
+        ("cross-district", .crossDistrict), ("family-communication", .familyCommunication),
+    ]
+
+    /// The drill types Drillbook knows (`drill/<type>`).
+    public static let drillTypes = [
+        "fire", "lockdown", "lockout", "secure", "evacuation", "shelter-in-place", "severe-weather", "tornado",
+        "earthquake", "bus-evacuation", "bomb-threat", "active-threat", "reunification", "early-dismissal",
+    ]
+
+    /// Every spelling a plan may use, for error messages.
+    public static var allNames: [String] { named.map(\.0) + drillTypes.map { "drill/\($0)" } }
+
+    public init?(_ text: String) {
+        if text.hasPrefix("drill/") {
+            let type = String(text.dropFirst(6))
+            guard ActivityKind.drillTypes.contains(type) else { return nil }
+            self = .drill(type)
+        } else if let match = ActivityKind.named.first(where: { $0.0 == text }) {
+            self = match.1
+        } else {
+            return nil
+        }
+    }
+
+    public var description: String {
+        if case .drill(let type) = self { return "drill/\(type)" }
+        return ActivityKind.named.first { $0.1 == self }!.0
+    }
+
+    public var isDrill: Bool {
+        if case .drill = self { return true }
+        return false
+    }
+}
+
+/// A span of the year that cadences and rules count in.
+public enum PeriodKind: String, Hashable, Sendable, CaseIterable, Comparable {
+    case month, quarter, semester, year
+
+    var rank: Int { PeriodKind.allCases.firstIndex(of: self)! }
+    public static func < (a: PeriodKind, b: PeriodKind) -> Bool { a.rank < b.rank }
+}
+
+/// `{count: 2, per: year}`: how many in each period.
+public struct Requirement: Hashable, Sendable {
+    public var count: Int
+    public var per: PeriodKind
+
+    public init(count: Int, per: PeriodKind) {
+        self.count = count
+        self.per = per
+    }
+}
+
+/// Which days count when a window is measured in days.
+public enum DayKind: String, Hashable, Sendable, CaseIterable {
+    case calendar, school, instructional
+}
+
+/// Where occurrences may fall.
+public enum Window: Hashable, Sendable {
+    /// Within N days (of a kind) of the first day of the year, or of each period's start.
+    case within(days: Int, ofPeriod: Bool, dayKind: DayKind)
+    /// By a month and day (`12-01`), inclusive.
+    case by(month: Int, day: Int)
+    /// In one month.
+    case inMonth(Int)
+    /// Between two month-days, inclusive (`09-01` to `12-31`).
+    case between(from: MonthDay, to: MonthDay)
+}
+
+/// A month and day with no year (`12-01`).
+public struct MonthDay: Hashable, Sendable, Comparable {
+    public var month: Int
+    public var day: Int
+
+    public init(month: Int, day: Int) {
+        self.month = month
+        self.day = day
+    }
+
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let month = Int(parts[0]), let day = Int(parts[1]), (1...12).contains(month),
+            (1...31).contains(day)
+        else { return nil }
+        self.init(month: month, day: day)
+    }
+
+    public static func < (a: MonthDay, b: MonthDay) -> Bool { (a.month, a.day) < (b.month, b.day) }
+}
+
+/// When in the school day an activity happens.
+public enum TimeOfDay: String, Hashable, Sendable, CaseIterable {
+    /// During a class period (morning or afternoon).
+    case `class`
+    case passing, lunch, arrival, dismissal
+    /// Each occurrence at another of class, passing, lunch, arrival and dismissal.
+    case rotate
+    /// After dismissal: meetings, reviews.
+    case afterSchool = "after_school"
+    /// A day-long marker with no time: campaigns, contacts, notices.
+    case allDay = "all_day"
+}
+
+/// Notice owed before an occurrence: families a week ahead, responders 48 hours ahead.
+public struct Notice: Hashable, Sendable {
+    public var familiesDays: Int?
+    public var respondersHours: Int?
+
+    public init(familiesDays: Int? = nil, respondersHours: Int? = nil) {
+        self.familiesDays = familiesDays
+        self.respondersHours = respondersHours
+    }
+
+    public var isEmpty: Bool { familiesDays == nil && respondersHours == nil }
+}
+
+/// One recurring piece of the year's preparation, at every school.
+public struct Activity: Hashable, Sendable {
+    public var id: String
+    public var kind: ActivityKind
+    public var title: String
+    public var description: String?
+    /// All must hold; the scheduler places enough in the finest period to meet the coarser ones.
+    public var cadence: [Requirement]
+    public var windows: [Window]
+    /// The first occurrence of the year falls within this window (the fire code's first drill).
+    public var firstWithin: Window?
+    /// Days at least between two occurrences.
+    public var minSpacingDays: Int?
+    public var durationMinutes: Int
+    public var timeOfDay: TimeOfDay
+    /// The contact role that owns it (`safety_coordinator`).
+    public var owner: String
+    /// False for a drill whose time must not be public (staff see only "a drill this week").
+    public var announced: Bool
+    /// Roles that must be there (`law_enforcement`).
+    public var presence: [String]
+    public var notice: Notice
+    /// Place an after-action review a few school days after each occurrence.
+    public var review: Bool
+    /// Where it comes from: the toolkit strategy or the rule it serves.
+    public var source: String?
+
+    public init(
+        id: String, kind: ActivityKind, title: String, description: String? = nil, cadence: [Requirement],
+        windows: [Window] = [], firstWithin: Window? = nil, minSpacingDays: Int? = nil, durationMinutes: Int = 30,
+        timeOfDay: TimeOfDay = .afterSchool, owner: String = "safety_coordinator", announced: Bool = true,
+        presence: [String] = [], notice: Notice = Notice(), review: Bool = false, source: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.description = description
+        self.cadence = cadence
+        self.windows = windows
+        self.firstWithin = firstWithin
+        self.minSpacingDays = minSpacingDays
+        self.durationMinutes = durationMinutes
+        self.timeOfDay = timeOfDay
+        self.owner = owner
+        self.announced = announced
+        self.presence = presence
+        self.notice = notice
+        self.review = review
+        self.source = source
+    }
+}

@@ -1,0 +1,134 @@
+/// A person the plan names for a role: a principal, a police liaison, a counselor.
+public struct Contact: Hashable, Sendable {
+    public var name: String
+    public var email: String?
+    public var agency: String?
+
+    public init(name: String, email: String? = nil, agency: String? = nil) {
+        self.name = name
+        self.email = email
+        self.agency = agency
+    }
+}
+
+/// The district a plan describes.
+public struct District: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    /// Two-letter state code; picks the state's rule set.
+    public var state: String
+    /// Olson name; every school's default.
+    public var timeZone: String
+    public var safetyLead: Contact?
+
+    public init(id: String, name: String, state: String, timeZone: String, safetyLead: Contact? = nil) {
+        self.id = id
+        self.name = name
+        self.state = state
+        self.timeZone = timeZone
+        self.safetyLead = safetyLead
+    }
+}
+
+/// A school: its own calendar, bell schedule, attributes rules may depend on, and contacts by role.
+public struct School: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var grades: String
+    public var state: String
+    public var timeZone: String
+    public var bellSchedule: BellSchedule
+    /// `sprinklers: true`, `summer_session: false`, `hazard_zone: lahar`.
+    public var attributes: [String: String]
+    /// By role: `principal`, `safety_coordinator`, `threat_assessment_lead`, `law_enforcement`, ...
+    public var contacts: [String: Contact]
+
+    public init(
+        id: String, name: String, grades: String, state: String, timeZone: String, bellSchedule: BellSchedule,
+        attributes: [String: String] = [:], contacts: [String: Contact] = [:]
+    ) {
+        self.id = id
+        self.name = name
+        self.grades = grades
+        self.state = state
+        self.timeZone = timeZone
+        self.bellSchedule = bellSchedule
+        self.attributes = attributes
+        self.contacts = contacts
+    }
+}
+
+/// A time of day on the school's wall clock, in minutes after midnight.
+public struct ClockTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var minutes: Int
+
+    public init(minutes: Int) { self.minutes = minutes }
+
+    public init(hour: Int, minute: Int = 0) { self.minutes = hour * 60 + minute }
+
+    /// Parses `08:30`; nil for anything else.
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2, let hour = Int(parts[0]),
+            let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
+        else { return nil }
+        self.init(hour: hour, minute: minute)
+    }
+
+    public var hour: Int { minutes / 60 }
+    public var minute: Int { minutes % 60 }
+
+    public func adding(minutes more: Int) -> ClockTime { ClockTime(minutes: minutes + more) }
+
+    /// `08:30`.
+    public var description: String {
+        (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+    }
+
+    public static func < (a: ClockTime, b: ClockTime) -> Bool { a.minutes < b.minutes }
+}
+
+/// A span of the school day (`08:30-15:45`).
+public struct TimeRange: Hashable, Sendable, CustomStringConvertible {
+    public var start: ClockTime
+    public var end: ClockTime
+
+    public init(start: ClockTime, end: ClockTime) {
+        self.start = start
+        self.end = end
+    }
+
+    /// Parses `08:30-15:45`; nil unless the end is after the start.
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let start = ClockTime(parts[0]), let end = ClockTime(parts[1]), start < end else {
+            return nil
+        }
+        self.init(start: start, end: end)
+    }
+
+    public var minutes: Int { end.minutes - start.minutes }
+    public var description: String { "\(start)-\(end)" }
+}
+
+/// When the bells ring: the day, passing periods, lunches, and arrival and dismissal.
+public struct BellSchedule: Hashable, Sendable {
+    public var day: TimeRange
+    public var passing: [TimeRange]
+    public var lunch: [TimeRange]
+    /// Defaults to the first 20 minutes of the day.
+    public var arrival: TimeRange
+    /// Defaults to the last 20 minutes of the day.
+    public var dismissal: TimeRange
+
+    public init(
+        day: TimeRange, passing: [TimeRange] = [], lunch: [TimeRange] = [], arrival: TimeRange? = nil,
+        dismissal: TimeRange? = nil
+    ) {
+        self.day = day
+        self.passing = passing
+        self.lunch = lunch
+        self.arrival = arrival ?? TimeRange(start: day.start, end: day.start.adding(minutes: 20))
+        self.dismissal = dismissal ?? TimeRange(start: day.end.adding(minutes: -20), end: day.end)
+    }
+}

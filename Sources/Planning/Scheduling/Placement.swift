@@ -1,0 +1,113 @@
+import Dates
+
+/// What a school's year already holds while the scheduler fills it: which days have a drill, which
+/// kinds fall when, what times are taken after school.
+struct Placement {
+    let school: School
+    let year: SchoolYear
+    private var drillDays: Set<CalendarDate> = []
+    private var daysByKind: [String: [CalendarDate]] = [:]
+    private var itemsPerDay: [CalendarDate: Int] = [:]
+    private var afterSchoolEnds: [CalendarDate: ClockTime] = [:]
+
+    init(school: School, year: SchoolYear) {
+        self.school = school
+        self.year = year
+    }
+
+    /// The first day of `stretch`, from a stable offset, that keeps the rules; the preferences
+    /// (a week from the same kind, another weekday than last time, a day not already busy) are
+    /// dropped one pass at a time, and the whole period is tried when the stretch has no room.
+    func pick(
+        from stretch: [CalendarDate], orFrom period: [CalendarDate], for activity: Activity,
+        after previous: CalendarDate?,
+        salt: Int
+    ) -> CalendarDate? {
+        for strict in [true, false] {
+            for candidates in [stretch, period] where !candidates.isEmpty {
+                let offset = salt % candidates.count
+                for step in 0..<candidates.count {
+                    let day = candidates[(offset + step) % candidates.count]
+                    if allows(day, for: activity, after: previous, strict: strict) { return day }
+                }
+            }
+        }
+        return nil
+    }
+
+    private func allows(_ day: CalendarDate, for activity: Activity, after previous: CalendarDate?, strict: Bool)
+        -> Bool
+    {
+        if activity.kind.isDrill && drillDays.contains(day) { return false }
+        let sameKind = daysByKind[activity.kind.description] ?? []
+        if sameKind.contains(day) { return false }
+        if let spacing = activity.minSpacingDays,
+            sameKind.contains(where: { abs($0.dayNumber - day.dayNumber) < spacing })
+        {
+            return false
+        }
+        guard strict else { return true }
+        if sameKind.contains(where: { abs($0.dayNumber - day.dayNumber) < 7 }) { return false }
+        if let previous, previous.weekday == day.weekday { return false }
+        return (itemsPerDay[day] ?? 0) < (activity.kind.isDrill ? 2 : 1)
+    }
+
+    mutating func record(_ day: CalendarDate, for activity: Activity) {
+        if activity.kind.isDrill { drillDays.insert(day) }
+        daysByKind[activity.kind.description, default: []].append(day)
+        itemsPerDay[day, default: 0] += 1
+    }
+
+    /// An after-school start on `day` that follows whatever already meets then.
+    mutating func afterSchoolStart(on day: CalendarDate, minutes: Int) -> ClockTime {
+        let start = afterSchoolEnds[day] ?? school.bellSchedule.day.end.adding(minutes: 30)
+        afterSchoolEnds[day] = start.adding(minutes: minutes)
+        return start
+    }
+
+    /// The `count`-th instructional, non-testing day after `day`, or nil past the last day.
+    func schoolDay(_ count: Int, after day: CalendarDate) -> CalendarDate? {
+        var found = 0
+        var current = day
+        while current < year.last {
+            current = current.adding(days: 1)
+            if year.isInstructionalDay(current) {
+                found += 1
+                if found == count { return current }
+            }
+        }
+        return nil
+    }
+}
+
+extension SchoolYear {
+    /// Whether `date` lies inside `window`, measured from the year's first day or `period`'s start.
+    func allows(_ date: CalendarDate, in window: Window, period: Term) -> Bool {
+        switch window {
+        case .within(let days, let ofPeriod, let kind):
+            var remaining = days
+            var current = ofPeriod ? period.first : first
+            while current <= date {
+                if counts(current, as: kind) {
+                    remaining -= 1
+                    if remaining < 0 { return false }
+                }
+                current = current.adding(days: 1)
+            }
+            return true
+        case .by(let month, let day):
+            return date <= self.date(of: MonthDay(month: month, day: day))
+        case .inMonth(let month):
+            return date.month == month
+        case .between(let from, let to):
+            return date >= self.date(of: from) && date <= self.date(of: to)
+        }
+    }
+
+    /// A month-day in this school year: July to December in the first calendar year, else the second.
+    func date(of monthDay: MonthDay) -> CalendarDate {
+        let calendarYear = monthDay.month >= 7 ? first.year : first.year + 1
+        let days = CalendarDate.daysIn(month: monthDay.month, year: calendarYear)
+        return CalendarDate(year: calendarYear, month: monthDay.month, day: min(monthDay.day, days))
+    }
+}

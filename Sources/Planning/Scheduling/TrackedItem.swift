@@ -1,0 +1,117 @@
+public import Dates
+
+/// A scheduled item as published: what the calendar said, its SEQUENCE, and whether it still stands.
+public struct TrackedItem: Hashable, Sendable {
+    public enum Status: String, Hashable, Sendable {
+        case scheduled, cancelled
+    }
+
+    public var item: ScheduledItem
+    public var status: Status
+    /// RFC 5545 SEQUENCE: bumped each time a published item changes, so clients move it.
+    public var sequence: Int
+    /// When families are told (the date of its families notice): from then on it no longer moves.
+    public var noticeDate: CalendarDate?
+    /// The `--as-of` day of the run that last changed it; its DTSTAMP.
+    public var changedOn: CalendarDate
+
+    public init(
+        item: ScheduledItem, status: Status = .scheduled, sequence: Int = 0, noticeDate: CalendarDate? = nil,
+        changedOn: CalendarDate
+    ) {
+        self.item = item
+        self.status = status
+        self.sequence = sequence
+        self.noticeDate = noticeDate
+        self.changedOn = changedOn
+    }
+
+    /// Announced to families by `day`: its notice has gone out.
+    public func isAnnounced(by day: CalendarDate) -> Bool { noticeDate.map { $0 <= day } ?? false }
+}
+
+/// What a re-plan changes in the published schedule.
+public struct ReplanResult: Sendable {
+    public var added: [TrackedItem] = []
+    public var moved: [(from: TrackedItem, to: TrackedItem)] = []
+    public var cancelled: [TrackedItem] = []
+    /// Items that differ from the new plan but stay put: done, in the past, or announced.
+    public var kept: [TrackedItem] = []
+    public var unchanged = 0
+
+    public var isEmpty: Bool { added.isEmpty && moved.isEmpty && cancelled.isEmpty }
+}
+
+/// Compares a fresh schedule with what was published and decides what may change.
+///
+/// Only future items that are not done and not yet announced move; a moved item keeps its UID and
+/// gets SEQUENCE + 1; an item the plan no longer has is cancelled (and published as cancelled); an
+/// announced item whose day became a closure (a snow day) is cancelled and a make-up takes its place.
+public enum Replan {
+    public static func diff(
+        published: [TrackedItem], planned: [ScheduledItem], asOf: CalendarDate,
+        isClosed: (_ schoolID: String, _ date: CalendarDate) -> Bool
+    ) -> ReplanResult {
+        var result = ReplanResult()
+        let notices = Dictionary(
+            planned.filter { $0.adminOnly && $0.id.contains("families-notice") }.compactMap { item in
+                item.relatedTo.map { ($0, item.date) }
+            }, uniquingKeysWith: min)
+        let old = Dictionary(published.map { ($0.item.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        // Once a make-up stands in for a lost item, the plan's entry for that slot is the make-up.
+        let planned = planned.map { item in
+            var item = item
+            if let makeUp = old[makeUpUID(item.uid)] {
+                item.uid = makeUp.item.uid
+                item.id = makeUp.item.id
+            }
+            return item
+        }
+        let plannedUIDs = Set(planned.map(\.uid))
+        for item in planned {
+            let fresh = TrackedItem(item: item, noticeDate: notices[item.id], changedOn: asOf)
+            guard let before = old[item.uid] else {
+                result.added.append(fresh)
+                continue
+            }
+            if before.status == .scheduled && before.item == item && before.noticeDate == fresh.noticeDate {
+                result.unchanged += 1
+                continue
+            }
+            let locked = before.item.date <= asOf || before.isAnnounced(by: asOf)
+            if before.status == .scheduled && locked {
+                if before.item.date > asOf && isClosed(item.schoolID, before.item.date) {
+                    // Announced, then the day was lost: cancel it and announce a make-up anew.
+                    result.cancelled.append(cancel(before, asOf))
+                    var makeUp = fresh
+                    makeUp.item.uid = makeUpUID(item.uid)
+                    makeUp.item.id = item.id + "-makeup"
+                    if old[makeUp.item.uid] == nil { result.added.append(makeUp) }
+                } else {
+                    result.kept.append(before)
+                }
+                continue
+            }
+            if before.status == .cancelled && item.date <= asOf { continue }
+            var moved = fresh
+            moved.sequence = before.sequence + 1
+            result.moved.append((before, moved))
+        }
+        for before in published where before.status == .scheduled && !plannedUIDs.contains(before.item.uid) {
+            if before.item.date > asOf { result.cancelled.append(cancel(before, asOf)) }
+        }
+        return result
+    }
+
+    static func makeUpUID(_ uid: String) -> String {
+        uid.hasSuffix("@drillbook") ? String(uid.dropLast(10)) + "/makeup@drillbook" : uid + "/makeup"
+    }
+
+    private static func cancel(_ item: TrackedItem, _ asOf: CalendarDate) -> TrackedItem {
+        var cancelled = item
+        cancelled.status = .cancelled
+        cancelled.sequence += 1
+        cancelled.changedOn = asOf
+        return cancelled
+    }
+}

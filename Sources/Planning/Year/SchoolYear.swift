@@ -1,0 +1,119 @@
+public import Dates
+
+/// A named span of the year: a semester, a grading quarter, a testing window.
+public struct Term: Hashable, Sendable {
+    public var name: String
+    public var first: CalendarDate
+    public var last: CalendarDate
+
+    public init(name: String, first: CalendarDate, last: CalendarDate) {
+        self.name = name
+        self.first = first
+        self.last = last
+    }
+
+    public func contains(_ date: CalendarDate) -> Bool { date >= first && date <= last }
+}
+
+/// A day with no school: a holiday, a break, a snow day.
+public struct SchoolClosure: Hashable, Sendable {
+    public var date: CalendarDate
+    public var reason: String
+
+    public init(date: CalendarDate, reason: String) {
+        self.date = date
+        self.reason = reason
+    }
+}
+
+/// One school's year as its calendar has it: the days there is school, with students or without.
+///
+/// A school day is a weekday from the first to the last day that is not a closure; an instructional
+/// day is a school day with students (not staff-only).
+public struct SchoolYear: Hashable, Sendable {
+    /// `2027-2028`.
+    public var name: String
+    public var first: CalendarDate
+    public var last: CalendarDate
+    public var semesters: [Term]
+    public var quarters: [Term]
+    public var closures: [CalendarDate: String]
+    public var staffOnly: Set<CalendarDate>
+    public var testing: [Term]
+
+    public init(
+        name: String, first: CalendarDate, last: CalendarDate, semesters: [Term] = [], quarters: [Term] = [],
+        closures: [SchoolClosure] = [], staffOnly: Set<CalendarDate> = [], testing: [Term] = []
+    ) {
+        self.name = name
+        self.first = first
+        self.last = last
+        self.semesters =
+            semesters.isEmpty ? SchoolYear.halves(Term(name: "Year", first: first, last: last), "Semester") : semesters
+        self.quarters = quarters.isEmpty ? self.semesters.flatMap { SchoolYear.halves($0, "Quarter") } : quarters
+        for (index, _) in self.quarters.enumerated() where quarters.isEmpty {
+            self.quarters[index].name = "Quarter \(index + 1)"
+        }
+        self.closures = Dictionary(closures.map { ($0.date, $0.reason) }, uniquingKeysWith: { first, _ in first })
+        self.staffOnly = staffOnly
+        self.testing = testing
+    }
+
+    /// A term cut in two at its middle day.
+    static func halves(_ term: Term, _ name: String) -> [Term] {
+        let middle = term.first.adding(days: (term.last.dayNumber - term.first.dayNumber) / 2)
+        return [
+            Term(name: "\(name) 1", first: term.first, last: middle),
+            Term(name: "\(name) 2", first: middle.adding(days: 1), last: term.last),
+        ]
+    }
+
+    public func isSchoolDay(_ date: CalendarDate) -> Bool {
+        date >= first && date <= last && date.weekday != .saturday && date.weekday != .sunday
+            && closures[date] == nil
+    }
+
+    public func isInstructionalDay(_ date: CalendarDate) -> Bool { isSchoolDay(date) && !staffOnly.contains(date) }
+
+    public func isTesting(_ date: CalendarDate) -> Bool { testing.contains { $0.contains(date) } }
+
+    /// Every day from the first to the last.
+    public var days: [CalendarDate] {
+        (0...(last.dayNumber - first.dayNumber)).map { first.adding(days: $0) }
+    }
+
+    /// Whether a day counts as the kind a window measures in.
+    public func counts(_ date: CalendarDate, as kind: DayKind) -> Bool {
+        switch kind {
+        case .calendar: true
+        case .school: isSchoolDay(date)
+        case .instructional: isInstructionalDay(date)
+        }
+    }
+
+    /// The periods of a kind, in order; months are cut to the first and last day.
+    public func periods(_ kind: PeriodKind) -> [Term] {
+        switch kind {
+        case .year: return [Term(name: name, first: first, last: last)]
+        case .semester: return semesters
+        case .quarter: return quarters
+        case .month:
+            var result: [Term] = []
+            var start = first.firstOfMonth(addingMonths: 0)
+            while start <= last {
+                let next = start.firstOfMonth(addingMonths: 1)
+                let term = Term(
+                    name: monthNames[start.month - 1] + " \(start.year)", first: max(start, first),
+                    last: min(next.adding(days: -1), last))
+                if term.first <= term.last { result.append(term) }
+                start = next
+            }
+            return result
+        }
+    }
+}
+
+let monthNames = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+]

@@ -1,0 +1,103 @@
+public import Dates
+import Foundation
+import GRDB
+public import Planning
+
+/// The database (`drillbook.sqlite`): what was published for every school year. WAL, foreign keys,
+/// named append-only migrations; every change is one transaction.
+public final class ScheduleStore: Sendable {
+    let database: DatabaseQueue
+
+    /// Opens (and creates or migrates) the database at `path`.
+    public init(path: String) throws(StoreError) {
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.busyMode = .timeout(5)
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            try Self.migrator.migrate(database)
+        } catch {
+            throw StoreError(message: "\(path): cannot open the database (\(error))")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: items and schedule runs") { db in
+            try db.create(table: "item") { table in
+                table.primaryKey("uid", .text)
+                table.column("year", .text).notNull()
+                table.column("id", .text).notNull()
+                table.column("school_id", .text).notNull()
+                table.column("activity_id", .text).notNull()
+                table.column("slot", .integer).notNull()
+                table.column("kind", .text).notNull()
+                table.column("title", .text).notNull()
+                table.column("description", .text)
+                table.column("date", .text).notNull()
+                table.column("start_minutes", .integer)
+                table.column("duration_minutes", .integer).notNull()
+                table.column("time_zone", .text).notNull()
+                table.column("announced", .boolean).notNull()
+                table.column("admin_only", .boolean).notNull()
+                table.column("owner", .text).notNull()
+                table.column("presence", .text).notNull()
+                table.column("related_to", .text)
+                table.column("time_context", .text)
+                table.column("source", .text)
+                table.column("status", .text).notNull()
+                table.column("sequence", .integer).notNull()
+                table.column("notice_date", .text)
+                table.column("changed_on", .text).notNull()
+                table.uniqueKey(["year", "id"])
+            }
+            try db.create(index: "item_by_year_date", on: "item", columns: ["year", "date"])
+            try db.create(table: "schedule_run") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("year", .text).notNull()
+                table.column("as_of", .text).notNull()
+                table.column("added", .integer).notNull()
+                table.column("moved", .integer).notNull()
+                table.column("cancelled", .integer).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// Every item published for `year`, in time order.
+    public func items(year: String) throws(StoreError) -> [TrackedItem] {
+        do {
+            return try database.read { db in
+                try ItemRecord.filter(Column("year") == year).order(
+                    Column("date"), Column("start_minutes"), Column("id")
+                )
+                .fetchAll(db).map { $0.tracked }
+            }
+        } catch {
+            throw StoreError(message: "cannot read the schedule (\(error))")
+        }
+    }
+
+    /// Writes a re-plan's changes and records the run, all or nothing.
+    public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate) throws(StoreError) {
+        do {
+            try database.write { db in
+                for item in result.added { try ItemRecord(item, year: year).insert(db) }
+                for (_, item) in result.moved { try ItemRecord(item, year: year).update(db) }
+                for item in result.cancelled { try ItemRecord(item, year: year).update(db) }
+                try db.execute(
+                    sql: "INSERT INTO schedule_run (year, as_of, added, moved, cancelled) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [year, asOf.description, result.added.count, result.moved.count, result.cancelled.count])
+            }
+        } catch {
+            throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")
+        }
+    }
+}
+
+/// The database cannot be opened, read or written.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

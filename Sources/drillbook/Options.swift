@@ -1,0 +1,59 @@
+import ArgumentParser
+import Dates
+import DrillbookKit
+import Foundation
+
+/// `--plan`, `--db` and `--templates`, shared by the commands that read a plan.
+struct PlanOptions: ParsableArguments {
+    @Option(help: "The plan file.")
+    var plan = "drillbook.yaml"
+
+    @Option(help: "The database (default: drillbook.sqlite beside the plan, or DRILLBOOK_DB).")
+    var db: String?
+
+    @Option(help: "Drillbook's Templates folder (default: DRILLBOOK_TEMPLATES, the installed copy, or the checkout's).")
+    var templates: String?
+
+    func resources() throws -> Resources {
+        do { return try Resources.locate(explicit: templates) } catch { throw Failure(error.description) }
+    }
+
+    func load() throws -> LoadedPlan {
+        let loaded: LoadedPlan
+        let resources = try resources()
+        do { loaded = try Planner.load(planFile: plan, resources: resources) } catch {
+            throw Failure(error.description)
+        }
+        for warning in loaded.warnings { printError("warning: \(warning)") }
+        return loaded
+    }
+
+    var databasePath: String { Planner.databasePath(planFile: plan, explicit: db) }
+}
+
+/// `--as-of`: the day commands take as today (or DRILLBOOK_NOW).
+struct AsOfOption: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: "Take this day as today (2027-09-01); default DRILLBOOK_NOW, else today.")
+    var asOf: String?
+
+    func validate() throws {
+        if let asOf, CalendarDate(asOf) == nil {
+            throw ValidationError("--as-of \"\(asOf)\" is not a date (expected e.g. 2027-09-01)")
+        }
+    }
+
+    var day: CalendarDate {
+        if let asOf, let day = CalendarDate(asOf) { return day }
+        if let now = ProcessInfo.processInfo.environment["DRILLBOOK_NOW"], let day = CalendarDate(now.prefix(10)) {
+            return day
+        }
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
+    }
+}
+
+/// An error already worded for the user: printed as is, exit 1.
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dates
+import DrillbookKit
+import Foundation
+import Planning
+
+/// `drillbook list`: the stored schedule, filtered.
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the scheduled items with their short ids.")
+
+    @OptionGroup var options: PlanOptions
+
+    @Option(help: "Only this school (its id).")
+    var school: String?
+
+    @Option(help: "From this day (2027-09-01).")
+    var from: String?
+
+    @Option(help: "Up to and including this day.")
+    var to: String?
+
+    @Option(help: "Only this kind: drill, drill/fire, team-meeting, ...")
+    var kind: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Include cancelled items.")
+    var all = false
+
+    func validate() throws {
+        for (name, value) in [("--from", from), ("--to", to)] {
+            if let value, CalendarDate(value) == nil {
+                throw ValidationError("\(name) \"\(value)\" is not a date (2027-09-01)")
+            }
+        }
+    }
+
+    func run() throws {
+        let loaded = try options.load()
+        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        var items = try wrap { () throws(DrillbookError) in try Planner.published(loaded, store: store) }
+        if let school, !loaded.plan.schools.contains(where: { $0.school.id == school }) {
+            throw Failure(
+                "school \"\(school)\" is not in the plan (it has: \(loaded.plan.schools.map(\.school.id).joined(separator: ", ")))"
+            )
+        }
+        items = items.filter { tracked in
+            let item = tracked.item
+            return (all || tracked.status == .scheduled) && (school.map { item.schoolID == $0 } ?? true)
+                && (from.flatMap { CalendarDate($0) }.map { item.date >= $0 } ?? true)
+                && (to.flatMap { CalendarDate($0) }.map { item.date <= $0 } ?? true)
+                && (kind.map { item.kind.description == $0 || item.kind.description.hasPrefix($0 + "/") } ?? true)
+        }
+        if json {
+            print(try ItemJSON.render(items))
+            return
+        }
+        if items.isEmpty { print("no items (run `drillbook schedule` first?)") }
+        for tracked in items {
+            let item = tracked.item
+            let time = item.start.map { "\($0)" } ?? "all day"
+            let status = tracked.status == .cancelled ? "  [cancelled]" : ""
+            print(
+                "\(item.id.padding(toLength: 44, withPad: " ", startingAt: 0)) \(item.date) \(time.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.title)\(status)"
+            )
+        }
+    }
+}
+
+/// `list --json`: one object per item.
+enum ItemJSON {
+    struct Row: Encodable {
+        var id: String
+        var uid: String
+        var school: String
+        var kind: String
+        var title: String
+        var date: String
+        var start: String?
+        var durationMinutes: Int
+        var timeZone: String
+        var announced: Bool
+        var owner: String
+        var status: String
+        var sequence: Int
+    }
+
+    static func render(_ items: [TrackedItem]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let rows = items.map { tracked in
+            let item = tracked.item
+            return Row(
+                id: item.id, uid: item.uid, school: item.schoolID, kind: item.kind.description, title: item.title,
+                date: item.date.description, start: item.start?.description, durationMinutes: item.durationMinutes,
+                timeZone: item.timeZone, announced: item.announced, owner: item.owner, status: tracked.status.rawValue,
+                sequence: tracked.sequence)
+        }
+        return String(decoding: try encoder.encode(rows), as: UTF8.self)
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import DrillbookKit
+import Planning
+
+/// `drillbook validate`: lint the plan, its calendars and rule files, and try the schedule.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the plan, its calendars, templates and rule sets; place the year without storing it.")
+
+    @OptionGroup var options: PlanOptions
+
+    func run() throws {
+        let loaded = try options.load()
+        let items: [ScheduledItem]
+        do { items = try Planner.schedule(loaded) } catch { throw Failure(error.description) }
+        let plan = loaded.plan
+        let year = loaded.years.values.first!
+        print("\(plan.file): \(plan.district.name), \(plan.year) (\(year.first) to \(year.last))")
+        print(
+            "  \(plan.schools.count) schools, \(plan.activities.count) activities (\(plan.activities.filter(\.kind.isDrill).count) drills from \(plan.ruleSets.joined(separator: ", ")) and the plan)"
+        )
+        print("  \(items.count) items would be placed; the plan is valid")
+    }
+}
+
+/// `drillbook schedule`: place every activity, store, and show what changed.
+struct Schedule: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Place every activity of the year, store it, and show what was added, moved and cancelled.",
+        discussion: """
+            Items already done, in the past or announced to families do not move. Run it again after \
+            changing the plan or the calendar; with no change it changes nothing.
+            """)
+
+    @OptionGroup var options: PlanOptions
+    @OptionGroup var asOf: AsOfOption
+
+    @Flag(help: "List every added item, not just the count per school.")
+    var verbose = false
+
+    func run() throws {
+        let loaded = try options.load()
+        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let result = try wrap { () throws(DrillbookError) in try Planner.run(loaded, store: store, asOf: asOf.day) }
+        print(ScheduleReport.render(result, verbose: verbose))
+    }
+}
+
+/// Runs a DrillbookKit call, turning its error into a `Failure` for the user.
+func wrap<T>(_ body: () throws(DrillbookError) -> T) throws -> T {
+    do { return try body() } catch { throw Failure(error.description) }
+}
+
+/// What `schedule` prints.
+enum ScheduleReport {
+    static func render(_ result: ReplanResult, verbose: Bool) -> String {
+        var lines: [String] = []
+        if result.isEmpty { lines.append("no change (\(result.unchanged) items unchanged)") }
+        let added = Dictionary(grouping: result.added, by: \.item.schoolID)
+        for school in added.keys.sorted() {
+            lines.append("added \(added[school]!.count) items at \(school)")
+            if verbose { lines += added[school]!.map { "  + \(line($0.item))" } }
+        }
+        for (from, to) in result.moved {
+            lines.append("moved \(to.item.id): \(when(from.item)) -> \(when(to.item)) (sequence \(to.sequence))")
+        }
+        for item in result.cancelled {
+            lines.append("cancelled \(item.item.id): \(when(item.item)) \(item.item.title)")
+        }
+        if !result.kept.isEmpty { lines.append("kept \(result.kept.count) items that are done, past or announced") }
+        if !result.isEmpty {
+            lines.append(
+                "\(result.added.count) added, \(result.moved.count) moved, \(result.cancelled.count) cancelled, \(result.unchanged) unchanged"
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func when(_ item: ScheduledItem) -> String { "\(item.date)" + (item.start.map { " \($0)" } ?? "") }
+    static func line(_ item: ScheduledItem) -> String { "\(item.id)  \(when(item))  \(item.title)" }
+}
