@@ -59,9 +59,11 @@ public enum Replan {
             }, uniquingKeysWith: min)
         let old = Dictionary(published.map { ($0.item.uid, $0) }, uniquingKeysWith: { first, _ in first })
         // Once a make-up stands in for a lost item, the plan's entry for that slot is the make-up.
+        var planIDs: [String: String] = [:]
         let planned = planned.map { item in
             var item = item
             if let makeUp = old[makeUpUID(item.uid)] {
+                planIDs[makeUp.item.uid] = item.id  // its notice still names the planned id
                 item.uid = makeUp.item.uid
                 item.id = makeUp.item.id
             }
@@ -69,7 +71,7 @@ public enum Replan {
         }
         let plannedUIDs = Set(planned.map(\.uid))
         for item in planned {
-            let fresh = TrackedItem(item: item, noticeDate: notices[item.id], changedOn: asOf)
+            let fresh = TrackedItem(item: item, noticeDate: notices[planIDs[item.uid] ?? item.id], changedOn: asOf)
             guard let before = old[item.uid] else {
                 result.added.append(fresh)
                 continue

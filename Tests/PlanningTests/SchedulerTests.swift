@@ -1,0 +1,135 @@
+import Dates
+import Testing
+
+@testable import Planning
+
+/// The scheduler's rules on small plans.
+@Suite struct SchedulerTests {
+    static let fire = Activity(
+        id: "fire-drill", kind: .drill("fire"), title: "Fire drill", cadence: [Requirement(count: 1, per: .month)],
+        firstWithin: .within(days: 10, ofPeriod: false, dayKind: .school), durationMinutes: 15, timeOfDay: .rotate,
+        announced: false, review: true)
+    static let lockdown = Activity(
+        id: "lockdown-drill", kind: .drill("lockdown"), title: "Lockdown drill", cadence: [Requirement(count: 1, per: .semester)],
+        durationMinutes: 20, timeOfDay: .rotate, notice: Notice(familiesDays: 7, respondersHours: 48), review: true)
+    static let meeting = Activity(
+        id: "team", kind: .teamMeeting, title: "Threat assessment team", cadence: [Requirement(count: 2, per: .month)],
+        durationMinutes: 60)
+
+    @Test func everyOccurrenceIsOnAnInstructionalDayOutsideTesting() throws {
+        let year = smallYear()
+        let items = try schedule([Self.fire, Self.lockdown, Self.meeting], year: year)
+        #expect(!items.isEmpty)
+        for item in items where !item.adminOnly {
+            #expect(year.isInstructionalDay(item.date), "\(item.id) on \(item.date)")
+            #expect(!year.isTesting(item.date), "\(item.id) in the testing window on \(item.date)")
+        }
+    }
+
+    @Test func cadenceIsMetInEveryPeriod() throws {
+        let items = try schedule([Self.fire, Self.lockdown])
+        let fires = items.filter { $0.activityID == "fire-drill" && $0.kind.isDrill }
+        #expect(fires.map(\.date.month) == [8, 9, 10, 11, 12])
+        let lockdowns = items.filter { $0.activityID == "lockdown-drill" && $0.kind.isDrill }
+        #expect(lockdowns.count == 2)
+        #expect(lockdowns[0].date <= day("2027-10-15") && lockdowns[1].date >= day("2027-10-18"))
+    }
+
+    @Test func theFirstFireDrillFallsWithinTenSchoolDays() throws {
+        let first = try schedule([Self.fire]).first { $0.kind.isDrill }!
+        // Aug 16 to Aug 27 are the first ten school days.
+        #expect(first.date >= day("2027-08-16") && first.date <= day("2027-08-27"))
+    }
+
+    @Test func coarserRulesTopUpTheFinestPeriod() throws {
+        var activity = Self.lockdown
+        activity.cadence = [Requirement(count: 1, per: .semester), Requirement(count: 3, per: .year)]
+        #expect(try schedule([activity]).filter(\.kind.isDrill).count == 3)
+    }
+
+    @Test func drillsNeverShareADayAndKeepAWeekFromTheirKind() throws {
+        let items = try schedule([Self.fire, Self.lockdown]).filter(\.kind.isDrill)
+        #expect(Set(items.map(\.date)).count == items.count)
+        let fires = items.filter { $0.activityID == "fire-drill" }.map(\.date.dayNumber)
+        for (a, b) in zip(fires, fires.dropFirst()) { #expect(b - a >= 7) }
+    }
+
+    @Test func minimumSpacingIsHonoured() throws {
+        var activity = Self.meeting
+        activity.minSpacingDays = 10
+        let days = try schedule([activity]).map(\.date.dayNumber)
+        for (a, b) in zip(days, days.dropFirst()) { #expect(b - a >= 10) }
+    }
+
+    @Test func windowsAreMet() throws {
+        let review = Activity(
+            id: "review", kind: .protocolReview, title: "Protocol review", cadence: [Requirement(count: 1, per: .year)],
+            windows: [.within(days: 5, ofPeriod: false, dayKind: .school)])
+        let october = Activity(
+            id: "october", kind: .staffTraining, title: "Training", cadence: [Requirement(count: 2, per: .year)],
+            windows: [.inMonth(10)])
+        let fall = Activity(
+            id: "fall", kind: .tabletopExercise, title: "Tabletop", cadence: [Requirement(count: 1, per: .year)],
+            windows: [.between(from: MonthDay(month: 11, day: 1), to: MonthDay(month: 11, day: 30))])
+        let items = try schedule([review, october, fall])
+        #expect(items.first { $0.activityID == "review" }!.date <= day("2027-08-20"))
+        #expect(items.filter { $0.activityID == "october" }.allSatisfy { $0.date.month == 10 })
+        #expect(items.first { $0.activityID == "fall" }!.date.month == 11)
+    }
+
+    @Test func timesOfDayFollowTheBellSchedule() throws {
+        var lunch = Self.lockdown
+        lunch.timeOfDay = .lunch
+        var passing = Self.fire
+        passing.timeOfDay = .passing
+        let items = try schedule([lunch, passing]).filter(\.kind.isDrill)
+        for item in items where item.activityID == "lockdown-drill" {
+            #expect(["11:40", "12:15"].contains(item.start!.description))
+            #expect(item.timeContext == .lunch)
+        }
+        for item in items where item.activityID == "fire-drill" {
+            #expect(["09:20", "10:17"].contains(item.start!.description))
+        }
+        let rotating = try schedule([Self.fire]).filter(\.kind.isDrill)
+        #expect(Set(rotating.compactMap(\.timeContext)).count >= 4, "rotate varies the time of day")
+        #expect(Set(rotating.map(\.date.weekday)).count >= 3, "weekdays vary")
+    }
+
+    @Test func noticesComeBeforeAndReviewsAfter() throws {
+        let items = try schedule([Self.lockdown])
+        for drill in items where drill.kind.isDrill {
+            let families = items.first { $0.relatedTo == drill.id && $0.id.contains("families-notice") }!
+            #expect(drill.date.dayNumber - families.date.dayNumber >= 7)
+            #expect(families.adminOnly)
+            let responders = items.first { $0.relatedTo == drill.id && $0.id.contains("responders-notice") }!
+            #expect(drill.date.dayNumber - responders.date.dayNumber >= 2)
+            let review = items.first { $0.relatedTo == drill.id && $0.kind == .afterActionReview }!
+            // Two school days later, or the same afternoon when the year ends first.
+            #expect(review.date >= drill.date && review.date.dayNumber - drill.date.dayNumber <= 6)
+            #expect(review.start! >= bells.day.end)
+        }
+    }
+
+    @Test func theSamePlanGivesTheSameSchedule() throws {
+        #expect(try schedule([Self.fire, Self.lockdown, Self.meeting]) == schedule([Self.fire, Self.lockdown, Self.meeting]))
+    }
+
+    @Test func anImpossiblePlanNamesTheActivitySchoolAndConstraint() {
+        let impossible = Activity(
+            id: "daily-drill", kind: .drill("evacuation"), title: "Evacuation", cadence: [Requirement(count: 30, per: .month)])
+        #expect {
+            try schedule([impossible])
+        } throws: { error in
+            let error = error as? SchedulingError
+            return error?.activityID == "daily-drill" && error?.schoolID == "lincoln-hs"
+                && error?.constraint.contains("no instructional day left in August 2027") == true
+        }
+    }
+
+    @Test func uidsComeFromDistrictYearSchoolActivityAndSlot() throws {
+        let items = try schedule([Self.lockdown])
+        let drill = items.first(where: \.kind.isDrill)!
+        #expect(drill.uid == "lakeside-isd/2027-2028/lincoln-hs/lockdown-drill/1@drillbook")
+        #expect(drill.id == "lincoln-hs/lockdown-drill-1")
+    }
+}
