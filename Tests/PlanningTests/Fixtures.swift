@@ -21,7 +21,9 @@ let bells = BellSchedule(
     day: TimeRange("08:30-15:45")!, passing: [TimeRange("09:20-09:27")!, TimeRange("10:17-10:24")!],
     lunch: [TimeRange("11:30-12:00")!, TimeRange("12:05-12:35")!])
 
-let school = School(id: "lincoln-hs", name: "Lincoln High School", grades: "9-12", state: "TX", timeZone: "America/Chicago", bellSchedule: bells)
+let school = School(
+    id: "lincoln-hs", name: "Lincoln High School", grades: "9-12", state: "TX", timeZone: "America/Chicago",
+    bellSchedule: bells)
 
 func schedule(_ activities: [Activity], year: SchoolYear = smallYear()) throws -> [ScheduledItem] {
     try Scheduler(districtID: "lakeside-isd", activities: activities).schedule(school, year: year)

@@ -9,8 +9,10 @@ import Testing
     static func item(_ n: Int, on date: String, uid: String? = nil) -> ScheduledItem {
         ScheduledItem(
             id: "lincoln-hs/lockdown-drill-\(n)", uid: uid ?? "d/2027-2028/lincoln-hs/lockdown-drill/\(n)@drillbook",
-            schoolID: "lincoln-hs", activityID: "lockdown-drill", slot: n, kind: .drill("lockdown"), title: "Lockdown drill",
-            date: day(date), start: ClockTime(hour: 10), durationMinutes: 20, timeZone: "America/Chicago", announced: true,
+            schoolID: "lincoln-hs", activityID: "lockdown-drill", slot: n, kind: .drill("lockdown"),
+            title: "Lockdown drill",
+            date: day(date), start: ClockTime(hour: 10), durationMinutes: 20, timeZone: "America/Chicago",
+            announced: true,
             owner: "safety_coordinator")
     }
 
@@ -39,7 +41,9 @@ import Testing
 
     @Test func aFutureItemMovesKeepingItsUIDWithTheNextSequence() {
         let published = Self.publish([Self.item(1, on: "2027-09-10")], asOf: "2027-08-01")
-        let result = Replan.diff(published: published, planned: [Self.item(1, on: "2027-09-14")], asOf: day("2027-08-05")) { _, _ in false }
+        let result = Replan.diff(
+            published: published, planned: [Self.item(1, on: "2027-09-14")], asOf: day("2027-08-05")
+        ) { _, _ in false }
         #expect(result.moved.count == 1)
         #expect(result.moved[0].to.item.uid == published[0].item.uid)
         #expect(result.moved[0].to.sequence == 1)
@@ -53,7 +57,9 @@ import Testing
         let moved = Self.item(1, on: "2027-09-20")
         let plan = [moved, Self.notice(for: moved, on: "2027-09-13")]
         // Before the notice goes out the drill may move; after it, or once past, it may not.
-        #expect(Replan.diff(published: published, planned: plan, asOf: day("2027-09-01")) { _, _ in false }.moved.count == 2)
+        #expect(
+            Replan.diff(published: published, planned: plan, asOf: day("2027-09-01")) { _, _ in false }.moved.count == 2
+        )
         let announced = Replan.diff(published: published, planned: plan, asOf: day("2027-09-05")) { _, _ in false }
         #expect(announced.moved.filter { $0.to.item.id == drill.id }.isEmpty)
         #expect(announced.kept.map(\.item.id).contains(drill.id))
@@ -62,7 +68,8 @@ import Testing
     }
 
     @Test func aVanishedFutureItemIsCancelledAndAPastOneKept() {
-        let published = Self.publish([Self.item(1, on: "2027-09-10"), Self.item(2, on: "2027-10-10")], asOf: "2027-08-01")
+        let published = Self.publish(
+            [Self.item(1, on: "2027-09-10"), Self.item(2, on: "2027-10-10")], asOf: "2027-08-01")
         let result = Replan.diff(published: published, planned: [], asOf: day("2027-09-20")) { _, _ in false }
         #expect(result.cancelled.map(\.item.id) == ["lincoln-hs/lockdown-drill-2"])
         #expect(result.cancelled[0].status == .cancelled)
@@ -75,7 +82,8 @@ import Testing
         let makeUpDay = Self.item(1, on: "2028-01-25")
         let plan = [makeUpDay, Self.notice(for: makeUpDay, on: "2028-01-18")]
         let snow = day("2028-01-20")
-        let result = Replan.diff(published: published, planned: plan, asOf: day("2028-01-19")) { _, date in date == snow }
+        let result = Replan.diff(published: published, planned: plan, asOf: day("2028-01-19")) { _, date in date == snow
+        }
         #expect(result.cancelled.map(\.item.uid) == [drill.uid])
         let makeUp = result.added.first { $0.item.kind.isDrill }
         #expect(makeUp?.item.uid == "d/2027-2028/lincoln-hs/lockdown-drill/1/makeup@drillbook")

@@ -10,7 +10,8 @@ import Testing
         firstWithin: .within(days: 10, ofPeriod: false, dayKind: .school), durationMinutes: 15, timeOfDay: .rotate,
         announced: false, review: true)
     static let lockdown = Activity(
-        id: "lockdown-drill", kind: .drill("lockdown"), title: "Lockdown drill", cadence: [Requirement(count: 1, per: .semester)],
+        id: "lockdown-drill", kind: .drill("lockdown"), title: "Lockdown drill",
+        cadence: [Requirement(count: 1, per: .semester)],
         durationMinutes: 20, timeOfDay: .rotate, notice: Notice(familiesDays: 7, respondersHours: 48), review: true)
     static let meeting = Activity(
         id: "team", kind: .teamMeeting, title: "Threat assessment team", cadence: [Requirement(count: 2, per: .month)],
@@ -111,12 +112,15 @@ import Testing
     }
 
     @Test func theSamePlanGivesTheSameSchedule() throws {
-        #expect(try schedule([Self.fire, Self.lockdown, Self.meeting]) == schedule([Self.fire, Self.lockdown, Self.meeting]))
+        #expect(
+            try schedule([Self.fire, Self.lockdown, Self.meeting])
+                == schedule([Self.fire, Self.lockdown, Self.meeting]))
     }
 
     @Test func anImpossiblePlanNamesTheActivitySchoolAndConstraint() {
         let impossible = Activity(
-            id: "daily-drill", kind: .drill("evacuation"), title: "Evacuation", cadence: [Requirement(count: 30, per: .month)])
+            id: "daily-drill", kind: .drill("evacuation"), title: "Evacuation",
+            cadence: [Requirement(count: 30, per: .month)])
         #expect {
             try schedule([impossible])
         } throws: { error in

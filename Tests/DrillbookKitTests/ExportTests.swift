@@ -1,0 +1,181 @@
+import Dates
+import DrillbookKit
+import Foundation
+import ICalendar
+import Planning
+import Testing
+
+/// The example district scheduled and exported: valid files, audiences kept apart, stable UIDs.
+@Suite struct ExportTests {
+    struct Run {
+        var folder: String
+        var loaded: LoadedPlan
+        var store: String
+        var items: [TrackedItem]
+        var paths: [String]
+    }
+
+    static func run(asOf: String = "2027-08-01", plan: ((String) -> String)? = nil) throws -> Run {
+        let folder = try exampleFolder()
+        let file = "\(folder)/drillbook.yaml"
+        if let plan {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            try plan(text).write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        let loaded = try Planner.load(planFile: file, resources: resources)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day(asOf))
+        let items = try Planner.published(loaded, store: store)
+        let paths = try Exporter(loaded: loaded, asOf: day(asOf)).export(items, to: "\(folder)/out")
+        return Run(folder: folder, loaded: loaded, store: "\(folder)/drillbook.sqlite", items: items, paths: paths)
+    }
+
+    static func text(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+    /// `DTSTART;TZID=America/Chicago:20270827T094500` for a timed item.
+    static func dtstart(_ item: ScheduledItem) -> String? {
+        item.start.map {
+            "DTSTART;TZID=\(item.timeZone):\(item.date.basicFormat)T\(String(format: "%02d%02d00", $0.hour, $0.minute))"
+        }
+    }
+
+    @Test func everyExportedFileIsCleanUnderTheValidator() throws {
+        let run = try Self.run()
+        #expect(run.paths.count == 12)
+        for path in run.paths {
+            let inspection = CalendarReader.inspect(Array(try Self.text(path).utf8), file: path)
+            #expect(inspection.problems.isEmpty, "\(inspection.problems)")
+        }
+    }
+
+    @Test func staffSeeNoTimeOfAnUnannouncedDrillAndNoReviewOfOne() throws {
+        let run = try Self.run()
+        let staff = try Self.text("\(run.folder)/out/lincoln-hs-staff.ics")
+        let unannounced = run.items.map(\.item).filter {
+            $0.schoolID == "lincoln-hs" && $0.kind.isDrill && !$0.announced
+        }
+        #expect(unannounced.count >= 9)
+        for drill in unannounced {
+            #expect(!staff.contains(Self.dtstart(drill)!), "staff calendar shows \(drill.id)'s time")
+            #expect(!staff.contains(drill.uid))
+        }
+        let markers = CalendarReader.inspect(Array(staff.utf8), file: "staff").document.events.filter {
+            $0.summary == "Safety drill this week"
+        }
+        #expect(markers.count == unannounced.count)
+        #expect(markers.allSatisfy { $0.start.isAllDay && $0.start.wallTime.date.weekday == .monday })
+        #expect(!staff.contains("After-action review: Fire drill"))
+        #expect(!staff.contains("Notify families"))
+        #expect(staff.contains("After-action review: Lockdown drill"), "announced drills keep their reviews")
+    }
+
+    @Test func familiesSeeOnlyAnnouncedDrillsCampaignsAndMessages() throws {
+        let run = try Self.run()
+        let families = CalendarReader.inspect(
+            Array(try Self.text("\(run.folder)/out/district-families.ics").utf8), file: "f"
+        ).document
+        let byUID = Dictionary(run.items.map { ($0.item.uid, $0.item) }, uniquingKeysWith: { a, _ in a })
+        #expect(!families.events.isEmpty)
+        for event in families.events {
+            let item = try #require(byUID[event.uid])
+            #expect(item.announced && !item.adminOnly)
+            #expect(
+                item.kind.isDrill || item.kind == .awarenessCampaign || item.kind == .familyCommunication, "\(item.id)")
+            #expect(event.extraProperties.isEmpty, "no internal ids in the public file")
+        }
+    }
+
+    @Test func pythonIcalendarReadsTheAdminFileWithTheSameInstants() throws {
+        let run = try Self.run()
+        let path = "\(run.folder)/out/lincoln-hs-admin.ics"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: checkerPython())
+        process.arguments = [packageRoot.appendingPathComponent("Tests/Checkers/read_instants.py").path]
+        process.standardInput = FileHandle(forReadingAtPath: path)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let rows = String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            $0.split(separator: "\t").map(String.init)
+        }
+        let chicago = TimeZone(identifier: "America/Chicago")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = chicago
+        let items = run.items.map(\.item).filter { $0.schoolID == "lincoln-hs" }
+        #expect(rows.count == items.count)
+        for item in items {
+            let row = try #require(rows.first { $0[0] == item.uid }, "\(item.uid) missing")
+            guard let start = item.start else {
+                #expect(row[2] == item.date.description)
+                continue
+            }
+            // Foundation's own time zone rules, not libical's, say what the instant must be.
+            let local = calendar.date(
+                from: DateComponents(
+                    year: item.date.year, month: item.date.month, day: item.date.day, hour: start.hour,
+                    minute: start.minute))!
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime]
+            #expect(row[2] == formatter.string(from: local), "\(item.id)")
+        }
+    }
+
+    @Test func aSecondScheduleChangesNothingAndAChangeMovesOnlyWhatItMust() throws {
+        let run = try Self.run()
+        let store = try Planner.openStore(run.store)
+        #expect(try Planner.run(run.loaded, store: store, asOf: day("2027-08-01")).isEmpty)
+        // Drop an activity and close a day: items move with SEQUENCE 1, vanished ones are cancelled.
+        let file = "\(run.folder)/drillbook.yaml"
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        text = text.replacingOccurrences(
+            of: "    cadence: {per: semester, count: 1}\n    window: {within_days: 30",
+            with: "    cadence: {per: year, count: 1}\n    window: {within_days: 30")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let changed = try Planner.load(planFile: file, resources: resources)
+        let result = try Planner.run(changed, store: store, asOf: day("2027-08-01"))
+        let vanished = ["harbor-es", "ridge-ms", "lincoln-hs"].flatMap { school in
+            ["bus-evacuation-2", "bus-evacuation-families-notice-2", "bus-evacuation-review-2"].map {
+                "\(school)/\($0)"
+            }
+        }
+        #expect(result.cancelled.map(\.item.id).sorted() == vanished.sorted())
+        let items = try Planner.published(changed, store: store)
+        for (before, after) in result.moved {
+            #expect(before.item.uid == after.item.uid)
+            #expect(after.sequence == before.sequence + 1)
+        }
+        let paths = try Exporter(loaded: changed, asOf: day("2027-08-01")).export(items, to: "\(run.folder)/out2")
+        let admin = try Self.text(paths.first { $0.hasSuffix("lincoln-hs-admin.ics") }!)
+        #expect(admin.contains("STATUS:CANCELLED"))
+        let again = try Planner.run(changed, store: store, asOf: day("2027-08-01"))
+        #expect(again.isEmpty)
+    }
+
+    @Test func doneAndAnnouncedItemsDoNotMove() throws {
+        let run = try Self.run()
+        let store = try Planner.openStore(run.store)
+        // By Sep 20 the first lockdown's families notice has gone out; close its day (a snow day).
+        let lockdown = try #require(run.items.map(\.item).first { $0.id == "lincoln-hs/lockdown-drill-1" })
+        let asOf = lockdown.date.adding(days: -2)
+        let calendar = "\(run.folder)/lakeside-2027-2028.ics"
+        var text = try String(contentsOfFile: calendar, encoding: .utf8)
+        let closure = [
+            "BEGIN:VEVENT", "UID:snow-day@lakeside-isd.example", "DTSTAMP:20270601T150000Z",
+            "DTSTART;VALUE=DATE:\(lockdown.date.basicFormat)",
+            "DTEND;VALUE=DATE:\(lockdown.date.adding(days: 1).basicFormat)",
+            "SUMMARY:Weather Closure - No School", "CATEGORIES:HOLIDAY", "END:VEVENT",
+        ].joined(separator: "\r\n")
+        text = text.replacingOccurrences(of: "END:VCALENDAR\r\n", with: closure + "\r\nEND:VCALENDAR\r\n")
+        try text.write(toFile: calendar, atomically: true, encoding: .utf8)
+        let loaded = try Planner.load(planFile: "\(run.folder)/drillbook.yaml", resources: resources)
+        let result = try Planner.run(loaded, store: store, asOf: asOf)
+        #expect(result.cancelled.map(\.item.id).contains(lockdown.id))
+        let makeUp = try #require(result.added.first { $0.item.id == "\(lockdown.id)-makeup" })
+        #expect(makeUp.item.date > asOf && makeUp.item.date != lockdown.date)
+        // Nothing already past moved.
+        for (before, _) in result.moved { #expect(before.item.date > asOf) }
+    }
+}

@@ -1,0 +1,41 @@
+import Dates
+import DrillbookKit
+import Foundation
+import ICalendar
+import Planning
+import Testing
+
+/// `init` writes plans that validate and schedule, for any year, and never overwrites one.
+@Suite struct InitTests {
+    @Test(arguments: ["2026-2027", "2027-2028", "2030-2031"])
+    func theStarterPlanSchedules(year: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "drillbook-init-\(UUID().uuidString)"
+        ).path
+        let files = try Initializer.write(
+            to: folder, example: false, state: "OH", year: year, resources: resources, today: day("2026-11-23"))
+        let calendar = try String(contentsOfFile: files[1], encoding: .utf8)
+        #expect(CalendarReader.inspect(Array(calendar.utf8), file: files[1]).problems.isEmpty)
+        let loaded = try Planner.load(planFile: files[0], resources: resources)
+        #expect(loaded.plan.district.state == "OH")
+        let items = try Planner.schedule(loaded)
+        #expect(items.filter(\.kind.isDrill).count >= 12)
+        let first = loaded.years["main-school"]!.first
+        #expect(first.month == 8 && first.weekday == .monday)
+    }
+
+    @Test func theDefaultYearIsTheNextOneToStart() {
+        #expect(Initializer.defaultYear(after: day("2026-11-23")) == "2027-2028")
+        #expect(Initializer.defaultYear(after: day("2027-03-01")) == "2027-2028")
+        #expect(Initializer.defaultYear(after: day("2027-07-01")) == "2028-2029")
+    }
+
+    @Test func initRefusesToOverwriteAPlan() throws {
+        let folder = try exampleFolder()
+        #expect(throws: DrillbookError.self) {
+            try Initializer.write(
+                to: folder, example: false, state: "TX", year: "2027-2028", resources: resources,
+                today: day("2026-11-23"))
+        }
+    }
+}

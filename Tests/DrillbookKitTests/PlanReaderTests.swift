@@ -1,0 +1,94 @@
+import DrillbookKit
+import Foundation
+import Planning
+import Testing
+
+/// Bad plans are refused with the file, line and field, and what is expected.
+@Suite struct PlanReaderTests {
+    func error(_ text: String) throws -> String {
+        let path = try planFile(text)
+        do {
+            _ = try Planner.load(planFile: path, resources: resources)
+            Issue.record("the plan was accepted")
+            return ""
+        } catch {
+            return error.description.replacingOccurrences(of: path, with: "drillbook.yaml")
+        }
+    }
+
+    @Test func theExamplePlanLoads() throws {
+        let loaded = try Planner.load(planFile: try exampleFolder() + "/drillbook.yaml", resources: resources)
+        #expect(loaded.plan.schools.map(\.school.id) == ["harbor-es", "ridge-ms", "lincoln-hs"])
+        #expect(
+            loaded.plan.activities.filter(\.kind.isDrill).map(\.id).sorted() == [
+                "bus-evacuation", "evacuation-drill", "fire-drill", "lockdown-drill", "severe-weather-drill",
+                "shelter-in-place-drill",
+            ])
+        let year = loaded.years["lincoln-hs"]!
+        #expect(year.first == day("2027-08-16") && year.last == day("2028-05-26"))
+        #expect(year.semesters.map(\.first) == [day("2027-08-16"), day("2028-01-04")])
+        #expect(year.isSchoolDay(day("2027-09-06")) == false, "Labor Day is closed")
+        #expect(year.isSchoolDay(day("2027-11-05")) && !year.isInstructionalDay(day("2027-11-05")), "a staff day")
+        #expect(year.isTesting(day("2028-04-20")))
+        // The override made the tip line campaign monthly.
+        #expect(loaded.plan.activities.first { $0.id == "tip-line-campaign" }?.cadence.first?.per == .month)
+    }
+
+    @Test func anUnknownActivityKindNamesLineAndFieldAndTheChoices() throws {
+        let message = try error(
+            try examplePlan(replacing: "kind: drill/bus-evacuation", with: "kind: drill/bus-evacuaton"))
+        #expect(
+            message.hasPrefix(
+                "drillbook.yaml:66: activities[2].kind: \"drill/bus-evacuaton\" is unknown (expected one of: protocol-review,"
+            ))
+    }
+
+    @Test func anUnknownBellScheduleNamesTheOnesThereAre() throws {
+        let message = try error(
+            try examplePlan(replacing: "bell_schedule: elementary", with: "bell_schedule: elementry"))
+        #expect(
+            message
+                == "drillbook.yaml:27: schools[0].bell_schedule: \"elementry\" is not one of the plan's bell_schedules (elementary, secondary)"
+        )
+    }
+
+    @Test func aMisspelledFieldIsRefused() throws {
+        let message = try error(try examplePlan(replacing: "    grades: K-5", with: "    grade: K-5"))
+        #expect(message.hasPrefix("drillbook.yaml:26: schools[0].grade: is not a known field (did you mean grades?)"))
+    }
+
+    @Test func brokenYAMLNamesItsLine() throws {
+        let message = try error(try examplePlan(replacing: "year: 2027-2028", with: "year: [2027-2028"))
+        #expect(message.contains("drillbook.yaml:") && message.contains("not valid YAML"))
+    }
+
+    @Test func anUnknownTemplateActivityListsTheTemplates() throws {
+        let message = try error(
+            try examplePlan(replacing: "use: toolkit-year/tip-line-campaign", with: "use: toolkit-year/tipline"))
+        #expect(
+            message.contains(
+                "activities[1].use: template toolkit-year has no activity \"tipline\" (it has: tip-line-campaign,"))
+    }
+
+    @Test func aCalendarWithoutAFirstDayIsNamed() throws {
+        let message = try error(
+            try examplePlan(
+                replacing: "first_day: [\"SUMMARY:/First Day of School/\"]",
+                with: "first_day: [\"SUMMARY:/Opening Day/\"]"))
+        #expect(message.contains("calendar_mapping.first_day: no event in"))
+        #expect(message.contains("matches SUMMARY:/Opening Day/ between 2027-07-01 and 2028-06-30"))
+    }
+
+    @Test func aBadTimeZoneIsNamed() throws {
+        let message = try error(try examplePlan(replacing: "time_zone: America/Chicago", with: "time_zone: Central"))
+        #expect(
+            message
+                == "drillbook.yaml:8: district.time_zone: \"Central\" is not a time zone (expected an Olson name such as America/Chicago)"
+        )
+    }
+
+    @Test func anUnknownRuleSetIsNamed() throws {
+        let message = try error(try examplePlan(replacing: "rules: [baseline]", with: "rules: [baseline, ZZ]"))
+        #expect(message.contains("rule set \"ZZ\" is unknown"))
+    }
+}

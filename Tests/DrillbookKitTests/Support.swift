@@ -1,0 +1,40 @@
+import Dates
+import DrillbookKit
+import Foundation
+import Testing
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+let resources = Resources(templates: packageRoot.appendingPathComponent("Templates").path)
+
+func day(_ text: String) -> CalendarDate { CalendarDate(text)! }
+
+/// A fresh folder holding the example district (plan and calendar).
+func exampleFolder() throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drillbook-kit-\(UUID().uuidString)")
+        .path
+    _ = try Initializer.write(
+        to: folder, example: true, state: "TX", year: "2027-2028", resources: resources, today: day("2027-08-01"))
+    return folder
+}
+
+/// Writes `text` as a plan beside a copy of the example calendar; returns the plan's path.
+func planFile(_ text: String) throws -> String {
+    let folder = try exampleFolder()
+    let path = "\(folder)/drillbook.yaml"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// The example plan's text with one replacement.
+func examplePlan(replacing old: String, with new: String) throws -> String {
+    let text = try String(contentsOfFile: "\(resources.templates)/examples/lakeside/drillbook.yaml", encoding: .utf8)
+    #expect(text.contains(old), "the example plan no longer contains \(old)")
+    return text.replacingOccurrences(of: old, with: new)
+}
+
+/// The python of the checkers' virtual environment.
+func checkerPython() -> String {
+    ProcessInfo.processInfo.environment["DRILLBOOK_PYTHON"]
+        ?? packageRoot.appendingPathComponent(".venv/bin/python").path
+}
