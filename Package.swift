@@ -77,6 +77,13 @@ let package = Package(
             path: "Benchmarks/ICalendarBenchmark",
             swiftSettings: swiftSettings
         ),
+        // `swift run -c release plan-benchmark`: schedule and export 1,000 schools.
+        .executableTarget(
+            name: "plan-benchmark",
+            dependencies: ["Dates", "DrillbookKit", "Planning"],
+            path: "Benchmarks/PlannerBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ICalendarTests",
             dependencies: ["Dates", "ICalendar"],

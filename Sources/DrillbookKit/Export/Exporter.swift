@@ -49,15 +49,12 @@ public struct Exporter: Sendable {
                     }
                     let path = "\(folder)/\(school.id)-\(audience.rawValue).ics"
                     let file = try open(path, name: "\(school.name): safety preparation (\(audience.rawValue))")
-                    try file.write(events)
+                    // One rendering serves the school's file and the district's (LOCATION names the school).
+                    let text = try file.writer.render(events)
+                    try file.writer.write(rendered: text)
                     try file.finish()
                     paths.append(path)
-                    try district?.write(
-                        events.map { event in
-                            var event = event
-                            event.summary = "\(school.name): \(event.summary)"
-                            return event
-                        })
+                    try district?.writer.write(rendered: text)
                 }
                 if let district {
                     try district.finish()
@@ -72,7 +69,23 @@ public struct Exporter: Sendable {
         return paths
     }
 
-    private func open(_ path: String, name: String) throws -> CalendarStreamWriter {
+    /// A calendar file being written; `finish` ends the calendar and closes the file.
+    final class CalendarFile {
+        let writer: CalendarStreamWriter
+        let handle: FileHandle
+
+        init(writer: CalendarStreamWriter, handle: FileHandle) {
+            self.writer = writer
+            self.handle = handle
+        }
+
+        func finish() throws {
+            try writer.finish()
+            try handle.close()
+        }
+    }
+
+    private func open(_ path: String, name: String) throws -> CalendarFile {
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
@@ -87,10 +100,11 @@ public struct Exporter: Sendable {
                 ExtraProperty(name: "X-WR-TIMEZONE", value: loaded.plan.district.timeZone),
                 ExtraProperty(name: "X-PUBLISHED-TTL", value: "PT12H"),
             ])
-        return try CalendarStreamWriter(
+        let writer = try CalendarStreamWriter(
             header: header, timeZones: Dictionary(uniqueKeysWithValues: zones.map { ($0, firstYear) }),
             stamp: WallTime(date: asOf)
-        ) { text in handle.write(Data(text.utf8)) }
+        ) { text in try handle.write(contentsOf: Data(text.utf8)) }
+        return CalendarFile(writer: writer, handle: handle)
     }
 
     /// The event an item becomes for an audience, or nil when the audience must not see it.

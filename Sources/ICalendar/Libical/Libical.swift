@@ -25,15 +25,41 @@ enum Libical {
     static func serialize(_ component: OpaquePointer) -> String {
         guard let buffer = icalcomponent_as_ical_string_r(component) else { return "" }
         defer { icalmemory_free_buffer(buffer) }
-        return repairFolds(String(cString: buffer))
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: strlen(buffer)) { start in
+            repairFolds(UnsafeBufferPointer(start: start, count: strlen(buffer)))
+        }
     }
 
     /// libical 3.0.16 counts the CR of a line's own CRLF when it folds: a value that fills its last
     /// fold to 74 octets comes out as `value CR CRLF SPACE LF` (a bare CR), one of 75 as `value CRLF
     /// SPACE CRLF` (an empty continuation line). Put the line end back together; content never holds
     /// a raw CR (TEXT escapes it), and an empty continuation unfolds to nothing.
-    static func repairFolds(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\r\n \n", with: "\r\n").replacingOccurrences(of: "\r\n \r\n", with: "\r\n")
+    static func repairFolds(_ text: String) -> String { repairFolds(Array(text.utf8)) }
+
+    static func repairFolds(_ bytes: some RandomAccessCollection<UInt8>) -> String {
+        let cr: UInt8 = 13
+        let lf: UInt8 = 10
+        let space: UInt8 = 32
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        func at(_ offset: Int) -> UInt8? {
+            let position = bytes.index(index, offsetBy: offset, limitedBy: bytes.endIndex)
+            return position.flatMap { $0 < bytes.endIndex ? bytes[$0] : nil }
+        }
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == cr && at(1) == cr && at(2) == lf && at(3) == space && at(4) == lf {
+                output += [cr, lf]
+                index = bytes.index(index, offsetBy: 5)
+            } else if byte == cr && at(1) == lf && at(2) == space && at(3) == cr && at(4) == lf {
+                index = bytes.index(index, offsetBy: 3)  // drop the empty fold; its CRLF follows
+            } else {
+                output.append(byte)
+                index = bytes.index(after: index)
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
 

@@ -23,8 +23,12 @@ public final class CalendarStreamWriter {
     }
 
     /// Writes events, in the order given.
-    public func write(_ events: [Event]) throws {
-        let text = try Libical.withLock { () throws(CalendarWriteError) -> String in
+    public func write(_ events: [Event]) throws { try output(try render(events)) }
+
+    /// The text of events as this writer would write them: to share one rendering between files
+    /// (a school's calendar and the district's).
+    public func render(_ events: [Event]) throws -> String {
+        try Libical.withLock { () throws(CalendarWriteError) -> String in
             var text = ""
             for event in events {
                 let component = try writer.component(for: event)
@@ -33,8 +37,10 @@ public final class CalendarStreamWriter {
             }
             return text
         }
-        try output(text)
     }
+
+    /// Writes text `render` made.
+    public func write(rendered text: String) throws { try output(text) }
 
     public func finish() throws { try output("END:VCALENDAR\r\n") }
 }

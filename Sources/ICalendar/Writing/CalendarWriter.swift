@@ -144,6 +144,15 @@ public struct CalendarWriter: Sendable {
 
     // MARK: - Time zones
 
+    private struct TimeZoneKey: Hashable {
+        var tzid: String
+        var year: Int
+    }
+
+    /// Truncated VTIMEZONEs already made, kept for the process (guarded by the libical lock): an
+    /// export writes thousands of files with the same zone.
+    nonisolated(unsafe) private static var timeZoneCache: [TimeZoneKey: OpaquePointer] = [:]
+
     /// The first year each zone is used in, by TZID.
     func zoneYears(_ events: [Event]) throws(CalendarWriteError) -> [String: Int] {
         var years: [String: Int] = [:]
@@ -161,6 +170,10 @@ public struct CalendarWriter: Sendable {
 
     func addTimeZones(_ years: [String: Int], to calendar: OpaquePointer) throws(CalendarWriteError) {
         for tzid in years.keys.sorted() {
+            if let cached = Self.timeZoneCache[TimeZoneKey(tzid: tzid, year: years[tzid]!)] {
+                icalcomponent_add_component(calendar, icalcomponent_new_clone(cached))
+                continue
+            }
             guard let zone = CalendarZones.builtin(tzid), let builtin = icaltimezone_get_component(zone) else {
                 throw .unknownTimeZone(tzid, uid: "")
             }
@@ -174,6 +187,7 @@ public struct CalendarWriter: Sendable {
             // to resolve each time, without a century of history in every file.
             let from = Libical.time(WallTime(year: years[tzid]! - 1, month: 1, day: 1), utc: true)
             icaltimezone_truncate_vtimezone(vtimezone, from, icaltime_null_time(), 1)
+            Self.timeZoneCache[TimeZoneKey(tzid: tzid, year: years[tzid]!)] = icalcomponent_new_clone(vtimezone)
             icalcomponent_add_component(calendar, vtimezone)
         }
     }

@@ -81,26 +81,42 @@ struct Placement {
 }
 
 extension SchoolYear {
-    /// Whether `date` lies inside `window`, measured from the year's first day or `period`'s start.
-    func allows(_ date: CalendarDate, in window: Window, period: Term) -> Bool {
+    /// The days of `period` (within the year).
+    func days(in period: Term) -> [CalendarDate] {
+        let first = max(period.first, self.first)
+        let last = min(period.last, self.last)
+        guard first <= last else { return [] }
+        return (0...(last.dayNumber - first.dayNumber)).map { first.adding(days: $0) }
+    }
+
+    /// The span of days a window allows, measured from the year's first day or `period`'s start.
+    func span(of window: Window, period: Term) -> ClosedRange<CalendarDate> {
+        let none = last.adding(days: 1)...last.adding(days: 1)
         switch window {
         case .within(let days, let ofPeriod, let kind):
+            let anchor = ofPeriod ? period.first : first
             var remaining = days
-            var current = ofPeriod ? period.first : first
-            while current <= date {
+            var current = anchor
+            while current <= last {
                 if counts(current, as: kind) {
                     remaining -= 1
-                    if remaining < 0 { return false }
+                    if remaining == 0 { return anchor...current }
                 }
                 current = current.adding(days: 1)
             }
-            return true
+            return anchor...last
         case .by(let month, let day):
-            return date <= self.date(of: MonthDay(month: month, day: day))
+            let end = date(of: MonthDay(month: month, day: day))
+            return end >= first ? first...end : none
         case .inMonth(let month):
-            return date.month == month
+            let start = date(of: MonthDay(month: month, day: 1))
+            return
+                start...CalendarDate(
+                    year: start.year, month: month, day: CalendarDate.daysIn(month: month, year: start.year))
         case .between(let from, let to):
-            return date >= self.date(of: from) && date <= self.date(of: to)
+            let start = date(of: from)
+            let end = date(of: to)
+            return start <= end ? start...end : none
         }
     }
 

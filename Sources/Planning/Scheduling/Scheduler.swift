@@ -45,14 +45,15 @@ public struct Scheduler: Sendable {
         let plan = Cadence(activity.cadence, year: year)
         var chosen: [CalendarDate] = []
         for (period, count) in zip(plan.periods, plan.counts) where count > 0 {
-            var candidates = year.days.filter { day in
-                period.contains(day) && year.isInstructionalDay(day) && !year.isTesting(day)
-                    && activity.windows.allSatisfy { year.allows(day, in: $0, period: period) }
+            let windows = activity.windows.map { year.span(of: $0, period: period) }
+            var candidates = year.days(in: period).filter { day in
+                year.isInstructionalDay(day) && !year.isTesting(day) && windows.allSatisfy { $0.contains(day) }
             }
             for index in 0..<count {
                 var pool = candidates
                 if chosen.isEmpty, let first = activity.firstWithin {
-                    pool = pool.filter { year.allows($0, in: first, period: period) }
+                    let span = year.span(of: first, period: period)
+                    pool = pool.filter(span.contains)
                 }
                 let stretch = Array(pool[(index * pool.count / count)..<((index + 1) * pool.count / count)])
                 let salt = stableHash("\(districtID)/\(school.id)/\(activity.id)/\(chosen.count + 1)")
