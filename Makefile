@@ -22,10 +22,10 @@ $(VENV)/.installed: Tests/Checkers/requirements.txt
 build: deps
 	$(SWIFT) build
 
-## example: install what is missing, then check and expand the example district's calendar
+## example: install what is missing, then run the example district end to end (drillbook demo)
 example: deps checkers build
 	$(SWIFT) run --skip-build drillbook calendar validate $(EXAMPLE_CALENDAR)
-	$(SWIFT) run --skip-build drillbook calendar expand $(EXAMPLE_CALENDAR) --from 2027-08-01 --to 2027-10-31
+	$(SWIFT) run --skip-build drillbook demo
 
 ## test: formatting lint, then every test (unit, independent-reader, end-to-end)
 test: deps checkers lint
@@ -50,9 +50,10 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/drillbook
 	rm -rf $(DESTDIR)$(PREFIX)/share/drillbook
 
-## bench: the ICalendar benchmark (release build), against plain C over libical
+## bench: the ICalendar benchmark against plain C over libical, then the 1,000-school planner benchmark
 bench: deps
 	$(SWIFT) run -c release ical-benchmark
+	$(SWIFT) run -c release plan-benchmark
 
 clean:
 	rm -rf .build $(VENV)

@@ -57,12 +57,13 @@ struct List: ParsableCommand {
             return
         }
         if items.isEmpty { print("no items (run `drillbook schedule` first?)") }
+        let width = items.map(\.item.id.count).max() ?? 0
         for tracked in items {
             let item = tracked.item
             let time = item.start.map { "\($0)" } ?? "all day"
             let status = tracked.status == .cancelled ? "  [cancelled]" : ""
             print(
-                "\(item.id.padding(toLength: 44, withPad: " ", startingAt: 0)) \(item.date) \(time.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.title)\(status)"
+                "\(item.id.padding(toLength: width, withPad: " ", startingAt: 0)) \(item.date) \(time.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.title)\(status)"
             )
         }
     }
