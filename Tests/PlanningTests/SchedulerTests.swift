@@ -137,3 +137,30 @@ import Testing
         #expect(drill.id == "lincoln-hs/lockdown-drill-1")
     }
 }
+
+extension SchedulerTests {
+    @Test func aFixedOccurrenceKeepsItsDayAndSlotAndOthersWorkAroundIt() throws {
+        let year = smallYear()
+        let free = try schedule([Self.fire, Self.lockdown], year: year)
+        // Pin the first lockdown to the day the scheduler gave a fire drill.
+        let fireDay = free.first { $0.activityID == "fire-drill" && $0.kind.isDrill && $0.date.month == 9 }!.date
+        let fixed = [FixedOccurrence(schoolID: "lincoln-hs", activityID: "lockdown-drill", slot: 1, date: fireDay)]
+        let items = try Scheduler(districtID: "lakeside-isd", activities: [Self.fire, Self.lockdown])
+            .schedule(school, year: year, fixed: fixed)
+        let lockdown = items.first { $0.id == "lincoln-hs/lockdown-drill-1" }!
+        #expect(lockdown.date == fireDay)
+        #expect(lockdown.uid == "lakeside-isd/2027-2028/lincoln-hs/lockdown-drill/1@drillbook")
+        let drills = items.filter(\.kind.isDrill)
+        #expect(Set(drills.map(\.date)).count == drills.count, "the fire drill moved off the pinned day")
+    }
+
+    @Test func pinningWhatTheSchedulerChoseChangesNothing() throws {
+        let free = try schedule([Self.fire, Self.lockdown, Self.meeting])
+        let fixed = free.filter { $0.relatedTo == nil && $0.date <= day("2027-10-01") }.map {
+            FixedOccurrence(schoolID: $0.schoolID, activityID: $0.activityID, slot: $0.slot, date: $0.date)
+        }
+        let again = try Scheduler(districtID: "lakeside-isd", activities: [Self.fire, Self.lockdown, Self.meeting])
+            .schedule(school, year: smallYear(), fixed: fixed)
+        #expect(again.map(\.date) == free.map(\.date))
+    }
+}

@@ -34,13 +34,18 @@ public enum Planner {
     }
 
     /// Every school's items, in school order; all constraints that fail are reported together.
-    public static func schedule(_ loaded: LoadedPlan) throws(DrillbookError) -> [ScheduledItem] {
+    /// `fixed` occurrences keep their days.
+    public static func schedule(_ loaded: LoadedPlan, fixed: [FixedOccurrence] = []) throws(DrillbookError)
+        -> [ScheduledItem]
+    {
         let scheduler = Scheduler(districtID: loaded.plan.district.id, activities: loaded.plan.activities)
+        let bySchool = Dictionary(grouping: fixed, by: \.schoolID)
         var items: [ScheduledItem] = []
         var errors: [SchedulingError] = []
         for planned in loaded.plan.schools {
             do {
-                items += try scheduler.schedule(planned.school, year: loaded.years[planned.school.id]!)
+                items += try scheduler.schedule(
+                    planned.school, year: loaded.years[planned.school.id]!, fixed: bySchool[planned.school.id] ?? [])
             } catch {
                 errors.append(error)
             }
@@ -54,9 +59,19 @@ public enum Planner {
     public static func run(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate) throws(DrillbookError)
         -> ReplanResult
     {
-        let planned = try schedule(loaded)
+        let published = try self.published(loaded, store: store)
+        // What may no longer move (past or announced, and not lost to a closure) keeps its day.
+        let fixed = published.filter { tracked in
+            let item = tracked.item
+            return tracked.status == .scheduled && item.relatedTo == nil && !item.id.hasSuffix("-makeup")
+                && (item.date <= asOf || tracked.isAnnounced(by: asOf))
+                && (loaded.years[item.schoolID]?.isSchoolDay(item.date) ?? false)
+        }.map {
+            FixedOccurrence(
+                schoolID: $0.item.schoolID, activityID: $0.item.activityID, slot: $0.item.slot, date: $0.item.date)
+        }
+        let planned = try schedule(loaded, fixed: fixed)
         do {
-            let published = try store.items(year: loaded.plan.year)
             let result = Replan.diff(published: published, planned: planned, asOf: asOf) { school, date in
                 loaded.years[school].map { !$0.isSchoolDay(date) } ?? false
             }

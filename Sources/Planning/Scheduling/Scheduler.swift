@@ -19,15 +19,26 @@ public struct Scheduler: Sendable {
     }
 
     /// Every item for `school` in `year`, in time order; throws when a constraint cannot be met.
-    public func schedule(_ school: School, year: SchoolYear) throws(SchedulingError) -> [ScheduledItem] {
+    ///
+    /// `fixed` occurrences (done, past or announced) keep their day: other placements work around them.
+    public func schedule(_ school: School, year: SchoolYear, fixed: [FixedOccurrence] = []) throws(SchedulingError)
+        -> [ScheduledItem]
+    {
         var state = Placement(school: school, year: year)
+        var pinned: [String: [Int: CalendarDate]] = [:]
+        for occurrence in fixed where occurrence.schoolID == school.id {
+            guard let activity = activities.first(where: { $0.id == occurrence.activityID }) else { continue }
+            pinned[activity.id, default: [:]][occurrence.slot] = occurrence.date
+            state.record(occurrence.date, for: activity)
+        }
         // Drills first: they have the hardest rules; then the rest, each in id order.
         let ordered =
             activities.filter(\.kind.isDrill).sorted { $0.id < $1.id }
             + activities.filter { !$0.kind.isDrill }.sorted { $0.id < $1.id }
         var items: [ScheduledItem] = []
         for activity in ordered {
-            let days = try place(activity, school: school, year: year, state: &state)
+            let days = try place(
+                activity, school: school, year: year, pinned: pinned[activity.id] ?? [:], state: &state)
             for (index, day) in days.enumerated() {
                 let item = makeItem(activity, slot: index + 1, day: day, school: school, year: year, state: &state)
                 items.append(item)
@@ -39,9 +50,11 @@ public struct Scheduler: Sendable {
 
     // MARK: - Days
 
-    private func place(_ activity: Activity, school: School, year: SchoolYear, state: inout Placement)
-        throws(SchedulingError) -> [CalendarDate]
-    {
+    /// The day of each occurrence, in slot order (slot n is the n-th placed, so a pinned slot keeps
+    /// its number and its UID whatever moves around it).
+    private func place(
+        _ activity: Activity, school: School, year: SchoolYear, pinned: [Int: CalendarDate], state: inout Placement
+    ) throws(SchedulingError) -> [CalendarDate] {
         let plan = Cadence(activity.cadence, year: year)
         var chosen: [CalendarDate] = []
         for (period, count) in zip(plan.periods, plan.counts) where count > 0 {
@@ -50,6 +63,11 @@ public struct Scheduler: Sendable {
                 year.isInstructionalDay(day) && !year.isTesting(day) && windows.allSatisfy { $0.contains(day) }
             }
             for index in 0..<count {
+                if let day = pinned[chosen.count + 1] {
+                    chosen.append(day)
+                    candidates.removeAll { $0 == day }
+                    continue
+                }
                 var pool = candidates
                 if chosen.isEmpty, let first = activity.firstWithin {
                     let span = year.span(of: first, period: period)
@@ -73,7 +91,22 @@ public struct Scheduler: Sendable {
                 state.record(day, for: activity)
             }
         }
-        return chosen.sorted()
+        return chosen
+    }
+}
+
+/// An occurrence that must stay on its day when the year is placed again.
+public struct FixedOccurrence: Hashable, Sendable {
+    public var schoolID: String
+    public var activityID: String
+    public var slot: Int
+    public var date: CalendarDate
+
+    public init(schoolID: String, activityID: String, slot: Int, date: CalendarDate) {
+        self.schoolID = schoolID
+        self.activityID = activityID
+        self.slot = slot
+        self.date = date
     }
 }
 
