@@ -14,6 +14,7 @@ public struct PlanError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(file):\(line): " + (field.isEmpty ? "" : "\(field): ") + message
+        // Line 0: the complaint is about the file as a whole (missing, or a mapping that matched nothing).
+        (line > 0 ? "\(file):\(line): " : "\(file): ") + (field.isEmpty ? "" : "\(field): ") + message
     }
 }
