@@ -149,14 +149,7 @@ public struct Exporter: Sendable {
     }
 
     /// A stable stand-in for a UID, so the marker's UID does not name the drill it hides.
-    static func opaque(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
+    static func opaque(_ text: String) -> String { String(fnv1a(text), radix: 16) }
 
     private func details(_ item: ScheduledItem, _ audience: Audience, _ school: School) -> String? {
         var lines = [item.description].compactMap(\.self)

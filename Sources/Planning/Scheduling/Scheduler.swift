@@ -134,12 +134,15 @@ struct Cadence {
     }
 }
 
-/// FNV-1a: a hash that is the same on every run and machine (Swift's `Hasher` is seeded per process).
-func stableHash(_ text: String) -> Int {
+/// FNV-1a, 64 bits: the same on every run and machine (Swift's `Hasher` is seeded per process).
+public func fnv1a(_ text: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in text.utf8 {
         hash ^= UInt64(byte)
         hash = hash &* 0x100_0000_01b3
     }
-    return Int(hash % 1_000_003)
+    return hash
 }
+
+/// A stable offset for spreading occurrences.
+func stableHash(_ text: String) -> Int { Int(fnv1a(text) % 1_000_003) }
