@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // libical from Debian (libical-dev); only ICalendar imports it.
@@ -46,12 +49,18 @@ let package = Package(
         // SQLite through GRDB; only Store imports GRDB.
         .target(
             name: "Store",
-            dependencies: ["Dates", "Planning", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Dates", "Planning", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "DrillbookKit",
-            dependencies: ["Dates", "ICalendar", "Planning", "Store", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Dates", "ICalendar", "Planning", "Store", .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -62,6 +62,34 @@ public final class ScheduleStore: Sendable {
                 table.column("cancelled", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2: completions and the audit log") { db in
+            try db.create(table: "completion") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("year", .text).notNull()
+                table.column("item_uid", .text).references("item", column: "uid")
+                table.column("school_id", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("started_at", .text).notNull()
+                table.column("ended_at", .text)
+                table.column("evidence", .text).notNull()
+                table.column("corrects", .integer).references("completion", column: "id")
+                table.column("recorded_by", .text).notNull()
+                table.column("recorded_on", .text).notNull()
+                table.column("source", .text).notNull()
+            }
+            try db.create(index: "completion_by_item", on: "completion", columns: ["item_uid"])
+            try db.create(table: "audit") { table in
+                table.primaryKey("seq", .integer)
+                table.column("at", .text).notNull()
+                table.column("as_of", .text).notNull()
+                table.column("actor", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("subject", .text).notNull()
+                table.column("detail", .text).notNull()
+                table.column("previous_hash", .text).notNull()
+                table.column("hash", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -79,8 +107,8 @@ public final class ScheduleStore: Sendable {
         }
     }
 
-    /// Writes a re-plan's changes and records the run, all or nothing.
-    public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate) throws(StoreError) {
+    /// Writes a re-plan's changes, records the run and audits it, all or nothing.
+    public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate, audit: AuditContext) throws(StoreError) {
         do {
             try database.write { db in
                 for item in result.added { try ItemRecord(item, year: year).insert(db) }
@@ -89,6 +117,14 @@ public final class ScheduleStore: Sendable {
                 try db.execute(
                     sql: "INSERT INTO schedule_run (year, as_of, added, moved, cancelled) VALUES (?, ?, ?, ?, ?)",
                     arguments: [year, asOf.description, result.added.count, result.moved.count, result.cancelled.count])
+                let detail: [String: [String]] = [
+                    "added": [String(result.added.count)],
+                    "moved": result.moved.map { "\($0.to.item.id) \($0.from.item.date) -> \($0.to.item.date)" },
+                    "cancelled": result.cancelled.map(\.item.id),
+                ]
+                try AuditLog.append(
+                    db, context: audit, action: "schedule", subject: year,
+                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self))
             }
         } catch {
             throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")

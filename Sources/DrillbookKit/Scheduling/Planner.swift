@@ -56,7 +56,8 @@ public enum Planner {
 
     /// Places the year, compares it with what was published, and stores the changes in one
     /// transaction; a plan that cannot be met writes nothing.
-    public static func run(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate) throws(DrillbookError)
+    public static func run(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate, actor: String? = nil)
+        throws(DrillbookError)
         -> ReplanResult
     {
         let published = try self.published(loaded, store: store)
@@ -75,7 +76,9 @@ public enum Planner {
             let result = Replan.diff(published: published, planned: planned, asOf: asOf) { school, date in
                 loaded.years[school].map { !$0.isSchoolDay(date) } ?? false
             }
-            if !result.isEmpty { try store.apply(result, year: loaded.plan.year, asOf: asOf) }
+            if !result.isEmpty {
+                try store.apply(result, year: loaded.plan.year, asOf: asOf, audit: Actor.context(actor, asOf: asOf.description))
+            }
             return result
         } catch {
             throw .store(error.description)

@@ -1,0 +1,46 @@
+/// A field of a drill record, by the ids shared/FORMATS.md section 2 gives: one list for the plan,
+/// rule files, CLI flags (`--head-count`), JSON and CSV.
+public enum EvidenceField: String, Hashable, Sendable, CaseIterable, Codable {
+    case startedAt = "started_at"
+    case endedAt = "ended_at"
+    case scenario
+    case conductedBy = "conducted_by"
+    case notificationMethod = "notification_method"
+    case headCount = "head_count"
+    case studentsPresent = "students_present"
+    /// class, passing, lunch, arrival or dismissal.
+    case timeContext = "time_context"
+    case agenciesPresent = "agencies_present"
+    case weather
+    case problems
+    case timeToEvacuate = "time_to_evacuate"
+    case timeToAccount = "time_to_account"
+    case strengths
+    case improvements
+    case signedOffBy = "signed_off_by"
+    case notes
+    case attachments
+
+    /// `--head-count`.
+    public var flag: String { "--" + rawValue.replacingUnderscores }
+
+    /// What a value must look like, when not free text.
+    public var shape: Shape {
+        switch self {
+        case .startedAt, .endedAt: .dateTime
+        case .headCount, .studentsPresent: .count
+        case .timeToEvacuate, .timeToAccount: .minutes
+        case .timeContext: .choice(["class", "passing", "lunch", "arrival", "dismissal"])
+        default: .text
+        }
+    }
+
+    public enum Shape: Hashable, Sendable {
+        case text, dateTime, count, minutes
+        case choice([String])
+    }
+}
+
+extension String {
+    var replacingUnderscores: String { String(map { $0 == "_" ? "-" : $0 }) }
+}

@@ -1,0 +1,117 @@
+public import Dates
+import Foundation
+import GRDB
+public import Planning
+
+/// Completions: appended, never changed. Every write also appends to the audit log, in the same
+/// transaction.
+extension ScheduleStore {
+    /// Every completion of `year`, oldest first.
+    public func completions(year: String) throws(StoreError) -> [Completion] {
+        do {
+            return try database.read { db in
+                try CompletionRecord.filter(Column("year") == year).order(Column("id")).fetchAll(db).map(\.completion)
+            }
+        } catch {
+            throw StoreError(message: "cannot read completions (\(error))")
+        }
+    }
+
+    /// Appends completions (one, or a whole imported log) and their audit entries, all or nothing;
+    /// returns them with their ids.
+    public func add(_ completions: [Completion], audit: AuditContext) throws(StoreError) -> [Completion] {
+        do {
+            return try database.write { db in
+                var stored: [Completion] = []
+                for completion in completions {
+                    var record = CompletionRecord(completion)
+                    try record.insert(db)
+                    var saved = completion
+                    saved.id = Int(db.lastInsertedRowID)
+                    record.id = saved.id
+                    stored.append(saved)
+                    let action = completion.corrects != nil ? "correct" : completion.source.rawValue
+                    try AuditLog.append(
+                        db, context: audit, action: action, subject: completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
+                        detail: record.auditDetail)
+                }
+                return stored
+            }
+        } catch {
+            throw StoreError(message: "nothing was recorded (\(error))")
+        }
+    }
+}
+
+/// A row of `completion`.
+struct CompletionRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "completion"
+
+    var id: Int?
+    var year: String
+    var itemUID: String?
+    var schoolID: String
+    var kind: String
+    var startedAt: String
+    var endedAt: String?
+    var evidence: String
+    var corrects: Int?
+    var recordedBy: String
+    var recordedOn: String
+    var source: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, year, kind, evidence, corrects, source
+        case itemUID = "item_uid"
+        case schoolID = "school_id"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case recordedBy = "recorded_by"
+        case recordedOn = "recorded_on"
+    }
+
+    init(_ completion: Completion) {
+        id = completion.id == 0 ? nil : completion.id
+        year = completion.year
+        itemUID = completion.itemUID
+        schoolID = completion.schoolID
+        kind = completion.kind.description
+        startedAt = completion.startedAt.description
+        endedAt = completion.endedAt?.description
+        let fields = Dictionary(uniqueKeysWithValues: completion.evidence.map { ($0.key.rawValue, $0.value) })
+        evidence = String(decoding: (try? JSONEncoder.sorted.encode(fields)) ?? Data("{}".utf8), as: UTF8.self)
+        corrects = completion.corrects
+        recordedBy = completion.recordedBy
+        recordedOn = completion.recordedOn.description
+        source = completion.source.rawValue
+    }
+
+    var completion: Completion {
+        let fields = (try? JSONDecoder().decode([String: String].self, from: Data(evidence.utf8))) ?? [:]
+        var values: [EvidenceField: String] = [:]
+        for (key, value) in fields { if let field = EvidenceField(rawValue: key) { values[field] = value } }
+        return Completion(
+            id: id ?? 0, year: year, itemUID: itemUID, schoolID: schoolID, kind: ActivityKind(kind) ?? .drill("fire"),
+            startedAt: WallTime(startedAt) ?? WallTime(year: 1970, month: 1, day: 1), endedAt: endedAt.flatMap { WallTime($0) },
+            evidence: values, corrects: corrects, recordedBy: recordedBy,
+            recordedOn: CalendarDate(recordedOn) ?? CalendarDate(year: 1970, month: 1, day: 1),
+            source: Completion.Source(rawValue: source) ?? .complete)
+    }
+
+    var auditDetail: String {
+        var fields: [String: String] = ["school": schoolID, "kind": kind, "started_at": startedAt, "evidence": evidence]
+        if let endedAt { fields["ended_at"] = endedAt }
+        if let corrects { fields["corrects"] = String(corrects) }
+        if let id { fields["completion"] = String(id) }
+        return String(decoding: (try? JSONEncoder.sorted.encode(fields)) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension JSONEncoder {
+    /// Keys sorted, so the same record always gives the same text (and the same audit hash).
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
