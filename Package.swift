@@ -106,7 +106,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DrillbookKitTests",
-            dependencies: ["Dates", "DrillbookKit", "ICalendar", "Planning", "Store"],
+            dependencies: [
+                "Dates", "DrillbookKit", "ICalendar", "Planning", "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -35,7 +35,10 @@ public struct AuditEntry: Hashable, Sendable {
 enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
-    static func hash(seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String, previous: String)
+    static func hash(
+        seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
+        previous: String
+    )
         -> String
     {
         let text = [String(seq), at, asOf, actor, action, subject, detail, previous].joined(separator: "\n")
@@ -48,7 +51,8 @@ enum AuditLog {
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let previous = last?["hash"] as String? ?? genesis
         let hash = hash(
-            seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject, detail: detail,
+            seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject,
+            detail: detail,
             previous: previous)
         try db.execute(
             sql: """
@@ -74,7 +78,8 @@ extension ScheduleStore {
                 try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq").map { row in
                     AuditEntry(
                         seq: row["seq"], at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
-                        subject: row["subject"], detail: row["detail"], previousHash: row["previous_hash"], hash: row["hash"])
+                        subject: row["subject"], detail: row["detail"], previousHash: row["previous_hash"],
+                        hash: row["hash"])
                 }
             }
         } catch {
@@ -88,11 +93,16 @@ extension ScheduleStore {
         let entries = try auditEntries()
         for (index, entry) in entries.enumerated() {
             if entry.seq != index + 1 { return .broken(seq: index + 1, reason: "entry \(index + 1) is missing") }
-            if entry.previousHash != previous { return .broken(seq: entry.seq, reason: "it does not follow entry \(entry.seq - 1)") }
+            if entry.previousHash != previous {
+                return .broken(seq: entry.seq, reason: "it does not follow entry \(entry.seq - 1)")
+            }
             let hash = AuditLog.hash(
-                seq: entry.seq, at: entry.at, asOf: entry.asOf, actor: entry.actor, action: entry.action, subject: entry.subject,
+                seq: entry.seq, at: entry.at, asOf: entry.asOf, actor: entry.actor, action: entry.action,
+                subject: entry.subject,
                 detail: entry.detail, previous: entry.previousHash)
-            if hash != entry.hash { return .broken(seq: entry.seq, reason: "its content was changed after it was written") }
+            if hash != entry.hash {
+                return .broken(seq: entry.seq, reason: "its content was changed after it was written")
+            }
             previous = entry.hash
         }
         // Entries appended after the head was kept are normal; a kept head missing from the chain

@@ -32,7 +32,8 @@ extension ScheduleStore {
                     stored.append(saved)
                     let action = completion.corrects != nil ? "correct" : completion.source.rawValue
                     try AuditLog.append(
-                        db, context: audit, action: action, subject: completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
+                        db, context: audit, action: action,
+                        subject: completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
                         detail: record.auditDetail)
                 }
                 return stored
@@ -92,14 +93,17 @@ struct CompletionRecord: Codable, FetchableRecord, PersistableRecord {
         for (key, value) in fields { if let field = EvidenceField(rawValue: key) { values[field] = value } }
         return Completion(
             id: id ?? 0, year: year, itemUID: itemUID, schoolID: schoolID, kind: ActivityKind(kind) ?? .drill("fire"),
-            startedAt: WallTime(startedAt) ?? WallTime(year: 1970, month: 1, day: 1), endedAt: endedAt.flatMap { WallTime($0) },
+            startedAt: WallTime(startedAt) ?? WallTime(year: 1970, month: 1, day: 1),
+            endedAt: endedAt.flatMap { WallTime($0) },
             evidence: values, corrects: corrects, recordedBy: recordedBy,
             recordedOn: CalendarDate(recordedOn) ?? CalendarDate(year: 1970, month: 1, day: 1),
             source: Completion.Source(rawValue: source) ?? .complete)
     }
 
     var auditDetail: String {
-        var fields: [String: String] = ["school": schoolID, "kind": kind, "started_at": startedAt, "evidence": evidence]
+        var fields: [String: String] = [
+            "school": schoolID, "kind": kind, "started_at": startedAt, "evidence": evidence,
+        ]
         if let endedAt { fields["ended_at"] = endedAt }
         if let corrects { fields["corrects"] = String(corrects) }
         if let id { fields["completion"] = String(id) }

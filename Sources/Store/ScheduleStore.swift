@@ -108,7 +108,8 @@ public final class ScheduleStore: Sendable {
     }
 
     /// Writes a re-plan's changes, records the run and audits it, all or nothing.
-    public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate, audit: AuditContext) throws(StoreError) {
+    public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate, audit: AuditContext) throws(StoreError)
+    {
         do {
             try database.write { db in
                 for item in result.added { try ItemRecord(item, year: year).insert(db) }

@@ -18,6 +18,23 @@ public struct Plan: Sendable {
     public var ruleSets: [String]
     /// The rule sets as read.
     public var rules: [ComplianceRuleSet]
+    /// When reminders and overdue notices go out.
+    public var ladder = AlertLadder()
+    /// How alerts are sent (`alerts.mail`, `alerts.webhook`).
+    public var channels = AlertChannels()
+}
+
+/// The plan's `alerts:` channels.
+public struct AlertChannels: Sendable {
+    /// The sender address, and the sendmail-compatible command that delivers (msmtp, Postfix, Exim).
+    public var mailFrom: String?
+    public var sendmail = "sendmail -t -i"
+    /// An HTTP endpoint that takes a JSON POST (Slack and Teams incoming webhooks read its `text`).
+    public var webhookURL: String?
+    public var webhookFormat = "slack"
+    public var webhookTimeoutSeconds = 10
+
+    public init() {}
 }
 
 /// A school with the calendar it keeps (its own, or the district's).

@@ -50,9 +50,11 @@ public struct PlanReader: Sendable {
         let (ruleNames, rules) = try ruleSets(fields["compliance"], district: district, folder: folder)
         let drills = ComplianceRuleSet.drillActivities(rules)
         activities = drills.filter { drill in !activities.contains { $0.id == drill.id } } + activities
-        return Plan(
+        var plan = Plan(
             file: file, folder: folder, district: district, year: year, calendar: calendar, calendarMapping: mapping,
             schools: schools, activities: activities, ruleSets: ruleNames, rules: rules)
+        if let alerts = fields["alerts"] { try readAlerts(alerts, into: &plan) }
+        return plan
     }
 
     func resolve(_ path: String, in folder: String) -> String {
@@ -173,6 +175,43 @@ public struct PlanReader: Sendable {
         mapping.staffOnly = try matchers("staff_only") ?? mapping.staffOnly
         mapping.testing = try matchers("testing") ?? mapping.testing
         return mapping
+    }
+
+    // MARK: - Alerts
+
+    private func readAlerts(_ value: YAMLValue, into plan: inout Plan) throws(PlanError) {
+        let fields = try value.mapping(allowed: ["ladder", "mail", "webhook"])
+        if let ladder = fields["ladder"] {
+            let steps = try ladder.mapping(allowed: [
+                "remind_before", "overdue_after", "repeat_every", "escalate_after",
+            ])
+            func days(_ key: String) throws(PlanError) -> Int? {
+                guard let field = steps[key] else { return nil }
+                let minutes = try field.duration()
+                guard minutes % 1440 == 0 else { throw field.fail("expected whole days, like 7d") }
+                return minutes / 1440
+            }
+            plan.ladder.remindBefore = try days("remind_before") ?? plan.ladder.remindBefore
+            plan.ladder.overdueAfter = try days("overdue_after") ?? plan.ladder.overdueAfter
+            plan.ladder.repeatEvery = max(1, try days("repeat_every") ?? plan.ladder.repeatEvery)
+            plan.ladder.escalateAfter = try days("escalate_after") ?? plan.ladder.escalateAfter
+        }
+        if let mail = fields["mail"] {
+            let settings = try mail.mapping(allowed: ["from", "sendmail"])
+            plan.channels.mailFrom = try settings["from"]?.string()
+            plan.channels.sendmail = try settings["sendmail"]?.string() ?? plan.channels.sendmail
+        }
+        if let webhook = fields["webhook"] {
+            let settings = try webhook.mapping(allowed: ["url", "format", "timeout"])
+            guard let url = settings["url"] else { throw webhook.fail("url is missing") }
+            let text = try url.string()
+            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                throw url.fail("expected an http(s) address")
+            }
+            plan.channels.webhookURL = text
+            plan.channels.webhookFormat = try settings["format"]?.choice(["slack", "teams", "json"]) ?? "slack"
+            if let timeout = settings["timeout"] { plan.channels.webhookTimeoutSeconds = try timeout.int(1...300) }
+        }
     }
 
     // MARK: - Activities and rules

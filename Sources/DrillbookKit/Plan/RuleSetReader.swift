@@ -63,6 +63,18 @@ enum RuleSetReader {
                 schedule.presence = try given["presence"]?.strings() ?? []
                 schedule.owner = try given["owner"]?.string() ?? "safety_coordinator"
             }
+            var required: [EvidenceField] = []
+            if let evidence = rule["evidence"] {
+                let fields = try evidence.mapping(allowed: ["required", "within_days"])
+                for name in try fields["required"]?.strings() ?? [] {
+                    guard let field = EvidenceField(rawValue: name) else {
+                        throw fields["required"]!.fail(
+                            "\"\(name)\" is not an evidence field (expected one of: "
+                                + EvidenceField.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                    }
+                    required.append(field)
+                }
+            }
             set.rules.append(
                 ComplianceRule(
                     id: try id.string(), drill: type,
@@ -77,6 +89,7 @@ enum RuleSetReader {
                     minSpacingDays: try rule["spacing"]?.mapping(allowed: ["min_days"])["min_days"]?.int(0...366),
                     source: try rule["source"]?.string(),
                     confidence: try rule["confidence"]?.choice(["H", "M", "L", "H/M"]), schedule: schedule))
+            set.rules[set.rules.count - 1].requiredEvidence = required
         }
         return set
     }

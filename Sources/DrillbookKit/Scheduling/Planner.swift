@@ -77,7 +77,8 @@ public enum Planner {
                 loaded.years[school].map { !$0.isSchoolDay(date) } ?? false
             }
             if !result.isEmpty {
-                try store.apply(result, year: loaded.plan.year, asOf: asOf, audit: Actor.context(actor, asOf: asOf.description))
+                try store.apply(
+                    result, year: loaded.plan.year, asOf: asOf, audit: Actor.context(actor, asOf: asOf.description))
             }
             return result
         } catch {

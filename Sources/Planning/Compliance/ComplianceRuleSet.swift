@@ -34,6 +34,8 @@ public struct ComplianceRule: Hashable, Sendable {
     public var confidence: String?
     /// How Drillbook schedules the drills this rule asks for.
     public var schedule: DrillDefaults
+    /// Evidence each drill's record must carry.
+    public var requiredEvidence: [EvidenceField] = []
 
     public init(
         id: String, drill: String, requirements: [Requirement], windows: [Window] = [], firstWithin: Window? = nil,
@@ -91,6 +93,9 @@ extension ComplianceRuleSet {
                     activity.firstWithin = activity.firstWithin ?? rule.firstWithin
                     activity.minSpacingDays = max(activity.minSpacingDays ?? 0, rule.minSpacingDays ?? 0)
                     activity.source = (activity.source.map { $0 + ", " } ?? "") + source
+                    activity.requiredEvidence += rule.requiredEvidence.filter {
+                        !activity.requiredEvidence.contains($0)
+                    }
                     byType[rule.drill] = activity
                 } else {
                     order.append(rule.drill)
@@ -103,6 +108,7 @@ extension ComplianceRuleSet {
                         timeOfDay: rule.schedule.timeOfDay, owner: rule.schedule.owner,
                         announced: rule.schedule.announced, presence: rule.schedule.presence,
                         notice: rule.schedule.notice, review: true, source: source)
+                    byType[rule.drill]!.requiredEvidence = rule.requiredEvidence
                 }
             }
         }

@@ -154,6 +154,8 @@ public struct Activity: Hashable, Sendable {
     public var review: Bool
     /// Where it comes from: the toolkit strategy or the rule it serves.
     public var source: String?
+    /// Evidence a completion must carry (from the rules: the fire code's drill record).
+    public var requiredEvidence: [EvidenceField] = []
 
     public init(
         id: String, kind: ActivityKind, title: String, description: String? = nil, cadence: [Requirement],

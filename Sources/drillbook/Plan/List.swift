@@ -9,6 +9,7 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the scheduled items with their short ids.")
 
     @OptionGroup var options: PlanOptions
+    @OptionGroup var asOf: AsOfOption
 
     @Option(help: "Only this school (its id).")
     var school: String?
@@ -52,16 +53,19 @@ struct List: ParsableCommand {
                 && (to.flatMap { CalendarDate($0) }.map { item.date <= $0 } ?? true)
                 && (kind.map { item.kind.description == $0 || item.kind.description.hasPrefix($0 + "/") } ?? true)
         }
+        let completions = Completion.current(
+            try wrap { () throws(DrillbookError) in try Tracker.completions(loaded, store: store) })
+        let statuses = items.map { $0.status(on: asOf.day, completions: completions, ladder: loaded.plan.ladder) }
         if json {
-            print(try ItemJSON.render(items))
+            print(try ItemJSON.render(items, statuses: statuses))
             return
         }
         if items.isEmpty { print("no items (run `drillbook schedule` first?)") }
         let width = items.map(\.item.id.count).max() ?? 0
-        for tracked in items {
+        for (tracked, status) in zip(items, statuses) {
             let item = tracked.item
             let time = item.start.map { "\($0)" } ?? "all day"
-            let status = tracked.status == .cancelled ? "  [cancelled]" : ""
+            let status = status == .scheduled ? "" : "  [\(status)]"
             print(
                 "\(item.id.padding(toLength: width, withPad: " ", startingAt: 0)) \(item.date) \(time.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.title)\(status)"
             )
@@ -87,16 +91,16 @@ enum ItemJSON {
         var sequence: Int
     }
 
-    static func render(_ items: [TrackedItem]) throws -> String {
+    static func render(_ items: [TrackedItem], statuses: [ItemStatus]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let rows = items.map { tracked in
+        let rows = zip(items, statuses).map { tracked, status in
             let item = tracked.item
             return Row(
                 id: item.id, uid: item.uid, school: item.schoolID, kind: item.kind.description, title: item.title,
                 date: item.date.description, start: item.start?.description, durationMinutes: item.durationMinutes,
-                timeZone: item.timeZone, announced: item.announced, owner: item.owner, status: tracked.status.rawValue,
+                timeZone: item.timeZone, announced: item.announced, owner: item.owner, status: status.name,
                 sequence: tracked.sequence)
         }
         return String(decoding: try encoder.encode(rows), as: UTF8.self)

@@ -1,0 +1,200 @@
+public import Dates
+import Foundation
+public import Planning
+public import Store
+
+/// Recording what was done: `complete`, `record`, `history`, and the evidence checks they share.
+public enum Tracker {
+    /// An item by its short id (`lincoln-hs/fire-drill-3`) or UID.
+    public static func item(_ id: String, in items: [TrackedItem]) throws(DrillbookError) -> TrackedItem {
+        guard let item = items.first(where: { $0.item.id == id || $0.item.uid == id }) else {
+            let near = items.filter { $0.item.id.hasPrefix(String(id.prefix(id.count / 2))) }.prefix(3).map(\.item.id)
+            throw .usage(
+                "item \"\(id)\" is unknown" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)")
+                    + "; `drillbook list` shows the ids")
+        }
+        return item
+    }
+
+    /// The activity an item comes from.
+    static func activity(of item: ScheduledItem, in plan: Plan) -> Activity? {
+        plan.activities.first { $0.id == item.activityID }
+    }
+
+    /// Checks a completion before anything is written: times not after `asOf`, the end after the
+    /// start, evidence in shape, and every field the rules require present.
+    static func check(
+        startedAt: WallTime, endedAt: WallTime?, evidence: [EvidenceField: String], required: [EvidenceField],
+        asOf: CalendarDate, what: String
+    ) throws(DrillbookError) -> [EvidenceField: String] {
+        guard startedAt.date <= asOf else {
+            throw .usage("\(what): \(startedAt) is after \(asOf) (--as-of): a completion cannot be in the future")
+        }
+        if let endedAt, endedAt <= startedAt {
+            throw .usage("\(what): the end \(endedAt) is not after the start \(startedAt)")
+        }
+        var normalized: [EvidenceField: String] = [:]
+        for (field, value) in evidence {
+            normalized[field] = try EvidenceValue.normalize(value, for: field, what: what)
+        }
+        let missing = required.filter { normalized[$0] == nil }
+        guard missing.isEmpty else {
+            throw .usage(
+                "\(what): the rules require " + missing.map { "\($0.rawValue) (\($0.flag))" }.joined(separator: ", ")
+                    + "; nothing was recorded")
+        }
+        return normalized
+    }
+
+    /// `drillbook complete ITEM`: records a completion (or a correction of one) with its evidence.
+    public static func complete(
+        _ id: String, loaded: LoadedPlan, store: ScheduleStore, startedAt: WallTime?, endedAt: WallTime?,
+        durationMinutes: Int?, evidence: [EvidenceField: String], corrects: Int?, actor: String?, asOf: CalendarDate
+    ) throws(DrillbookError) -> Completion {
+        let items = try Planner.published(loaded, store: store)
+        let tracked = try item(id, in: items)
+        let scheduled = tracked.item
+        guard tracked.status == .scheduled else {
+            throw .usage("\(scheduled.id) was cancelled; record a drill with `drillbook record`")
+        }
+        let start =
+            startedAt
+            ?? WallTime(date: scheduled.date, hour: scheduled.start?.hour ?? 0, minute: scheduled.start?.minute ?? 0)
+        let end = endedAt ?? durationMinutes.map { start.adding(seconds: $0 * 60) }
+        let completions = try self.completions(loaded, store: store)
+        if let corrects {
+            guard let original = completions.first(where: { $0.id == corrects }) else {
+                throw .usage("completion \(corrects) does not exist; `drillbook history \(scheduled.id)` lists them")
+            }
+            guard original.itemUID == scheduled.uid else {
+                throw .usage("completion \(corrects) is not for \(scheduled.id)")
+            }
+        } else if Completion.current(completions).contains(where: { $0.itemUID == scheduled.uid }) {
+            throw .usage(
+                "\(scheduled.id) is already done; to change its record, give --corrects with the completion's id")
+        }
+        let required = activity(of: scheduled, in: loaded.plan)?.requiredEvidence ?? []
+        let fields = try check(
+            startedAt: start, endedAt: end, evidence: evidence, required: scheduled.relatedTo == nil ? required : [],
+            asOf: asOf, what: scheduled.id)
+        let completion = Completion(
+            year: loaded.plan.year, itemUID: scheduled.uid, schoolID: scheduled.schoolID, kind: scheduled.kind,
+            startedAt: start,
+            endedAt: end, evidence: fields, corrects: corrects, recordedBy: "", recordedOn: asOf, source: .complete)
+        return try save([completion], store: store, actor: actor, asOf: asOf)[0]
+    }
+
+    /// `drillbook record KIND --school ID --on ...`: a drill (or a real event counted as one) that was
+    /// not scheduled. It completes the open item of that kind nearest its day (within a month), if any.
+    public static func record(
+        kind: ActivityKind, school: String, loaded: LoadedPlan, store: ScheduleStore, startedAt: WallTime,
+        endedAt: WallTime?,
+        evidence: [EvidenceField: String], actor: String?, asOf: CalendarDate
+    ) throws(DrillbookError) -> (Completion, ScheduledItem?) {
+        guard loaded.plan.schools.contains(where: { $0.school.id == school }) else {
+            throw .usage(
+                "school \"\(school)\" is not in the plan (it has: \(loaded.plan.schools.map(\.school.id).joined(separator: ", ")))"
+            )
+        }
+        let items = try Planner.published(loaded, store: store)
+        let done = Set(Completion.current(try completions(loaded, store: store)).compactMap(\.itemUID))
+        let open = items.filter {
+            $0.status == .scheduled && $0.item.schoolID == school && $0.item.kind == kind && $0.item.relatedTo == nil
+                && !done.contains($0.item.uid)
+        }
+        let match = open.min {
+            abs($0.item.date.dayNumber - startedAt.date.dayNumber)
+                < abs($1.item.date.dayNumber - startedAt.date.dayNumber)
+        }
+        .flatMap { abs($0.item.date.dayNumber - startedAt.date.dayNumber) <= 31 ? $0 : nil }
+        let required = loaded.plan.activities.first { $0.kind == kind }?.requiredEvidence ?? []
+        let fields = try check(
+            startedAt: startedAt, endedAt: endedAt, evidence: evidence, required: required, asOf: asOf,
+            what: "\(school) \(kind)")
+        let completion = Completion(
+            year: loaded.plan.year, itemUID: match?.item.uid, schoolID: school, kind: kind, startedAt: startedAt,
+            endedAt: endedAt,
+            evidence: fields, recordedBy: "", recordedOn: asOf, source: .record)
+        return (try save([completion], store: store, actor: actor, asOf: asOf)[0], match?.item)
+    }
+
+    /// Every completion of the plan's year.
+    public static func completions(_ loaded: LoadedPlan, store: ScheduleStore) throws(DrillbookError) -> [Completion] {
+        do { return try store.completions(year: loaded.plan.year) } catch { throw .store(error.description) }
+    }
+
+    static func save(_ completions: [Completion], store: ScheduleStore, actor: String?, asOf: CalendarDate)
+        throws(DrillbookError)
+        -> [Completion]
+    {
+        let context = Actor.context(actor, asOf: asOf.description)
+        let stamped = completions.map { completion in
+            var completion = completion
+            completion.recordedBy = context.actor
+            return completion
+        }
+        do { return try store.add(stamped, audit: context) } catch { throw .store(error.description) }
+    }
+}
+
+/// Evidence values as the CLI and CSV take them, normalized for storing.
+enum EvidenceValue {
+    static func normalize(_ value: String, for field: EvidenceField, what: String) throws(DrillbookError) -> String {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        func fail(_ expected: String) -> DrillbookError {
+            .usage("\(what): \(field.rawValue) \"\(value)\" is not \(expected)")
+        }
+        switch field.shape {
+        case .text:
+            guard !text.isEmpty else { throw fail("filled in") }
+            return text
+        case .count:
+            guard let count = Int(text), count >= 0 else { throw fail("a whole number") }
+            return String(count)
+        case .minutes:
+            guard let seconds = seconds(text) else { throw fail("a time like 4m, 4m30s or 4:30") }
+            return "\(seconds / 60):" + (seconds % 60 < 10 ? "0" : "") + "\(seconds % 60)"
+        case .dateTime:
+            guard let time = DateTimeArgument.wallTime(text) else {
+                throw fail("a date and time like 2027-09-03T10:15")
+            }
+            return time.description
+        case .choice(let choices):
+            guard choices.contains(text) else { throw fail("one of " + choices.joined(separator: ", ")) }
+            return text
+        }
+    }
+
+    /// `4m`, `4m30s`, `90s`, `4:30`, `4` (minutes).
+    static func seconds(_ text: String) -> Int? {
+        if let minutes = Int(text) { return minutes >= 0 ? minutes * 60 : nil }
+        let parts = text.split(separator: ":")
+        if parts.count == 2, let minutes = Int(parts[0]), let seconds = Int(parts[1]), minutes >= 0,
+            (0..<60).contains(seconds)
+        {
+            return minutes * 60 + seconds
+        }
+        var total = 0
+        var number = ""
+        for character in text {
+            if character.isNumber {
+                number.append(character)
+            } else if let value = Int(number), character == "m" || character == "s" {
+                total += character == "m" ? value * 60 : value
+                number = ""
+            } else {
+                return nil
+            }
+        }
+        return number.isEmpty && total > 0 ? total : nil
+    }
+}
+
+/// Dates and times as people type them: `2027-09-03T10:15`, `2027-09-03 10:15`, `2027-09-03`.
+public enum DateTimeArgument {
+    public static func wallTime(_ text: String) -> WallTime? {
+        let normalized = text.replacingOccurrences(of: " ", with: "T")
+        if let date = CalendarDate(normalized), normalized.count == 10 { return WallTime(date: date) }
+        return WallTime(normalized)
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Dates
+import DrillbookKit
+import Planning
+
+/// `drillbook record KIND --school ID --on ...`: a drill that was not scheduled.
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Log a drill that was not scheduled (or a real event a rule lets count as one).",
+        discussion: "It counts for the open scheduled item of the same kind nearest its day, within a month.")
+
+    @OptionGroup var options: PlanOptions
+    @OptionGroup var asOf: AsOfOption
+
+    @Argument(help: "The drill: fire, lockdown, ... or drill/fire.")
+    var kind: String
+
+    @Option(help: "The school's id.")
+    var school: String
+
+    @Option(help: "When it started (2027-09-03T10:15).")
+    var on: String
+
+    @Option(help: "When it ended.")
+    var end: String?
+
+    @Option(help: "How long it took (12m).")
+    var duration: String?
+
+    @OptionGroup var evidence: EvidenceOptions
+
+    @Option(name: .customLong("as"), help: "Who is recording (default: the login name).")
+    var actor: String?
+
+    func run() throws {
+        guard let activityKind = ActivityKind(kind.hasPrefix("drill/") ? kind : "drill/\(kind)") else {
+            throw ValidationError(
+                "\"\(kind)\" is not a drill (expected one of: \(ActivityKind.drillTypes.joined(separator: ", ")))")
+        }
+        guard let start = DateTimeArgument.wallTime(on) else {
+            throw ValidationError("--on \"\(on)\" is not a date and time")
+        }
+        var finish = try end.map { text in
+            guard let time = DateTimeArgument.wallTime(text) else {
+                throw ValidationError("--end \"\(text)\" is not a date and time")
+            }
+            return time
+        }
+        if let duration {
+            guard let seconds = DurationArgument.seconds(duration) else {
+                throw ValidationError("--duration \"\(duration)\" is not like 12m")
+            }
+            finish = start.adding(seconds: seconds)
+        }
+        let loaded = try options.load()
+        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let (completion, item) = try wrap { () throws(DrillbookError) in
+            try Tracker.record(
+                kind: activityKind, school: school, loaded: loaded, store: store, startedAt: start, endedAt: finish,
+                evidence: evidence.fields, actor: actor, asOf: asOf.day)
+        }
+        print(
+            "recorded completion \(completion.id): \(activityKind) at \(school) on \(start)"
+                + (item.map { ", counted for \($0.id)" } ?? ""))
+    }
+}

@@ -1,0 +1,140 @@
+import Dates
+import DrillbookKit
+import Foundation
+import GRDB
+import Planning
+import Testing
+
+@testable import Store
+
+/// Completions, records and the audit log on the example district.
+@Suite struct TrackingTests {
+    static let fireEvidence: [EvidenceField: String] = [
+        .conductedBy: "Ana Ruiz", .notificationMethod: "fire alarm", .headCount: "1180", .problems: "none",
+        .timeToEvacuate: "4m30s",
+    ]
+
+    static func scheduled() throws -> (LoadedPlan, ScheduleStore) {
+        let folder = try exampleFolder()
+        let loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"), actor: "test")
+        return (loaded, store)
+    }
+
+    static func complete(
+        _ id: String, _ loaded: LoadedPlan, _ store: ScheduleStore, evidence: [EvidenceField: String] = fireEvidence,
+        asOf: String = "2027-09-15", corrects: Int? = nil
+    ) throws -> Completion {
+        try Tracker.complete(
+            id, loaded: loaded, store: store, startedAt: nil, endedAt: nil, durationMinutes: 12, evidence: evidence,
+            corrects: corrects, actor: "Ana Ruiz", asOf: day(asOf))
+    }
+
+    @Test func aCompletionIsStoredWithItsEvidenceAndMakesTheItemDone() throws {
+        let (loaded, store) = try Self.scheduled()
+        let completion = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)
+        #expect(completion.evidence[.timeToEvacuate] == "4:30")
+        #expect(completion.endedAt == completion.startedAt.adding(seconds: 720))
+        let item = try Tracker.item("lincoln-hs/fire-drill-1", in: try Planner.published(loaded, store: store))
+        #expect(
+            item.status(
+                on: day("2027-09-15"), completions: try store.completions(year: "2027-2028"), ladder: AlertLadder())
+                == .done(late: false))
+    }
+
+    @Test func badInputIsRefusedAndChangesNothing() throws {
+        let (loaded, store) = try Self.scheduled()
+        let audit = try store.auditEntries().count
+        var missing = Self.fireEvidence
+        missing[.headCount] = nil
+        let cases: [(String, () throws -> Completion)] = [
+            (
+                "the rules require head_count (--head-count)",
+                { try Self.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: missing) }
+            ),
+            (
+                "is after 2027-08-20 (--as-of)",
+                { try Self.complete("lincoln-hs/fire-drill-1", loaded, store, asOf: "2027-08-20") }
+            ),
+            (
+                "item \"lincoln-hs/fire-drill-99\" is unknown",
+                { try Self.complete("lincoln-hs/fire-drill-99", loaded, store) }
+            ),
+            (
+                "head_count \"many\" is not a whole number",
+                {
+                    var bad = Self.fireEvidence
+                    bad[.headCount] = "many"
+                    return try Self.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: bad)
+                }
+            ),
+            (
+                "completion 42 does not exist",
+                { try Self.complete("lincoln-hs/fire-drill-1", loaded, store, corrects: 42) }
+            ),
+        ]
+        for (message, attempt) in cases {
+            #expect(performing: { _ = try attempt() }, throws: { "\($0)".contains(message) })
+        }
+        #expect(try store.completions(year: "2027-2028").isEmpty)
+        #expect(try store.auditEntries().count == audit)
+    }
+
+    @Test func aCorrectionIsANewRecordThatReplacesTheOld() throws {
+        let (loaded, store) = try Self.scheduled()
+        let first = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)
+        #expect(throws: DrillbookError.self) { try Self.complete("lincoln-hs/fire-drill-1", loaded, store) }
+        var fixed = Self.fireEvidence
+        fixed[.headCount] = "1182"
+        let second = try Self.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: fixed, corrects: first.id)
+        #expect(second.evidence[.headCount] == "1182")
+        let all = try store.completions(year: "2027-2028")
+        #expect(all.count == 2)
+        #expect(Completion.current(all).map(\.id) == [second.id])
+    }
+
+    @Test func aRecordedDrillCountsForTheNearestOpenItem() throws {
+        let (loaded, store) = try Self.scheduled()
+        let lockdown = try Tracker.item("lincoln-hs/lockdown-drill-1", in: try Planner.published(loaded, store: store))
+        let (completion, item) = try Tracker.record(
+            kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+            startedAt: WallTime(date: lockdown.item.date.adding(days: -1), hour: 10), endedAt: nil, evidence: [:],
+            actor: nil,
+            asOf: day("2027-10-01"))
+        #expect(item?.id == "lincoln-hs/lockdown-drill-1")
+        #expect(completion.itemUID == lockdown.item.uid)
+        #expect(completion.source == .record)
+    }
+
+    @Test func theAuditChainCatchesAnEditAndARewrite() throws {
+        let (loaded, store) = try Self.scheduled()
+        _ = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)
+        guard case .intact(let entries, let head) = try store.verifyAudit() else {
+            Issue.record("a fresh chain is broken")
+            return
+        }
+        #expect(entries == 2)
+        #expect(try store.verifyAudit(head: head) == .intact(entries: 2, head: head))
+        try store.database.write { db in try db.execute(sql: "UPDATE audit SET actor = 'someone else' WHERE seq = 2") }
+        #expect(try store.verifyAudit() == .broken(seq: 2, reason: "its content was changed after it was written"))
+        // Rewriting the whole chain to match passes the walk, but not the head kept outside.
+        try store.database.write { db in
+            var previous = AuditLog.genesis
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
+                let hash = AuditLog.hash(
+                    seq: row["seq"], at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
+                    subject: row["subject"], detail: row["detail"], previous: previous)
+                try db.execute(
+                    sql: "UPDATE audit SET previous_hash = ?, hash = ? WHERE seq = ?",
+                    arguments: [previous, hash, row["seq"] as Int])
+                previous = hash
+            }
+        }
+        guard case .intact = try store.verifyAudit() else {
+            Issue.record("a consistent rewrite should pass the walk")
+            return
+        }
+        #expect(throws: DrillbookError.self) { try AuditCheck.verify(store, head: head) }
+    }
+}
