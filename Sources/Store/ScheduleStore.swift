@@ -90,6 +90,7 @@ public final class ScheduleStore: Sendable {
                 table.column("hash", .text).notNull()
             }
         }
+        registerAlerts(&migrator)
         return migrator
     }
 

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// The state of one alert (an item, a ladder step, a channel, a recipient).
+public enum AlertState: String, Sendable {
+    case pending, sent, failed
+}
+
+/// Alerts sent: each is written as an intent before it is sent and with its result after, so a crash
+/// can at worst repeat one message and never lose a record; one sent is never sent again.
+extension ScheduleStore {
+    static func registerAlerts(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3: alerts") { db in
+            try db.create(table: "alert") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("item_uid", .text).notNull()
+                table.column("step", .text).notNull()
+                table.column("channel", .text).notNull()
+                table.column("recipient", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("attempts", .integer).notNull()
+                table.column("created_at", .text).notNull()
+                table.column("sent_at", .text)
+                table.column("error", .text)
+                table.uniqueKey(["item_uid", "step", "channel", "recipient"])
+            }
+        }
+    }
+
+    /// The state of an alert, if it was ever attempted.
+    public func alertState(itemUID: String, step: String, channel: String, recipient: String) throws(StoreError)
+        -> AlertState?
+    {
+        do {
+            return try database.read { db in
+                try String.fetchOne(
+                    db,
+                    sql: "SELECT status FROM alert WHERE item_uid = ? AND step = ? AND channel = ? AND recipient = ?",
+                    arguments: [itemUID, step, channel, recipient]
+                ).flatMap(AlertState.init(rawValue:))
+            }
+        } catch {
+            throw StoreError(message: "cannot read alerts (\(error))")
+        }
+    }
+
+    /// Records the intent to send (committed before sending); returns the alert's id.
+    public func recordIntent(itemUID: String, step: String, channel: String, recipient: String, at: String)
+        throws(StoreError) -> Int
+    {
+        do {
+            return try database.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO alert (item_uid, step, channel, recipient, status, attempts, created_at)
+                        VALUES (?, ?, ?, ?, 'pending', 1, ?)
+                        ON CONFLICT (item_uid, step, channel, recipient)
+                        DO UPDATE SET status = 'pending', attempts = attempts + 1
+                        """,
+                    arguments: [itemUID, step, channel, recipient, at])
+                return try Int.fetchOne(
+                    db, sql: "SELECT id FROM alert WHERE item_uid = ? AND step = ? AND channel = ? AND recipient = ?",
+                    arguments: [itemUID, step, channel, recipient])!
+            }
+        } catch {
+            throw StoreError(message: "cannot record an alert (\(error))")
+        }
+    }
+
+    /// Records how the send went, and audits it.
+    public func recordResult(alert id: Int, sent: Bool, error: String?, audit: AuditContext) throws(StoreError) {
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql: "UPDATE alert SET status = ?, sent_at = ?, error = ? WHERE id = ?",
+                    arguments: [sent ? "sent" : "failed", sent ? audit.at : nil, error, id])
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id])!
+                let detail: [String: String] = [
+                    "step": row["step"], "channel": row["channel"], "recipient": row["recipient"],
+                    "status": sent ? "sent" : "failed", "error": error ?? "",
+                ]
+                try AuditLog.append(
+                    db, context: audit, action: "alert", subject: row["item_uid"],
+                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self))
+            }
+        } catch {
+            throw StoreError(message: "cannot record an alert's result (\(error))")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import DrillbookKit
+import Planning
+
+/// `drillbook import-log FILE.csv [--mapping FILE]`.
+struct ImportLog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-log",
+        abstract: "Import a spreadsheet drill log (CSV): every row or none; bad rows are named by line.",
+        discussion: """
+            Columns by header: school, kind, started_at, and optionally ended_at, item and evidence fields \
+            (head_count, conducted_by, ...). A --mapping YAML renames other headers and drill names: \
+            columns: {"Drill Date": started_at}, kinds: {"Fire Drill": fire}.
+            """)
+
+    @OptionGroup var options: PlanOptions
+    @OptionGroup var asOf: AsOfOption
+
+    @Argument(help: "The CSV file.")
+    var file: String
+
+    @Option(help: "A YAML file mapping the spreadsheet's headers and drill names.")
+    var mapping: String?
+
+    @Option(name: .customLong("as"), help: "Who is importing (default: the login name).")
+    var actor: String?
+
+    func run() throws {
+        let loaded = try options.load()
+        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let names = try mapping.map { path in
+            try wrap { () throws(DrillbookError) in try LogImporter.readMapping(path) }
+        }
+        let imported = try wrap { () throws(DrillbookError) in
+            try LogImporter.run(
+                file: file, mapping: names ?? LogImporter.Mapping(), loaded: loaded, store: store, actor: actor,
+                asOf: asOf.day)
+        }
+        let matched = imported.filter { $0.itemUID != nil }.count
+        print("imported \(imported.count) rows from \(file) (\(matched) counted for scheduled items)")
+    }
+}

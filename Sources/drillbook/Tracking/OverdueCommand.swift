@@ -1,0 +1,89 @@
+import ArgumentParser
+import Dates
+import DrillbookKit
+import Foundation
+import Planning
+
+/// `drillbook overdue [--as-of D] [--json] [--notify]`.
+struct OverdueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overdue",
+        abstract: "List what is due soon and what is overdue, with make-up dates; with --notify, send each alert once.",
+        discussion: """
+            Exit 0 when nothing is overdue (due-soon items alone are 0), 3 when something is, 1 when an alert \
+            could not be sent (it is tried again on the next run).
+            """)
+
+    @OptionGroup var options: PlanOptions
+    @OptionGroup var asOf: AsOfOption
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Send the alerts (mail and webhook, as the plan's alerts section says).")
+    var notify = false
+
+    @Option(name: .customLong("as"), help: "Who is sending (default: the login name).")
+    var actor: String?
+
+    func run() throws {
+        let loaded = try options.load()
+        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        var report = try wrap { () throws(DrillbookError) in try Notifier.evaluate(loaded, store: store, asOf: asOf.day)
+        }
+        if notify {
+            let resources = try options.resources()
+            report = try wrap { () throws(DrillbookError) in
+                try Notifier.notify(
+                    report, loaded: loaded, store: store, resources: resources, asOf: asOf.day, actor: actor)
+            }
+        }
+        let schools = Dictionary(uniqueKeysWithValues: loaded.plan.schools.map { ($0.school.id, $0.school) })
+        if json {
+            print(try OverdueJSON.render(report.findings))
+        } else {
+            if report.findings.isEmpty { print("nothing due or overdue on \(asOf.day)") }
+            for finding in report.findings {
+                print(
+                    "\(finding.kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(Notifier.summary(finding, school: schools[finding.item.schoolID]!))"
+                )
+            }
+        }
+        for line in report.sent { printError("sent \(line)") }
+        if report.alreadySent > 0 { printError("\(report.alreadySent) alerts were sent before and not again") }
+        for warning in report.warnings { printError("warning: \(warning)") }
+        for failure in report.failures { printError("failed: \(failure)") }
+        if !report.failures.isEmpty { throw ExitStatus.error }
+        if report.hasOverdue { throw ExitStatus.findings }
+    }
+}
+
+/// `overdue --json`.
+enum OverdueJSON {
+    struct Row: Encodable {
+        var id: String
+        var school: String
+        var title: String
+        var date: String
+        var kind: String
+        var status: String
+        var daysOverdue: Int
+        var step: String
+        var owner: String
+        var makeUp: String?
+    }
+
+    static func render(_ findings: [AlertFinding]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let rows = findings.map {
+            Row(
+                id: $0.item.id, school: $0.item.schoolID, title: $0.item.title, date: $0.item.date.description,
+                kind: $0.kind.rawValue, status: $0.status.name, daysOverdue: $0.daysOverdue, step: $0.step,
+                owner: $0.item.owner,
+                makeUp: $0.makeUp?.description)
+        }
+        return String(decoding: try encoder.encode(rows), as: UTF8.self)
+    }
+}
