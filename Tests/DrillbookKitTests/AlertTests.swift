@@ -1,0 +1,140 @@
+import Dates
+import DrillbookKit
+import Foundation
+import Planning
+import Testing
+
+/// Alerts through real parts: msmtp delivering to an SMTP server on 127.0.0.1, and an HTTP receiver
+/// on 127.0.0.1 for the webhook; each alert once, a failed one retried.
+@Suite(.serialized) struct AlertTests {
+    /// A python helper from Tests/Checkers that prints its port and runs until we close its stdin.
+    final class Sink {
+        let process = Process()
+        let input = Pipe()
+        let folder: String
+        let port: Int
+
+        init(_ script: String) throws {
+            folder =
+                FileManager.default.temporaryDirectory.appendingPathComponent("drillbook-sink-\(UUID().uuidString)")
+                .path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            process.executableURL = URL(fileURLWithPath: checkerPython())
+            process.arguments = [packageRoot.appendingPathComponent("Tests/Checkers/\(script)").path, folder]
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            var line = Data()
+            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8)
+            {
+                line += byte
+            }
+            port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+        }
+
+        func files() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0 != "FAIL" }.sorted().map {
+                try String(contentsOfFile: "\(folder)/\($0)", encoding: .utf8)
+            }
+        }
+
+        deinit {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+
+    /// The example district with an alerts section pointing at the sinks.
+    static func plan(smtp: Sink, http: Sink) throws -> (LoadedPlan, String) {
+        let folder = try exampleFolder()
+        let rc = "\(folder)/msmtprc"
+        try
+            "defaults\nauth off\ntls off\naccount default\nhost 127.0.0.1\nport \(smtp.port)\nfrom drillbook@lakeside.example\n"
+            .write(toFile: rc, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: rc)
+        let file = "\(folder)/drillbook.yaml"
+        var text = try String(contentsOfFile: file, encoding: .utf8)
+        text += """
+            alerts:
+              ladder: {remind_before: 3d, overdue_after: 1d, repeat_every: 7d, escalate_after: 14d}
+              mail: {from: drillbook@lakeside.example, sendmail: "msmtp -C \(rc) -t"}
+              webhook: {url: "http://127.0.0.1:\(http.port)/hook", format: slack, timeout: 5}
+
+            """
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let loaded = try Planner.load(planFile: file, resources: resources)
+        return (loaded, folder)
+    }
+
+    @Test func overdueItemsAreMailedAndPostedOnceAndAFailedPostIsRetried() throws {
+        let smtp = try Sink("smtp_sink.py")
+        let http = try Sink("http_sink.py")
+        #expect(smtp.port > 0 && http.port > 0)
+        let (loaded, folder) = try Self.plan(smtp: smtp, http: http)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        // The first day: nothing overdue yet, reminders only; make the webhook fail first.
+        FileManager.default.createFile(atPath: "\(http.folder)/FAIL", contents: nil)
+        let asOf = day("2027-08-17")
+        var report = try Notifier.evaluate(loaded, store: store, asOf: asOf)
+        #expect(report.hasOverdue)
+        report = try Notifier.notify(
+            report, loaded: loaded, store: store, resources: resources, asOf: asOf, actor: "test")
+        #expect(!report.failures.isEmpty && report.failures.allSatisfy { $0.contains("answered HTTP 500") })
+        let mails = try smtp.files()
+        #expect(!mails.isEmpty)
+        let overdue = try #require(
+            mails.first { $0.contains("Subject: Overdue 1 days: Share the family communication protocol") })
+        #expect(overdue.contains("X-Envelope-To: mchen@lakeside.example") || overdue.contains("To: "))
+        #expect(overdue.contains("Proposed make-up date: 2027-08-18"))
+        #expect(overdue.contains("Content-Type: text/plain; charset=utf-8"))
+        // Unannounced drills: the owner is reminded by mail, the chat channel hears nothing in advance.
+        try FileManager.default.removeItem(atPath: "\(http.folder)/FAIL")
+        let again = try Notifier.notify(
+            try Notifier.evaluate(loaded, store: store, asOf: asOf), loaded: loaded, store: store, resources: resources,
+            asOf: asOf,
+            actor: "test")
+        #expect(again.failures.isEmpty)
+        #expect(
+            again.sent.allSatisfy { $0.contains("by webhook") }, "mail already sent is not sent again: \(again.sent)")
+        #expect(try smtp.files().count == mails.count)
+        let posts = try http.files()
+        #expect(!posts.isEmpty)
+        #expect(posts.allSatisfy { $0.contains("\"text\"") })
+        #expect(!posts.contains { $0.contains("fire-drill") && $0.contains("reminder") })
+        // A third run sends nothing at all.
+        let third = try Notifier.notify(
+            try Notifier.evaluate(loaded, store: store, asOf: asOf), loaded: loaded, store: store, resources: resources,
+            asOf: asOf,
+            actor: "test")
+        #expect(third.sent.isEmpty && third.failures.isEmpty && third.alreadySent > 0)
+        #expect(try http.files().count == posts.count)
+        // Every send and failure is in the audit log, and the chain holds.
+        #expect(try AuditCheck.verify(store, head: nil).hasPrefix("audit log intact"))
+    }
+
+    @Test func aFamiliesNoticeIsMailedToCommunicationsOnItsDay() throws {
+        let smtp = try Sink("smtp_sink.py")
+        let http = try Sink("http_sink.py")
+        let (loaded, folder) = try Self.plan(smtp: smtp, http: http)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        let notice = try #require(
+            try Planner.published(loaded, store: store).first {
+                $0.item.id == "lincoln-hs/lockdown-drill-families-notice-1"
+            })
+        let report = try Notifier.notify(
+            try Notifier.evaluate(loaded, store: store, asOf: notice.item.date), loaded: loaded, store: store,
+            resources: resources,
+            asOf: notice.item.date, actor: "test")
+        #expect(
+            report.sent.contains {
+                $0.hasPrefix(
+                    "lincoln-hs/lockdown-drill-families-notice-1 (family-notice) by mail to comms@lakeside.example")
+            })
+        let mail = try #require(
+            try smtp.files().first { $0.contains("Ready to send to families: Lockdown drill at Lincoln High School") })
+        #expect(mail.contains("Dear families,"))
+    }
+}
