@@ -72,3 +72,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("drillbook.sqlite").path))
     }
 }
+
+/// `complete`, `overdue`, `history` and `audit`, with their exit codes.
+@Suite struct TrackingCommandTests {
+    @Test func overdueExitsZeroThenThreeAndCompleteRefusesBadInput() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        let before = try Drillbook.run("overdue", "--plan", plan, "--as-of", "2027-08-01")
+        #expect(before.status == 0)
+        #expect(before.stdout == "nothing due or overdue on 2027-08-01\n")
+        let later = try Drillbook.run("overdue", "--plan", plan, "--as-of", "2027-09-01", "--json")
+        #expect(later.status == 3)
+        #expect(later.stdout.contains("\"kind\" : \"overdue\"") || later.stdout.contains("\"kind\" : \"escalated\""))
+        let missing = try Drillbook.run("complete", "lincoln-hs/fire-drill-1", "--plan", plan, "--as-of", "2027-09-01")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("the rules require conducted_by (--conducted-by)"))
+        let done = try Drillbook.run(
+            "complete", "lincoln-hs/fire-drill-1", "--plan", plan, "--as-of", "2027-09-01", "--conducted-by",
+            "Ana Ruiz",
+            "--notification-method", "fire alarm", "--head-count", "1180", "--problems", "none", "--time-to-evacuate",
+            "4m30s",
+            "--as", "Ana Ruiz")
+        #expect(done.status == 0, "\(done.stderr)")
+        let history = try Drillbook.run("history", "lincoln-hs/fire-drill-1", "--plan", plan, "--as-of", "2027-09-01")
+        #expect(history.stdout.contains("(done)") && history.stdout.contains("recorded by Ana Ruiz"))
+        let verify = try Drillbook.run("audit", "verify", "--plan", plan)
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 2 entries"))
+    }
+}
