@@ -107,6 +107,23 @@ import Testing
         #expect(completion.source == .record)
     }
 
+    @Test func aRecordInTheFutureOrAtAnUnknownSchoolChangesNothing() throws {
+        let (loaded, store) = try Self.scheduled()
+        #expect(throws: DrillbookError.self) {
+            try Tracker.record(
+                kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+                startedAt: WallTime(year: 2027, month: 10, day: 5, hour: 10), endedAt: nil, evidence: [:], actor: nil,
+                asOf: day("2027-10-01"))
+        }
+        #expect(throws: DrillbookError.self) {
+            try Tracker.record(
+                kind: .drill("lockdown"), school: "nowhere-hs", loaded: loaded, store: store,
+                startedAt: WallTime(year: 2027, month: 9, day: 5, hour: 10), endedAt: nil, evidence: [:], actor: nil,
+                asOf: day("2027-10-01"))
+        }
+        #expect(try store.completions(year: "2027-2028").isEmpty)
+    }
+
     @Test func theAuditChainCatchesAnEditAndARewrite() throws {
         let (loaded, store) = try Self.scheduled()
         _ = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)

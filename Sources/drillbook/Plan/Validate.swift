@@ -38,10 +38,15 @@ struct Schedule: ParsableCommand {
     @Flag(help: "List every added item, not just the count per school.")
     var verbose = false
 
+    @Option(name: .customLong("as"), help: "Who is scheduling, for the audit log (default: the login name).")
+    var actor: String?
+
     func run() throws {
         let loaded = try options.load()
         let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
-        let result = try wrap { () throws(DrillbookError) in try Planner.run(loaded, store: store, asOf: asOf.day) }
+        let result = try wrap { () throws(DrillbookError) in
+            try Planner.run(loaded, store: store, asOf: asOf.day, actor: actor)
+        }
         print(ScheduleReport.render(result, verbose: verbose))
     }
 }
