@@ -46,11 +46,16 @@ let package = Package(
             dependencies: ["Dates"],
             swiftSettings: swiftSettings
         ),
+        // Response procedures and incidents as a pure state machine: no I/O.
+        .target(
+            name: "Playbooks",
+            swiftSettings: swiftSettings
+        ),
         // SQLite through GRDB; only Store imports GRDB.
         .target(
             name: "Store",
             dependencies: [
-                "Dates", "Planning", .product(name: "GRDB", package: "GRDB.swift"),
+                "Dates", "Planning", "Playbooks", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -58,7 +63,8 @@ let package = Package(
         .target(
             name: "DrillbookKit",
             dependencies: [
-                "Dates", "ICalendar", "Planning", "Store", .product(name: "Yams", package: "Yams"),
+                "Dates", "ICalendar", "Planning", "Playbooks", "Store", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: swiftSettings
@@ -70,6 +76,7 @@ let package = Package(
                 "Dates",
                 "ICalendar",
                 "Planning",
+                "Playbooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -102,6 +109,11 @@ let package = Package(
         .testTarget(
             name: "PlanningTests",
             dependencies: ["Dates", "Planning"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlaybooksTests",
+            dependencies: ["Playbooks"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,135 @@
+public import Dates
+import Foundation
+public import Planning
+public import Playbooks
+public import Store
+
+/// The incident use cases: open, act, status, close, report. Incidents never appear in a calendar,
+/// `list` or `export`; they live in their own database.
+public struct Incidents: Sendable {
+    public var loaded: LoadedPlan
+    public var library: PlaybookLibrary
+    public var store: IncidentStore
+    /// Seconds since the Unix epoch: `DRILLBOOK_NOW` (`2027-10-05T06:10:00Z`) or the clock.
+    public var now: Int
+    public var actor: String
+
+    public init(loaded: LoadedPlan, library: PlaybookLibrary, store: IncidentStore, now: Int, actor: String) {
+        self.loaded = loaded
+        self.library = library
+        self.store = store
+        self.now = now
+        self.actor = actor
+    }
+
+    /// `drillbook-incidents.sqlite` beside the plan unless `--incidents-db` or DRILLBOOK_INCIDENTS_DB says otherwise.
+    public static func databasePath(planFile: String, explicit: String?) -> String {
+        if let explicit { return explicit }
+        if let environment = ProcessInfo.processInfo.environment["DRILLBOOK_INCIDENTS_DB"] { return environment }
+        let folder = (planFile as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "drillbook-incidents.sqlite" : "\(folder)/drillbook-incidents.sqlite"
+    }
+
+    public static func openStore(_ path: String) throws(DrillbookError) -> IncidentStore {
+        do { return try IncidentStore(path: path) } catch { throw .store(error.description) }
+    }
+
+    /// Opens an incident: roles bound to the school's contacts, facts checked.
+    public func open(_ playbookID: String, school: String, exercise: Bool, facts: [String: String])
+        throws(DrillbookError) -> String
+    {
+        guard let planned = loaded.plan.schools.first(where: { $0.school.id == school }) else {
+            throw .usage(
+                "school \"\(school)\" is not in the plan (it has: \(loaded.plan.schools.map(\.school.id).joined(separator: ", ")))"
+            )
+        }
+        let playbook = try library.resolve(playbookID)
+        let problems = PlaybookValidator.problems(playbook)
+        guard problems.isEmpty else { throw .usage(problems.map(\.description).joined(separator: "\n")) }
+        var holders: [String: String] = [:]
+        for role in playbook.roles.values {
+            let person = ([role.contact] + role.alternates.map(Optional.some)).compactMap { $0 }.lazy.compactMap {
+                contact -> Contact? in
+                contact == "district.safety_lead"
+                    ? self.loaded.plan.district.safetyLead : planned.school.contacts[contact]
+            }.first
+            holders[role.id] =
+                person.map { "\($0.name)" + ($0.email.map { " <\($0)>" } ?? "") }
+                ?? "(unfilled: \(role.contact ?? role.id))"
+        }
+        do {
+            let events = try IncidentEngine.open(
+                playbook, school: school, exercise: exercise, holders: holders, facts: facts, at: now, actor: actor)
+            let year = Calendar(identifier: .gregorian).component(
+                .year, from: Date(timeIntervalSince1970: TimeInterval(now)))
+            return try store.open(playbook: playbook, school: school, exercise: exercise, year: year, events: events)
+        } catch let error as IncidentError {
+            throw .usage(error.description)
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// Opens an incident from a report as a tip line or alert service sends it:
+    /// `{"type": "social-media-threat", "source": "...", "channel": "instagram", "text": "...", "school": "lincoln-hs", "time": "..."}`.
+    public func open(fromJSON file: String, exercise: Bool) throws(DrillbookError) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .usage("\(file): cannot be read (no such file)")
+        }
+        struct Report: Decodable {
+            var type: String
+            var source: String?
+            var channel: String?
+            var text: String?
+            var school: String
+            var time: String?
+        }
+        let report: Report
+        do { report = try JSONDecoder().decode(Report.self, from: data) } catch {
+            throw .usage(
+                "\(file): not a report (expected JSON with type, school, and optionally source, channel, text, time): \(error)"
+            )
+        }
+        let playbooks = [
+            "social-media-threat": "anonymous-threat", "anonymous-threat": "anonymous-threat",
+            "tip": "anonymous-threat",
+            "bomb-threat": "bomb-threat", "known-source-threat": "known-source-threat",
+        ]
+        guard let playbookID = playbooks[report.type] else {
+            throw .usage(
+                "\(file): type \"\(report.type)\" is unknown (expected one of: \(playbooks.keys.sorted().joined(separator: ", ")))"
+            )
+        }
+        var facts: [String: String] = [:]
+        let playbook = try library.resolve(playbookID)
+        if let text = report.text, playbook.facts["threat_text"] != nil { facts["threat_text"] = text }
+        if let text = report.text, playbook.facts["threat_words"] != nil { facts["threat_words"] = text }
+        if let channel = report.channel, case .choice(let values)? = playbook.facts["platform"]?.kind {
+            facts["platform"] = values.contains(channel) ? channel : "other"
+        }
+        return try open(playbookID, school: report.school, exercise: exercise, facts: facts)
+    }
+
+    /// The incident, its playbook as it ran, and its state.
+    public func load(_ id: String) throws(DrillbookError) -> (StoredIncident, Playbook, IncidentState) {
+        let incident: StoredIncident
+        do { incident = try store.incident(id) } catch { throw .store(error.description) }
+        let playbook = try library.resolve(incident.playbookID)
+        return (incident, playbook, IncidentEngine.state(playbook, incident.events))
+    }
+
+    /// Applies an action; refused actions write nothing.
+    public func act(_ id: String, _ action: IncidentAction) throws(DrillbookError) -> IncidentState {
+        let (incident, playbook, _) = try load(id)
+        do {
+            let events = try IncidentEngine.events(
+                for: action, playbook: playbook, events: incident.events, at: now, actor: actor)
+            try store.append(events, to: id)
+            return IncidentEngine.state(playbook, incident.events + events)
+        } catch let error as IncidentError {
+            throw .usage("incident \(id): \(error.description); nothing was recorded")
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Crypto
+import Foundation
+import GRDB
+public import Playbooks
+
+/// An incident as stored: its playbook pinned by id, version and content hash, and its events.
+public struct StoredIncident: Sendable {
+    public var id: String
+    public var playbookID: String
+    public var version: String
+    public var contentHash: String
+    public var school: String
+    public var exercise: Bool
+    public var events: [IncidentEvent]
+}
+
+/// The incidents database (`drillbook-incidents.sqlite`, mode 0600): kept apart from the schedule so
+/// it can be held by fewer people. Events are appended, never changed, and hash-chained per incident.
+public final class IncidentStore: Sendable {
+    let database: DatabaseQueue
+
+    public init(path: String) throws(StoreError) {
+        do {
+            let isNew = !FileManager.default.fileExists(atPath: path)
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration("v1: incidents and their events") { db in
+                try db.create(table: "incident") { table in
+                    table.primaryKey("id", .text)
+                    table.column("playbook_id", .text).notNull()
+                    table.column("version", .text).notNull()
+                    table.column("content_hash", .text).notNull()
+                    table.column("school", .text).notNull()
+                    table.column("exercise", .boolean).notNull()
+                }
+                try db.create(table: "incident_event") { table in
+                    table.column("incident_id", .text).notNull().references("incident", column: "id")
+                    table.column("seq", .integer).notNull()
+                    table.column("body", .text).notNull()
+                    table.column("previous_hash", .text).notNull()
+                    table.column("hash", .text).notNull()
+                    table.primaryKey(["incident_id", "seq"])
+                }
+            }
+            try migrator.migrate(database)
+        } catch {
+            throw StoreError(message: "\(path): cannot open the incidents database (\(error))")
+        }
+    }
+
+    /// Creates an incident with its opening events; its id is `<year>-<number>` (`2027-0003`).
+    public func open(
+        playbook: Playbook, school: String, exercise: Bool, year: Int, events: [IncidentEvent]
+    ) throws(StoreError) -> String {
+        do {
+            return try database.write { db in
+                let count =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident WHERE id LIKE ?", arguments: ["\(year)-%"])
+                    ?? 0
+                let id = "\(year)-" + String(format: "%04d", count + 1)
+                try db.execute(
+                    sql:
+                        "INSERT INTO incident (id, playbook_id, version, content_hash, school, exercise) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [id, playbook.id, playbook.version, playbook.contentHash, school, exercise])
+                try Self.append(db, id: id, events: events)
+                return id
+            }
+        } catch {
+            throw StoreError(message: "the incident was not opened (\(error))")
+        }
+    }
+
+    /// Appends events in one transaction.
+    public func append(_ events: [IncidentEvent], to id: String) throws(StoreError) {
+        do { try database.write { db in try Self.append(db, id: id, events: events) } } catch {
+            throw StoreError(message: "nothing was recorded (\(error))")
+        }
+    }
+
+    private static func append(_ db: Database, id: String, events: [IncidentEvent]) throws {
+        let last = try Row.fetchOne(
+            db, sql: "SELECT seq, hash FROM incident_event WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
+            arguments: [id])
+        var seq = last?["seq"] as Int? ?? 0
+        var previous = last?["hash"] as String? ?? String(repeating: "0", count: 64)
+        for event in events {
+            seq += 1
+            let body = String(decoding: try JSONEncoder.sorted.encode(event), as: UTF8.self)
+            let hash = Self.hash(id: id, seq: seq, body: body, previous: previous)
+            try db.execute(
+                sql: "INSERT INTO incident_event (incident_id, seq, body, previous_hash, hash) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, seq, body, previous, hash])
+            previous = hash
+        }
+    }
+
+    static func hash(id: String, seq: Int, body: String, previous: String) -> String {
+        SHA256.hash(data: Data([id, String(seq), body, previous].joined(separator: "\n").utf8)).map {
+            String(format: "%02x", $0)
+        }.joined()
+    }
+
+    /// An incident and its events; throws when it does not exist or its chain is broken.
+    public func incident(_ id: String) throws(StoreError) -> StoredIncident {
+        do {
+            return try database.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ?", arguments: [id]) else {
+                    throw StoreError(message: "incident \(id) does not exist")
+                }
+                var events: [IncidentEvent] = []
+                var previous = String(repeating: "0", count: 64)
+                for event in try Row.fetchAll(
+                    db, sql: "SELECT * FROM incident_event WHERE incident_id = ? ORDER BY seq", arguments: [id])
+                {
+                    let body: String = event["body"]
+                    let seq: Int = event["seq"]
+                    guard event["previous_hash"] == previous,
+                        Self.hash(id: id, seq: seq, body: body, previous: previous) == event["hash"]
+                    else {
+                        throw StoreError(message: "incident \(id): event \(seq) was changed after it was written")
+                    }
+                    previous = event["hash"]
+                    events.append(try JSONDecoder().decode(IncidentEvent.self, from: Data(body.utf8)))
+                }
+                return StoredIncident(
+                    id: id, playbookID: row["playbook_id"], version: row["version"], contentHash: row["content_hash"],
+                    school: row["school"], exercise: row["exercise"], events: events)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(message: "cannot read incident \(id) (\(error))")
+        }
+    }
+
+    /// Every incident id, oldest first.
+    public func incidentIDs() throws(StoreError) -> [String] {
+        do {
+            return try database.read { db in try String.fetchAll(db, sql: "SELECT id FROM incident ORDER BY id") }
+        } catch {
+            throw StoreError(message: "cannot read incidents (\(error))")
+        }
+    }
+}

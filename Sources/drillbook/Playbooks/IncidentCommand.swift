@@ -1,0 +1,175 @@
+import ArgumentParser
+import Dates
+import DrillbookKit
+import Foundation
+import Playbooks
+
+/// `drillbook incident open | status | step | close | report`.
+struct IncidentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incident", abstract: "Run a playbook as an audited incident (or an exercise).",
+        subcommands: [Open.self, Status.self, StepCommand.self, Close.self, Report.self])
+
+    /// Options every incident command takes.
+    struct Options: ParsableArguments {
+        @OptionGroup var plan: PlanOptions
+        @Option(
+            help:
+                "The incidents database (default: drillbook-incidents.sqlite beside the plan, or DRILLBOOK_INCIDENTS_DB)."
+        )
+        var incidentsDB: String?
+        @Option(name: .customLong("as"), help: "Who is acting (default: the login name).") var actor: String?
+
+        func incidents() throws -> Incidents {
+            let loaded = try plan.load()
+            let resources = try plan.resources()
+            let folder = (plan.plan as NSString).deletingLastPathComponent
+            let library = try wrap { () throws(DrillbookError) in
+                try PlaybookLibrary.load(resources: resources, planFolder: folder.isEmpty ? "." : folder)
+            }
+            let store = try wrap { () throws(DrillbookError) in
+                try Incidents.openStore(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
+            }
+            return Incidents(loaded: loaded, library: library, store: store, now: Self.now(), actor: Actor.name(actor))
+        }
+
+        /// DRILLBOOK_NOW (`2027-10-05T06:10:00Z`) or the clock.
+        static func now() -> Int {
+            if let text = ProcessInfo.processInfo.environment["DRILLBOOK_NOW"],
+                let date = ISO8601DateFormatter().date(from: text)
+            {
+                return Int(date.timeIntervalSince1970)
+            }
+            return Int(Date().timeIntervalSince1970)
+        }
+    }
+
+    static func facts(_ pairs: [String]) throws -> [String: String] {
+        var facts: [String: String] = [:]
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "=") else {
+                throw ValidationError("--fact \"\(pair)\" is not NAME=VALUE")
+            }
+            facts[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        return facts
+    }
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open an incident from a playbook, or from a JSON report.")
+        @OptionGroup var options: Options
+        @Argument(help: "The playbook's id.") var playbook: String?
+        @Option(help: "The school's id.") var school: String?
+        @Flag(help: "An exercise: nothing real is sent; closing it records the school's tabletop exercise.")
+        var exercise = false
+        @Option(help: "A fact, NAME=VALUE (repeat).") var fact: [String] = []
+        @Option(
+            help: "A report as a tip line or alert service sends it (JSON: type, school, source, channel, text, time).")
+        var fromJson: String?
+
+        func run() throws {
+            let incidents = try options.incidents()
+            let id: String
+            if let fromJson {
+                id = try wrap { () throws(DrillbookError) in try incidents.open(fromJSON: fromJson, exercise: exercise)
+                }
+            } else {
+                guard let playbook, let school else {
+                    throw ValidationError("give PLAYBOOK and --school, or --from-json FILE")
+                }
+                let facts = try IncidentCommand.facts(fact)
+                id = try wrap { () throws(DrillbookError) in
+                    try incidents.open(playbook, school: school, exercise: exercise, facts: facts)
+                }
+            }
+            print("opened incident \(id)")
+            print(try wrap { () throws(DrillbookError) in try incidents.status(id) })
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open steps, owners, what is due or late.")
+        @OptionGroup var options: Options
+        @Argument var id: String
+
+        func run() throws {
+            let incidents = try options.incidents()
+            print(try wrap { () throws(DrillbookError) in try incidents.status(id) })
+        }
+    }
+
+    struct StepCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "step",
+            abstract: "Act on an open step: --done, --decide OPTION --why TEXT, --assign ROLE, or --skip --why TEXT.")
+        @OptionGroup var options: Options
+        @Argument var id: String
+        @Argument var step: String
+        @Flag(help: "The step is done.") var done = false
+        @Option(help: "Decide: the option chosen.") var decide: String?
+        @Option(help: "Why (required for decisions that ask for it and for skipping).") var why: String?
+        @Option(help: "Give the step to another role.") var assign: String?
+        @Flag(help: "Skip a step that is not mandatory.") var skip = false
+        @Option(help: "A note.") var note: String?
+        @Option(help: "A sign-off by a role (repeat).") var signoff: [String] = []
+        @Option(help: "A fact learned, NAME=VALUE (repeat).") var fact: [String] = []
+
+        func validate() throws {
+            let chosen = [done, decide != nil, assign != nil, skip].filter { $0 }.count
+            guard chosen == 1 else { throw ValidationError("give exactly one of --done, --decide, --assign, --skip") }
+        }
+
+        func run() throws {
+            let incidents = try options.incidents()
+            let action: IncidentAction
+            if let decide {
+                action = .decide(step: step, option: decide, why: why ?? "", signoffs: signoff)
+            } else if let assign {
+                action = .assign(step: step, role: assign)
+            } else if skip {
+                action = .skip(step: step, why: why ?? "")
+            } else {
+                action = .done(step: step, note: note, signoffs: signoff, facts: try IncidentCommand.facts(fact))
+            }
+            _ = try wrap { () throws(DrillbookError) in try incidents.act(id, action) }
+            print(try wrap { () throws(DrillbookError) in try incidents.status(id) })
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close an incident (refused while a mandatory step is open).")
+        @OptionGroup var options: Options
+        @OptionGroup var asOf: AsOfOption
+        @Argument var id: String
+
+        func run() throws {
+            let incidents = try options.incidents()
+            let schedule = try? Planner.openStore(options.plan.databasePath)
+            let tabletop = try wrap { () throws(DrillbookError) in
+                try incidents.close(id, scheduleStore: schedule, asOf: asOf.day)
+            }
+            print("closed incident \(id)" + (tabletop.map { "; recorded \($0) as done" } ?? ""))
+        }
+    }
+
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The timeline of every action, with who, when and why.")
+        @OptionGroup var options: Options
+        @Argument var id: String
+        @Option(help: "md or html.") var format = "md"
+
+        func validate() throws {
+            guard ["md", "html"].contains(format) else { throw ValidationError("--format must be md or html") }
+        }
+
+        func run() throws {
+            let incidents = try options.incidents()
+            print(
+                try wrap { () throws(DrillbookError) in try incidents.report(id, html: format == "html") },
+                terminator: "")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Dates
+import DrillbookKit
+import Foundation
+import Planning
+import Playbooks
+import Store
+import Testing
+
+/// The built-in playbooks validate, and run as incidents through every option of every decision.
+@Suite struct PlaybookTests {
+    static func setUp() throws -> (Incidents, LoadedPlan, String) {
+        let folder = try exampleFolder()
+        let loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
+        let library = try PlaybookLibrary.load(resources: resources, planFolder: folder)
+        let store = try Incidents.openStore("\(folder)/drillbook-incidents.sqlite")
+        let incidents = Incidents(loaded: loaded, library: library, store: store, now: 1_823_000_000, actor: "tester")
+        return (incidents, loaded, folder)
+    }
+
+    @Test func everyBuiltInPlaybookValidates() throws {
+        let (incidents, _, _) = try Self.setUp()
+        #expect(incidents.library.playbooks.count == 9)
+        for playbook in incidents.library.playbooks.values {
+            #expect(try incidents.library.validate(file: playbook.file, builtIn: true).isEmpty, "\(playbook.id)")
+        }
+    }
+
+    /// Runs an incident to its close, taking `choices[step]` at a decision (else the first option).
+    static func walk(_ incidents: Incidents, _ id: String, playbook: Playbook, choices: [String: String]) throws
+        -> IncidentState
+    {
+        var state = try incidents.load(id).2
+        var rounds = 0
+        while let stepID = state.open.first(where: {
+            playbook.step($0)?.kind != .repeat && playbook.step($0)?.kind != .parallel
+        }), rounds < 500 {
+            rounds += 1
+            let step = playbook.step(stepID)!
+            var facts: [String: String] = [:]
+            var signoffs: [String] = []
+            for requirement in step.requires {
+                switch requirement {
+                case .facts(let names):
+                    for name in names where state.facts[name] == nil {
+                        if case .choice(let values)? = playbook.facts[name]?.kind {
+                            facts[name] = values[0]
+                        } else {
+                            facts[name] = "recorded"
+                        }
+                    }
+                case .signoff(let role): signoffs.append(role)
+                case .note, .attachment: break
+                }
+            }
+            if step.kind == .decision {
+                if !facts.isEmpty { state = try incidents.act(id, .setFacts(facts)) }
+                state = try incidents.act(
+                    id,
+                    .decide(
+                        step: stepID, option: choices[stepID] ?? step.options[0].name, why: "test reason",
+                        signoffs: signoffs))
+            } else {
+                state = try incidents.act(id, .done(step: stepID, note: "note", signoffs: signoffs, facts: facts))
+            }
+        }
+        #expect(rounds < 500)
+        return state
+    }
+
+    @Test(arguments: [
+        "anonymous-threat", "known-source-threat", "bomb-threat", "srp-lockdown", "srp-evacuate", "srp-shelter",
+        "srp-hold", "srp-secure", "after-action-review",
+    ])
+    func everyOptionOfEveryDecisionRunsToAClose(playbookID: String) throws {
+        let (incidents, _, _) = try Self.setUp()
+        let playbook = try incidents.library.resolve(playbookID)
+        var plans: [[String: String]] = [[:]]
+        for step in playbook.steps where step.kind == .decision {
+            for option in step.options.dropFirst() { plans.append([step.id: option.name]) }
+        }
+        for choices in plans {
+            let id = try incidents.open(playbookID, school: "lincoln-hs", exercise: true, facts: [:])
+            let state = try Self.walk(incidents, id, playbook: playbook, choices: choices)
+            #expect(state.open.isEmpty, "\(playbookID) \(choices): still open \(state.open)")
+            _ = try incidents.close(id, scheduleStore: nil, asOf: day("2027-10-05"))
+            #expect(try incidents.load(id).2.closed)
+            for (step, option) in choices { #expect(try incidents.load(id).2.decisions[step] == option) }
+        }
+    }
+
+    @Test func illegalActionsAreRefusedAndChangeNothing() throws {
+        let (incidents, _, _) = try Self.setUp()
+        let id = try incidents.open(
+            "anonymous-threat", school: "lincoln-hs", exercise: false, facts: ["platform": "tiktok"])
+        let before = try incidents.store.incident(id).events.count
+        let refused: [(IncidentAction, String)] = [
+            (.done(step: "capture", note: nil, signoffs: [], facts: [:]), "needs the facts threat_text"),
+            (
+                .done(step: "posture", note: nil, signoffs: [], facts: [:]),
+                "step posture is not open now (open: capture)"
+            ),
+            (.decide(step: "capture", option: "yes", why: "x", signoffs: []), "is a task, not a decision"),
+            (.skip(step: "capture", why: "busy"), "mandatory and cannot be skipped"),
+            (.setFacts(["platform": "myspace"]), "is not one of instagram"),
+            (.close, "cannot close: mandatory steps are open: capture"),
+        ]
+        for (action, message) in refused {
+            #expect(performing: { _ = try incidents.act(id, action) }, throws: { "\($0)".contains(message) })
+        }
+        #expect(try incidents.store.incident(id).events.count == before)
+        #expect(throws: DrillbookError.self) {
+            try incidents.open("anonymous-threat", school: "nowhere", exercise: false, facts: [:])
+        }
+    }
+
+    @Test func confidentialFactsStayOutOfFamilyNoticesAndReports() throws {
+        let (incidents, _, _) = try Self.setUp()
+        let playbook = try incidents.library.resolve("anonymous-threat")
+        let text = IncidentEngine.render(
+            "Seen on {{facts.platform}}: {{facts.threat_text}}", facts: ["platform": "x", "threat_text": "kill"],
+            playbook: playbook,
+            audience: "families")
+        #expect(text == "Seen on x: [withheld]")
+        let id = try incidents.open(
+            "anonymous-threat", school: "lincoln-hs", exercise: true,
+            facts: ["platform": "x", "threat_text": "the words of the threat"])
+        let report = try incidents.report(id, html: false)
+        #expect(!report.contains("the words of the threat"))
+        #expect(report.contains("threat_text = [confidential, in the incident file]"))
+    }
+
+    @Test func closingAnExerciseRecordsTheSchoolsTabletopExercise() throws {
+        let (incidents, loaded, folder) = try Self.setUp()
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        let playbook = try incidents.library.resolve("srp-hold")
+        let id = try incidents.open("srp-hold", school: "ridge-ms", exercise: true, facts: [:])
+        _ = try Self.walk(incidents, id, playbook: playbook, choices: [:])
+        let recorded = try incidents.close(id, scheduleStore: store, asOf: day("2027-10-05"))
+        #expect(recorded == "ridge-ms/tabletop-exercise-1")
+        let done = try Tracker.completions(loaded, store: store)
+        #expect(done.count == 1 && done[0].kind == .tabletopExercise)
+        // Incidents appear in no calendar: the schedule holds no item for them.
+        #expect(try Planner.published(loaded, store: store).allSatisfy { !$0.item.id.contains(id) })
+    }
+}
