@@ -82,7 +82,7 @@ struct PlaybookCommand: ParsableCommand {
                 let builtIn = file.contains("Templates/playbooks/")
                 do {
                     let problems = try library.validate(file: file, builtIn: builtIn)
-                    problems.forEach { print($0) }
+                    for problem in problems { print(problem) }
                     count += problems.count
                 } catch {
                     printError(error.description)
