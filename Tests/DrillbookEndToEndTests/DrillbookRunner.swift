@@ -30,7 +30,16 @@ struct Drillbook {
     }
 
     static func run(_ arguments: String..., in directory: URL = packageRoot) throws -> Result {
+        try run(arguments: arguments, in: directory)
+    }
+
+    static func run(arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]) throws
+        -> Result
+    {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = try binary
         process.arguments = arguments
         process.currentDirectoryURL = directory

@@ -102,3 +102,89 @@ import Testing
         #expect(verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 2 entries"))
     }
 }
+
+/// The anonymous-threat playbook as an exercise from the command line, as the README walks through it.
+@Suite struct IncidentCommandTests {
+    @Test func anAnonymousThreatExerciseRunsEndToEndWithAReport() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        let report = folder.appendingPathComponent("report.json")
+        try
+            #"{"type": "social-media-threat", "channel": "instagram", "text": "threat against LHS tomorrow", "school": "lincoln-hs", "source": "tip line"}"#
+            .write(to: report, atomically: true, encoding: .utf8)
+        let opened = try Drillbook.run(
+            "incident", "open", "--from-json", report.path, "--exercise", "--plan", plan, "--as", "Sam Lee")
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(opened.stdout.hasPrefix("opened incident "))
+        let id = String(opened.stdout.split(separator: "\n")[0].split(separator: " ").last!)
+        func step(_ arguments: String...) throws -> Drillbook.Result {
+            let result = try Drillbook.run(
+                arguments: ["incident", "step", id] + arguments + ["--plan", plan, "--as", "Sam Lee"])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            return result
+        }
+        _ = try step("capture", "--done")
+        let refused = try Drillbook.run(
+            "incident", "step", id, "imminent", "--decide", "maybe", "--why", "x", "--plan", plan)
+        #expect(
+            refused.status == 1 && refused.stderr.contains("\"maybe\" is not an option of imminent (options: yes, no)"))
+        _ = try step("imminent", "--decide", "no", "--why", "Vague post, no time or place")
+        _ = try step("notify_police", "--done", "--note", "Lakeside PD case 27-1234")
+        _ = try step("posture", "--decide", "monitor", "--why", "Police advise monitoring", "--signoff", "le_liaison")
+        _ = try step("brief_staff", "--done")
+        _ = try step("family_message", "--done")
+        _ = try step("counselors", "--done")
+        _ = try step("police_check", "--done", "--fact", "source_identified=adult")
+        _ = try step("source_known", "--decide", "adult", "--why", "Police identified a former employee")
+        #expect(try Drillbook.run("incident", "close", id, "--plan", plan).status == 1, "all clear is still open")
+        _ = try step("all_clear", "--done", "--signoff", "le_liaison")
+        _ = try step("review/gather", "--done")
+        _ = try step("review/review_meeting", "--done", "--note", "Tip line worked")
+        _ = try step("review/update_plan", "--skip", "--why", "No change")
+        let closed = try Drillbook.run("incident", "close", id, "--plan", plan, "--as-of", "2027-10-05")
+        #expect(closed.status == 0 && closed.stdout.contains("recorded lincoln-hs/tabletop-exercise-1 as done"))
+        let text = try Drillbook.run("incident", "report", id, "--plan", plan)
+        #expect(text.stdout.contains("(EXERCISE)"))
+        #expect(
+            text.stdout.contains(
+                "Decided imminent (Any sign of imminent danger?): no. Why: Vague post, no time or place"))
+        #expect(text.stdout.contains("Notice SIMULATED (exercise, nothing sent) to families"))
+        #expect(!text.stdout.contains("threat against LHS tomorrow"), "the threat's words stay confidential")
+        let html = try Drillbook.run("incident", "report", id, "--plan", plan, "--format", "html")
+        #expect(html.stdout.hasPrefix("<!doctype html>") && html.stdout.contains("<h2>Timeline</h2>"))
+        // Incidents never reach a calendar.
+        #expect(
+            try Drillbook.run(
+                "export", "--plan", plan, "--out", folder.appendingPathComponent("out").path, "--as-of", "2027-10-05"
+            ).status == 0)
+        let admin = try String(contentsOf: folder.appendingPathComponent("out/district-admin.ics"), encoding: .utf8)
+        #expect(!admin.contains(id) && !admin.contains("Anonymous threat"))
+    }
+}
+
+extension IncidentCommandTests {
+    @Test func aLateIncidentStepIsReportedByOverdueWithoutItsFacts() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        let opened = try Drillbook.run(
+            arguments: [
+                "incident", "open", "bomb-threat", "--school", "ridge-ms", "--fact", "threat_words=secret words",
+                "--plan", plan,
+            ],
+            environment: ["DRILLBOOK_NOW": "2027-10-05T14:00:00Z"])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        let overdue = try Drillbook.run(
+            arguments: ["overdue", "--plan", plan, "--as-of", "2027-08-01"],
+            environment: ["DRILLBOOK_NOW": "2027-10-05T15:00:00Z"])
+        #expect(overdue.status == 3)
+        #expect(
+            overdue.stdout.contains(
+                "incident-step incident 2027-0001: checklist (Keep the caller talking and fill in the bomb threat checklist) late since 2027-10-05 09:05, for receiver"
+            ))
+        #expect(!overdue.stdout.contains("secret words"))
+    }
+}

@@ -42,11 +42,40 @@ struct OverdueCommand: ParsableCommand {
         if json {
             print(try OverdueJSON.render(report.findings))
         } else {
-            if report.findings.isEmpty { print("nothing due or overdue on \(asOf.day)") }
+            if report.findings.isEmpty && !json { print("nothing due or overdue on \(asOf.day)") }
             for finding in report.findings {
                 print(
                     "\(finding.kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(Notifier.summary(finding, school: schools[finding.item.schoolID]!))"
                 )
+            }
+        }
+        // Late steps of open incidents: to their role holders only, with no facts.
+        var lateIncidentSteps = false
+        let incidentsPath = Incidents.databasePath(planFile: options.plan, explicit: nil)
+        if FileManager.default.fileExists(atPath: incidentsPath) {
+            let resources = try options.resources()
+            let folder = (options.plan as NSString).deletingLastPathComponent
+            let library = try wrap { () throws(DrillbookError) in
+                try PlaybookLibrary.load(resources: resources, planFolder: folder.isEmpty ? "." : folder)
+            }
+            let incidents = Incidents(
+                loaded: loaded, library: library,
+                store: try wrap { () throws(DrillbookError) in try Incidents.openStore(incidentsPath) },
+                now: IncidentCommand.Options.now(), actor: Actor.name(actor))
+            let late = try wrap { () throws(DrillbookError) in try incidents.lateSteps() }
+            lateIncidentSteps = late.contains { !$0.exercise }
+            for step in late where !json {
+                print(
+                    "incident-step incident \(step.incident)\(step.exercise ? " [EXERCISE]" : ""): \(step.step) (\(step.title)) late since \(step.due), for \(step.role)"
+                )
+            }
+            if notify {
+                let result = try wrap { () throws(DrillbookError) in
+                    try incidents.notifyLate(
+                        late, scheduleStore: store, resources: resources, asOf: asOf.day.description)
+                }
+                report.sent += result.sent
+                report.failures += result.failures
             }
         }
         for line in report.sent { printError("sent \(line)") }
@@ -54,7 +83,7 @@ struct OverdueCommand: ParsableCommand {
         for warning in report.warnings { printError("warning: \(warning)") }
         for failure in report.failures { printError("failed: \(failure)") }
         if !report.failures.isEmpty { throw ExitStatus.error }
-        if report.hasOverdue { throw ExitStatus.findings }
+        if report.hasOverdue || lateIncidentSteps { throw ExitStatus.findings }
     }
 }
 
