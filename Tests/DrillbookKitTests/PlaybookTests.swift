@@ -144,3 +144,42 @@ import Testing
         #expect(try Planner.published(loaded, store: store).allSatisfy { !$0.item.id.contains(id) })
     }
 }
+
+extension PlaybookTests {
+    @Test func aMalformedPlaybookFileIsNamedByLine() throws {
+        let (incidents, _, folder) = try Self.setUp()
+        let file = "\(folder)/broken.yaml"
+        try """
+        schema: drillbook-playbook/1
+        id: broken
+        version: 0.1.0
+        title: Broken
+        roles: {lead: {title: Lead}}
+        start: first
+        steps:
+          first: {kind: task, title: First, owner: lead, next: second, colour: red}
+          second: {kind: end}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(
+            performing: { _ = try incidents.library.validate(file: file) },
+            throws: { error in
+                "\(error)".contains("broken.yaml:8: steps.first.colour: is not a known field")
+            })
+        try """
+        schema: drillbook-playbook/1
+        id: broken
+        version: 0.1.0
+        title: Broken
+        roles: {lead: {title: Lead}}
+        start: first
+        steps:
+          first: {kind: decision, title: First, owner: lead, urgent: true}
+          second: {kind: call, playbook: nowhere, next: done}
+          done: {kind: end}
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let problems = try incidents.library.validate(file: file).map(\.description)
+        #expect(problems.contains("\(file):8: step first: a decision needs options"))
+        #expect(problems.contains("\(file):8: step first: an urgent step needs a deadline (due: T+15m)"))
+        #expect(problems.contains("\(file):9: step second: playbook \"nowhere\" is unknown"))
+    }
+}

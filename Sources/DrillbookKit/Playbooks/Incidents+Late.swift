@@ -26,12 +26,13 @@ extension Incidents {
             guard !state.closed else { continue }
             for stepID in state.open {
                 guard let step = playbook.step(stepID), let due = state.due(step), due < now else { continue }
-                let role = state.assigned[stepID] ?? step.owner ?? ""
-                late.append(
-                    LateStep(
-                        incident: id, exercise: incident.exercise, step: stepID, title: step.title, due: when(due),
-                        role: role,
-                        holder: state.holders[role] ?? ""))
+                // The owner, and the roles the step escalates to when late.
+                for role in [state.assigned[stepID] ?? step.owner ?? ""] + step.escalateTo {
+                    late.append(
+                        LateStep(
+                            incident: id, exercise: incident.exercise, step: stepID, title: step.title, due: when(due),
+                            role: role, holder: state.holders[role] ?? ""))
+                }
             }
         }
         return late
@@ -50,7 +51,7 @@ extension Incidents {
                 continue
             }
             let email = String(step.holder[step.holder.index(after: start)..<end])
-            let key = "incident:\(step.incident)/\(step.step)"
+            let key = "incident:\(step.incident)/\(step.step)/\(step.role)"
             let message = try MailMessage.render(
                 template: "incident-late", templates: resources.templates,
                 values: [
