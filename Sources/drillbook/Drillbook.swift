@@ -11,7 +11,8 @@ struct Drillbook: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Validate.self, Schedule.self, List.self, Export.self, Complete.self, Record.self, History.self,
+            Init.self, Validate.self, Schedule.self, List.self, Export.self, Check.self, Complete.self, Record.self,
+            History.self,
             ImportLog.self, OverdueCommand.self, Audit.self, PlaybookCommand.self, IncidentCommand.self, Demo.self,
             CalendarCommand.self,
         ]

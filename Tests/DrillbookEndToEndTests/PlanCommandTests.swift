@@ -29,7 +29,7 @@ import Testing
         #expect(validate.stdout.contains("3 schools"))
         let first = try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01")
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("added 76 items at lincoln-hs"))
+        #expect(first.stdout.contains("added 78 items at lincoln-hs"))
         let second = try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01")
         #expect(second.stdout.hasPrefix("no change"))
         let list = try Drillbook.run(
@@ -186,5 +186,23 @@ extension IncidentCommandTests {
                 "incident-step incident 2027-0001: checklist (Keep the caller talking and fill in the bomb threat checklist) late since 2027-10-05 09:05, for receiver"
             ))
         #expect(!overdue.stdout.contains("secret words"))
+    }
+}
+
+/// `drillbook check` exit codes and formats.
+@Suite struct CheckCommandTests {
+    @Test func checkIsCleanBeforeTheYearAndHasFindingsAfterIt() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        let before = try Drillbook.run("check", "--plan", plan, "--as-of", "2027-08-01")
+        #expect(before.status == 0, "\(before.stdout)")
+        #expect(before.stdout.hasPrefix("plan check as of 2027-08-01, rule sets: baseline, TX"))
+        let after = try Drillbook.run("check", "--plan", plan, "--as-of", "2028-05-27", "--format", "json")
+        #expect(after.status == 3)
+        #expect(after.stdout.contains("\"severity\" : \"unmet\""))
+        let csv = try Drillbook.run("check", "--plan", plan, "--as-of", "2028-05-27", "--format", "csv")
+        #expect(csv.stdout.hasPrefix("school,drill,started_at,ended_at,item,"))
     }
 }

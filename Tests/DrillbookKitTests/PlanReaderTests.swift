@@ -21,7 +21,8 @@ import Testing
         #expect(loaded.plan.schools.map(\.school.id) == ["harbor-es", "ridge-ms", "lincoln-hs"])
         #expect(
             loaded.plan.activities.filter(\.kind.isDrill).map(\.id).sorted() == [
-                "bus-evacuation", "evacuation-drill", "fire-drill", "lockdown-drill", "severe-weather-drill",
+                "bus-evacuation", "evacuation-drill", "fire-drill", "lockdown-drill", "secure-drill",
+                "severe-weather-drill",
                 "shelter-in-place-drill",
             ])
         let year = loaded.years["lincoln-hs"]!
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func anUnknownRuleSetIsNamed() throws {
-        let message = try error(try examplePlan(replacing: "rules: [baseline]", with: "rules: [baseline, ZZ]"))
+        let message = try error(try examplePlan(replacing: "rules: [baseline, TX]", with: "rules: [baseline, ZZ]"))
         #expect(message.contains("rule set \"ZZ\" is unknown"))
     }
 }

@@ -38,8 +38,11 @@ public enum Initializer {
             let calendar = try CalendarWriter(stamp: WallTime(date: today)).write(
                 StarterCalendar.document(startingIn: name.first))
             try Data(calendar.utf8).write(to: URL(fileURLWithPath: "\(folder)/\(calendarName)"))
-            try Data(StarterPlan.text(state: state, year: year, calendar: calendarName).utf8).write(
-                to: URL(fileURLWithPath: plan))
+            // The state's rule set when Drillbook has one, on top of the model fire code.
+            let stateRules = FileManager.default.fileExists(atPath: "\(resources.templates)/compliance/\(state).yaml")
+            let text = StarterPlan.text(
+                state: state, year: year, calendar: calendarName, rules: stateRules ? "baseline, \(state)" : "baseline")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: plan))
             return [plan, "\(folder)/\(calendarName)"]
         } catch let error as DrillbookError {
             throw error
@@ -51,7 +54,7 @@ public enum Initializer {
 
 /// The commented starter `drillbook.yaml`.
 enum StarterPlan {
-    static func text(state: String, year: String, calendar: String) -> String {
+    static func text(state: String, year: String, calendar: String, rules: String) -> String {
         """
         # Drillbook plan: the source of truth for a school year of safety preparation.
         # Edit it, then run `drillbook validate` and `drillbook schedule`. Paths are relative to this file.
@@ -88,8 +91,9 @@ enum StarterPlan {
               communications: {name: Communications, email: communications@district.example}
         activities:
           - use: toolkit-year                # the CISA/FBI toolkit's year of preparation (Templates/plans)
-        # Drills come from the rule sets: baseline is the model fire code and common drills.
-        compliance: {rules: [baseline]}
+        # Drills come from the rule sets: baseline is the model fire code and common drills, then the state's.
+        # A file in compliance/ beside this plan adds rules or replaces one marked replaceable.
+        compliance: {rules: [\(rules)], local: compliance/}
 
         """
     }

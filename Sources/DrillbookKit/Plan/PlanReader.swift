@@ -270,6 +270,36 @@ public struct PlanReader: Sendable {
             }
             sets.append(try RuleSetReader.read(try Resources.text(path), file: path))
         }
+        if let local, let files = try? FileManager.default.contentsOfDirectory(atPath: local) {
+            // A district's own files add rules, or replace a rule its set marks replaceable.
+            for file in files.filter({ $0.hasSuffix(".yaml") }).sorted() where !names.contains(String(file.dropLast(5)))
+            {
+                let path = "\(local)/\(file)"
+                var own = try RuleSetReader.read(try Resources.text(path), file: path)
+                var added: [ComplianceRule] = []
+                for rule in own.rules {
+                    if let (index, position) = sets.enumerated().lazy.compactMap({ set in
+                        set.element.rules.firstIndex { $0.id == rule.id }.map { (set.offset, $0) }
+                    }).first {
+                        guard sets[index].rules[position].replaceable else {
+                            throw PlanError(
+                                file: path, line: 0, field: "rules",
+                                message:
+                                    "rule \(rule.id) of \(sets[index].jurisdiction) is not replaceable; give a local rule another id to add to it"
+                            )
+                        }
+                        var replacement = rule
+                        replacement.source = "local: \(path)"
+                        sets[index].rules[position] = replacement
+                    } else {
+                        added.append(rule)
+                    }
+                }
+                own.rules = added
+                own.jurisdiction = "local"
+                if !added.isEmpty { sets.append(own) }
+            }
+        }
         return (names, sets)
     }
 }

@@ -1,4 +1,5 @@
 import Planning
+import Yams
 
 /// Reading a compliance rule set (`schema: drillbook-compliance/1`).
 enum RuleSetReader {
@@ -7,6 +8,35 @@ enum RuleSetReader {
     static let laterFields = [
         "applies_to", "condition", "substitutes_for", "when", "season", "evidence", "replaceable", "notice",
     ]
+
+    /// The shapes beyond counts and windows: conditions, substitution, attributes, notice, evidence.
+    static func readShapes(_ rule: [String: YAMLValue], into parsed: inout ComplianceRule) throws(PlanError) {
+        if let condition = rule["condition"] {
+            let fields = try condition.mapping(allowed: ["during", "present", "students", "no_simulated_attacker"])
+            parsed.condition.during = try fields["during"]?.strings() ?? []
+            for context in parsed.condition.during
+            where !["class", "passing", "lunch", "arrival", "dismissal"].contains(context) {
+                throw fields["during"]!.fail(
+                    "\"\(context)\" is not a time of day (class, passing, lunch, arrival, dismissal)")
+            }
+            parsed.condition.present = try fields["present"]?.strings() ?? []
+            parsed.condition.studentsInside = try fields["students"]?.choice(["inside", "present"]) == "inside"
+        }
+        parsed.substitutesFor = try rule["substitutes_for"]?.strings() ?? []
+        if let when = rule["when"] {
+            let fields = try when.mapping(allowed: ["attribute", "equals"])
+            guard let attribute = fields["attribute"], let equals = fields["equals"] else {
+                throw when.fail("expected {attribute: NAME, equals: VALUE}")
+            }
+            parsed.when = (try attribute.string(), equals.node.string ?? "")
+        }
+        parsed.replaceable = try rule["replaceable"]?.bool() ?? false
+        if let notice = rule["notice"] { parsed.notice = try ActivityReader.notice(notice) }
+        if let evidence = rule["evidence"] {
+            parsed.evidenceWithinDays = try evidence.mapping(allowed: ["required", "within_days"])["within_days"]?.int(
+                0...366)
+        }
+    }
 
     static func read(_ text: String, file: String) throws(PlanError) -> ComplianceRuleSet {
         let root = try YAMLValue.load(text, file: file)
@@ -90,6 +120,7 @@ enum RuleSetReader {
                     source: try rule["source"]?.string(),
                     confidence: try rule["confidence"]?.choice(["H", "M", "L", "H/M"]), schedule: schedule))
             set.rules[set.rules.count - 1].requiredEvidence = required
+            try readShapes(rule, into: &set.rules[set.rules.count - 1])
         }
         return set
     }

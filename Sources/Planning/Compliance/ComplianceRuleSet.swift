@@ -1,5 +1,5 @@
 /// A jurisdiction's drill rules as data (`Templates/compliance/baseline.yaml`, later one per state).
-public struct ComplianceRuleSet: Hashable, Sendable {
+public struct ComplianceRuleSet: Sendable {
     public var jurisdiction: String
     public var title: String
     /// Source id to its title (and address), for citing.
@@ -21,7 +21,7 @@ public struct ComplianceRuleSet: Hashable, Sendable {
 }
 
 /// One rule: how many drills of a type, in which periods and windows.
-public struct ComplianceRule: Hashable, Sendable {
+public struct ComplianceRule: Sendable {
     public var id: String
     /// The drill type it counts (`lockdown` for `drill/lockdown`).
     public var drill: String
@@ -36,6 +36,18 @@ public struct ComplianceRule: Hashable, Sendable {
     public var schedule: DrillDefaults
     /// Evidence each drill's record must carry.
     public var requiredEvidence: [EvidenceField] = []
+    /// Days after the drill by which its record must be written, if the rule says.
+    public var evidenceWithinDays: Int?
+    /// What each counted drill must show: its time of day, who was there, students kept inside.
+    public var condition = RuleCondition()
+    /// Rule ids this rule's drills also count toward (PA's security drill in place of a fire drill).
+    public var substitutesFor: [String] = []
+    /// Applies only where a school attribute has a value (`sprinklers` is `false`).
+    public var when: (attribute: String, equals: String)?
+    /// A district's local file may replace it (TX: the local fire marshal sets fire drill counts).
+    public var replaceable = false
+    /// Notice the drills owe, checked against the schedule.
+    public var notice: Notice?
 
     public init(
         id: String, drill: String, requirements: [Requirement], windows: [Window] = [], firstWithin: Window? = nil,
@@ -52,6 +64,20 @@ public struct ComplianceRule: Hashable, Sendable {
         self.confidence = confidence
         self.schedule = schedule
     }
+}
+
+/// Conditions on a counted drill.
+public struct RuleCondition: Hashable, Sendable {
+    /// It must fall in one of these times of day (`lunch`, `passing`).
+    public var during: [String] = []
+    /// These roles or agencies must be present (`law_enforcement`, `fire`).
+    public var present: [String] = []
+    /// Students kept inside the building (a lockdown or shelter, not an evacuation).
+    public var studentsInside = false
+
+    public init() {}
+
+    public var isEmpty: Bool { during.isEmpty && present.isEmpty && !studentsInside }
 }
 
 /// How a rule's drills are run: announced or not, how long, when in the day, notice owed.
@@ -87,7 +113,9 @@ extension ComplianceRuleSet {
         for set in sets {
             for rule in set.rules {
                 let source = [set.jurisdiction, rule.id].joined(separator: ":")
-                if var activity = byType[rule.drill] {
+                // A rule for some schools only (sprinklers or not) schedules its own drills.
+                let key = rule.when.map { "\(rule.drill)-\(rule.id)-\($0.attribute)" } ?? rule.drill
+                if var activity = byType[key] {
                     activity.cadence += rule.requirements
                     activity.windows += rule.windows
                     activity.firstWithin = activity.firstWithin ?? rule.firstWithin
@@ -98,20 +126,41 @@ extension ComplianceRuleSet {
                     }
                     byType[rule.drill] = activity
                 } else {
-                    order.append(rule.drill)
+                    order.append(key)
                     let name = String(rule.drill.map { $0 == "-" ? " " : $0 })
-                    byType[rule.drill] = Activity(
-                        id: "\(rule.drill)-drill", kind: .drill(rule.drill),
+                    byType[key] = Activity(
+                        id: rule.when == nil ? "\(rule.drill)-drill" : "\(rule.drill)-drill-\(rule.id)",
+                        kind: .drill(rule.drill),
                         title: rule.schedule.title ?? name.prefix(1).uppercased() + name.dropFirst() + " drill",
                         cadence: rule.requirements, windows: rule.windows, firstWithin: rule.firstWithin,
                         minSpacingDays: rule.minSpacingDays, durationMinutes: rule.schedule.durationMinutes,
                         timeOfDay: rule.schedule.timeOfDay, owner: rule.schedule.owner,
                         announced: rule.schedule.announced, presence: rule.schedule.presence,
                         notice: rule.schedule.notice, review: true, source: source)
-                    byType[rule.drill]!.requiredEvidence = rule.requiredEvidence
+                    byType[key]!.requiredEvidence = rule.requiredEvidence
+                    byType[key]!.onlyWhere = rule.when.map {
+                        AttributeCondition(attribute: $0.attribute, equals: $0.equals)
+                    }
+                    byType[key]!.apply(rule)
                 }
             }
         }
         return order.map { byType[$0]! }
     }
+}
+
+extension Activity {
+    /// What a rule asks of each drill, carried into how it is scheduled.
+    mutating func apply(_ rule: ComplianceRule) {
+        if let during = rule.condition.during.first.flatMap(TimeOfDay.init(rawValue:)) { timeOfDay = during }
+        presence += rule.condition.present.filter { !presence.contains($0) }
+        if let notice = rule.notice {
+            self.notice.familiesDays = max(self.notice.familiesDays ?? 0, notice.familiesDays ?? 0).nonZero
+            self.notice.respondersHours = max(self.notice.respondersHours ?? 0, notice.respondersHours ?? 0).nonZero
+        }
+    }
+}
+
+extension Int {
+    var nonZero: Int? { self == 0 ? nil : self }
 }

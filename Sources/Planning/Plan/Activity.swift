@@ -156,6 +156,8 @@ public struct Activity: Hashable, Sendable {
     public var source: String?
     /// Evidence a completion must carry (from the rules: the fire code's drill record).
     public var requiredEvidence: [EvidenceField] = []
+    /// Only at schools whose attribute has this value (a rule's `when`).
+    public var onlyWhere: AttributeCondition?
 
     public init(
         id: String, kind: ActivityKind, title: String, description: String? = nil, cadence: [Requirement],
@@ -180,4 +182,17 @@ public struct Activity: Hashable, Sendable {
         self.review = review
         self.source = source
     }
+}
+
+/// `sprinklers` is `false`.
+public struct AttributeCondition: Hashable, Sendable {
+    public var attribute: String
+    public var equals: String
+
+    public init(attribute: String, equals: String) {
+        self.attribute = attribute
+        self.equals = equals
+    }
+
+    public func holds(for school: School) -> Bool { (school.attributes[attribute] ?? "") == equals }
 }

@@ -36,7 +36,7 @@ public struct Scheduler: Sendable {
             activities.filter(\.kind.isDrill).sorted { $0.id < $1.id }
             + activities.filter { !$0.kind.isDrill }.sorted { $0.id < $1.id }
         var items: [ScheduledItem] = []
-        for activity in ordered {
+        for activity in ordered where activity.onlyWhere?.holds(for: school) ?? true {
             let days = try place(
                 activity, school: school, year: year, pinned: pinned[activity.id] ?? [:], state: &state)
             for (index, day) in days.enumerated() {

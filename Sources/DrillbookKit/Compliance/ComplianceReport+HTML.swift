@@ -1,0 +1,88 @@
+import Dates
+import Foundation
+import Planning
+
+extension ComplianceReport {
+    /// One self-contained page a principal can print or send on: per school, the rules table and a
+    /// year-at-a-glance chart (inline SVG, months across, activities as marks coloured by status).
+    public var html: String {
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+        var body = """
+            <h1>Drill compliance: \(escape(mode.rawValue)) check as of \(asOf)</h1>
+            <p>School year \(year.first) to \(year.last). Rule sets: \(escape(ruleSets.joined(separator: ", "))).\
+            \(localRules.isEmpty ? "" : " Local rules in force: " + escape(localRules.joined(separator: ", ")) + ".")</p>
+
+            """
+        for result in schools {
+            body +=
+                "<h2>\(escape(result.school.name)) <small>(\(result.findings.isEmpty ? "compliant" : "\(result.findings.count) findings"))</small></h2>\n"
+            body +=
+                "<table><tr><th>Rule</th><th>Drill</th><th>Required</th><th>Scheduled</th><th>Done</th><th>Source</th></tr>\n"
+            for tally in result.tallies {
+                body +=
+                    "<tr><td>\(escape(tally.jurisdiction))/\(escape(tally.ruleID))</td><td>\(escape(tally.drill))</td><td>\(tally.required)</td>"
+                    + "<td>\(tally.scheduled)</td><td>\(tally.done)</td><td>\(escape(tally.source))</td></tr>\n"
+            }
+            body += "</table>\n"
+            if !result.findings.isEmpty {
+                body += "<ul class=\"findings\">\n"
+                for finding in result.findings {
+                    body +=
+                        "<li><b>\(escape(finding.severity.rawValue))</b> \(escape(finding.ruleID)): \(escape(finding.message)). <i>Fix:</i> \(escape(finding.fix)). <small>\(escape(finding.source))</small></li>\n"
+                }
+                body += "</ul>\n"
+            }
+            body += chart(result)
+        }
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Drill compliance \(asOf)</title>
+            <style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:3px 8px;text-align:left}
+            .findings li{margin:.3em 0}@media print{h2{page-break-before:always}}</style></head><body>
+            \(body)</body></html>
+
+            """
+    }
+
+    /// Months across, one row per activity kind, a mark per item: green done, red overdue, grey scheduled.
+    func chart(_ result: SchoolResult) -> String {
+        let first = year.first.firstOfMonth(addingMonths: 0)
+        var months: [CalendarDate] = []
+        var month = first
+        while month <= year.last {
+            months.append(month)
+            month = month.firstOfMonth(addingMonths: 1)
+        }
+        let done = Set(result.completions.compactMap(\.itemUID))
+        let kinds = Array(Set(result.items.filter { $0.item.relatedTo == nil }.map(\.item.kind.description))).sorted()
+        let left = 170
+        let width = left + months.count * 60
+        let height = 30 + kinds.count * 18
+        let span = max(1, year.last.dayNumber - first.dayNumber + 1)
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-size=\"11\" font-family=\"sans-serif\">"
+        for (index, start) in months.enumerated() {
+            let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            svg += "<text x=\"\(left + index * 60 + 4)\" y=\"14\">\(names[start.month - 1])</text>"
+            svg +=
+                "<line x1=\"\(left + index * 60)\" y1=\"18\" x2=\"\(left + index * 60)\" y2=\"\(height)\" stroke=\"#ddd\"/>"
+        }
+        for (row, kind) in kinds.enumerated() {
+            let y = 30 + row * 18
+            svg += "<text x=\"2\" y=\"\(y + 4)\">\(kind)</text>"
+            for tracked in result.items where tracked.item.relatedTo == nil && tracked.item.kind.description == kind {
+                let x = left + (tracked.item.date.dayNumber - first.dayNumber) * months.count * 60 / span
+                let colour =
+                    tracked.status == .cancelled
+                    ? "#bbb"
+                    : done.contains(tracked.item.uid) ? "#2a8a2a" : tracked.item.date < asOf ? "#c0392b" : "#7f8c8d"
+                svg +=
+                    "<rect x=\"\(x)\" y=\"\(y - 5)\" width=\"4\" height=\"10\" fill=\"\(colour)\"><title>\(tracked.item.id) \(tracked.item.date)</title></rect>"
+            }
+        }
+        return svg + "</svg>\n<p><small>Marks: green done, red past and not recorded, grey scheduled.</small></p>\n"
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import DrillbookKit
+import Foundation
+
+/// `drillbook check [--school ID] [--as-of D] [--format text|json|csv|html]`.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Check the plan (before the year), the log and the rest of the plan (during), or the log (after) against the rule sets.",
+        discussion:
+            "Exit 0 when compliant, 3 with findings. csv prints the drill log with the fields the rules require.")
+
+    @OptionGroup var options: PlanOptions
+    @OptionGroup var asOf: AsOfOption
+
+    @Option(help: "Only this school.") var school: String?
+    @Option(help: "text, json, csv or html.") var format = "text"
+
+    func validate() throws {
+        guard ["text", "json", "csv", "html"].contains(format) else {
+            throw ValidationError("--format must be text, json, csv or html")
+        }
+    }
+
+    func run() throws {
+        let loaded = try options.load()
+        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let report = try wrap { () throws(DrillbookError) in
+            try ComplianceReport.make(loaded, store: store, asOf: asOf.day, school: school)
+        }
+        switch format {
+        case "json": print(try report.json())
+        case "csv": print(report.csv, terminator: "")
+        case "html": print(report.html, terminator: "")
+        default: print(report.text)
+        }
+        if !report.findings.isEmpty { throw ExitStatus.findings }
+    }
+}
