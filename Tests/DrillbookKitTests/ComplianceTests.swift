@@ -29,7 +29,7 @@ import Testing
         #expect(after.csv.hasPrefix("school,drill,started_at,ended_at,item,"))
     }
 
-    @Test(arguments: ["TX", "OH"])
+    @Test(arguments: ["TX", "NY", "IL", "PA", "MI", "MN", "SC", "OH"])
     func aFreshInitPlanChecksClean(state: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "drillbook-state-\(UUID().uuidString)"
@@ -37,8 +37,9 @@ import Testing
         _ = try Initializer.write(
             to: folder, example: false, state: state, year: "2027-2028", resources: resources, today: day("2027-01-10"))
         let (loaded, store) = try Self.scheduled(folder)
-        #expect(loaded.plan.ruleSets == (state == "TX" ? ["baseline", "TX"] : ["baseline"]))
-        #expect(try ComplianceReport.make(loaded, store: store, asOf: day("2027-07-01"), school: nil).findings.isEmpty)
+        #expect(loaded.plan.ruleSets == (state == "OH" ? ["baseline"] : ["baseline", state]))
+        let report = try ComplianceReport.make(loaded, store: store, asOf: day("2027-07-01"), school: nil)
+        #expect(report.findings.isEmpty, "\(report.text)")
     }
 
     @Test func aLocalRuleReplacesOnlyAReplaceableOne() throws {
@@ -83,5 +84,31 @@ import Testing
             throws: {
                 "\($0)".contains("mine.yaml:7: rules[0].condition.during: \"recess\" is not a time of day")
             })
+    }
+}
+
+extension ComplianceTests {
+    /// For every state file: drop the drills a rule counts and that rule, by id, is reported.
+    @Test(arguments: ["TX", "NY", "IL", "PA", "MI", "MN", "SC"])
+    func breakingEachRuleGivesItsFinding(state: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "drillbook-break-\(UUID().uuidString)"
+        ).path
+        _ = try Initializer.write(
+            to: folder, example: false, state: state, year: "2027-2028", resources: resources, today: day("2027-01-10"))
+        let (loaded, store) = try Self.scheduled(folder)
+        let items = try Planner.published(loaded, store: store)
+        let school = loaded.plan.schools[0].school
+        let year = loaded.years[school.id]!
+        let checker = ComplianceChecker(ruleSets: loaded.plan.rules)
+        let stateRules = loaded.plan.rules.first { $0.jurisdiction == state }!.rules
+        #expect(!stateRules.isEmpty)
+        for rule in stateRules {
+            let broken = items.filter { $0.item.kind != .drill(rule.drill) }
+            let findings = checker.check(
+                school: school, year: year, items: broken, completions: [], asOf: day("2027-07-01")
+            ).findings
+            #expect(findings.contains { $0.ruleID == rule.id && $0.jurisdiction == state }, "\(state) \(rule.id)")
+        }
     }
 }

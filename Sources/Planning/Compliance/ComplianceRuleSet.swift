@@ -114,7 +114,10 @@ extension ComplianceRuleSet {
             for rule in set.rules {
                 let source = [set.jurisdiction, rule.id].joined(separator: ":")
                 // A rule for some schools only (sprinklers or not) schedules its own drills.
-                let key = rule.when.map { "\(rule.drill)-\(rule.id)-\($0.attribute)" } ?? rule.drill
+                // So does a rule with windows of its own (PA's bus drills: first week, and March), so that
+                // one rule's window never narrows another's drills.
+                let own = rule.when != nil || !rule.windows.isEmpty || !rule.condition.isEmpty
+                let key = own ? "\(rule.drill)/\(rule.id)" : rule.drill
                 if var activity = byType[key] {
                     activity.cadence += rule.requirements
                     activity.windows += rule.windows
@@ -129,7 +132,7 @@ extension ComplianceRuleSet {
                     order.append(key)
                     let name = String(rule.drill.map { $0 == "-" ? " " : $0 })
                     byType[key] = Activity(
-                        id: rule.when == nil ? "\(rule.drill)-drill" : "\(rule.drill)-drill-\(rule.id)",
+                        id: own ? "\(rule.drill)-drill-\(rule.id)" : "\(rule.drill)-drill",
                         kind: .drill(rule.drill),
                         title: rule.schedule.title ?? name.prefix(1).uppercased() + name.dropFirst() + " drill",
                         cadence: rule.requirements, windows: rule.windows, firstWithin: rule.firstWithin,
