@@ -121,7 +121,7 @@ extension ComplianceRuleSet {
                 if var activity = byType[key] {
                     activity.cadence += rule.requirements
                     activity.windows += rule.windows
-                    activity.firstWithin = activity.firstWithin ?? rule.firstWithin
+                    activity.firstWithin = tighter(activity.firstWithin, rule.firstWithin)
                     activity.minSpacingDays = max(activity.minSpacingDays ?? 0, rule.minSpacingDays ?? 0)
                     activity.source = (activity.source.map { $0 + ", " } ?? "") + source
                     activity.requiredEvidence += rule.requiredEvidence.filter {
@@ -166,4 +166,11 @@ extension Activity {
 
 extension Int {
     var nonZero: Int? { self == 0 ? nil : self }
+}
+
+/// Of two "first within" windows, the one that ends sooner when both count days; else the first given.
+func tighter(_ a: Window?, _ b: Window?) -> Window? {
+    guard let a, let b else { return a ?? b }
+    if case .within(let days, false, _) = a, case .within(let other, false, _) = b { return other < days ? b : a }
+    return a
 }
