@@ -64,7 +64,6 @@ let package = Package(
             name: "DrillbookKit",
             dependencies: [
                 "Dates", "ICalendar", "Planning", "Playbooks", "Store", .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: swiftSettings

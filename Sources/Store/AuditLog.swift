@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -41,8 +40,7 @@ enum AuditLog {
     )
         -> String
     {
-        let text = [String(seq), at, asOf, actor, action, subject, detail, previous].joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex([String(seq), at, asOf, actor, action, subject, detail, previous].joined(separator: "\n"))
     }
 
     /// Appends one entry inside the caller's transaction.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 public import Playbooks
@@ -98,9 +97,7 @@ public final class IncidentStore: Sendable {
     }
 
     static func hash(id: String, seq: Int, body: String, previous: String) -> String {
-        SHA256.hash(data: Data([id, String(seq), body, previous].joined(separator: "\n").utf8)).map {
-            String(format: "%02x", $0)
-        }.joined()
+        sha256Hex([id, String(seq), body, previous].joined(separator: "\n"))
     }
 
     /// An incident and its events; throws when it does not exist or its chain is broken.

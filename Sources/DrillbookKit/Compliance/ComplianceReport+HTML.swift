@@ -6,32 +6,28 @@ extension ComplianceReport {
     /// One self-contained page a principal can print or send on: per school, the rules table and a
     /// year-at-a-glance chart (inline SVG, months across, activities as marks coloured by status).
     public var html: String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
         var body = """
-            <h1>Drill compliance: \(escape(mode.rawValue)) check as of \(asOf)</h1>
-            <p>School year \(year.first) to \(year.last). Rule sets: \(escape(ruleSets.joined(separator: ", "))).\
-            \(localRules.isEmpty ? "" : " Local rules in force: " + escape(localRules.joined(separator: ", ")) + ".")</p>
+            <h1>Drill compliance: \(htmlEscaped(mode.rawValue)) check as of \(asOf)</h1>
+            <p>School year \(year.first) to \(year.last). Rule sets: \(htmlEscaped(ruleSets.joined(separator: ", "))).\
+            \(localRules.isEmpty ? "" : " Local rules in force: " + htmlEscaped(localRules.joined(separator: ", ")) + ".")</p>
 
             """
         for result in schools {
             body +=
-                "<h2>\(escape(result.school.name)) <small>(\(result.findings.isEmpty ? "compliant" : "\(result.findings.count) findings"))</small></h2>\n"
+                "<h2>\(htmlEscaped(result.school.name)) <small>(\(result.findings.isEmpty ? "compliant" : "\(result.findings.count) findings"))</small></h2>\n"
             body +=
                 "<table><tr><th>Rule</th><th>Drill</th><th>Required</th><th>Scheduled</th><th>Done</th><th>Source</th></tr>\n"
             for tally in result.tallies {
                 body +=
-                    "<tr><td>\(escape(tally.jurisdiction))/\(escape(tally.ruleID))</td><td>\(escape(tally.drill))</td><td>\(tally.required)</td>"
-                    + "<td>\(tally.scheduled)</td><td>\(tally.done)</td><td>\(escape(tally.source))</td></tr>\n"
+                    "<tr><td>\(htmlEscaped(tally.jurisdiction))/\(htmlEscaped(tally.ruleID))</td><td>\(htmlEscaped(tally.drill))</td><td>\(tally.required)</td>"
+                    + "<td>\(tally.scheduled)</td><td>\(tally.done)</td><td>\(htmlEscaped(tally.source))</td></tr>\n"
             }
             body += "</table>\n"
             if !result.findings.isEmpty {
                 body += "<ul class=\"findings\">\n"
                 for finding in result.findings {
                     body +=
-                        "<li><b>\(escape(finding.severity.rawValue))</b> \(escape(finding.ruleID)): \(escape(finding.message)). <i>Fix:</i> \(escape(finding.fix)). <small>\(escape(finding.source))</small></li>\n"
+                        "<li><b>\(htmlEscaped(finding.severity.rawValue))</b> \(htmlEscaped(finding.ruleID)): \(htmlEscaped(finding.message)). <i>Fix:</i> \(htmlEscaped(finding.fix)). <small>\(htmlEscaped(finding.source))</small></li>\n"
                 }
                 body += "</ul>\n"
             }

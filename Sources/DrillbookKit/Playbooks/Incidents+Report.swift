@@ -134,23 +134,21 @@ extension Incidents {
     static func html(
         title: String, facts: [String], rows: [(String, String, String)], deadlines: [(String, String, String)]
     ) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
-        }
         func table(_ head: [String], _ body: [(String, String, String)]) -> String {
             "<table><tr>" + head.map { "<th>\($0)</th>" }.joined() + "</tr>\n"
-                + body.map { "<tr><td>\(escape($0.0))</td><td>\(escape($0.1))</td><td>\(escape($0.2))</td></tr>" }
+                + body.map {
+                    "<tr><td>\(htmlEscaped($0.0))</td><td>\(htmlEscaped($0.1))</td><td>\(htmlEscaped($0.2))</td></tr>"
+                }
                 .joined(separator: "\n")
                 + "</table>"
         }
         return """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <html lang="en"><head><meta charset="utf-8"><title>\(htmlEscaped(title))</title>
             <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}</style>
             </head><body>
-            <h1>\(escape(title))</h1>
-            <ul>\(facts.map { "<li>\(escape($0))</li>" }.joined())</ul>
+            <h1>\(htmlEscaped(title))</h1>
+            <ul>\(facts.map { "<li>\(htmlEscaped($0))</li>" }.joined())</ul>
             <h2>Timeline</h2>
             \(table(["When", "Who", "What"], rows))
             <h2>Deadlines</h2>

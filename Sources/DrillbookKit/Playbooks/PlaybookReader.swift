@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 public import Playbooks
+import Store
 import Yams
 
 /// Reads playbook files (`schema: drillbook-playbook/1`, shared/FORMATS.md section 3).
@@ -54,7 +54,7 @@ enum PlaybookReader {
         for (id, value) in try fields["steps"]!.namedMapping() {
             try readStep(value, id: id, parent: nil, into: &steps)
         }
-        let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = sha256Hex(text)
         return Playbook(
             id: try fields["id"]!.string(), version: try fields["version"]!.string(),
             title: try fields["title"]!.string(),
