@@ -36,27 +36,46 @@ enum Libical {
     /// a raw CR (TEXT escapes it), and an empty continuation unfolds to nothing.
     static func repairFolds(_ text: String) -> String { repairFolds(Array(text.utf8)) }
 
-    static func repairFolds(_ bytes: some RandomAccessCollection<UInt8>) -> String {
+    static func repairFolds(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { repairFolds($0) }
+    }
+
+    static func repairFolds(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let cr: UInt8 = 13
         let lf: UInt8 = 10
         let space: UInt8 = 32
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        func at(_ offset: Int) -> UInt8? {
-            let position = bytes.index(index, offsetBy: offset, limitedBy: bytes.endIndex)
-            return position.flatMap { $0 < bytes.endIndex ? bytes[$0] : nil }
+        let count = bytes.count
+        func at(_ index: Int) -> UInt8 { index < count ? bytes[index] : 0 }
+        // Most text needs no repair: look before copying.
+        var needed = false
+        var index = 0
+        while index + 4 < count {
+            if bytes[index] == cr
+                && (bytes[index + 1] == cr
+                    || (bytes[index + 1] == lf && bytes[index + 2] == space && bytes[index + 3] == cr))
+            {
+                needed = true
+                break
+            }
+            index += 1
         }
-        while index < bytes.endIndex {
+        guard needed else { return String(decoding: bytes, as: UTF8.self) }
+        var output: [UInt8] = []
+        output.reserveCapacity(count)
+        index = 0
+        while index < count {
             let byte = bytes[index]
-            if byte == cr && at(1) == cr && at(2) == lf && at(3) == space && at(4) == lf {
+            if byte == cr && at(index + 1) == cr && at(index + 2) == lf && at(index + 3) == space && at(index + 4) == lf
+            {
                 output += [cr, lf]
-                index = bytes.index(index, offsetBy: 5)
-            } else if byte == cr && at(1) == lf && at(2) == space && at(3) == cr && at(4) == lf {
-                index = bytes.index(index, offsetBy: 3)  // drop the empty fold; its CRLF follows
+                index += 5
+            } else if byte == cr && at(index + 1) == lf && at(index + 2) == space && at(index + 3) == cr
+                && at(index + 4) == lf
+            {
+                index += 3  // drop the empty fold; its CRLF follows
             } else {
                 output.append(byte)
-                index = bytes.index(after: index)
+                index += 1
             }
         }
         return String(decoding: output, as: UTF8.self)
