@@ -23,7 +23,8 @@ import Testing
         #expect(after.mode == .log && !after.findings.isEmpty)
         #expect(
             after.findings.contains {
-                $0.ruleID == "tx-lockdown" && $0.message == "0 of 1 lockdown drill in Semester 1 recorded"
+                $0.ruleID == "tx-lockdown"
+                    && $0.message == "0 of 1 lockdown drill between 2027-08-16 and 2027-12-17 held"
             })
         #expect(after.html.contains("<svg") && after.html.contains("Lincoln High School"))
         #expect(after.csv.hasPrefix("school,drill,started_at,ended_at,item,"))
@@ -65,7 +66,10 @@ import Testing
         try local.write(toFile: "\(folder)/compliance/lakeside.yaml", atomically: true, encoding: .utf8)
         let (loaded, store) = try Self.scheduled(folder)
         let report = try ComplianceReport.make(loaded, store: store, asOf: day("2027-07-01"), school: nil)
-        #expect(report.localRules.contains("tx-fire (TX)") && report.localRules.contains("lakeside-bus (local)"))
+        #expect(
+            report.localRules.contains { $0.hasPrefix("TX/tx-fire (replaced by ") && $0.hasSuffix("lakeside.yaml)") })
+        #expect(report.localRules.contains { $0.hasPrefix("Lakeside Fire Marshal/lakeside-bus (") })
+        #expect(report.text.contains("local rules in force: "))
         #expect(report.findings.isEmpty, "\(report.text)")
         try local.replacingOccurrences(of: "id: tx-fire", with: "id: tx-lockdown").write(
             toFile: "\(folder)/compliance/lakeside.yaml", atomically: true, encoding: .utf8)
@@ -86,39 +90,106 @@ import Testing
           - id: lunch-lockdown
             drill: lockdown
             require: {count: 1, per: year}
-            condition: {during: [recess]}
+            condition: {during: [assembly]}
         """.write(toFile: "\(folder)/compliance/mine.yaml", atomically: true, encoding: .utf8)
         #expect(
             performing: { _ = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources) },
             throws: {
-                "\($0)".contains("mine.yaml:7: rules[0].condition.during: \"recess\" is not a time of day")
+                "\($0)".contains("mine.yaml:7: rules[0].condition.during[0]: \"assembly\" is not a time of day")
             })
     }
 }
 
 extension ComplianceTests {
-    /// For every state file: drop the drills a rule counts and that rule, by id, is reported.
-    @Test(arguments: states)
-    func breakingEachRuleGivesItsFinding(state: String) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "drillbook-break-\(UUID().uuidString)"
-        ).path
-        _ = try Initializer.write(
-            to: folder, example: false, state: state, year: "2027-2028", resources: resources, today: day("2027-01-10"))
-        let (loaded, store) = try Self.scheduled(folder)
-        let items = try Planner.published(loaded, store: store)
-        let school = loaded.plan.schools[0].school
-        let year = loaded.years[school.id]!
-        let checker = ComplianceChecker(ruleSets: loaded.plan.rules)
-        // AZ, ID, HI, ND and DC have no statewide counts: their files say so and hold no rules.
-        let stateRules = loaded.plan.rules.first { $0.jurisdiction == state }!.rules
-        #expect(stateRules.isEmpty == ["AZ", "DC", "HI", "ID", "ND"].contains(state))
-        for rule in stateRules where rule.when.map({ school.attributes[$0.attribute] == $0.equals }) ?? true {
-            let broken = items.filter { $0.item.kind != .drill(rule.drill) }
-            let findings = checker.check(
-                school: school, year: year, items: broken, completions: [], asOf: day("2027-07-01")
-            ).findings
-            #expect(findings.contains { $0.ruleID == rule.id && $0.jurisdiction == state }, "\(state) \(rule.id)")
-        }
+    static func writeLocal(_ folder: String, _ name: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: "\(folder)/compliance", withIntermediateDirectories: true)
+        try text.write(toFile: "\(folder)/compliance/\(name)", atomically: true, encoding: .utf8)
+    }
+
+    static func loadError(_ folder: String) -> String {
+        do {
+            _ = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
+            return ""
+        } catch { return "\(error)" }
+    }
+
+    /// A local file named like a shipped set would silently replace the law.
+    @Test func aLocalFileNamedLikeAShippedSetIsRefused() throws {
+        let folder = try exampleFolder()
+        try Self.writeLocal(
+            folder, "TX.yaml",
+            "schema: drillbook-compliance/2\njurisdiction: TX\nrules:\n  - {id: tx-fire, drill: fire, require: {count: 1, per: year}}\n"
+        )
+        #expect(Self.loadError(folder).contains("has the name of Drillbook's shipped rule set TX; rename it"))
+    }
+
+    @Test func attributesAreDeclaredTypedAndRequiredWhereTheLawHasNoDefault() throws {
+        let folder = try exampleFolder()
+        let plan = "\(folder)/drillbook.yaml"
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "attributes: {sprinklers: true, bus_riders: true}\n    contacts:\n      principal: {name: Maria Chen",
+            with: "attributes: {sprinkler: false, bus_riders: true}\n    contacts:\n      principal: {name: Maria Chen"
+        ).write(toFile: plan, atomically: true, encoding: .utf8)
+        let misspelt = Self.loadError(folder)
+        #expect(
+            misspelt.contains(
+                "schools[0].attributes.sprinkler: is not an attribute any selected rule set reads (did you mean sprinklers?)"
+            ), "\(misspelt)")
+        try text.replacingOccurrences(
+            of: "{sprinklers: true, bus_riders: true}\n    contacts:\n      principal: {name: Maria Chen",
+            with: "{sprinklers: maybe, bus_riders: true}\n    contacts:\n      principal: {name: Maria Chen"
+        ).write(toFile: plan, atomically: true, encoding: .utf8)
+        #expect(Self.loadError(folder).contains("attributes.sprinklers: expected true or false, not \"maybe\""))
+        // Ohio's fire rules read smoke detectors and sprinklers, with no default in the law.
+        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [baseline, OH]").write(
+            toFile: plan, atomically: true, encoding: .utf8)
+        #expect(Self.loadError(folder).contains("the school does not say smoke_detectors, which the OH rules read"))
+        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [baseline, OH]")
+            .replacingOccurrences(
+                of: "{sprinklers: true, bus_riders: true}", with: "{sprinklers: no, smoke_detectors: no}"
+            )
+            .replacingOccurrences(
+                of: "{sprinklers: true, bus_riders: true, summer_session: false}",
+                with: "{sprinklers: yes, smoke_detectors: no}"
+            )
+            .write(toFile: plan, atomically: true, encoding: .utf8)
+        let loaded = try Planner.load(planFile: plan, resources: resources)
+        let ridge = loaded.requirements("ridge-ms")!.entries.map(\.rule.id)
+        #expect(ridge.contains("oh-fire-unprotected") && !ridge.contains("oh-fire"))
+        #expect(loaded.requirements("lincoln-hs")!.entries.map(\.rule.id).contains("oh-fire"))
+    }
+
+    @Test func aFirstReleaseFileStillLoadsAndIsToldWhatToChangeForNewShapes() throws {
+        let folder = try exampleFolder()
+        try Self.writeLocal(
+            folder, "lakeside.yaml",
+            "schema: drillbook-compliance/1\njurisdiction: Lakeside\nrules:\n  - {id: lakeside-bus, drill: bus-evacuation, require: {count: 2, per: year}}\n"
+        )
+        #expect(Self.loadError(folder) == "")
+        try Self.writeLocal(
+            folder, "lakeside.yaml",
+            "schema: drillbook-compliance/1\njurisdiction: Lakeside\nrules:\n  - {id: lakeside-bus, drill: bus-evacuation, require: {count: 1, at_most: 2, per: year}}\n"
+        )
+        #expect(Self.loadError(folder).contains("at_most needs schema: drillbook-compliance/2"))
+    }
+
+    @Test func theJSONReportIsOneObjectWithTalliesAndTheItemsBehindEachFinding() throws {
+        let (loaded, store) = try Self.scheduled(try exampleFolder())
+        let report = try ComplianceReport.make(loaded, store: store, asOf: day("2028-01-10"), school: "lincoln-hs")
+        let object = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as! [String: Any]
+        #expect(object["mode"] as? String == "during-year" && object["as_of"] as? String == "2028-01-10")
+        #expect(object["rule_sets"] as? [String] == ["baseline", "TX"])
+        let school = (object["schools"] as! [[String: Any]])[0]
+        let tallies = school["tallies"] as! [[String: Any]]
+        let fire = tallies.first { $0["rule"] as? String == "tx-fire" }!
+        #expect(fire["required"] as? Int == 4 && fire["done"] as? Int == 0)
+        #expect((fire["scheduled_ahead"] as? Int ?? 0) > 0)
+        let findings = school["findings"] as! [[String: Any]]
+        #expect(findings.count == object["finding_count"] as? Int)
+        #expect(
+            findings.contains {
+                ($0["severity"] as? String) == "cannot-be-met" && !(($0["item_ids"] as? [String]) ?? []).isEmpty
+            })
     }
 }

@@ -70,13 +70,15 @@ import Testing
         columns: {Building: school, Drill: kind, "Date/Time": started_at}
         kinds: {"Lock-down": lockdown}
         """.write(toFile: mapping, atomically: true, encoding: .utf8)
-        let file = try Self.csv("Building,Drill,Date/Time,notes\nlincoln-hs,Lock-down,2027-09-02 10:00,held early\n")
+        let lockdown = try Tracker.item("lincoln-hs/lockdown-drill-1", in: try Planner.published(loaded, store: store))
+        let file = try Self.csv(
+            "Building,Drill,Date/Time,notes\nlincoln-hs,Lock-down,\(lockdown.item.date.adding(days: -2)) 10:00,held early\n"
+        )
         let imported = try LogImporter.run(
             file: file, mapping: try LogImporter.readMapping(mapping), loaded: loaded, store: store, actor: nil,
-            asOf: day("2027-10-01"))
+            asOf: lockdown.item.date)
         #expect(imported.count == 1)
         #expect(imported[0].kind == .drill("lockdown") && imported[0].evidence[.notes] == "held early")
-        let lockdown = try Tracker.item("lincoln-hs/lockdown-drill-1", in: try Planner.published(loaded, store: store))
         #expect(imported[0].itemUID == lockdown.item.uid, "counted for the nearest open lockdown")
     }
 }

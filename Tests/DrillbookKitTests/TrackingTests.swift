@@ -48,14 +48,16 @@ import Testing
         let audit = try store.auditEntries().count
         var missing = Self.fireEvidence
         missing[.headCount] = nil
+        let fireDay = try Tracker.item("lincoln-hs/fire-drill-1", in: try Planner.published(loaded, store: store)).item
+            .date
         let cases: [(String, () throws -> Completion)] = [
             (
                 "the rules require head_count (--head-count)",
                 { try Self.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: missing) }
             ),
             (
-                "is after 2027-08-20 (--as-of)",
-                { try Self.complete("lincoln-hs/fire-drill-1", loaded, store, asOf: "2027-08-20") }
+                "is after \(fireDay.adding(days: -1)) (--as-of)",
+                { try Self.complete("lincoln-hs/fire-drill-1", loaded, store, asOf: "\(fireDay.adding(days: -1))") }
             ),
             (
                 "item \"lincoln-hs/fire-drill-99\" is unknown",
@@ -101,7 +103,7 @@ import Testing
             kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
             startedAt: WallTime(date: lockdown.item.date.adding(days: -1), hour: 10), endedAt: nil, evidence: [:],
             actor: nil,
-            asOf: day("2027-10-01"))
+            asOf: lockdown.item.date)
         #expect(item?.id == "lincoln-hs/lockdown-drill-1")
         #expect(completion.itemUID == lockdown.item.uid)
         #expect(completion.source == .record)

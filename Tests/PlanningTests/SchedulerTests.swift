@@ -126,7 +126,8 @@ import Testing
         } throws: { error in
             let error = error as? SchedulingError
             return error?.activityID == "daily-drill" && error?.schoolID == "lincoln-hs"
-                && error?.constraint.contains("no instructional day left in August 2027") == true
+                && error?.constraint.contains("between 2027-08-16 and 2027-08-31: no free instructional day left")
+                    == true
         }
     }
 

@@ -7,27 +7,28 @@ extension ComplianceReport {
     /// year-at-a-glance chart (inline SVG, months across, activities as marks coloured by status).
     public var html: String {
         var body = """
-            <h1>Drill compliance: \(htmlEscaped(mode.rawValue)) check as of \(asOf)</h1>
+            <h1>\(htmlEscaped(district)): drill compliance, \(htmlEscaped(mode.rawValue)) check as of \(asOf)</h1>
             <p>School year \(year.first) to \(year.last). Rule sets: \(htmlEscaped(ruleSets.joined(separator: ", "))).\
             \(localRules.isEmpty ? "" : " Local rules in force: " + htmlEscaped(localRules.joined(separator: ", ")) + ".")</p>
 
             """
         for result in schools {
             body +=
-                "<h2>\(htmlEscaped(result.school.name)) <small>(\(result.findings.isEmpty ? "compliant" : "\(result.findings.count) findings"))</small></h2>\n"
+                "<h2>\(htmlEscaped(result.school.name)) <small>(\(result.findings.isEmpty ? "compliant" : Self.count(result.findings.count)))</small></h2>\n"
             body +=
-                "<table><tr><th>Rule</th><th>Drill</th><th>Required</th><th>Scheduled</th><th>Done</th><th>Source</th></tr>\n"
+                "<table><tr><th>Rule</th><th>Drills</th><th>Required</th><th>Counted</th><th>Done</th><th>Scheduled ahead</th><th>Dates</th><th>Source</th></tr>\n"
             for tally in result.tallies {
                 body +=
-                    "<tr><td>\(htmlEscaped(tally.jurisdiction))/\(htmlEscaped(tally.ruleID))</td><td>\(htmlEscaped(tally.drill))</td><td>\(tally.required)</td>"
-                    + "<td>\(tally.scheduled)</td><td>\(tally.done)</td><td>\(htmlEscaped(tally.source))</td></tr>\n"
+                    "<tr><td>\(htmlEscaped(tally.rule.description))</td><td>\(htmlEscaped(tally.drills.isEmpty ? "any" : tally.drills))</td><td>\(tally.required)</td>"
+                    + "<td>\(tally.counted)</td><td>\(tally.done)</td><td>\(tally.scheduledAhead)</td>"
+                    + "<td>\(tally.dates.map(\.description).joined(separator: ", "))</td><td>\(htmlEscaped(tally.source))</td></tr>\n"
             }
             body += "</table>\n"
             if !result.findings.isEmpty {
                 body += "<ul class=\"findings\">\n"
                 for finding in result.findings {
                     body +=
-                        "<li><b>\(htmlEscaped(finding.severity.rawValue))</b> \(htmlEscaped(finding.ruleID)): \(htmlEscaped(finding.message)). <i>Fix:</i> \(htmlEscaped(finding.fix)). <small>\(htmlEscaped(finding.source))</small></li>\n"
+                        "<li><b>\(htmlEscaped(finding.severity.rawValue))</b> \(htmlEscaped(finding.rules.map(\.description).joined(separator: ", "))): \(htmlEscaped(finding.message)). <i>Fix:</i> \(htmlEscaped(finding.fix)). <small>\(htmlEscaped(finding.source))</small></li>\n"
                 }
                 body += "</ul>\n"
             }

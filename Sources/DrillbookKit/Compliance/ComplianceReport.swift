@@ -17,8 +17,10 @@ public struct ComplianceReport: Sendable {
     public var mode: CheckMode
     public var asOf: CalendarDate
     public var year: SchoolYear
+    /// The district's name, for the report's heading.
+    public var district: String
     public var ruleSets: [String]
-    /// Rules a district's own files add or replace.
+    /// Every rule a district's own files add or replace, with the file: named in every report.
     public var localRules: [String]
     public var schools: [SchoolResult]
 
@@ -39,25 +41,36 @@ public struct ComplianceReport: Sendable {
         var results: [SchoolResult] = []
         for planned in loaded.plan.schools where only == nil || planned.school.id == only {
             let year = loaded.years[planned.school.id]!
+            let mine = items.filter { $0.item.schoolID == planned.school.id }
             let (tallies, findings) = checker.check(
-                school: planned.school, year: year, items: items, completions: completions, asOf: asOf)
+                school: planned.school, year: year, items: mine, completions: completions, asOf: asOf)
             results.append(
                 SchoolResult(
-                    school: planned.school, tallies: tallies, findings: findings,
-                    items: items.filter { $0.item.schoolID == planned.school.id },
+                    school: planned.school, tallies: tallies, findings: findings, items: mine,
                     completions: Completion.current(completions).filter { $0.schoolID == planned.school.id }))
         }
         let year = loaded.years[results.first?.school.id ?? ""] ?? loaded.years.values.first!
-        let local = loaded.plan.rules.flatMap { set in
-            set.rules.filter { $0.source?.hasPrefix("local:") == true || set.jurisdiction == "local" }.map {
-                "\($0.id) (\(set.jurisdiction))"
+        return ComplianceReport(
+            mode: ComplianceChecker.mode(on: asOf, year: year), asOf: asOf, year: year,
+            district: loaded.plan.district.name, ruleSets: loaded.plan.ruleSets,
+            localRules: localRules(loaded.plan.rules), schools: results)
+    }
+
+    /// `TX/tx-fire (replaced by compliance/lakeside.yaml)`, `local/lakeside-bus (compliance/lakeside.yaml)`.
+    static func localRules(_ sets: [ComplianceRuleSet]) -> [String] {
+        sets.flatMap { set in
+            set.rules.compactMap { rule in
+                if let file = set.localFile { return "\(set.jurisdiction)/\(rule.id) (\(file))" }
+                if let source = rule.source, source.hasPrefix("local: ") {
+                    return "\(set.jurisdiction)/\(rule.id) (replaced by \(source.dropFirst(7)))"
+                }
+                return nil
             }
         }
-        return ComplianceReport(
-            mode: ComplianceChecker.mode(on: asOf, year: year), asOf: asOf, year: year, ruleSets: loaded.plan.ruleSets,
-            localRules: local,
-            schools: results)
     }
+
+    /// `1 finding`, `3 findings`.
+    static func count(_ findings: Int) -> String { findings == 1 ? "1 finding" : "\(findings) findings" }
 
     // MARK: - Text, JSON, CSV
 
@@ -68,15 +81,16 @@ public struct ComplianceReport: Sendable {
             lines.append("")
             lines.append(
                 "\(result.school.name) (\(result.school.id)): "
-                    + (result.findings.isEmpty ? "compliant" : "\(result.findings.count) findings"))
+                    + (result.findings.isEmpty ? "compliant" : Self.count(result.findings.count)))
             for tally in result.tallies {
                 lines.append(
-                    "  \(tally.jurisdiction)/\(tally.ruleID): \(tally.drill), required \(tally.required), scheduled \(tally.scheduled), done \(tally.done)"
-                )
+                    "  \(tally.rule): \(tally.drills.isEmpty ? "any" : tally.drills), required \(tally.required), "
+                        + "counted \(tally.counted) (\(tally.done) done, \(tally.scheduledAhead) scheduled ahead)")
             }
             for finding in result.findings {
                 lines.append(
-                    "  \(finding.severity.rawValue): \(finding.jurisdiction)/\(finding.ruleID): \(finding.message)")
+                    "  \(finding.severity.rawValue): \(finding.rules.map(\.description).joined(separator: ", ")): "
+                        + finding.message)
                 lines.append(
                     "      source: \(finding.source)" + (finding.confidence.map { " (confidence \($0))" } ?? "")
                         + "; fix: \(finding.fix)")
@@ -85,27 +99,71 @@ public struct ComplianceReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// One object: the day, the mode, the rule sets, and per school its tallies and findings.
     public func json() throws -> String {
-        struct Row: Encodable {
-            var school: String
+        struct Tally: Encodable {
             var rule: String
             var jurisdiction: String
+            var drills: String
+            var required: Int
+            var counted: Int
+            var scheduledAhead: Int
+            var done: Int
+            var dates: [String]
+            var source: String
+        }
+        struct Finding: Encodable {
+            var rule: String
+            var jurisdiction: String
+            var rules: [String]
             var severity: String
             var message: String
+            var fix: String
             var source: String
             var confidence: String?
-            var fix: String
+            var itemIds: [String]
         }
+        struct School: Encodable {
+            var id: String
+            var name: String
+            var compliant: Bool
+            var tallies: [Tally]
+            var findings: [Finding]
+        }
+        struct Report: Encodable {
+            var asOf: String
+            var mode: String
+            var district: String
+            var year: String
+            var ruleSets: [String]
+            var localRules: [String]
+            var findingCount: Int
+            var schools: [School]
+        }
+        let report = Report(
+            asOf: asOf.description, mode: mode.rawValue, district: district, year: year.name, ruleSets: ruleSets,
+            localRules: localRules, findingCount: findings.count,
+            schools: schools.map { result in
+                School(
+                    id: result.school.id, name: result.school.name, compliant: result.findings.isEmpty,
+                    tallies: result.tallies.map {
+                        Tally(
+                            rule: $0.rule.id, jurisdiction: $0.rule.jurisdiction, drills: $0.drills,
+                            required: $0.required, counted: $0.counted, scheduledAhead: $0.scheduledAhead,
+                            done: $0.done,
+                            dates: $0.dates.map(\.description), source: $0.source)
+                    },
+                    findings: result.findings.map {
+                        Finding(
+                            rule: $0.ruleID, jurisdiction: $0.jurisdiction, rules: $0.rules.map(\.description),
+                            severity: $0.severity.rawValue, message: $0.message, fix: $0.fix, source: $0.source,
+                            confidence: $0.confidence, itemIds: $0.itemIDs)
+                    })
+            })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(
-            decoding: try encoder.encode(
-                findings.map {
-                    Row(
-                        school: $0.schoolID, rule: $0.ruleID, jurisdiction: $0.jurisdiction,
-                        severity: $0.severity.rawValue,
-                        message: $0.message, source: $0.source, confidence: $0.confidence, fix: $0.fix)
-                }), as: UTF8.self)
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
     }
 
     /// The drill log with the fields the rules require, for a state portal or a website posting.

@@ -81,7 +81,7 @@ enum StarterPlan {
             name: Main School
             grades: K-12
             bell_schedule: main
-            attributes: {sprinklers: true, bus_riders: true}
+            attributes: {sprinklers: true, smoke_detectors: true, bus_riders: true}   # what the rule sets read: confirm
             contacts:                        # roles activities name as owner or presence
               principal: {name: Principal, email: principal@district.example}
               safety_coordinator: {name: Safety Coordinator, email: safety-coordinator@district.example}

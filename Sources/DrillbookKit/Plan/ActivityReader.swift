@@ -29,7 +29,7 @@ enum ActivityReader {
         if let spacing = fields["spacing"] {
             activity.minSpacingDays = try spacing.mapping(allowed: ["min_days"])["min_days"]?.int(0...366)
         }
-        if let duration = fields["duration"] { activity.durationMinutes = try duration.duration() }
+        if let duration = fields["duration"] { activity.durationMinutes = try duration.duration(max: 24 * 60) }
         if let time = fields["time_of_day"] {
             activity.timeOfDay = TimeOfDay(rawValue: try time.choice(TimeOfDay.allCases.map(\.rawValue)))!
         } else {
@@ -69,7 +69,9 @@ enum ActivityReader {
     /// `{within_days: 30, of: year|period, day_kind: school}`, `{by: "12-01"}`, `{in_month: 3}`,
     /// `{between: ["09-01", "12-31"]}`.
     static func window(_ value: YAMLValue) throws(PlanError) -> Window {
-        let fields = try value.mapping(allowed: ["within_days", "of", "day_kind", "by", "in_month", "between"])
+        let fields = try value.mapping(allowed: [
+            "within_days", "after_days", "of", "day_kind", "by", "in_month", "between",
+        ])
         func monthDay(_ field: YAMLValue) throws(PlanError) -> MonthDay {
             guard let day = MonthDay(try field.string()) else {
                 throw field.fail("expected a month and day like \"12-01\"")
@@ -81,6 +83,11 @@ enum ActivityReader {
             let kind = try fields["day_kind"]?.choice(DayKind.allCases.map(\.rawValue)) ?? "school"
             return .within(days: try days.int(1...366), ofPeriod: of == "period", dayKind: DayKind(rawValue: kind)!)
         }
+        if let days = fields["after_days"] {
+            let of = try fields["of"]?.choice(["year", "period"]) ?? "year"
+            let kind = try fields["day_kind"]?.choice(DayKind.allCases.map(\.rawValue)) ?? "school"
+            return .after(days: try days.int(1...366), ofPeriod: of == "period", dayKind: DayKind(rawValue: kind)!)
+        }
         if let by = fields["by"] {
             let day = try monthDay(by)
             return .by(month: day.month, day: day.day)
@@ -91,7 +98,7 @@ enum ActivityReader {
             guard ends.count == 2 else { throw between.fail("expected two month-days, like [\"09-01\", \"12-31\"]") }
             return .between(from: try monthDay(ends[0]), to: try monthDay(ends[1]))
         }
-        throw value.fail("expected within_days, by, in_month or between")
+        throw value.fail("expected within_days, after_days, by, in_month or between")
     }
 
     /// `{families: 7d, responders: 48h}`.

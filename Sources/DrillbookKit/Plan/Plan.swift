@@ -16,7 +16,7 @@ public struct Plan: Sendable {
     public var activities: [Activity]
     /// Rule sets by name (`baseline`, `TX`), in order.
     public var ruleSets: [String]
-    /// The rule sets as read.
+    /// The rule sets as read (local files included): what `check` judges.
     public var rules: [ComplianceRuleSet]
     /// When reminders and overdue notices go out.
     public var ladder = AlertLadder()

@@ -37,19 +37,24 @@ public struct PlanReader: Sendable {
         for (name, value) in try fields["bell_schedules"]?.namedMapping() ?? [] {
             bells[name] = try bellSchedule(value)
         }
+        let (ruleNames, rules) = try ruleSets(fields["compliance"], district: district, folder: folder)
+        let declared = try RuleSetAttributes.merge(rules)
         var schools: [PlannedSchool] = []
         for item in try required("schools").list() {
-            let school = try self.school(item, district: district, bells: bells, calendar: calendar, folder: folder)
+            let school = try self.school(
+                item, district: district, bells: bells, calendar: calendar, folder: folder, declared: declared)
             if schools.contains(where: { $0.school.id == school.school.id }) {
                 throw item.fail("school id \"\(school.school.id)\" is used twice")
             }
             schools.append(school)
         }
         guard !schools.isEmpty else { throw (fields["schools"] ?? root).fail("the plan needs at least one school") }
-        var activities = try self.activities(fields["activities"])
-        let (ruleNames, rules) = try ruleSets(fields["compliance"], district: district, folder: folder)
-        let drills = ComplianceRuleSet.drillActivities(rules)
-        activities = drills.filter { drill in !activities.contains { $0.id == drill.id } } + activities
+        let planned = try self.activities(fields["activities"])
+        // Drills are one series per type; the plan's own drill activities set how a type is run and
+        // their cadence is a rule the scheduler meets (not one `check` judges).
+        let planDrills = planned.filter(\.kind.isDrill)
+        let activities =
+            DrillSeries.activities(rules: rules, planDrills: planDrills) + planned.filter { !$0.kind.isDrill }
         var plan = Plan(
             file: file, folder: folder, district: district, year: year, calendar: calendar, calendarMapping: mapping,
             schools: schools, activities: activities, ruleSets: ruleNames, rules: rules)
@@ -103,7 +108,7 @@ public struct PlanReader: Sendable {
     }
 
     private func bellSchedule(_ value: YAMLValue) throws(PlanError) -> BellSchedule {
-        let fields = try value.mapping(allowed: ["day", "passing", "lunch", "arrival", "dismissal"])
+        let fields = try value.mapping(allowed: ["day", "passing", "lunch", "recess", "arrival", "dismissal"])
         func range(_ field: YAMLValue) throws(PlanError) -> TimeRange {
             guard let range = TimeRange(try field.string()) else {
                 throw field.fail("expected a time range like \"08:30-15:45\"")
@@ -118,12 +123,14 @@ public struct PlanReader: Sendable {
         guard let day = fields["day"] else { throw value.fail("day is missing (expected e.g. day: \"08:30-15:45\")") }
         return BellSchedule(
             day: try range(day), passing: try ranges(fields["passing"]), lunch: try ranges(fields["lunch"]),
+            recess: try ranges(fields["recess"]),
             arrival: try fields["arrival"].map { (field) throws(PlanError) in try range(field) },
             dismissal: try fields["dismissal"].map { (field) throws(PlanError) in try range(field) })
     }
 
     private func school(
-        _ value: YAMLValue, district: District, bells: [String: BellSchedule], calendar: String, folder: String
+        _ value: YAMLValue, district: District, bells: [String: BellSchedule], calendar: String, folder: String,
+        declared: [String: (AttributeDeclaration, String)]
     ) throws(PlanError) -> PlannedSchool {
         let fields = try value.mapping(allowed: [
             "id", "name", "grades", "bell_schedule", "time_zone", "calendar", "state", "attributes", "contacts",
@@ -135,10 +142,7 @@ public struct PlanReader: Sendable {
                 "\"\(bellName)\" is not one of the plan's bell_schedules (\(bells.keys.sorted().joined(separator: ", ")))"
             )
         }
-        var attributes: [String: String] = [:]
-        for (name, attribute) in try fields["attributes"]?.namedMapping() ?? [] {
-            attributes[name] = attribute.node.string ?? ""
-        }
+        let attributes = try RuleSetAttributes.read(fields["attributes"], declared: declared, school: value)
         var contacts: [String: Contact] = [:]
         for (role, person) in try fields["contacts"]?.namedMapping() ?? [] { contacts[role] = try contact(person) }
         let school = School(
@@ -257,18 +261,40 @@ public struct PlanReader: Sendable {
         if let value {
             let fields = try value.mapping(allowed: ["rules", "local"])
             names = try fields["rules"]?.strings() ?? names
-            local = try fields["local"].map { (field) throws(PlanError) in resolve(try field.string(), in: folder) }
+            local = try fields["local"].map { (field) throws(PlanError) in
+                var path = resolve(try field.string(), in: folder)
+                while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+                return path
+            }
         }
         var sets: [ComplianceRuleSet] = []
         for name in names {
             let localFile = local.map { "\($0)/\(name).yaml" }
             let shipped = "\(resources.templates)/compliance/\(name).yaml"
-            let path = localFile.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? shipped
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw (value ?? YAMLValue(node: "", file: "", path: "")).fail(
-                    "rule set \"\(name)\" is unknown (no \(shipped)" + (localFile.map { " or \($0)" } ?? "") + ")")
+            let hasLocal = localFile.map { FileManager.default.fileExists(atPath: $0) } ?? false
+            let hasShipped = FileManager.default.fileExists(atPath: shipped)
+            // A local file named like a shipped set would silently replace the law: refuse it.
+            if hasLocal && hasShipped {
+                throw PlanError(
+                    file: localFile!, line: 0, field: "",
+                    message:
+                        "has the name of Drillbook's shipped rule set \(name); rename it (e.g. \(name)-local.yaml): "
+                        + "a local file adds rules, or replaces those the shipped set marks replaceable")
             }
-            sets.append(try RuleSetReader.read(try Resources.text(path), file: path))
+            guard hasLocal || hasShipped else {
+                let known =
+                    (try? FileManager.default.contentsOfDirectory(atPath: "\(resources.templates)/compliance")) ?? []
+                let names = known.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+                throw (value ?? YAMLValue(node: "", file: "", path: "")).fail(
+                    "rule set \"\(name)\" is unknown"
+                        + (nearest(name, in: names).map { " (did you mean \($0)?)" } ?? "")
+                        + "; expected one of: \(names.joined(separator: ", "))"
+                        + (localFile.map { ", or a file \($0)" } ?? ""))
+            }
+            let path = hasLocal ? localFile! : shipped
+            var set = try RuleSetReader.read(try Resources.text(path), file: path)
+            if hasLocal { set.localFile = path }
+            sets.append(set)
         }
         if let local, let files = try? FileManager.default.contentsOfDirectory(atPath: local) {
             // A district's own files add rules, or replace a rule its set marks replaceable.
@@ -296,8 +322,8 @@ public struct PlanReader: Sendable {
                     }
                 }
                 own.rules = added
-                own.jurisdiction = "local"
-                if !added.isEmpty { sets.append(own) }
+                own.localFile = path
+                if !added.isEmpty || !own.attributes.isEmpty { sets.append(own) }
             }
         }
         return (names, sets)

@@ -61,7 +61,7 @@ struct YAMLValue {
             let key = keyNode.string ?? ""
             let value = child(valueNode, key)
             guard allowed.contains(key) else {
-                let near = allowed.first { $0.hasPrefix(key.prefix(3)) }
+                let near = nearest(key, in: allowed) ?? allowed.first { $0.hasPrefix(key.prefix(3)) }
                 throw PlanError(
                     file: file, line: keyNode.mark?.line ?? line, field: value.path,
                     message: "is not a known field" + (near.map { " (did you mean \($0)?)" } ?? "")
@@ -123,12 +123,15 @@ struct YAMLValue {
         return value
     }
 
-    /// `20m`, `1h`, `90m`, `7d`, `48h` in minutes.
-    func duration() throws(PlanError) -> Int {
+    /// `20m`, `1h`, `90m`, `7d`, `48h` in minutes, at most `max` (a year unless said).
+    func duration(max: Int = 366 * 1440) throws(PlanError) -> Int {
         let text = try string()
         let units = ["m": 1, "h": 60, "d": 1440]
         guard let unit = text.last.flatMap({ units[String($0)] }), let number = Int(text.dropLast()), number >= 0 else {
             throw fail("\"\(text)\" is not a duration (expected e.g. 20m, 1h, 7d)")
+        }
+        guard number <= max / unit else {
+            throw fail("\"\(text)\" is too long (at most \(max / 1440 > 0 ? "\(max / 1440)d" : "\(max)m"))")
         }
         return number * unit
     }

@@ -38,7 +38,9 @@ public enum Planner {
     public static func schedule(_ loaded: LoadedPlan, fixed: [FixedOccurrence] = []) throws(DrillbookError)
         -> [ScheduledItem]
     {
-        let scheduler = Scheduler(districtID: loaded.plan.district.id, activities: loaded.plan.activities)
+        let scheduler = Scheduler(
+            districtID: loaded.plan.district.id, activities: loaded.plan.activities,
+            rules: loaded.plan.rules)
         let bySchool = Dictionary(grouping: fixed, by: \.schoolID)
         var items: [ScheduledItem] = []
         var errors: [SchedulingError] = []
@@ -69,7 +71,8 @@ public enum Planner {
                 && (loaded.years[item.schoolID]?.isSchoolDay(item.date) ?? false)
         }.map {
             FixedOccurrence(
-                schoolID: $0.item.schoolID, activityID: $0.item.activityID, slot: $0.item.slot, date: $0.item.date)
+                schoolID: $0.item.schoolID, activityID: $0.item.activityID, slot: $0.item.slot, date: $0.item.date,
+                timeContext: $0.item.timeContext, presence: $0.item.presence)
         }
         let planned = try schedule(loaded, fixed: fixed)
         do {

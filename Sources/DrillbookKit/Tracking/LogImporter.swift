@@ -134,9 +134,10 @@ public enum LogImporter {
         for field in EvidenceField.allCases where field != .startedAt && field != .endedAt {
             if let value = cells[field.rawValue] { evidence[field] = value }
         }
-        let required = loaded.plan.activities.first { $0.kind == kind }?.requiredEvidence ?? []
         let fields = try Tracker.check(
-            startedAt: started, endedAt: ended, evidence: evidence, required: required, asOf: asOf, what: what)
+            startedAt: started, endedAt: ended, evidence: evidence,
+            required: { loaded.owed(kind: kind, school: school, startedAt: started, evidence: $0).requiredFields },
+            asOf: asOf, what: what)
         return Completion(
             year: loaded.plan.year, itemUID: item?.item.uid, schoolID: school, kind: kind, startedAt: started,
             endedAt: ended,

@@ -24,8 +24,8 @@ public enum Tracker {
     /// Checks a completion before anything is written: times not after `asOf`, the end after the
     /// start, evidence in shape, and every field the rules require present.
     static func check(
-        startedAt: WallTime, endedAt: WallTime?, evidence: [EvidenceField: String], required: [EvidenceField],
-        asOf: CalendarDate, what: String
+        startedAt: WallTime, endedAt: WallTime?, evidence: [EvidenceField: String],
+        required: ([EvidenceField: String]) -> [EvidenceField], asOf: CalendarDate, what: String
     ) throws(DrillbookError) -> [EvidenceField: String] {
         guard startedAt.date <= asOf else {
             throw .usage("\(what): \(startedAt) is after \(asOf) (--as-of): a completion cannot be in the future")
@@ -37,7 +37,7 @@ public enum Tracker {
         for (field, value) in evidence {
             normalized[field] = try EvidenceValue.normalize(value, for: field, what: what)
         }
-        let missing = required.filter { normalized[$0] == nil }
+        let missing = required(normalized).filter { normalized[$0] == nil }
         guard missing.isEmpty else {
             throw .usage(
                 "\(what): the rules require " + missing.map { "\($0.rawValue) (\($0.flag))" }.joined(separator: ", ")
@@ -73,10 +73,13 @@ public enum Tracker {
             throw .usage(
                 "\(scheduled.id) is already done; to change its record, give --corrects with the completion's id")
         }
-        let required = activity(of: scheduled, in: loaded.plan)?.requiredEvidence ?? []
         let fields = try check(
-            startedAt: start, endedAt: end, evidence: evidence, required: scheduled.relatedTo == nil ? required : [],
-            asOf: asOf, what: scheduled.id)
+            startedAt: start, endedAt: end, evidence: evidence,
+            required: { given in
+                scheduled.relatedTo == nil
+                    ? loaded.owed(kind: scheduled.kind, school: scheduled.schoolID, startedAt: start, evidence: given)
+                        .requiredFields : []
+            }, asOf: asOf, what: scheduled.id)
         let completion = Completion(
             year: loaded.plan.year, itemUID: scheduled.uid, schoolID: scheduled.schoolID, kind: scheduled.kind,
             startedAt: start,
@@ -107,10 +110,10 @@ public enum Tracker {
                 < abs($1.item.date.dayNumber - startedAt.date.dayNumber)
         }
         .flatMap { abs($0.item.date.dayNumber - startedAt.date.dayNumber) <= 31 ? $0 : nil }
-        let required = loaded.plan.activities.first { $0.kind == kind }?.requiredEvidence ?? []
         let fields = try check(
-            startedAt: startedAt, endedAt: endedAt, evidence: evidence, required: required, asOf: asOf,
-            what: "\(school) \(kind)")
+            startedAt: startedAt, endedAt: endedAt, evidence: evidence,
+            required: { loaded.owed(kind: kind, school: school, startedAt: startedAt, evidence: $0).requiredFields },
+            asOf: asOf, what: "\(school) \(kind)")
         let completion = Completion(
             year: loaded.plan.year, itemUID: match?.item.uid, schoolID: school, kind: kind, startedAt: startedAt,
             endedAt: endedAt,
@@ -134,6 +137,31 @@ public enum Tracker {
             return completion
         }
         do { return try store.add(stamped, audit: context) } catch { throw .store(error.description) }
+    }
+}
+
+extension LoadedPlan {
+    /// A school's year against the rule sets `check` judges.
+    public func requirements(_ schoolID: String) -> RequirementModel? {
+        guard let school = plan.schools.first(where: { $0.school.id == schoolID })?.school,
+            let year = years[schoolID]
+        else { return nil }
+        return RequirementModel(ruleSets: plan.rules, school: school, year: year)
+    }
+
+    /// What a drill held at `startedAt` owes, for every rule it counts for: the same derivation
+    /// `check` uses, so `complete` refuses exactly what `check` would flag.
+    func owed(kind: ActivityKind, school: String, startedAt: WallTime, evidence: [EvidenceField: String])
+        -> Obligations
+    {
+        guard let model = requirements(school),
+            let event = DrillEvent.held(
+                Completion(
+                    year: plan.year, itemUID: nil, schoolID: school, kind: kind, startedAt: startedAt,
+                    evidence: evidence, recordedBy: "", recordedOn: startedAt.date, source: .record),
+                school: model.school, itemID: nil, firstRecordedOn: startedAt.date)
+        else { return Obligations() }
+        return model.obligations(event)
     }
 }
 
@@ -162,6 +190,21 @@ enum EvidenceValue {
         case .choice(let choices):
             guard choices.contains(text) else { throw fail("one of " + choices.joined(separator: ", ")) }
             return text
+        case .roles:
+            let words = text.split(whereSeparator: { $0 == ";" || $0 == "," }).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
+            var roles: Set<PresenceRole> = []
+            for word in words {
+                guard let role = PresenceRole(rawValue: word) else {
+                    throw fail(
+                        "a list of " + PresenceRole.allCases.map(\.rawValue).joined(separator: ", ")
+                            + " (free text goes in --note)")
+                }
+                roles.insert(role)
+            }
+            guard !roles.isEmpty else { throw fail("filled in") }
+            return roles.sorted().map(\.rawValue).joined(separator: "; ")
         }
     }
 

@@ -13,38 +13,50 @@ public enum CheckMode: String, Sendable {
 /// One rule not met (or at risk), with what would fix it.
 public struct ComplianceFinding: Hashable, Sendable {
     public enum Severity: String, Hashable, Sendable {
-        /// The plan or the log falls short.
+        /// The plan or the log falls short, or goes over a maximum.
         case unmet
-        /// Past periods cannot be made up any more.
+        /// The window has closed: it can no longer be met this year.
         case cannotBeMet = "cannot-be-met"
-        /// The log so far plus the rest of the schedule falls short.
+        /// The log so far plus the rest of the schedule falls short, and the window is still open.
         case atRisk = "at-risk"
-        /// A record lacks what the rule requires, or came too late.
+        /// A notice the rules ask for was not given (or not planned) in time.
+        case notice
+        /// A record lacks what the rules require, or came too late.
         case evidence
     }
 
     public var schoolID: String
-    public var ruleID: String
-    public var jurisdiction: String
+    /// The rules it concerns, the first being the one it is filed under.
+    public var rules: [RuleReference]
     public var source: String
     public var confidence: String?
     public var severity: Severity
     public var message: String
     public var fix: String
+    /// The items (or records) behind it.
+    public var itemIDs: [String]
+
+    public var ruleID: String { rules[0].id }
+    public var jurisdiction: String { rules[0].jurisdiction }
 }
 
-/// A rule's numbers at one school, for the report's table.
+/// A rule's numbers at one school, window and conditions applied.
 public struct RuleTally: Hashable, Sendable {
-    public var ruleID: String
-    public var jurisdiction: String
-    public var drill: String
+    public var rule: RuleReference
+    /// `fire`, `evacuation or lockdown`.
+    public var drills: String
+    /// Drills the rule asks for in the year (its largest count, period counts added up).
     public var required: Int
-    public var scheduled: Int
+    /// Drills that count for it: held, plus scheduled ahead of the day checked.
+    public var counted: Int
+    public var scheduledAhead: Int
     public var done: Int
     public var source: String
+    /// Days of the drills that count, in order.
+    public var dates: [CalendarDate]
 }
 
-/// Checks one school's year against rule sets. Pure: schedule, completions and the day are given.
+/// Checks one school's year against the requirement model. Pure: schedule, records and the day are given.
 public struct ComplianceChecker: Sendable {
     public var ruleSets: [ComplianceRuleSet]
 
@@ -54,167 +66,84 @@ public struct ComplianceChecker: Sendable {
         day < year.first ? .plan : day > year.last ? .log : .duringYear
     }
 
+    /// The drills the mode judges: records (not in plan mode, where there are none to judge yet) and
+    /// the scheduled drills not yet done, from the day checked on (every one before the year).
+    public static func events(
+        school: School, items: [TrackedItem], completions: [Completion], asOf: CalendarDate, mode: CheckMode
+    ) -> [DrillEvent] {
+        let standing = Completion.current(completions).filter { $0.schoolID == school.id }
+        let byUID = Dictionary(items.map { ($0.item.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        let doneOn = Dictionary(
+            standing.compactMap { completion in completion.itemUID.map { ($0, completion.startedAt.date) } },
+            uniquingKeysWith: min)
+        // Notices by the drill item they serve: when given (recorded), or when planned (still ahead).
+        var given: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
+        var planned: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
+        for tracked in items where tracked.item.schoolID == school.id {
+            guard let drill = tracked.item.relatedTo else { continue }
+            let families = tracked.item.id.contains("families-notice")
+            guard families || tracked.item.id.contains("responders-notice") else { continue }
+            if let on = doneOn[tracked.item.uid] {
+                if families {
+                    given[drill, default: (nil, nil)].families = on
+                } else {
+                    given[drill, default: (nil, nil)].responders = on
+                }
+            } else if tracked.status == .scheduled && (mode == .plan || tracked.item.date >= asOf) {
+                if families {
+                    planned[drill, default: (nil, nil)].families = tracked.item.date
+                } else {
+                    planned[drill, default: (nil, nil)].responders = tracked.item.date
+                }
+            }
+        }
+        var events: [DrillEvent] = []
+        for completion in standing {
+            let itemID = completion.itemUID.flatMap { byUID[$0]?.item.id }
+            guard
+                var event = DrillEvent.held(
+                    completion, school: school, itemID: itemID,
+                    firstRecordedOn: Completion.firstRecorded(completion, in: completions))
+            else { continue }
+            if let itemID {
+                event.familiesNoticeOn = given[itemID]?.families
+                event.respondersNoticeOn = given[itemID]?.responders
+            }
+            events.append(event)
+        }
+        for tracked in items
+        where tracked.status == .scheduled && tracked.item.schoolID == school.id && tracked.item.relatedTo == nil
+            && doneOn[tracked.item.uid] == nil
+        {
+            guard case .drill(let type) = tracked.item.kind else { continue }
+            let id = tracked.item.id
+            let ahead = mode == .plan || tracked.item.date >= asOf
+            events.append(
+                DrillEvent(
+                    type: type, date: tracked.item.date, context: tracked.item.timeContext,
+                    presence: Set(tracked.item.presence.compactMap(PresenceRole.init(rawValue:))),
+                    state: ahead ? .scheduled : .missed,
+                    itemID: id, familiesNoticeOn: given[id]?.families ?? planned[id]?.families,
+                    respondersNoticeOn: given[id]?.responders ?? planned[id]?.responders))
+        }
+        return events.sorted { ($0.date, $0.itemID ?? "") < ($1.date, $1.itemID ?? "") }
+    }
+
     public func check(
         school: School, year: SchoolYear, items: [TrackedItem], completions: [Completion], asOf: CalendarDate
     ) -> (tallies: [RuleTally], findings: [ComplianceFinding]) {
         let mode = Self.mode(on: asOf, year: year)
-        let scheduled = items.filter {
-            $0.status == .scheduled && $0.item.schoolID == school.id && $0.item.relatedTo == nil && $0.item.kind.isDrill
-        }
-        .map(\.item)
-        let done = Completion.current(completions).filter { $0.schoolID == school.id && $0.kind.isDrill }
-        let notices = Dictionary(
-            items.filter { $0.item.schoolID == school.id && $0.item.id.contains("families-notice") }.compactMap {
-                tracked in
-                tracked.item.relatedTo.map { ($0, tracked.item.date) }
-            }, uniquingKeysWith: min)
+        let model = RequirementModel(ruleSets: ruleSets, school: school, year: year)
+        let events = Self.events(school: school, items: items, completions: completions, asOf: asOf, mode: mode)
+        var judge = Judgement(
+            model: model, events: events.filter { $0.state != .missed }, missed: events.filter { $0.state == .missed },
+            mode: mode, asOf: asOf, school: school)
         var tallies: [RuleTally] = []
-        var findings: [ComplianceFinding] = []
-        let all = ruleSets.flatMap { set in set.rules.map { (set, $0) } }
-        for (set, rule) in all {
-            if let when = rule.when, (school.attributes[when.attribute] ?? "") != when.equals { continue }
-            // Drills of this type, and of types whose rules substitute for this one.
-            var types: Set<String> = [rule.drill]
-            for (_, other) in all where other.substitutesFor.contains(rule.id) { types.insert(other.drill) }
-            let source = set.sources[rule.source ?? ""] ?? rule.source ?? set.title
-            func finding(_ severity: ComplianceFinding.Severity, _ message: String, _ fix: String) {
-                findings.append(
-                    ComplianceFinding(
-                        schoolID: school.id, ruleID: rule.id, jurisdiction: set.jurisdiction, source: source,
-                        confidence: rule.confidence, severity: severity, message: message, fix: fix))
-            }
-            let planned = scheduled.filter { types.contains(drillType($0.kind)) && meets(rule, item: $0) }
-            let logged = done.filter { types.contains(drillType($0.kind)) && meets(rule, completion: $0) }
-            let plannedDays = planned.map(\.date)
-            let loggedDays = logged.map(\.startedAt.date)
-            var requiredTotal = 0
-            for requirement in rule.requirements {
-                let periods = year.periods(requirement.per)
-                requiredTotal = max(requiredTotal, requirement.count * periods.count)
-                for period in periods {
-                    var span = [period.first...period.last]
-                    span += rule.windows.map { year.span(of: $0, period: period) }
-                    func count(_ days: [CalendarDate]) -> Int {
-                        days.filter { day in span.allSatisfy { $0.contains(day) } }.count
-                    }
-                    let name = requirement.per == .year ? "the year" : period.name
-                    let need = requirement.count
-                    let what = "\(need) \(rule.drill) drill\(need == 1 ? "" : "s") in \(name)" + windowNote(rule)
-                    let fix =
-                        "schedule or hold \(rule.drill) drills between \(period.first) and \(period.last)"
-                        + windowNote(rule)
-                    switch mode {
-                    case .plan:
-                        let have = count(plannedDays)
-                        if have < need { finding(.unmet, "\(have) of \(what) scheduled", fix) }
-                    case .log:
-                        let have = count(loggedDays)
-                        if have < need {
-                            finding(
-                                .unmet, "\(have) of \(what) recorded",
-                                "record any held (drillbook complete or record); plan more for next year")
-                        }
-                    case .duringYear:
-                        let have = count(loggedDays)
-                        if period.last < asOf {
-                            if have < need {
-                                finding(
-                                    .cannotBeMet, "\(have) of \(what) recorded and the period has ended",
-                                    "record any held; note the shortfall for the state")
-                            }
-                        } else {
-                            let ahead = count(plannedDays.filter { $0 >= asOf })
-                            if have + ahead < need {
-                                finding(.atRisk, "\(have) recorded and \(ahead) still scheduled of \(what)", fix)
-                            }
-                        }
-                    }
-                }
-            }
-            if let first = rule.firstWithin {
-                let span = year.span(of: first, period: Term(name: year.name, first: year.first, last: year.last))
-                let days =
-                    mode == .plan
-                    ? plannedDays : loggedDays + (mode == .duringYear ? plannedDays.filter { $0 >= asOf } : [])
-                if !days.contains(where: span.contains)
-                    && (mode != .duringYear || asOf > span.upperBound || !plannedDays.contains(where: span.contains))
-                {
-                    finding(
-                        mode == .plan ? .unmet : .cannotBeMet, "no \(rule.drill) drill by \(span.upperBound)",
-                        "hold the first \(rule.drill) drill by \(span.upperBound)")
-                }
-            }
-            if let spacing = rule.minSpacingDays {
-                let days = (mode == .plan ? plannedDays : loggedDays).sorted()
-                for (a, b) in zip(days, days.dropFirst()) where b.dayNumber - a.dayNumber < spacing {
-                    finding(
-                        .unmet, "\(rule.drill) drills on \(a) and \(b) are closer than \(spacing) days",
-                        "move one of them")
-                }
-            }
-            if mode != .log, let notice = rule.notice, let days = notice.familiesDays {
-                for item in planned where item.date >= asOf {
-                    let given = notices[item.id]
-                    if given == nil || item.date.dayNumber - given!.dayNumber < days {
-                        finding(
-                            .unmet, "\(item.id) on \(item.date) has no families notice \(days) days before",
-                            "add notice: {families: \(days)d} to the drill")
-                    }
-                }
-            }
-            if mode != .plan {
-                for completion in logged {
-                    let missing = rule.requiredEvidence.filter { completion.evidence[$0] == nil }
-                    if !missing.isEmpty {
-                        finding(
-                            .evidence,
-                            "the \(rule.drill) drill of \(completion.startedAt.date) lacks "
-                                + missing.map(\.rawValue).joined(separator: ", "),
-                            "drillbook complete ITEM --corrects \(completion.id) with the missing fields")
-                    }
-                    if let within = rule.evidenceWithinDays,
-                        completion.recordedOn.dayNumber - completion.startedAt.date.dayNumber > within
-                    {
-                        finding(
-                            .evidence,
-                            "the \(rule.drill) drill of \(completion.startedAt.date) was recorded after \(within) days",
-                            "record drills promptly")
-                    }
-                }
-            }
-            tallies.append(
-                RuleTally(
-                    ruleID: rule.id, jurisdiction: set.jurisdiction, drill: rule.drill, required: requiredTotal,
-                    scheduled: planned.count,
-                    done: logged.count, source: source))
+        for index in model.entries.indices {
+            tallies.append(judge.counts(index))
         }
-        return (tallies, findings)
-    }
-
-    private func drillType(_ kind: ActivityKind) -> String {
-        if case .drill(let type) = kind { return type }
-        return ""
-    }
-
-    private func windowNote(_ rule: ComplianceRule) -> String {
-        rule.windows.isEmpty ? "" : " (inside the rule's window)"
-    }
-
-    /// A scheduled drill meets a rule's conditions by its time of day and who is to be there.
-    private func meets(_ rule: ComplianceRule, item: ScheduledItem) -> Bool {
-        if !rule.condition.during.isEmpty && !rule.condition.during.contains(item.timeContext?.rawValue ?? "") {
-            return false
-        }
-        if !rule.condition.present.allSatisfy(item.presence.contains) { return false }
-        return true
-    }
-
-    /// A recorded drill meets them by its evidence.
-    private func meets(_ rule: ComplianceRule, completion: Completion) -> Bool {
-        if !rule.condition.during.isEmpty && !rule.condition.during.contains(completion.evidence[.timeContext] ?? "") {
-            return false
-        }
-        if !rule.condition.present.isEmpty && (completion.evidence[.agenciesPresent] ?? "").isEmpty { return false }
-        return true
+        judge.notices()
+        judge.evidence()
+        return (tallies, judge.findings)
     }
 }

@@ -1,4 +1,5 @@
-/// A jurisdiction's drill rules as data (`Templates/compliance/baseline.yaml`, later one per state).
+/// A jurisdiction's drill rules as data (`Templates/compliance/baseline.yaml`, one per state, a
+/// district's own files in `compliance/`).
 public struct ComplianceRuleSet: Sendable {
     public var jurisdiction: String
     public var title: String
@@ -7,26 +8,91 @@ public struct ComplianceRuleSet: Sendable {
     /// When the sources were last read (`2026-11-22`).
     public var verified: String?
     public var rules: [ComplianceRule]
+    /// The school attributes its rules read, by name.
+    public var attributes: [String: AttributeDeclaration]
+    /// The file it was read from, when that is a district's own (local) file.
+    public var localFile: String?
 
     public init(
         jurisdiction: String, title: String, sources: [String: String] = [:], verified: String? = nil,
-        rules: [ComplianceRule]
+        rules: [ComplianceRule], attributes: [String: AttributeDeclaration] = [:], localFile: String? = nil
     ) {
         self.jurisdiction = jurisdiction
         self.title = title
         self.sources = sources
         self.verified = verified
         self.rules = rules
+        self.attributes = attributes
+        self.localFile = localFile
     }
 }
 
-/// One rule: how many drills of a type, in which periods and windows.
+/// A school attribute a rule set reads (`sprinklers: {type: bool}`), with its type and, where the
+/// law gives one, the value a school that does not say has.
+public struct AttributeDeclaration: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case bool, text, number
+    }
+
+    public var kind: Kind
+    public var defaultValue: String?
+    public var description: String?
+
+    public init(kind: Kind, defaultValue: String? = nil, description: String? = nil) {
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.description = description
+    }
+}
+
+/// At least and at most so many counted drills in each period of a kind.
+public struct RuleCount: Hashable, Sendable {
+    public var atLeast: Int
+    public var atMost: Int?
+    public var per: PeriodKind
+
+    public init(atLeast: Int, atMost: Int? = nil, per: PeriodKind) {
+        self.atLeast = atLeast
+        self.atMost = atMost
+        self.per = per
+    }
+}
+
+/// Which schools a rule applies to, by their attributes: `sprinklers` is `true`, or any or all of
+/// several such tests (OH: smoke detectors or sprinklers).
+public indirect enum AttributeTest: Hashable, Sendable {
+    case equals(attribute: String, value: String)
+    case any([AttributeTest])
+    case all([AttributeTest])
+
+    public func holds(_ attributes: [String: String]) -> Bool {
+        switch self {
+        case .equals(let attribute, let value): attributes[attribute] == value
+        case .any(let tests): tests.contains { $0.holds(attributes) }
+        case .all(let tests): tests.allSatisfy { $0.holds(attributes) }
+        }
+    }
+
+    /// Every attribute it reads.
+    public var attributes: [String] {
+        switch self {
+        case .equals(let attribute, _): [attribute]
+        case .any(let tests), .all(let tests): tests.flatMap(\.attributes)
+        }
+    }
+}
+
+/// One rule: which drills it counts, how many in which periods and windows, and what each counted
+/// drill must show (time of day, who was there, notice given, evidence recorded).
 public struct ComplianceRule: Sendable {
     public var id: String
-    /// The drill type it counts (`lockdown` for `drill/lockdown`).
-    public var drill: String
-    public var requirements: [Requirement]
+    /// The drill types it counts together (`[evacuation, lockdown]` for NY's first eight); the
+    /// scheduler places the first when it must add one.
+    public var drills: [String]
+    public var counts: [RuleCount]
+    /// Every window must hold for a drill to count.
     public var windows: [Window]
+    /// The first counted drill of the year falls within this window.
     public var firstWithin: Window?
     public var minSpacingDays: Int?
     public var source: String?
@@ -34,29 +100,32 @@ public struct ComplianceRule: Sendable {
     public var confidence: String?
     /// How Drillbook schedules the drills this rule asks for.
     public var schedule: DrillDefaults
-    /// Evidence each drill's record must carry.
+    /// Evidence each counted drill's record must carry.
     public var requiredEvidence: [EvidenceField] = []
-    /// Days after the drill by which its record must be written, if the rule says.
+    /// Days after the drill by which its first record must be written.
     public var evidenceWithinDays: Int?
-    /// What each counted drill must show: its time of day, who was there, students kept inside.
+    /// What each counted drill must show.
     public var condition = RuleCondition()
-    /// Rule ids this rule's drills also count toward (PA's security drill in place of a fire drill).
+    /// Rule ids whose drill types this rule's counted drills also count as (PA's security drill in
+    /// place of a fire drill): every rule, of any set, that counts those types takes them.
     public var substitutesFor: [String] = []
-    /// Applies only where a school attribute has a value (`sprinklers` is `false`).
-    public var when: (attribute: String, equals: String)?
+    /// How many of its drills a year may stand in for another type's (nil: all).
+    public var substitutesAtMost: Int?
+    /// Applies only to schools whose attributes pass.
+    public var when: AttributeTest?
     /// A district's local file may replace it (TX: the local fire marshal sets fire drill counts).
     public var replaceable = false
-    /// Notice the drills owe, checked against the schedule.
+    /// Notice each counted drill owes, before the day it is held.
     public var notice: Notice?
 
     public init(
-        id: String, drill: String, requirements: [Requirement], windows: [Window] = [], firstWithin: Window? = nil,
+        id: String, drills: [String], counts: [RuleCount], windows: [Window] = [], firstWithin: Window? = nil,
         minSpacingDays: Int? = nil, source: String? = nil, confidence: String? = nil,
         schedule: DrillDefaults = DrillDefaults()
     ) {
         self.id = id
-        self.drill = drill
-        self.requirements = requirements
+        self.drills = drills
+        self.counts = counts
         self.windows = windows
         self.firstWithin = firstWithin
         self.minSpacingDays = minSpacingDays
@@ -64,35 +133,99 @@ public struct ComplianceRule: Sendable {
         self.confidence = confidence
         self.schedule = schedule
     }
+
+    /// `fire`, `evacuation or lockdown`: the drills it counts, in words.
+    public var drillWords: String {
+        if drills.count == ActivityKind.drillTypes.count { return "" }
+        let words = drills.map { $0.dashesAsSpaces }
+        return words.count <= 2
+            ? words.joined(separator: " or ") : words.dropLast().joined(separator: ", ") + " or " + words.last!
+    }
 }
 
 /// Conditions on a counted drill.
 public struct RuleCondition: Hashable, Sendable {
-    /// It must fall in one of these times of day (`lunch`, `passing`).
-    public var during: [String] = []
-    /// These roles or agencies must be present (`law_enforcement`, `fire`).
-    public var present: [String] = []
+    /// It must fall in one of these times of day (`lunch`, `recess`).
+    public var during: [TimeOfDay] = []
+    /// Every one of these must be present (`law_enforcement`, `fire`): structured roles only.
+    public var present: [PresenceRole] = []
     /// Students kept inside the building (a lockdown or shelter, not an evacuation).
     public var studentsInside = false
+    /// No two counted drills of the year at the same time of day (OK's security drills).
+    public var distinctTimes = false
 
     public init() {}
 
-    public var isEmpty: Bool { during.isEmpty && present.isEmpty && !studentsInside }
+    public var isEmpty: Bool { during.isEmpty && present.isEmpty && !studentsInside && !distinctTimes }
+
+    /// `during lunch or recess, with law enforcement present`, for findings.
+    public var words: String {
+        var parts: [String] = []
+        if !during.isEmpty { parts.append("during " + during.map(\.words).joined(separator: " or ")) }
+        if !present.isEmpty {
+            parts.append("with " + present.map(\.words).joined(separator: " and ") + " present")
+        }
+        if studentsInside { parts.append("keeping students inside") }
+        return parts.joined(separator: ", ")
+    }
 }
 
-/// How a rule's drills are run: announced or not, how long, when in the day, notice owed.
+/// Who may be recorded as present at a drill: a closed list, so that "none - officer unavailable"
+/// can never count as the police.
+public enum PresenceRole: String, Hashable, Sendable, CaseIterable, Comparable {
+    case lawEnforcement = "law_enforcement"
+    case fire
+    case ems
+    case emergencyManagement = "emergency_management"
+    case schoolResourceOfficer = "school_resource_officer"
+    case mentalHealth = "mental_health"
+    case districtOffice = "district_office"
+
+    public var words: String {
+        switch self {
+        case .lawEnforcement: "law enforcement"
+        case .fire: "the fire department"
+        case .ems: "EMS"
+        case .emergencyManagement: "emergency management"
+        case .schoolResourceOfficer: "the school resource officer"
+        case .mentalHealth: "mental health"
+        case .districtOffice: "the district office"
+        }
+    }
+
+    public static func < (a: PresenceRole, b: PresenceRole) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension TimeOfDay {
+    /// `lunch`, `passing time`, for findings.
+    public var words: String {
+        switch self {
+        case .passing: "passing time"
+        case .class: "class time"
+        case .afterSchool: "after school"
+        case .allDay: "all day"
+        default: rawValue
+        }
+    }
+
+    /// The times of day a drill can be held in, in the order they are tried.
+    public static let drillContexts: [TimeOfDay] = [.class, .passing, .lunch, .recess, .arrival, .dismissal]
+}
+
+/// How a rule's drills are run, where the rule says: announced or not, how long, when in the day,
+/// notice owed. Unsaid fields take the defaults of `DrillSeries`.
 public struct DrillDefaults: Hashable, Sendable {
     public var title: String?
-    public var announced: Bool
-    public var durationMinutes: Int
-    public var timeOfDay: TimeOfDay
+    public var announced: Bool?
+    public var durationMinutes: Int?
+    public var timeOfDay: TimeOfDay?
     public var notice: Notice
     public var presence: [String]
-    public var owner: String
+    public var owner: String?
 
     public init(
-        title: String? = nil, announced: Bool = true, durationMinutes: Int = 20, timeOfDay: TimeOfDay = .rotate,
-        notice: Notice = Notice(), presence: [String] = [], owner: String = "safety_coordinator"
+        title: String? = nil, announced: Bool? = nil, durationMinutes: Int? = nil, timeOfDay: TimeOfDay? = nil,
+        notice: Notice = Notice(), presence: [String] = [], owner: String? = nil
     ) {
         self.title = title
         self.announced = announced
@@ -104,73 +237,13 @@ public struct DrillDefaults: Hashable, Sendable {
     }
 }
 
-extension ComplianceRuleSet {
-    /// One drill activity per drill type the rule sets ask for; rules for the same type (a baseline
-    /// and a state) are merged, so the schedule meets the strictest of each.
-    public static func drillActivities(_ sets: [ComplianceRuleSet]) -> [Activity] {
-        var byType: [String: Activity] = [:]
-        var order: [String] = []
-        for set in sets {
-            for rule in set.rules {
-                let source = [set.jurisdiction, rule.id].joined(separator: ":")
-                // A rule for some schools only (sprinklers or not) schedules its own drills.
-                // So does a rule with windows of its own (PA's bus drills: first week, and March), so that
-                // one rule's window never narrows another's drills.
-                let own = rule.when != nil || !rule.windows.isEmpty || !rule.condition.isEmpty
-                let key = own ? "\(rule.drill)/\(rule.id)" : rule.drill
-                if var activity = byType[key] {
-                    activity.cadence += rule.requirements
-                    activity.windows += rule.windows
-                    activity.firstWithin = tighter(activity.firstWithin, rule.firstWithin)
-                    activity.minSpacingDays = max(activity.minSpacingDays ?? 0, rule.minSpacingDays ?? 0)
-                    activity.source = (activity.source.map { $0 + ", " } ?? "") + source
-                    activity.requiredEvidence += rule.requiredEvidence.filter {
-                        !activity.requiredEvidence.contains($0)
-                    }
-                    byType[rule.drill] = activity
-                } else {
-                    order.append(key)
-                    let name = String(rule.drill.map { $0 == "-" ? " " : $0 })
-                    byType[key] = Activity(
-                        id: own ? "\(rule.drill)-drill-\(rule.id)" : "\(rule.drill)-drill",
-                        kind: .drill(rule.drill),
-                        title: rule.schedule.title ?? name.prefix(1).uppercased() + name.dropFirst() + " drill",
-                        cadence: rule.requirements, windows: rule.windows, firstWithin: rule.firstWithin,
-                        minSpacingDays: rule.minSpacingDays, durationMinutes: rule.schedule.durationMinutes,
-                        timeOfDay: rule.schedule.timeOfDay, owner: rule.schedule.owner,
-                        announced: rule.schedule.announced, presence: rule.schedule.presence,
-                        notice: rule.schedule.notice, review: true, source: source)
-                    byType[key]!.requiredEvidence = rule.requiredEvidence
-                    byType[key]!.onlyWhere = rule.when.map {
-                        AttributeCondition(attribute: $0.attribute, equals: $0.equals)
-                    }
-                    byType[key]!.apply(rule)
-                }
-            }
-        }
-        return order.map { byType[$0]! }
+extension Notice {
+    /// The longer lead of two notices, audience by audience.
+    public func merged(_ other: Notice?) -> Notice {
+        guard let other else { return self }
+        func longer(_ a: Int?, _ b: Int?) -> Int? { a.map { max($0, b ?? 0) } ?? b }
+        return Notice(
+            familiesDays: longer(familiesDays, other.familiesDays),
+            respondersHours: longer(respondersHours, other.respondersHours))
     }
-}
-
-extension Activity {
-    /// What a rule asks of each drill, carried into how it is scheduled.
-    mutating func apply(_ rule: ComplianceRule) {
-        if let during = rule.condition.during.first.flatMap(TimeOfDay.init(rawValue:)) { timeOfDay = during }
-        presence += rule.condition.present.filter { !presence.contains($0) }
-        if let notice = rule.notice {
-            self.notice.familiesDays = max(self.notice.familiesDays ?? 0, notice.familiesDays ?? 0).nonZero
-            self.notice.respondersHours = max(self.notice.respondersHours ?? 0, notice.respondersHours ?? 0).nonZero
-        }
-    }
-}
-
-extension Int {
-    var nonZero: Int? { self == 0 ? nil : self }
-}
-
-/// Of two "first within" windows, the one that ends sooner when both count days; else the first given.
-func tighter(_ a: Window?, _ b: Window?) -> Window? {
-    guard let a, let b else { return a ?? b }
-    if case .within(let days, false, _) = a, case .within(let other, false, _) = b { return other < days ? b : a }
-    return a
 }

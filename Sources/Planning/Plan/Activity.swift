@@ -79,6 +79,8 @@ public enum Window: Hashable, Sendable {
     case inMonth(Int)
     /// Between two month-days, inclusive (`09-01` to `12-31`).
     case between(from: MonthDay, to: MonthDay)
+    /// After the first N days (of a kind) of the year or of each period: PA's "after day 90".
+    case after(days: Int, ofPeriod: Bool, dayKind: DayKind)
 }
 
 /// A month and day with no year (`12-01`).
@@ -107,6 +109,8 @@ public enum TimeOfDay: String, Hashable, Sendable, CaseIterable {
     /// During a class period (morning or afternoon).
     case `class`
     case passing, lunch, arrival, dismissal
+    /// Recess (elementary schools): students outside their classrooms.
+    case recess
     /// Each occurrence at another of class, passing, lunch, arrival and dismissal.
     case rotate
     /// After dismissal: meetings, reviews.
@@ -154,10 +158,6 @@ public struct Activity: Hashable, Sendable {
     public var review: Bool
     /// Where it comes from: the toolkit strategy or the rule it serves.
     public var source: String?
-    /// Evidence a completion must carry (from the rules: the fire code's drill record).
-    public var requiredEvidence: [EvidenceField] = []
-    /// Only at schools whose attribute has this value (a rule's `when`).
-    public var onlyWhere: AttributeCondition?
 
     public init(
         id: String, kind: ActivityKind, title: String, description: String? = nil, cadence: [Requirement],
@@ -182,17 +182,4 @@ public struct Activity: Hashable, Sendable {
         self.review = review
         self.source = source
     }
-}
-
-/// `sprinklers` is `false`.
-public struct AttributeCondition: Hashable, Sendable {
-    public var attribute: String
-    public var equals: String
-
-    public init(attribute: String, equals: String) {
-        self.attribute = attribute
-        self.equals = equals
-    }
-
-    public func holds(for school: School) -> Bool { (school.attributes[attribute] ?? "") == equals }
 }

@@ -111,24 +111,52 @@ public struct TimeRange: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(start)-\(end)" }
 }
 
-/// When the bells ring: the day, passing periods, lunches, and arrival and dismissal.
+/// When the bells ring: the day, passing periods, lunches, recesses, and arrival and dismissal.
 public struct BellSchedule: Hashable, Sendable {
     public var day: TimeRange
     public var passing: [TimeRange]
     public var lunch: [TimeRange]
+    public var recess: [TimeRange]
     /// Defaults to the first 20 minutes of the day.
     public var arrival: TimeRange
     /// Defaults to the last 20 minutes of the day.
     public var dismissal: TimeRange
 
     public init(
-        day: TimeRange, passing: [TimeRange] = [], lunch: [TimeRange] = [], arrival: TimeRange? = nil,
-        dismissal: TimeRange? = nil
+        day: TimeRange, passing: [TimeRange] = [], lunch: [TimeRange] = [], recess: [TimeRange] = [],
+        arrival: TimeRange? = nil, dismissal: TimeRange? = nil
     ) {
         self.day = day
         self.passing = passing
         self.lunch = lunch
+        self.recess = recess
         self.arrival = arrival ?? TimeRange(start: day.start, end: day.start.adding(minutes: 20))
         self.dismissal = dismissal ?? TimeRange(start: day.end.adding(minutes: -20), end: day.end)
+    }
+
+    /// The part of the school day a drill starting at `time` falls in; nil outside the school day.
+    ///
+    /// Lunch, recess and passing time come before arrival and dismissal: a drill during an early
+    /// lunch is a lunch drill even if the day's first bell is near.
+    public func context(at time: ClockTime) -> TimeOfDay? {
+        func inside(_ range: TimeRange) -> Bool { time >= range.start && time < range.end }
+        if lunch.contains(where: inside) { return .lunch }
+        if recess.contains(where: inside) { return .recess }
+        if passing.contains(where: inside) { return .passing }
+        if inside(arrival) { return .arrival }
+        if inside(dismissal) { return .dismissal }
+        return inside(day) ? .class : nil
+    }
+
+    /// Whether the schedule has the part of the day a context names (a school without passing
+    /// periods cannot hold a passing-time drill).
+    public func has(_ context: TimeOfDay) -> Bool {
+        switch context {
+        case .passing: !passing.isEmpty
+        case .lunch: !lunch.isEmpty
+        case .recess: !recess.isEmpty
+        case .class, .arrival, .dismissal: true
+        case .rotate, .afterSchool, .allDay: false
+        }
     }
 }

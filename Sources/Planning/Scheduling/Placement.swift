@@ -52,6 +52,15 @@ struct Placement {
         return (itemsPerDay[day] ?? 0) < (activity.kind.isDrill ? 2 : 1)
     }
 
+    /// Whether a drill already takes `day` (one drill a day).
+    func hasDrill(on day: CalendarDate) -> Bool { drillDays.contains(day) }
+
+    /// The day numbers of every drill placed so far.
+    var drillDayNumbers: [Int] { drillDays.map(\.dayNumber) }
+
+    /// A drill on `day`, before its item is made.
+    mutating func recordDrill(_ day: CalendarDate) { drillDays.insert(day) }
+
     mutating func record(_ day: CalendarDate, for activity: Activity) {
         if activity.kind.isDrill { drillDays.insert(day) }
         daysByKind[activity.kind.description, default: []].append(day)
@@ -105,6 +114,18 @@ extension SchoolYear {
                 current = current.adding(days: 1)
             }
             return anchor...last
+        case .after(let days, let ofPeriod, let kind):
+            let anchor = ofPeriod ? period.first : first
+            var remaining = days
+            var current = anchor
+            while current <= last {
+                if counts(current, as: kind) {
+                    remaining -= 1
+                    if remaining == 0 { return current < last ? current.adding(days: 1)...last : none }
+                }
+                current = current.adding(days: 1)
+            }
+            return none
         case .by(let month, let day):
             let end = date(of: MonthDay(month: month, day: day))
             return end >= first ? first...end : none

@@ -24,6 +24,8 @@ extension Scheduler {
         case .passing where !bells.passing.isEmpty: start = bells.passing[(slot - 1) % bells.passing.count].start
         case .lunch where !bells.lunch.isEmpty:
             start = bells.lunch[(slot - 1) % bells.lunch.count].start.adding(minutes: 10)
+        case .recess where !bells.recess.isEmpty:
+            start = bells.recess[(slot - 1) % bells.recess.count].start.adding(minutes: 5)
         case .arrival: start = bells.arrival.start
         case .dismissal: start = bells.dismissal.start
         default:

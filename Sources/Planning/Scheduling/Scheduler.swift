@@ -11,11 +11,20 @@ public import Dates
 /// a review follows each drill.
 public struct Scheduler: Sendable {
     public var districtID: String
+    /// Every activity: the toolkit's and the plan's, and one drill series per drill type.
     public var activities: [Activity]
+    /// The rules the drills must meet: the selected rule sets, and the plan's own drill activities.
+    public var rules: [ComplianceRuleSet]
 
-    public init(districtID: String, activities: [Activity]) {
+    /// Drill activities with a cadence of their own (a plan's bus evacuation each semester) add
+    /// that cadence as rules beside `rules`.
+    public init(districtID: String, activities: [Activity], rules: [ComplianceRuleSet] = []) {
         self.districtID = districtID
         self.activities = activities
+        let own = activities.filter { !$0.cadence.isEmpty }.compactMap(DrillSeries.rule(from:))
+        self.rules =
+            rules
+            + (own.isEmpty ? [] : [ComplianceRuleSet(jurisdiction: "plan", title: "The plan's own drills", rules: own)])
     }
 
     /// Every item for `school` in `year`, in time order; throws when a constraint cannot be met.
@@ -26,17 +35,25 @@ public struct Scheduler: Sendable {
     {
         var state = Placement(school: school, year: year)
         var pinned: [String: [Int: CalendarDate]] = [:]
+        var pinnedDrills: [PlannedDrill] = []
         for occurrence in fixed where occurrence.schoolID == school.id {
             guard let activity = activities.first(where: { $0.id == occurrence.activityID }) else { continue }
-            pinned[activity.id, default: [:]][occurrence.slot] = occurrence.date
+            if case .drill(let type) = activity.kind {
+                pinnedDrills.append(
+                    PlannedDrill(
+                        type: type, date: occurrence.date, context: occurrence.timeContext,
+                        presence: Set(occurrence.presence.compactMap(PresenceRole.init(rawValue:))),
+                        slot: occurrence.slot))
+            } else {
+                pinned[activity.id, default: [:]][occurrence.slot] = occurrence.date
+            }
             state.record(occurrence.date, for: activity)
         }
         // Drills first: they have the hardest rules; then the rest, each in id order.
-        let ordered =
-            activities.filter(\.kind.isDrill).sorted { $0.id < $1.id }
-            + activities.filter { !$0.kind.isDrill }.sorted { $0.id < $1.id }
-        var items: [ScheduledItem] = []
-        for activity in ordered where activity.onlyWhere?.holds(for: school) ?? true {
+        let model = RequirementModel(ruleSets: rules, school: school, year: year)
+        let drills = try chooseDrills(model: model, school: school, year: year, fixed: pinnedDrills, state: &state)
+        var items = drillItems(drills, model: model, school: school, year: year, state: &state)
+        for activity in activities.filter({ !$0.kind.isDrill }).sorted(by: { $0.id < $1.id }) {
             let days = try place(
                 activity, school: school, year: year, pinned: pinned[activity.id] ?? [:], state: &state)
             for (index, day) in days.enumerated() {
@@ -46,6 +63,46 @@ public struct Scheduler: Sendable {
             }
         }
         return items.sorted { $0.sortKey < $1.sortKey }
+    }
+
+    /// Items for the chosen drills: each type's drills are slots 1, 2, ... of its series in date
+    /// order (kept slots stay), run as the series says, with the notice every rule it counts for owes.
+    private func drillItems(
+        _ drills: [PlannedDrill], model: RequirementModel, school: School, year: SchoolYear, state: inout Placement
+    ) -> [ScheduledItem] {
+        var items: [ScheduledItem] = []
+        for (type, ofType) in Dictionary(grouping: drills, by: \.type).sorted(by: { $0.key < $1.key }) {
+            let series =
+                activities.first { $0.kind == .drill(type) }
+                ?? DrillSeries.activities(
+                    rules: [],
+                    planDrills: [
+                        Activity(id: "\(type)-drill", kind: .drill(type), title: "", cadence: [])
+                    ])[0]
+            var taken = Set(ofType.compactMap(\.slot))
+            var next = 1
+            for drill in ofType.sorted(by: { ($0.slot ?? Int.max, $0.date) < ($1.slot ?? Int.max, $1.date) }) {
+                var slot = drill.slot ?? 0
+                if drill.slot == nil {
+                    while taken.contains(next) { next += 1 }
+                    slot = next
+                    taken.insert(slot)
+                }
+                var activity = series
+                if let context = drill.context { activity.timeOfDay = context }
+                activity.presence += drill.presence.sorted().map(\.rawValue).filter { !activity.presence.contains($0) }
+                if drill.slot == nil { state.record(drill.date, for: activity) }
+                let item = makeItem(activity, slot: slot, day: drill.date, school: school, year: year, state: &state)
+                let owed = model.obligations(
+                    DrillEvent(
+                        type: type, date: drill.date, context: item.timeContext,
+                        presence: Set(item.presence.compactMap(PresenceRole.init(rawValue:)))))
+                activity.notice = activity.notice.merged(owed.notice)
+                items.append(item)
+                items += followUps(of: item, activity: activity, school: school, year: year, state: &state)
+            }
+        }
+        return items
     }
 
     // MARK: - Days
@@ -101,12 +158,20 @@ public struct FixedOccurrence: Hashable, Sendable {
     public var activityID: String
     public var slot: Int
     public var date: CalendarDate
+    /// For a drill: its time of day and who is to be there, which the rules count.
+    public var timeContext: TimeOfDay?
+    public var presence: [String]
 
-    public init(schoolID: String, activityID: String, slot: Int, date: CalendarDate) {
+    public init(
+        schoolID: String, activityID: String, slot: Int, date: CalendarDate, timeContext: TimeOfDay? = nil,
+        presence: [String] = []
+    ) {
         self.schoolID = schoolID
         self.activityID = activityID
         self.slot = slot
         self.date = date
+        self.timeContext = timeContext
+        self.presence = presence
     }
 }
 

@@ -10,6 +10,9 @@ public enum EvidenceField: String, Hashable, Sendable, CaseIterable, Codable {
     case studentsPresent = "students_present"
     /// class, passing, lunch, arrival or dismissal.
     case timeContext = "time_context"
+    /// Who was there, from the closed list of `PresenceRole`s (`law_enforcement; fire`).
+    case present
+    /// Free text from before `present` existed: kept as a note, counts for no rule.
     case agenciesPresent = "agencies_present"
     case weather
     case problems
@@ -30,13 +33,16 @@ public enum EvidenceField: String, Hashable, Sendable, CaseIterable, Codable {
         case .startedAt, .endedAt: .dateTime
         case .headCount, .studentsPresent: .count
         case .timeToEvacuate, .timeToAccount: .minutes
-        case .timeContext: .choice(["class", "passing", "lunch", "arrival", "dismissal"])
+        case .timeContext: .choice(TimeOfDay.drillContexts.map(\.rawValue))
+        case .present: .roles
         default: .text
         }
     }
 
     public enum Shape: Hashable, Sendable {
         case text, dateTime, count, minutes
+        /// `;`-separated `PresenceRole`s.
+        case roles
         case choice([String])
     }
 }

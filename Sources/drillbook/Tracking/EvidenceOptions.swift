@@ -9,7 +9,11 @@ struct EvidenceOptions: ParsableArguments {
     @Option(help: "How many took part (staff and students).") var headCount: String?
     @Option(help: "Students present.") var studentsPresent: String?
     @Option(help: "class, passing, lunch, arrival or dismissal.") var timeContext: String?
-    @Option(help: "Agencies present (name, title).") var agenciesPresent: String?
+    @Option(
+        help: ArgumentHelp(
+            "Who was present: law_enforcement, fire, ems, emergency_management, school_resource_officer, mental_health or district_office (repeat for more; names and titles go in --note).",
+            valueName: "role"))
+    var present: [String] = []
     @Option(help: "Weather.") var weather: String?
     @Option(help: "Problems met.") var problems: String?
     @Option(help: "Time to evacuate (4m30s, 4:30).") var timeToEvacuate: String?
@@ -25,7 +29,8 @@ struct EvidenceOptions: ParsableArguments {
         let given: [(EvidenceField, String?)] = [
             (.scenario, scenario), (.conductedBy, conductedBy), (.notificationMethod, notificationMethod),
             (.headCount, headCount),
-            (.studentsPresent, studentsPresent), (.timeContext, timeContext), (.agenciesPresent, agenciesPresent),
+            (.studentsPresent, studentsPresent), (.timeContext, timeContext),
+            (.present, present.isEmpty ? nil : present.joined(separator: "; ")),
             (.weather, weather), (.problems, problems), (.timeToEvacuate, timeToEvacuate),
             (.timeToAccount, timeToAccount),
             (.strengths, strengths), (.improvements, improvements), (.signedOffBy, signedOffBy), (.notes, note),

@@ -1,0 +1,181 @@
+import Dates
+
+/// One school's drills judged against the model's constraints: counts and maxima per period,
+/// spacing, distinct times of day, notices and evidence.
+struct Judgement {
+    let model: RequirementModel
+    let events: [DrillEvent]
+    /// Scheduled drills whose day passed unrecorded: named in the shortfalls they leave.
+    let missed: [DrillEvent]
+    let mode: CheckMode
+    let asOf: CalendarDate
+    let school: School
+    var findings: [ComplianceFinding] = []
+
+    init(
+        model: RequirementModel, events: [DrillEvent], missed: [DrillEvent], mode: CheckMode, asOf: CalendarDate,
+        school: School
+    ) {
+        self.model = model
+        self.events = events
+        self.missed = missed
+        self.mode = mode
+        self.asOf = asOf
+        self.school = school
+    }
+
+    private mutating func add(
+        _ rules: [RuleReference], _ severity: ComplianceFinding.Severity, _ message: String, fix: String,
+        items: [DrillEvent]
+    ) {
+        let entry = model.entries.first { $0.jurisdiction == rules[0].jurisdiction && $0.rule.id == rules[0].id }
+        findings.append(
+            ComplianceFinding(
+                schoolID: school.id, rules: rules, source: entry?.source ?? "", confidence: entry?.rule.confidence,
+                severity: severity, message: message, fix: fix,
+                itemIDs: items.map { $0.itemID ?? $0.completionID.map { "record \($0)" } ?? "\($0.date)" }))
+    }
+
+    private func reference(_ entry: Int) -> RuleReference {
+        RuleReference(jurisdiction: model.entries[entry].jurisdiction, id: model.entries[entry].rule.id)
+    }
+
+    // MARK: - Counts
+
+    /// Every constraint of one rule: at least, at most, spacing, distinct times; and its tally.
+    mutating func counts(_ index: Int) -> RuleTally {
+        let entry = model.entries[index]
+        let rule = entry.rule
+        let counted = model.counted(index, in: events).map { events[$0] }
+        let words = rule.drillWords
+        let condition = rule.condition.words.isEmpty ? "" : " \(rule.condition.words)"
+        var required: [PeriodKind: Int] = [:]
+        for constraintIndex in entry.constraints {
+            let constraint = model.constraints[constraintIndex]
+            if !constraint.isFirst { required[constraint.per, default: 0] += constraint.atLeast }
+            let inSpan = counted.filter { constraint.span.contains($0.date) }
+            let held = inSpan.filter { $0.state == .held }.count
+            let have = inSpan.count
+            let between = " between \(constraint.span.lowerBound) and \(constraint.span.upperBound)"
+            let first = constraint.isFirst ? " (the first of the year)" : ""
+            let need = constraint.atLeast
+            if have < need {
+                let behind = inSpan + missed.filter { constraint.span.contains($0.date) && model.mayCount(index, $0) }
+                let what = "\(have) of \(need) \(words) drill\(need == 1 ? "" : "s")\(condition)\(between)\(first)"
+                switch mode {
+                case .plan:
+                    add(
+                        [reference(index)], .unmet, what + " scheduled",
+                        fix: "add \(need - have) to the plan between \(constraint.span.lowerBound) and "
+                            + "\(constraint.span.upperBound) (drillbook schedule places what the rules ask)",
+                        items: behind)
+                case .log:
+                    add(
+                        [reference(index)], .unmet, what + " held",
+                        fix:
+                            "record any that were held (drillbook complete or record); note the shortfall for the state",
+                        items: behind)
+                case .duringYear where constraint.span.upperBound < asOf:
+                    add(
+                        [reference(index)], .cannotBeMet,
+                        what + " held; the window closed on \(constraint.span.upperBound)",
+                        fix: "record any that were held; note the shortfall for the state", items: behind)
+                case .duringYear:
+                    add(
+                        [reference(index)], .atRisk,
+                        what + " (\(held) held, \(have - held) scheduled ahead)",
+                        fix: "hold and record \(need - have) more between \(max(asOf, constraint.span.lowerBound)) "
+                            + "and \(constraint.span.upperBound)", items: behind)
+                }
+            }
+            if let most = constraint.atMost, have > most {
+                add(
+                    [reference(index)], .unmet,
+                    "\(have) \(words) drills\(condition)\(between), at most \(most) allowed",
+                    fix: mode == .log ? "note it for the state" : "take \(have - most) of them off the plan",
+                    items: inSpan)
+            }
+        }
+        if let spacing = rule.minSpacingDays {
+            for (a, b) in zip(counted, counted.dropFirst()) where b.date.dayNumber - a.date.dayNumber < spacing {
+                add(
+                    [reference(index)], .unmet,
+                    "\(words) drills on \(a.date) and \(b.date) are \(b.date.dayNumber - a.date.dayNumber) days apart; "
+                        + "at least \(spacing) are asked", fix: "move one of them", items: [a, b])
+            }
+        }
+        if rule.condition.distinctTimes {
+            for (position, event) in counted.enumerated() {
+                if let earlier = counted[..<position].first(where: { $0.context == event.context }) {
+                    add(
+                        [reference(index)], .unmet,
+                        "\(words) drills on \(earlier.date) and \(event.date) are both at "
+                            + "\(event.context?.words ?? "an unknown time of day"); each must be at another time of day",
+                        fix: "hold the later one at another time of day", items: [earlier, event])
+                }
+            }
+        }
+        let ahead = counted.filter { $0.state == .scheduled }.count
+        return RuleTally(
+            rule: reference(index), drills: words, required: required.values.max() ?? 0, counted: counted.count,
+            scheduledAhead: ahead, done: counted.count - ahead, source: entry.source, dates: counted.map(\.date))
+    }
+
+    // MARK: - Notices and evidence
+
+    /// Each drill that counts for a rule with a notice owes it once, measured from the day it is
+    /// (or was) held; a cancelled notice is no notice.
+    mutating func notices() {
+        for event in events {
+            let owed = model.obligations(event)
+            let audiences: [(String, Int?, CalendarDate?, [RuleReference])] = [
+                ("families", owed.notice.familiesDays, event.familiesNoticeOn, owed.familiesNoticeRules),
+                (
+                    "responders", owed.notice.respondersHours.map { ($0 + 23) / 24 }, event.respondersNoticeOn,
+                    owed.respondersNoticeRules
+                ),
+            ]
+            for (audience, days, on, rules) in audiences {
+                guard let days, !rules.isEmpty else { continue }
+                if let on, event.date.dayNumber - on.dayNumber >= days { continue }
+                let verb = event.state == .held ? "held" : "scheduled for"
+                let message =
+                    on.map {
+                        "\(event.label) \(verb) \(event.date): \(audience) told on \($0), "
+                            + "\(event.date.dayNumber - $0.dayNumber) days before; \(days) asked"
+                    } ?? "\(event.label): no \(audience) notice \(event.state == .held ? "recorded" : "planned") "
+                    + "\(days) day\(days == 1 ? "" : "s") before"
+                add(
+                    rules, .notice, message,
+                    fix: event.state == .held
+                        ? "record the notice if it was given (drillbook complete on the notice item)"
+                        : "notify \(audience) by \(event.date.adding(days: -days))", items: [event])
+            }
+        }
+    }
+
+    /// Each held drill carries every field the rules it counts for require, first recorded in time.
+    mutating func evidence() {
+        for event in events where event.state == .held {
+            let owed = model.obligations(event)
+            let missing = owed.requiredFields.filter { (event.evidence[$0] ?? "").isEmpty }
+            if !missing.isEmpty {
+                var rules: [RuleReference] = []
+                for field in missing { rules += owed.evidence[field]!.filter { !rules.contains($0) } }
+                add(
+                    rules, .evidence, "\(event.label) lacks " + missing.map(\.rawValue).joined(separator: ", "),
+                    fix: "drillbook complete ITEM --corrects \(event.completionID ?? 0) with "
+                        + missing.map(\.flag).joined(separator: ", "), items: [event])
+            }
+            if let within = owed.evidenceWithinDays, let recorded = event.firstRecordedOn,
+                recorded.dayNumber - event.date.dayNumber > within, let rule = owed.evidenceWithinRule
+            {
+                add(
+                    [rule], .evidence,
+                    "\(event.label) was first recorded on \(recorded), \(recorded.dayNumber - event.date.dayNumber) "
+                        + "days after; within \(within) asked",
+                    fix: "record drills within \(within) days", items: [event])
+            }
+        }
+    }
+}

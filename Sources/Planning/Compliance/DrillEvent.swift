@@ -1,0 +1,96 @@
+public import Dates
+
+/// A drill as the requirement model sees it: held (a record) or still scheduled, with what the
+/// rules judge: its type, day, time of day, who was there, notices given and evidence recorded.
+public struct DrillEvent: Hashable, Sendable {
+    public enum State: String, Hashable, Sendable {
+        case held, scheduled
+        /// Scheduled for a day already past and not recorded: counts for nothing, but is named in
+        /// the finding about the shortfall it leaves.
+        case missed
+    }
+
+    public var type: String
+    /// The day it was held, or is scheduled for.
+    public var date: CalendarDate
+    public var context: TimeOfDay?
+    public var presence: Set<PresenceRole>
+    public var state: State
+    /// The scheduled item it is, or completes (`lincoln-hs/lockdown-drill-2`).
+    public var itemID: String?
+    public var completionID: Int?
+    /// When families and responders were told (a held notice), or are to be (a scheduled one).
+    public var familiesNoticeOn: CalendarDate?
+    public var respondersNoticeOn: CalendarDate?
+    public var evidence: [EvidenceField: String]
+    /// When the drill was first recorded: a later correction keeps this day.
+    public var firstRecordedOn: CalendarDate?
+
+    public init(
+        type: String, date: CalendarDate, context: TimeOfDay? = nil, presence: Set<PresenceRole> = [],
+        state: State = .scheduled, itemID: String? = nil, completionID: Int? = nil,
+        familiesNoticeOn: CalendarDate? = nil, respondersNoticeOn: CalendarDate? = nil,
+        evidence: [EvidenceField: String] = [:], firstRecordedOn: CalendarDate? = nil
+    ) {
+        self.type = type
+        self.date = date
+        self.context = context
+        self.presence = presence
+        self.state = state
+        self.itemID = itemID
+        self.completionID = completionID
+        self.familiesNoticeOn = familiesNoticeOn
+        self.respondersNoticeOn = respondersNoticeOn
+        self.evidence = evidence
+        self.firstRecordedOn = firstRecordedOn
+    }
+
+    /// `lincoln-hs/fire-drill-3 (2027-10-04)` or `the fire drill of 2027-10-04`.
+    public var label: String {
+        itemID.map { "\($0) (\(date))" } ?? "the \(type.dashesAsSpaces) drill of \(date)"
+    }
+}
+
+extension DrillEvent {
+    /// A held drill from its record: the time of day from `time_context` or, when not given, from
+    /// its start against the school's bells; presence from the structured `present` field only.
+    public static func held(
+        _ completion: Completion, school: School, itemID: String?, firstRecordedOn: CalendarDate
+    ) -> DrillEvent? {
+        guard case .drill(let type) = completion.kind else { return nil }
+        let context =
+            completion.evidence[.timeContext].flatMap(TimeOfDay.init(rawValue:))
+            ?? school.bellSchedule.context(
+                at: ClockTime(hour: completion.startedAt.hour, minute: completion.startedAt.minute))
+        return DrillEvent(
+            type: type, date: completion.startedAt.date, context: context,
+            presence: PresenceRole.parse(completion.evidence[.present] ?? ""), state: .held, itemID: itemID,
+            completionID: completion.id, evidence: completion.evidence, firstRecordedOn: firstRecordedOn)
+    }
+}
+
+extension PresenceRole {
+    /// `law_enforcement; fire` as stored: unknown words count for nothing.
+    public static func parse(_ text: String) -> Set<PresenceRole> {
+        Set(
+            text.split(whereSeparator: { $0 == ";" || $0 == "," }).compactMap {
+                PresenceRole(
+                    rawValue: String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()))
+            })
+    }
+}
+
+extension Completion {
+    /// The day the drill behind `completion` was first recorded: corrections keep the original's day.
+    public static func firstRecorded(_ completion: Completion, in all: [Completion]) -> CalendarDate {
+        let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var current = completion
+        var earliest = completion.recordedOn
+        var seen: Set<Int> = [completion.id]
+        while let previous = current.corrects.flatMap({ byID[$0] }), seen.insert(previous.id).inserted {
+            earliest = min(earliest, previous.recordedOn)
+            current = previous
+        }
+        return earliest
+    }
+}

@@ -1,0 +1,276 @@
+import Dates
+import DrillbookKit
+import Foundation
+import Planning
+import Testing
+
+/// For baseline and every state file, on the starter calendar and on generated years: the schedule
+/// Drillbook makes checks clean before the year; a log holding exactly that schedule checks clean
+/// after it; no drill is redundant; and every way to break each rule is found, naming that rule and
+/// no rule the break does not touch.
+@Suite struct StateRuleTests {
+    static let states = ComplianceTests.states
+
+    /// The state's plan (one school), its year and the rule sets `check` judges.
+    static func plan(_ state: String) throws -> LoadedPlan {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "drillbook-rules-\(UUID().uuidString)"
+        )
+        .path
+        _ = try Initializer.write(
+            to: folder, example: false, state: state, year: "2027-2028", resources: resources, today: day("2027-01-10"))
+        // Ohio reads smoke detectors and sprinklers with no default: the starter plan says.
+        return try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
+    }
+
+    /// A log of exactly `items`: each drill held on its day and time with every field its rules
+    /// require, each notice given on its day.
+    static func exactLog(_ items: [ScheduledItem], loaded: LoadedPlan, school: School, year: SchoolYear)
+        -> [Completion]
+    {
+        let model = RequirementModel(ruleSets: loaded.plan.rules, school: school, year: year)
+        var completions: [Completion] = []
+        for item in items where item.kind.isDrill || item.id.contains("-notice-") {
+            let start = WallTime(date: item.date, hour: item.start?.hour ?? 8, minute: item.start?.minute ?? 0)
+            var evidence: [EvidenceField: String] = [:]
+            if case .drill(let type) = item.kind, item.relatedTo == nil {
+                let event = DrillEvent(
+                    type: type, date: item.date, context: item.timeContext,
+                    presence: Set(item.presence.compactMap(PresenceRole.init(rawValue:))), state: .held)
+                for field in model.obligations(event).requiredFields { evidence[field] = sample(field) }
+                evidence[.timeContext] = item.timeContext?.rawValue
+                let roles = item.presence.filter { PresenceRole(rawValue: $0) != nil }
+                if !roles.isEmpty { evidence[.present] = roles.joined(separator: "; ") }
+            }
+            completions.append(
+                Completion(
+                    id: completions.count + 1, year: loaded.plan.year, itemUID: item.uid, schoolID: school.id,
+                    kind: item.kind, startedAt: start, evidence: evidence, recordedBy: "test", recordedOn: item.date,
+                    source: .complete))
+        }
+        return completions
+    }
+
+    static func sample(_ field: EvidenceField) -> String {
+        switch field.shape {
+        case .count: "300"
+        case .minutes: "4:30"
+        case .dateTime: "2027-09-01T10:00:00"
+        case .choice(let choices): choices[0]
+        case .roles: "law_enforcement"
+        case .text: "recorded"
+        }
+    }
+
+    static func tracked(_ items: [ScheduledItem]) -> [TrackedItem] {
+        items.map { TrackedItem(item: $0, changedOn: day("2027-07-01")) }
+    }
+
+    struct Case {
+        var loaded: LoadedPlan
+        var school: School
+        var year: SchoolYear
+        var items: [ScheduledItem]
+        var log: [Completion]
+        var checker: ComplianceChecker
+
+        func findings(_ log: [Completion], items: [ScheduledItem]? = nil, asOf: CalendarDate? = nil)
+            -> [ComplianceFinding]
+        {
+            checker.check(
+                school: school, year: year, items: StateRuleTests.tracked(items ?? self.items), completions: log,
+                asOf: asOf ?? year.last.adding(days: 1)
+            ).findings
+        }
+    }
+
+    static func make(_ state: String, year custom: SchoolYear? = nil, bells: BellSchedule? = nil) throws -> Case {
+        let loaded = try plan(state)
+        var school = loaded.plan.schools[0].school
+        if let bells { school.bellSchedule = bells }
+        let year = custom ?? loaded.years[school.id]!
+        let scheduler = Scheduler(
+            districtID: loaded.plan.district.id, activities: loaded.plan.activities,
+            rules: loaded.plan.rules)
+        let items = try scheduler.schedule(school, year: year)
+        return Case(
+            loaded: loaded, school: school, year: year, items: items,
+            log: exactLog(items, loaded: loaded, school: school, year: year),
+            checker: ComplianceChecker(ruleSets: loaded.plan.rules))
+    }
+
+    @Test(arguments: states)
+    func theScheduleAndItsExactLogCheckClean(state: String) throws {
+        let test = try Self.make(state)
+        let plan = test.findings([], asOf: test.year.first.adding(days: -30))
+        #expect(plan.isEmpty, "\(state) plan: \(plan.map(\.message))")
+        let log = test.findings(test.log)
+        #expect(log.isEmpty, "\(state) log: \(log.map(\.message))")
+    }
+
+    /// Every drill the scheduler placed is needed: dropping it from the log breaks a rule it counted
+    /// for, and only such a rule.
+    @Test(arguments: states)
+    func noDrillIsRedundant(state: String) throws {
+        let test = try Self.make(state)
+        let model = RequirementModel(ruleSets: test.loaded.plan.rules, school: test.school, year: test.year)
+        for completion in test.log where completion.kind.isDrill {
+            guard
+                let event = DrillEvent.held(
+                    completion, school: test.school, itemID: nil, firstRecordedOn: completion.recordedOn)
+            else { continue }
+            let touched = Set(model.obligations(event).rules)
+            let findings = test.findings(test.log.filter { $0.id != completion.id })
+            #expect(
+                !findings.isEmpty,
+                "\(state): dropping the \(completion.kind) drill of \(completion.startedAt.date) breaks nothing")
+            for finding in findings {
+                #expect(
+                    !touched.isDisjoint(with: finding.rules),
+                    "\(state): dropping \(completion.startedAt.date) flags \(finding.rules) (\(finding.message))")
+            }
+        }
+    }
+
+    /// Each rule, each way it can be broken: the finding names it, and nothing untouched is flagged.
+    @Test(arguments: states)
+    func everyBreakOfEveryRuleIsFound(state: String) throws {
+        let test = try Self.make(state)
+        let model = RequirementModel(ruleSets: test.loaded.plan.rules, school: test.school, year: test.year)
+        let events = test.log.compactMap { completion in
+            DrillEvent.held(completion, school: test.school, itemID: nil, firstRecordedOn: completion.recordedOn).map {
+                (completion, $0)
+            }
+        }
+        for (index, entry) in model.entries.enumerated() {
+            let reference = RuleReference(jurisdiction: entry.jurisdiction, id: entry.rule.id)
+            let counted = events.filter { model.mayCount(index, $0.1) }
+            func expectFound(_ log: [Completion], _ what: String, touched: [Completion], extra: [RuleReference] = []) {
+                let findings = test.findings(log)
+                #expect(findings.contains { $0.rules.contains(reference) }, "\(state) \(reference): \(what) not found")
+                let allowed = Set(
+                    touched.compactMap {
+                        DrillEvent.held($0, school: test.school, itemID: nil, firstRecordedOn: $0.recordedOn)
+                    }.flatMap { model.obligations($0).rules } + extra)
+                for finding in findings where allowed.isDisjoint(with: finding.rules) {
+                    Issue.record("\(state) \(reference): \(what) also flags \(finding.rules): \(finding.message)")
+                }
+            }
+            // Drop every drill of one tight period.
+            if let constraint = entry.constraints.map({ model.constraints[$0] }).first(where: { $0.atLeast > 0 }) {
+                let dropped = counted.filter { constraint.span.contains($0.1.date) }.map(\.0)
+                expectFound(
+                    test.log.filter { c in !dropped.contains { $0.id == c.id } }, "dropping \(constraint.periodName)",
+                    touched: dropped)
+            }
+            guard let (target, _) = counted.first else { continue }
+            func changed(_ change: (inout Completion) -> Void) -> [Completion] {
+                test.log.map { completion in
+                    var completion = completion
+                    if completion.id == target.id { change(&completion) }
+                    return completion
+                }
+            }
+            let rule = entry.rule
+            // Each counted drill at the wrong time of day.
+            if !rule.condition.during.isEmpty {
+                let wrong = TimeOfDay.drillContexts.first { !rule.condition.during.contains($0) }!
+                let moved = counted.map(\.0)
+                let log = test.log.map { completion in
+                    var completion = completion
+                    if moved.contains(where: { $0.id == completion.id }) {
+                        completion.evidence[.timeContext] = wrong.rawValue
+                    }
+                    return completion
+                }
+                expectFound(log, "at \(wrong)", touched: moved)
+            }
+            if !rule.condition.present.isEmpty {
+                let moved = counted.map(\.0)
+                let log = test.log.map { completion in
+                    var completion = completion
+                    if moved.contains(where: { $0.id == completion.id }) {
+                        completion.evidence[.present] = nil
+                        completion.evidence[.agenciesPresent] = "police invited, could not come"
+                    }
+                    return completion
+                }
+                expectFound(log, "without presence", touched: moved)
+            }
+            if let field = rule.requiredEvidence.first {
+                expectFound(changed { $0.evidence[field] = nil }, "without \(field)", touched: [target])
+            }
+            if let within = rule.evidenceWithinDays {
+                expectFound(
+                    changed { $0.recordedOn = $0.startedAt.date.adding(days: within + 1) }, "recorded late",
+                    touched: [target])
+            }
+            if rule.notice?.familiesDays != nil || rule.notice?.respondersHours != nil {
+                let item = test.items.first { $0.uid == target.itemUID }!
+                let notices = Set(test.items.filter { $0.relatedTo == item.id }.map(\.uid))
+                expectFound(
+                    test.log.filter { !notices.contains($0.itemUID ?? "") }, "without notice", touched: [target])
+            }
+            if let constraint = entry.constraints.map({ model.constraints[$0] }).first(where: { $0.atMost != nil }) {
+                let have = counted.filter { constraint.span.contains($0.1.date) }.count
+                var log = test.log
+                let extra = (have...constraint.atMost!).map { offset in
+                    var copy = target
+                    copy.id = 10_000 + offset
+                    copy.itemUID = nil
+                    copy.startedAt = WallTime(date: constraint.span.lowerBound.adding(days: offset % 5), hour: 10)
+                    return copy
+                }
+                log += extra
+                expectFound(log, "over its maximum", touched: extra + [target])
+            }
+        }
+    }
+
+    /// Generated years: random closures, testing windows and bell schedules; the schedule still
+    /// checks clean, and so does its exact log.
+    @Test(arguments: ["TX", "NY", "MI", "OH", "OK", "PA", "IL", "NJ", "VA", "KY"])
+    func generatedYearsCheckClean(state: String) throws {
+        var random = SeededRandom(seed: UInt64(state.unicodeScalars.reduce(7) { $0 * 31 + Int($1.value) }))
+        for _ in 0..<4 {
+            let first = CalendarDate(year: 2027, month: 8, day: Int.random(in: 10...24, using: &random))
+            let last = CalendarDate(year: 2028, month: 5, day: Int.random(in: 20...31, using: &random))
+            var closures: [SchoolClosure] = []
+            for _ in 0..<Int.random(in: 5...20, using: &random) {
+                let date = first.adding(days: Int.random(in: 0...(last.dayNumber - first.dayNumber), using: &random))
+                closures.append(SchoolClosure(date: date, reason: "Closed"))
+            }
+            let testingStart = CalendarDate(
+                year: 2028, month: Int.random(in: 3...4, using: &random), day: Int.random(in: 1...20, using: &random))
+            let year = SchoolYear(
+                name: "2027-2028", first: first, last: last, closures: closures,
+                testing: [
+                    Term(
+                        name: "Testing", first: testingStart,
+                        last: testingStart.adding(days: Int.random(in: 4...12, using: &random)))
+                ])
+            let withRecess = Bool.random(using: &random)
+            let bells = BellSchedule(
+                day: TimeRange("07:45-14:50")!, passing: Bool.random(using: &random) ? [TimeRange("09:00-09:06")!] : [],
+                lunch: [TimeRange("11:00-11:30")!], recess: withRecess ? [TimeRange("10:00-10:15")!] : [])
+            let test = try Self.make(state, year: year, bells: bells)
+            let plan = test.findings([], asOf: year.first.adding(days: -1))
+            #expect(plan.isEmpty, "\(state) \(first)...\(last): \(plan.map(\.message))")
+            let log = test.findings(test.log)
+            #expect(log.isEmpty, "\(state) \(first)...\(last) log: \(log.map(\.message))")
+        }
+    }
+}
+
+/// A small, seeded generator (SplitMix64): the same years on every run.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
