@@ -193,3 +193,53 @@ extension ComplianceTests {
             })
     }
 }
+
+extension ComplianceTests {
+    @Test func initWritesTheStatesTimeZoneAndRefusesAnUnknownState() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "drillbook-init-\(UUID().uuidString)"
+        )
+        .path
+        _ = try Initializer.write(
+            to: folder, example: false, state: "NY", year: "2027-2028", resources: resources, today: day("2027-01-10"))
+        let plan = try String(contentsOfFile: "\(folder)/drillbook.yaml", encoding: .utf8)
+        #expect(plan.contains("time_zone: America/New_York"))
+        #expect(
+            try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources).plan.district.timeZone
+                == "America/New_York")
+        #expect(
+            performing: {
+                _ = try Initializer.write(
+                    to: folder + "-zz", example: false, state: "ZZ", year: "2027-2028", resources: resources,
+                    today: day("2027-01-10"))
+            }, throws: { "\($0)".contains("--state \"ZZ\" is not a US state or DC (expected one of: AK, AL, AR") })
+    }
+
+    /// `complete` refuses a drill record for exactly the fields `check` would flag as missing.
+    @Test func completeRefusesWhatCheckWouldFlag() throws {
+        let (loaded, store) = try Self.scheduled(try exampleFolder())
+        let items = try Planner.published(loaded, store: store)
+        let fire = try Tracker.item("lincoln-hs/fire-drill-1", in: items)
+        let refusal: String
+        do {
+            _ = try Tracker.complete(
+                fire.item.id, loaded: loaded, store: store, startedAt: nil, endedAt: nil, durationMinutes: nil,
+                evidence: [:], corrects: nil, actor: "t", asOf: fire.item.date)
+            refusal = ""
+        } catch { refusal = "\(error)" }
+        let school = loaded.plan.schools.first { $0.school.id == "lincoln-hs" }!.school
+        let bare = Completion(
+            id: 1, year: "2027-2028", itemUID: fire.item.uid, schoolID: "lincoln-hs", kind: fire.item.kind,
+            startedAt: WallTime(date: fire.item.date, hour: fire.item.start!.hour, minute: fire.item.start!.minute),
+            recordedBy: "t", recordedOn: fire.item.date, source: .complete)
+        let flagged = ComplianceChecker(ruleSets: loaded.plan.rules).check(
+            school: school, year: loaded.years["lincoln-hs"]!, items: items, completions: [bare],
+            asOf: day("2028-06-01")
+        ).findings.filter { $0.severity == .evidence }
+        #expect(flagged.count == 1)
+        let fields = flagged[0].message.components(separatedBy: " lacks ")[1].components(separatedBy: ", ")
+        #expect(fields.count == 5)
+        for field in fields { #expect(refusal.contains("\(field) (--"), "\(field) in \(refusal)") }
+        #expect(refusal.components(separatedBy: " (--").count - 1 == fields.count)
+    }
+}

@@ -102,6 +102,14 @@ import Testing
     @Test(arguments: states)
     func theScheduleAndItsExactLogCheckClean(state: String) throws {
         let test = try Self.make(state)
+        // A rule that asks for drills asks for them in some period of the year: a window that never
+        // falls in the year (Apr-Jul read as July 2027 to April 2028) would silently drop it.
+        let model = RequirementModel(ruleSets: test.loaded.plan.rules, school: test.school, year: test.year)
+        for entry in model.entries where entry.rule.counts.contains(where: { $0.atLeast > 0 }) {
+            #expect(
+                entry.constraints.contains { model.constraints[$0].atLeast > 0 },
+                "\(state) \(entry.rule.id) has no period in the year")
+        }
         let plan = test.findings([], asOf: test.year.first.adding(days: -30))
         #expect(plan.isEmpty, "\(state) plan: \(plan.map(\.message))")
         let log = test.findings(test.log)

@@ -135,8 +135,14 @@ extension SchoolYear {
                 start...CalendarDate(
                     year: start.year, month: month, day: CalendarDate.daysIn(month: month, year: start.year))
         case .between(let from, let to):
+            // In order (04-01 to 07-31): both in one calendar year; wrapping (11-15 to 06-30): across New Year.
             let start = date(of: from)
-            let end = date(of: to)
+            let end =
+                from <= to
+                ? CalendarDate(
+                    year: start.year, month: to.month,
+                    day: min(to.day, CalendarDate.daysIn(month: to.month, year: start.year)))
+                : date(of: to)
             return start <= end ? start...end : none
         }
     }

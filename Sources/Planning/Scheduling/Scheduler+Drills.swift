@@ -122,7 +122,7 @@ extension Scheduler {
                     }
                 }
             }
-            var best: (drill: PlannedDrill, score: (Int, Double, Int, Int, Int))?
+            var best: (drill: PlannedDrill, score: (Double, Double, Int, Int, Int))?
             for want in wanted {
                 let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
                 let allDays = state.drillDayNumbers
@@ -159,6 +159,11 @@ extension Scheduler {
                     }
                     guard allowed else { continue }
                     if context != want.context { contributed = contributions(want.type, day, context, want.presence) }
+                    // A constraint few drill types can meet weighs more than one many can (NY's first
+                    // eight take evacuation drills too, a spring lockdown only a lockdown).
+                    let weighted = contributed.filter { counts[$0] < constraints[$0].atLeast }.reduce(0.0) {
+                        $0 + 1.0 / Double(model.entries[constraints[$1].entry].rule.drills.count)
+                    }
                     let tightness = contributed.filter { counts[$0] < constraints[$0].atLeast }.reduce(0.0) {
                         $0 + 1.0
                             / Double(
@@ -168,7 +173,7 @@ extension Scheduler {
                     let spread = min(60, sameType.map { abs($0 - day.dayNumber) }.min() ?? 60)
                     let apart = min(7, allDays.map { abs($0 - day.dayNumber) }.min() ?? 7)
                     let salt = stableHash("\(districtID)/\(school.id)/\(want.type)/\(day)")
-                    let score = (gain, tightness, spread, apart, salt)
+                    let score = (weighted, tightness, spread, apart, salt)
                     if best.map({ score > $0.score }) ?? true {
                         best = (
                             PlannedDrill(type: want.type, date: day, context: context, presence: want.presence), score
