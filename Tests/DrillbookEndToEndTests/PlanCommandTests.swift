@@ -203,6 +203,8 @@ extension IncidentCommandTests {
         #expect(after.status == 3)
         #expect(after.stdout.contains("\"severity\" : \"unmet\""))
         let csv = try Drillbook.run("check", "--plan", plan, "--as-of", "2028-05-27", "--format", "csv")
-        #expect(csv.stdout.hasPrefix("school,drill,started_at,ended_at,item,"))
+        #expect(csv.stdout.hasPrefix("school,school_name,drill,kind,started_at,ended_at,time_zone,"))
+        let posting = try Drillbook.run("check", "--plan", plan, "--as-of", "2028-05-27", "--format", "csv", "--public")
+        #expect(posting.stdout.hasPrefix("school,") && !posting.stdout.contains("recorded_by"))
     }
 }

@@ -27,7 +27,7 @@ import Testing
                     && $0.message == "0 of 1 lockdown drill between 2027-08-16 and 2027-12-17 held"
             })
         #expect(after.html.contains("<svg") && after.html.contains("Lincoln High School"))
-        #expect(after.csv.hasPrefix("school,drill,started_at,ended_at,item,"))
+        #expect(after.csv.hasPrefix("school,school_name,drill,kind,started_at,ended_at,time_zone,"))
     }
 
     /// Every state with a rule file in Templates/compliance.
@@ -241,5 +241,50 @@ extension ComplianceTests {
         #expect(fields.count == 5)
         for field in fields { #expect(refusal.contains("\(field) (--"), "\(field) in \(refusal)") }
         #expect(refusal.components(separatedBy: " (--").count - 1 == fields.count)
+    }
+}
+
+extension ComplianceTests {
+    /// The state drill log: names, zone and words; public without names, problems and notes; no
+    /// formula survives; import-log reads it back into a fresh database as it was.
+    @Test func theDrillLogIsAStateLogAndImportsBack() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        var evidence = TrackingTests.fireEvidence
+        evidence[.conductedBy] = "=HYPERLINK(\"http://x.example\",\"Ana\")"
+        evidence[.notes] = "back door, sticks"
+        evidence[.present] = "fire"
+        let done = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: evidence)
+        let report = try ComplianceReport.make(loaded, store: store, asOf: day("2028-06-01"), school: "lincoln-hs")
+        let csv = report.csv(public: false)
+        let lines = csv.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("school,school_name,drill,kind,started_at,ended_at,time_zone,"))
+        #expect(lines[0].contains(",conducted_by,") && lines[0].hasSuffix("recorded_by,recorded_on,item"))
+        #expect(lines.count == 2)
+        #expect(lines[1].hasPrefix("lincoln-hs,Lincoln High School,Fire drill,fire,\(done.startedAt),"))
+        #expect(lines[1].contains(",America/Chicago,") && lines[1].contains(",\"'=HYPERLINK(\"\"http"))
+        let posting = report.csv(public: true)
+        #expect(!posting.contains("conducted_by") && !posting.contains("HYPERLINK") && !posting.contains("sticks"))
+        #expect(!posting.contains("problems") && !posting.contains("Ana Ruiz"))
+        // Read back into a fresh copy of the district.
+        let (fresh, freshStore) = try TrackingTests.scheduled()
+        let file = try OverdueAndImportTests.csv(csv)
+        let imported = try LogImporter.run(
+            file: file, mapping: .init(), loaded: fresh, store: freshStore, actor: "importer", asOf: day("2028-06-01"))
+        #expect(imported.count == 1)
+        #expect(imported[0].evidence[.conductedBy] == evidence[.conductedBy])
+        #expect(imported[0].evidence[.present] == "fire" && imported[0].startedAt == done.startedAt)
+        #expect(imported[0].itemUID == done.itemUID)
+    }
+
+    @Test func theHTMLReportNamesTheDistrictAndEndsWithASignatureAndTheAuditHead() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)
+        let report = try ComplianceReport.make(loaded, store: store, asOf: day("2028-06-01"), school: nil)
+        let html = report.html
+        #expect(html.contains("<h1>Lakeside Independent School District: drill compliance"))
+        #expect(html.contains(">Fire drill</text>") && !html.contains(">drill/fire</text>"))
+        let head = try AuditCheck.head(store)
+        #expect(html.contains("Signature:") && html.contains("Audit head \(head)"))
+        #expect(html.contains("(held)</title>"))
     }
 }

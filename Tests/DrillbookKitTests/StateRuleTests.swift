@@ -56,6 +56,7 @@ import Testing
         case .count: "300"
         case .minutes: "4:30"
         case .dateTime: "2027-09-01T10:00:00"
+        case .date: "2027-08-01"
         case .choice(let choices): choices[0]
         case .roles: "law_enforcement"
         case .text: "recorded"
@@ -280,5 +281,47 @@ struct SeededRandom: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension StateRuleTests {
+    /// A fire drill's time is never public: whichever rules ask for it, unless every rule says announced.
+    @Test(arguments: states)
+    func fireDrillsAreUnannounced(state: String) throws {
+        let test = try Self.make(state)
+        for item in test.items where item.kind == .drill("fire") && item.relatedTo == nil {
+            #expect(!item.announced, "\(state) \(item.id)")
+        }
+    }
+
+    /// Changing the rule sets moves or cancels drills of a series; it never adds a second drill
+    /// under a new UID for a slot the series already had.
+    @Test func aRuleSetChangeMovesDrillsInsteadOfDuplicatingThem() throws {
+        let folder = try exampleFolder()
+        let plan = "\(folder)/drillbook.yaml"
+        var loaded = try Planner.load(planFile: plan, resources: resources)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-07-01"))
+        let before = try Planner.published(loaded, store: store).filter {
+            $0.item.kind.isDrill && $0.item.relatedTo == nil
+        }
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [baseline, MI]")
+            .write(toFile: plan, atomically: true, encoding: .utf8)
+        loaded = try Planner.load(planFile: plan, resources: resources)
+        let result = try Planner.run(loaded, store: store, asOf: day("2027-07-02"))
+        let oldUIDs = Set(before.map(\.item.uid))
+        for added in result.added where added.item.kind.isDrill && added.item.relatedTo == nil {
+            #expect(!oldUIDs.contains(added.item.uid))
+            let sameSeries = before.filter {
+                $0.item.activityID == added.item.activityID && $0.item.schoolID == added.item.schoolID
+            }
+            #expect(added.item.slot > sameSeries.count, "\(added.item.id) added although its series had that slot")
+        }
+        #expect(!result.moved.isEmpty)
+        let after = try Planner.published(loaded, store: store).filter {
+            $0.status == .scheduled && $0.item.kind.isDrill && $0.item.relatedTo == nil
+        }
+        #expect(Set(after.map(\.item.uid)).count == after.count)
     }
 }

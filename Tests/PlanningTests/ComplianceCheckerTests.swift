@@ -198,6 +198,9 @@ import Testing
         let recorded = check(
             [rule], [], completions: [Self.held("lockdown", at: "2027-10-06T10:00")], asOf: "2027-12-20")
         #expect(recorded.map(\.severity) == [.notice])
+        // Unless the record says when families were told.
+        let told = Self.held("lockdown", at: "2027-10-06T10:00", evidence: [.familiesNotified: "2027-09-28"])
+        #expect(check([rule], [], completions: [told], asOf: "2027-12-20").isEmpty)
     }
 
     @Test func responderNoticeIsCheckedAndANoticeFindingIsNotRepeatedPerRule() {

@@ -20,9 +20,13 @@ public struct ComplianceReport: Sendable {
     /// The district's name, for the report's heading.
     public var district: String
     public var ruleSets: [String]
+    /// The rule sets as read, for the drill log's columns.
+    public var rules: [ComplianceRuleSet]
     /// Every rule a district's own files add or replace, with the file: named in every report.
     public var localRules: [String]
     public var schools: [SchoolResult]
+    /// The audit log's head when the report was made: printed so it can be kept elsewhere.
+    public var auditHead: String?
 
     public var findings: [ComplianceFinding] { schools.flatMap(\.findings) }
 
@@ -52,8 +56,9 @@ public struct ComplianceReport: Sendable {
         let year = loaded.years[results.first?.school.id ?? ""] ?? loaded.years.values.first!
         return ComplianceReport(
             mode: ComplianceChecker.mode(on: asOf, year: year), asOf: asOf, year: year,
-            district: loaded.plan.district.name, ruleSets: loaded.plan.ruleSets,
-            localRules: localRules(loaded.plan.rules), schools: results)
+            district: loaded.plan.district.name, ruleSets: loaded.plan.ruleSets, rules: loaded.plan.rules,
+            localRules: localRules(loaded.plan.rules), schools: results,
+            auditHead: try? AuditCheck.head(store))
     }
 
     /// `TX/tx-fire (replaced by compliance/lakeside.yaml)`, `local/lakeside-bus (compliance/lakeside.yaml)`.
@@ -138,11 +143,12 @@ public struct ComplianceReport: Sendable {
             var ruleSets: [String]
             var localRules: [String]
             var findingCount: Int
+            var auditHead: String?
             var schools: [School]
         }
         let report = Report(
             asOf: asOf.description, mode: mode.rawValue, district: district, year: year.name, ruleSets: ruleSets,
-            localRules: localRules, findingCount: findings.count,
+            localRules: localRules, findingCount: findings.count, auditHead: auditHead,
             schools: schools.map { result in
                 School(
                     id: result.school.id, name: result.school.name, compliant: result.findings.isEmpty,
@@ -164,33 +170,5 @@ public struct ComplianceReport: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try encoder.encode(report), as: UTF8.self)
-    }
-
-    /// The drill log with the fields the rules require, for a state portal or a website posting.
-    public var csv: String {
-        let required = Set(schools.flatMap { _ in [EvidenceField]() })
-        var fields = EvidenceField.allCases.filter { $0 != .startedAt && $0 != .endedAt && $0 != .attachments }
-        fields.removeAll { required.contains($0) }
-        func cell(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
-                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
-        var lines = [
-            (["school", "drill", "started_at", "ended_at", "item"] + fields.map(\.rawValue)).joined(separator: ",")
-        ]
-        for result in schools {
-            let ids = Dictionary(result.items.map { ($0.item.uid, $0.item.id) }, uniquingKeysWith: { a, _ in a })
-            for completion in result.completions.sorted(by: { $0.startedAt < $1.startedAt })
-            where completion.kind.isDrill {
-                let row =
-                    [
-                        result.school.id, completion.kind.description.replacingOccurrences(of: "drill/", with: ""),
-                        completion.startedAt.description, completion.endedAt?.description ?? "",
-                        completion.itemUID.flatMap { ids[$0] } ?? "",
-                    ] + fields.map { completion.evidence[$0] ?? "" }
-                lines.append(row.map(cell).joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -22,7 +22,11 @@ public enum LogImporter {
     static let columns =
         ["school", "kind", "started_at", "ended_at", "item"]
         + EvidenceField.allCases.map(\.rawValue)
-        .filter { $0 != "started_at" && $0 != "ended_at" }
+        .filter { $0 != "started_at" && $0 != "ended_at" } + ignored
+
+    /// Columns of `check --format csv` that say again what the others say, or who recorded: read
+    /// and passed over, so the drill log imports back as it was written.
+    static let ignored = ["school_name", "drill", "time_zone", "recorded_by", "recorded_on"]
 
     public static func readMapping(_ path: String) throws(DrillbookError) -> Mapping {
         do {
@@ -75,7 +79,11 @@ public enum LogImporter {
             line += 1
             if row.allSatisfy(\.isEmpty) { continue }
             var cells: [String: String] = [:]
-            for (header, value) in zip(headers, row) where !value.isEmpty { cells[header] = value }
+            for (header, value) in zip(headers, row) where !value.isEmpty && !ignored.contains(header) {
+                // A cell the drill log neutralised ('=...) reads back as written.
+                let formula = value.count > 1 && value.first == "'" && "=+-@".contains(value.dropFirst().first!)
+                cells[header] = formula ? String(value.dropFirst()) : value
+            }
             do {
                 let completion = try self.completion(
                     cells, kinds: mapping.kinds, items: items, done: done, loaded: loaded, asOf: asOf,

@@ -182,6 +182,9 @@ enum EvidenceValue {
         case .minutes:
             guard let seconds = seconds(text) else { throw fail("a time like 4m, 4m30s or 4:30") }
             return "\(seconds / 60):" + (seconds % 60 < 10 ? "0" : "") + "\(seconds % 60)"
+        case .date:
+            guard let date = CalendarDate(text), text.count == 10 else { throw fail("a date like 2027-09-03") }
+            return date.description
         case .dateTime:
             guard let time = DateTimeArgument.wallTime(text) else {
                 throw fail("a date and time like 2027-09-03T10:15")

@@ -105,9 +105,10 @@ public struct ComplianceChecker: Sendable {
                     completion, school: school, itemID: itemID,
                     firstRecordedOn: Completion.firstRecorded(completion, in: completions))
             else { continue }
+            // A notice item done, or the date the record gives: the earlier counts.
             if let itemID {
-                event.familiesNoticeOn = given[itemID]?.families
-                event.respondersNoticeOn = given[itemID]?.responders
+                event.familiesNoticeOn = [event.familiesNoticeOn, given[itemID]?.families].compactMap { $0 }.min()
+                event.respondersNoticeOn = [event.respondersNoticeOn, given[itemID]?.responders].compactMap { $0 }.min()
             }
             events.append(event)
         }

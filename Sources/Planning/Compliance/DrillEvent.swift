@@ -65,7 +65,10 @@ extension DrillEvent {
         return DrillEvent(
             type: type, date: completion.startedAt.date, context: context,
             presence: PresenceRole.parse(completion.evidence[.present] ?? ""), state: .held, itemID: itemID,
-            completionID: completion.id, evidence: completion.evidence, firstRecordedOn: firstRecordedOn)
+            completionID: completion.id,
+            familiesNoticeOn: completion.evidence[.familiesNotified].flatMap { CalendarDate($0) },
+            respondersNoticeOn: completion.evidence[.respondersNotified].flatMap { CalendarDate($0) },
+            evidence: completion.evidence, firstRecordedOn: firstRecordedOn)
     }
 }
 

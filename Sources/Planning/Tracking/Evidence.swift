@@ -14,6 +14,10 @@ public enum EvidenceField: String, Hashable, Sendable, CaseIterable, Codable {
     case present
     /// Free text from before `present` existed: kept as a note, counts for no rule.
     case agenciesPresent = "agencies_present"
+    /// The day families were told of the drill (for a drill logged without a notice item).
+    case familiesNotified = "families_notified"
+    /// The day police, fire and EMS were told.
+    case respondersNotified = "responders_notified"
     case weather
     case problems
     case timeToEvacuate = "time_to_evacuate"
@@ -31,6 +35,7 @@ public enum EvidenceField: String, Hashable, Sendable, CaseIterable, Codable {
     public var shape: Shape {
         switch self {
         case .startedAt, .endedAt: .dateTime
+        case .familiesNotified, .respondersNotified: .date
         case .headCount, .studentsPresent: .count
         case .timeToEvacuate, .timeToAccount: .minutes
         case .timeContext: .choice(TimeOfDay.drillContexts.map(\.rawValue))
@@ -40,7 +45,7 @@ public enum EvidenceField: String, Hashable, Sendable, CaseIterable, Codable {
     }
 
     public enum Shape: Hashable, Sendable {
-        case text, dateTime, count, minutes
+        case text, dateTime, date, count, minutes
         /// `;`-separated `PresenceRole`s.
         case roles
         case choice([String])

@@ -8,13 +8,16 @@ struct Check: ParsableCommand {
         abstract:
             "Check the plan (before the year), the log and the rest of the plan (during), or the log (after) against the rule sets.",
         discussion:
-            "Exit 0 when compliant, 3 with findings. csv prints the drill log with the fields the rules require.")
+            "Exit 0 when compliant, 3 with findings. csv prints the state drill log with the fields the rules require (--public: without names, problems and notes); import-log reads it back."
+    )
 
     @OptionGroup var options: PlanOptions
     @OptionGroup var asOf: AsOfOption
 
     @Option(help: "Only this school.") var school: String?
     @Option(help: "text, json, csv or html.") var format = "text"
+    @Flag(help: "With --format csv: leave out names, problems and notes (for a website posting).")
+    var `public` = false
 
     func validate() throws {
         guard ["text", "json", "csv", "html"].contains(format) else {
@@ -30,7 +33,7 @@ struct Check: ParsableCommand {
         }
         switch format {
         case "json": print(try report.json())
-        case "csv": print(report.csv, terminator: "")
+        case "csv": print(report.csv(public: `public`), terminator: "")
         case "html": print(report.html, terminator: "")
         default: print(report.text)
         }

@@ -14,6 +14,9 @@ struct EvidenceOptions: ParsableArguments {
             "Who was present: law_enforcement, fire, ems, emergency_management, school_resource_officer, mental_health or district_office (repeat for more; names and titles go in --note).",
             valueName: "role"))
     var present: [String] = []
+    @Option(help: "The day families were told of the drill (2027-09-01), when no notice item records it.")
+    var familiesNotified: String?
+    @Option(help: "The day responders (police, fire, EMS) were told.") var respondersNotified: String?
     @Option(help: "Weather.") var weather: String?
     @Option(help: "Problems met.") var problems: String?
     @Option(help: "Time to evacuate (4m30s, 4:30).") var timeToEvacuate: String?
@@ -31,7 +34,8 @@ struct EvidenceOptions: ParsableArguments {
             (.headCount, headCount),
             (.studentsPresent, studentsPresent), (.timeContext, timeContext),
             (.present, present.isEmpty ? nil : present.joined(separator: "; ")),
-            (.weather, weather), (.problems, problems), (.timeToEvacuate, timeToEvacuate),
+            (.familiesNotified, familiesNotified), (.respondersNotified, respondersNotified), (.weather, weather),
+            (.problems, problems), (.timeToEvacuate, timeToEvacuate),
             (.timeToAccount, timeToAccount),
             (.strengths, strengths), (.improvements, improvements), (.signedOffBy, signedOffBy), (.notes, note),
             (.attachments, attachment.isEmpty ? nil : attachment.joined(separator: "; ")),
