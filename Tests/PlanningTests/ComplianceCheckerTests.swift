@@ -128,6 +128,18 @@ import Testing
         #expect(check([rule], Array(mix.prefix(2))).count == 1)
     }
 
+    @Test func afterDayNCountsOnlyDrillsPastTheNthDay() {
+        // Aug 16 to Aug 27 are the first ten school days.
+        let rule = Self.rule(
+            "xx-later", ["lockdown"], [RuleCount(atLeast: 1, per: .year)],
+            windows: [.after(days: 10, ofPeriod: false, dayKind: .school)])
+        #expect(
+            check([rule], [Self.drill("lockdown", on: "2027-08-27")]).map(\.message) == [
+                "0 of 1 lockdown drill between 2027-08-28 and 2027-12-17 scheduled"
+            ])
+        #expect(check([rule], [Self.drill("lockdown", on: "2027-08-30")]).isEmpty)
+    }
+
     @Test func distinctTimesOfDay() {
         var rule = Self.rule("xx-security", ["lockdown"], [RuleCount(atLeast: 2, per: .year)])
         rule.condition.distinctTimes = true

@@ -104,28 +104,10 @@ extension SchoolYear {
         switch window {
         case .within(let days, let ofPeriod, let kind):
             let anchor = ofPeriod ? period.first : first
-            var remaining = days
-            var current = anchor
-            while current <= last {
-                if counts(current, as: kind) {
-                    remaining -= 1
-                    if remaining == 0 { return anchor...current }
-                }
-                current = current.adding(days: 1)
-            }
-            return anchor...last
+            return anchor...(day(days, of: kind, from: anchor) ?? last)
         case .after(let days, let ofPeriod, let kind):
-            let anchor = ofPeriod ? period.first : first
-            var remaining = days
-            var current = anchor
-            while current <= last {
-                if counts(current, as: kind) {
-                    remaining -= 1
-                    if remaining == 0 { return current < last ? current.adding(days: 1)...last : none }
-                }
-                current = current.adding(days: 1)
-            }
-            return none
+            guard let end = day(days, of: kind, from: ofPeriod ? period.first : first), end < last else { return none }
+            return end.adding(days: 1)...last
         case .by(let month, let day):
             let end = date(of: MonthDay(month: month, day: day))
             return end >= first ? first...end : none
@@ -145,6 +127,20 @@ extension SchoolYear {
                 : date(of: to)
             return start <= end ? start...end : none
         }
+    }
+
+    /// The `count`-th day of a kind from `anchor` on (counting `anchor`), or nil past the last day.
+    private func day(_ count: Int, of kind: DayKind, from anchor: CalendarDate) -> CalendarDate? {
+        var remaining = count
+        var current = anchor
+        while current <= last {
+            if counts(current, as: kind) {
+                remaining -= 1
+                if remaining == 0 { return current }
+            }
+            current = current.adding(days: 1)
+        }
+        return nil
     }
 
     /// A month-day in this school year: July to December in the first calendar year, else the second.
