@@ -91,6 +91,7 @@ public final class ScheduleStore: Sendable {
             }
         }
         registerAlerts(&migrator)
+        registerActivityVersions(&migrator)
         return migrator
     }
 
@@ -108,14 +109,19 @@ public final class ScheduleStore: Sendable {
         }
     }
 
-    /// Writes a re-plan's changes, records the run and audits it, all or nothing.
-    public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate, audit: AuditContext) throws(StoreError)
-    {
+    /// Writes a re-plan's changes and the activity versions it was made from, records the run and
+    /// audits it, all or nothing.
+    public func apply(
+        _ result: ReplanResult, year: String, asOf: CalendarDate, versions: [String: String]? = nil,
+        audit: AuditContext
+    ) throws(StoreError) {
         do {
             try database.write { db in
+                if let versions { try Self.saveVersions(versions, year: year, db: db) }
                 for item in result.added { try ItemRecord(item, year: year).insert(db) }
                 for (_, item) in result.moved { try ItemRecord(item, year: year).update(db) }
                 for item in result.cancelled { try ItemRecord(item, year: year).update(db) }
+                for item in result.renoticed { try ItemRecord(item, year: year).update(db) }
                 try db.execute(
                     sql: "INSERT INTO schedule_run (year, as_of, added, moved, cancelled) VALUES (?, ?, ?, ?, ?)",
                     arguments: [year, asOf.description, result.added.count, result.moved.count, result.cancelled.count])

@@ -38,16 +38,24 @@ public enum Planner {
     public static func schedule(_ loaded: LoadedPlan, fixed: [FixedOccurrence] = []) throws(DrillbookError)
         -> [ScheduledItem]
     {
+        var skipped: [SchedulingError] = []
+        return try schedule(loaded, fixed: fixed, notBefore: nil, skipped: &skipped)
+    }
+
+    /// A re-plan's placement: new days only after `notBefore`, what no longer fits reported in `skipped`.
+    static func schedule(
+        _ loaded: LoadedPlan, fixed: [FixedOccurrence], notBefore: CalendarDate?, skipped: inout [SchedulingError]
+    ) throws(DrillbookError) -> [ScheduledItem] {
         let scheduler = Scheduler(
-            districtID: loaded.plan.district.id, activities: loaded.plan.activities,
-            rules: loaded.plan.rules)
+            districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
         let bySchool = Dictionary(grouping: fixed, by: \.schoolID)
         var items: [ScheduledItem] = []
         var errors: [SchedulingError] = []
         for planned in loaded.plan.schools {
             do {
                 items += try scheduler.schedule(
-                    planned.school, year: loaded.years[planned.school.id]!, fixed: bySchool[planned.school.id] ?? [])
+                    planned.school, year: loaded.years[planned.school.id]!, fixed: bySchool[planned.school.id] ?? [],
+                    notBefore: notBefore, skipped: &skipped)
             } catch {
                 errors.append(error)
             }
@@ -56,37 +64,115 @@ public enum Planner {
         return items
     }
 
-    /// Places the year, compares it with what was published, and stores the changes in one
-    /// transaction; a plan that cannot be met writes nothing.
+    /// Each activity's fingerprint: its definition and, for a drill series, every rule that counts
+    /// its type. A re-plan moves the future items of an activity whose fingerprint changed.
+    static func versions(_ loaded: LoadedPlan) -> [String: String] {
+        var result: [String: String] = [:]
+        for activity in loaded.plan.activities {
+            var text = String(describing: activity)
+            if case .drill(let type) = activity.kind {
+                for set in loaded.plan.rules {
+                    for rule in set.rules where rule.drills.contains(type) {
+                        text += "|\(set.jurisdiction)|" + String(describing: rule)
+                    }
+                }
+            }
+            result[activity.id] = String(fnv1a(text), radix: 16)
+        }
+        return result
+    }
+
+    /// Places the year again with the least change, compares it with what was published, and stores
+    /// the changes in one transaction; a plan that cannot be met writes nothing.
+    ///
+    /// Items that are done, past or announced keep their day (an announced one whose day became a
+    /// closure is cancelled and made up). Of the rest, only the items on a day that is no longer an
+    /// instructional day outside testing windows, and the future items of an activity whose
+    /// definition (or, for drills, whose rules) changed, are placed again, after `asOf` and leaving
+    /// room for their notices; every other item is pinned to its day, and its notices and review stay
+    /// as published. Each moved item carries the reason.
     public static func run(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate, actor: String? = nil)
         throws(DrillbookError)
         -> ReplanResult
     {
         let published = try self.published(loaded, store: store)
-        // What may no longer move (past or announced, and not lost to a closure) keeps its day.
-        let fixed = published.filter { tracked in
+        let versions = self.versions(loaded)
+        let stored: [String: String]
+        do { stored = try store.activityVersions(year: loaded.plan.year) } catch { throw .store(error.description) }
+        var fixed: [FixedOccurrence] = []
+        var reasons: [String: String] = [:]
+        var kept: Set<String> = []
+        for tracked in published where tracked.status == .scheduled && tracked.item.relatedTo == nil {
             let item = tracked.item
-            return tracked.status == .scheduled && item.relatedTo == nil && !item.id.hasSuffix("-makeup")
-                && (item.date <= asOf || tracked.isAnnounced(by: asOf))
-                && (loaded.years[item.schoolID]?.isSchoolDay(item.date) ?? false)
-        }.map {
-            FixedOccurrence(
-                schoolID: $0.item.schoolID, activityID: $0.item.activityID, slot: $0.item.slot, date: $0.item.date,
-                timeContext: $0.item.timeContext, presence: $0.item.presence)
+            guard let year = loaded.years[item.schoolID], !item.id.hasSuffix("-makeup") else { continue }
+            let pin = FixedOccurrence(
+                schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
+                timeContext: item.timeContext, presence: item.presence)
+            if item.date <= asOf || tracked.isAnnounced(by: asOf) {
+                // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
+                if year.isSchoolDay(item.date) {
+                    fixed.append(pin)
+                    kept.insert(item.uid)
+                }
+                if let closure = year.closures[item.date] { reasons[item.uid] = "closure added: \(closure)" }
+                continue
+            }
+            if let why = lost(item.date, in: year) {
+                reasons[item.uid] = why
+            } else if let before = stored[item.activityID], before != versions[item.activityID] {
+                reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
+            } else {
+                fixed.append(pin)
+                kept.insert(item.uid)
+            }
         }
-        let planned = try schedule(loaded, fixed: fixed)
+        var skipped: [SchedulingError] = []
+        var planned = try schedule(
+            loaded, fixed: fixed, notBefore: published.isEmpty ? nil : asOf, skipped: &skipped)
+        // What follows an item that stayed (its notices, its review) stays as published too.
+        let before = Dictionary(published.map { ($0.item.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        let uidByID = Dictionary(published.map { ($0.item.id, $0.item.uid) }, uniquingKeysWith: { a, _ in a })
+        planned = planned.map { item in
+            guard let old = before[item.uid], old.status == .scheduled, old.item.date > asOf,
+                let year = loaded.years[item.schoolID]
+            else { return item }
+            let main = item.relatedTo.flatMap { uidByID[$0] } ?? item.uid
+            guard kept.contains(main), old.item.date == item.date || item.relatedTo != nil else { return item }
+            let fits = item.adminOnly ? year.closures[old.item.date] == nil : lost(old.item.date, in: year) == nil
+            return fits ? old.item : item
+        }
         do {
-            let result = Replan.diff(published: published, planned: planned, asOf: asOf) { school, date in
+            var result = Replan.diff(published: published, planned: planned, asOf: asOf) { school, date in
                 loaded.years[school].map { !$0.isSchoolDay(date) } ?? false
             }
-            if !result.isEmpty {
+            for (from, to) in result.moved where reasons[to.item.uid] == nil {
+                let year = loaded.years[to.item.schoolID]
+                reasons[to.item.uid] =
+                    year.flatMap { lost(from.item.date, in: $0) }
+                    ?? to.item.relatedTo.map { "follows \($0)" } ?? "placed again"
+            }
+            result.reasons = reasons
+            result.skipped = skipped
+            if !result.isEmpty || !result.renoticed.isEmpty {
                 try store.apply(
-                    result, year: loaded.plan.year, asOf: asOf, audit: Actor.context(actor, asOf: asOf.description))
+                    result, year: loaded.plan.year, asOf: asOf, versions: versions,
+                    audit: Actor.context(actor, asOf: asOf.description))
+            } else if stored != versions {
+                try store.saveVersions(versions, year: loaded.plan.year)
             }
             return result
         } catch {
             throw .store(error.description)
         }
+    }
+
+    /// Why an unannounced future item can no longer stay on `date`, if it cannot.
+    static func lost(_ date: CalendarDate, in year: SchoolYear) -> String? {
+        if let closure = year.closures[date] { return "closure added: \(closure)" }
+        if year.staffOnly.contains(date) { return "now a staff-only day" }
+        if year.isTesting(date) { return "now in a testing window" }
+        if !year.isSchoolDay(date) { return "no longer a school day" }
+        return nil
     }
 
     /// The database beside the plan unless `--db` or DRILLBOOK_DB says otherwise.

@@ -10,9 +10,26 @@ struct Placement {
     private var itemsPerDay: [CalendarDate: Int] = [:]
     private var afterSchoolEnds: [CalendarDate: ClockTime] = [:]
 
-    init(school: School, year: SchoolYear) {
+    /// On a re-plan, the day new placements (and their notices) must come after.
+    let notBefore: CalendarDate?
+
+    init(school: School, year: SchoolYear, notBefore: CalendarDate? = nil) {
         self.school = school
         self.year = year
+        self.notBefore = notBefore
+    }
+
+    /// Whether a new placement may take `day`: after `notBefore`, with its notice (moved back to a
+    /// weekday, as notices are) after it too.
+    func allows(_ day: CalendarDate, leadDays: Int) -> Bool {
+        guard let notBefore else { return true }
+        guard day > notBefore else { return false }
+        guard leadDays > 0 else { return true }
+        var notice = day.adding(days: -leadDays)
+        while notice.weekday == .saturday || notice.weekday == .sunday || year.closures[notice] != nil {
+            notice = notice.adding(days: -1)
+        }
+        return notice > notBefore
     }
 
     /// The first day of `stretch`, from a stable offset, that keeps the rules; the preferences

@@ -27,7 +27,8 @@ struct PlannedDrill: Hashable {
 /// drill: dropping any one scheduled drill breaks a rule.
 extension Scheduler {
     func chooseDrills(
-        model: RequirementModel, school: School, year: SchoolYear, fixed: [PlannedDrill], state: inout Placement
+        model: RequirementModel, school: School, year: SchoolYear, fixed: [PlannedDrill], state: inout Placement,
+        skipped: inout [SchedulingError]
     ) throws(SchedulingError) -> [PlannedDrill] {
         let constraints = model.constraints
         let firstDay = year.first.dayNumber
@@ -65,6 +66,17 @@ extension Scheduler {
         var viaUsed = Array(repeating: 0, count: model.entries.count)
         let seriesTypes = Set(model.entries.compactMap(\.rule.drills.first))
         let openDays = year.days.filter { year.isInstructionalDay($0) && !year.isTesting($0) }
+        // The notice a drill of each type owes: on a re-plan, a new drill leaves room for it.
+        var lead: [String: Int] = [:]
+        for entry in model.entries {
+            for type in entry.rule.drills {
+                lead[type] = max(lead[type] ?? 0, entry.rule.notice?.leadDays ?? 0, entry.rule.schedule.notice.leadDays)
+            }
+        }
+        for activity in activities {
+            if case .drill(let type) = activity.kind { lead[type] = max(lead[type] ?? 0, activity.notice.leadDays) }
+        }
+        var givenUp: Set<Int> = []
 
         var drills = fixed
         var counts = Array(repeating: 0, count: constraints.count)
@@ -104,7 +116,7 @@ extension Scheduler {
         for drill in drills { count(drill) }
 
         while true {
-            let unmet = constraints.indices.filter { counts[$0] < constraints[$0].atLeast }
+            let unmet = constraints.indices.filter { counts[$0] < constraints[$0].atLeast && !givenUp.contains($0) }
             guard !unmet.isEmpty else { break }
             // What unmet constraints ask for: a type, maybe a time of day, maybe who must be there.
             var wanted: [(type: String, context: TimeOfDay?, presence: Set<PresenceRole>)] = []
@@ -126,7 +138,8 @@ extension Scheduler {
             for want in wanted {
                 let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
                 let allDays = state.drillDayNumbers
-                for day in openDays where !state.hasDrill(on: day) {
+                for day in openDays where !state.hasDrill(on: day) && state.allows(day, leadDays: lead[want.type] ?? 0)
+                {
                     var context = want.context
                     var contributed = contributions(want.type, day, context, want.presence)
                     let gain = contributed.filter { counts[$0] < constraints[$0].atLeast }.count
@@ -182,11 +195,16 @@ extension Scheduler {
                 }
             }
             guard let chosen = best?.drill else {
-                throw unplaceable(
-                    unmet.min {
-                        (constraints[$0].span.upperBound.dayNumber - constraints[$0].span.lowerBound.dayNumber)
-                            < (constraints[$1].span.upperBound.dayNumber - constraints[$1].span.lowerBound.dayNumber)
-                    }!, model: model, counts: counts, school: school)
+                let tightest = unmet.min {
+                    (constraints[$0].span.upperBound.dayNumber - constraints[$0].span.lowerBound.dayNumber)
+                        < (constraints[$1].span.upperBound.dayNumber - constraints[$1].span.lowerBound.dayNumber)
+                }!
+                let error = unplaceable(tightest, model: model, counts: counts, school: school)
+                // On a re-plan, what can no longer be met is reported and the rest still placed.
+                guard state.notBefore != nil else { throw error }
+                skipped.append(error)
+                givenUp.insert(tightest)
+                continue
             }
             drills.append(chosen)
             state.recordDrill(chosen.date)

@@ -53,8 +53,11 @@ extension Scheduler {
         var result: [ScheduledItem] = []
         let when = "\(item.date)" + (item.start.map { " at \($0)" } ?? "")
         func notice(_ suffix: String, daysBefore: Int, title: String, owner: String) {
+            // Back to a weekday that is not a closure: a notice is an office's task.
             var day = item.date.adding(days: -daysBefore)
-            while day.weekday == .saturday || day.weekday == .sunday { day = day.adding(days: -1) }
+            while day.weekday == .saturday || day.weekday == .sunday || year.closures[day] != nil {
+                day = day.adding(days: -1)
+            }
             result.append(
                 ScheduledItem(
                     id: itemID(school, "\(activity.id)-\(suffix)", item.slot),

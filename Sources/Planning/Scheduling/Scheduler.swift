@@ -33,7 +33,18 @@ public struct Scheduler: Sendable {
     public func schedule(_ school: School, year: SchoolYear, fixed: [FixedOccurrence] = []) throws(SchedulingError)
         -> [ScheduledItem]
     {
-        var state = Placement(school: school, year: year)
+        var skipped: [SchedulingError] = []
+        return try schedule(school, year: year, fixed: fixed, notBefore: nil, skipped: &skipped)
+    }
+
+    /// A re-plan: every new placement falls after `notBefore` with its notices too (never into the
+    /// past, never inside a notice's lead time); an occurrence that no longer fits anywhere is left
+    /// out and reported in `skipped` instead of failing the run.
+    public func schedule(
+        _ school: School, year: SchoolYear, fixed: [FixedOccurrence], notBefore: CalendarDate?,
+        skipped: inout [SchedulingError]
+    ) throws(SchedulingError) -> [ScheduledItem] {
+        var state = Placement(school: school, year: year, notBefore: notBefore)
         var pinned: [String: [Int: CalendarDate]] = [:]
         var pinnedDrills: [PlannedDrill] = []
         for occurrence in fixed where occurrence.schoolID == school.id {
@@ -51,13 +62,15 @@ public struct Scheduler: Sendable {
         }
         // Drills first: they have the hardest rules; then the rest, each in id order.
         let model = RequirementModel(ruleSets: rules, school: school, year: year)
-        let drills = try chooseDrills(model: model, school: school, year: year, fixed: pinnedDrills, state: &state)
+        let drills = try chooseDrills(
+            model: model, school: school, year: year, fixed: pinnedDrills, state: &state, skipped: &skipped)
         var items = drillItems(drills, model: model, school: school, year: year, state: &state)
         for activity in activities.filter({ !$0.kind.isDrill }).sorted(by: { $0.id < $1.id }) {
             let days = try place(
-                activity, school: school, year: year, pinned: pinned[activity.id] ?? [:], state: &state)
-            for (index, day) in days.enumerated() {
-                let item = makeItem(activity, slot: index + 1, day: day, school: school, year: year, state: &state)
+                activity, school: school, year: year, pinned: pinned[activity.id] ?? [:], state: &state,
+                skipped: &skipped)
+            for (slot, day) in days.sorted(by: { $0.key < $1.key }) {
+                let item = makeItem(activity, slot: slot, day: day, school: school, year: year, state: &state)
                 items.append(item)
                 items += followUps(of: item, activity: activity, school: school, year: year, state: &state)
             }
@@ -110,18 +123,25 @@ public struct Scheduler: Sendable {
     /// The day of each occurrence, in slot order (slot n is the n-th placed, so a pinned slot keeps
     /// its number and its UID whatever moves around it).
     private func place(
-        _ activity: Activity, school: School, year: SchoolYear, pinned: [Int: CalendarDate], state: inout Placement
-    ) throws(SchedulingError) -> [CalendarDate] {
+        _ activity: Activity, school: School, year: SchoolYear, pinned: [Int: CalendarDate], state: inout Placement,
+        skipped: inout [SchedulingError]
+    ) throws(SchedulingError) -> [Int: CalendarDate] {
         let plan = Cadence(activity.cadence, year: year)
         var chosen: [CalendarDate] = []
+        var slots: [Int: CalendarDate] = [:]
+        var slot = 0
+        let lead = activity.notice.leadDays
         for (period, count) in zip(plan.periods, plan.counts) where count > 0 {
             let windows = activity.windows.map { year.span(of: $0, period: period) }
             var candidates = year.days(in: period).filter { day in
                 year.isInstructionalDay(day) && !year.isTesting(day) && windows.allSatisfy { $0.contains(day) }
+                    && state.allows(day, leadDays: lead)
             }
             for index in 0..<count {
-                if let day = pinned[chosen.count + 1] {
+                slot += 1
+                if let day = pinned[slot] {
                     chosen.append(day)
+                    slots[slot] = day
                     candidates.removeAll { $0 == day }
                     continue
                 }
@@ -131,25 +151,35 @@ public struct Scheduler: Sendable {
                     pool = pool.filter(span.contains)
                 }
                 let stretch = Array(pool[(index * pool.count / count)..<((index + 1) * pool.count / count)])
-                let salt = stableHash("\(districtID)/\(school.id)/\(activity.id)/\(chosen.count + 1)")
+                let salt = stableHash("\(districtID)/\(school.id)/\(activity.id)/\(slot)")
                 guard
                     let day = state.pick(from: stretch, orFrom: pool, for: activity, after: chosen.last, salt: salt)
                 else {
                     let windowNote = activity.windows.isEmpty && activity.firstWithin == nil ? "" : " inside its window"
-                    throw SchedulingError(
+                    let error = SchedulingError(
                         schoolID: school.id, activityID: activity.id,
                         constraint:
                             "no instructional day left in \(period.name) (\(period.first) to \(period.last))\(windowNote) "
                             + "for occurrence \(index + 1) of \(count), once closures, staff-only days, testing "
-                            + "windows and other drills are kept clear")
+                            + "windows and other drills are kept clear"
+                            + (state.notBefore.map { ", after \($0) and its notices' lead time" } ?? ""))
+                    guard state.notBefore != nil else { throw error }
+                    skipped.append(error)
+                    continue
                 }
+                slots[slot] = day
                 chosen.append(day)
                 candidates.removeAll { $0 == day }
                 state.record(day, for: activity)
             }
         }
-        return chosen
+        return slots
     }
+}
+
+extension Notice {
+    /// Days before an occurrence its first notice goes out.
+    public var leadDays: Int { max(familiesDays ?? 0, ((respondersHours ?? 0) + 23) / 24) }
 }
 
 /// An occurrence that must stay on its day when the year is placed again.

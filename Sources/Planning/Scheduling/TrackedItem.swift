@@ -38,6 +38,13 @@ public struct ReplanResult: Sendable {
     /// Items that differ from the new plan but stay put: done, in the past, or announced.
     public var kept: [TrackedItem] = []
     public var unchanged = 0
+    /// Items that stay as published whose families notice day changed (the notice moved off a new
+    /// closure): stored, not re-published (their calendar entry is the same).
+    public var renoticed: [TrackedItem] = []
+    /// Why each moved or cancelled item had to change, by UID (`closure added: Snow Day`).
+    public var reasons: [String: String] = [:]
+    /// What a re-plan could not place again (its window closed, or no day is left after today).
+    public var skipped: [SchedulingError] = []
 
     public var isEmpty: Bool { added.isEmpty && moved.isEmpty && cancelled.isEmpty }
 }
@@ -76,8 +83,16 @@ public enum Replan {
                 result.added.append(fresh)
                 continue
             }
-            if before.status == .scheduled && before.item == item && before.noticeDate == fresh.noticeDate {
-                result.unchanged += 1
+            if before.status == .scheduled && before.item == item {
+                if before.noticeDate == fresh.noticeDate {
+                    result.unchanged += 1
+                } else if !before.isAnnounced(by: asOf) {
+                    var renoticed = before
+                    renoticed.noticeDate = fresh.noticeDate
+                    result.renoticed.append(renoticed)
+                } else {
+                    result.unchanged += 1
+                }
                 continue
             }
             let locked = before.item.date <= asOf || before.isAnnounced(by: asOf)

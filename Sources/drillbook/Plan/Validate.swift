@@ -67,11 +67,16 @@ enum ScheduleReport {
             if verbose { lines += added[school]!.map { "  + \(line($0.item))" } }
         }
         for (from, to) in result.moved {
-            lines.append("moved \(to.item.id): \(when(from.item)) -> \(when(to.item)) (sequence \(to.sequence))")
+            lines.append(
+                "moved \(to.item.id): \(when(from.item)) -> \(when(to.item))"
+                    + (result.reasons[to.item.uid].map { " (\($0))" } ?? "") + ", sequence \(to.sequence)")
         }
         for item in result.cancelled {
-            lines.append("cancelled \(item.item.id): \(when(item.item)) \(item.item.title)")
+            lines.append(
+                "cancelled \(item.item.id): \(when(item.item)) \(item.item.title)"
+                    + (result.reasons[item.item.uid].map { " (\($0))" } ?? ""))
         }
+        for skipped in result.skipped { lines.append("not placed again: \(skipped)") }
         if !result.kept.isEmpty { lines.append("kept \(result.kept.count) items that are done, past or announced") }
         if !result.isEmpty {
             lines.append(

@@ -1,0 +1,104 @@
+import Dates
+import DrillbookKit
+import Foundation
+import Planning
+import Store
+import Testing
+
+/// Re-planning with the least change, on the example district with closures added at random
+/// future days and the re-plan run at a random day: nothing moves into the past or inside its
+/// notice's lead time, nothing untouched moves, exactly the affected items move, and the rules stay
+/// met where a legal placement exists.
+@Suite struct ReplanPropertyTests {
+    @Test(arguments: 0..<8)
+    func closuresAddedMidYearMoveOnlyWhatTheyTouch(seed: Int) throws {
+        var random = SeededRandom(seed: UInt64(seed) &* 0x9E37_79B9 &+ 17)
+        let folder = try exampleFolder()
+        var loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        let published = try Planner.published(loaded, store: store)
+        let year = loaded.years.values.first!
+        let asOf = year.first.adding(days: Int.random(in: 20...230, using: &random))
+        // Closures on school days after the re-plan's day, where items stand.
+        let future = published.filter { $0.item.date > asOf && year.isSchoolDay($0.item.date) }.map(\.item.date)
+        guard !future.isEmpty else { return }
+        var closed: Set<CalendarDate> = []
+        for _ in 0..<Int.random(in: 1...4, using: &random) { closed.insert(future.randomElement(using: &random)!) }
+        for school in loaded.years.keys {
+            for date in closed { loaded.years[school]!.closures[date] = "Snow Day" }
+        }
+        let checker = ComplianceChecker(ruleSets: loaded.plan.rules)
+        func atRisk(_ items: [TrackedItem]) -> Int {
+            loaded.plan.schools.map { planned in
+                checker.check(
+                    school: planned.school, year: loaded.years[planned.school.id]!, items: items, completions: [],
+                    asOf: asOf
+                ).findings.filter { $0.severity == .atRisk }.count
+            }.reduce(0, +)
+        }
+        let riskBefore = atRisk(published)
+
+        let result = try Planner.run(loaded, store: store, asOf: asOf)
+        let affected = published.filter {
+            $0.status == .scheduled && $0.item.relatedTo == nil && closed.contains($0.item.date)
+                && !$0.isAnnounced(by: asOf)
+        }
+        let movedMains = result.moved.filter { $0.to.item.relatedTo == nil }
+        let movedIDs = Set(result.moved.map(\.to.item.id))
+        for (from, to) in result.moved {
+            #expect(to.item.date > asOf, "\(to.item.id) moved to \(to.item.date), not after \(asOf)")
+            if to.item.relatedTo == nil {
+                #expect(
+                    closed.contains(from.item.date),
+                    "\(to.item.id) moved from \(from.item.date) to \(to.item.date) (\(result.reasons[to.item.uid] ?? "")), an untouched day"
+                )
+            } else {
+                #expect(
+                    closed.contains(from.item.date) || movedIDs.contains(to.item.relatedTo!)
+                        || closed.contains(
+                            published.first { $0.item.id == to.item.relatedTo! }?.item.date ?? year.first),
+                    "\(to.item.id) moved though neither it nor \(to.item.relatedTo!) was touched")
+            }
+            #expect(result.reasons[to.item.uid] != nil)
+        }
+        // Each affected item moved, or (no legal day left) is reported as not placed again.
+        #expect(movedMains.count + result.skipped.count >= affected.count)
+        #expect(movedMains.count <= affected.count)
+        // A moved item leaves room for its notices.
+        for (_, to) in result.moved where to.item.relatedTo == nil {
+            for notice in try Planner.published(loaded, store: store)
+            where notice.item.relatedTo == to.item.id && notice.item.adminOnly && notice.status == .scheduled {
+                #expect(notice.item.date > asOf, "\(notice.item.id) on \(notice.item.date) is not after \(asOf)")
+                #expect(loaded.years[notice.item.schoolID]!.closures[notice.item.date] == nil)
+            }
+        }
+        if result.skipped.isEmpty {
+            #expect(atRisk(try Planner.published(loaded, store: store)) <= riskBefore)
+        }
+        // Running again with nothing new changes nothing.
+        #expect(try Planner.run(loaded, store: store, asOf: asOf).isEmpty)
+    }
+
+    /// A changed activity moves its own future items only.
+    @Test func aChangedActivityMovesItsFutureItemsOnly() throws {
+        let folder = try exampleFolder()
+        let plan = "\(folder)/drillbook.yaml"
+        var loaded = try Planner.load(planFile: plan, resources: resources)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        try text.replacingOccurrences(
+            of: "    time_of_day: dismissal\n    duration: 20m", with: "    time_of_day: arrival\n    duration: 25m"
+        )
+        .write(toFile: plan, atomically: true, encoding: .utf8)
+        loaded = try Planner.load(planFile: plan, resources: resources)
+        let result = try Planner.run(loaded, store: store, asOf: day("2027-10-01"))
+        #expect(!result.moved.isEmpty)
+        for (from, to) in result.moved {
+            #expect(to.item.activityID == "bus-evacuation", "\(to.item.id) moved")
+            #expect(from.item.date > day("2027-10-01"))
+            #expect(result.reasons[to.item.uid]?.contains("bus-evacuation changed") == true || to.item.relatedTo != nil)
+        }
+    }
+}
