@@ -1,3 +1,4 @@
+public import Dates
 import Foundation
 import GRDB
 
@@ -24,6 +25,60 @@ extension ScheduleStore {
                 table.column("error", .text)
                 table.uniqueKey(["item_uid", "step", "channel", "recipient"])
             }
+        }
+        migrator.registerMigration("v5: the day an alert was sent") { db in
+            // The `--as-of` day of the run that sent it: the per-recipient interval counts in these days.
+            try db.alter(table: "alert") { table in table.add(column: "sent_on", .text) }
+        }
+    }
+
+    /// The last day anything about `itemUID` was sent to `recipient`, by `channel`.
+    public func lastSent(itemUID: String, channel: String, recipient: String) throws(StoreError) -> CalendarDate? {
+        do {
+            return try database.read { db in
+                try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT max(sent_on) FROM alert
+                        WHERE item_uid = ? AND channel = ? AND recipient = ? AND status = 'sent'
+                        """,
+                    arguments: [itemUID, channel, recipient]
+                ).flatMap { CalendarDate($0) }
+            }
+        } catch {
+            throw StoreError(message: "cannot read the alerts (\(error))")
+        }
+    }
+
+    /// Alerts attempted and not sent (failed, or interrupted after the intent): still owed unless a
+    /// later step reached the same recipient.
+    public func unsentAlerts() throws(StoreError) -> [(
+        itemUID: String, step: String, channel: String, recipient: String
+    )] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT item_uid, step, channel, recipient FROM alert WHERE status != 'sent' ORDER BY id"
+                ).map { ($0["item_uid"], $0["step"], $0["channel"], $0["recipient"]) }
+            }
+        } catch {
+            throw StoreError(message: "cannot read the alerts (\(error))")
+        }
+    }
+
+    /// The steps sent to a recipient about an item, by channel.
+    public func sentSteps(itemUID: String, channel: String, recipient: String) throws(StoreError) -> [String] {
+        do {
+            return try database.read { db in
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT step FROM alert WHERE item_uid = ? AND channel = ? AND recipient = ? AND status = 'sent'",
+                    arguments: [itemUID, channel, recipient])
+            }
+        } catch {
+            throw StoreError(message: "cannot read the alerts (\(error))")
         }
     }
 
@@ -72,8 +127,8 @@ extension ScheduleStore {
         do {
             try database.write { db in
                 try db.execute(
-                    sql: "UPDATE alert SET status = ?, sent_at = ?, error = ? WHERE id = ?",
-                    arguments: [sent ? "sent" : "failed", sent ? audit.at : nil, error, id])
+                    sql: "UPDATE alert SET status = ?, sent_at = ?, sent_on = ?, error = ? WHERE id = ?",
+                    arguments: [sent ? "sent" : "failed", sent ? audit.at : nil, sent ? audit.asOf : nil, error, id])
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id])!
                 let detail: [String: String] = [
                     "step": row["step"], "channel": row["channel"], "recipient": row["recipient"],

@@ -8,6 +8,8 @@ public struct OverdueReport: Sendable {
     public var findings: [AlertFinding]
     public var sent: [String] = []
     public var alreadySent = 0
+    /// Alerts held back: the recipient heard about the item within the ladder's `min_interval`.
+    public var deferred = 0
     public var failures: [String] = []
     public var warnings: [String] = []
 
@@ -28,7 +30,9 @@ public enum Notifier {
     }
 
     /// Sends every alert not sent before: intent, send, result, each recorded (a crash can at worst
-    /// repeat one message). A failed send is reported and tried again on the next run.
+    /// repeat one message). A recipient hears about an item at most once per `min_interval` days. A
+    /// failed send is reported and tried again on the next run, even once its step has passed, until
+    /// it is sent or a later step reaches the same recipient.
     public static func notify(
         _ report: OverdueReport, loaded: LoadedPlan, store: ScheduleStore, resources: Resources, asOf: CalendarDate,
         actor: String?
@@ -40,10 +44,11 @@ public enum Notifier {
             return report
         }
         let schools = Dictionary(uniqueKeysWithValues: loaded.plan.schools.map { ($0.school.id, $0.school) })
+        var handled: Set<String> = []
+        let outbox = Outbox(loaded: loaded, store: store, resources: resources, asOf: asOf, actor: actor)
         for finding in report.findings {
             guard let school = schools[finding.item.schoolID] else { continue }
-            let values = self.values(finding, school: school, plan: loaded.plan)
-            if let from = channels.mailFrom {
+            if channels.mailFrom != nil {
                 for role in finding.roles {
                     let contact =
                         role == "district.safety_lead" ? loaded.plan.district.safetyLead : school.contacts[role]
@@ -51,61 +56,137 @@ public enum Notifier {
                         report.warnings.append("\(finding.item.id): no email for \(role) at \(school.id); not mailed")
                         continue
                     }
-                    var named = values
-                    named["owner"] = school.contacts[finding.item.owner]?.name ?? finding.item.owner
-                    let message = try MailMessage.render(
-                        template: finding.kind == .familyNotice
-                            ? "family-notice" : finding.kind == .reminder ? "reminder" : "overdue",
-                        templates: resources.templates, values: named, from: from, to: email, itemID: finding.item.id)
-                    try send(
-                        finding, channel: "mail", recipient: email, store: store, asOf: asOf, actor: actor,
-                        report: &report
-                    ) {
-                        MailSender(command: channels.sendmail).send(message)
-                    }
+                    handled.insert("\(finding.item.uid) mail \(email)")
+                    try outbox.deliver(finding, school: school, channel: "mail", recipient: email, report: &report)
                 }
             }
-            // A chat channel is wider than the owner's inbox: no advance word of an unannounced drill there.
-            let quiet = finding.kind == .reminder && !finding.item.announced
-            if let address = channels.webhookURL, let url = URL(string: address), !quiet {
-                let text = summary(finding, school: school)
-                let fields = values.compactMapValues { $0 as? String }
-                try send(
-                    finding, channel: "webhook", recipient: address, store: store, asOf: asOf, actor: actor,
-                    report: &report
-                ) {
-                    WebhookSender(url: url, timeout: TimeInterval(channels.webhookTimeoutSeconds))
-                        .send(WebhookSender.body(text: text, fields: fields))
-                }
+            if let address = channels.webhookURL {
+                handled.insert("\(finding.item.uid) webhook \(address)")
+                try outbox.deliver(finding, school: school, channel: "webhook", recipient: address, report: &report)
             }
         }
+        try retryOwed(
+            loaded: loaded, store: store, asOf: asOf, schools: schools, handled: handled, outbox: outbox,
+            report: &report)
         return report
     }
 
-    private static func send(
-        _ finding: AlertFinding, channel: String, recipient: String, store: ScheduleStore, asOf: CalendarDate,
-        actor: String?,
-        report: inout OverdueReport, deliver: () -> String?
+    /// Alerts that failed (or were interrupted) on an earlier run and are still owed: the item is
+    /// still open and no later step reached that recipient by that channel.
+    private static func retryOwed(
+        loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate, schools: [String: School], handled: Set<String>,
+        outbox: Outbox, report: inout OverdueReport
     ) throws(DrillbookError) {
-        let context = Actor.context(actor, asOf: asOf.description)
+        let items = try Planner.published(loaded, store: store)
+        let byUID = Dictionary(items.map { ($0.item.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(items.map { ($0.item.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let completions = Completion.current(try Tracker.completions(loaded, store: store))
+        let done = Set(completions.compactMap(\.itemUID))
         do {
-            if try store.alertState(
-                itemUID: finding.item.uid, step: finding.step, channel: channel, recipient: recipient) == .sent
-            {
-                report.alreadySent += 1
+            for owed in try store.unsentAlerts()
+            where !handled.contains("\(owed.itemUID) \(owed.channel) \(owed.recipient)") {
+                guard let tracked = byUID[owed.itemUID], tracked.status == .scheduled,
+                    let school = schools[tracked.item.schoolID], let year = loaded.years[tracked.item.schoolID],
+                    asOf <= year.last, !done.contains(owed.itemUID)
+                else { continue }
+                let sent = try store.sentSteps(itemUID: owed.itemUID, channel: owed.channel, recipient: owed.recipient)
+                if sent.contains(where: { rank($0) >= rank(owed.step) }) { continue }
+                var finding = AlertFinding(
+                    item: tracked.item,
+                    kind: owed.step == "reminder"
+                        ? .reminder
+                        : owed.step == "family-notice"
+                            ? .familyNotice : owed.step.hasPrefix("escalated") ? .escalated : .overdue,
+                    status: tracked.status(
+                        on: asOf, completions: completions, ladder: loaded.plan.ladder, yearEnd: year.last),
+                    step: owed.step, roles: [])
+                if finding.kind == .familyNotice {
+                    guard let drill = tracked.item.relatedTo.flatMap({ byID[$0] }), drill.status == .scheduled,
+                        drill.item.date >= asOf, !done.contains(drill.item.uid)
+                    else { continue }
+                    finding.announces = drill.item
+                }
+                try outbox.deliver(
+                    finding, school: school, channel: owed.channel, recipient: owed.recipient, report: &report)
+            }
+        } catch let error as DrillbookError {
+            throw error
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// reminder, family-notice < overdue < escalated-0 < escalated-1 ...
+    static func rank(_ step: String) -> Int {
+        if step == "overdue" { return 1 }
+        if step.hasPrefix("escalated-") { return 2 + (Int(step.dropFirst(10)) ?? 0) }
+        if step.hasPrefix("overdue-") { return 1 + (Int(step.dropFirst(8)) ?? 0) }
+        return 0
+    }
+
+    /// One message to one recipient by one channel: rendered, and sent once (and not within the
+    /// ladder's interval of the last one about the same item).
+    struct Outbox {
+        let loaded: LoadedPlan
+        let store: ScheduleStore
+        let resources: Resources
+        let asOf: CalendarDate
+        let actor: String?
+
+        func deliver(
+            _ finding: AlertFinding, school: School, channel: String, recipient: String, report: inout OverdueReport
+        ) throws(DrillbookError) {
+            let channels = loaded.plan.channels
+            let values = Notifier.values(finding, school: school, plan: loaded.plan)
+            let context = Actor.context(actor, asOf: asOf.description)
+            let deliver: () -> String?
+            if channel == "mail", let from = channels.mailFrom {
+                var named = values
+                named["owner"] = school.contacts[finding.item.owner]?.name ?? finding.item.owner
+                let message = try MailMessage.render(
+                    template: finding.kind == .familyNotice
+                        ? "family-notice" : finding.kind == .reminder ? "reminder" : "overdue",
+                    templates: resources.templates, values: named, from: from, to: recipient, itemID: finding.item.id)
+                deliver = { MailSender(command: channels.sendmail).send(message) }
+            } else if channel == "webhook", let url = URL(string: recipient) {
+                // A chat channel is wider than the owner's inbox: no advance word of an unannounced drill there.
+                if finding.kind == .reminder && !finding.item.announced { return }
+                let text = Notifier.summary(finding, school: school)
+                let fields = values.compactMapValues { $0 as? String }
+                deliver = {
+                    WebhookSender(url: url, timeout: TimeInterval(channels.webhookTimeoutSeconds))
+                        .send(WebhookSender.body(text: text, fields: fields))
+                }
+            } else {
                 return
             }
-            let id = try store.recordIntent(
-                itemUID: finding.item.uid, step: finding.step, channel: channel, recipient: recipient, at: context.at)
-            let failure = deliver()
-            try store.recordResult(alert: id, sent: failure == nil, error: failure, audit: context)
-            if let failure {
-                report.failures.append("\(finding.item.id) (\(finding.step)) by \(channel) to \(recipient): \(failure)")
-            } else {
-                report.sent.append("\(finding.item.id) (\(finding.step)) by \(channel) to \(recipient)")
+            do {
+                if try store.alertState(
+                    itemUID: finding.item.uid, step: finding.step, channel: channel, recipient: recipient) == .sent
+                {
+                    report.alreadySent += 1
+                    return
+                }
+                if let last = try store.lastSent(itemUID: finding.item.uid, channel: channel, recipient: recipient),
+                    asOf.dayNumber - last.dayNumber < loaded.plan.ladder.minInterval
+                {
+                    report.deferred += 1
+                    return
+                }
+                let id = try store.recordIntent(
+                    itemUID: finding.item.uid, step: finding.step, channel: channel, recipient: recipient,
+                    at: context.at)
+                let failure = deliver()
+                try store.recordResult(alert: id, sent: failure == nil, error: failure, audit: context)
+                if let failure {
+                    report.failures.append(
+                        "\(finding.item.id) (\(finding.step)) by \(channel) to \(recipient): \(failure)")
+                } else {
+                    report.sent.append("\(finding.item.id) (\(finding.step)) by \(channel) to \(recipient)")
+                }
+            } catch {
+                throw .store(error.description)
             }
-        } catch {
-            throw .store(error.description)
         }
     }
 

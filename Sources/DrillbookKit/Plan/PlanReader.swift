@@ -187,18 +187,25 @@ public struct PlanReader: Sendable {
         let fields = try value.mapping(allowed: ["ladder", "mail", "webhook"])
         if let ladder = fields["ladder"] {
             let steps = try ladder.mapping(allowed: [
-                "remind_before", "overdue_after", "repeat_every", "escalate_after",
+                "remind_before", "overdue_after", "escalate_after", "repeat_every", "min_interval", "roles",
             ])
-            func days(_ key: String) throws(PlanError) -> Int? {
+            func days(_ key: String, _ range: ClosedRange<Int>) throws(PlanError) -> Int? {
                 guard let field = steps[key] else { return nil }
                 let minutes = try field.duration()
-                guard minutes % 1440 == 0 else { throw field.fail("expected whole days, like 7d") }
+                guard minutes % 1440 == 0, range.contains(minutes / 1440) else {
+                    throw field.fail("expected whole days from \(range.lowerBound)d to \(range.upperBound)d, like 7d")
+                }
                 return minutes / 1440
             }
-            plan.ladder.remindBefore = try days("remind_before") ?? plan.ladder.remindBefore
-            plan.ladder.overdueAfter = try days("overdue_after") ?? plan.ladder.overdueAfter
-            plan.ladder.repeatEvery = max(1, try days("repeat_every") ?? plan.ladder.repeatEvery)
-            plan.ladder.escalateAfter = try days("escalate_after") ?? plan.ladder.escalateAfter
+            plan.ladder.remindBefore = try days("remind_before", 0...60) ?? plan.ladder.remindBefore
+            plan.ladder.overdueAfter = try days("overdue_after", 0...60) ?? plan.ladder.overdueAfter
+            plan.ladder.escalateAfter = try days("escalate_after", 0...120) ?? plan.ladder.escalateAfter
+            plan.ladder.repeatEvery = try days("repeat_every", 1...120) ?? plan.ladder.repeatEvery
+            plan.ladder.minInterval = try days("min_interval", 0...60) ?? plan.ladder.minInterval
+            if let roles = steps["roles"] {
+                let given = try roles.mapping(allowed: AlertLadder.steps)
+                for (step, list) in given { plan.ladder.roles[step] = try list.strings() }
+            }
         }
         if let mail = fields["mail"] {
             let settings = try mail.mapping(allowed: ["from", "sendmail"])

@@ -21,6 +21,19 @@ public struct AlertFinding: Hashable, Sendable {
     /// For a families notice: the drill it announces.
     public var announces: ScheduledItem?
 
+    public init(
+        item: ScheduledItem, kind: Kind, status: ItemStatus, step: String, roles: [String], makeUp: CalendarDate? = nil,
+        announces: ScheduledItem? = nil
+    ) {
+        self.item = item
+        self.kind = kind
+        self.status = status
+        self.step = step
+        self.roles = roles
+        self.makeUp = makeUp
+        self.announces = announces
+    }
+
     public var daysOverdue: Int {
         if case .overdue(let days) = status { return days }
         return 0
@@ -34,61 +47,85 @@ public enum Overdue {
         years: [String: SchoolYear]
     ) -> [AlertFinding] {
         let current = Completion.current(completions)
+        let done = Set(current.compactMap(\.itemUID))
         let byID = Dictionary(items.map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
         var findings: [AlertFinding] = []
         for tracked in items where tracked.status == .scheduled {
             let item = tracked.item
+            let year = years[item.schoolID]
+            // After the year, nothing more is owed: what was not done is missed.
+            if let year, asOf > year.last { continue }
             if item.adminOnly {
-                // A families notice goes out on its day, while the drill it announces is still ahead.
-                guard item.id.contains("families-notice"), item.date <= asOf,
+                // A families notice goes out on its day, while the drill it announces is still ahead,
+                // not cancelled and not already held.
+                guard item.id.contains("families-notice"), item.date <= asOf, !done.contains(item.uid),
                     let drill = item.relatedTo.flatMap({ byID[$0] }), drill.status == .scheduled,
-                    drill.item.date >= asOf
+                    drill.item.date >= asOf, !done.contains(drill.item.uid)
                 else { continue }
                 findings.append(
                     AlertFinding(
                         item: item, kind: .familyNotice, status: .scheduled, step: "family-notice",
-                        roles: ["communications"],
-                        announces: drill.item))
+                        roles: ["communications"], announces: drill.item))
                 continue
             }
-            let status = tracked.status(on: asOf, completions: current, ladder: ladder)
+            let status = tracked.status(on: asOf, completions: current, ladder: ladder, yearEnd: year?.last)
+            func roles(_ step: String) -> [String] {
+                (ladder.roles[step] ?? []).map { $0 == "owner" ? item.owner : $0 }
+            }
             switch status {
             case .dueSoon:
                 findings.append(
-                    AlertFinding(item: item, kind: .reminder, status: status, step: "reminder", roles: [item.owner]))
+                    AlertFinding(
+                        item: item, kind: .reminder, status: status, step: "reminder", roles: roles("reminder")))
             case .overdue(let days):
-                let round = (days - ladder.overdueAfter) / ladder.repeatEvery
-                let escalated = days >= ladder.escalateAfter
+                let late = days - ladder.overdueAfter - ladder.escalateAfter
+                let escalated = late >= 0
                 findings.append(
                     AlertFinding(
                         item: item, kind: escalated ? .escalated : .overdue, status: status,
-                        step: "\(escalated ? "escalated" : "overdue")-\(round)",
-                        roles: [item.owner, "principal"] + (escalated ? ["district.safety_lead"] : []),
-                        makeUp: years[item.schoolID].flatMap {
-                            makeUpDay(for: item, after: asOf, year: $0, items: items)
-                        }))
+                        step: escalated ? "escalated-\(late / max(1, ladder.repeatEvery))" : "overdue",
+                        roles: roles(escalated ? "escalated" : "overdue")))
             default:
                 continue
             }
         }
+        assignMakeUps(&findings, items: items, asOf: asOf, years: years)
         return findings.sorted { ($0.item.date, $0.item.id) < ($1.item.date, $1.item.id) }
     }
 
-    /// The next instructional day after `asOf`, outside testing windows, with no other drill that day
-    /// at the school (for a drill), before the year ends.
-    static func makeUpDay(for item: ScheduledItem, after asOf: CalendarDate, year: SchoolYear, items: [TrackedItem])
-        -> CalendarDate?
-    {
-        let drillDays = Set(
-            items.filter { $0.status == .scheduled && $0.item.schoolID == item.schoolID && $0.item.kind.isDrill }.map(
-                \.item.date))
-        var day = max(asOf, year.first.adding(days: -1))
-        while day < year.last {
-            day = day.adding(days: 1)
-            if year.isInstructionalDay(day) && !year.isTesting(day) && !(item.kind.isDrill && drillDays.contains(day)) {
-                return day
+    /// Proposes a make-up day for each overdue item: distinct per school (one a day, none on a day
+    /// that already has a drill), instructional, outside testing windows, late enough for the
+    /// item's notices to go out first, and spread out when many are due.
+    static func assignMakeUps(
+        _ findings: inout [AlertFinding], items: [TrackedItem], asOf: CalendarDate, years: [String: SchoolYear]
+    ) {
+        let late = findings.indices.filter { findings[$0].kind == .overdue || findings[$0].kind == .escalated }
+        for (school, indices) in Dictionary(grouping: late, by: { findings[$0].item.schoolID }) {
+            guard let year = years[school] else { continue }
+            var taken = Set(
+                items.filter { $0.status == .scheduled && $0.item.schoolID == school && $0.item.kind.isDrill }.map(
+                    \.item.date))
+            let open = year.days.filter { $0 > asOf && year.isInstructionalDay($0) && !year.isTesting($0) }
+            // With many due, leave a day between make-ups where the year has room.
+            let gap = open.count >= indices.count * 2 ? 2 : 1
+            var last: CalendarDate?
+            for index in indices.sorted(by: { findings[$0].item.date < findings[$1].item.date }) {
+                let item = findings[index].item
+                let lead =
+                    items.filter { $0.item.relatedTo == item.id && $0.item.adminOnly }.map {
+                        item.date.dayNumber - $0.item.date.dayNumber
+                    }.max() ?? 0
+                let day =
+                    open.first { day in
+                        !taken.contains(day) && day.dayNumber - asOf.dayNumber > lead
+                            && (last.map { day.dayNumber - $0.dayNumber >= gap } ?? true)
+                    } ?? open.first { !taken.contains($0) && $0.dayNumber - asOf.dayNumber > lead }
+                findings[index].makeUp = day
+                if let day {
+                    taken.insert(day)
+                    last = day
+                }
             }
         }
-        return nil
     }
 }

@@ -55,7 +55,11 @@ struct List: ParsableCommand {
         }
         let completions = Completion.current(
             try wrap { () throws(DrillbookError) in try Tracker.completions(loaded, store: store) })
-        let statuses = items.map { $0.status(on: asOf.day, completions: completions, ladder: loaded.plan.ladder) }
+        let statuses = items.map {
+            $0.status(
+                on: asOf.day, completions: completions, ladder: loaded.plan.ladder,
+                yearEnd: loaded.years[$0.item.schoolID]?.last)
+        }
         if json {
             print(try ItemJSON.render(items, statuses: statuses))
             return

@@ -20,7 +20,8 @@ struct History: ParsableCommand {
         let completions = try wrap { () throws(DrillbookError) in try Tracker.completions(loaded, store: store) }
             .filter { $0.itemUID == tracked.item.uid }
         let status = tracked.status(
-            on: asOf.day, completions: Completion.current(completions), ladder: loaded.plan.ladder)
+            on: asOf.day, completions: Completion.current(completions), ladder: loaded.plan.ladder,
+            yearEnd: loaded.years[tracked.item.schoolID]?.last)
         let scheduled = tracked.item
         print(
             "\(scheduled.id): \(scheduled.title), \(scheduled.date)" + (scheduled.start.map { " \($0)" } ?? "")

@@ -80,6 +80,11 @@ struct OverdueCommand: ParsableCommand {
         }
         for line in report.sent { printError("sent \(line)") }
         if report.alreadySent > 0 { printError("\(report.alreadySent) alerts were sent before and not again") }
+        if report.deferred > 0 {
+            printError(
+                "\(report.deferred) alerts held back: their recipient heard about the item within the ladder's min_interval"
+            )
+        }
         for warning in report.warnings { printError("warning: \(warning)") }
         for failure in report.failures { printError("failed: \(failure)") }
         if !report.failures.isEmpty { throw ExitStatus.error }
