@@ -12,6 +12,15 @@ public struct ComplianceReport: Sendable {
         /// The year's items and completions, for the chart and the drill log.
         public var items: [TrackedItem]
         public var completions: [Completion]
+
+        /// Drills whose day passed with no record (after the year: missed for good).
+        public func missed(asOf: CalendarDate) -> [ScheduledItem] {
+            let done = Set(completions.compactMap(\.itemUID))
+            return items.filter {
+                $0.status == .scheduled && $0.item.kind.isDrill && $0.item.relatedTo == nil && $0.item.date < asOf
+                    && !done.contains($0.item.uid)
+            }.map(\.item)
+        }
     }
 
     public var mode: CheckMode
@@ -92,6 +101,12 @@ public struct ComplianceReport: Sendable {
                     "  \(tally.rule): \(tally.drills.isEmpty ? "any" : tally.drills), required \(tally.required), "
                         + "counted \(tally.counted) (\(tally.done) done, \(tally.scheduledAhead) scheduled ahead)")
             }
+            let missed = result.missed(asOf: asOf)
+            if !missed.isEmpty {
+                lines.append(
+                    "  missed (day passed, no record): "
+                        + missed.map { "\($0.id) (\($0.date))" }.joined(separator: ", "))
+            }
             for finding in result.findings {
                 lines.append(
                     "  \(finding.severity.rawValue): \(finding.rules.map(\.description).joined(separator: ", ")): "
@@ -132,6 +147,7 @@ public struct ComplianceReport: Sendable {
             var id: String
             var name: String
             var compliant: Bool
+            var missed: [String]
             var tallies: [Tally]
             var findings: [Finding]
         }
@@ -152,6 +168,7 @@ public struct ComplianceReport: Sendable {
             schools: schools.map { result in
                 School(
                     id: result.school.id, name: result.school.name, compliant: result.findings.isEmpty,
+                    missed: result.missed(asOf: asOf).map(\.id),
                     tallies: result.tallies.map {
                         Tally(
                             rule: $0.rule.id, jurisdiction: $0.rule.jurisdiction, drills: $0.drills,
