@@ -4,7 +4,7 @@ SWIFT ?= swift
 EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
 VENV := .venv
 
-.PHONY: all deps checkers build example test lint format install uninstall bench clean
+.PHONY: all deps checkers build example test lint format install install-files uninstall bench clean
 
 all: build
 
@@ -41,8 +41,12 @@ format:
 ## install: the binary to $(PREFIX)/bin, Templates/ and Calendars/ to $(PREFIX)/share/drillbook
 install: deps
 	$(SWIFT) build -c release --product drillbook
+	$(MAKE) install-files BIN="$$($(SWIFT) build -c release --show-bin-path)/drillbook"
+
+## install-files: copy a built binary (BIN) and the data; the end-to-end test installs the debug build so
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/drillbook
-	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/drillbook" $(DESTDIR)$(PREFIX)/bin/drillbook
+	install -m 0755 "$(BIN)" $(DESTDIR)$(PREFIX)/bin/drillbook
 	rm -rf $(DESTDIR)$(PREFIX)/share/drillbook/Templates $(DESTDIR)$(PREFIX)/share/drillbook/Calendars
 	cp -R Templates Calendars $(DESTDIR)$(PREFIX)/share/drillbook/
 

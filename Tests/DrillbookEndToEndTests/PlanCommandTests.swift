@@ -208,3 +208,36 @@ extension IncidentCommandTests {
         #expect(posting.stdout.hasPrefix("school,") && !posting.stdout.contains("recorded_by"))
     }
 }
+
+/// An installed `drillbook`, run through PATH from another folder, finds its own Templates.
+@Suite struct InstallTests {
+    @Test func anInstalledBinaryRunFromPathFindsItsData() throws {
+        let prefix = try Drillbook.temporaryFolder().appendingPathComponent("prefix")
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = [
+            "make", "-s", "-C", Drillbook.packageRoot.path, "install-files", "PREFIX=\(prefix.path)",
+            "BIN=\(try Drillbook.binary.path)",
+        ]
+        try make.run()
+        make.waitUntilExit()
+        #expect(make.terminationStatus == 0)
+        let work = try Drillbook.temporaryFolder()
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "drillbook init --example --as-of 2027-01-01 && drillbook validate"]
+        shell.currentDirectoryURL = work
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = prefix.appendingPathComponent("bin").path + ":/usr/bin:/bin"
+        environment["DRILLBOOK_TEMPLATES"] = nil
+        shell.environment = environment
+        let output = Pipe()
+        shell.standardOutput = output
+        shell.standardError = output
+        try shell.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0, "\(text)")
+        #expect(text.contains("the plan is valid"))
+    }
+}

@@ -22,7 +22,7 @@ public struct Resources: Sendable {
             if isFolder(candidate) { return Resources(templates: candidate) }
             throw ResourceError(message: "templates folder \(candidate) does not exist")
         }
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let binary = executable()
         let installed = binary.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("share/drillbook/Templates").path
         tried.append(installed)
@@ -42,6 +42,16 @@ public struct Resources: Sendable {
             message:
                 "cannot find Drillbook's Templates folder (looked in \(tried.joined(separator: ", ")) and the checkout); "
                 + "pass --templates DIR or set DRILLBOOK_TEMPLATES")
+    }
+
+    /// The running binary's real path: `/proc/self/exe` on Linux (run through PATH, `argv[0]` is only
+    /// "drillbook"), else Foundation's idea of it, else `argv[0]`.
+    static func executable() -> URL {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        }
+        let path = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath()
     }
 
     static func isFolder(_ path: String) -> Bool {
