@@ -1,7 +1,8 @@
-import DrillbookKit
 import Foundation
 import Planning
 import Testing
+
+@testable import DrillbookKit
 
 /// Bad plans are refused with the file, line and field, and what is expected.
 @Suite struct PlanReaderTests {
@@ -40,7 +41,7 @@ import Testing
             try examplePlan(replacing: "kind: drill/bus-evacuation", with: "kind: drill/bus-evacuaton"))
         #expect(
             message.hasPrefix(
-                "drillbook.yaml:66: activities[2].kind: \"drill/bus-evacuaton\" is unknown (expected one of: protocol-review,"
+                "drillbook.yaml:69: activities[2].kind: \"drill/bus-evacuaton\" is unknown (expected one of: protocol-review,"
             ))
     }
 
@@ -91,5 +92,66 @@ import Testing
     @Test func anUnknownRuleSetIsNamed() throws {
         let message = try error(try examplePlan(replacing: "rules: [baseline, TX]", with: "rules: [baseline, ZZ]"))
         #expect(message.contains("rule set \"ZZ\" is unknown"))
+    }
+}
+
+/// The mistakes `validate` catches in a plan: addresses, bells, roles, keys.
+@Suite struct PlanMistakeTests {
+    static func error(replacing old: String, with new: String) throws -> String {
+        let folder = try exampleFolder()
+        let plan = "\(folder)/drillbook.yaml"
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        #expect(text.contains(old), "the example has no \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(toFile: plan, atomically: true, encoding: .utf8)
+        do {
+            _ = try Planner.load(planFile: plan, resources: resources)
+            return ""
+        } catch { return "\(error)" }
+    }
+
+    @Test(arguments: [
+        ("aruiz@lakeside.example", true), ("first.last+tag@sub.example.org", true), ("\"a b\"@example.org", true),
+        ("user@[192.0.2.1]", true), ("josé@ejemplo.es", true), ("lmoore at maplecreek", false),
+        ("lmoore@maplecreek", false), ("a..b@example.org", false), (".a@example.org", false), ("a@example..org", false),
+        ("@example.org", false), ("a@", false), ("a b@example.org", false), ("a@b@example.org", false),
+        ("\"unterminated@example.org", false),
+    ])
+    func emailAddressesFollowTheAddrSpecGrammar(address: String, valid: Bool) {
+        #expect(EmailAddress.isValid(address) == valid, "\(address)")
+    }
+
+    @Test func aBadEmailIsNamedByLineAndField() throws {
+        let message = try Self.error(replacing: "email: twells@lakeside.example", with: "email: twells at lakeside")
+        #expect(
+            message.contains(
+                "schools[0].contacts.safety_coordinator.email: \"twells at lakeside\" is not an email address"))
+    }
+
+    @Test func bellTimesOutOfOrderOverlappingOrOutsideTheDayAreRefused() throws {
+        let order = try Self.error(
+            replacing: "lunch: [\"10:45-11:15\", \"11:20-11:50\"", with: "lunch: [\"11:20-11:50\", \"10:45-11:15\"")
+        #expect(
+            order.contains("bell_schedules.elementary.lunch: lunch 10:45-11:15 comes before the end of 11:20-11:50"))
+        let overlap = try Self.error(replacing: "\"13:40-13:47\"", with: "\"11:40-11:47\"")
+        #expect(overlap.contains("lunch 11:30-12:00 overlaps passing 11:40-11:47"), "\(overlap)")
+        let outside = try Self.error(replacing: "passing: [\"09:20-09:27\"", with: "passing: [\"07:20-07:27\"")
+        #expect(outside.contains("passing 07:20-07:27 is outside the school day 08:30-15:45"))
+    }
+
+    @Test func aRoleNoContactFillsIsNamedWhereItIsWrittenOrAtTheSchool() throws {
+        let misspelt = try Self.error(
+            replacing: "    owner: safety_coordinator\n", with: "    owner: safety_coordinater\n")
+        #expect(
+            misspelt.contains(
+                "\"safety_coordinater\" names no contact of any school (did you mean safety_coordinator?)"))
+        let lacking = try Self.error(
+            replacing: "      communications: {name: Lee Grant, email: comms@lakeside.example}\n  - id: ridge-ms",
+            with: "  - id: ridge-ms")
+        #expect(lacking.contains("harbor-es has no communications contact, which"), "\(lacking)")
+    }
+
+    @Test func anUnknownKeyNamesTheNearestKnownOne() throws {
+        let message = try Self.error(replacing: "    grades: K-5\n", with: "    grade: K-5\n")
+        #expect(message.contains("schools[0].grade: is not a known field (did you mean grades?)"), "\(message)")
     }
 }

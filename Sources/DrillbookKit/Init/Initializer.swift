@@ -100,6 +100,7 @@ enum StarterPlan {
                   safety_coordinator: {name: Safety Coordinator, email: safety-coordinator@district.example}
                   threat_assessment_lead: {name: Threat Assessment Lead, email: tat@district.example}
                   law_enforcement: {name: School Resource Officer, agency: Police Department}
+                  fire: {name: Fire Marshal, agency: Fire Department}
                   mental_health: {name: Counseling Partner, agency: Community Counseling}
                   communications: {name: Communications, email: communications@district.example}
             activities:

@@ -9,6 +9,10 @@ public struct PlanReader: Sendable {
 
     public init(resources: Resources) { self.resources = resources }
 
+    static let schoolFields = [
+        "id", "name", "grades", "bell_schedule", "time_zone", "calendar", "state", "attributes", "contacts",
+    ]
+
     public func read(file: String) throws(PlanError) -> Plan {
         let root = try YAMLValue.load(try Resources.text(file), file: file)
         let folder = (file as NSString).deletingLastPathComponent
@@ -40,6 +44,7 @@ public struct PlanReader: Sendable {
         let (ruleNames, rules) = try ruleSets(fields["compliance"], district: district, folder: folder)
         let declared = try RuleSetAttributes.merge(rules)
         var schools: [PlannedSchool] = []
+        var positions = PlanRoles.Positions(file: file)
         for item in try required("schools").list() {
             let school = try self.school(
                 item, district: district, bells: bells, calendar: calendar, folder: folder, declared: declared)
@@ -47,9 +52,11 @@ public struct PlanReader: Sendable {
                 throw item.fail("school id \"\(school.school.id)\" is used twice")
             }
             schools.append(school)
+            positions.schools[school.school.id] =
+                (try? item.mapping(allowed: PlanReader.schoolFields))?["contacts"] ?? item
         }
         guard !schools.isEmpty else { throw (fields["schools"] ?? root).fail("the plan needs at least one school") }
-        let planned = try self.activities(fields["activities"])
+        let planned = try self.activities(fields["activities"], positions: &positions.activities)
         // Drills are one series per type; the plan's own drill activities set how a type is run and
         // their cadence is a rule the scheduler meets (not one `check` judges).
         let planDrills = planned.filter(\.kind.isDrill)
@@ -58,7 +65,12 @@ public struct PlanReader: Sendable {
         var plan = Plan(
             file: file, folder: folder, district: district, year: year, calendar: calendar, calendarMapping: mapping,
             schools: schools, activities: activities, ruleSets: ruleNames, rules: rules)
-        if let alerts = fields["alerts"] { try readAlerts(alerts, into: &plan) }
+        if let alerts = fields["alerts"] {
+            try readAlerts(alerts, into: &plan)
+            positions.ladder = (try? alerts.mapping(allowed: ["ladder", "mail", "webhook"]))?["ladder"]
+        }
+        let playbooks = try? PlaybookLibrary.load(resources: resources, planFolder: folder)
+        try PlanRoles.check(plan, positions: positions, playbooks: playbooks)
         return plan
     }
 
@@ -71,6 +83,11 @@ public struct PlanReader: Sendable {
     private func contact(_ value: YAMLValue) throws(PlanError) -> Contact {
         let fields = try value.mapping(allowed: ["name", "email", "agency", "phone"])
         guard let name = fields["name"] else { throw value.fail("name is missing") }
+        if let email = fields["email"], !EmailAddress.isValid(try email.string()) {
+            throw email.fail(
+                "\"\(try email.string())\" is not an email address (expected local-part@domain, as RFC 5322 writes an addr-spec, like aruiz@lakeside.example)"
+            )
+        }
         return Contact(
             name: try name.string(), email: try fields["email"]?.string(), agency: try fields["agency"]?.string())
     }
@@ -121,8 +138,27 @@ public struct PlanReader: Sendable {
             return result
         }
         guard let day = fields["day"] else { throw value.fail("day is missing (expected e.g. day: \"08:30-15:45\")") }
+        let dayRange = try range(day)
+        // Passing periods, lunches and recesses fall in the school day, in order, none overlapping another.
+        var parts: [(TimeRange, String)] = []
+        for key in ["passing", "lunch", "recess"] {
+            let list = try ranges(fields[key])
+            for (a, b) in zip(list, list.dropFirst()) where b.start < a.end {
+                throw fields[key]!.fail(
+                    "\(key) \(b) comes before the end of \(a) (expected them in order, not overlapping)")
+            }
+            for part in list {
+                guard part.start >= dayRange.start && part.end <= dayRange.end else {
+                    throw fields[key]!.fail("\(key) \(part) is outside the school day \(dayRange)")
+                }
+                if let other = parts.first(where: { part.start < $0.0.end && $0.0.start < part.end }) {
+                    throw fields[key]!.fail("\(key) \(part) overlaps \(other.1) \(other.0)")
+                }
+                parts.append((part, key))
+            }
+        }
         return BellSchedule(
-            day: try range(day), passing: try ranges(fields["passing"]), lunch: try ranges(fields["lunch"]),
+            day: dayRange, passing: try ranges(fields["passing"]), lunch: try ranges(fields["lunch"]),
             recess: try ranges(fields["recess"]),
             arrival: try fields["arrival"].map { (field) throws(PlanError) in try range(field) },
             dismissal: try fields["dismissal"].map { (field) throws(PlanError) in try range(field) })
@@ -132,9 +168,7 @@ public struct PlanReader: Sendable {
         _ value: YAMLValue, district: District, bells: [String: BellSchedule], calendar: String, folder: String,
         declared: [String: (AttributeDeclaration, String)]
     ) throws(PlanError) -> PlannedSchool {
-        let fields = try value.mapping(allowed: [
-            "id", "name", "grades", "bell_schedule", "time_zone", "calendar", "state", "attributes", "contacts",
-        ])
+        let fields = try value.mapping(allowed: Self.schoolFields)
         for key in ["id", "name", "bell_schedule"] where fields[key] == nil { throw value.fail("\(key) is missing") }
         let bellName = try fields["bell_schedule"]!.string()
         guard let bell = bells[bellName] else {
@@ -227,9 +261,10 @@ public struct PlanReader: Sendable {
 
     // MARK: - Activities and rules
 
-    private func activities(_ value: YAMLValue?) throws(PlanError) -> [Activity] {
+    private func activities(_ value: YAMLValue?, positions: inout [String: YAMLValue]) throws(PlanError) -> [Activity] {
         var result: [Activity] = []
         func add(_ activity: Activity, _ at: YAMLValue) throws(PlanError) {
+            positions[activity.id] = at
             if let index = result.firstIndex(where: { $0.id == activity.id }) {
                 result[index] = activity  // a later entry (an override) replaces the template's
             } else {
