@@ -67,7 +67,7 @@ import Testing
         #expect(result.status == 1)
         #expect(
             result.stderr.contains(
-                "drillbook.yaml:53: schools[2].bell_schedule: \"high\" is not one of the plan's bell_schedules (elementary, secondary)"
+                "drillbook.yaml:54: schools[2].bell_schedule: \"high\" is not one of the plan's bell_schedules (elementary, secondary)"
             ), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("drillbook.sqlite").path))
     }

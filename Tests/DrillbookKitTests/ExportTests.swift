@@ -82,7 +82,16 @@ import Testing
             #expect(
                 item.kind.isDrill || item.kind == .awarenessCampaign || item.kind == .familyCommunication, "\(item.id)")
             #expect(event.extraProperties.isEmpty, "no internal ids in the public file")
+            // The tip-line campaign speaks to families in their words, with the district's tip line.
+            if item.activityID == "tip-line-campaign" {
+                #expect(event.summary == "See something, say something: our tip line")
+                #expect(
+                    event.description?.contains("Tip line: Safe Lakeside, 555-0100, https://safe.lakeside.example")
+                        == true)
+                #expect(event.description?.contains("you do not have to give your name") == true)
+            }
         }
+        #expect(families.events.contains { byUID[$0.uid]?.activityID == "tip-line-campaign" })
     }
 
     @Test func pythonIcalendarReadsTheAdminFileWithTheSameInstants() throws {

@@ -41,7 +41,7 @@ import Testing
             try examplePlan(replacing: "kind: drill/bus-evacuation", with: "kind: drill/bus-evacuaton"))
         #expect(
             message.hasPrefix(
-                "drillbook.yaml:69: activities[2].kind: \"drill/bus-evacuaton\" is unknown (expected one of: protocol-review,"
+                "drillbook.yaml:70: activities[2].kind: \"drill/bus-evacuaton\" is unknown (expected one of: protocol-review,"
             ))
     }
 
@@ -50,13 +50,13 @@ import Testing
             try examplePlan(replacing: "bell_schedule: elementary", with: "bell_schedule: elementry"))
         #expect(
             message
-                == "drillbook.yaml:27: schools[0].bell_schedule: \"elementry\" is not one of the plan's bell_schedules (elementary, secondary)"
+                == "drillbook.yaml:28: schools[0].bell_schedule: \"elementry\" is not one of the plan's bell_schedules (elementary, secondary)"
         )
     }
 
     @Test func aMisspelledFieldIsRefused() throws {
         let message = try error(try examplePlan(replacing: "    grades: K-5", with: "    grade: K-5"))
-        #expect(message.hasPrefix("drillbook.yaml:26: schools[0].grade: is not a known field (did you mean grades?)"))
+        #expect(message.hasPrefix("drillbook.yaml:27: schools[0].grade: is not a known field (did you mean grades?)"))
     }
 
     @Test func brokenYAMLNamesItsLine() throws {

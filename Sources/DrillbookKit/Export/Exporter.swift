@@ -131,9 +131,12 @@ public struct Exporter: Sendable {
                 start = .date(item.date)
                 end = .date(item.date.adding(days: 1))
             }
+            // Families read the activity's families wording where it has one.
+            let activity = loaded.plan.activities.first { $0.id == item.activityID && item.relatedTo == nil }
+            let title = audience == .families ? activity?.familiesTitle ?? item.title : item.title
             event = Event(
-                uid: item.uid, summary: item.title, start: start, end: end, description: details(item, audience, school)
-            )
+                uid: item.uid, summary: title, start: start, end: end,
+                description: details(item, audience, school, activity: activity))
             event.categories =
                 [item.kind.isDrill ? "drill" : item.kind.description]
                 + (item.kind.isDrill ? [item.kind.description] : [])
@@ -151,8 +154,12 @@ public struct Exporter: Sendable {
     /// A stable stand-in for a UID, so the marker's UID does not name the drill it hides.
     static func opaque(_ text: String) -> String { String(fnv1a(text), radix: 16) }
 
-    private func details(_ item: ScheduledItem, _ audience: Audience, _ school: School) -> String? {
-        var lines = [item.description].compactMap(\.self)
+    private func details(_ item: ScheduledItem, _ audience: Audience, _ school: School, activity: Activity?)
+        -> String?
+    {
+        var lines = [audience == .families ? activity?.familiesDescription ?? item.description : item.description]
+            .compactMap(\.self)
+        if activity?.showsTipLine == true, let tip = loaded.plan.district.tipLine { lines.append(tip.line) }
         guard audience != .families else { return lines.isEmpty ? nil : lines.joined(separator: "\n") }
         let owner = school.contacts[item.owner].map { "\($0.name) (\(item.owner))" } ?? item.owner
         lines.append("Owner: \(owner)")

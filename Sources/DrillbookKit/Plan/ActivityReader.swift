@@ -4,7 +4,8 @@ import Planning
 enum ActivityReader {
     static let fields = [
         "use", "id", "kind", "title", "description", "cadence", "window", "first_within", "spacing", "duration",
-        "time_of_day", "owner", "announced", "presence", "notice", "review", "source",
+        "time_of_day", "owner", "announced", "presence", "notice", "review", "source", "families_title",
+        "families_description", "tip_line",
     ]
 
     /// An activity from its fields; `at` names it in errors when a field is missing.
@@ -41,6 +42,9 @@ enum ActivityReader {
         if let notice = fields["notice"] { activity.notice = try self.notice(notice) }
         activity.review = try fields["review"]?.bool() ?? kind.isDrill
         activity.source = try fields["source"]?.string()
+        activity.familiesTitle = try fields["families_title"]?.string()
+        activity.familiesDescription = try fields["families_description"]?.string()
+        activity.showsTipLine = try fields["tip_line"]?.bool() ?? false
         return activity
     }
 

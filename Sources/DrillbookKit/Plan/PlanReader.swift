@@ -101,7 +101,7 @@ public struct PlanReader: Sendable {
     }
 
     private func district(_ value: YAMLValue) throws(PlanError) -> District {
-        let fields = try value.mapping(allowed: ["id", "name", "state", "time_zone", "safety_lead"])
+        let fields = try value.mapping(allowed: ["id", "name", "state", "time_zone", "safety_lead", "tip_line"])
         for key in ["id", "name", "state", "time_zone"] where fields[key] == nil {
             throw value.fail("\(key) is missing")
         }
@@ -109,10 +109,26 @@ public struct PlanReader: Sendable {
         guard state.count == 2, state == state.uppercased() else {
             throw fields["state"]!.fail("expected a two-letter state code like TX")
         }
-        return District(
+        var district = District(
             id: try identifier(fields["id"]!), name: try fields["name"]!.string(), state: state,
             timeZone: try timeZone(fields["time_zone"]!),
             safetyLead: try fields["safety_lead"].map { (field) throws(PlanError) in try contact(field) })
+        if let tip = fields["tip_line"] {
+            let given = try tip.mapping(allowed: ["name", "phone", "url", "text"])
+            guard let name = given["name"] else {
+                throw tip.fail("name is missing (expected {name, phone, url, text})")
+            }
+            if let url = given["url"] {
+                let address = try url.string()
+                guard address.hasPrefix("https://") || address.hasPrefix("http://") else {
+                    throw url.fail("expected an http(s) address")
+                }
+            }
+            district.tipLine = TipLine(
+                name: try name.string(), phone: try given["phone"]?.string(), url: try given["url"]?.string(),
+                text: try given["text"]?.string())
+        }
+        return district
     }
 
     /// Ids go into file names, UIDs and item ids: lower-case letters, digits and dashes.

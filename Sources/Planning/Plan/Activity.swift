@@ -158,6 +158,11 @@ public struct Activity: Hashable, Sendable {
     public var review: Bool
     /// Where it comes from: the toolkit strategy or the rule it serves.
     public var source: String?
+    /// What families see instead of `title` and `description` (plainer words, no internal detail).
+    public var familiesTitle: String?
+    public var familiesDescription: String?
+    /// Its events carry the district's tip line (the toolkit's reporting-awareness campaign).
+    public var showsTipLine = false
 
     public init(
         id: String, kind: ActivityKind, title: String, description: String? = nil, cadence: [Requirement],

@@ -20,6 +20,8 @@ public struct District: Hashable, Sendable {
     /// Olson name; every school's default.
     public var timeZone: String
     public var safetyLead: Contact?
+    /// The anonymous reporting line the awareness campaigns publish.
+    public var tipLine: TipLine?
 
     public init(id: String, name: String, state: String, timeZone: String, safetyLead: Contact? = nil) {
         self.id = id
@@ -27,6 +29,27 @@ public struct District: Hashable, Sendable {
         self.state = state
         self.timeZone = timeZone
         self.safetyLead = safetyLead
+    }
+}
+
+/// A district's anonymous tip line: how students, staff and families report a threat.
+public struct TipLine: Hashable, Sendable {
+    public var name: String
+    public var phone: String?
+    public var url: String?
+    /// How to use it, in a sentence (`Text or call 24/7; you do not have to give your name.`).
+    public var text: String?
+
+    public init(name: String, phone: String? = nil, url: String? = nil, text: String? = nil) {
+        self.name = name
+        self.phone = phone
+        self.url = url
+        self.text = text
+    }
+
+    /// `Tip line: SafeLakeside, 555-0100, https://..., Text or call 24/7.`
+    public var line: String {
+        "Tip line: " + ([name, phone, url].compactMap(\.self).joined(separator: ", ")) + (text.map { ". \($0)" } ?? "")
     }
 }
 
