@@ -14,6 +14,7 @@ struct Drillbook: ParsableCommand {
             Init.self, Validate.self, Schedule.self, List.self, Export.self, Check.self, Complete.self, Record.self,
             History.self,
             ImportLog.self, OverdueCommand.self, Audit.self, PlaybookCommand.self, IncidentCommand.self, Demo.self,
+            RolloverCommand.self,
             CalendarCommand.self,
         ]
     )

@@ -18,10 +18,11 @@ struct PlanOptions: ParsableArguments {
         do { return try Resources.locate(explicit: templates) } catch { throw Failure(error.description) }
     }
 
-    func load() throws -> LoadedPlan {
+    /// The plan as read; `year` reads an earlier school year it kept (`rollover`).
+    func load(year: String? = nil) throws -> LoadedPlan {
         let loaded: LoadedPlan
         let resources = try resources()
-        do { loaded = try Planner.load(planFile: plan, resources: resources) } catch {
+        do { loaded = try Planner.load(planFile: plan, resources: resources, year: year) } catch {
             throw Failure(error.description)
         }
         for warning in loaded.warnings { printError("warning: \(warning)") }

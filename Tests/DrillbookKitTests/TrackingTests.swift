@@ -157,3 +157,35 @@ import Testing
         #expect(throws: DrillbookError.self) { try AuditCheck.verify(store, head: head) }
     }
 }
+
+/// `rollover`: the next year from the same plan, the earlier one kept and still checkable.
+@Suite struct RolloverTests {
+    @Test func theNextYearStartsAndTheEarlierOneStaysCheckable() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let done = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)
+        let before = try store.items(year: "2027-2028").count
+        let lines = try Rollover.run(
+            planFile: loaded.plan.file, to: "2028-2029", calendar: nil, resources: resources, today: day("2028-06-10"))
+        #expect(lines.contains { $0.hasPrefix("wrote ") && $0.hasSuffix("calendar-2028-2029.ics") })
+        let next = try Planner.load(planFile: loaded.plan.file, resources: resources)
+        #expect(next.plan.year == "2028-2029" && next.plan.earlierYears.keys.contains("2027-2028"))
+        let added = try Planner.run(next, store: store, asOf: day("2028-06-10"))
+        #expect(!added.added.isEmpty && added.moved.isEmpty && added.cancelled.isEmpty)
+        #expect(try store.items(year: "2027-2028").count == before, "the earlier year's items stay")
+        let earlier = try Planner.load(planFile: loaded.plan.file, resources: resources, year: "2027-2028")
+        #expect(earlier.plan.year == "2027-2028" && earlier.years["lincoln-hs"]!.first == day("2027-08-16"))
+        let report = try ComplianceReport.make(earlier, store: store, asOf: day("2028-06-10"), school: "lincoln-hs")
+        #expect(report.mode == .log)
+        #expect(report.schools[0].completions.map(\.id) == [done.id])
+        #expect(report.schools[0].tallies.first { $0.rule.id == "baseline-fire" }?.done == 1)
+        // The same year twice, or a year that is not next, is refused and changes nothing.
+        let plan = try String(contentsOfFile: loaded.plan.file, encoding: .utf8)
+        #expect(throws: DrillbookError.self) {
+            try Rollover.run(
+                planFile: loaded.plan.file, to: "2028-2029", calendar: nil, resources: resources,
+                today: day("2028-06-10"))
+        }
+        #expect(try String(contentsOfFile: loaded.plan.file, encoding: .utf8) == plan)
+        if case .intact = try store.verifyAudit() {} else { Issue.record("the audit chain broke") }
+    }
+}

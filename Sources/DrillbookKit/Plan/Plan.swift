@@ -18,6 +18,8 @@ public struct Plan: Sendable {
     public var ruleSets: [String]
     /// The rule sets as read (local files included): what `check` judges.
     public var rules: [ComplianceRuleSet]
+    /// Earlier school years the plan kept (`rollover`), each with its calendar file.
+    public var earlierYears: [String: String] = [:]
     /// When reminders and overdue notices go out.
     public var ladder = AlertLadder()
     /// How alerts are sent (`alerts.mail`, `alerts.webhook`).

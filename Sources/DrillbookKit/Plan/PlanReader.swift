@@ -7,7 +7,13 @@ import Yams
 public struct PlanReader: Sendable {
     public var resources: Resources
 
-    public init(resources: Resources) { self.resources = resources }
+    /// Read the plan for this earlier school year (its `earlier_years` calendar) instead of its own.
+    public var year: String?
+
+    public init(resources: Resources, year: String? = nil) {
+        self.resources = resources
+        self.year = year
+    }
 
     static let schoolFields = [
         "id", "name", "grades", "bell_schedule", "time_zone", "calendar", "state", "attributes", "contacts",
@@ -17,8 +23,8 @@ public struct PlanReader: Sendable {
         let root = try YAMLValue.load(try Resources.text(file), file: file)
         let folder = (file as NSString).deletingLastPathComponent
         let fields = try root.mapping(allowed: [
-            "schema", "district", "year", "calendar", "calendar_mapping", "bell_schedules", "schools", "activities",
-            "alerts", "compliance",
+            "schema", "district", "year", "calendar", "earlier_years", "calendar_mapping", "bell_schedules", "schools",
+            "activities", "alerts", "compliance",
         ])
         guard try fields["schema"]?.string() == "drillbook/1" else {
             throw (fields["schema"] ?? root).fail("expected schema: drillbook/1")
@@ -29,11 +35,29 @@ public struct PlanReader: Sendable {
         }
         let district = try self.district(try required("district"))
         let yearField = try required("year")
-        let year = try yearField.string()
+        var year = try yearField.string()
         guard SchoolYearName(year) != nil else {
             throw yearField.fail("\"\(year)\" is not a school year like 2027-2028")
         }
-        let calendar = resolve(try required("calendar").string(), in: folder)
+        var calendar = resolve(try required("calendar").string(), in: folder)
+        // Earlier school years (rollover keeps them): each with its calendar, so it stays checkable.
+        var earlier: [String: String] = [:]
+        for (name, path) in try fields["earlier_years"]?.namedMapping() ?? [] {
+            guard SchoolYearName(name) != nil else {
+                throw path.fail("\"\(name)\" is not a school year like 2027-2028")
+            }
+            earlier[name] = resolve(try path.string(), in: folder)
+        }
+        if let wanted = self.year, wanted != year {
+            guard let path = earlier[wanted] else {
+                throw yearField.fail(
+                    "the plan has no school year \(wanted) (it has \(([year] + earlier.keys.sorted()).joined(separator: ", ")))"
+                )
+            }
+            earlier[year] = calendar
+            earlier[wanted] = nil
+            (year, calendar) = (wanted, path)
+        }
         let mapping =
             try fields["calendar_mapping"].map { (field) throws(PlanError) in try self.mapping(field) }
             ?? CalendarMapping()
@@ -64,7 +88,7 @@ public struct PlanReader: Sendable {
             DrillSeries.activities(rules: rules, planDrills: planDrills) + planned.filter { !$0.kind.isDrill }
         var plan = Plan(
             file: file, folder: folder, district: district, year: year, calendar: calendar, calendarMapping: mapping,
-            schools: schools, activities: activities, ruleSets: ruleNames, rules: rules)
+            schools: schools, activities: activities, ruleSets: ruleNames, rules: rules, earlierYears: earlier)
         if let alerts = fields["alerts"] {
             try readAlerts(alerts, into: &plan)
             positions.ladder = (try? alerts.mapping(allowed: ["ladder", "mail", "webhook"]))?["ladder"]

@@ -16,9 +16,12 @@ public struct LoadedPlan: Sendable {
 /// The planning use cases: read the plan and calendars, place the year, store what changed.
 public enum Planner {
     /// Reads the plan, its templates, rule sets and every calendar it names.
-    public static func load(planFile: String, resources: Resources) throws(DrillbookError) -> LoadedPlan {
+    /// `year` reads an earlier school year the plan kept, with that year's calendar.
+    public static func load(planFile: String, resources: Resources, year: String? = nil) throws(DrillbookError)
+        -> LoadedPlan
+    {
         let plan: Plan
-        do { plan = try PlanReader(resources: resources).read(file: planFile) } catch { throw .plan(error) }
+        do { plan = try PlanReader(resources: resources, year: year).read(file: planFile) } catch { throw .plan(error) }
         var byCalendar: [String: SchoolYear] = [:]
         var years: [String: SchoolYear] = [:]
         var warnings: [CalendarProblem] = []

@@ -15,6 +15,8 @@ struct Check: ParsableCommand {
     @OptionGroup var asOf: AsOfOption
 
     @Option(help: "Only this school.") var school: String?
+    @Option(help: "An earlier school year the plan kept (after `drillbook rollover`), like 2027-2028.")
+    var year: String?
     @Option(help: "text, json, csv or html.") var format = "text"
     @Flag(help: "With --format csv: leave out names, problems and notes (for a website posting).")
     var `public` = false
@@ -26,7 +28,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try options.load()
+        let loaded = try options.load(year: year)
         let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
         let report = try wrap { () throws(DrillbookError) in
             try ComplianceReport.make(loaded, store: store, asOf: asOf.day, school: school)
