@@ -102,3 +102,36 @@ import Testing
         }
     }
 }
+
+extension ReplanPropertyTests {
+    /// An announced drill whose day is lost: cancelled with its notices and review; a make-up with
+    /// fresh notices, after today; nothing newly overdue; the next run changes nothing.
+    @Test func anAnnouncedDrillLostToASnowDayIsMadeUpWithFreshNotices() throws {
+        let folder = try exampleFolder()
+        var loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
+        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        let published = try Planner.published(loaded, store: store)
+        let notice = published.first { $0.item.id == "lincoln-hs/lockdown-drill-families-notice-2" }!
+        let drill = published.first { $0.item.id == notice.item.relatedTo }!
+        let asOf = drill.item.date.adding(days: -2)
+        #expect(drill.isAnnounced(by: asOf))
+        for school in loaded.years.keys { loaded.years[school]!.closures[drill.item.date] = "Snow Day" }
+        let overdueBefore = try Notifier.evaluate(loaded, store: store, asOf: asOf).findings.filter {
+            $0.kind == .overdue || $0.kind == .escalated
+        }.count
+        let result = try Planner.run(loaded, store: store, asOf: asOf)
+        let cancelled = Set(result.cancelled.map(\.item.id))
+        #expect(cancelled.isSuperset(of: [drill.item.id, notice.item.id]))
+        let makeUp = try #require(result.added.first { $0.item.id == drill.item.id + "-makeup" })
+        #expect(makeUp.item.date > asOf)
+        let fresh = result.added.filter { $0.item.relatedTo == makeUp.item.id && $0.item.adminOnly }
+        #expect(fresh.count == 2, "families and responders notices")
+        #expect(fresh.allSatisfy { $0.item.date > asOf && $0.item.date < makeUp.item.date })
+        let overdueAfter = try Notifier.evaluate(loaded, store: store, asOf: asOf).findings.filter {
+            $0.kind == .overdue || $0.kind == .escalated
+        }.count
+        #expect(overdueAfter <= overdueBefore, "nothing newly overdue")
+        #expect(try Planner.run(loaded, store: store, asOf: asOf).isEmpty)
+    }
+}

@@ -84,7 +84,11 @@ import Testing
         let snow = day("2028-01-20")
         let result = Replan.diff(published: published, planned: plan, asOf: day("2028-01-19")) { _, date in date == snow
         }
-        #expect(result.cancelled.map(\.item.uid) == [drill.uid])
+        // The drill and its notice are cancelled; the make-up comes with a fresh notice.
+        #expect(result.cancelled.map(\.item.uid) == [drill.uid, drill.uid + "/families-notice"])
+        let freshNotice = result.added.first { $0.item.adminOnly }
+        #expect(freshNotice?.item.relatedTo == "lincoln-hs/lockdown-drill-1-makeup")
+        #expect(freshNotice?.item.date == day("2028-01-18"))
         let makeUp = result.added.first { $0.item.kind.isDrill }
         #expect(makeUp?.item.uid == "d/2027-2028/lincoln-hs/lockdown-drill/1/makeup@drillbook")
         #expect(makeUp?.item.id == "lincoln-hs/lockdown-drill-1-makeup")
@@ -93,7 +97,6 @@ import Testing
         var stored = published.map { tracked in result.cancelled.first { $0.item.uid == tracked.item.uid } ?? tracked }
         stored += result.added
         let next = Replan.diff(published: stored, planned: plan, asOf: day("2028-01-19")) { _, date in date == snow }
-        #expect(next.added.isEmpty && next.cancelled.isEmpty)
-        #expect(next.moved.allSatisfy { !$0.to.item.kind.isDrill })
+        #expect(next.added.isEmpty && next.cancelled.isEmpty && next.moved.isEmpty)
     }
 }

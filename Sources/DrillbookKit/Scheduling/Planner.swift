@@ -107,7 +107,7 @@ public enum Planner {
         var kept: Set<String> = []
         for tracked in published where tracked.status == .scheduled && tracked.item.relatedTo == nil {
             let item = tracked.item
-            guard let year = loaded.years[item.schoolID], !item.id.hasSuffix("-makeup") else { continue }
+            guard let year = loaded.years[item.schoolID] else { continue }
             let pin = FixedOccurrence(
                 schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
                 timeContext: item.timeContext, presence: item.presence)
@@ -153,6 +153,10 @@ public enum Planner {
                 reasons[to.item.uid] =
                     year.flatMap { lost(from.item.date, in: $0) }
                     ?? to.item.relatedTo.map { "follows \($0)" } ?? "placed again"
+            }
+            for cancelled in result.cancelled where reasons[cancelled.item.uid] == nil {
+                reasons[cancelled.item.uid] =
+                    cancelled.item.relatedTo.map { "follows \($0)" } ?? "no longer in the plan"
             }
             result.reasons = reasons
             result.skipped = skipped

@@ -60,25 +60,32 @@ public enum Replan {
         isClosed: (_ schoolID: String, _ date: CalendarDate) -> Bool
     ) -> ReplanResult {
         var result = ReplanResult()
+        let old = Dictionary(published.map { ($0.item.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        // Announced, then the day was lost (a snow day): it is cancelled with its notices and review,
+        // and a make-up with fresh notices takes its place.
+        let lost = Set(
+            published.filter {
+                $0.status == .scheduled && $0.item.relatedTo == nil && !$0.item.id.hasSuffix("-makeup")
+                    && $0.item.date > asOf && $0.isAnnounced(by: asOf) && isClosed($0.item.schoolID, $0.item.date)
+            }.map(\.item.id))
+        let madeUp = Set(published.filter { $0.item.id.hasSuffix("-makeup") }.map(\.item.id))
+        // The plan's entries for a lost slot (the item, its notices, its review) become the make-up's.
+        let planned = planned.map { item in
+            let main = item.relatedTo ?? item.id
+            guard lost.contains(main) || madeUp.contains(main + "-makeup") else { return item }
+            var item = item
+            item.uid = makeUpUID(item.uid)
+            item.id += "-makeup"
+            item.relatedTo = item.relatedTo.map { $0 + "-makeup" }
+            return item
+        }
         let notices = Dictionary(
             planned.filter { $0.adminOnly && $0.id.contains("families-notice") }.compactMap { item in
                 item.relatedTo.map { ($0, item.date) }
             }, uniquingKeysWith: min)
-        let old = Dictionary(published.map { ($0.item.uid, $0) }, uniquingKeysWith: { first, _ in first })
-        // Once a make-up stands in for a lost item, the plan's entry for that slot is the make-up.
-        var planIDs: [String: String] = [:]
-        let planned = planned.map { item in
-            var item = item
-            if let makeUp = old[makeUpUID(item.uid)] {
-                planIDs[makeUp.item.uid] = item.id  // its notice still names the planned id
-                item.uid = makeUp.item.uid
-                item.id = makeUp.item.id
-            }
-            return item
-        }
         let plannedUIDs = Set(planned.map(\.uid))
         for item in planned {
-            let fresh = TrackedItem(item: item, noticeDate: notices[planIDs[item.uid] ?? item.id], changedOn: asOf)
+            let fresh = TrackedItem(item: item, noticeDate: notices[item.id], changedOn: asOf)
             guard let before = old[item.uid] else {
                 result.added.append(fresh)
                 continue
@@ -97,16 +104,7 @@ public enum Replan {
             }
             let locked = before.item.date <= asOf || before.isAnnounced(by: asOf)
             if before.status == .scheduled && locked {
-                if before.item.date > asOf && isClosed(item.schoolID, before.item.date) {
-                    // Announced, then the day was lost: cancel it and announce a make-up anew.
-                    result.cancelled.append(cancel(before, asOf))
-                    var makeUp = fresh
-                    makeUp.item.uid = makeUpUID(item.uid)
-                    makeUp.item.id = item.id + "-makeup"
-                    if old[makeUp.item.uid] == nil { result.added.append(makeUp) }
-                } else {
-                    result.kept.append(before)
-                }
+                result.kept.append(before)
                 continue
             }
             if before.status == .cancelled && item.date <= asOf { continue }
@@ -115,7 +113,10 @@ public enum Replan {
             result.moved.append((before, moved))
         }
         for before in published where before.status == .scheduled && !plannedUIDs.contains(before.item.uid) {
-            if before.item.date > asOf { result.cancelled.append(cancel(before, asOf)) }
+            // A lost item and what follows it are cancelled, past notices included: they served a day that is gone.
+            if before.item.date > asOf || lost.contains(before.item.relatedTo ?? before.item.id) {
+                result.cancelled.append(cancel(before, asOf))
+            }
         }
         return result
     }

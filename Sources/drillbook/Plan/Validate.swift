@@ -76,6 +76,12 @@ enum ScheduleReport {
                 "cancelled \(item.item.id): \(when(item.item)) \(item.item.title)"
                     + (result.reasons[item.item.uid].map { " (\($0))" } ?? ""))
         }
+        for added in result.added where added.item.relatedTo == nil && added.item.id.hasSuffix("-makeup") {
+            lines.append(
+                "make-up \(added.item.id): \(when(added.item)), announced anew"
+                    + (result.added.contains { $0.item.relatedTo == added.item.id && $0.item.adminOnly }
+                        ? " (its notices added)" : ""))
+        }
         for skipped in result.skipped { lines.append("not placed again: \(skipped)") }
         if !result.kept.isEmpty { lines.append("kept \(result.kept.count) items that are done, past or announced") }
         if !result.isEmpty {
