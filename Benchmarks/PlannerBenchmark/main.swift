@@ -55,7 +55,14 @@ for index in 0..<schools {
           - id: school-\(index)
             name: School \(index)
             bell_schedule: \(index % 3 == 0 ? "elementary" : "secondary")
-            contacts: {principal: {name: Principal \(index)}, safety_coordinator: {name: Coordinator \(index)}}
+            contacts:
+              principal: {name: Principal \(index)}
+              safety_coordinator: {name: Coordinator \(index)}
+              threat_assessment_lead: {name: Lead \(index)}
+              law_enforcement: {name: Officer \(index)}
+              fire: {name: Fire Marshal}
+              mental_health: {name: Counselor \(index)}
+              communications: {name: Communications}
 
         """
 }

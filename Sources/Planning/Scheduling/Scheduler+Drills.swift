@@ -77,18 +77,31 @@ extension Scheduler {
             if case .drill(let type) = activity.kind { lead[type] = max(lead[type] ?? 0, activity.notice.leadDays) }
         }
         var givenUp: Set<Int> = []
+        // A constraint few drill types can meet weighs more than one many can (NY's first eight take
+        // evacuation drills too, a spring lockdown only a lockdown); then the tighter window.
+        let typeWeight = model.entries.map { 1.0 / Double(max(1, $0.rule.drills.count)) }
+        let spanWeight = constraints.map {
+            1.0 / Double($0.span.upperBound.dayNumber - $0.span.lowerBound.dayNumber + 1)
+        }
 
         var drills = fixed
         var counts = Array(repeating: 0, count: constraints.count)
         func contributions(_ type: String, _ day: CalendarDate, _ context: TimeOfDay?, _ presence: Set<PresenceRole>)
             -> [Int]
         {
+            contributions(type, day, context, presence, byTypeDay[type] ?? [], viaTypeDay[type] ?? [])
+        }
+        // The same, with the type's day tables looked up once by the caller (the candidate loop).
+        func contributions(
+            _ type: String, _ day: CalendarDate, _ context: TimeOfDay?, _ presence: Set<PresenceRole>,
+            _ typeDays: [[Int]], _ viaDays: [[(constraint: Int, via: Int)]]
+        ) -> [Int] {
             let offset = day.dayNumber - firstDay
             guard offset >= 0, offset < dayCount else { return [] }
-            var result = (byTypeDay[type]?[offset] ?? []).filter {
+            var result = (typeDays.isEmpty ? [] : typeDays[offset]).filter {
                 model.meetsCondition(constraints[$0].entry, type: type, context: context, presence: presence)
             }
-            for (index, via) in viaTypeDay[type]?[offset] ?? []
+            for (index, via) in viaDays.isEmpty ? [] : viaDays[offset]
             where !result.contains(index) && viaUsed[via] < (model.entries[via].rule.substitutesAtMost ?? Int.max)
                 && model.countsNatively(via, type: type, date: day, context: context, presence: presence)
                 && model.meetsCondition(constraints[index].entry, type: type, context: context, presence: presence)
@@ -136,12 +149,22 @@ extension Scheduler {
             }
             var best: (drill: PlannedDrill, score: (Double, Double, Int, Int, Int))?
             for want in wanted {
+                let typeSalt = stableHash("\(districtID)/\(school.id)/\(want.type)")
                 let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
                 let allDays = state.drillDayNumbers
-                for day in openDays where !state.hasDrill(on: day) && state.allows(day, leadDays: lead[want.type] ?? 0)
-                {
+                let typeDays = byTypeDay[want.type] ?? []
+                let viaDays = viaTypeDay[want.type] ?? []
+                let leadDays = lead[want.type] ?? 0
+                for day in openDays where !state.hasDrill(on: day) && state.allows(day, leadDays: leadDays) {
                     var context = want.context
-                    var contributed = contributions(want.type, day, context, want.presence)
+                    // Most days help no unmet constraint: tell that without building the list.
+                    let offset = day.dayNumber - firstDay
+                    if !(typeDays.isEmpty ? [] : typeDays[offset]).contains(where: {
+                        counts[$0] < constraints[$0].atLeast
+                    }) && (viaDays.isEmpty || viaDays[offset].isEmpty) {
+                        continue
+                    }
+                    var contributed = contributions(want.type, day, context, want.presence, typeDays, viaDays)
                     let gain = contributed.filter { counts[$0] < constraints[$0].atLeast }.count
                     guard gain > 0 else { continue }
                     // Hard limits: maxima, spacing, and a time of day of its own where a rule asks.
@@ -171,21 +194,20 @@ extension Scheduler {
                         if !allowed { break }
                     }
                     guard allowed else { continue }
-                    if context != want.context { contributed = contributions(want.type, day, context, want.presence) }
-                    // A constraint few drill types can meet weighs more than one many can (NY's first
-                    // eight take evacuation drills too, a spring lockdown only a lockdown).
-                    let weighted = contributed.filter { counts[$0] < constraints[$0].atLeast }.reduce(0.0) {
-                        $0 + 1.0 / Double(model.entries[constraints[$1].entry].rule.drills.count)
+                    if context != want.context {
+                        contributed = contributions(want.type, day, context, want.presence, typeDays, viaDays)
                     }
-                    let tightness = contributed.filter { counts[$0] < constraints[$0].atLeast }.reduce(0.0) {
-                        $0 + 1.0
-                            / Double(
-                                constraints[$1].span.upperBound.dayNumber - constraints[$1].span.lowerBound.dayNumber
-                                    + 1)
+                    var weighted = 0.0
+                    var tightness = 0.0
+                    for index in contributed where counts[index] < constraints[index].atLeast {
+                        weighted += typeWeight[constraints[index].entry]
+                        tightness += spanWeight[index]
                     }
+                    // Only a candidate that could win needs its finer preferences worked out.
+                    if let best, (weighted, tightness) < (best.score.0, best.score.1) { continue }
                     let spread = min(60, sameType.map { abs($0 - day.dayNumber) }.min() ?? 60)
                     let apart = min(7, allDays.map { abs($0 - day.dayNumber) }.min() ?? 7)
-                    let salt = stableHash("\(districtID)/\(school.id)/\(want.type)/\(day)")
+                    let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ day.dayNumber &* 2_654_435_761) % 1_000_003)
                     let score = (weighted, tightness, spread, apart, salt)
                     if best.map({ score > $0.score }) ?? true {
                         best = (
