@@ -269,7 +269,8 @@ extension ComplianceTests {
         let (fresh, freshStore) = try TrackingTests.scheduled()
         let file = try OverdueAndImportTests.csv(csv)
         let imported = try LogImporter.run(
-            file: file, mapping: .init(), loaded: fresh, store: freshStore, actor: "importer", asOf: day("2028-06-01"))
+            file: file, mapping: .init(), loaded: fresh, store: freshStore, actor: "importer", asOf: day("2028-06-01")
+        ).imported
         #expect(imported.count == 1)
         #expect(imported[0].evidence[.conductedBy] == evidence[.conductedBy])
         #expect(imported[0].evidence[.present] == "fire" && imported[0].startedAt == done.startedAt)

@@ -1,9 +1,10 @@
 import Dates
-import DrillbookKit
 import Foundation
 import Planning
 import Store
 import Testing
+
+@testable import DrillbookKit
 
 /// Overdue evaluation on the example district, and importing a spreadsheet log.
 @Suite struct OverdueAndImportTests {
@@ -76,9 +77,89 @@ import Testing
         )
         let imported = try LogImporter.run(
             file: file, mapping: try LogImporter.readMapping(mapping), loaded: loaded, store: store, actor: nil,
-            asOf: lockdown.item.date)
+            asOf: lockdown.item.date
+        ).imported
         #expect(imported.count == 1)
         #expect(imported[0].kind == .drill("lockdown") && imported[0].evidence[.notes] == "held early")
         #expect(imported[0].itemUID == lockdown.item.uid, "counted for the nearest open lockdown")
+    }
+}
+
+/// Drill logs as Excel and Google Sheets save them.
+@Suite struct SpreadsheetImportTests {
+    static func file(_ bytes: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("log-\(UUID().uuidString).csv").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// "CSV UTF-8" from Excel: a byte-order mark, CRLF, school names, US dates, trailing empty columns.
+    @Test func anExcelSavedLogImportsAsItIsAndNotTwice() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let text =
+            "School,Drill,Date,head_count,conducted_by,notification_method,problems,time_to_evacuate,,\r\n"
+            + "Harbor Elementary School,Fire Drill,8/27/2027 11:12 AM,540,Tom Wells,alarm,none,3m,,\r\n"
+            + "Oak Street Elementary,Lockdown,09/14/27 1:05 PM,,,,,,,\r\n" + ",,,,,,,,,\r\n"
+        let file = try Self.file([0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        var mapping = LogImporter.Mapping()
+        mapping.columns = ["School": "school", "Drill": "kind", "Date": "started_at"]
+        mapping.schools = ["Oak Street Elementary": "ridge-ms"]
+        let first = try LogImporter.run(
+            file: file, mapping: mapping, loaded: loaded, store: store, actor: "t", asOf: day("2027-10-01"))
+        #expect(first.imported.count == 2 && first.alreadyRecorded == 0)
+        #expect(
+            first.imported[0].schoolID == "harbor-es" && first.imported[0].startedAt == WallTime("2027-08-27T11:12")!)
+        #expect(
+            first.imported[1].schoolID == "ridge-ms" && first.imported[1].startedAt == WallTime("2027-09-14T13:05")!)
+        // A retry (or the same log again) imports nothing new.
+        let again = try LogImporter.run(
+            file: file, mapping: mapping, loaded: loaded, store: store, actor: "t", asOf: day("2027-10-01"))
+        #expect(again.imported.isEmpty && again.alreadyRecorded == 2)
+        #expect(try store.completions(year: "2027-2028").count == 2)
+    }
+
+    /// A quoted cell over two lines: the error on the next row names its physical line; a
+    /// day-or-month date is refused until the mapping says which; control characters are not echoed.
+    @Test func errorsNameThePhysicalLineAndNeverGuessADate() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let text =
+            "school,kind,started_at,notes\n" + "harbor-es,lockdown,2027-09-02 10:00,\"held early,\nall went well\"\n"
+            + "harbor-es,lockdown,03/04/2028 10:00,\n" + "harbor-es,\u{1B}[31mfire,2027-09-03 10:00,\n"
+        let file = try Self.file(Array(text.utf8))
+        let message: String
+        do {
+            _ = try LogImporter.run(
+                file: file, mapping: .init(), loaded: loaded, store: store, actor: "t", asOf: day("2028-05-01"))
+            message = ""
+        } catch { message = "\(error)" }
+        #expect(message.contains("\(file):4: started_at \"03/04/2028 10:00\" could be read day-first or month-first"))
+        #expect(message.contains("\(file):5: kind \"\\u{1B}[31mfire\" is unknown"), "\(message)")
+        #expect(!message.contains("\u{1B}"))
+        #expect(try store.completions(year: "2027-2028").isEmpty)
+        var mapping = LogImporter.Mapping()
+        mapping.dateFormat = "DD/MM/YYYY"
+        let fixed = try Self.file(Array(text.split(separator: "\n").prefix(4).joined(separator: "\n").utf8))
+        let outcome = try LogImporter.run(
+            file: fixed, mapping: mapping, loaded: loaded, store: store, actor: "t", asOf: day("2028-05-01"))
+        #expect(outcome.imported.map(\.startedAt.date) == [day("2027-09-02"), day("2028-04-03")])
+        #expect(outcome.imported[0].evidence[.notes] == "held early,\nall went well")
+    }
+
+    @Test(arguments: [
+        ("8/27/2027 11:12 AM", "2027-08-27T11:12:00"), ("08/27/27", "2027-08-27T00:00:00"),
+        ("12/13/2027 12:30 PM", "2027-12-13T12:30:00"), ("12/13/2027 12:30 AM", "2027-12-13T00:30:00"),
+        ("2027-08-27 11:12", "2027-08-27T11:12:00"), ("27.08.2027 14:00", "2027-08-27T14:00:00"),
+    ])
+    func datesAsSpreadsheetsWriteThem(text: String, expected: String) throws {
+        // 12/1/2027 is Dec 1 or Jan 12: refused without a date_format.
+        guard case .failure(.ambiguous) = SpreadsheetDate.parse("12/1/2027", order: nil) else {
+            Issue.record("12/1/2027 was guessed")
+            return
+        }
+        guard case .success(let time) = SpreadsheetDate.parse(text, order: nil) else {
+            Issue.record("\(text) was refused")
+            return
+        }
+        #expect(time.description == expected)
     }
 }

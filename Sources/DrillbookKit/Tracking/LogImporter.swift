@@ -15,8 +15,20 @@ public enum LogImporter {
     public struct Mapping: Sendable {
         public var columns: [String: String] = [:]
         public var kinds: [String: String] = [:]
+        /// A spreadsheet's names for schools: `{"Oak Street Elementary": oak-es}`.
+        public var schools: [String: String] = [:]
+        /// How slashed dates read when the day and month could be either (`MM/DD/YYYY`, `DD/MM/YYYY`).
+        public var dateFormat: String?
 
         public init() {}
+    }
+
+    /// What an import did.
+    public struct Outcome: Sendable {
+        public var imported: [Completion]
+        /// Rows already in the log (same school, drill and start): skipped, so a retry or the same
+        /// log imported twice never doubles it.
+        public var alreadyRecorded: Int
     }
 
     static let columns =
@@ -31,8 +43,14 @@ public enum LogImporter {
     public static func readMapping(_ path: String) throws(DrillbookError) -> Mapping {
         do {
             let root = try YAMLValue.load(try Resources.text(path), file: path)
-            let fields = try root.mapping(allowed: ["columns", "kinds"])
+            let fields = try root.mapping(allowed: ["columns", "kinds", "schools", "date_format"])
             var mapping = Mapping()
+            for (name, value) in try fields["schools"]?.namedMapping() ?? [] {
+                mapping.schools[name] = try value.string()
+            }
+            mapping.dateFormat = try fields["date_format"]?.choice([
+                SpreadsheetDate.Order.monthFirst.rawValue, SpreadsheetDate.Order.dayFirst.rawValue,
+            ])
             for (header, value) in try fields["columns"]?.namedMapping() ?? [] {
                 mapping.columns[header] = try value.choice(columns)
             }
@@ -44,87 +62,129 @@ public enum LogImporter {
     }
 
     /// Reads and checks every row, then stores them in one transaction; any bad row stores nothing
-    /// and every bad row is named by line.
+    /// and every bad row is named by its physical line. Rows already recorded are skipped and counted.
     public static func run(
         file: String, mapping: Mapping, loaded: LoadedPlan, store: ScheduleStore, actor: String?, asOf: CalendarDate
-    ) throws(DrillbookError) -> [Completion] {
+    ) throws(DrillbookError) -> Outcome {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .usage("\(file): cannot be read (no such file)")
         }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: String(decoding: data, as: UTF8.self), hasHeaderRow: true, trimFields: true)
-        } catch {
-            throw .usage("\(file): not a CSV file (\(error))")
+        let records = SpreadsheetText.records(Array(data))
+        func cells(_ record: (line: Int, text: String)) throws(DrillbookError) -> [String] {
+            do {
+                let reader = try CSVReader(string: record.text, hasHeaderRow: false, trimFields: true)
+                return reader.next() ?? []
+            } catch {
+                throw .usage("\(file):\(record.line): not a CSV row (\(error))")
+            }
         }
-        let headers = (reader.headerRow ?? []).map { mapping.columns[$0] ?? $0 }
+        guard let headerRecord = records.first else { throw .usage("\(file): no rows to import") }
+        let rawHeaders = try cells(headerRecord)
+        let headers = rawHeaders.map { mapping.columns[$0] ?? $0 }
         var problems: [String] = []
         for required in ["school", "kind", "started_at"] where !headers.contains(required) {
             problems.append(
-                "\(file):1: no \(required) column (headers: \(reader.headerRow?.joined(separator: ", ") ?? "none"); a --mapping file can rename them)"
+                "\(file):\(headerRecord.line): no \(required) column (headers: \(SpreadsheetText.printable(rawHeaders.joined(separator: ", "))); a --mapping file can rename them)"
             )
         }
-        for (index, header) in headers.enumerated() where !columns.contains(header) {
+        // Columns with no header (Excel's trailing empty columns) are passed over while they stay empty.
+        for (index, header) in headers.enumerated() where !header.isEmpty && !columns.contains(header) {
             problems.append(
-                "\(file):1: column \"\(reader.headerRow![index])\" is unknown (expected \(columns.joined(separator: ", ")), or a --mapping)"
-            )
+                "\(file):\(headerRecord.line): column \"\(SpreadsheetText.printable(rawHeaders[index]))\" is unknown"
+                    + (nearest(header, in: columns).map { " (did you mean \($0)?)" } ?? "")
+                    + " (expected \(columns.joined(separator: ", ")), or a --mapping)")
         }
         guard problems.isEmpty else { throw .usage(problems.joined(separator: "\n")) }
 
         let items = try Planner.published(loaded, store: store)
-        var done = Set(Completion.current(try Tracker.completions(loaded, store: store)).compactMap(\.itemUID))
+        let standing = Completion.current(try Tracker.completions(loaded, store: store))
+        var done = Set(standing.compactMap(\.itemUID))
+        var seen = Set(standing.map { "\($0.schoolID) \($0.kind) \($0.startedAt)" })
         var completions: [Completion] = []
-        var line = 1
-        while let row = reader.next() {
-            line += 1
-            if row.allSatisfy(\.isEmpty) { continue }
-            var cells: [String: String] = [:]
-            for (header, value) in zip(headers, row) where !value.isEmpty && !ignored.contains(header) {
-                // A cell the drill log neutralised ('=...) reads back as written.
-                let formula = value.count > 1 && value.first == "'" && "=+-@".contains(value.dropFirst().first!)
-                cells[header] = formula ? String(value.dropFirst()) : value
-            }
+        var alreadyRecorded = 0
+        for record in records.dropFirst() {
+            let what = "\(file):\(record.line)"
             do {
+                let row = try cells(record)
+                var values: [String: String] = [:]
+                for (index, value) in row.enumerated() where !value.isEmpty {
+                    guard index < headers.count, !headers[index].isEmpty else {
+                        throw DrillbookError.usage(
+                            "\(what): a value in column \(index + 1), which has no header (\"\(SpreadsheetText.printable(value))\")"
+                        )
+                    }
+                    guard !ignored.contains(headers[index]) else { continue }
+                    // A cell the drill log neutralised ('=...) reads back as written.
+                    let formula = value.count > 1 && value.first == "'" && "=+-@".contains(value.dropFirst().first!)
+                    values[headers[index]] = formula ? String(value.dropFirst()) : value
+                }
                 let completion = try self.completion(
-                    cells, kinds: mapping.kinds, items: items, done: done, loaded: loaded, asOf: asOf,
-                    what: "\(file):\(line)")
+                    values, mapping: mapping, items: items, done: done, loaded: loaded, asOf: asOf, what: what)
+                guard seen.insert("\(completion.schoolID) \(completion.kind) \(completion.startedAt)").inserted else {
+                    alreadyRecorded += 1
+                    continue
+                }
                 if let uid = completion.itemUID { done.insert(uid) }
                 completions.append(completion)
             } catch {
-                problems.append(error.description)
+                problems.append("\(error)")
             }
         }
         guard problems.isEmpty else { throw .usage(problems.joined(separator: "\n") + "\nnothing was imported") }
-        guard !completions.isEmpty else { throw .usage("\(file): no rows to import") }
-        return try Tracker.save(completions, store: store, actor: actor, asOf: asOf)
+        guard !completions.isEmpty || alreadyRecorded > 0 else { throw .usage("\(file): no rows to import") }
+        let saved = completions.isEmpty ? [] : try Tracker.save(completions, store: store, actor: actor, asOf: asOf)
+        return Outcome(imported: saved, alreadyRecorded: alreadyRecorded)
+    }
+
+    /// A school by its id, the mapping's name for it, or its name in the plan (case and spacing aside).
+    static func school(_ text: String, mapping: Mapping, loaded: LoadedPlan, what: String) throws(DrillbookError)
+        -> String
+    {
+        let schools = loaded.plan.schools.map(\.school)
+        if schools.contains(where: { $0.id == text }) { return text }
+        if let id = mapping.schools[text], schools.contains(where: { $0.id == id }) { return id }
+        let folded = text.trimmingSpaces.lowercased()
+        if let match = schools.first(where: { $0.name.lowercased() == folded || $0.id == folded }) { return match.id }
+        let near = nearest(text, in: schools.map(\.name) + schools.map(\.id))
+        throw .usage(
+            "\(what): school \"\(SpreadsheetText.printable(text))\" is not in the plan"
+                + (near.map { " (did you mean \($0)?)" } ?? "")
+                + "; use its id or name, or map it: schools: {\"\(SpreadsheetText.printable(text))\": ID}")
     }
 
     private static func completion(
-        _ cells: [String: String], kinds: [String: String], items: [TrackedItem], done: Set<String>, loaded: LoadedPlan,
+        _ cells: [String: String], mapping: Mapping, items: [TrackedItem], done: Set<String>, loaded: LoadedPlan,
         asOf: CalendarDate, what: String
     ) throws(DrillbookError) -> Completion {
-        guard let school = cells["school"], loaded.plan.schools.contains(where: { $0.school.id == school }) else {
-            throw .usage("\(what): school \"\(cells["school"] ?? "")\" is not in the plan")
-        }
-        let kindName = cells["kind"].map { kinds[$0] ?? normalizedKind($0) } ?? ""
+        let school = try self.school(cells["school"] ?? "", mapping: mapping, loaded: loaded, what: what)
+        let kindName = cells["kind"].map { mapping.kinds[$0] ?? normalizedKind($0) } ?? ""
         guard
             let kind = ActivityKind(
                 kindName.hasPrefix("drill/") || ActivityKind(kindName) != nil ? kindName : "drill/\(kindName)")
         else {
             throw .usage(
-                "\(what): kind \"\(cells["kind"] ?? "")\" is unknown (expected fire, lockdown, ... or an activity kind)"
+                "\(what): kind \"\(SpreadsheetText.printable(cells["kind"] ?? ""))\" is unknown (expected fire, lockdown, ... or an activity kind)"
             )
         }
-        guard let started = cells["started_at"].flatMap(DateTimeArgument.wallTime) else {
-            throw .usage(
-                "\(what): started_at \"\(cells["started_at"] ?? "")\" is not a date and time like 2026-09-03 10:15")
-        }
-        let ended = try cells["ended_at"].map { (text) throws(DrillbookError) -> WallTime in
-            guard let time = DateTimeArgument.wallTime(text) else {
-                throw .usage("\(what): ended_at \"\(text)\" is not a date and time")
+        let order = mapping.dateFormat.flatMap(SpreadsheetDate.Order.init(rawValue:))
+        func time(_ field: String) throws(DrillbookError) -> WallTime? {
+            guard let text = cells[field] else { return nil }
+            switch SpreadsheetDate.parse(text, order: order) {
+            case .success(let time): return time
+            case .failure(.ambiguous):
+                throw .usage(
+                    "\(what): \(field) \"\(SpreadsheetText.printable(text))\" could be read day-first or month-first; "
+                        + "say which in the mapping (date_format: MM/DD/YYYY or DD/MM/YYYY)")
+            case .failure:
+                throw .usage(
+                    "\(what): \(field) \"\(SpreadsheetText.printable(text))\" is not a date and time "
+                        + "(expected 2027-08-27 11:12, 8/27/2027 11:12 AM or 08/27/27)")
             }
-            return time
         }
+        guard let started = try time("started_at") else {
+            throw .usage("\(what): started_at is empty (expected a date and time like 2027-08-27 11:12)")
+        }
+        let ended = try time("ended_at")
         var item: TrackedItem?
         if let id = cells["item"] {
             item = try Tracker.item(id, in: items)

@@ -6,7 +6,8 @@ import Planning
 struct ImportLog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-log",
-        abstract: "Import a spreadsheet drill log (CSV): every row or none; bad rows are named by line.",
+        abstract:
+            "Import a spreadsheet drill log (CSV as Excel or Google Sheets save it): every row or none; bad rows are named by line; rows already recorded are skipped.",
         discussion: """
             Columns by header: school, kind, started_at, and optionally ended_at, item and evidence fields \
             (head_count, conducted_by, ...). A --mapping YAML renames other headers and drill names: \
@@ -31,12 +32,14 @@ struct ImportLog: ParsableCommand {
         let names = try mapping.map { path in
             try wrap { () throws(DrillbookError) in try LogImporter.readMapping(path) }
         }
-        let imported = try wrap { () throws(DrillbookError) in
+        let outcome = try wrap { () throws(DrillbookError) in
             try LogImporter.run(
                 file: file, mapping: names ?? LogImporter.Mapping(), loaded: loaded, store: store, actor: actor,
                 asOf: asOf.day)
         }
-        let matched = imported.filter { $0.itemUID != nil }.count
-        print("imported \(imported.count) rows from \(file) (\(matched) counted for scheduled items)")
+        let matched = outcome.imported.filter { $0.itemUID != nil }.count
+        print(
+            "imported \(outcome.imported.count) rows from \(file) (\(matched) counted for scheduled items)"
+                + (outcome.alreadyRecorded > 0 ? "; \(outcome.alreadyRecorded) already recorded, skipped" : ""))
     }
 }
