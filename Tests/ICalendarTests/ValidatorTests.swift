@@ -201,3 +201,42 @@ extension ValidatorTests {
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(text("Lakeside/Standard")) }
     }
 }
+
+extension ValidatorTests {
+    /// Google Calendar writes `LOCATION:` and `DESCRIPTION:` with nothing after them; RFC 5545 allows
+    /// an empty TEXT value. The file is clean and its event is read; an empty DTSTART is a fault on its line.
+    @Test func emptyTextValuesAreLegalAndAnEmptyDateIsNot() {
+        let google = Self.calendar(
+            header: ["PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0"],
+            event: [
+                "DTSTART;VALUE=DATE:20270906", "DTEND;VALUE=DATE:20270907", "DTSTAMP:20270101T000000Z",
+                "UID:a@google.com", "SUMMARY:Labor Day", "LOCATION:", "DESCRIPTION:", "CATEGORIES:",
+            ])
+        let text = google.joined(separator: "\r\n") + "\r\n"
+        let read = CalendarReader.inspect(Array(text.utf8), file: "google.ics")
+        #expect(read.problems.isEmpty, "\(read.problems)")
+        #expect(read.document.events.map(\.summary) == ["Labor Day"])
+        let empty = Self.problems(
+            Self.calendar(event: ["UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:", "SUMMARY:"]))
+        #expect(empty.contains { $0.line == 7 && $0.message == "DTSTART has no value" }, "\(empty)")
+        #expect(!empty.contains { $0.message.contains("SUMMARY") || $0.message.contains("Removing entire property") })
+    }
+}
+
+extension ValidatorTests {
+    /// Real clients' quirks that reading sets right and reports once: a byte-order mark (Windows
+    /// tools), lines ending in CR alone (old Mac exports), an RRULE with a trailing or doubled ";"
+    /// (Google). The events are read as meant.
+    @Test func readingSetsRightABOMCRLineEndsAndEmptyRRULEParts() throws {
+        let lines = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270906T090000", "RRULE:FREQ=WEEKLY;;COUNT=3;",
+            "SUMMARY:Drill",
+        ])
+        let text = lines.joined(separator: "\r") + "\r"
+        let read = try CalendarReader.read([0xEF, 0xBB, 0xBF] + Array(text.utf8), file: "quirks.ics")
+        #expect(read.problems.map(\.kind) == [.repaired, .repaired, .repaired], "\(read.problems)")
+        #expect(read.problems.map(\.line) == [1, 1, 8])
+        let event = try #require(read.document.events.first)
+        #expect(event.summary == "Drill" && event.recurrence?.count == 3)
+    }
+}

@@ -6,9 +6,13 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case missingProperty, value, recurrence, dates, timeZone, duplicateUID, alarm
         /// A TZID with no VTIMEZONE in the file that is still a known Olson zone.
         case undefinedKnownZone
+        /// Something a real client writes that reading set right (a byte-order mark, CR line ends).
+        case repaired
 
         /// Faults real calendars often have that do not change their meaning.
-        public var isTolerable: Bool { self == .lineEnding || self == .lineLength || self == .undefinedKnownZone }
+        public var isTolerable: Bool {
+            self == .lineEnding || self == .lineLength || self == .undefinedKnownZone || self == .repaired
+        }
     }
 
     public var file: String

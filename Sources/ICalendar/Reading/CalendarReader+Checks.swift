@@ -56,7 +56,15 @@ extension ReaderWalk {
 
     /// An RRULE read by our parser (which names the bad part); libical must accept it too.
     mutating func checkedRule(_ text: String?, line: Int, libicalRejected: OpaquePointer? = nil) -> RecurrenceRule? {
-        guard let text else { return nil }
+        guard var text else { return nil }
+        // Google writes a trailing ";" (FREQ=WEEKLY;BYDAY=MO;), and some tools a doubled one: an empty
+        // part means nothing, so it is read without it (and said once).
+        let parts = text.split(separator: ";", omittingEmptySubsequences: false)
+        if parts.contains(where: \.isEmpty) {
+            text = parts.filter { !$0.isEmpty }.joined(separator: ";")
+            report(line, .repaired, "RRULE has an empty part (a trailing or doubled \";\"); read without it")
+            guard !text.isEmpty else { return nil }
+        }
         do {
             let rule = try RecurrenceRule(parsing: text)
             if let libicalRejected {
@@ -99,6 +107,14 @@ extension ReaderWalk {
         let scanned: Set<CalendarProblem.Kind> = [.syntax, .fold, .encoding, .structure]
         if problems.contains(where: { $0.line == line && scanned.contains($0.kind) }) { return }
         let message = Libical.string(icalproperty_get_xlicerror(property)) ?? "libical reported an error"
+        if let name = Libical.emptyValueProperty(message) {
+            // RFC 5545 lets a TEXT value be empty (Google writes LOCATION: and DESCRIPTION:); libical
+            // drops such a property, which loses nothing. Any other empty value is a fault.
+            if !Libical.textProperties.contains(name) && !name.hasPrefix("X-") {
+                report(line, .value, "\(name) has no value")
+            }
+            return
+        }
         if message.hasPrefix("Got a data line, but could not find a property name") {
             report(line, .syntax, "line is not a property (expected NAME:value)")
         } else {

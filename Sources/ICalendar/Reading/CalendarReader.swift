@@ -27,6 +27,7 @@ public struct CalendarReadError: Error, Sendable, CustomStringConvertible {
 public enum CalendarReader {
     /// Reads and checks everything, never throwing: what `drillbook calendar validate` reports.
     public static func inspect(_ bytes: [UInt8], file: String) -> CalendarInspection {
+        let (bytes, repairs) = repaired(bytes, file: file)
         let scan = ContentLineScanner(file: file, bytes: bytes)
         var text = String(decoding: bytes, as: UTF8.self)
         // libical gives up on a file cut short; close what is open so the part before the cut is read.
@@ -38,7 +39,7 @@ public enum CalendarReader {
         }
         if !closers.isEmpty { text += "\r\n" + closers.reversed().joined(separator: "\r\n") + "\r\n" }
         return Libical.withLock {
-            var walk = ReaderWalk(file: file, scanProblems: scan.problems)
+            var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems)
             if let root = icalparser_parse_string(text) {
                 defer { icalcomponent_free(root) }
                 walk.read(root: root, scanned: scan.roots)
@@ -47,6 +48,32 @@ public enum CalendarReader {
             }
             return CalendarInspection(document: walk.document, problems: walk.problems.sorted())
         }
+    }
+
+    /// What real clients write that RFC 5545 does not, set right before anything reads it: a UTF-8
+    /// byte-order mark (Windows tools), and lines ending in CR alone (old Mac exports), each
+    /// reported once as a tolerated fault.
+    static func repaired(_ bytes: [UInt8], file: String) -> ([UInt8], [CalendarProblem]) {
+        var bytes = bytes
+        var problems: [CalendarProblem] = []
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bytes.removeFirst(3)
+            problems.append(
+                CalendarProblem(
+                    file: file, line: 1, kind: .repaired,
+                    message: "the file starts with a UTF-8 byte-order mark; read past it"))
+        }
+        let loneCR = bytes.indices.filter { bytes[$0] == 0x0D && ($0 + 1 == bytes.count || bytes[$0 + 1] != 0x0A) }
+        if !loneCR.isEmpty {
+            for index in loneCR.reversed() { bytes.insert(0x0A, at: index + 1) }
+            problems.append(
+                CalendarProblem(
+                    file: file, line: 1, kind: .repaired,
+                    message:
+                        "\(loneCR.count) line\(loneCR.count == 1 ? "" : "s") end in CR alone (expected CRLF); read as line ends"
+                ))
+        }
+        return (bytes, problems)
     }
 
     /// Reads a calendar to use it: throws when it has errors; LF line ends and long lines come back
@@ -121,8 +148,15 @@ extension ReaderWalk {
             var found: Int?
             if name == "X-LIC-ERROR" {
                 let message = Libical.string(icalproperty_get_xlicerror(current)) ?? ""
-                let quoted = message.range(of: ": ", options: .backwards).map { String(message[$0.upperBound...]) }
-                found = lines.indices.first { $0 >= next && quoted.map(lines[$0].text.contains) == true }
+                if let empty = Libical.emptyValueProperty(message) {
+                    // "No value for LOCATION property": the next LOCATION line, which has no value.
+                    found = lines.indices.first { $0 >= next && lines[$0].name == empty }
+                } else {
+                    let quoted = message.range(of: ": ", options: .backwards).map {
+                        String(message[$0.upperBound...])
+                    }
+                    found = lines.indices.first { $0 >= next && quoted.map(lines[$0].text.contains) == true }
+                }
             } else {
                 found =
                     lines.indices.first { $0 >= next && lines[$0].name == name }
@@ -160,6 +194,19 @@ extension ReaderWalk {
 }
 
 extension Libical {
+    /// Properties whose value type is TEXT (RFC 5545 section 3.8), which may be empty.
+    static let textProperties: Set<String> = [
+        "SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "CONTACT", "CATEGORIES", "RESOURCES", "RELATED-TO",
+        "PRODID", "TZNAME", "NAME", "COLOR", "IMAGE", "CONFERENCE", "STYLED-DESCRIPTION", "REQUEST-STATUS",
+    ]
+
+    /// The property libical dropped for having no value (`No value for LOCATION property. ...`).
+    static func emptyValueProperty(_ message: String) -> String? {
+        guard message.hasPrefix("No value for "), let end = message.range(of: " property") else { return nil }
+        let name = message[message.index(message.startIndex, offsetBy: 13)..<end.lowerBound]
+        return name.isEmpty || name.contains(" ") ? nil : name.uppercased()
+    }
+
     /// A property's name as the file spells it (X- names included).
     static func propertyName(_ property: OpaquePointer) -> String {
         if icalproperty_isa(property) == ICAL_X_PROPERTY {
