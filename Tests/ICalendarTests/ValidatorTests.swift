@@ -240,3 +240,29 @@ extension ValidatorTests {
         #expect(event.summary == "Drill" && event.recurrence?.count == 3)
     }
 }
+
+extension ValidatorTests {
+    @Test func aFileThatIsNotACalendarSaysSoOnce() {
+        let problems = CalendarReader.inspect(Array("name,date\nfoo,2027-01-01\n".utf8), file: "log.csv").problems
+        #expect(
+            problems.map(\.description) == [
+                "log.csv:1: not an iCalendar file: it has no BEGIN:VCALENDAR (it starts with \"name,date\")"
+            ])
+    }
+
+    /// IANA-registered properties of RFC 7986 and RFC 9253 are not errors.
+    @Test func registeredNewerPropertiesAreNotFaults() {
+        let problems = Self.problems(
+            Self.calendar(
+                header: [
+                    "VERSION:2.0", "PRODID:-//Test//Test//EN", "NAME:School year", "COLOR:red",
+                    "REFRESH-INTERVAL;VALUE=DURATION:PT12H", "SOURCE;VALUE=URI:https://x.example/c.ics",
+                ],
+                event: [
+                    "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:Drill",
+                    "RELATED-TO;VALUE=UID:b@test", "CONFERENCE;VALUE=URI:https://meet.example/x",
+                    "IMAGE;VALUE=URI:https://x.example/i.png",
+                ]))
+        #expect(problems.isEmpty, "\(problems)")
+    }
+}

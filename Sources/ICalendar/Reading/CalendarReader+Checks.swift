@@ -115,6 +115,8 @@ extension ReaderWalk {
             }
             return
         }
+        // RFC 9253 gives RELATED-TO a VALUE of UID or URI, which libical 3.0.16 does not know yet.
+        if message.hasPrefix("Invalid VALUE type for property RELATED-TO") { return }
         if message.hasPrefix("Got a data line, but could not find a property name") {
             report(line, .syntax, "line is not a property (expected NAME:value)")
         } else {

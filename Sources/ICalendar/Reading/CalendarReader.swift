@@ -29,6 +29,18 @@ public enum CalendarReader {
     public static func inspect(_ bytes: [UInt8], file: String) -> CalendarInspection {
         let (bytes, repairs) = repaired(bytes, file: file)
         let scan = ContentLineScanner(file: file, bytes: bytes)
+        // Not a calendar at all (a CSV, a web page): say so once, not once per line.
+        if scan.roots.isEmpty {
+            let first = String(decoding: bytes.prefix { $0 != 0x0A && $0 != 0x0D }.prefix(40), as: UTF8.self)
+            return CalendarInspection(
+                document: CalendarDocument(),
+                problems: [
+                    CalendarProblem(
+                        file: file, line: 1, kind: .structure,
+                        message: "not an iCalendar file: it has no BEGIN:VCALENDAR"
+                            + (first.isEmpty ? " (it is empty)" : " (it starts with \"\(first)\")"))
+                ])
+        }
         var text = String(decoding: bytes, as: UTF8.self)
         // libical gives up on a file cut short; close what is open so the part before the cut is read.
         var open = scan.roots.last
