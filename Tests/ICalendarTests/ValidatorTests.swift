@@ -266,3 +266,16 @@ extension ValidatorTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 }
+
+extension ValidatorTests {
+    /// A duration past what libical's 32-bit fields hold trapped the reader; now it is a fault on its line.
+    @Test(arguments: ["PT1193047H", "P9999999999W", "P100000D"])
+    func anOverlongDurationIsAFaultNotACrash(duration: String) {
+        let problems = Self.problems(
+            Self.calendar(event: [
+                "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "DURATION:\(duration)",
+                "SUMMARY:Drill",
+            ]))
+        #expect(problems.contains { $0.line == 8 && $0.message.hasSuffix("is longer than ten years") }, "\(problems)")
+    }
+}

@@ -101,11 +101,17 @@ extension ReaderWalk {
                     event.recurrenceDates.append(time)
                 }
             case "DURATION":
+                // In Int, not libical's 32-bit fields: PT1193047H overflows them (and trapped).
                 let value = icalproperty_get_duration(property)
                 let sign = value.is_neg != 0 ? -1 : 1
-                event.duration = EventDuration(
-                    days: sign * Int(value.weeks * 7 + value.days),
-                    seconds: sign * Int(value.hours * 3600 + value.minutes * 60 + value.seconds))
+                let days = Int(value.weeks) * 7 + Int(value.days)
+                let seconds = Int(value.hours) * 3600 + Int(value.minutes) * 60 + Int(value.seconds)
+                // Ten years is longer than any school event; past it the arithmetic of dates is not safe either.
+                guard days + seconds / 86_400 <= 3_660 else {
+                    report(line, .value, "DURATION \(raw.map { String($0.value) } ?? "") is longer than ten years")
+                    continue
+                }
+                event.duration = EventDuration(days: sign * days, seconds: sign * seconds)
             case "RRULE":
                 event.recurrence = checkedRule(raw.map { String($0.value) }, line: line)
             case "X-LIC-ERROR":
