@@ -155,3 +155,33 @@ import Testing
         #expect(message.contains("schools[0].grade: is not a known field (did you mean grades?)"), "\(message)")
     }
 }
+
+/// Inputs that used to trap: each is now a clear error, or is passed over.
+@Suite struct CrashRegressionTests {
+    @Test func aTemplateNamedOnlyBySlashesIsAnError() throws {
+        let message = try PlanMistakeTests.error(replacing: "  - use: toolkit-year  ", with: "  - use: \"/\"  ")
+        #expect(message.contains("activities[0].use: \"/\" is not a template"), "\(message)")
+    }
+
+    @Test(arguments: ["9223372036854775807", "999999999999999999m", "99999999h"])
+    func anOverflowingTimeToEvacuateIsRefused(value: String) throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        var evidence = TrackingTests.fireEvidence
+        evidence[.timeToEvacuate] = value
+        #expect(
+            performing: { try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: evidence) },
+            throws: {
+                "\($0)".contains("is not a time like 4m, 4m30s or 4:30 (at most 24h)")
+            })
+    }
+
+    /// A school taken out of the plan after it was scheduled: `overdue` passes over its items.
+    @Test func overdueAfterASchoolLeftThePlan() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        var smaller = loaded
+        smaller.plan.schools.removeAll { $0.school.id == "ridge-ms" }
+        smaller.years["ridge-ms"] = nil
+        let report = try Notifier.evaluate(smaller, store: store, asOf: day("2027-10-01"))
+        #expect(!report.findings.isEmpty && !report.findings.contains { $0.item.schoolID == "ridge-ms" })
+    }
+}

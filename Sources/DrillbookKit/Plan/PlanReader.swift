@@ -318,8 +318,12 @@ public struct PlanReader: Sendable {
                 continue
             }
             let name = try use.string()
-            let parts = name.split(separator: "/", maxSplits: 1).map(String.init)
-            let template = try TemplateReader.read(resources: resources, name: parts[0], at: use)
+            let parts = name.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let first = parts.first, !first.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+                throw use.fail(
+                    "\"\(name)\" is not a template (expected a name like toolkit-year, or toolkit-year/ACTIVITY)")
+            }
+            let template = try TemplateReader.read(resources: resources, name: first, at: use)
             if parts.count == 1 {
                 for (entry, at) in template { try add(try ActivityReader.activity(entry, at: at), at) }
             } else {

@@ -47,9 +47,9 @@ extension Incidents {
         var failures: [String] = []
         guard let from = loaded.plan.channels.mailFrom else { return ([], []) }
         for step in late where !step.exercise {
-            guard let start = step.holder.firstIndex(of: "<"), let end = step.holder.firstIndex(of: ">") else {
-                continue
-            }
+            // "Name <address>": the address is the last <...>, whatever the name holds (a ">" in it trapped).
+            guard step.holder.hasSuffix(">"), let start = step.holder.lastIndex(of: "<") else { continue }
+            let end = step.holder.index(before: step.holder.endIndex)
             let email = String(step.holder[step.holder.index(after: start)..<end])
             let key = "incident:\(step.incident)/\(step.step)/\(step.role)"
             let message = try MailMessage.render(

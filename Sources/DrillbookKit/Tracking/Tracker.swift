@@ -180,7 +180,7 @@ enum EvidenceValue {
             guard let count = Int(text), count >= 0 else { throw fail("a whole number") }
             return String(count)
         case .minutes:
-            guard let seconds = seconds(text) else { throw fail("a time like 4m, 4m30s or 4:30") }
+            guard let seconds = seconds(text) else { throw fail("a time like 4m, 4m30s or 4:30 (at most 24h)") }
             return "\(seconds / 60):" + (seconds % 60 < 10 ? "0" : "") + "\(seconds % 60)"
         case .date:
             guard let date = CalendarDate(text), text.count == 10 else { throw fail("a date like 2027-09-03") }
@@ -211,8 +211,13 @@ enum EvidenceValue {
         }
     }
 
-    /// `4m`, `4m30s`, `90s`, `4:30`, `4` (minutes).
+    /// `4m`, `4m30s`, `90s`, `4:30`, `4` (minutes); at most a day, so no arithmetic can overflow.
     static func seconds(_ text: String) -> Int? {
+        guard text.count <= 16, let seconds = uncheckedSeconds(text), seconds <= 86_400 else { return nil }
+        return seconds
+    }
+
+    private static func uncheckedSeconds(_ text: String) -> Int? {
         if let minutes = Int(text) { return minutes >= 0 ? minutes * 60 : nil }
         let parts = text.split(separator: ":")
         if parts.count == 2, let minutes = Int(parts[0]), let seconds = Int(parts[1]), minutes >= 0,

@@ -52,9 +52,9 @@ public enum Overdue {
         var findings: [AlertFinding] = []
         for tracked in items where tracked.status == .scheduled {
             let item = tracked.item
-            let year = years[item.schoolID]
-            // After the year, nothing more is owed: what was not done is missed.
-            if let year, asOf > year.last { continue }
+            // A school the plan no longer has owes nothing (its items are cancelled at the next schedule);
+            // after the year, nothing more is owed: what was not done is missed.
+            guard let year = years[item.schoolID], asOf <= year.last else { continue }
             if item.adminOnly {
                 // A families notice goes out on its day, while the drill it announces is still ahead,
                 // not cancelled and not already held.
@@ -68,7 +68,7 @@ public enum Overdue {
                         roles: ["communications"], announces: drill.item))
                 continue
             }
-            let status = tracked.status(on: asOf, completions: current, ladder: ladder, yearEnd: year?.last)
+            let status = tracked.status(on: asOf, completions: current, ladder: ladder, yearEnd: year.last)
             func roles(_ step: String) -> [String] {
                 (ladder.roles[step] ?? []).map { $0 == "owner" ? item.owner : $0 }
             }

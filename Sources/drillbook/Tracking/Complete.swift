@@ -50,7 +50,7 @@ struct Complete: ParsableCommand {
         }
         let minutes = try duration.map { text in
             guard let seconds = DurationArgument.seconds(text) else {
-                throw ValidationError("--duration \"\(text)\" is not like 12m")
+                throw ValidationError("--duration \"\(text)\" is not like 12m (at most 24h)")
             }
             return seconds / 60
         }
@@ -71,7 +71,10 @@ struct Complete: ParsableCommand {
 enum DurationArgument {
     static func seconds(_ text: String) -> Int? {
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600]
-        guard let unit = text.last.flatMap({ units[$0] }), let value = Int(text.dropLast()), value > 0 else {
+        // At most a day: a drill's length, and no arithmetic that can overflow.
+        guard let unit = text.last.flatMap({ units[$0] }), let value = Int(text.dropLast()), value > 0,
+            value <= 86_400 / unit
+        else {
             return nil
         }
         return value * unit

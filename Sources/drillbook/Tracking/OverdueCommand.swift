@@ -45,7 +45,7 @@ struct OverdueCommand: ParsableCommand {
             if report.findings.isEmpty && !json { print("nothing due or overdue on \(asOf.day)") }
             for finding in report.findings {
                 print(
-                    "\(finding.kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(Notifier.summary(finding, school: schools[finding.item.schoolID]!))"
+                    "\(finding.kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(schools[finding.item.schoolID].map { Notifier.summary(finding, school: $0) } ?? finding.item.id)"
                 )
             }
         }

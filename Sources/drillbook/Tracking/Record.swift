@@ -48,7 +48,7 @@ struct Record: ParsableCommand {
         }
         if let duration {
             guard let seconds = DurationArgument.seconds(duration) else {
-                throw ValidationError("--duration \"\(duration)\" is not like 12m")
+                throw ValidationError("--duration \"\(duration)\" is not like 12m (at most 24h)")
             }
             finish = start.adding(seconds: seconds)
         }
