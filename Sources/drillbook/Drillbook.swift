@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `drillbook`: a school year of safety preparation, planned, published as calendars and tracked.
 @main
@@ -21,6 +22,9 @@ struct Drillbook: ParsableCommand {
 
     /// Prints a `Failure` without ArgumentParser's "Error:" prefix and exits 1.
     static func main() {
+        // A mail command that exits without reading its input must not kill the run: writes to
+        // closed pipes fail as errors instead, and the alert stays owed.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

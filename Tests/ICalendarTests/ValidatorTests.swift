@@ -279,3 +279,18 @@ extension ValidatorTests {
         #expect(problems.contains { $0.line == 8 && $0.message.hasSuffix("is longer than ten years") }, "\(problems)")
     }
 }
+
+extension ValidatorTests {
+    /// 50,000 nested components overflowed the stack; past 32 levels the file is refused on the line.
+    @Test func deeplyNestedComponentsAreRefusedNotACrash() {
+        let depth = 50_000
+        let lines =
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:x"] + Array(repeating: "BEGIN:X-NEST", count: depth)
+            + Array(repeating: "END:X-NEST", count: depth) + ["END:VCALENDAR"]
+        let problems = Self.problems(lines)
+        #expect(
+            problems.map(\.description) == [
+                "test.ics:35: components nest more than 32 deep here; the file is not read further"
+            ])
+    }
+}

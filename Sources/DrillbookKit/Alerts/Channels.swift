@@ -24,10 +24,16 @@ struct MailSender {
         } catch {
             return "cannot run \(command): \(error.localizedDescription)"
         }
-        input.fileHandleForWriting.write(Data(message.text.utf8))
+        // A sendmail that exits without reading its input must fail the send, not kill Drillbook
+        // (the executable ignores SIGPIPE, so a write to a closed pipe is an error here).
+        var unread: String?
+        do { try input.fileHandleForWriting.write(contentsOf: Data(message.text.utf8)) } catch {
+            unread = "\(command) did not read the message (\(error.localizedDescription))"
+        }
         try? input.fileHandleForWriting.close()
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        if let unread, process.terminationStatus == 0 { return unread }
         guard process.terminationStatus == 0 else {
             let said = String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return "\(command) exited \(process.terminationStatus)" + (said.isEmpty ? "" : ": \(said)")

@@ -29,6 +29,11 @@ public enum CalendarReader {
     public static func inspect(_ bytes: [UInt8], file: String) -> CalendarInspection {
         let (bytes, repairs) = repaired(bytes, file: file)
         let scan = ContentLineScanner(file: file, bytes: bytes)
+        if scan.tooDeep {
+            return CalendarInspection(
+                document: CalendarDocument(),
+                problems: (repairs + scan.problems.filter { $0.kind == .structure }).sorted())
+        }
         // Not a calendar at all (a CSV, a web page): say so once, not once per line.
         if scan.roots.isEmpty {
             let first = String(decoding: bytes.prefix { $0 != 0x0A && $0 != 0x0D }.prefix(40), as: UTF8.self)

@@ -53,6 +53,9 @@ struct ScannedComponent {
 struct ContentLineScanner {
     var file: String
     private(set) var problems: [CalendarProblem] = []
+    /// Components nested past `maximumDepth`: nothing else of the file is read.
+    private(set) var tooDeep = false
+    static let maximumDepth = 32
     private(set) var roots: [ScannedComponent] = []
 
     init(file: String, bytes: [UInt8]) {
@@ -128,6 +131,16 @@ struct ContentLineScanner {
                 continue
             }
             if name == "BEGIN" {
+                // Real calendars nest four deep at most (VCALENDAR, VEVENT, VALARM); past a bound the
+                // file is refused before anything recurses over it (50,000 levels overflowed the stack).
+                guard stack.count < Self.maximumDepth else {
+                    report(
+                        number, .structure,
+                        "components nest more than \(Self.maximumDepth) deep here; the file is not read further")
+                    tooDeep = true
+                    stack.removeAll()
+                    break
+                }
                 stack.append(ScannedComponent(name: value.uppercased(), beginLine: number))
             } else if name == "END" {
                 guard var open = stack.popLast() else {
@@ -157,6 +170,6 @@ struct ContentLineScanner {
                 if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
             }
         }
-        if roots.isEmpty { report(max(lineNumber, 1), .structure, "file holds no BEGIN:VCALENDAR") }
+        if roots.isEmpty && !tooDeep { report(max(lineNumber, 1), .structure, "file holds no BEGIN:VCALENDAR") }
     }
 }
