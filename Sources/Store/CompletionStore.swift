@@ -24,6 +24,24 @@ extension ScheduleStore {
             return try database.write { db in
                 var stored: [Completion] = []
                 for completion in completions {
+                    // Compare and set, in the write transaction: of two runs recording the same item
+                    // (or correcting the same record) at once, the second is refused.
+                    if let corrects = completion.corrects {
+                        let already =
+                            try Int.fetchOne(
+                                db, sql: "SELECT count(*) FROM completion WHERE corrects = ?", arguments: [corrects])
+                            ?? 0
+                        guard already == 0 else { throw Refusal("completion \(corrects) was corrected already") }
+                    } else if let uid = completion.itemUID {
+                        let standing =
+                            try Int.fetchOne(
+                                db,
+                                sql: """
+                                    SELECT count(*) FROM completion c WHERE c.item_uid = ?
+                                    AND NOT EXISTS (SELECT 1 FROM completion d WHERE d.corrects = c.id)
+                                    """, arguments: [uid]) ?? 0
+                        guard standing == 0 else { throw Refusal("\(uid) is already done") }
+                    }
                     var record = CompletionRecord(completion)
                     try record.insert(db)
                     var saved = completion
@@ -38,10 +56,18 @@ extension ScheduleStore {
                 }
                 return stored
             }
+        } catch let refusal as Refusal {
+            throw StoreError(message: "nothing was recorded: \(refusal.message)")
         } catch {
             throw StoreError(message: "nothing was recorded (\(error))")
         }
     }
+}
+
+/// A write refused inside its transaction (another run got there first).
+struct Refusal: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }
 
 /// A row of `completion`.

@@ -23,6 +23,8 @@ public final class IncidentStore: Sendable {
             let isNew = !FileManager.default.fileExists(atPath: path)
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
+            // Concurrent `incident` commands wait for each other instead of failing "database is locked".
+            configuration.busyMode = .timeout(10)
             database = try DatabaseQueue(path: path, configuration: configuration)
             if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
             var migrator = DatabaseMigrator()

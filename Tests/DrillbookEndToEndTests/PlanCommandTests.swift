@@ -241,3 +241,37 @@ extension IncidentCommandTests {
         #expect(text.contains("the plan is valid"))
     }
 }
+
+/// Two `complete` runs of one item at once: exactly one records it; no "database is locked".
+@Suite struct ConcurrencyTests {
+    @Test func twoCompletionsOfOneItemAtOnceRecordItOnce() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        for slot in 1...5 {
+            let arguments = [
+                "complete", "lincoln-hs/tip-line-campaign-\(slot)", "--plan", plan, "--as-of", "2028-05-01", "--as",
+                "cron",
+            ]
+            let statuses = Statuses()
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                let result = try? Drillbook.run(arguments: arguments)
+                statuses.append(result.map { ($0.status, $0.stderr) } ?? (-1, "did not run"))
+            }
+            let all = statuses.values
+            #expect(all.filter { $0.0 == 0 }.count == 1, "slot \(slot): \(all)")
+            #expect(!all.contains { $0.1.contains("locked") }, "slot \(slot): \(all)")
+        }
+        let history = try Drillbook.run(
+            "history", "lincoln-hs/tip-line-campaign-1", "--plan", plan, "--as-of", "2028-05-01")
+        #expect(history.stdout.components(separatedBy: "#").count - 1 == 1, "\(history.stdout)")
+    }
+
+    final class Statuses: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [(Int32, String)] = []
+        func append(_ value: (Int32, String)) { lock.withLock { list.append(value) } }
+        var values: [(Int32, String)] { lock.withLock { list } }
+    }
+}
