@@ -185,3 +185,18 @@ import Testing
         #expect(!report.findings.isEmpty && !report.findings.contains { $0.item.schoolID == "ridge-ms" })
     }
 }
+
+extension PlanMistakeTests {
+    /// YAML errors name the line (and column) of the fault, never echo the file.
+    @Test func aDuplicateKeyIsNamedAtTheDuplicateAndASyntaxErrorByColumn() throws {
+        let duplicate = try Self.error(
+            replacing: "    name: Lincoln High School\n", with: "    name: Lincoln High School\n    name: Lincoln HS\n")
+        #expect(
+            duplicate.hasSuffix(
+                "drillbook.yaml:53: name: appears twice in the same mapping (first at line 52); keep one"),
+            "\(duplicate)")
+        #expect(!duplicate.contains("Lakeside ISD: Drillbook's example district"), "the file is not echoed")
+        let syntax = try Self.error(replacing: "schools:\n", with: "schools:\n  - id: [oops\n")
+        #expect(syntax.contains("drillbook.yaml:26: not valid YAML (column 7): "), "\(syntax)")
+    }
+}

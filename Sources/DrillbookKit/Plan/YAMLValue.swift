@@ -19,19 +19,60 @@ struct YAMLValue {
         } catch let error as PlanError {
             throw error
         } catch let error as YamlError {
+            if case .duplicatedKeysInMapping(let duplicates, let context) = error {
+                throw duplicate(duplicates, in: text, file: file, fallback: context.mark.line)
+            }
+            let (line, column) = Self.position(of: error)
             throw PlanError(
-                file: file, line: Self.line(of: error), field: "", message: "not valid YAML: \(Self.summary(of: error))"
-            )
+                file: file, line: line, field: "",
+                message: "not valid YAML" + (column > 0 ? " (column \(column))" : "") + ": \(Self.summary(of: error))")
         } catch {
-            throw PlanError(file: file, line: 1, field: "", message: "not valid YAML: \(error)")
+            throw PlanError(file: file, line: 1, field: "", message: "not valid YAML")
         }
     }
 
-    private static func line(of error: YamlError) -> Int {
+    private static func position(of error: YamlError) -> (line: Int, column: Int) {
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        default: 1
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            (mark.line, mark.column)
+        default: (1, 0)
         }
+    }
+
+    /// Yams names the duplicated key and echoes the whole file; this names the line of the second
+    /// occurrence (the first key of that name, at the same indent, seen twice) and the first.
+    private static func duplicate(_ keys: [String], in text: String, file: String, fallback: Int) -> PlanError {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for key in keys.sorted() {
+            var seen: [Int: Int] = [:]  // indent -> line of the first occurrence
+            for (index, line) in lines.enumerated() {
+                var rest = Substring(line)
+                var indent = rest.prefix { $0 == " " }.count
+                rest = rest.dropFirst(indent)
+                guard !rest.isEmpty, !rest.hasPrefix("#") else { continue }
+                // Leaving a nested mapping, or starting a new list item, ends the mappings inside.
+                let item = rest.hasPrefix("- ")
+                seen = seen.filter { $0.key < indent || (!item && $0.key == indent) }
+                if item {
+                    rest = rest.dropFirst(2)
+                    indent += 2
+                }
+                let quoted = rest.hasPrefix("\"")
+                let bare = quoted ? rest.dropFirst().prefix { $0 != "\"" } : rest.prefix { $0 != ":" }
+                guard bare == Substring(key), rest.dropFirst(bare.count + (quoted ? 2 : 0)).hasPrefix(":") else {
+                    continue
+                }
+                if let first = seen[indent] {
+                    return PlanError(
+                        file: file, line: index + 1, field: key,
+                        message: "appears twice in the same mapping (first at line \(first)); keep one")
+                }
+                seen[indent] = index + 1
+            }
+        }
+        return PlanError(
+            file: file, line: fallback, field: "",
+            message: "a key appears twice in one mapping: " + keys.sorted().joined(separator: ", "))
     }
 
     private static func summary(of error: YamlError) -> String {
@@ -39,7 +80,7 @@ struct YAMLValue {
         case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
             .composer(let context, let problem, _, _):
             (context.map { "\($0.text) " } ?? "") + problem
-        default: "\(error)"
+        default: "the YAML reader failed"
         }
     }
 
