@@ -11,10 +11,13 @@ public final class ScheduleStore: Sendable {
     /// Opens (and creates or migrates) the database at `path`.
     public init(path: String) throws(StoreError) {
         do {
+            let isNew = !FileManager.default.fileExists(atPath: path)
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(10)
             database = try DatabaseQueue(path: path, configuration: configuration)
+            // Records of drills and alerts are the district's: 0600 whatever the umask.
+            if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
             try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
             try Self.migrator.migrate(database)
         } catch {

@@ -275,3 +275,27 @@ extension IncidentCommandTests {
         var values: [(Int32, String)] { lock.withLock { list } }
     }
 }
+
+extension InstallTests {
+    /// Under umask 000, exports are still 0644 and the database 0600.
+    @Test func filesKeepTheirModesWhateverTheUmask() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let binary = try Drillbook.binary.path
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = [
+            "-c",
+            "umask 000 && '\(binary)' init --example --as-of 2027-01-01 >/dev/null && '\(binary)' schedule --as-of 2027-08-01 >/dev/null && '\(binary)' export --out out --as-of 2027-08-01 >/dev/null",
+        ]
+        shell.currentDirectoryURL = folder
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+        func mode(_ name: String) throws -> Int {
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+            return (attributes[.posixPermissions] as? Int ?? 0) & 0o777
+        }
+        #expect(try mode("out/district-families.ics") == 0o644)
+        #expect(try mode("drillbook.sqlite") == 0o600)
+    }
+}

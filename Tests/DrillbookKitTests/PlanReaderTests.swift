@@ -200,3 +200,10 @@ extension PlanMistakeTests {
         #expect(syntax.contains("drillbook.yaml:26: not valid YAML (column 7): "), "\(syntax)")
     }
 }
+
+extension PlanMistakeTests {
+    @Test func idsAreASCIIOnly() throws {
+        let message = try Self.error(replacing: "  - id: harbor-es", with: "  - id: harbor-٣")
+        #expect(message.contains("must be lower-case letters, digits and dashes"), "\(message)")
+    }
+}

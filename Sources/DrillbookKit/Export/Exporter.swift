@@ -86,7 +86,8 @@ public struct Exporter: Sendable {
     }
 
     private func open(_ path: String, name: String) throws -> CalendarFile {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
+        // 0644 whatever the umask: a published calendar is read by the web server, written by no one else.
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]),
             let handle = FileHandle(forWritingAtPath: path)
         else {
             throw DrillbookError.usage("\(path): cannot be written")

@@ -158,7 +158,8 @@ public struct PlanReader: Sendable {
     /// Ids go into file names, UIDs and item ids: lower-case letters, digits and dashes.
     private func identifier(_ value: YAMLValue) throws(PlanError) -> String {
         let id = try value.string()
-        guard id.allSatisfy({ ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }) else {
+        // ASCII only: ids become file names, UIDs and URL parts ("٣" is a digit to Unicode, not to a URL).
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
             throw value.fail("\"\(id)\" must be lower-case letters, digits and dashes (like lincoln-hs)")
         }
         return id
