@@ -1,8 +1,9 @@
 import Dates
-import DrillbookKit
 import Foundation
 import Planning
 import Testing
+
+@testable import DrillbookKit
 
 /// Alerts through real parts: msmtp delivering to an SMTP server on 127.0.0.1, and an HTTP receiver
 /// on 127.0.0.1 for the webhook; each alert once, a failed one retried.
@@ -140,5 +141,20 @@ import Testing
         let mail = try #require(
             try smtp.files().first { $0.contains("Ready to send to families: Lockdown drill at Lincoln High School") })
         #expect(mail.contains("Dear families,"))
+    }
+}
+
+/// Header injection: a title with CR LF and a Bcc: line stays inside the subject.
+@Suite struct MailHeaderTests {
+    @Test func noValueCanAddAHeader() throws {
+        let message = MailMessage(
+            from: "drillbook@lakeside.example", to: "a@lakeside.example",
+            subject: "Fire drill\r\nBcc: everyone@evil.example", body: "x\n", itemID: "lincoln-hs/fire-drill-1")
+        // Any line end a mail transport honours: LF, CR LF, or CR.
+        let headers = message.text.components(separatedBy: "\n\n")[0].split(whereSeparator: {
+            $0 == "\n" || $0 == "\r\n" || $0 == "\r"
+        })
+        #expect(!headers.contains { $0.hasPrefix("Bcc:") })
+        #expect(headers.contains { $0 == "Subject: Fire drill  Bcc: everyone@evil.example" })
     }
 }

@@ -36,13 +36,21 @@ struct MailMessage {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         return [
-            "From: \(from)", "To: \(to)", "Subject: \(Self.encodedWord(subject))",
+            "From: \(Self.headerValue(from))", "To: \(Self.headerValue(to))",
+            "Subject: \(Self.encodedWord(Self.headerValue(subject)))",
             "Date: \(formatter.string(from: Date()))",
             "Message-ID: <\(UUID().uuidString.lowercased())@drillbook>", "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "X-Drillbook-Item: \(itemID)",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
+            "X-Drillbook-Item: \(Self.headerValue(itemID))",
             "",
             body,
         ].joined(separator: "\n")
+    }
+
+    /// A header value with every CR, LF and other control character turned into a space: a school
+    /// name or title carrying "\r\nBcc: ..." can never add a header.
+    static func headerValue(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 
     /// RFC 2047: a subject with non-ASCII characters travels base64-encoded.
