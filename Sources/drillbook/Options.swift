@@ -2,6 +2,7 @@ import ArgumentParser
 import Dates
 import DrillbookKit
 import Foundation
+import ICalendar
 
 /// `--plan`, `--db` and `--templates`, shared by the commands that read a plan.
 struct PlanOptions: ParsableArguments {
@@ -25,7 +26,7 @@ struct PlanOptions: ParsableArguments {
         do { loaded = try Planner.load(planFile: plan, resources: resources, year: year) } catch {
             throw Failure(error.description)
         }
-        for warning in loaded.warnings { printError("warning: \(warning)") }
+        for warning in CalendarProblem.summarized(loaded.warnings) { printError("warning: \(warning)") }
         return loaded
     }
 

@@ -294,3 +294,19 @@ extension ValidatorTests {
             ])
     }
 }
+
+extension ValidatorTests {
+    @Test func warningsAreOnePerKindWithACount() {
+        let long = String(repeating: "A", count: 100)
+        let problems = Self.problems(
+            Self.calendar(event: [
+                "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:\(long)",
+                "DESCRIPTION:\(long)", "LOCATION:\(long)",
+            ]))
+        #expect(problems.count == 3)
+        #expect(
+            CalendarProblem.summarized(problems) == [
+                "test.ics:8: line is 108 octets long; RFC 5545 folds lines at 75 octets (and 2 more like it)"
+            ])
+    }
+}

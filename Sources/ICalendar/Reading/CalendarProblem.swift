@@ -34,3 +34,21 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         (a.file, a.line, a.message) < (b.file, b.line, b.message)
     }
 }
+
+extension CalendarProblem {
+    /// Warnings as a reader wants them: one line per file and kind, the first place it occurs, and
+    /// how many more there are (500 long lines are one warning, not 500).
+    public static func summarized(_ problems: [CalendarProblem]) -> [String] {
+        var order: [String] = []
+        var groups: [String: [CalendarProblem]] = [:]
+        for problem in problems.sorted() {
+            let key = "\(problem.file) \(problem.kind.rawValue)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(problem)
+        }
+        return order.map { key in
+            let group = groups[key]!
+            return group[0].description + (group.count > 1 ? " (and \(group.count - 1) more like it)" : "")
+        }
+    }
+}

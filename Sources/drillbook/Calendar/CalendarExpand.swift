@@ -54,7 +54,7 @@ struct CalendarExpand: ParsableCommand {
             printError(error.description)
             throw ExitStatus.error
         }
-        for warning in inspection.warnings { printError("warning: \(warning)") }
+        for warning in CalendarProblem.summarized(inspection.warnings) { printError("warning: \(warning)") }
         let expander = RecurrenceExpander(
             from: from.flatMap { DateArgument.wallTime($0, endOfDay: false) },
             before: to.flatMap { DateArgument.wallTime($0, endOfDay: true) },
