@@ -1,3 +1,4 @@
+import Dates
 import Foundation
 import Testing
 
@@ -71,9 +72,9 @@ import Testing
             ]),
             line: 8, says: "DTEND 2027-09-02T08:30:00 is before DTSTART 2027-09-02T09:00:00"),
         Fault(
-            name: "all-day DTEND not after DTSTART",
+            name: "all-day DTEND before DTSTART",
             lines: calendar(event: [
-                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902", "DTEND;VALUE=DATE:20270902",
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902", "DTEND;VALUE=DATE:20270901",
             ]), line: 8, says: "DTEND is exclusive (a one-day event ends 2027-09-03)"),
         Fault(
             name: "DATE value given a time",
@@ -183,7 +184,8 @@ extension ValidatorTests {
     @Test func brokenFixtureKeepsWhatCanBeRead() throws {
         let inspection = CalendarReader.inspect(try fixture("broken.ics"), file: "broken.ics")
         #expect(inspection.problems.count == 11)
-        #expect(inspection.warnings.map(\.kind) == [.undefinedKnownZone])
+        // The zone is known to tzdata; the all-day DTEND equal to its DTSTART is read as one day.
+        #expect(inspection.warnings.map(\.kind) == [.undefinedKnownZone, .repaired])
         // The events before the cut are read; the one with an impossible start is not.
         #expect(inspection.document.events.map(\.summary) == ["Lockdown drill", "After-action review"])
     }
@@ -308,5 +310,19 @@ extension ValidatorTests {
             CalendarProblem.summarized(problems) == [
                 "test.ics:8: line is 108 octets long; RFC 5545 folds lines at 75 octets (and 2 more like it)"
             ])
+    }
+}
+
+extension ValidatorTests {
+    /// Outlook writes a one-day all-day event with DTEND equal to DTSTART: read as that one day.
+    @Test func anAllDayEndEqualToItsStartIsReadAsOneDay() throws {
+        let lines = Self.calendar(event: [
+            "UID:snow@outlook", "DTSTAMP:20280101T000000Z", "DTSTART;VALUE=DATE:20280126", "DTEND;VALUE=DATE:20280126",
+            "SUMMARY:No School - Snow Day",
+        ])
+        let read = try CalendarReader.read(Array((lines.joined(separator: "\r\n") + "\r\n").utf8), file: "outlook.ics")
+        #expect(read.problems.map(\.kind) == [.repaired])
+        let event = try #require(read.document.events.first)
+        #expect(event.end == .date(CalendarDate(year: 2028, month: 1, day: 27)))
     }
 }

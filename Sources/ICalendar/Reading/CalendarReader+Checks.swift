@@ -79,7 +79,7 @@ extension ReaderWalk {
     }
 
     /// DTEND after DTSTART, both of one kind; an all-day DTEND is exclusive.
-    mutating func checkSpan(_ event: Event, endLine: Int) {
+    mutating func checkSpan(_ event: inout Event, endLine: Int) {
         guard let end = event.end else { return }
         if event.start.isAllDay != end.isAllDay {
             report(
@@ -91,10 +91,15 @@ extension ReaderWalk {
         if event.start.isAllDay {
             if end.wallTime.date <= event.start.wallTime.date {
                 let next = event.start.wallTime.date.adding(days: 1)
-                report(
-                    endLine, .dates,
+                let message =
                     "all-day DTEND \(end) is not after DTSTART \(event.start); DTEND is exclusive (a one-day event ends \(next))"
-                )
+                if end.wallTime.date == event.start.wallTime.date {
+                    // Outlook writes a one-day event so: read as the one day it means.
+                    report(endLine, .repaired, message + "; read as one day")
+                    event.end = .date(next)
+                } else {
+                    report(endLine, .dates, message)
+                }
             }
         } else if zones.instant(end) < zones.instant(event.start) {
             report(endLine, .dates, "DTEND \(end) is before DTSTART \(event.start)")

@@ -139,7 +139,7 @@ extension ReaderWalk {
         if lines["DTEND"] != nil && lines["DURATION"] != nil {
             report(lines["DURATION"]!, .value, "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other")
         }
-        if hasStart { checkSpan(event, endLine: lines["DTEND"] ?? begin) }
+        if hasStart { checkSpan(&event, endLine: lines["DTEND"] ?? begin) }
         if !event.uid.isEmpty {
             let key = event.uid + "\u{0}" + (event.recurrenceID?.description ?? "")
             if let first = seenUIDs[key] {
