@@ -36,11 +36,26 @@ struct Drillbook {
     static func run(arguments: [String], in directory: URL = packageRoot, environment: [String: String] = [:]) throws
         -> Result
     {
+        try execute(try binary, arguments, in: directory, environment: environment)
+    }
+
+    /// A shell command line (`umask 000 && drillbook ...`); `environment` entries of "" are removed.
+    static func shell(_ command: String, in directory: URL, environment: [String: String] = [:]) throws -> Result {
+        try execute(URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: directory, environment: environment)
+    }
+
+    private static func execute(
+        _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String]
+    )
+        throws -> Result
+    {
         let process = Process()
         if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter {
+                !$0.value.isEmpty
+            }
         }
-        process.executableURL = try binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let stdout = Pipe()

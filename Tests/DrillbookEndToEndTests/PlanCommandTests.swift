@@ -223,21 +223,13 @@ extension IncidentCommandTests {
         make.waitUntilExit()
         #expect(make.terminationStatus == 0)
         let work = try Drillbook.temporaryFolder()
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "drillbook init --example --as-of 2027-01-01 && drillbook validate"]
-        shell.currentDirectoryURL = work
-        var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = prefix.appendingPathComponent("bin").path + ":/usr/bin:/bin"
-        environment["DRILLBOOK_TEMPLATES"] = nil
-        shell.environment = environment
-        let output = Pipe()
-        shell.standardOutput = output
-        shell.standardError = output
-        try shell.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus == 0, "\(text)")
+        let result = try Drillbook.shell(
+            "drillbook init --example --as-of 2027-01-01 && drillbook validate", in: work,
+            environment: [
+                "PATH": prefix.appendingPathComponent("bin").path + ":/usr/bin:/bin", "DRILLBOOK_TEMPLATES": "",
+            ])
+        let text = result.stdout + result.stderr
+        #expect(result.status == 0, "\(text)")
         #expect(text.contains("the plan is valid"))
     }
 }
@@ -281,16 +273,10 @@ extension InstallTests {
     @Test func filesKeepTheirModesWhateverTheUmask() throws {
         let folder = try Drillbook.temporaryFolder()
         let binary = try Drillbook.binary.path
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = [
-            "-c",
+        let result = try Drillbook.shell(
             "umask 000 && '\(binary)' init --example --as-of 2027-01-01 >/dev/null && '\(binary)' schedule --as-of 2027-08-01 >/dev/null && '\(binary)' export --out out --as-of 2027-08-01 >/dev/null",
-        ]
-        shell.currentDirectoryURL = folder
-        try shell.run()
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus == 0)
+            in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
         func mode(_ name: String) throws -> Int {
             let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
             return (attributes[.posixPermissions] as? Int ?? 0) & 0o777
