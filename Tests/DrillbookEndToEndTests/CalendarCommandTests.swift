@@ -93,3 +93,41 @@ import Testing
         #expect(result.stderr == "11 problems in 1 file\n")
     }
 }
+
+/// What `calendar validate` calls an error and what a warning, on real clients' files.
+@Suite struct ValidateSeverityTests {
+    @Test func warningsAloneExitZeroOnePerKind() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let file = folder.appendingPathComponent("google.ics")
+        let long = String(repeating: "x", count: 90)
+        let lines = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+            "X-WR-TIMEZONE:America/Chicago", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z",
+            "DTSTART:20270913T140000Z", "LOCATION:", "DESCRIPTION:" + long, "COMMENT:" + long, "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+        try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try Drillbook.run("calendar", "validate", file.path)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                "\(file.path):4: warning: X-WR-TIMEZONE America/Chicago: the UTC and floating times of 1 event read in that zone, as Google Calendar shows them",
+                "\(file.path):10: warning: line is 102 octets long; RFC 5545 folds lines at 75 octets (and 1 more like it)",
+                "1 file valid (3 warnings)",
+            ])
+    }
+
+    @Test func expandSaysWhenTheDefaultCountStoppedIt() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let file = folder.appendingPathComponent("daily.ics")
+        let lines = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z",
+            "DTSTART;VALUE=DATE:20270901", "RRULE:FREQ=DAILY", "SUMMARY:Every day", "END:VEVENT", "END:VCALENDAR",
+        ]
+        try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try Drillbook.run("calendar", "expand", file.path)
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 1000)
+        #expect(result.stderr.contains("stopped at 1000 occurrences"))
+    }
+}

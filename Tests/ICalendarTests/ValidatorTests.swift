@@ -185,7 +185,7 @@ extension ValidatorTests {
         let inspection = CalendarReader.inspect(try fixture("broken.ics"), file: "broken.ics")
         #expect(inspection.problems.count == 11)
         // The zone is known to tzdata; the all-day DTEND equal to its DTSTART is read as one day.
-        #expect(inspection.warnings.map(\.kind) == [.undefinedKnownZone, .repaired])
+        #expect(inspection.warnings.map(\.kind) == [.undefinedKnownZone, .allDayEndEqual])
         // The events before the cut are read; the one with an impossible start is not.
         #expect(inspection.document.events.map(\.summary) == ["Lockdown drill", "After-action review"])
     }
@@ -236,7 +236,7 @@ extension ValidatorTests {
         ])
         let text = lines.joined(separator: "\r") + "\r"
         let read = try CalendarReader.read([0xEF, 0xBB, 0xBF] + Array(text.utf8), file: "quirks.ics")
-        #expect(read.problems.map(\.kind) == [.repaired, .repaired, .repaired], "\(read.problems)")
+        #expect(read.problems.map(\.kind) == [.loneCR, .byteOrderMark, .emptyRulePart], "\(read.problems)")
         #expect(read.problems.map(\.line) == [1, 1, 8])
         let event = try #require(read.document.events.first)
         #expect(event.summary == "Drill" && event.recurrence?.count == 3)
@@ -321,7 +321,7 @@ extension ValidatorTests {
             "SUMMARY:No School - Snow Day",
         ])
         let read = try CalendarReader.read(Array((lines.joined(separator: "\r\n") + "\r\n").utf8), file: "outlook.ics")
-        #expect(read.problems.map(\.kind) == [.repaired])
+        #expect(read.problems.map(\.kind) == [.allDayEndEqual])
         let event = try #require(read.document.events.first)
         #expect(event.end == .date(CalendarDate(year: 2028, month: 1, day: 27)))
     }

@@ -13,8 +13,10 @@ enum YearReader {
         let windowEnd = CalendarDate(year: name.first + 1, month: 7, day: 1)
         let occurrences: [Occurrence]
         do {
-            occurrences = try RecurrenceExpander(from: WallTime(date: windowStart), before: WallTime(date: windowEnd))
-                .expand(inspection.document)
+            // In the district's zone: a closure a calendar gives in UTC falls on the school's own date.
+            occurrences = try RecurrenceExpander(
+                from: WallTime(date: windowStart), before: WallTime(date: windowEnd), zone: plan.district.timeZone
+            ).expand(inspection.document)
         } catch {
             throw .usage("\(path): \(error)")
         }

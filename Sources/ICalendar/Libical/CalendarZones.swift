@@ -10,12 +10,12 @@ final class CalendarZones {
     private var owned: [OpaquePointer] = []
 
     /// Builds the zones defined by the VTIMEZONEs of `calendar` (which it does not keep).
-    init(definedIn calendar: OpaquePointer? = nil) {
+    init(definedIn calendar: OpaquePointer? = nil, excluding refused: Set<String> = []) {
         guard let calendar else { return }
         var child = icalcomponent_get_first_component(calendar, ICAL_VTIMEZONE_COMPONENT)
         while let component = child {
             if let tzidProperty = icalcomponent_get_first_property(component, ICAL_TZID_PROPERTY),
-                let tzid = Libical.string(icalproperty_get_tzid(tzidProperty)),
+                let tzid = Libical.string(icalproperty_get_tzid(tzidProperty)), !refused.contains(tzid),
                 let zone = icaltimezone_new()
             {
                 if icaltimezone_set_component(zone, icalcomponent_new_clone(component)) != 0 {

@@ -24,11 +24,21 @@ public struct Event: Hashable, Sendable {
     public var end: EventTime?
     /// Used when `end` is nil (DURATION instead of DTEND).
     public var duration: EventDuration?
-    public var recurrence: RecurrenceRule?
+    /// Every RRULE: RFC 5545 expects one; RFC 2445 allowed several, whose union the event is.
+    public var recurrences: [RecurrenceRule]
+    /// The one RRULE of an event (the first of several).
+    public var recurrence: RecurrenceRule? {
+        get { recurrences.first }
+        set { recurrences = newValue.map { [$0] } ?? [] }
+    }
     public var exceptionDates: [EventTime]
     public var recurrenceDates: [EventTime]
+    /// RDATE;VALUE=PERIOD: extra occurrences that carry their own end.
+    public var recurrencePeriods: [EventPeriod] = []
     /// Set on an override of one occurrence of a recurring event with the same UID.
     public var recurrenceID: EventTime?
+    /// RECURRENCE-ID;RANGE=THISANDFUTURE: the override's changes apply to every later occurrence too.
+    public var overridesFuture = false
     public var alarms: [Alarm]
     /// X- properties, in order (`X-DRILLBOOK-ITEM`).
     public var extraProperties: [ExtraProperty]
@@ -51,7 +61,7 @@ public struct Event: Hashable, Sendable {
         self.status = status
         self.sequence = sequence
         self.stamp = stamp
-        self.recurrence = recurrence
+        self.recurrences = recurrence.map { [$0] } ?? []
         self.exceptionDates = exceptionDates
         self.recurrenceDates = recurrenceDates
         self.recurrenceID = recurrenceID
@@ -93,5 +103,16 @@ public struct EventDuration: Hashable, Sendable {
     public init(days: Int = 0, seconds: Int = 0) {
         self.days = days
         self.seconds = seconds
+    }
+}
+
+/// A PERIOD value: a start and an exclusive end (`20270915T140000Z/PT2H` once read).
+public struct EventPeriod: Hashable, Sendable {
+    public var start: EventTime
+    public var end: EventTime
+
+    public init(start: EventTime, end: EventTime) {
+        self.start = start
+        self.end = end
     }
 }

@@ -6,12 +6,41 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case missingProperty, value, recurrence, dates, timeZone, duplicateUID, alarm
         /// A TZID with no VTIMEZONE in the file that is still a known Olson zone.
         case undefinedKnownZone
-        /// Something a real client writes that reading set right (a byte-order mark, CR line ends).
-        case repaired
+        // What real clients write that reading sets right, each its own kind so a reader is told
+        // once per kind: a UTF-8 byte-order mark, lines ending in CR alone, an empty RRULE part
+        // (Google's trailing ";"), several RRULEs (RFC 2445), RANGE=THISANDPRIOR, an all-day DTEND
+        // equal to DTSTART and a date-time RECURRENCE-ID on an all-day series (Outlook), times
+        // given in X-WR-TIMEZONE (Google), X-LIC-ERROR notes of an earlier round trip, events
+        // outside any VCALENDAR, calendars joined into one file, VEVENTs nested in a component.
+        case byteOrderMark, loneCR, emptyRulePart, severalRules, rangeThisAndPrior, allDayEndEqual
+        case allDayRecurrenceID, wrTimeZone, pastLibicalError, outsideCalendar, secondCalendar, nestedEvent
+        /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
+        case unknownProperty
 
         /// Faults real calendars often have that do not change their meaning.
         public var isTolerable: Bool {
-            self == .lineEnding || self == .lineLength || self == .undefinedKnownZone || self == .repaired
+            isRepair || self == .lineEnding || self == .lineLength || self == .undefinedKnownZone
+                || self == .unknownProperty
+        }
+
+        /// What `calendar validate` calls an error: what RFC 5545 says MUST (or a client misreads).
+        /// Long lines and several RRULEs (SHOULD NOT), unregistered names and X- properties such as
+        /// X-LIC-ERROR or X-WR-TIMEZONE (which readers may ignore) are warnings.
+        public var breaksRFC: Bool {
+            switch self {
+            case .lineLength, .severalRules, .unknownProperty, .pastLibicalError, .wrTimeZone: false
+            default: true
+            }
+        }
+
+        /// Something a real client writes that reading set right.
+        public var isRepair: Bool {
+            switch self {
+            case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
+                .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent:
+                true
+            default: false
+            }
         }
     }
 
@@ -38,7 +67,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
 extension CalendarProblem {
     /// Warnings as a reader wants them: one line per file and kind, the first place it occurs, and
     /// how many more there are (500 long lines are one warning, not 500).
-    public static func summarized(_ problems: [CalendarProblem]) -> [String] {
+    /// `label` goes before each message (`FILE:LINE: warning: ...`).
+    public static func summarized(_ problems: [CalendarProblem], label: String = "") -> [String] {
         var order: [String] = []
         var groups: [String: [CalendarProblem]] = [:]
         for problem in problems.sorted() {
@@ -48,7 +78,9 @@ extension CalendarProblem {
         }
         return order.map { key in
             let group = groups[key]!
-            return group[0].description + (group.count > 1 ? " (and \(group.count - 1) more like it)" : "")
+            let first = group[0]
+            return "\(first.file):\(first.line): \(label)\(first.message)"
+                + (group.count > 1 ? " (and \(group.count - 1) more like it)" : "")
         }
     }
 }

@@ -43,6 +43,7 @@ extension ReaderWalk {
             }
         }
         let tzid = Libical.tzid(property)
+        if let tzid, refusedZones.contains(tzid) { return nil }
         if let tzid, !zones.isDefined(tzid), reportedZones.insert(tzid).inserted {
             let known = CalendarZones.builtin(tzid) != nil
             report(
@@ -54,6 +55,81 @@ extension ReaderWalk {
         return Libical.eventTime(time, tzid: tzid)
     }
 
+    /// The end of an RDATE;VALUE=PERIOD (given as an end or a duration), in the form of its start;
+    /// nil for an RDATE of one date or time.
+    mutating func periodEnd(_ property: OpaquePointer, start: EventTime, line: Int) -> EventTime? {
+        let value = icalproperty_get_rdate(property)
+        guard icaltime_is_null_time(value.time) != 0, icalperiodtype_is_null_period(value.period) == 0 else {
+            return nil
+        }
+        if icaltime_is_null_time(value.period.end) == 0 {
+            let end = start.with(wallTime: Libical.wallTime(value.period.end))
+            guard end.wallTime >= start.wallTime else {
+                report(line, .dates, "RDATE period ends \(end) before it starts \(start)")
+                return nil
+            }
+            return end
+        }
+        let duration = value.period.duration
+        let seconds =
+            (Int(duration.weeks) * 7 + Int(duration.days)) * 86_400 + Int(duration.hours) * 3600
+            + Int(duration.minutes) * 60 + Int(duration.seconds)
+        guard duration.is_neg == 0, seconds <= 3_660 * 86_400 else {
+            report(line, .value, "RDATE period duration must be positive and at most ten years")
+            return nil
+        }
+        // An exact duration: added to the instant, so a period across a daylight-saving change keeps its length.
+        if case .zoned(_, let tzid) = start, zones.zone(tzid) != nil {
+            return start.with(wallTime: zones.wallTime(atInstant: zones.instant(start) + seconds, in: tzid))
+        }
+        return start.with(wallTime: start.wallTime.adding(seconds: seconds))
+    }
+
+    /// VTIMEZONEs whose STANDARD or DAYLIGHT rule libical would search for without end (a rule that
+    /// never matches, or one finer than daily): refused at the rule's line, after a bounded search,
+    /// so no zone is built from them. Returns their TZIDs.
+    mutating func checkZoneRules(_ calendar: OpaquePointer, scanned: ScannedComponent?) -> Set<String> {
+        var refused = Set<String>()
+        for (zone, zoneShape) in children(calendar, scanned: scanned)
+        where icalcomponent_isa(zone) == ICAL_VTIMEZONE_COMPONENT {
+            guard let property = icalcomponent_get_first_property(zone, ICAL_TZID_PROPERTY),
+                let tzid = Libical.string(icalproperty_get_tzid(property))
+            else { continue }
+            for observance in zoneShape?.children ?? [] where ["STANDARD", "DAYLIGHT"].contains(observance.name) {
+                guard let start = observance.properties.first(where: { $0.name == "DTSTART" }) else { continue }
+                let onset = Libical.wallTime(icaltime_from_string(String(start.value)))
+                for line in observance.properties where line.name == "RRULE" {
+                    guard let rule = try? RecurrenceRule(parsing: String(line.value)), onset.isValid else { continue }
+                    if let fault = Self.zoneRuleFault(rule, onset: onset) {
+                        report(line.number, .timeZone, "VTIMEZONE \"\(tzid)\": RRULE \(line.value) \(fault)")
+                        refused.insert(tzid)
+                    }
+                }
+            }
+        }
+        return refused
+    }
+
+    /// Years searched for a zone rule's first change: a full cycle of weekdays and leap years.
+    static let zoneRuleSearchYears = 28
+
+    /// Why a time zone's rule cannot be used, or nil.
+    static func zoneRuleFault(_ rule: RecurrenceRule, onset: WallTime) -> String? {
+        if rule.frequency < .daily {
+            return
+                "recurs more often than daily; a time zone changes its offset a few times a year (expected FREQ=YEARLY)"
+        }
+        let horizon = WallTime(
+            date: CalendarDate(year: min(onset.date.year + zoneRuleSearchYears, 9999), month: 12, day: 31))
+        let search = ReferenceExpansion(rule: rule, start: onset, allDay: false)
+        do {
+            let found = try search.occurrences(through: horizon, limit: 1, deadline: .now + .milliseconds(250))
+            return found.isEmpty ? "never matches a day (searched \(zoneRuleSearchYears) years from its DTSTART)" : nil
+        } catch {
+            return "matches no day found within a bounded search of \(zoneRuleSearchYears) years"
+        }
+    }
+
     /// An RRULE read by our parser (which names the bad part); libical must accept it too.
     mutating func checkedRule(_ text: String?, line: Int, libicalRejected: OpaquePointer? = nil) -> RecurrenceRule? {
         guard var text else { return nil }
@@ -62,7 +138,7 @@ extension ReaderWalk {
         let parts = text.split(separator: ";", omittingEmptySubsequences: false)
         if parts.contains(where: \.isEmpty) {
             text = parts.filter { !$0.isEmpty }.joined(separator: ";")
-            report(line, .repaired, "RRULE has an empty part (a trailing or doubled \";\"); read without it")
+            report(line, .emptyRulePart, "RRULE has an empty part (a trailing or doubled \";\"); read without it")
             guard !text.isEmpty else { return nil }
         }
         do {
@@ -95,7 +171,7 @@ extension ReaderWalk {
                     "all-day DTEND \(end) is not after DTSTART \(event.start); DTEND is exclusive (a one-day event ends \(next))"
                 if end.wallTime.date == event.start.wallTime.date {
                     // Outlook writes a one-day event so: read as the one day it means.
-                    report(endLine, .repaired, message + "; read as one day")
+                    report(endLine, .allDayEndEqual, message + "; read as one day")
                     event.end = .date(next)
                 } else {
                     report(endLine, .dates, message)
@@ -122,6 +198,22 @@ extension ReaderWalk {
         }
         // RFC 9253 gives RELATED-TO a VALUE of UID or URI, which libical 3.0.16 does not know yet.
         if message.hasPrefix("Invalid VALUE type for property RELATED-TO") { return }
+        // A property libical 3.0.16 does not know: registered ones (RFC 7986, 9073, 9074, 9253) are
+        // iCalendar; any other well-formed name is one RFC 5545 tells readers to ignore.
+        if message.hasPrefix("Parse error in property name: ") {
+            let name = String(message.dropFirst(30)).uppercased()
+            let token =
+                !name.isEmpty
+                && name.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }
+            if token {
+                if !Libical.registeredProperties.contains(name) {
+                    report(
+                        line, .unknownProperty,
+                        "property \(name) is neither registered with IANA nor an X- name; ignored")
+                }
+                return
+            }
+        }
         if message.hasPrefix("Got a data line, but could not find a property name") {
             report(line, .syntax, "line is not a property (expected NAME:value)")
         } else {

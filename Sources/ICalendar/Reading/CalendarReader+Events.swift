@@ -5,6 +5,8 @@ import Dates
 extension ReaderWalk {
     mutating func readCalendar(_ calendar: OpaquePointer, scanned: ScannedComponent?) {
         let begin = scanned?.beginLine ?? 1
+        let firstEvent = document.events.count
+        var wrTimeZone: (String, Int)?
         var names = Set<String>()
         for (property, line) in propertyLines(calendar, scanned: scanned) {
             let name = Libical.propertyName(property)
@@ -15,10 +17,14 @@ extension ReaderWalk {
                 if version != "2.0" {
                     report(line, .value, "VERSION is \"\(version)\"; iCalendar files are VERSION:2.0")
                 }
-            case "PRODID": document.productID = Libical.valueText(property)
-            case "METHOD": document.method = Libical.valueText(property)
-            case "X-WR-CALNAME": document.name = Libical.valueText(property)
-            case "X-WR-CALDESC": document.description = Libical.valueText(property)
+            case "PRODID" where document.productID.isEmpty: document.productID = Libical.valueText(property)
+            case "METHOD" where document.method == nil: document.method = Libical.valueText(property)
+            case "X-WR-CALNAME" where document.name == nil: document.name = Libical.valueText(property)
+            case "X-WR-CALDESC" where document.description == nil: document.description = Libical.valueText(property)
+            case "X-WR-TIMEZONE":
+                wrTimeZone = (Libical.valueText(property), line)
+                document.extraProperties.append(ExtraProperty(name: name, value: Libical.valueText(property)))
+            case "PRODID", "METHOD", "X-WR-CALNAME", "X-WR-CALDESC": break
             case "X-LIC-ERROR": reportLibicalError(property, line: line)
             case "CALSCALE": break
             default: document.extraProperties.append(ExtraProperty(name: name, value: Libical.valueText(property)))
@@ -37,7 +43,7 @@ extension ReaderWalk {
             case ICAL_VTIMEZONE_COMPONENT:
                 checkErrors(in: child, scanned: shape)
                 if let property = icalcomponent_get_first_property(child, ICAL_TZID_PROPERTY),
-                    let tzid = Libical.string(icalproperty_get_tzid(property))
+                    let tzid = Libical.string(icalproperty_get_tzid(property)), !refusedZones.contains(tzid)
                 {
                     document.timeZoneDefinitions[tzid] = Libical.serialize(child)
                 }
@@ -45,15 +51,79 @@ extension ReaderWalk {
                 checkErrors(in: child, scanned: shape)
             }
         }
+        if let (tzid, line) = wrTimeZone {
+            applyWRTimeZone(tzid, line: line, to: firstEvent..<document.events.count)
+        }
     }
 
-    /// Reports the X-LIC-ERRORs libical left in a component it does not otherwise read.
+    /// Google Calendar writes every time in UTC (or floating) and names the calendar's zone only in
+    /// X-WR-TIMEZONE; its own expansion keeps the wall clock of that zone across daylight saving. So,
+    /// as python's x-wr-timezone does, UTC times become the same instant in that zone and floating
+    /// times that wall time in it; times with a TZID (a better zone) are left alone.
+    mutating func applyWRTimeZone(_ tzid: String, line: Int, to range: Range<Int>) {
+        guard zones.zone(tzid) != nil else {
+            report(
+                line, .timeZone,
+                "X-WR-TIMEZONE \"\(tzid)\" is not a known time zone (expected an Olson name such as America/Chicago)")
+            return
+        }
+        let zones = self.zones
+        func zoned(_ time: EventTime) -> EventTime {
+            switch time {
+            case .utc(let wall): .zoned(zones.wallTime(atInstant: wall.secondsSinceEpoch, in: tzid), tzid: tzid)
+            case .floating(let wall): .zoned(wall, tzid: tzid)
+            case .date, .zoned: time
+            }
+        }
+        var changed = 0
+        for index in range {
+            var event = document.events[index]
+            let before = event
+            event.start = zoned(event.start)
+            event.end = event.end.map(zoned)
+            event.recurrenceID = event.recurrenceID.map(zoned)
+            event.exceptionDates = event.exceptionDates.map(zoned)
+            event.recurrenceDates = event.recurrenceDates.map(zoned)
+            event.recurrencePeriods = event.recurrencePeriods.map {
+                EventPeriod(start: zoned($0.start), end: zoned($0.end))
+            }
+            if event != before {
+                changed += 1
+                document.events[index] = event
+            }
+        }
+        if changed > 0 {
+            report(
+                line, .wrTimeZone,
+                "X-WR-TIMEZONE \(tzid): the UTC and floating times of \(changed) event\(changed == 1 ? "" : "s") read in that zone, as Google Calendar shows them"
+            )
+        }
+    }
+
+    /// Reports the X-LIC-ERRORs libical left in a component it does not otherwise read, and reads the
+    /// VEVENTs nested in it rather than lose them.
     mutating func checkErrors(in component: OpaquePointer, scanned: ScannedComponent?) {
         for (property, line) in propertyLines(component, scanned: scanned)
         where icalproperty_isa(property) == ICAL_XLICERROR_PROPERTY {
             reportLibicalError(property, line: line)
         }
-        for (child, shape) in children(component, scanned: scanned) { checkErrors(in: child, scanned: shape) }
+        for (child, shape) in children(component, scanned: scanned) {
+            if icalcomponent_isa(child) == ICAL_VEVENT_COMPONENT {
+                readNested(child, scanned: shape, in: scanned)
+            } else {
+                checkErrors(in: child, scanned: shape)
+            }
+        }
+    }
+
+    /// A VEVENT inside another component, where RFC 5545 does not put one: its meaning is clear, so it
+    /// is read as an event of its own, with a warning.
+    mutating func readNested(_ component: OpaquePointer, scanned: ScannedComponent?, in parent: ScannedComponent?) {
+        report(
+            scanned?.beginLine ?? 1, .nestedEvent,
+            "VEVENT nested inside \(parent?.name ?? "another component") of line \(parent?.beginLine ?? 1); read as an event of its own"
+        )
+        if let event = readEvent(component, scanned: scanned) { document.events.append(event) }
     }
 
     /// Properties RFC 5545 allows once per VEVENT.
@@ -91,13 +161,27 @@ extension ReaderWalk {
                     hasStart = true
                 }
             case "DTEND": event.end = checkedTime(property, name: name, line: line, raw: raw)
-            case "RECURRENCE-ID": event.recurrenceID = checkedTime(property, name: name, line: line, raw: raw)
+            case "RECURRENCE-ID":
+                event.recurrenceID = checkedTime(property, name: name, line: line, raw: raw)
+                if let range = icalproperty_get_first_parameter(property, ICAL_RANGE_PARAMETER) {
+                    if icalparameter_get_range(range) == ICAL_RANGE_THISANDFUTURE {
+                        event.overridesFuture = true
+                    } else {
+                        report(
+                            line, .rangeThisAndPrior,
+                            "RECURRENCE-ID has RANGE=THISANDPRIOR, which RFC 5545 dropped; read as this occurrence only"
+                        )
+                    }
+                }
             case "EXDATE":
                 if let time = checkedTime(property, name: name, line: line, raw: raw) {
                     event.exceptionDates.append(time)
                 }
             case "RDATE":
-                if let time = checkedTime(property, name: name, line: line, raw: raw) {
+                guard let time = checkedTime(property, name: name, line: line, raw: raw) else { continue }
+                if let end = periodEnd(property, start: time, line: line) {
+                    event.recurrencePeriods.append(EventPeriod(start: time, end: end))
+                } else {
                     event.recurrenceDates.append(time)
                 }
             case "DURATION":
@@ -113,10 +197,12 @@ extension ReaderWalk {
                 }
                 event.duration = EventDuration(days: sign * days, seconds: sign * seconds)
             case "RRULE":
-                event.recurrence = checkedRule(raw.map { String($0.value) }, line: line)
+                if let rule = checkedRule(raw.map { String($0.value) }, line: line) { event.recurrences.append(rule) }
             case "X-LIC-ERROR":
                 if let raw, raw.name == "RRULE" {
-                    event.recurrence = checkedRule(String(raw.value), line: line, libicalRejected: property)
+                    if let rule = checkedRule(String(raw.value), line: line, libicalRejected: property) {
+                        event.recurrences.append(rule)
+                    }
                 } else {
                     reportLibicalError(property, line: line)
                 }
@@ -129,9 +215,17 @@ extension ReaderWalk {
         for (child, shape) in children(component, scanned: scanned) {
             if icalcomponent_isa(child) == ICAL_VALARM_COMPONENT {
                 if let alarm = readAlarm(child, scanned: shape) { event.alarms.append(alarm) }
+            } else if icalcomponent_isa(child) == ICAL_VEVENT_COMPONENT {
+                readNested(child, scanned: shape, in: scanned)
             } else {
                 checkErrors(in: child, scanned: shape)
             }
+        }
+        if event.recurrences.count > 1 {
+            report(
+                lines["RRULE"] ?? begin, .severalRules,
+                "VEVENT has \(event.recurrences.count) RRULEs; RFC 5545 allows one: read as their union, as RFC 2445 did"
+            )
         }
         for required in ["UID", "DTSTAMP", "DTSTART"] where lines[required] == nil {
             report(begin, .missingProperty, "VEVENT has no \(required)")
@@ -140,6 +234,9 @@ extension ReaderWalk {
             report(lines["DURATION"]!, .value, "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other")
         }
         if hasStart { checkSpan(&event, endLine: lines["DTEND"] ?? begin) }
+        if let recurrenceID = event.recurrenceID, let line = lines["RECURRENCE-ID"] {
+            recurrenceIDLines[event.uid + "\u{0}" + recurrenceID.description] = line
+        }
         if !event.uid.isEmpty {
             let key = event.uid + "\u{0}" + (event.recurrenceID?.description ?? "")
             if let first = seenUIDs[key] {

@@ -1,4 +1,5 @@
 internal import CLibical
+import Dates
 import Foundation
 
 /// What reading a calendar found: the events, and every problem with its line.
@@ -46,7 +47,7 @@ public enum CalendarReader {
                             + (first.isEmpty ? " (it is empty)" : " (it starts with \"\(first)\")"))
                 ])
         }
-        var text = String(decoding: bytes, as: UTF8.self)
+        var text = String(decoding: without(scan.pastErrorLines, in: bytes), as: UTF8.self)
         // libical gives up on a file cut short; close what is open so the part before the cut is read.
         var open = scan.roots.last
         var closers: [String] = []
@@ -57,7 +58,8 @@ public enum CalendarReader {
         if !closers.isEmpty { text += "\r\n" + closers.reversed().joined(separator: "\r\n") + "\r\n" }
         return Libical.withLock {
             var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems)
-            if let root = icalparser_parse_string(text) {
+            let parsed = text.withCString { drillbook_parse($0, strlen($0)) }
+            if let root = parsed {
                 defer { icalcomponent_free(root) }
                 walk.read(root: root, scanned: scan.roots)
             } else if scan.problems.isEmpty {
@@ -77,20 +79,41 @@ public enum CalendarReader {
             bytes.removeFirst(3)
             problems.append(
                 CalendarProblem(
-                    file: file, line: 1, kind: .repaired,
+                    file: file, line: 1, kind: .byteOrderMark,
                     message: "the file starts with a UTF-8 byte-order mark; read past it"))
         }
-        let loneCR = bytes.indices.filter { bytes[$0] == 0x0D && ($0 + 1 == bytes.count || bytes[$0 + 1] != 0x0A) }
-        if !loneCR.isEmpty {
-            for index in loneCR.reversed() { bytes.insert(0x0A, at: index + 1) }
+        let loneCR = bytes.indices.count { bytes[$0] == 0x0D && ($0 + 1 == bytes.count || bytes[$0 + 1] != 0x0A) }
+        if loneCR > 0 {
+            // One pass: inserting in place was quadratic in the number of lines.
+            var fixed: [UInt8] = []
+            fixed.reserveCapacity(bytes.count + loneCR)
+            for (index, byte) in bytes.enumerated() {
+                fixed.append(byte)
+                if byte == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A) { fixed.append(0x0A) }
+            }
+            bytes = fixed
             problems.append(
                 CalendarProblem(
-                    file: file, line: 1, kind: .repaired,
+                    file: file, line: 1, kind: .loneCR,
                     message:
-                        "\(loneCR.count) line\(loneCR.count == 1 ? "" : "s") end in CR alone (expected CRLF); read as line ends"
+                        "\(loneCR) line\(loneCR == 1 ? "" : "s") end in CR alone (expected CRLF); read as line ends"
                 ))
         }
         return (bytes, problems)
+    }
+
+    /// The bytes with the given ranges (sorted, disjoint) left out.
+    static func without(_ ranges: [Range<Int>], in bytes: [UInt8]) -> [UInt8] {
+        guard !ranges.isEmpty else { return bytes }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        var next = 0
+        for range in ranges {
+            kept += bytes[next..<range.lowerBound]
+            next = range.upperBound
+        }
+        kept += bytes[next...]
+        return kept
     }
 
     /// Reads a calendar to use it: throws when it has errors; LF line ends and long lines come back
@@ -113,9 +136,13 @@ struct ReaderWalk {
     var problems: [CalendarProblem]
     var document = CalendarDocument(productID: "", method: nil)
     var seenUIDs: [String: Int] = [:]
+    /// The line of each override's RECURRENCE-ID, by UID and time.
+    var recurrenceIDLines: [String: Int] = [:]
     /// TZIDs already reported as undefined: said once a file, at first use.
     var reportedZones = Set<String>()
     var zones = CalendarZones()
+    /// TZIDs whose VTIMEZONE was refused (a rule that never matches): reported once, at the rule.
+    var refusedZones = Set<String>()
 
     init(file: String, scanProblems: [CalendarProblem]) {
         self.file = file
@@ -129,22 +156,58 @@ struct ReaderWalk {
     }
 
     mutating func read(root: OpaquePointer, scanned: [ScannedComponent]) {
-        var calendars: [OpaquePointer] = []
+        // libical hands back the one VCALENDAR, or an XROOT holding every top-level component when
+        // there are several: feeds joined into one file, or events outside any VCALENDAR.
+        let tops: [(OpaquePointer, ScannedComponent?)]
         if icalcomponent_isa(root) == ICAL_XROOT_COMPONENT {
-            var child = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT)
-            while let calendar = child {
-                calendars.append(calendar)
-                child = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)
-            }
+            tops = children(root, scanned: ScannedComponent(name: "", beginLine: 1, children: scanned))
         } else {
-            calendars = [root]
+            tops = [(root, scanned.first)]
         }
-        let scannedCalendars = scanned.filter { $0.name == "VCALENDAR" }
-        for (index, calendar) in calendars.enumerated() {
-            let shape = index < scannedCalendars.count ? scannedCalendars[index] : nil
-            zones = CalendarZones(definedIn: calendar)
-            reportedZones = []
-            readCalendar(calendar, scanned: shape)
+        var calendars = 0
+        for (component, shape) in tops {
+            let line = shape?.beginLine ?? 1
+            switch icalcomponent_isa(component) {
+            case ICAL_VCALENDAR_COMPONENT:
+                calendars += 1
+                if calendars == 2 {
+                    report(
+                        line, .secondCalendar,
+                        "a second VCALENDAR begins here (calendars joined into one file); its events are read too")
+                }
+                let refused = checkZoneRules(component, scanned: shape)
+                zones = CalendarZones(definedIn: component, excluding: refused)
+                refusedZones = refused
+                reportedZones = []
+                readCalendar(component, scanned: shape)
+            case ICAL_VEVENT_COMPONENT:
+                report(
+                    line, .outsideCalendar,
+                    "VEVENT stands outside BEGIN:VCALENDAR ... END:VCALENDAR; read as an event of the file")
+                if let event = readEvent(component, scanned: shape) { document.events.append(event) }
+            default:
+                report(
+                    line, .structure,
+                    "\(shape?.name ?? "a component") stands outside BEGIN:VCALENDAR ... END:VCALENDAR and is not read")
+            }
+        }
+        matchAllDayOverrides()
+    }
+
+    /// Outlook names an occurrence of an all-day series by a date-time (`RECURRENCE-ID;TZID=...:
+    /// 20270922T000000`): it means that day, so the override is matched by date.
+    mutating func matchAllDayOverrides() {
+        let allDay = Set(document.events.filter { $0.recurrenceID == nil && $0.start.isAllDay }.map(\.uid))
+        for index in document.events.indices {
+            guard let recurrenceID = document.events[index].recurrenceID, !recurrenceID.isAllDay,
+                allDay.contains(document.events[index].uid)
+            else { continue }
+            let uid = document.events[index].uid
+            report(
+                recurrenceIDLines[uid + "\u{0}" + recurrenceID.description] ?? 1, .allDayRecurrenceID,
+                "RECURRENCE-ID \(recurrenceID) is a date-time but its series is all-day; matched by its date \(recurrenceID.wallTime.date)"
+            )
+            document.events[index].recurrenceID = .date(recurrenceID.wallTime.date)
         }
     }
 }
@@ -201,6 +264,11 @@ extension ReaderWalk {
             if let index = pool[next...].firstIndex(where: { $0.name == name }) {
                 result.append((current, pool[index]))
                 next = index + 1
+            } else if icalcomponent_isa(current) == ICAL_X_COMPONENT, next < pool.count {
+                // A component libical does not know (RFC 9073's PARTICIPANT): libical keeps no name, so
+                // it is the next one the text has.
+                result.append((current, pool[next]))
+                next += 1
             } else {
                 result.append((current, nil))
             }
@@ -215,6 +283,15 @@ extension Libical {
     static let textProperties: Set<String> = [
         "SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "CONTACT", "CATEGORIES", "RESOURCES", "RELATED-TO",
         "PRODID", "TZNAME", "NAME", "COLOR", "IMAGE", "CONFERENCE", "STYLED-DESCRIPTION", "REQUEST-STATUS",
+    ]
+
+    /// Properties registered with IANA after RFC 5545 that libical 3.0.16 does not know: RFC 7986
+    /// (calendar name, color, images, conferences), RFC 7953, RFC 7808, RFC 9073 (structured data,
+    /// locations, participants), RFC 9074 (alarm extensions) and RFC 9253 (links, concepts).
+    static let registeredProperties: Set<String> = [
+        "NAME", "REFRESH-INTERVAL", "SOURCE", "COLOR", "IMAGE", "CONFERENCE", "BUSYTYPE", "TZUNTIL", "TZID-ALIAS-OF",
+        "LOCATION-TYPE", "PARTICIPANT-TYPE", "RESOURCE-TYPE", "CALENDAR-ADDRESS", "STYLED-DESCRIPTION",
+        "STRUCTURED-DATA", "ACKNOWLEDGED", "PROXIMITY", "LINK", "CONCEPT", "REFID",
     ]
 
     /// The property libical dropped for having no value (`No value for LOCATION property. ...`).

@@ -57,6 +57,9 @@ struct ContentLineScanner {
     private(set) var tooDeep = false
     static let maximumDepth = 32
     private(set) var roots: [ScannedComponent] = []
+    /// Byte ranges of X-LIC-ERROR lines an earlier libical round trip wrote into the file: notes of a
+    /// past reader, which this reader leaves out rather than report as its own findings.
+    private(set) var pastErrorLines: [Range<Int>] = []
 
     init(file: String, bytes: [UInt8]) {
         self.file = file
@@ -68,7 +71,7 @@ struct ContentLineScanner {
     }
 
     private mutating func scan(_ bytes: [UInt8]) {
-        var logical: [(number: Int, bytes: [UInt8])] = []
+        var logical: [(number: Int, bytes: [UInt8], range: Range<Int>)] = []
         var lfOnly: (first: Int, count: Int)?
         var lineNumber = 0
         var start = 0
@@ -84,6 +87,7 @@ struct ContentLineScanner {
                 }
             }
             let line = Array(bytes[start..<end])
+            let physical = start..<min((newline ?? bytes.count) + 1, bytes.count)
             start = (newline ?? bytes.count) + 1
             if line.count > 75 {
                 report(lineNumber, .lineLength, "line is \(line.count) octets long; RFC 5545 folds lines at 75 octets")
@@ -99,8 +103,9 @@ struct ContentLineScanner {
                         "fold splits a UTF-8 character across lines \(lineNumber - 1) and \(lineNumber)")
                 }
                 logical[logical.count - 1].bytes += line.dropFirst()
+                logical[logical.count - 1].range = logical[logical.count - 1].range.lowerBound..<physical.upperBound
             } else if !line.isEmpty {
-                logical.append((lineNumber, line))
+                logical.append((lineNumber, line, physical))
             }
         }
         if let lfOnly {
@@ -110,7 +115,7 @@ struct ContentLineScanner {
             )
         }
         var stack: [ScannedComponent] = []
-        for (number, raw) in logical {
+        for (number, raw, range) in logical {
             guard let text = String(validating: raw, as: UTF8.self) else {
                 report(number, .encoding, "line is not valid UTF-8")
                 continue
@@ -128,6 +133,16 @@ struct ContentLineScanner {
                     "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
                 // Kept in place so libical's properties still line up with the text.
                 if !stack.isEmpty { stack[stack.count - 1].properties.append(line) }
+                continue
+            }
+            if name == "X-LIC-ERROR" {
+                if pastErrorLines.isEmpty {
+                    report(
+                        number, .pastLibicalError,
+                        "X-LIC-ERROR is a note an earlier reader wrote into the file, not part of the calendar; ignored"
+                    )
+                }
+                pastErrorLines.append(range)
                 continue
             }
             if name == "BEGIN" {

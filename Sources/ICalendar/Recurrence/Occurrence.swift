@@ -21,11 +21,17 @@ public struct Occurrence: Hashable, Sendable {
 public enum RecurrenceError: Error, Hashable, Sendable, CustomStringConvertible {
     case tooSlow(String)
     case unknownTimeZone(String, uid: String)
+    /// The window holds more occurrences than the expander keeps.
+    case tooMany(Int)
 
     public var description: String {
         switch self {
         case .tooSlow(let rule):
             "RRULE \(rule) matches too few times to expand within a second; give a nearer --to"
+        case .tooMany(let maximum):
+            "the calendar has more than \(maximum) occurrences in the window; give a nearer --to or a --limit"
+        case .unknownTimeZone(let tzid, let uid) where uid.isEmpty:
+            "time zone \"\(tzid)\" is unknown (expected an Olson name such as America/Chicago)"
         case .unknownTimeZone(let tzid, let uid):
             "event \(uid): time zone \"\(tzid)\" is unknown and the file does not define it"
         }

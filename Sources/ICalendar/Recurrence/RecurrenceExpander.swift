@@ -2,62 +2,132 @@ public import Dates
 
 /// Expands a calendar's events into occurrences, always within a window and a count.
 ///
-/// Honours TZID (wall time holds across daylight saving), RDATE, EXDATE, RECURRENCE-ID overrides,
-/// all-day dates, COUNT and UNTIL. Rules libical 3.0.16 gets wrong are expanded by
-/// `ReferenceExpansion` instead (see `RecurrenceRule.libicalFault`).
+/// Honours TZID (wall time holds across daylight saving), RDATE (with its own end for a PERIOD),
+/// EXDATE, RECURRENCE-ID overrides (RANGE=THISANDFUTURE carrying its change to every later
+/// occurrence), several RRULEs (their union), all-day dates, COUNT and UNTIL. Rules libical 3.0.16
+/// gets wrong are expanded by `ReferenceExpansion` instead (see `RecurrenceRule.libicalFault`).
 public struct RecurrenceExpander: Sendable {
     /// At most this many occurrences when neither a limit nor an end is given.
     public static let defaultLimit = 1_000
     /// With no end (`before`, `limit`, COUNT or UNTIL), an event stops this many years past its DTSTART.
     public static let defaultYears = 5
-    /// Never more than this many, whatever was asked.
-    public static let hardLimit = 100_000
+    /// More occurrences than this in a window is refused, never silently cut.
+    public static let maximumOccurrences = 1_000_000
 
     /// Occurrences starting at or after this wall time (in each event's own zone).
     public var from: WallTime?
     /// Occurrences starting before this wall time.
     public var before: WallTime?
     public var limit: Int?
+    /// When set, times in UTC or in another zone come out as the same instant in this zone, so a
+    /// timed closure written in UTC falls on the school's own date. Floating times and dates stay.
+    public var zone: String?
+    /// Overrides `maximumOccurrences` (tests).
+    var maximum = RecurrenceExpander.maximumOccurrences
 
-    public init(from: WallTime? = nil, before: WallTime? = nil, limit: Int? = nil) {
+    public init(from: WallTime? = nil, before: WallTime? = nil, limit: Int? = nil, zone: String? = nil) {
         self.from = from
         self.before = before
         self.limit = limit
+        self.zone = zone
+    }
+
+    /// What an expansion gave: the occurrences, and whether a count (asked for, or the default
+    /// without an end) stopped it before the calendar ran out.
+    public struct Expansion: Sendable {
+        public var occurrences: [Occurrence]
+        /// True when more occurrences follow the last one listed.
+        public var truncated: Bool
     }
 
     /// Every occurrence in the window, in time order, at most `limit` (or the defaults).
     public func expand(_ document: CalendarDocument) throws(RecurrenceError) -> [Occurrence] {
-        try Libical.withLock { () throws(RecurrenceError) -> [Occurrence] in
+        try expansion(document).occurrences
+    }
+
+    /// Every occurrence in the window, in time order, saying whether a count stopped it.
+    public func expansion(_ document: CalendarDocument) throws(RecurrenceError) -> Expansion {
+        try Libical.withLock { () throws(RecurrenceError) -> Expansion in
             let zones = CalendarZones(definitions: document.timeZoneDefinitions)
-            let cap = min(limit ?? (before == nil ? Self.defaultLimit : Self.hardLimit), Self.hardLimit)
+            if let zone, zones.zone(zone) == nil { throw .unknownTimeZone(zone, uid: "") }
+            // A count asked for (or the default one without an end) cuts the list; with no count,
+            // a window holding more than `maximum` occurrences is refused instead.
+            let asked = limit.map { min($0, maximum) } ?? (before == nil ? Self.defaultLimit : nil)
+            let cap = asked ?? maximum
             let deadline = ContinuousClock.now + .seconds(1)
             var overrides: [String: [Event]] = [:]
             for event in document.events where event.recurrenceID != nil {
                 overrides[event.uid, default: []].append(event)
             }
             var all: [Occurrence] = []
+            var truncated = false
             for event in document.events {
                 for case let tzid? in [event.start.tzid, event.end?.tzid] where zones.zone(tzid) == nil {
                     throw .unknownTimeZone(tzid, uid: event.uid)
                 }
                 if event.recurrenceID != nil {
                     // An override stands in for the slot it names; alone, it is a plain event.
-                    if inWindow(event.start) { all.append(occurrence(event, at: event.start, zones: zones)) }
+                    let moved = localized(occurrence(event, at: event.start, zones: zones), zones: zones)
+                    if inWindow(moved.start) { all.append(moved) }
                     continue
                 }
-                let replaced = Set((overrides[event.uid] ?? []).compactMap { $0.recurrenceID.map(zones.instant) })
+                let changes = overrides[event.uid] ?? []
+                let replaced = Set(
+                    changes.compactMap { $0.recurrenceID.map { slot($0, of: event.start, zones: zones) } })
+                // RANGE=THISANDFUTURE overrides, latest first: each later occurrence takes the nearest one before it.
+                let future = changes.filter(\.overridesFuture).compactMap { change in
+                    change.recurrenceID.map { (slot: slot($0, of: event.start, zones: zones), change: change) }
+                }.sorted { $0.slot > $1.slot }
+                let periods = Dictionary(
+                    event.recurrencePeriods.map {
+                        (zones.instant(sameForm($0.start, as: event.start, zones: zones)), $0)
+                    },
+                    uniquingKeysWith: { first, _ in first })
                 var count = 0
-                for start in try starts(of: event, zones: zones, cap: cap, deadline: deadline) {
-                    let slot = zones.instant(start)
-                    if replaced.contains(slot) || !inWindow(start) { continue }
-                    all.append(occurrence(event, at: start, zones: zones))
+                let (starts, cut) = try starts(of: event, zones: zones, cap: cap, asked: asked, deadline: deadline)
+                truncated = truncated || cut
+                for start in starts {
+                    let key = slot(start, of: event.start, zones: zones)
+                    if replaced.contains(key) { continue }
+                    var occurrence: Occurrence
+                    if let changed = future.first(where: { $0.slot < key })?.change {
+                        occurrence = self.occurrence(
+                            changed, at: shifted(start, by: changed, zones: zones), zones: zones)
+                    } else {
+                        occurrence = self.occurrence(event, at: start, zones: zones)
+                    }
+                    if let period = periods[zones.instant(start)] {
+                        occurrence.end = sameForm(period.end, as: event.start, zones: zones)
+                    }
+                    occurrence = localized(occurrence, zones: zones)
+                    guard inWindow(occurrence.start) else { continue }
+                    all.append(occurrence)
                     count += 1
-                    if count >= cap { break }
+                    if count > cap { break }
                 }
             }
             all.sort { ($0.instant, $0.uid) < ($1.instant, $1.uid) }
-            return Array(all.prefix(cap))
+            if all.count > cap {
+                guard asked != nil else { throw .tooMany(maximum) }
+                truncated = true
+            }
+            return Expansion(occurrences: Array(all.prefix(cap)), truncated: truncated)
         }
+    }
+
+    /// The occurrence in `zone`, when one is set.
+    private func localized(_ occurrence: Occurrence, zones: CalendarZones) -> Occurrence {
+        guard let zone else { return occurrence }
+        func moved(_ time: EventTime) -> EventTime {
+            switch time {
+            case .utc, .zoned: .zoned(zones.wallTime(atInstant: zones.instant(time), in: zone), tzid: zone)
+            case .date, .floating: time
+            }
+        }
+        var result = occurrence
+        result.start = moved(occurrence.start)
+        result.end = moved(occurrence.end)
+        return result
     }
 
     private func inWindow(_ time: EventTime) -> Bool {
@@ -65,25 +135,44 @@ public struct RecurrenceExpander: Sendable {
         return (from.map { wall >= $0 } ?? true) && (before.map { wall < $0 } ?? true)
     }
 
-    /// The start of each occurrence of a master event, as the event's own form of time.
-    private func starts(of event: Event, zones: CalendarZones, cap: Int, deadline: ContinuousClock.Instant)
-        throws(RecurrenceError) -> [EventTime]
+    /// Which occurrence of a series a time names: its day for an all-day series (Outlook names an
+    /// all-day occurrence by a midnight date-time), its instant otherwise.
+    private func slot(_ time: EventTime, of start: EventTime, zones: CalendarZones) -> Int {
+        if start.isAllDay { return time.wallTime.date.dayNumber * 86_400 }
+        return zones.instant(sameForm(time, as: start, zones: zones))
+    }
+
+    /// A later occurrence moved as a THISANDFUTURE override moved its own: by the same wall-clock
+    /// difference between its RECURRENCE-ID and its DTSTART.
+    private func shifted(_ start: EventTime, by change: Event, zones: CalendarZones) -> EventTime {
+        guard let recurrenceID = change.recurrenceID else { return start }
+        let original = sameForm(recurrenceID, as: start, zones: zones)
+        let moved = sameForm(change.start, as: start, zones: zones)
+        let delta = moved.wallTime.secondsSinceEpoch - original.wallTime.secondsSinceEpoch
+        return start.with(wallTime: start.wallTime.adding(seconds: delta))
+    }
+
+    /// The start of each occurrence of a master event, as the event's own form of time, and whether
+    /// a count asked for stopped the rules early.
+    private func starts(of event: Event, zones: CalendarZones, cap: Int, asked: Int?, deadline: ContinuousClock.Instant)
+        throws(RecurrenceError) -> ([EventTime], Bool)
     {
         let start = event.start
         // A rule that ends by itself (COUNT, UNTIL), or a count asked for, bounds the expansion; a
         // rule that never ends, with no count asked for, stops `defaultYears` after DTSTART.
-        let ends = limit != nil || (event.recurrence.map { $0.count != nil || $0.until != nil } ?? true)
+        let ends = limit != nil || event.recurrences.allSatisfy { $0.count != nil || $0.until != nil }
         let first = start.wallTime.date
         let year = min(first.year + (ends ? 9999 : Self.defaultYears), 9999)
         let last = CalendarDate(
             year: year, month: first.month, day: min(first.day, CalendarDate.daysIn(month: first.month, year: year)))
         // Up to, not including, the same day `defaultYears` later.
         let horizon: WallTime = before ?? WallTime(date: last).adding(seconds: -1)
-        var walls: [WallTime] = [start.wallTime]
-        if let rule = event.recurrence {
+        var walls = Set([start.wallTime])
+        var cut = false
+        for rule in event.recurrences {
             // Enough to fill the cap after the window's start, and no more than COUNT asks for.
-            let wanted = rule.count ?? (cap + (from == nil ? 0 : Self.hardLimit))
-            let limit = min(wanted, Self.hardLimit * 2)
+            let enough = from == nil && asked != nil ? cap : cap + maximum
+            let limit = min(rule.count ?? enough, enough)
             var generated: [WallTime]
             if rule.libicalFault == nil {
                 generated = LibicalIteration.occurrences(
@@ -92,19 +181,27 @@ public struct RecurrenceExpander: Sendable {
                 generated = try ReferenceExpansion(rule: rule, start: start.wallTime, allDay: start.isAllDay)
                     .occurrences(through: horizon, limit: limit, deadline: deadline)
             }
+            if generated.count >= limit && limit < (rule.count ?? .max) {
+                // The rule goes on past what was generated: harmless when the caller asked for the
+                // first `cap` from the start, a lost occurrence otherwise.
+                guard from == nil && asked != nil else { throw .tooMany(maximum) }
+                cut = true
+            }
             if let until = rule.until {
                 let last = untilWallTime(until, for: start, zones: zones)
                 generated = generated.filter { $0 <= last }
             }
             // DTSTART is always the first occurrence (RFC 5545 section 3.8.5.3); COUNT includes it.
-            walls = Array(Set(walls + generated)).sorted()
-            if let count = rule.count { walls = Array(walls.prefix(count)) }
+            var ruled = Array(Set([start.wallTime] + generated)).sorted()
+            if let count = rule.count { ruled = Array(ruled.prefix(count)) }
+            walls.formUnion(ruled)
         }
-        var times = walls.map(start.with(wallTime:))
+        var times = walls.sorted().map(start.with(wallTime:))
         times += event.recurrenceDates.map { rdate in sameForm(rdate, as: start, zones: zones) }
+        times += event.recurrencePeriods.map { sameForm($0.start, as: start, zones: zones) }
         let excluded = Set(event.exceptionDates.map { zones.instant(sameForm($0, as: start, zones: zones)) })
         times = times.filter { !excluded.contains(zones.instant($0)) }
-        return Array(Set(times)).sorted { zones.instant($0) < zones.instant($1) }
+        return (Array(Set(times)).sorted { zones.instant($0) < zones.instant($1) }, cut)
     }
 
     /// UNTIL as a wall time in the event's own zone.

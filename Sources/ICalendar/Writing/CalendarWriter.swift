@@ -74,9 +74,15 @@ public struct CalendarWriter: Sendable {
             icalcomponent_add_property(component, icalproperty_new_duration(value))
         }
         if let recurrenceID = event.recurrenceID {
-            add(time: recurrenceID, to: component, icalproperty_new_recurrenceid)
+            add(time: recurrenceID, to: component) { time in
+                let property = icalproperty_new_recurrenceid(time)
+                if event.overridesFuture, let property {
+                    icalproperty_add_parameter(property, icalparameter_new_range(ICAL_RANGE_THISANDFUTURE))
+                }
+                return property
+            }
         }
-        if let rule = event.recurrence {
+        for rule in event.recurrences {
             let text = rule.description
             drillbook_icalerrno_clear()
             let recurrence = icalrecurrencetype_from_string(text)
@@ -92,6 +98,16 @@ public struct CalendarWriter: Sendable {
                 var value = icaldatetimeperiodtype()
                 value.time = time
                 value.period = icalperiodtype_null_period()
+                return icalproperty_new_rdate(value)
+            }
+        }
+        for period in event.recurrencePeriods {
+            add(time: period.start, to: component) { time in
+                var value = icaldatetimeperiodtype()
+                value.time = icaltime_null_time()
+                value.period = icalperiodtype_null_period()
+                value.period.start = time
+                value.period.end = Libical.time(period.end)
                 return icalproperty_new_rdate(value)
             }
         }
@@ -159,7 +175,7 @@ public struct CalendarWriter: Sendable {
         for event in events {
             let times =
                 [event.start, event.end, event.recurrenceID].compactMap(\.self)
-                + event.exceptionDates + event.recurrenceDates
+                + event.exceptionDates + event.recurrenceDates + event.recurrencePeriods.flatMap { [$0.start, $0.end] }
             for case .zoned(let wall, let tzid) in times {
                 guard CalendarZones.builtin(tzid) != nil else { throw .unknownTimeZone(tzid, uid: event.uid) }
                 years[tzid] = min(years[tzid] ?? wall.date.year, wall.date.year)

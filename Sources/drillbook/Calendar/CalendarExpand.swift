@@ -33,6 +33,9 @@ struct CalendarExpand: ParsableCommand {
     @Option(help: "At most this many occurrences.")
     var limit: Int?
 
+    @Option(help: "Show UTC times and times of other zones in this zone (America/Chicago).")
+    var zone: String?
+
     @Flag(help: "Print a JSON array of {uid, summary, start, end}.")
     var json = false
 
@@ -58,10 +61,15 @@ struct CalendarExpand: ParsableCommand {
         let expander = RecurrenceExpander(
             from: from.flatMap { DateArgument.wallTime($0, endOfDay: false) },
             before: to.flatMap { DateArgument.wallTime($0, endOfDay: true) },
-            limit: limit)
+            limit: limit, zone: zone)
         let occurrences: [Occurrence]
         do {
-            occurrences = try expander.expand(inspection.document)
+            let expansion = try expander.expansion(inspection.document)
+            occurrences = expansion.occurrences
+            if expansion.truncated && limit == nil {
+                printError(
+                    "note: stopped at \(RecurrenceExpander.defaultLimit) occurrences; give --to or --limit for more")
+            }
         } catch {
             printError("\(file): \(error.description)")
             throw ExitStatus.error

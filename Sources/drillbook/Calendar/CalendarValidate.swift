@@ -20,22 +20,30 @@ struct CalendarValidate: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        var problems = 0
+        var errors = 0
+        var warnings = 0
         for file in files {
             do {
                 let inspection = try CalendarFiles.inspect(path: file)
-                for problem in inspection.problems { print(problem) }
-                problems += inspection.problems.count
+                let (broken, notes) = (
+                    inspection.problems.filter(\.kind.breaksRFC), inspection.problems.filter { !$0.kind.breaksRFC }
+                )
+                for problem in broken { print(problem) }
+                // One line per kind of warning: 500 long lines are one finding, not 500.
+                for warning in CalendarProblem.summarized(notes, label: "warning: ") { print(warning) }
+                errors += broken.count
+                warnings += notes.count
             } catch {
                 printError(error.description)
-                problems += 1
+                errors += 1
             }
         }
-        if problems > 0 {
-            printError(
-                "\(problems) problem\(problems == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s")")
+        let filesText = "\(files.count) file\(files.count == 1 ? "" : "s")"
+        let warningsText = warnings == 0 ? "" : " (\(warnings) warning\(warnings == 1 ? "" : "s"))"
+        if errors > 0 {
+            printError("\(errors) problem\(errors == 1 ? "" : "s") in \(filesText)\(warningsText)")
             throw ExitStatus.error
         }
-        print("\(files.count) file\(files.count == 1 ? "" : "s") clean")
+        print("\(filesText) \(warnings == 0 ? "clean" : "valid")\(warningsText)")
     }
 }

@@ -1,0 +1,150 @@
+import Dates
+import Foundation
+import Testing
+
+@testable import ICalendar
+
+/// One fixture per real client's quirk (Fixtures/quirks, named by the client that writes it): each is
+/// read for use, says what it set right once per kind, and expands as python's
+/// `recurring-ical-events` expands the same file.
+@Suite struct ClientQuirkTests {
+    /// What reading each fixture must report, by kind; nothing else may be reported.
+    static let expected: [String: [CalendarProblem.Kind]] = [
+        "apple-thisandfuture.ics": [.undefinedKnownZone],
+        "calendarlabs-holidays.ics": [.lineLength],
+        "concatenated-feeds.ics": [.outsideCalendar, .secondCalendar, .outsideCalendar],
+        "excel-bom.ics": [.byteOrderMark],
+        "google-x-wr-timezone.ics": [.wrTimeZone, .emptyRulePart, .emptyRulePart],
+        "mac-cr-line-ends.ics": [.loneCR],
+        "nested-vevent.ics": [.nestedEvent],
+        "outlook-all-day.ics": [.allDayEndEqual, .allDayRecurrenceID],
+        "rfc2445-several-rrules.ics": [.undefinedKnownZone, .severalRules],
+        "sabredav-rdate-period.ics": [],
+    ]
+
+    static var fixtures: [String] {
+        let folder = packageRoot.appendingPathComponent("Tests/ICalendarTests/Fixtures/quirks")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            $0.hasSuffix(".ics")
+        }
+        .sorted()
+    }
+
+    @Test func everyFixtureHasItsExpectations() {
+        #expect(Set(Self.fixtures) == Set(Self.expected.keys))
+    }
+
+    @Test(arguments: ClientQuirkTests.fixtures)
+    func readsWithOneWarningPerQuirk(_ name: String) throws {
+        let read = try CalendarReader.read(try fixture("quirks/\(name)"), file: name)
+        #expect(read.problems.map(\.kind) == Self.expected[name], "\(read.problems)")
+        #expect(read.problems.allSatisfy { $0.line > 0 })
+        #expect(!read.document.events.isEmpty)
+    }
+
+    /// The same occurrences, starts, ends and summaries as python's reader. The one difference is
+    /// Outlook's all-day DTEND equal to DTSTART, which python keeps as a day of no length and
+    /// Drillbook reads as the one day it means.
+    @Test(arguments: ClientQuirkTests.fixtures)
+    func expandsAsRecurringIcalEventsDoes(_ name: String) throws {
+        let bytes = try fixture("quirks/\(name)")
+        let read = try CalendarReader.read(bytes, file: name)
+        let ours = try RecurrenceExpander(
+            from: wall("2027-01-01T00:00:00"), before: wall("2029-01-01T00:00:00"), zone: "UTC"
+        ).expand(read.document).map { occurrence in
+            [occurrence.start, occurrence.end].map { time in
+                switch time {
+                case .zoned(let wall, _): wall.description + "Z"
+                default: time.description
+                }
+            }.joined(separator: "\t") + "\t" + occurrence.summary
+        }.sorted()
+        let theirs = try runChecker(
+            "expand_rows.py", arguments: ["2027-01-01", "2029-01-01"], input: String(decoding: bytes, as: UTF8.self)
+        ).split(separator: "\n").map { row in
+            let cells = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count == 3, cells[0] == cells[1], let date = CalendarDate(cells[0]) else { return String(row) }
+            return [cells[0], date.adding(days: 1).description, cells[2]].joined(separator: "\t")
+        }.sorted()
+        #expect(ours == theirs)
+        #expect(!ours.isEmpty)
+    }
+}
+
+/// Files that no reader can take whole: refused with the line, or read with a warning, never cut
+/// short without a word.
+@Suite struct CalendarLimitTests {
+    static func calendar(_ body: [String]) -> [UInt8] {
+        Array(
+            ((["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN"] + body + ["END:VCALENDAR"])
+                .joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    /// libical 3.0.16 searches a VTIMEZONE rule that never matches without end; it is refused at
+    /// its line, and no event in that zone is expanded.
+    @Test(arguments: ["FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"])
+    func aZoneRuleThatNeverMatchesIsRefused(_ rule: String) throws {
+        let bytes = Self.calendar([
+            "BEGIN:VTIMEZONE", "TZID:Never", "BEGIN:STANDARD", "DTSTART:19700101T000000", "RRULE:\(rule)",
+            "TZOFFSETFROM:-0500", "TZOFFSETTO:-0600", "END:STANDARD", "END:VTIMEZONE", "BEGIN:VEVENT", "UID:a",
+            "DTSTAMP:20270801T120000Z", "DTSTART;TZID=Never:20271001T090000", "DTEND;TZID=Never:20271001T100000",
+            "SUMMARY:x", "END:VEVENT",
+        ])
+        let inspection = CalendarReader.inspect(bytes, file: "never.ics")
+        #expect(inspection.errors.map(\.line) == [8], "\(inspection.problems)")
+        #expect(inspection.errors.first?.message.contains("VTIMEZONE \"Never\"") == true)
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(bytes, file: "never.ics") }
+    }
+
+    /// Properties registered after RFC 5545, RELATED-TO;VALUE=UID and an earlier round trip's
+    /// X-LIC-ERROR are no errors; an unregistered name is a warning.
+    @Test func newerPropertiesAndPastNotesAreNoErrors() throws {
+        let bytes = Self.calendar([
+            "NAME:Lakeside", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20271001",
+            "SUMMARY:x", "STRUCTURED-DATA;VALUE=TEXT:{}", "LINK;VALUE=URI:https://example.org/x",
+            "RELATED-TO;VALUE=UID:b",
+            "X-LIC-ERROR;X-LIC-ERRORTYPE=VALUE-PARSE-ERROR:No value for LOCATION", "CONCEPT:https://example.org/c",
+            "FROBNICATE:yes", "END:VEVENT",
+        ])
+        let read = try CalendarReader.read(bytes, file: "newer.ics")
+        #expect(read.problems.map(\.kind) == [.pastLibicalError, .unknownProperty], "\(read.problems)")
+        #expect(read.problems.map(\.line) == [13, 15])
+        #expect(read.problems.allSatisfy { !$0.kind.breaksRFC })
+    }
+
+    /// A window with more occurrences than the expander keeps is refused, not silently cut (so a later
+    /// lookup of the last event cannot fail); a count asked for still cuts.
+    @Test func aWindowPastTheMaximumIsRefusedNotCut() throws {
+        let events = (0..<50).map { index in
+            Event(uid: "e\(index)", summary: "Event \(index)", start: .date(day("2027-09-01")))
+        }
+        var expander = RecurrenceExpander(from: wall("2027-07-01T00:00:00"), before: wall("2028-07-01T00:00:00"))
+        expander.maximum = 40
+        #expect(throws: RecurrenceError.tooMany(40)) { try expander.expand(CalendarDocument(events: events)) }
+        expander.maximum = 50
+        #expect(try expander.expand(CalendarDocument(events: events)).count == 50)
+        let cut = try RecurrenceExpander(limit: 10).expansion(CalendarDocument(events: events))
+        #expect(cut.occurrences.count == 10 && cut.truncated)
+    }
+
+    /// A timed closure a calendar gives in UTC falls on the school's own date in its zone.
+    @Test func aUTCTimeFallsOnTheLocalDate() throws {
+        let event = Event(uid: "snow", summary: "Snow day", start: .utc(wall("2028-01-16T03:00:00")))
+        let local = try RecurrenceExpander(zone: "America/Chicago").expand(CalendarDocument(events: [event]))
+        #expect(local.first?.start == .zoned(wall("2028-01-15T21:00:00"), tzid: "America/Chicago"))
+    }
+
+    /// A CR-only file and one very long line are read in one pass each (libical's own string reader
+    /// searched the rest of the text for every 80 bytes). Checked by size, not time: the values come through whole.
+    @Test func aLongLineAndManyCRLinesComeThroughWhole() throws {
+        let long = String(repeating: "a", count: 2_000_000)
+        let bytes = Self.calendar([
+            "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20271001", "SUMMARY:x",
+            "DESCRIPTION:\(long)", "END:VEVENT",
+        ])
+        let read = try CalendarReader.read(bytes, file: "long.ics")
+        #expect(read.document.events.first?.description?.count == long.count)
+        let cr = bytes.filter { $0 != 0x0A }
+        #expect(try CalendarReader.read(cr, file: "cr.ics").document.events.first?.description?.count == long.count)
+    }
+}
