@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // libical from Debian (libical-dev); only ICalendar imports it.
@@ -46,6 +48,13 @@ let package = Package(
             dependencies: ["Dates"],
             swiftSettings: swiftSettings
         ),
+        // Excel workbooks (.xlsx) read as rows of text: the ZIP through ZIPFoundation (zlib1g-dev on
+        // Linux), the XML through XMLCoder.
+        .target(
+            name: "Spreadsheets",
+            dependencies: ["ZIPFoundation", "XMLCoder"],
+            swiftSettings: swiftSettings
+        ),
         // Response procedures and incidents as a pure state machine: no I/O.
         .target(
             name: "Playbooks",
@@ -63,7 +72,8 @@ let package = Package(
         .target(
             name: "DrillbookKit",
             dependencies: [
-                "Dates", "ICalendar", "Planning", "Playbooks", "Store", .product(name: "Yams", package: "Yams"),
+                "Dates", "ICalendar", "Planning", "Playbooks", "Spreadsheets", "Store",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: swiftSettings
@@ -108,6 +118,11 @@ let package = Package(
         .testTarget(
             name: "PlanningTests",
             dependencies: ["Dates", "Planning"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SpreadsheetsTests",
+            dependencies: ["Spreadsheets"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,7 +4,7 @@
 # Does nothing when all are present, so it needs root (or sudo) only the first time.
 set -euo pipefail
 
-packages=(libical-dev libsqlite3-dev pkg-config tzdata python3-venv msmtp)
+packages=(libical-dev libsqlite3-dev zlib1g-dev pkg-config tzdata python3-venv msmtp)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -118,6 +118,68 @@ import Testing
         #expect(try store.completions(year: "2027-2028").count == 2)
     }
 
+    /// The same log as an .xlsx workbook (Excel's shared strings, dates as serials, the log on its
+    /// second sheet) imports the same rows, and after the CSV imports nothing new.
+    @Test func theSameLogAsAWorkbookImportsTheSameRowsOnce() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("log-\(UUID().uuidString).xlsx").path
+        let spec: [String: Any] = [
+            "path": path, "writer": "xlsxwriter",
+            "sheets": [
+                ["name": "Read me", "rows": [["Lakeside drill log"]]],
+                [
+                    "name": "Drills",
+                    "rows": [
+                        [
+                            "School", "Drill", "Date", "head_count", "conducted_by", "notification_method", "problems",
+                            "time_to_evacuate",
+                        ],
+                        [
+                            "Harbor Elementary School", "Fire Drill", ["datetime": "2027-08-27T11:12:00"], 540,
+                            "Tom Wells",
+                            "alarm", "none", "3m",
+                        ],
+                        ["Oak Street Elementary", "Lockdown", ["datetime": "2027-09-14T13:05:00"]],
+                    ] as [[Any]],
+                ],
+            ],
+        ]
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: checkerPython())
+        writer.arguments = [packageRoot.appendingPathComponent("Tests/Checkers/write_xlsx.py").path]
+        let input = Pipe()
+        writer.standardInput = input
+        try writer.run()
+        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: spec))
+        try input.fileHandleForWriting.close()
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        var mapping = LogImporter.Mapping()
+        mapping.columns = ["School": "school", "Drill": "kind", "Date": "started_at"]
+        mapping.schools = ["Oak Street Elementary": "ridge-ms"]
+        let fromWorkbook = try LogImporter.run(
+            file: path, sheet: "Drills", mapping: mapping, loaded: loaded, store: store, actor: "t",
+            asOf: day("2027-10-01"))
+        #expect(fromWorkbook.imported.map(\.schoolID) == ["harbor-es", "ridge-ms"])
+        #expect(
+            fromWorkbook.imported.map(\.startedAt) == [WallTime("2027-08-27T11:12")!, WallTime("2027-09-14T13:05")!])
+        #expect(fromWorkbook.imported[0].evidence[.headCount] == "540")
+        let text =
+            "School,Drill,Date,head_count,conducted_by,notification_method,problems,time_to_evacuate,,\r\n"
+            + "Harbor Elementary School,Fire Drill,8/27/2027 11:12 AM,540,Tom Wells,alarm,none,3m,,\r\n"
+            + "Oak Street Elementary,Lockdown,09/14/27 1:05 PM,,,,,,,\r\n"
+        let csv = try Self.file([0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        let fromCSV = try LogImporter.run(
+            file: csv, mapping: mapping, loaded: loaded, store: store, actor: "t", asOf: day("2027-10-01"))
+        #expect(fromCSV.imported.isEmpty && fromCSV.alreadyRecorded == 2)
+        // Without --sheet the first sheet is read, which is no log: said, and nothing stored.
+        #expect(throws: DrillbookError.self) {
+            try LogImporter.run(
+                file: path, mapping: mapping, loaded: loaded, store: store, actor: "t", asOf: day("2027-10-01"))
+        }
+        #expect(try store.completions(year: "2027-2028").count == 2)
+    }
+
     /// A quoted cell over two lines: the error on the next row names its physical line; a
     /// day-or-month date is refused until the mapping says which; control characters are not echoed.
     @Test func errorsNameThePhysicalLineAndNeverGuessADate() throws {

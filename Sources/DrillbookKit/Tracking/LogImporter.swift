@@ -2,9 +2,11 @@ import CSV
 public import Dates
 import Foundation
 public import Planning
+import Spreadsheets
 public import Store
 
-/// `drillbook import-log FILE.csv [--mapping FILE]`: last year's spreadsheet log, all rows or none.
+/// `drillbook import-log FILE.csv|FILE.xlsx [--sheet NAME] [--mapping FILE]`: last year's spreadsheet
+/// log, all rows or none.
 ///
 /// Columns, by header: `school`, `kind` (`fire` or `drill/fire`), `started_at`, and optionally
 /// `ended_at`, `item` (an item id to complete) and any evidence field id (`head_count`, ...). A mapping
@@ -64,33 +66,23 @@ public enum LogImporter {
     /// Reads and checks every row, then stores them in one transaction; any bad row stores nothing
     /// and every bad row is named by its physical line. Rows already recorded are skipped and counted.
     public static func run(
-        file: String, mapping: Mapping, loaded: LoadedPlan, store: ScheduleStore, actor: String?, asOf: CalendarDate
+        file: String, sheet: String? = nil, mapping: Mapping, loaded: LoadedPlan, store: ScheduleStore, actor: String?,
+        asOf: CalendarDate
     ) throws(DrillbookError) -> Outcome {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw .usage("\(file): cannot be read (no such file)")
-        }
-        let records = SpreadsheetText.records(Array(data))
-        func cells(_ record: (line: Int, text: String)) throws(DrillbookError) -> [String] {
-            do {
-                let reader = try CSVReader(string: record.text, hasHeaderRow: false, trimFields: true)
-                return reader.next() ?? []
-            } catch {
-                throw .usage("\(file):\(record.line): not a CSV row (\(error))")
-            }
-        }
+        let (source, records) = try rows(of: file, sheet: sheet)
         guard let headerRecord = records.first else { throw .usage("\(file): no rows to import") }
-        let rawHeaders = try cells(headerRecord)
+        let rawHeaders = headerRecord.cells
         let headers = rawHeaders.map { mapping.columns[$0] ?? $0 }
         var problems: [String] = []
         for required in ["school", "kind", "started_at"] where !headers.contains(required) {
             problems.append(
-                "\(file):\(headerRecord.line): no \(required) column (headers: \(SpreadsheetText.printable(rawHeaders.joined(separator: ", "))); a --mapping file can rename them)"
+                "\(source):\(headerRecord.line): no \(required) column (headers: \(SpreadsheetText.printable(rawHeaders.joined(separator: ", "))); a --mapping file can rename them)"
             )
         }
         // Columns with no header (Excel's trailing empty columns) are passed over while they stay empty.
         for (index, header) in headers.enumerated() where !header.isEmpty && !columns.contains(header) {
             problems.append(
-                "\(file):\(headerRecord.line): column \"\(SpreadsheetText.printable(rawHeaders[index]))\" is unknown"
+                "\(source):\(headerRecord.line): column \"\(SpreadsheetText.printable(rawHeaders[index]))\" is unknown"
                     + (nearest(header, in: columns).map { " (did you mean \($0)?)" } ?? "")
                     + " (expected \(columns.joined(separator: ", ")), or a --mapping)")
         }
@@ -103,9 +95,9 @@ public enum LogImporter {
         var completions: [Completion] = []
         var alreadyRecorded = 0
         for record in records.dropFirst() {
-            let what = "\(file):\(record.line)"
+            let what = "\(source):\(record.line)"
             do {
-                let row = try cells(record)
+                let row = record.cells
                 var values: [String: String] = [:]
                 for (index, value) in row.enumerated() where !value.isEmpty {
                     guard index < headers.count, !headers[index].isEmpty else {
@@ -134,6 +126,42 @@ public enum LogImporter {
         guard !completions.isEmpty || alreadyRecorded > 0 else { throw .usage("\(file): no rows to import") }
         let saved = completions.isEmpty ? [] : try Tracker.save(completions, store: store, actor: actor, asOf: asOf)
         return Outcome(imported: saved, alreadyRecorded: alreadyRecorded)
+    }
+
+    /// The rows of a CSV file (by physical line) or of an .xlsx worksheet (by Excel's row number),
+    /// each cell trimmed, and how errors name their source: the file, or `FILE[SHEET]` for a workbook.
+    static func rows(of file: String, sheet: String?) throws(DrillbookError) -> (String, [(line: Int, cells: [String])])
+    {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .usage("\(file): cannot be read (no such file)")
+        }
+        let bytes = Array(data)
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            do {
+                let workbook = try Workbook(path: file)
+                let name = sheet ?? workbook.sheetNames[0]
+                let rows = try workbook.rows(sheet: name).map { row in
+                    (row.number, row.cells.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+                }
+                return ("\(file)[\(SpreadsheetText.printable(name))]", rows)
+            } catch {
+                throw .usage(error.description)
+            }
+        }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw .usage("\(file): an Excel 97-2003 workbook (.xls); save it as .xlsx or as CSV UTF-8")
+        }
+        if let sheet { throw .usage("--sheet \(sheet): \(file) is CSV, which has one sheet; --sheet is for .xlsx") }
+        var rows: [(line: Int, cells: [String])] = []
+        for record in SpreadsheetText.records(bytes) {
+            do {
+                let reader = try CSVReader(string: record.text, hasHeaderRow: false, trimFields: true)
+                rows.append((record.line, reader.next() ?? []))
+            } catch {
+                throw .usage("\(file):\(record.line): not a CSV row (\(error))")
+            }
+        }
+        return (file, rows)
     }
 
     /// A school by its id, the mapping's name for it, or its name in the plan (case and spacing aside).

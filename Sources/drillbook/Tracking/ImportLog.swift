@@ -2,12 +2,12 @@ import ArgumentParser
 import DrillbookKit
 import Planning
 
-/// `drillbook import-log FILE.csv [--mapping FILE]`.
+/// `drillbook import-log FILE.csv|FILE.xlsx [--sheet NAME] [--mapping FILE]`.
 struct ImportLog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-log",
         abstract:
-            "Import a spreadsheet drill log (CSV as Excel or Google Sheets save it): every row or none; bad rows are named by line; rows already recorded are skipped.",
+            "Import a spreadsheet drill log (CSV as Excel or Google Sheets save it, or an .xlsx workbook): every row or none; bad rows are named by line; rows already recorded are skipped.",
         discussion: """
             Columns by header: school, kind, started_at, and optionally ended_at, item and evidence fields \
             (head_count, conducted_by, ...). A --mapping YAML renames other headers and drill names: \
@@ -17,8 +17,11 @@ struct ImportLog: ParsableCommand {
     @OptionGroup var options: PlanOptions
     @OptionGroup var asOf: AsOfOption
 
-    @Argument(help: "The CSV file.")
+    @Argument(help: "The CSV file or .xlsx workbook.")
     var file: String
+
+    @Option(help: "The worksheet of an .xlsx workbook to read (default: the first).")
+    var sheet: String?
 
     @Option(help: "A YAML file mapping the spreadsheet's headers and drill names.")
     var mapping: String?
@@ -34,7 +37,8 @@ struct ImportLog: ParsableCommand {
         }
         let outcome = try wrap { () throws(DrillbookError) in
             try LogImporter.run(
-                file: file, mapping: names ?? LogImporter.Mapping(), loaded: loaded, store: store, actor: actor,
+                file: file, sheet: sheet, mapping: names ?? LogImporter.Mapping(), loaded: loaded, store: store,
+                actor: actor,
                 asOf: asOf.day)
         }
         let matched = outcome.imported.filter { $0.itemUID != nil }.count
