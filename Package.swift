@@ -52,7 +52,7 @@ let package = Package(
         // Linux), the XML through XMLCoder.
         .target(
             name: "Spreadsheets",
-            dependencies: ["ZIPFoundation", "XMLCoder"],
+            dependencies: ["Dates", "ZIPFoundation", "XMLCoder"],
             swiftSettings: swiftSettings
         ),
         // Response procedures and incidents as a pure state machine: no I/O.

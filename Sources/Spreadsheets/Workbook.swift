@@ -1,3 +1,4 @@
+import Dates
 public import Foundation
 import XMLCoder
 import ZIPFoundation
@@ -136,19 +137,9 @@ public struct Workbook {
         }
         var seconds = Int((serial * 86_400).rounded())
         seconds += (uses1904 ? 24_107 : 25_569) * -86_400  // to the Unix epoch
-        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let time = seconds - days * 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        let date = String(format: "%04d-%02d-%02d", year, month, day)
+        let date = CalendarDate(dayNumber: days).description
         guard time != 0 || serial != serial.rounded(.down) else { return date }
         return date + String(format: " %02d:%02d:%02d", time / 3600, time % 3600 / 60, time % 60)
     }
