@@ -148,3 +148,22 @@ import Testing
         #expect(try CalendarReader.read(cr, file: "cr.ics").document.events.first?.description?.count == long.count)
     }
 }
+
+/// libical's parser messages come out in Drillbook's words, at the line of the value they name.
+@Suite struct LibicalMessageTests {
+    @Test func valuesLibicalCannotParseAreNamedByLineInOwnWords() throws {
+        let bytes = CalendarLimitTests.calendar([
+            "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20271001", "SUMMARY:x",
+            "DTEND:notadate", "CLASS;X-A=\"q:x", "TRIGGER:-PTx", "FOO BAR:x", "END:VEVENT",
+        ])
+        let inspection = CalendarReader.inspect(bytes, file: "bad.ics")
+        #expect(
+            inspection.problems.map(\.description) == [
+                "bad.ics:9: DTEND \"notadate\" is not a DATE-TIME value; the property is not read",
+                "bad.ics:10: \"CLASS;X-A=\"q:x\" is not a property (expected NAME:value, or a fold starting with a space)",
+                "bad.ics:11: TRIGGER \"-PTx\" is not a DURATION value; the property is not read",
+                "bad.ics:12: \"FOO BAR:x\" is not a property (expected NAME:value, or a fold starting with a space)",
+            ])
+        #expect(!inspection.problems.contains { $0.message.contains("Removing entire property") })
+    }
+}

@@ -213,11 +213,13 @@ extension ReaderWalk {
                 }
                 return
             }
+            // A name that is no token is a line the scanner has already called no property.
+            if problems.contains(where: { $0.kind == .syntax && $0.message.contains(name) }) { return }
         }
         if message.hasPrefix("Got a data line, but could not find a property name") {
             report(line, .syntax, "line is not a property (expected NAME:value)")
         } else {
-            report(line, .value, message)
+            report(line, .value, Libical.inOwnWords(message))
         }
     }
 }

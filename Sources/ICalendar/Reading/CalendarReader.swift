@@ -227,16 +227,24 @@ extension ReaderWalk {
             let name = Libical.propertyName(current)
             var found: Int?
             if name == "X-LIC-ERROR" {
+                // libical does not always put its error where the line was: look ahead first, then
+                // anywhere, and leave the position of the real properties alone.
                 let message = Libical.string(icalproperty_get_xlicerror(current)) ?? ""
+                let matches: (ContentLine) -> Bool
                 if let empty = Libical.emptyValueProperty(message) {
-                    // "No value for LOCATION property": the next LOCATION line, which has no value.
-                    found = lines.indices.first { $0 >= next && lines[$0].name == empty }
+                    // "No value for LOCATION property": a LOCATION line with no value.
+                    matches = { $0.name == empty && $0.value.isEmpty }
                 } else {
-                    let quoted = message.range(of: ": ", options: .backwards).map {
-                        String(message[$0.upperBound...])
-                    }
-                    found = lines.indices.first { $0 >= next && quoted.map(lines[$0].text.contains) == true }
+                    let quoted = message.range(of: ": ", options: .backwards).map { String(message[$0.upperBound...]) }
+                    matches = { line in quoted.map { !$0.isEmpty && line.text.contains($0) } == true }
                 }
+                let index =
+                    lines.indices.first { $0 >= next && matches(lines[$0]) }
+                    ?? lines.indices.first { matches(lines[$0]) }
+                result.append(
+                    (current, index.map { lines[$0].number } ?? (next < lines.count ? lines[next].number : fallback)))
+                property = icalcomponent_get_next_property(component, ICAL_ANY_PROPERTY)
+                continue
             } else {
                 found =
                     lines.indices.first { $0 >= next && lines[$0].name == name }
@@ -293,6 +301,41 @@ extension Libical {
         "LOCATION-TYPE", "PARTICIPANT-TYPE", "RESOURCE-TYPE", "CALENDAR-ADDRESS", "STYLED-DESCRIPTION",
         "STRUCTURED-DATA", "ACKNOWLEDGED", "PROXIMITY", "LINK", "CONCEPT", "REFID",
     ]
+
+    /// Whether a name is an iana-token or x-name: letters, digits and `-`.
+    static func isToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }
+    }
+
+    /// libical's parser messages, said as Drillbook says things: what is wrong, then the value.
+    static func inOwnWords(_ message: String) -> String {
+        func after(_ prefix: String) -> String? {
+            message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : nil
+        }
+        // "Can't parse as DATE-TIME value in DTEND property. Removing entire property: notadate"
+        if let rest = after("Can't parse as "), let valueEnd = rest.range(of: " value in "),
+            let propertyEnd = rest.range(of: " property")
+        {
+            let type = rest[..<valueEnd.lowerBound]
+            let property = rest[valueEnd.upperBound..<propertyEnd.lowerBound]
+            let value = rest.range(of: ": ").map { String(rest[$0.upperBound...]) } ?? ""
+            return "\(property) \"\(value)\" is not a \(type) value; the property is not read"
+        }
+        if let name = after("Parse error in component name: ") {
+            return "BEGIN:\(name) is not a component name (expected letters, digits and -)"
+        }
+        if let name = after("Parse error in property name: ") {
+            return "\"\(name)\" is not a property name (expected letters, digits and -)"
+        }
+        if let name = after("Can't parse parameter name: ") { return "parameter \"\(name)\" cannot be read" }
+        if let value = after("Can't parse parameter value: ") { return "parameter value \"\(value)\" cannot be read" }
+        if let rest = after("Got a parameter of unknown kind for the following property: ") {
+            return "an unknown parameter on \(rest)"
+        }
+        if message.hasPrefix("Missing END tag") { return "a component has no END line; closed at the end of the file" }
+        return message
+    }
 
     /// The property libical dropped for having no value (`No value for LOCATION property. ...`).
     static func emptyValueProperty(_ message: String) -> String? {
