@@ -30,6 +30,9 @@ extension ScheduleStore {
             // The `--as-of` day of the run that sent it: the per-recipient interval counts in these days.
             try db.alter(table: "alert") { table in table.add(column: "sent_on", .text) }
         }
+        migrator.registerMigration("v6: alert leases") { db in
+            try db.alter(table: "alert") { table in table.add(column: "lease_until", .text) }
+        }
     }
 
     /// The last day anything about `itemUID` was sent to `recipient`, by `channel`.
@@ -99,23 +102,54 @@ extension ScheduleStore {
         }
     }
 
-    /// Records the intent to send (committed before sending); returns the alert's id.
-    public func recordIntent(itemUID: String, step: String, channel: String, recipient: String, at: String)
-        throws(StoreError) -> Int
+    /// How long a run may hold an alert it is sending before another run may take it over: longer
+    /// than any send (mail, or a webhook with its timeout), short enough that a killed run's alert
+    /// goes out on the next one.
+    public static let leaseSeconds = 600
+
+    /// Claims an alert for this run and records the intent to send, before sending: in one write
+    /// transaction, so of two runs at once (the CLI's cron job and the server, or two cron jobs)
+    /// exactly one gets it. Returns its id, or nil when it was sent already or another run holds it.
+    public func claimAlert(itemUID: String, step: String, channel: String, recipient: String, audit: AuditContext)
+        throws(StoreError) -> Int?
     {
+        let formatter = ISO8601DateFormatter()
+        let now = formatter.date(from: audit.at) ?? Date()
+        let until = formatter.string(from: now.addingTimeInterval(TimeInterval(Self.leaseSeconds)))
         do {
-            return try database.write { db in
+            return try database.write { db -> Int? in
+                let key: [any DatabaseValueConvertible] = [itemUID, step, channel, recipient]
+                if let row = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT status, lease_until FROM alert WHERE item_uid = ? AND step = ? AND channel = ? AND recipient = ?",
+                    arguments: StatementArguments(key))
+                {
+                    if row["status"] == "sent" { return nil }
+                    if row["status"] == "pending", let lease: String = row["lease_until"], lease > audit.at {
+                        return nil
+                    }
+                }
                 try db.execute(
                     sql: """
-                        INSERT INTO alert (item_uid, step, channel, recipient, status, attempts, created_at)
-                        VALUES (?, ?, ?, ?, 'pending', 1, ?)
+                        INSERT INTO alert (item_uid, step, channel, recipient, status, attempts, created_at, lease_until)
+                        VALUES (?, ?, ?, ?, 'pending', 1, ?, ?)
                         ON CONFLICT (item_uid, step, channel, recipient)
-                        DO UPDATE SET status = 'pending', attempts = attempts + 1
+                        DO UPDATE SET status = 'pending', attempts = attempts + 1, lease_until = excluded.lease_until
                         """,
-                    arguments: [itemUID, step, channel, recipient, at])
-                return try Int.fetchOne(
+                    arguments: [itemUID, step, channel, recipient, audit.at, until])
+                let id = try Int.fetchOne(
                     db, sql: "SELECT id FROM alert WHERE item_uid = ? AND step = ? AND channel = ? AND recipient = ?",
-                    arguments: [itemUID, step, channel, recipient])!
+                    arguments: StatementArguments(key))!
+                try AuditLog.append(
+                    db, context: audit, action: "alert-claimed", subject: itemUID,
+                    detail: String(
+                        decoding: try JSONEncoder.sorted.encode([
+                            "step": step, "channel": channel, "recipient": recipient,
+                        ]),
+                        as: UTF8.self),
+                    rows: try RowSeal.seal(db, Self.sealedTables[2], keys: [id]))
+                return id
             }
         } catch {
             throw StoreError(message: "cannot record an alert (\(error))")
@@ -127,7 +161,8 @@ extension ScheduleStore {
         do {
             try database.write { db in
                 try db.execute(
-                    sql: "UPDATE alert SET status = ?, sent_at = ?, sent_on = ?, error = ? WHERE id = ?",
+                    sql:
+                        "UPDATE alert SET status = ?, sent_at = ?, sent_on = ?, error = ?, lease_until = NULL WHERE id = ?",
                     arguments: [sent ? "sent" : "failed", sent ? audit.at : nil, sent ? audit.asOf : nil, error, id])
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id])!
                 let detail: [String: String] = [
@@ -136,7 +171,8 @@ extension ScheduleStore {
                 ]
                 try AuditLog.append(
                     db, context: audit, action: "alert", subject: row["item_uid"],
-                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self))
+                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self),
+                    rows: try RowSeal.seal(db, Self.sealedTables[2], keys: [id]))
             }
         } catch {
             throw StoreError(message: "cannot record an alert's result (\(error))")

@@ -29,35 +29,136 @@ public struct AuditEntry: Hashable, Sendable {
     public var hash: String
 }
 
-/// The append-only audit log, chained by SHA-256: each entry's hash covers its fields and the hash
-/// before it, so an entry edited, removed or inserted behind Drillbook's back breaks the chain.
+/// The append-only audit log, chained by SHA-256: each entry's hash covers its fields, the rows it
+/// seals (`RowSeal`) and the hash before it, so an entry edited, removed or inserted behind
+/// Drillbook's back breaks the chain. The schedule database keeps it in `audit`, the incidents
+/// database in `incident_audit`.
 enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
-    static func hash(
+    /// Entries written before the v6 migration: fields joined by newlines (a newline inside a field
+    /// could shift a boundary); kept so those entries still verify.
+    static func hashV1(
         seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
         previous: String
-    )
-        -> String
-    {
+    ) -> String {
         sha256Hex([String(seq), at, asOf, actor, action, subject, detail, previous].joined(separator: "\n"))
     }
 
-    /// Appends one entry inside the caller's transaction.
-    static func append(_ db: Database, context: AuditContext, action: String, subject: String, detail: String) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+    /// Every field length-prefixed, the sealed rows included.
+    static func hash(
+        seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
+        rows: String, previous: String
+    ) -> String {
+        sha256Hex(Canonical.encode([String(seq), at, asOf, actor, action, subject, detail, rows, previous]))
+    }
+
+    /// Appends one entry inside the caller's transaction, naming the rows it sealed.
+    static func append(
+        _ db: Database, table: String = "audit", context: AuditContext, action: String, subject: String,
+        detail: String, rows: [String: String] = [:]
+    ) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1")
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let previous = last?["hash"] as String? ?? genesis
+        let sealed = String(decoding: try JSONEncoder.sorted.encode(rows), as: UTF8.self)
         let hash = hash(
             seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject,
-            detail: detail,
-            previous: previous)
+            detail: detail, rows: sealed, previous: previous)
         try db.execute(
             sql: """
-                INSERT INTO audit (seq, at, as_of, actor, action, subject, detail, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO \(table) (seq, at, as_of, actor, action, subject, detail, rows, format, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2, ?, ?)
                 """,
-            arguments: [seq, context.at, context.asOf, context.actor, action, subject, detail, previous, hash])
+            arguments: [
+                seq, context.at, context.asOf, context.actor, action, subject, detail, sealed, previous, hash,
+            ])
+    }
+
+    /// The audit table's columns (`audit`, `incident_audit`).
+    static func createTable(_ db: Database, _ name: String) throws {
+        try db.create(table: name) { table in
+            table.primaryKey("seq", .integer)
+            table.column("at", .text).notNull()
+            table.column("as_of", .text).notNull()
+            table.column("actor", .text).notNull()
+            table.column("action", .text).notNull()
+            table.column("subject", .text).notNull()
+            table.column("detail", .text).notNull()
+            table.column("previous_hash", .text).notNull()
+            table.column("hash", .text).notNull()
+        }
+    }
+
+    /// Adds the v6 columns: the rows an entry seals, and the hash format.
+    static func addSealColumns(_ db: Database, _ name: String) throws {
+        try db.alter(table: name) { table in
+            table.add(column: "rows", .text).notNull().defaults(to: "{}")
+            table.add(column: "format", .integer).notNull().defaults(to: 1)
+        }
+    }
+
+    /// Walks the chain of `table`: the first entry whose number, link or hash is wrong, or the
+    /// entries and the last hash.
+    static func walk(_ db: Database, table: String) throws -> (entries: Int, head: String, broken: (Int, String)?) {
+        var previous = genesis
+        var count = 0
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY seq") {
+            count += 1
+            let seq: Int = row["seq"]
+            if seq != count { return (count, previous, (count, "entry \(count) is missing")) }
+            if row["previous_hash"] != previous {
+                return (count, previous, (seq, "it does not follow entry \(seq - 1)"))
+            }
+            let format: Int = row["format"]
+            let hash =
+                format == 1
+                ? hashV1(
+                    seq: seq, at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
+                    subject: row["subject"], detail: row["detail"], previous: previous)
+                : Self.hash(
+                    seq: seq, at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
+                    subject: row["subject"], detail: row["detail"], rows: row["rows"], previous: previous)
+            if hash != row["hash"] { return (count, previous, (seq, "its content was changed after it was written")) }
+            previous = hash
+        }
+        return (count, previous, nil)
+    }
+
+    /// Checks the chain, then every sealed row against it; with `head`, that the chain still holds a
+    /// head kept outside the database (entries cut from the end, or a chain rewritten end to end).
+    static func verify(_ db: Database, table: String, sealed: [SealedTable], head expected: String?) throws
+        -> AuditVerification
+    {
+        let (entries, head, broken) = try walk(db, table: table)
+        if let (seq, reason) = broken { return .broken(seq: seq, reason: reason) }
+        if let expected, expected != head,
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE hash = ?", arguments: [expected]) == 0
+        {
+            return .broken(
+                seq: entries,
+                reason:
+                    "the chain no longer contains the kept head \(expected): entries were cut from its end or it was rewritten"
+            )
+        }
+        let differences = try RowSeal.differences(db, audit: table, tables: sealed)
+        if !differences.isEmpty { return .tampered(differences) }
+        return .intact(entries: entries, head: head)
+    }
+
+    /// Seals every row of `tables` as it is now, in one entry (the v6 migration, for rows written
+    /// before rows were sealed).
+    static func sealAll(_ db: Database, table: String, tables: [SealedTable]) throws {
+        var rows: [String: String] = [:]
+        for sealed in tables {
+            let keys = try String.fetchAll(db, sql: "SELECT CAST(\(sealed.key) AS TEXT) FROM \(sealed.name)")
+            rows.merge(try RowSeal.seal(db, sealed, keys: keys), uniquingKeysWith: { $1 })
+        }
+        guard !rows.isEmpty else { return }
+        let now = ISO8601DateFormatter().string(from: Date())
+        try append(
+            db, table: table, context: AuditContext(actor: "drillbook", asOf: String(now.prefix(10)), at: now),
+            action: "seal", subject: "rows written before rows were sealed", detail: "{}", rows: rows)
     }
 }
 
@@ -66,9 +167,17 @@ public enum AuditVerification: Sendable, Equatable {
     case intact(entries: Int, head: String)
     /// The first entry whose hash, link or number is wrong, and why.
     case broken(seq: Int, reason: String)
+    /// The chain holds, but rows differ from what it recorded: each named, the earliest entry first.
+    case tampered([String])
 }
 
 extension ScheduleStore {
+    /// The tables whose rows the schedule's audit chain vouches for.
+    static let sealedTables = [
+        SealedTable(name: "item", key: "uid"), SealedTable(name: "completion", key: "id"),
+        SealedTable(name: "alert", key: "id"),
+    ]
+
     /// Every entry, in order.
     public func auditEntries() throws(StoreError) -> [AuditEntry] {
         do {
@@ -85,29 +194,25 @@ extension ScheduleStore {
         }
     }
 
-    /// Walks the chain; with `head`, also checks the last hash against one kept outside the database.
+    /// Walks the chain and every sealed row; with `head`, also checks the chain against a hash kept
+    /// outside the database.
     public func verifyAudit(head expected: String? = nil) throws(StoreError) -> AuditVerification {
-        var previous = AuditLog.genesis
-        let entries = try auditEntries()
-        for (index, entry) in entries.enumerated() {
-            if entry.seq != index + 1 { return .broken(seq: index + 1, reason: "entry \(index + 1) is missing") }
-            if entry.previousHash != previous {
-                return .broken(seq: entry.seq, reason: "it does not follow entry \(entry.seq - 1)")
+        do {
+            return try database.read { db in
+                try AuditLog.verify(db, table: "audit", sealed: Self.sealedTables, head: expected)
             }
-            let hash = AuditLog.hash(
-                seq: entry.seq, at: entry.at, asOf: entry.asOf, actor: entry.actor, action: entry.action,
-                subject: entry.subject,
-                detail: entry.detail, previous: entry.previousHash)
-            if hash != entry.hash {
-                return .broken(seq: entry.seq, reason: "its content was changed after it was written")
+        } catch {
+            throw StoreError(message: "cannot read the audit log (\(error))")
+        }
+    }
+
+    static func registerSeals(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7: sealed rows") { db in
+            try AuditLog.addSealColumns(db, "audit")
+            for table in sealedTables {
+                try db.alter(table: table.name) { $0.add(column: "row_hash", .text) }
             }
-            previous = entry.hash
+            try AuditLog.sealAll(db, table: "audit", tables: sealedTables)
         }
-        // Entries appended after the head was kept are normal; a kept head missing from the chain
-        // means the chain was rewritten.
-        if let expected, !entries.contains(where: { $0.hash == expected }), expected != AuditLog.genesis {
-            return .broken(seq: 1, reason: "the chain no longer contains the kept head \(expected): it was rewritten")
-        }
-        return .intact(entries: entries.count, head: previous)
     }
 }

@@ -52,7 +52,8 @@ extension ScheduleStore {
                     try AuditLog.append(
                         db, context: audit, action: action,
                         subject: completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
-                        detail: record.auditDetail)
+                        detail: record.auditDetail,
+                        rows: try RowSeal.seal(db, Self.sealedTables[1], keys: [saved.id]))
                 }
                 return stored
             }

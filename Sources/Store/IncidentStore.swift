@@ -46,9 +46,34 @@ public final class IncidentStore: Sendable {
                     table.primaryKey(["incident_id", "seq"])
                 }
             }
+            migrator.registerMigration("v2: sealed rows and the incidents audit chain") { db in
+                try AuditLog.createTable(db, "incident_audit")
+                try AuditLog.addSealColumns(db, "incident_audit")
+                for table in Self.sealedTables {
+                    try db.alter(table: table.name) { $0.add(column: "row_hash", .text) }
+                }
+                try AuditLog.sealAll(db, table: "incident_audit", tables: Self.sealedTables)
+            }
             try migrator.migrate(database)
         } catch {
             throw StoreError(message: "\(path): cannot open the incidents database (\(error))")
+        }
+    }
+
+    /// The tables the incidents database's own audit chain vouches for.
+    static let sealedTables = [
+        SealedTable(name: "incident", key: "id"), SealedTable(name: "incident_event", key: "incident_id || '/' || seq"),
+    ]
+
+    /// Walks the incidents database's chain and every incident and event against it; with `head`,
+    /// also checks the chain against a hash kept elsewhere.
+    public func verifyAudit(head expected: String? = nil) throws(StoreError) -> AuditVerification {
+        do {
+            return try database.read { db in
+                try AuditLog.verify(db, table: "incident_audit", sealed: Self.sealedTables, head: expected)
+            }
+        } catch {
+            throw StoreError(message: "cannot read the incidents audit log (\(error))")
         }
     }
 
@@ -66,7 +91,8 @@ public final class IncidentStore: Sendable {
                     sql:
                         "INSERT INTO incident (id, playbook_id, version, content_hash, school, exercise) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [id, playbook.id, playbook.version, playbook.contentHash, school, exercise])
-                try Self.append(db, id: id, events: events)
+                let opened = try RowSeal.seal(db, Self.sealedTables[0], keys: [id])
+                try Self.append(db, id: id, events: events, sealing: opened)
                 return id
             }
         } catch {
@@ -81,12 +107,17 @@ public final class IncidentStore: Sendable {
         }
     }
 
-    private static func append(_ db: Database, id: String, events: [IncidentEvent]) throws {
+    /// Appends events to an incident's chain, and one entry naming them (and `sealing`) to the
+    /// database's audit chain.
+    private static func append(_ db: Database, id: String, events: [IncidentEvent], sealing: [String: String] = [:])
+        throws
+    {
         let last = try Row.fetchOne(
             db, sql: "SELECT seq, hash FROM incident_event WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
             arguments: [id])
         var seq = last?["seq"] as Int? ?? 0
         var previous = last?["hash"] as String? ?? String(repeating: "0", count: 64)
+        var keys: [String] = []
         for event in events {
             seq += 1
             let body = String(decoding: try JSONEncoder.sorted.encode(event), as: UTF8.self)
@@ -95,9 +126,20 @@ public final class IncidentStore: Sendable {
                 sql: "INSERT INTO incident_event (incident_id, seq, body, previous_hash, hash) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, seq, body, previous, hash])
             previous = hash
+            keys.append("\(id)/\(seq)")
         }
+        var rows = sealing
+        rows.merge(try RowSeal.seal(db, sealedTables[1], keys: keys), uniquingKeysWith: { $1 })
+        // Who acted is in each event; the entry says when the database was written, and what.
+        let now = ISO8601DateFormatter().string(from: Date())
+        try AuditLog.append(
+            db, table: "incident_audit",
+            context: AuditContext(actor: "drillbook", asOf: String(now.prefix(10)), at: now),
+            action: sealing.isEmpty ? "events" : "open", subject: id, detail: "{}", rows: rows)
     }
 
+    /// An event's link in its incident's chain. The fields cannot shift: the id is ASCII
+    /// `[a-z0-9_-]`, the number digits, the body JSON (whose strings escape newlines).
     static func hash(id: String, seq: Int, body: String, previous: String) -> String {
         sha256Hex([id, String(seq), body, previous].joined(separator: "\n"))
     }

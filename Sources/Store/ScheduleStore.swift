@@ -95,6 +95,7 @@ public final class ScheduleStore: Sendable {
         }
         registerAlerts(&migrator)
         registerActivityVersions(&migrator)
+        registerSeals(&migrator)
         return migrator
     }
 
@@ -133,9 +134,13 @@ public final class ScheduleStore: Sendable {
                     "moved": result.moved.map { "\($0.to.item.id) \($0.from.item.date) -> \($0.to.item.date)" },
                     "cancelled": result.cancelled.map(\.item.id),
                 ]
+                let touched =
+                    result.added.map(\.item.uid) + result.moved.map(\.to.item.uid)
+                    + result.cancelled.map(\.item.uid) + result.renoticed.map(\.item.uid)
                 try AuditLog.append(
                     db, context: audit, action: "schedule", subject: year,
-                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self))
+                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self),
+                    rows: try RowSeal.seal(db, Self.sealedTables[0], keys: touched))
             }
         } catch {
             throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")

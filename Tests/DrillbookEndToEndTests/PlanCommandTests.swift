@@ -260,6 +260,41 @@ extension IncidentCommandTests {
         #expect(history.stdout.components(separatedBy: "#").count - 1 == 1, "\(history.stdout)")
     }
 
+    /// Two `overdue --notify` runs at once (two cron jobs, or cron and the server), with a mailer slow
+    /// enough that they overlap: every alert goes out exactly once.
+    @Test func twoOverlappingNotifyRunsSendEachAlertOnce() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        let sent = folder.appendingPathComponent("sent").path
+        let mailer = folder.appendingPathComponent("slow-sendmail").path
+        // Reads the message, waits a little so the other run is mid-send, then files its recipient,
+        // item and subject (the step is in the subject): the identity of one alert.
+        try
+            "#!/bin/sh\nmessage=$(cat)\nsleep 0.02\nprintf '%s\\n' \"$message\" | grep -E '^(To|X-Drillbook-Item|Subject):' | tr '\\n' ' ' >> '\(sent)'\necho >> '\(sent)'\n"
+            .write(toFile: mailer, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: mailer)
+        var text = try String(contentsOfFile: plan, encoding: .utf8)
+        text += "alerts:\n  mail: {from: drillbook@lakeside.example, sendmail: \"\(mailer)\"}\n"
+        try text.write(toFile: plan, atomically: true, encoding: .utf8)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        let arguments = ["overdue", "--notify", "--plan", plan, "--as-of", "2027-11-15", "--as", "cron"]
+        let statuses = Statuses()
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let result = try? Drillbook.run(arguments: arguments)
+            statuses.append(result.map { ($0.status, $0.stdout + $0.stderr) } ?? (-1, "did not run"))
+        }
+        #expect(!statuses.values.contains { $0.1.contains("locked") }, "\(statuses.values)")
+        let lines = try String(contentsOfFile: sent, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count > 3, "too few alerts to show anything: \(lines)")
+        #expect(Set(lines).count == lines.count, "an alert went out twice: \(lines.sorted())")
+        let again = try Drillbook.run(arguments: arguments)
+        #expect(try String(contentsOfFile: sent, encoding: .utf8).split(separator: "\n").count == lines.count)
+        #expect(again.stdout.contains("sent 0") || !again.stdout.contains("sent "), "\(again.stdout)")
+        let audit = try Drillbook.run("audit", "verify", "--plan", plan)
+        #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+    }
+
     final class Statuses: @unchecked Sendable {
         private let lock = NSLock()
         private var list: [(Int32, String)] = []

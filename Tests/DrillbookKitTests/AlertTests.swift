@@ -35,7 +35,9 @@ import Testing
         }
 
         func files() throws -> [String] {
-            try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0 != "FAIL" }.sorted().map {
+            try FileManager.default.contentsOfDirectory(atPath: folder).filter {
+                !["FAIL", "SLOW", "DRIP"].contains($0)
+            }.sorted().map {
                 try String(contentsOfFile: "\(folder)/\($0)", encoding: .utf8)
             }
         }
@@ -156,5 +158,23 @@ import Testing
         })
         #expect(!headers.contains { $0.hasPrefix("Bcc:") })
         #expect(headers.contains { $0 == "Subject: Fire drill  Bcc: everyone@evil.example" })
+    }
+
+    /// The webhook's timeout is the whole request's; a 2xx is final as soon as its status arrives.
+    @Test func aWebhookTimeoutBoundsTheWholeRequestAndA2xxIsFinal() throws {
+        let http = try AlertTests.Sink("http_sink.py")
+        let sender = WebhookSender(url: URL(string: "http://127.0.0.1:\(http.port)/hook")!, timeout: 1)
+        try "3".write(toFile: "\(http.folder)/SLOW", atomically: true, encoding: .utf8)
+        var started = Date()
+        let late = sender.send(Data("{}".utf8))
+        #expect(late?.contains("no answer within 1 s") == true, "\(late ?? "sent")")
+        #expect(Date().timeIntervalSince(started) < 2.5, "the wait outlived the timeout")
+        try FileManager.default.removeItem(atPath: "\(http.folder)/SLOW")
+        // 200 at once, then a body that drips for five seconds: taken, and not waited for.
+        try "".write(toFile: "\(http.folder)/DRIP", atomically: true, encoding: .utf8)
+        started = Date()
+        #expect(sender.send(Data("{}".utf8)) == nil)
+        #expect(Date().timeIntervalSince(started) < 2.5)
+        #expect(try http.files().count == 2)
     }
 }

@@ -1,10 +1,15 @@
 import Dates
 import DrillbookKit
 import Foundation
+import GRDB
 import Planning
 import Playbooks
 import Store
 import Testing
+
+extension String {
+    var headHash: String { String(split(separator: " ").first ?? "") }
+}
 
 /// The built-in playbooks validate, and run as incidents through every option of every decision.
 @Suite struct PlaybookTests {
@@ -86,6 +91,34 @@ import Testing
             #expect(try incidents.load(id).2.closed)
             for (step, option) in choices { #expect(try incidents.load(id).2.decisions[step] == option) }
         }
+    }
+
+    /// The incidents database keeps its own chain: an incident or event edited, added or deleted in
+    /// SQLite is named by `audit verify`, and a kept head catches entries cut from the end.
+    @Test func theIncidentsChainNamesEveryChangedRecord() throws {
+        let (incidents, _, folder) = try Self.setUp()
+        let id = try incidents.open("bomb-threat", school: "lincoln-hs", exercise: true, facts: [:])
+        #expect(try AuditCheck.verify(incidents.store, head: nil).hasPrefix("incidents audit log intact: 1 entries"))
+        let head = try AuditCheck.head(incidents.store)
+        let path = "\(folder)/drillbook-incidents.sqlite"
+        for (sql, expected) in [
+            ("UPDATE incident SET school = 'ridge-ms'", "incident:\(id) differs"),
+            (
+                "UPDATE incident_event SET body = replace(body, 'tester', 'nobody') WHERE seq = 1",
+                "incident_event:\(id)/1 differs"
+            ),
+            ("DELETE FROM incident_event WHERE seq = (SELECT max(seq) FROM incident_event)", "is missing"),
+        ] {
+            let copy = "\(folder)/copy-\(UUID().uuidString).sqlite"
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            let queue = try DatabaseQueue(path: copy)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+            let store = try Incidents.openStore(copy)
+            #expect {
+                try AuditCheck.verify(store, head: nil)
+            } throws: { "\($0)".contains(expected) }
+        }
+        #expect(try AuditCheck.verify(incidents.store, head: head.headHash).hasPrefix("incidents audit log intact"))
     }
 
     @Test func illegalActionsAreRefusedAndChangeNothing() throws {

@@ -143,7 +143,7 @@ import Testing
             for row in try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq") {
                 let hash = AuditLog.hash(
                     seq: row["seq"], at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
-                    subject: row["subject"], detail: row["detail"], previous: previous)
+                    subject: row["subject"], detail: row["detail"], rows: row["rows"], previous: previous)
                 try db.execute(
                     sql: "UPDATE audit SET previous_hash = ?, hash = ? WHERE seq = ?",
                     arguments: [previous, hash, row["seq"] as Int])
@@ -155,6 +155,76 @@ import Testing
             return
         }
         #expect(throws: DrillbookError.self) { try AuditCheck.verify(store, head: head) }
+    }
+}
+
+/// Every record the chain vouches for, tampered with directly in SQLite as someone with the file
+/// could: each edit, insertion, deletion and reordering is named; cutting entries off the end is
+/// caught by a head kept elsewhere.
+@Suite struct TamperTests {
+    static func tampered(_ sql: String) throws -> [String] {
+        let (loaded, store) = try TrackingTests.scheduled()
+        _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)
+        _ = try TrackingTests.complete("lincoln-hs/lockdown-drill-1", loaded, store)
+        guard case .intact = try store.verifyAudit() else {
+            Issue.record("a fresh database does not verify")
+            return []
+        }
+        try store.database.writeWithoutTransaction { db in try db.execute(sql: sql) }
+        switch try store.verifyAudit() {
+        case .tampered(let rows): return rows
+        case .broken(_, let reason): return ["chain: " + reason]
+        case .intact: return []
+        }
+    }
+
+    @Test(arguments: [
+        ("UPDATE completion SET evidence = evidence || ' ' WHERE id = 1", "completion:1 differs"),
+        ("UPDATE completion SET recorded_by = 'someone' WHERE id = 2", "completion:2 differs"),
+        ("UPDATE item SET date = '2027-09-30' WHERE id = 'lincoln-hs/fire-drill-2'", "item:"),
+        ("DELETE FROM completion WHERE id = 2", "completion:2, recorded by audit entry"),
+        (
+            "INSERT INTO completion (year, school_id, kind, started_at, evidence, recorded_by, recorded_on, source) "
+                + "SELECT year, school_id, kind, started_at, evidence, recorded_by, recorded_on, source FROM completion WHERE id = 1",
+            "completion:3 is in no audit entry"
+        ),
+        ("UPDATE completion SET id = id + 10", "completion:11 is in no audit entry"),
+        ("UPDATE completion SET row_hash = 'x' WHERE id = 1", "completion:1 differs"),
+    ])
+    func everyChangeToARecordIsNamed(sql: String, expected: String) throws {
+        let found = try Self.tampered(sql)
+        #expect(found.contains { $0.contains(expected) }, "\(found)")
+    }
+
+    @Test func entriesCutFromTheEndAreCaughtByAKeptHead() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)
+        guard case .intact(let count, let head) = try store.verifyAudit() else {
+            Issue.record("fresh chain broken")
+            return
+        }
+        // The last entry and the completion it sealed, both gone: the chain alone cannot tell.
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM completion")
+            try db.execute(sql: "DELETE FROM audit WHERE seq = ?", arguments: [count])
+        }
+        guard case .intact = try store.verifyAudit() else {
+            Issue.record("the shortened chain should walk")
+            return
+        }
+        #expect(throws: DrillbookError.self) { try AuditCheck.verify(store, head: head) }
+        #expect(try AuditCheck.head(store).hasSuffix("(\(count - 1) entries)"))
+    }
+
+    /// A newline in a field cannot move a field boundary: the same text split differently hashes apart.
+    @Test func fieldsAreLengthPrefixed() {
+        let a = AuditLog.hash(
+            seq: 1, at: "t", asOf: "d", actor: "a\nb", action: "c", subject: "s", detail: "{}", rows: "{}",
+            previous: AuditLog.genesis)
+        let b = AuditLog.hash(
+            seq: 1, at: "t", asOf: "d", actor: "a", action: "b\nc", subject: "s", detail: "{}", rows: "{}",
+            previous: AuditLog.genesis)
+        #expect(a != b)
     }
 }
 

@@ -57,29 +57,68 @@ struct WebhookSender {
     }
 
     /// Nil when the endpoint answered 2xx, else what went wrong.
+    ///
+    /// `timeout` bounds the whole request, not each pause in it. The answer counts as soon as its
+    /// status line arrives: a 2xx is final (the receiver took the alert, so it is never sent again),
+    /// whatever happens to the rest of the response.
     func send(_ body: Data) -> String? {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = body
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { _, response, error in
-            if let error {
-                outcome.error = "POST \(url.absoluteString) failed: \(error.localizedDescription)"
-            } else if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
-                outcome.error = "POST \(url.absoluteString) answered HTTP \(status)"
-            }
-            done.signal()
-        }.resume()
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
-            return "POST \(url.absoluteString) timed out after \(Int(timeout)) s"
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        let delegate = Answer()
+        let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        defer { session.invalidateAndCancel() }
+        let task = session.dataTask(with: request)
+        task.resume()
+        guard delegate.done.wait(timeout: .now() + timeout) == .success else {
+            task.cancel()
+            return "POST \(url.absoluteString) had no answer within \(Int(timeout)) s"
         }
-        return outcome.error
+        switch delegate.result {
+        case .status(let status) where (200..<300).contains(status): return nil
+        case .status(let status): return "POST \(url.absoluteString) answered HTTP \(status)"
+        case .failed(let reason): return "POST \(url.absoluteString) failed: \(reason)"
+        case nil: return "POST \(url.absoluteString) failed"
+        }
     }
 
-    /// The result handed back from URLSession's queue; read only after the semaphore.
-    final class Outcome: @unchecked Sendable {
-        var error: String?
+    /// The first thing URLSession reports: the status line, or the failure.
+    final class Answer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        enum Result {
+            case status(Int)
+            case failed(String)
+        }
+
+        let done = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var first: Result?
+
+        /// Read after `done` was signalled.
+        var result: Result? { lock.withLock { first } }
+
+        private func finish(_ result: Result) {
+            let isFirst = lock.withLock {
+                guard first == nil else { return false }
+                first = result
+                return true
+            }
+            if isFirst { done.signal() }
+        }
+
+        func urlSession(
+            _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+            completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+        ) {
+            finish(.status((response as? HTTPURLResponse)?.statusCode ?? 0))
+            completionHandler(.cancel)
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+            finish(error.map { .failed($0.localizedDescription) } ?? .failed("no answer"))
+        }
     }
 }

@@ -173,9 +173,15 @@ public enum Notifier {
                     report.deferred += 1
                     return
                 }
-                let id = try store.recordIntent(
-                    itemUID: finding.item.uid, step: finding.step, channel: channel, recipient: recipient,
-                    at: context.at)
+                guard
+                    let id = try store.claimAlert(
+                        itemUID: finding.item.uid, step: finding.step, channel: channel, recipient: recipient,
+                        audit: context)
+                else {
+                    // Sent, or being sent, by another run that started at the same time.
+                    report.alreadySent += 1
+                    return
+                }
                 let failure = deliver()
                 try store.recordResult(alert: id, sent: failure == nil, error: failure, audit: context)
                 if let failure {

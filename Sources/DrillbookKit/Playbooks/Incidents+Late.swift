@@ -65,8 +65,10 @@ extension Incidents {
                 {
                     continue
                 }
-                let alert = try scheduleStore.recordIntent(
-                    itemUID: key, step: "late", channel: "mail", recipient: email, at: context.at)
+                guard
+                    let alert = try scheduleStore.claimAlert(
+                        itemUID: key, step: "late", channel: "mail", recipient: email, audit: context)
+                else { continue }
                 let failure = MailSender(command: loaded.plan.channels.sendmail).send(message)
                 try scheduleStore.recordResult(alert: alert, sent: failure == nil, error: failure, audit: context)
                 if let failure {

@@ -1,27 +1,50 @@
 public import Store
 
-/// `audit verify` and `audit head`.
+/// `audit verify` and `audit head`: the schedule database's chain, and the incidents database's own.
 public enum AuditCheck {
-    /// "intact: N entries, head H", or a `DrillbookError` naming the first bad entry.
+    /// "intact: N entries, head H", or a `DrillbookError` naming the first bad entry or row.
     public static func verify(_ store: ScheduleStore, head: String?) throws(DrillbookError) -> String {
         let result: AuditVerification
         do { result = try store.verifyAudit(head: head) } catch { throw .store(error.description) }
+        return try describe(result, log: "audit log")
+    }
+
+    /// The same for the incidents database.
+    public static func verify(_ store: IncidentStore, head: String?) throws(DrillbookError) -> String {
+        let result: AuditVerification
+        do { result = try store.verifyAudit(head: head) } catch { throw .store(error.description) }
+        return try describe(result, log: "incidents audit log")
+    }
+
+    static func describe(_ result: AuditVerification, log: String) throws(DrillbookError) -> String {
         switch result {
-        case .intact(let entries, let head): return "audit log intact: \(entries) entries, head \(head)"
-        case .broken(let seq, let reason): throw .store("audit log broken at entry \(seq): \(reason)")
+        case .intact(let entries, let head): return "\(log) intact: \(entries) entries, head \(head)"
+        case .broken(let seq, let reason): throw .store("\(log) broken at entry \(seq): \(reason)")
+        case .tampered(let rows):
+            let shown = rows.prefix(20).map { "  \($0)" }.joined(separator: "\n")
+            let more = rows.count > 20 ? "\n  and \(rows.count - 20) more" : ""
+            throw .store(
+                "\(log): the chain holds but \(rows.count) row\(rows.count == 1 ? "" : "s") differ from it:\n\(shown)\(more)"
+            )
         }
     }
 
+    /// The head to keep elsewhere, with the number of entries it closes: `HASH (N entries)`.
     public static func head(_ store: ScheduleStore) throws(DrillbookError) -> String {
-        do {
-            switch try store.verifyAudit() {
-            case .intact(_, let head): return head
-            case .broken(let seq, let reason): throw DrillbookError.store("audit log broken at entry \(seq): \(reason)")
-            }
-        } catch let error as DrillbookError {
-            throw error
-        } catch {
-            throw .store("\(error)")
-        }
+        let result: AuditVerification
+        do { result = try store.verifyAudit() } catch { throw .store(error.description) }
+        return try headLine(result, log: "audit log")
+    }
+
+    public static func head(_ store: IncidentStore) throws(DrillbookError) -> String {
+        let result: AuditVerification
+        do { result = try store.verifyAudit() } catch { throw .store(error.description) }
+        return try headLine(result, log: "incidents audit log")
+    }
+
+    static func headLine(_ result: AuditVerification, log: String) throws(DrillbookError) -> String {
+        if case .intact(let entries, let head) = result { return "\(head) (\(entries) entries)" }
+        _ = try describe(result, log: log)
+        return ""
     }
 }

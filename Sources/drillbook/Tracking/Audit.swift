@@ -1,32 +1,85 @@
 import ArgumentParser
 import DrillbookKit
+import Foundation
 
-/// `drillbook audit verify | head`.
+/// `drillbook audit verify | head`: the schedule database's chain, and the incidents database's own
+/// when there is one.
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the audit log's hash chain, or print its head to keep elsewhere.",
+        abstract: "Check the audit chains and every record against them, or print their heads to keep elsewhere.",
         subcommands: [Verify.self, Head.self])
 
-    struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Walk the chain; exit 1 naming the first bad entry.")
+    struct Databases: ParsableArguments {
         @OptionGroup var options: PlanOptions
+        @Option(
+            help:
+                "The incidents database (default: drillbook-incidents.sqlite beside the plan, or DRILLBOOK_INCIDENTS_DB)."
+        )
+        var incidentsDb: String?
+
+        /// The schedule database, which must exist: verifying must not create an empty one and call it intact.
+        func schedule() throws -> String {
+            let path = options.databasePath
+            guard FileManager.default.fileExists(atPath: path) else {
+                printError("\(path): no such database; nothing to verify")
+                throw ExitStatus.error
+            }
+            return path
+        }
+
+        /// The incidents database, when it exists (explicitly named, it must).
+        func incidents() throws -> String? {
+            let path = Incidents.databasePath(planFile: options.plan, explicit: incidentsDb)
+            if FileManager.default.fileExists(atPath: path) { return path }
+            if incidentsDb != nil {
+                printError("\(path): no such database; nothing to verify")
+                throw ExitStatus.error
+            }
+            return nil
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk both chains and check every record against them; exit 1 naming the first difference.")
+        @OptionGroup var databases: Databases
         @Option(help: "A head printed earlier by `audit head`: the chain must still contain it.")
         var head: String?
+        @Option(help: "The same for the incidents database's chain.")
+        var incidentsHead: String?
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
-            let result = try wrap { () throws(DrillbookError) in try AuditCheck.verify(store, head: head) }
-            print(result)
+            let path = try databases.schedule()
+            let store = try wrap { () throws(DrillbookError) in try Planner.openStore(path) }
+            print(try wrap { () throws(DrillbookError) in try AuditCheck.verify(store, head: head?.headHash) })
+            if let incidents = try databases.incidents() {
+                let store = try wrap { () throws(DrillbookError) in try Incidents.openStore(incidents) }
+                print(
+                    try wrap { () throws(DrillbookError) in
+                        try AuditCheck.verify(store, head: incidentsHead?.headHash)
+                    })
+            }
         }
     }
 
     struct Head: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the chain's last hash.")
-        @OptionGroup var options: PlanOptions
+        static let configuration = CommandConfiguration(
+            abstract: "Print each chain's last hash and its number of entries.")
+        @OptionGroup var databases: Databases
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+            let path = try databases.schedule()
+            let store = try wrap { () throws(DrillbookError) in try Planner.openStore(path) }
             print(try wrap { () throws(DrillbookError) in try AuditCheck.head(store) })
+            if let incidents = try databases.incidents() {
+                let store = try wrap { () throws(DrillbookError) in try Incidents.openStore(incidents) }
+                print("incidents " + (try wrap { () throws(DrillbookError) in try AuditCheck.head(store) }))
+            }
         }
     }
+}
+
+extension String {
+    /// The hash of a head as `audit head` prints it (`HASH (N entries)`), or as given.
+    var headHash: String { String(split(separator: " ").first ?? Substring(self)) }
 }
