@@ -4,7 +4,7 @@ SWIFT ?= swift
 EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
 VENV := .venv
 
-.PHONY: all deps checkers build example test lint format install install-files uninstall bench clean
+.PHONY: all deps checkers build example test lint format install install-files uninstall bench fuzz asan tsan concurrency clean
 
 all: build
 
@@ -33,10 +33,10 @@ test: deps checkers lint
 	$(SWIFT) test
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks Fuzz
 
 ## install: the binary to $(PREFIX)/bin, Templates/ and Calendars/ to $(PREFIX)/share/drillbook
 install: deps
@@ -59,5 +59,21 @@ bench: deps
 	$(SWIFT) run -c release ical-benchmark
 	$(SWIFT) run -c release plan-benchmark
 
+## fuzz: the libFuzzer harnesses of Fuzz/, each for FUZZ_SECONDS (default 300), with AddressSanitizer
+fuzz: deps
+	scripts/fuzz.sh
+
+## concurrency: repeated races as real processes (TRIALS, default 20), counted (scripts/concurrency.sh)
+concurrency: build
+	scripts/concurrency.sh
+
+## asan: every test under AddressSanitizer (CI runs it); tsan: under ThreadSanitizer, before a release
+asan: deps checkers
+	LSAN_OPTIONS="suppressions=$(CURDIR)/Fuzz/lsan.supp:print_suppressions=0" \
+		$(SWIFT) test --scratch-path .build-asan --sanitize=address
+
+tsan: deps checkers
+	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread
+
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-fuzz .build-asan .build-tsan $(VENV)

@@ -90,6 +90,44 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libFuzzer harnesses (make fuzz): with -D FUZZING each is libFuzzer's; otherwise it replays
+        // the files it is given, as the regression tests do.
+        .executableTarget(
+            name: "fuzz-calendar",
+            dependencies: ["DrillbookKit"],
+            path: "Fuzz/calendar",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fuzz-plan",
+            dependencies: ["DrillbookKit"],
+            path: "Fuzz/plan",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fuzz-rules",
+            dependencies: ["DrillbookKit"],
+            path: "Fuzz/rules",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fuzz-playbook",
+            dependencies: ["DrillbookKit"],
+            path: "Fuzz/playbook",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fuzz-drill-log",
+            dependencies: ["DrillbookKit"],
+            path: "Fuzz/drill-log",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "fuzz-report",
+            dependencies: ["DrillbookKit"],
+            path: "Fuzz/report",
+            swiftSettings: swiftSettings
+        ),
         // Benchmarks: `swift run -c release ical-benchmark` (see Benchmarks/README.md).
         .target(
             name: "LibicalBaseline",

@@ -123,12 +123,12 @@ public enum IncidentEngine {
         }
     }
 
-    /// A notice's text with facts filled in; confidential facts never reach families or the public.
+    /// A notice's text with facts filled in; confidential facts never reach a notice, whoever reads it.
     public static func render(_ text: String, facts: [String: String], playbook: Playbook, audience: String?) -> String
     {
         var result = text
         for (name, value) in facts {
-            let hidden = playbook.facts[name]?.confidential == true && ["families", "public"].contains(audience ?? "")
+            let hidden = playbook.facts[name]?.confidential == true
             result = result.replacing("{{facts.\(name)}}", with: hidden ? "[withheld]" : value)
         }
         return result

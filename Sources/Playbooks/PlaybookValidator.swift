@@ -15,7 +15,7 @@ public struct PlaybookProblem: Hashable, Sendable, CustomStringConvertible {
 
 /// The checks a playbook must pass before it runs: every reference resolves, every step is reachable
 /// and can reach an end, loops are bounded repeats, urgent steps have deadlines, built-in steps cite a
-/// source, and no confidential fact flows into a family or public notice.
+/// source, and no confidential fact flows into any notice.
 public enum PlaybookValidator {
     public static func problems(_ playbook: Playbook, knownPlaybooks: Set<String> = []) -> [PlaybookProblem] {
         var found: [PlaybookProblem] = []
@@ -86,11 +86,14 @@ public enum PlaybookValidator {
             if step.kind == .call, let sub = step.playbook, !knownPlaybooks.isEmpty, !knownPlaybooks.contains(sub) {
                 report(step, "\(name): playbook \"\(sub)\" is unknown")
             }
-            if step.kind == .notify, let audience = step.audience, ["families", "public"].contains(audience),
-                let message = step.message
-            {
+            // A notice is read outside the team (and logged in the report): no confidential fact in
+            // any, staff's included.
+            if step.kind == .notify, let message = step.message {
                 for (id, fact) in playbook.facts where fact.confidential && message.contains("facts.\(id)") {
-                    report(step, "\(name): confidential fact \"\(id)\" must not appear in a notice to \(audience)")
+                    report(
+                        step,
+                        "\(name): confidential fact \"\(id)\" must not appear in a notice (to \(step.audience ?? "anyone")); it stays in the incident file"
+                    )
                 }
             }
             if step.kind != .end && step.parent == nil && step.next == nil && step.options.isEmpty {

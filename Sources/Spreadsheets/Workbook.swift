@@ -1,5 +1,5 @@
 import Dates
-public import Foundation
+import Foundation
 import XMLCoder
 import ZIPFoundation
 

@@ -54,7 +54,7 @@ public final class IncidentStore: Sendable {
                 }
                 try AuditLog.sealAll(db, table: "incident_audit", tables: Self.sealedTables)
             }
-            try migrator.migrate(database)
+            try Migrations.run(migrator, on: database)
         } catch {
             throw StoreError(message: "\(path): cannot open the incidents database (\(error))")
         }

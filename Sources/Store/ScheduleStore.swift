@@ -19,7 +19,7 @@ public final class ScheduleStore: Sendable {
             // Records of drills and alerts are the district's: 0600 whatever the umask.
             if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
             try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
-            try Self.migrator.migrate(database)
+            try Migrations.run(Self.migrator, on: database)
         } catch {
             throw StoreError(message: "\(path): cannot open the database (\(error))")
         }
@@ -81,17 +81,7 @@ public final class ScheduleStore: Sendable {
                 table.column("source", .text).notNull()
             }
             try db.create(index: "completion_by_item", on: "completion", columns: ["item_uid"])
-            try db.create(table: "audit") { table in
-                table.primaryKey("seq", .integer)
-                table.column("at", .text).notNull()
-                table.column("as_of", .text).notNull()
-                table.column("actor", .text).notNull()
-                table.column("action", .text).notNull()
-                table.column("subject", .text).notNull()
-                table.column("detail", .text).notNull()
-                table.column("previous_hash", .text).notNull()
-                table.column("hash", .text).notNull()
-            }
+            try AuditLog.createTable(db, "audit")
         }
         registerAlerts(&migrator)
         registerActivityVersions(&migrator)

@@ -15,7 +15,7 @@ struct Drillbook: ParsableCommand {
             Init.self, Validate.self, Schedule.self, List.self, Export.self, Check.self, Complete.self, Record.self,
             History.self,
             ImportLog.self, OverdueCommand.self, Audit.self, PlaybookCommand.self, IncidentCommand.self, Demo.self,
-            RolloverCommand.self,
+            RolloverCommand.self, Backup.self, Restore.self,
             CalendarCommand.self,
         ]
     )

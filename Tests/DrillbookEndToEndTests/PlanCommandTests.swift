@@ -295,6 +295,26 @@ extension IncidentCommandTests {
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
     }
 
+    /// Ten incidents opened at once on a new incidents database: all open, with distinct ids (the
+    /// first opens used to race on creating its tables).
+    @Test func incidentsOpenedAtOnceAllOpen() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        let statuses = Statuses()
+        DispatchQueue.concurrentPerform(iterations: 10) { index in
+            let result = try? Drillbook.run(arguments: [
+                "incident", "open", "bomb-threat", "--school", "lincoln-hs", "--exercise", "--plan", plan, "--as",
+                "t\(index)",
+            ])
+            statuses.append(result.map { ($0.status, $0.stdout + $0.stderr) } ?? (-1, "did not run"))
+        }
+        let all = statuses.values
+        #expect(all.allSatisfy { $0.0 == 0 }, "\(all)")
+        let ids = Set(all.compactMap { $0.1.split(separator: "\n").first { $0.hasPrefix("opened incident ") } })
+        #expect(ids.count == 10, "\(all)")
+    }
+
     final class Statuses: @unchecked Sendable {
         private let lock = NSLock()
         private var list: [(Int32, String)] = []

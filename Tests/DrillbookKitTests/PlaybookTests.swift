@@ -154,12 +154,21 @@ extension String {
             playbook: playbook,
             audience: "families")
         #expect(text == "Seen on x: [withheld]")
+        let staff = IncidentEngine.render(
+            "{{facts.threat_text}}", facts: ["threat_text": "kill"], playbook: playbook, audience: "staff")
+        #expect(staff == "[withheld]")
         let id = try incidents.open(
             "anonymous-threat", school: "lincoln-hs", exercise: true,
             facts: ["platform": "x", "threat_text": "the words of the threat"])
         let report = try incidents.report(id, html: false)
         #expect(!report.contains("the words of the threat"))
         #expect(report.contains("threat_text = [confidential, in the incident file]"))
+        // Markdown passes raw HTML through: a note with markup is shown as text, and cannot break the table.
+        _ = try incidents.act(
+            id, .done(step: "capture", note: "<img src=x onerror=alert(1)> | next\nline", signoffs: [], facts: [:]))
+        let markdown = try incidents.report(id, html: false)
+        #expect(!markdown.contains("<img"))
+        #expect(markdown.contains("&lt;img src=x onerror=alert(1)&gt; \\| next<br>line"))
     }
 
     @Test func closingAnExerciseRecordsTheSchoolsTabletopExercise() throws {

@@ -228,6 +228,34 @@ import Testing
     }
 }
 
+/// `backup` and `restore`: a consistent copy with its heads; a restore verifies the copy first.
+@Suite struct BackupTests {
+    @Test func aBackupRestoresAndATamperedOneIsRefusedChangingNothing() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)
+        let folder = (loaded.plan.file as NSString).deletingLastPathComponent
+        let live = "\(folder)/drillbook.sqlite"
+        let incidents = "\(folder)/drillbook-incidents.sqlite"
+        let out = "\(folder)/backup"
+        let lines = try Backups.backup(schedule: live, incidents: incidents, to: out)
+        #expect(lines.first?.hasPrefix("backed up schedule ") == true, "\(lines)")
+        #expect(throws: DrillbookError.self) { try Backups.backup(schedule: live, incidents: incidents, to: out) }
+        // After the backup, another record; the restore puts the database back as it was.
+        _ = try TrackingTests.complete("lincoln-hs/lockdown-drill-1", loaded, store)
+        #expect(try store.completions(year: "2027-2028").count == 2)
+        let restored = try Backups.restore(from: out, schedule: live, incidents: incidents)
+        #expect(restored.contains("restored \(live)"), "\(restored)")
+        #expect(try store.completions(year: "2027-2028").count == 1)
+        // A copy changed behind Drillbook's back is refused, and the live database is left alone.
+        _ = try TrackingTests.complete("lincoln-hs/lockdown-drill-1", loaded, store)
+        let copy = try DatabaseQueue(path: "\(out)/drillbook.sqlite")
+        try copy.write { db in try db.execute(sql: "UPDATE completion SET recorded_by = 'someone'") }
+        try copy.close()
+        #expect(throws: DrillbookError.self) { try Backups.restore(from: out, schedule: live, incidents: incidents) }
+        #expect(try store.completions(year: "2027-2028").count == 2)
+    }
+}
+
 /// `rollover`: the next year from the same plan, the earlier one kept and still checkable.
 @Suite struct RolloverTests {
     @Test func theNextYearStartsAndTheEarlierOneStaysCheckable() throws {

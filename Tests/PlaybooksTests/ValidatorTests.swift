@@ -46,9 +46,21 @@ import Testing
         #expect(found.contains("test.yaml:9: step d: a decision needs options"))
         #expect(found.contains("test.yaml:9: step d: a built-in step must cite a source"))
         #expect(
-            found.contains("test.yaml:12: step n: confidential fact \"secret\" must not appear in a notice to families")
-        )
+            found.contains(
+                "test.yaml:12: step n: confidential fact \"secret\" must not appear in a notice (to families); it stays in the incident file"
+            ))
         #expect(found.contains("test.yaml:12: step n: fact \"missing\" is not declared (secret)"))
+    }
+
+    /// Staff notices are read outside the team and logged in the report: no confidential fact there either.
+    @Test func aConfidentialFactInAStaffNoticeIsRefused() {
+        var notice = Self.step("a", .notify, next: "e", line: 5)
+        notice.audience = "staff"
+        notice.message = "Threat: {{facts.secret}}"
+        #expect(
+            messages([notice, Self.step("e", .end)]).contains(
+                "test.yaml:5: step a: confidential fact \"secret\" must not appear in a notice (to staff); it stays in the incident file"
+            ))
     }
 
     @Test func unreachableStepsAndDeadEndsAreFound() {

@@ -122,13 +122,20 @@ extension Incidents {
         ]
         if html { return Self.html(title: title, facts: facts, rows: rows, deadlines: deadlines) }
         var lines =
-            ["# \(title)", ""] + facts.map { "- \($0)" } + [
+            ["# \(Self.cell(title))", ""] + facts.map { "- \(Self.cell($0))" } + [
                 "", "## Timeline", "", "| When | Who | What |", "|---|---|---|",
             ]
-        lines += rows.map { "| \($0.0) | \($0.1) | \($0.2.replacingOccurrences(of: "|", with: "\\|")) |" }
+        lines += rows.map { "| \(Self.cell($0.0)) | \(Self.cell($0.1)) | \(Self.cell($0.2)) |" }
         lines += ["", "## Deadlines", "", "| Step | Due | Result |", "|---|---|---|"]
-        lines += deadlines.map { "| \($0.0) | \($0.1) | \($0.2) |" }
+        lines += deadlines.map { "| \(Self.cell($0.0)) | \(Self.cell($0.1)) | \(Self.cell($0.2)) |" }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown table cell: HTML escaped (Markdown passes raw HTML through to the page), and no
+    /// `|` or line end that would end the cell or the row.
+    static func cell(_ text: String) -> String {
+        htmlEscaped(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
+            .replacingOccurrences(of: "\n", with: "<br>")
     }
 
     static func html(

@@ -70,36 +70,45 @@ public struct Incidents: Sendable {
         }
     }
 
-    /// Opens an incident from a report as a tip line or alert service sends it:
-    /// `{"type": "social-media-threat", "source": "...", "channel": "instagram", "text": "...", "school": "lincoln-hs", "time": "..."}`.
-    public func open(fromJSON file: String, exercise: Bool) throws(DrillbookError) -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw .usage("\(file): cannot be read (no such file)")
-        }
-        struct Report: Decodable {
-            var type: String
-            var source: String?
-            var channel: String?
-            var text: String?
-            var school: String
-            var time: String?
-        }
+    /// A report as a tip line or alert service sends it.
+    struct Report: Decodable {
+        var type: String
+        var source: String?
+        var channel: String?
+        var text: String?
+        var school: String
+        var time: String?
+    }
+
+    /// The playbook each type of report opens.
+    static let playbooksByReport = [
+        "social-media-threat": "anonymous-threat", "anonymous-threat": "anonymous-threat", "tip": "anonymous-threat",
+        "bomb-threat": "bomb-threat", "known-source-threat": "known-source-threat",
+    ]
+
+    /// Reads a report and the playbook it opens; a clear error for anything else.
+    static func report(_ data: Data, file: String) throws(DrillbookError) -> (Report, String) {
         let report: Report
         do { report = try JSONDecoder().decode(Report.self, from: data) } catch {
             throw .usage(
                 "\(file): not a report (expected JSON with type, school, and optionally source, channel, text, time): \(error)"
             )
         }
-        let playbooks = [
-            "social-media-threat": "anonymous-threat", "anonymous-threat": "anonymous-threat",
-            "tip": "anonymous-threat",
-            "bomb-threat": "bomb-threat", "known-source-threat": "known-source-threat",
-        ]
-        guard let playbookID = playbooks[report.type] else {
+        guard let playbookID = playbooksByReport[report.type] else {
             throw .usage(
-                "\(file): type \"\(report.type)\" is unknown (expected one of: \(playbooks.keys.sorted().joined(separator: ", ")))"
+                "\(file): type \"\(report.type)\" is unknown (expected one of: \(playbooksByReport.keys.sorted().joined(separator: ", ")))"
             )
         }
+        return (report, playbookID)
+    }
+
+    /// Opens an incident from a report as a tip line or alert service sends it:
+    /// `{"type": "social-media-threat", "source": "...", "channel": "instagram", "text": "...", "school": "lincoln-hs", "time": "..."}`.
+    public func open(fromJSON file: String, exercise: Bool) throws(DrillbookError) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .usage("\(file): cannot be read (no such file)")
+        }
+        let (report, playbookID) = try Self.report(data, file: file)
         var facts: [String: String] = [:]
         let playbook = try library.resolve(playbookID)
         if let text = report.text, playbook.facts["threat_text"] != nil { facts["threat_text"] = text }

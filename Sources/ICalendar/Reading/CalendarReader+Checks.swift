@@ -136,6 +136,10 @@ extension ReaderWalk {
         // Google writes a trailing ";" (FREQ=WEEKLY;BYDAY=MO;), and some tools a doubled one: an empty
         // part means nothing, so it is read without it (and said once).
         let parts = text.split(separator: ";", omittingEmptySubsequences: false)
+        if text.allSatisfy({ $0 == ";" || $0 == " " }) {
+            report(line, .emptyRulePart, "RRULE is empty; the event is read as a single occurrence")
+            return nil
+        }
         if parts.contains(where: \.isEmpty) {
             text = parts.filter { !$0.isEmpty }.joined(separator: ";")
             report(line, .emptyRulePart, "RRULE has an empty part (a trailing or doubled \";\"); read without it")

@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+/// Consistent copies of a database while others write to it: SQLite's online backup, through GRDB.
+extension ScheduleStore {
+    /// Copies the whole database to a new file at `path` (mode 0600), page by page under SQLite's
+    /// backup API, so a write in progress is either in the copy whole or not at all.
+    public func backup(to path: String) throws(StoreError) {
+        try Backups.copy(database, to: path)
+    }
+
+    /// Replaces this database's content with the copy at `path`, in one step for readers.
+    public func restore(from copy: ScheduleStore) throws(StoreError) {
+        try Backups.restore(copy.database, into: database)
+    }
+}
+
+extension IncidentStore {
+    public func backup(to path: String) throws(StoreError) {
+        try Backups.copy(database, to: path)
+    }
+
+    public func restore(from copy: IncidentStore) throws(StoreError) {
+        try Backups.restore(copy.database, into: database)
+    }
+}
+
+enum Backups {
+    static func copy(_ database: DatabaseQueue, to path: String) throws(StoreError) {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(message: "\(path) exists already; a backup never overwrites a file")
+        }
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            try database.backup(to: destination)
+            try destination.close()
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw StoreError(message: "\(path): the backup failed (\(error)); nothing was written")
+        }
+    }
+
+    static func restore(_ copy: DatabaseQueue, into database: DatabaseQueue) throws(StoreError) {
+        do {
+            try copy.backup(to: database)
+        } catch {
+            throw StoreError(message: "the restore failed (\(error))")
+        }
+    }
+}
