@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libical from Debian (libical-dev); only ICalendar imports it.
@@ -78,10 +80,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `drillbook serve`: Hummingbird 2 over the same store as the CLI. Nothing below it imports NIO.
+        .target(
+            name: "DrillbookServer",
+            dependencies: [
+                "Dates", "DrillbookKit", "Planning", "Store", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "drillbook",
             dependencies: [
                 "DrillbookKit",
+                "DrillbookServer",
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
                 "Dates",
                 "ICalendar",
                 "Planning",
@@ -173,6 +187,15 @@ let package = Package(
             dependencies: [
                 "Dates", "DrillbookKit", "ICalendar", "Planning", "Store",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DrillbookServerTests",
+            dependencies: [
+                "Dates", "DrillbookKit", "DrillbookServer", "ICalendar", "Planning", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -172,11 +172,14 @@ public enum AuditVerification: Sendable, Equatable {
 }
 
 extension ScheduleStore {
-    /// The tables whose rows the schedule's audit chain vouches for.
-    static let sealedTables = [
+    /// The tables sealed when sealing began (v7): frozen, as that migration is.
+    static let sealedAtV7 = [
         SealedTable(name: "item", key: "uid"), SealedTable(name: "completion", key: "id"),
         SealedTable(name: "alert", key: "id"),
     ]
+
+    /// The tables whose rows the schedule's audit chain vouches for.
+    static let sealedTables = sealedAtV7 + [SealedTable(name: "feed", key: "id")]
 
     /// Every entry, in order.
     public func auditEntries() throws(StoreError) -> [AuditEntry] {
@@ -209,10 +212,10 @@ extension ScheduleStore {
     static func registerSeals(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v7: sealed rows") { db in
             try AuditLog.addSealColumns(db, "audit")
-            for table in sealedTables {
+            for table in sealedAtV7 {
                 try db.alter(table: table.name) { $0.add(column: "row_hash", .text) }
             }
-            try AuditLog.sealAll(db, table: "audit", tables: sealedTables)
+            try AuditLog.sealAll(db, table: "audit", tables: sealedAtV7)
         }
     }
 }

@@ -86,6 +86,7 @@ public final class ScheduleStore: Sendable {
         registerAlerts(&migrator)
         registerActivityVersions(&migrator)
         registerSeals(&migrator)
+        registerFeeds(&migrator)
         return migrator
     }
 

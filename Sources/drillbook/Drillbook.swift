@@ -3,7 +3,7 @@ import Foundation
 
 /// `drillbook`: a school year of safety preparation, planned, published as calendars and tracked.
 @main
-struct Drillbook: ParsableCommand {
+struct Drillbook: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drillbook",
         abstract: "Plan, publish and track a school year of safety preparation.",
@@ -15,19 +15,23 @@ struct Drillbook: ParsableCommand {
             Init.self, Validate.self, Schedule.self, List.self, Export.self, Check.self, Complete.self, Record.self,
             History.self,
             ImportLog.self, OverdueCommand.self, Audit.self, PlaybookCommand.self, IncidentCommand.self, Demo.self,
-            RolloverCommand.self, Backup.self, Restore.self,
+            RolloverCommand.self, Backup.self, Restore.self, Serve.self, FeedCommand.self,
             CalendarCommand.self,
         ]
     )
 
     /// Prints a `Failure` without ArgumentParser's "Error:" prefix and exits 1.
-    static func main() {
+    static func main() async {
         // A mail command that exits without reading its input must not kill the run: writes to
         // closed pipes fail as errors instead, and the alert stays owed.
         signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as Failure {
             printError(failure.description)
             Self.exit(withError: ExitStatus.error)

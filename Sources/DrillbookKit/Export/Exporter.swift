@@ -30,10 +30,7 @@ public struct Exporter: Sendable {
         } catch {
             throw .usage("\(folder): cannot create the folder (\(error.localizedDescription))")
         }
-        let shown = items.filter { tracked in
-            tracked.status == .scheduled || loaded.years[tracked.item.schoolID].map { asOf <= $0.last } ?? false
-        }
-        let bySchool = Dictionary(grouping: shown, by: \.item.schoolID)
+        let bySchool = Dictionary(grouping: shown(items), by: \.item.schoolID)
         var paths: [String] = []
         do {
             for audience in audiences {
@@ -69,6 +66,46 @@ public struct Exporter: Sendable {
         return paths
     }
 
+    /// What a calendar shows: scheduled items, and cancelled ones until their school year ends.
+    func shown(_ items: [TrackedItem]) -> [TrackedItem] {
+        items.filter { tracked in
+            tracked.status == .scheduled || loaded.years[tracked.item.schoolID].map { asOf <= $0.last } ?? false
+        }
+    }
+
+    /// The calendar a feed serves, byte for byte what `export` writes to `<school>-<audience>.ics`,
+    /// or to `district-<audience>.ics` when `school` is nil.
+    public func calendar(_ items: [TrackedItem], school only: String?, audience: Audience) throws(DrillbookError)
+        -> String
+    {
+        let plan = loaded.plan
+        let schools = plan.schools.map(\.school).filter { only == nil || $0.id == only }
+        guard !schools.isEmpty else { throw .usage("school \"\(only ?? "")\" is not in the plan") }
+        let bySchool = Dictionary(grouping: shown(items), by: \.item.schoolID)
+        let buffer = TextBuffer()
+        let name =
+            only == nil
+            ? "\(plan.district.name): safety preparation (\(audience.rawValue))"
+            : "\(schools[0].name): safety preparation (\(audience.rawValue))"
+        do {
+            let writer = try makeWriter(name: name) { buffer.text += $0 }
+            for school in schools {
+                let events = (bySchool[school.id] ?? []).compactMap {
+                    event(for: $0, audience: audience, school: school)
+                }
+                try writer.write(rendered: try writer.render(events))
+            }
+            try writer.finish()
+        } catch {
+            throw .usage("cannot render the calendar (\(error))")
+        }
+        return buffer.text
+    }
+
+    final class TextBuffer: @unchecked Sendable {
+        var text = ""
+    }
+
     /// A calendar file being written; `finish` ends the calendar and closes the file.
     final class CalendarFile {
         let writer: CalendarStreamWriter
@@ -92,6 +129,12 @@ public struct Exporter: Sendable {
         else {
             throw DrillbookError.usage("\(path): cannot be written")
         }
+        let writer = try makeWriter(name: name) { text in try handle.write(contentsOf: Data(text.utf8)) }
+        return CalendarFile(writer: writer, handle: handle)
+    }
+
+    /// A calendar with the district's header, written piece by piece to `sink`.
+    private func makeWriter(name: String, sink: @escaping (String) throws -> Void) throws -> CalendarStreamWriter {
         let zones = Set(loaded.plan.schools.map(\.school.timeZone))
         let firstYear = loaded.years.values.map(\.first.year).min() ?? asOf.year
         let header = CalendarDocument(
@@ -101,11 +144,9 @@ public struct Exporter: Sendable {
                 ExtraProperty(name: "X-WR-TIMEZONE", value: loaded.plan.district.timeZone),
                 ExtraProperty(name: "X-PUBLISHED-TTL", value: "PT12H"),
             ])
-        let writer = try CalendarStreamWriter(
+        return try CalendarStreamWriter(
             header: header, timeZones: Dictionary(uniqueKeysWithValues: zones.map { ($0, firstYear) }),
-            stamp: WallTime(date: asOf)
-        ) { text in try handle.write(contentsOf: Data(text.utf8)) }
-        return CalendarFile(writer: writer, handle: handle)
+            stamp: WallTime(date: asOf), output: sink)
     }
 
     /// The event an item becomes for an audience, or nil when the audience must not see it.

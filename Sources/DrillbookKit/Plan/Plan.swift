@@ -24,6 +24,18 @@ public struct Plan: Sendable {
     public var ladder = AlertLadder()
     /// How alerts are sent (`alerts.mail`, `alerts.webhook`).
     public var channels = AlertChannels()
+    /// `drillbook serve`: its public address and what it publishes.
+    public var server = ServerSettings()
+}
+
+/// The plan's `server:`: the address people reach the server at, which feed URLs and mailed links
+/// use, and whether each school's families calendar is public.
+public struct ServerSettings: Sendable {
+    /// `https://drills.lakeside.example`, without a trailing `/`.
+    public var baseURL: String?
+    public var publishFamilies = false
+
+    public init() {}
 }
 
 /// The plan's `alerts:` channels.

@@ -24,7 +24,7 @@ public struct PlanReader: Sendable {
         let folder = (file as NSString).deletingLastPathComponent
         let fields = try root.mapping(allowed: [
             "schema", "district", "year", "calendar", "earlier_years", "calendar_mapping", "bell_schedules", "schools",
-            "activities", "alerts", "compliance",
+            "activities", "alerts", "compliance", "server",
         ])
         guard try fields["schema"]?.string() == "drillbook/1" else {
             throw (fields["schema"] ?? root).fail("expected schema: drillbook/1")
@@ -93,9 +93,28 @@ public struct PlanReader: Sendable {
             try readAlerts(alerts, into: &plan)
             positions.ladder = (try? alerts.mapping(allowed: ["ladder", "mail", "webhook"]))?["ladder"]
         }
+        if let server = fields["server"] { plan.server = try Self.server(server) }
         let playbooks = try? PlaybookLibrary.load(resources: resources, planFolder: folder)
         try PlanRoles.check(plan, positions: positions, playbooks: playbooks)
         return plan
+    }
+
+    /// `server: {base_url: https://drills.lakeside.example, publish_families: true}`.
+    static func server(_ value: YAMLValue) throws(PlanError) -> ServerSettings {
+        let fields = try value.mapping(allowed: ["base_url", "publish_families"])
+        var settings = ServerSettings()
+        if let field = fields["base_url"] {
+            let text = try field.string()
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+            else {
+                throw field.fail(
+                    "\"\(text)\" is not an http(s) address (expected e.g. https://drills.lakeside.example)")
+            }
+            settings.baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        settings.publishFamilies = try fields["publish_families"]?.bool() ?? false
+        return settings
     }
 
     func resolve(_ path: String, in folder: String) -> String {

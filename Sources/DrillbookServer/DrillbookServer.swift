@@ -1,0 +1,163 @@
+public import Dates
+public import DrillbookKit
+import Foundation
+public import Hummingbird
+public import Logging
+import Planning
+public import Store
+
+/// `drillbook serve`: the store and plan the CLI uses, over HTTP. This first part serves live
+/// calendar feeds (tokened per school or district and audience, public families calendars when the
+/// plan says so) and `/healthz`.
+public struct DrillbookServer: Sendable {
+    public let loaded: LoadedPlan
+    public let store: ScheduleStore
+    public let logger: Logger
+    /// Today, in the district's zone, unless a test fixes it.
+    let today: @Sendable () -> CalendarDate
+    let cache = FeedCache()
+
+    public init(
+        loaded: LoadedPlan, store: ScheduleStore, logger: Logger = Logger(label: "drillbook"),
+        today: (@Sendable () -> CalendarDate)? = nil
+    ) {
+        self.loaded = loaded
+        self.store = store
+        self.logger = logger
+        let zone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
+        self.today =
+            today ?? {
+                var calendar = Calendar(identifier: .gregorian)
+                calendar.timeZone = zone
+                let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+                return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
+            }
+    }
+
+    /// The routes, for the application and for in-process tests.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: AccessLog(logger: logger))
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/feeds/{token}.ics") { request, context in
+            let token = context.parameters.get("token") ?? ""
+            // Unknown and revoked tokens look the same: nothing tells which.
+            guard let feed = try store.feed(token: token), let audience = Audience(rawValue: feed.audience) else {
+                return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
+            }
+            return try await calendar(scope: feed.scope, audience: audience, request: request, public: false)
+        }
+        router.get("/schools/{school}/families.ics") { request, context in
+            let school = context.parameters.get("school") ?? ""
+            guard loaded.plan.server.publishFamilies, loaded.plan.schools.contains(where: { $0.school.id == school })
+            else {
+                return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
+            }
+            return try await calendar(scope: school, audience: .families, request: request, public: true)
+        }
+        return router
+    }
+
+    /// A feed's calendar with its validators: 304 when the client's ETag is current.
+    func calendar(scope: String, audience: Audience, request: Request, public isPublic: Bool) async throws -> Response {
+        let change = try store.lastChange()
+        let asOf = today()
+        let key = FeedCache.Key(scope: scope, audience: audience.rawValue, asOf: asOf.description, change: change.seq)
+        let rendered: FeedCache.Rendered
+        if let cached = await cache.get(key) {
+            rendered = cached
+        } else {
+            let text = try Feeds.calendar(loaded, store: store, scope: scope, audience: audience, asOf: asOf)
+            rendered = FeedCache.Rendered(text: text, etag: "\"\(sha256Hex(text).prefix(32))\"")
+            await cache.put(key, rendered)
+        }
+        var headers: HTTPFields = [
+            .eTag: rendered.etag,
+            .cacheControl: isPublic ? "public, max-age=300" : "private, max-age=300",
+        ]
+        if let at = change.at, let modified = HTTPDate.string(fromISO: at) { headers[.lastModified] = modified }
+        if let match = request.headers[.ifNoneMatch],
+            match.split(separator: ",").contains(where: {
+                let tag = $0.trimmingCharacters(in: .whitespaces)
+                return tag == "*" || tag == rendered.etag || tag == "W/" + rendered.etag
+            })
+        {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "text/calendar; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: rendered.text)))
+    }
+
+    /// Runs until SIGTERM or SIGINT, then finishes the requests in flight (swift-service-lifecycle).
+    public func run(host: String, port: Int) async throws {
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "drillbook"),
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+/// The last calendar rendered per feed, kept until anything is written (the audit log's last entry
+/// changes) or the day changes.
+actor FeedCache {
+    struct Key: Hashable {
+        var scope: String
+        var audience: String
+        var asOf: String
+        var change: Int
+    }
+
+    struct Rendered: Sendable {
+        var text: String
+        var etag: String
+    }
+
+    private var entries: [String: (Key, Rendered)] = [:]
+
+    func get(_ key: Key) -> Rendered? {
+        guard let (stored, rendered) = entries["\(key.scope) \(key.audience)"], stored == key else { return nil }
+        return rendered
+    }
+
+    func put(_ key: Key, _ rendered: Rendered) { entries["\(key.scope) \(key.audience)"] = (key, rendered) }
+}
+
+/// One log line per request: method, path (feed tokens masked: they are the feed's only key),
+/// status and time; no client address.
+struct AccessLog<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let started = ContinuousClock.now
+        let path = Self.masked(request.uri.path)
+        do {
+            let response = try await next(request, context)
+            logger.info(
+                "\(request.method) \(path) \(response.status.code)",
+                metadata: ["ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"])
+            return response
+        } catch {
+            logger.error("\(request.method) \(path) failed: \(error)")
+            throw error
+        }
+    }
+
+    static func masked(_ path: String) -> String {
+        path.hasPrefix("/feeds/") ? "/feeds/<token>.ics" : path
+    }
+}
+
+/// HTTP dates (RFC 9110's IMF-fixdate) from the audit log's ISO 8601 times.
+enum HTTPDate {
+    static func string(fromISO text: String) -> String? {
+        guard let date = ISO8601DateFormatter().date(from: text) else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

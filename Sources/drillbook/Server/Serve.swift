@@ -1,0 +1,43 @@
+import ArgumentParser
+import DrillbookKit
+import DrillbookServer
+import Logging
+
+/// `drillbook serve --listen 127.0.0.1:8080`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve live calendar feeds from the same database as the CLI, until SIGTERM.",
+        discussion: """
+            Feeds: /feeds/TOKEN.ics (made by `drillbook feed create`), /schools/ID/families.ics when the plan \
+            says server.publish_families: true, and /healthz. Put it behind a reverse proxy for HTTPS.
+            """)
+
+    @OptionGroup var options: PlanOptions
+    @Option(help: "Address and port to listen on (host:port).")
+    var listen = "127.0.0.1:8080"
+
+    func validate() throws {
+        guard Self.address(listen) != nil else {
+            throw ValidationError("--listen \"\(listen)\" is not host:port (expected e.g. 127.0.0.1:8080)")
+        }
+    }
+
+    static func address(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65_535).contains(port), colon > text.startIndex
+        else { return nil }
+        return (String(text[..<colon]), port)
+    }
+
+    func run() async throws {
+        let loaded = try options.load()
+        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let (host, port) = Self.address(listen)!
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        try await DrillbookServer(loaded: loaded, store: store).run(host: host, port: port)
+    }
+}
