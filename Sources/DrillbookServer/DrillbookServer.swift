@@ -88,12 +88,16 @@ public struct DrillbookServer: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: rendered.text)))
     }
 
-    /// Runs until SIGTERM or SIGINT, then finishes the requests in flight (swift-service-lifecycle).
-    public func run(host: String, port: Int) async throws {
-        let app = Application(
+    /// Runs until SIGTERM or SIGINT, then finishes the requests in flight (swift-service-lifecycle);
+    /// with `alerts.run_at` in the plan, also sends the day's alerts at that time.
+    public func run(host: String, port: Int, resources: Resources) async throws {
+        var app = Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "drillbook"),
             logger: logger)
+        if let runAt = loaded.plan.channels.runAt {
+            app.addServices(AlertSchedule(server: self, resources: resources, runAt: runAt))
+        }
         try await app.runService()
     }
 }

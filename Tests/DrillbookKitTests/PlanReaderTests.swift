@@ -109,6 +109,33 @@ import Testing
         } catch { return "\(error)" }
     }
 
+    /// `server:` and `alerts.run_at` are read, and their mistakes named.
+    @Test(arguments: [
+        ("server: {base_url: \"ftp://x.example\"}", "is not an http(s) address"),
+        ("server: {base_url: \"https://drills.example\", publish: true}", "publish"),
+        ("alerts: {run_at: \"6:30am\"}", "is not a time of day like 06:30"),
+        ("alerts: {run_at: \"24:00\"}", "is not a time of day like 06:30"),
+    ])
+    func serverAndRunAtMistakesAreNamed(added: String, expected: String) throws {
+        let old = "compliance: {rules: [baseline, TX]"
+        let message = try Self.error(replacing: old, with: added + "\n" + old)
+        #expect(message.contains(expected), "\(message)")
+        #expect(message.contains("drillbook.yaml:"))
+    }
+
+    @Test func serverSettingsAreRead() throws {
+        let folder = try exampleFolder()
+        let plan = "\(folder)/drillbook.yaml"
+        let text =
+            try String(contentsOfFile: plan, encoding: .utf8)
+            + "server: {base_url: \"https://drills.example/\", publish_families: true}\nalerts: {run_at: \"06:30\"}\n"
+        try text.write(toFile: plan, atomically: true, encoding: .utf8)
+        let loaded = try Planner.load(planFile: plan, resources: resources)
+        #expect(loaded.plan.server.baseURL == "https://drills.example")
+        #expect(loaded.plan.server.publishFamilies)
+        #expect(loaded.plan.channels.runAt == 390)
+    }
+
     @Test(arguments: [
         ("aruiz@lakeside.example", true), ("first.last+tag@sub.example.org", true), ("\"a b\"@example.org", true),
         ("user@[192.0.2.1]", true), ("josé@ejemplo.es", true), ("lmoore at maplecreek", false),

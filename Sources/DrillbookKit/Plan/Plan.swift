@@ -47,6 +47,9 @@ public struct AlertChannels: Sendable {
     public var webhookURL: String?
     public var webhookFormat = "slack"
     public var webhookTimeoutSeconds = 10
+    /// `alerts.run_at: "06:30"`: when `drillbook serve` evaluates and sends alerts each day, in
+    /// minutes after the district's midnight; nil leaves them to a cron job running `overdue --notify`.
+    public var runAt: Int?
 
     public init() {}
 }

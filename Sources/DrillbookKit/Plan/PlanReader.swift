@@ -91,7 +91,7 @@ public struct PlanReader: Sendable {
             schools: schools, activities: activities, ruleSets: ruleNames, rules: rules, earlierYears: earlier)
         if let alerts = fields["alerts"] {
             try readAlerts(alerts, into: &plan)
-            positions.ladder = (try? alerts.mapping(allowed: ["ladder", "mail", "webhook"]))?["ladder"]
+            positions.ladder = (try? alerts.mapping(allowed: ["ladder", "mail", "webhook", "run_at"]))?["ladder"]
         }
         if let server = fields["server"] { plan.server = try Self.server(server) }
         let playbooks = try? PlaybookLibrary.load(resources: resources, planFolder: folder)
@@ -278,7 +278,17 @@ public struct PlanReader: Sendable {
     // MARK: - Alerts
 
     private func readAlerts(_ value: YAMLValue, into plan: inout Plan) throws(PlanError) {
-        let fields = try value.mapping(allowed: ["ladder", "mail", "webhook"])
+        let fields = try value.mapping(allowed: ["ladder", "mail", "webhook", "run_at"])
+        if let runAt = fields["run_at"] {
+            let text = try runAt.string()
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, parts.allSatisfy({ $0.count == 2 }), let hour = Int(parts[0]),
+                let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
+            else {
+                throw runAt.fail("\"\(text)\" is not a time of day like 06:30")
+            }
+            plan.channels.runAt = hour * 60 + minute
+        }
         if let ladder = fields["ladder"] {
             let steps = try ladder.mapping(allowed: [
                 "remind_before", "overdue_after", "escalate_after", "repeat_every", "min_interval", "roles",

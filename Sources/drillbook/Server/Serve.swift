@@ -38,6 +38,7 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        try await DrillbookServer(loaded: loaded, store: store).run(host: host, port: port)
+        try await DrillbookServer(loaded: loaded, store: store).run(
+            host: host, port: port, resources: try options.resources())
     }
 }
