@@ -1,9 +1,12 @@
+import CompressNIO
 public import Dates
 public import DrillbookKit
 import Foundation
 public import Hummingbird
 public import Logging
+import Metrics
 import Planning
+public import Prometheus
 public import Store
 
 /// `drillbook serve`: the store and plan the CLI uses, over HTTP. This first part serves live
@@ -13,17 +16,22 @@ public struct DrillbookServer: Sendable {
     public let loaded: LoadedPlan
     public let store: ScheduleStore
     public let logger: Logger
+    /// What `/metrics` shows (Prometheus's text format): Hummingbird's request counts and durations
+    /// once `bootstrapMetrics` has run, and the feeds served.
+    public let metrics: PrometheusCollectorRegistry
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
     let cache = FeedCache()
 
     public init(
         loaded: LoadedPlan, store: ScheduleStore, logger: Logger = Logger(label: "drillbook"),
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         today: (@Sendable () -> CalendarDate)? = nil
     ) {
         self.loaded = loaded
         self.store = store
         self.logger = logger
+        self.metrics = metrics
         let zone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
         self.today =
             today ?? {
@@ -38,13 +46,21 @@ public struct DrillbookServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLog(logger: logger))
+        router.add(middleware: MetricsMiddleware())
         router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
         router.get("/feeds/{token}.ics") { request, context in
             let token = context.parameters.get("token") ?? ""
             // Unknown and revoked tokens look the same: nothing tells which.
             guard let feed = try store.feed(token: token), let audience = Audience(rawValue: feed.audience) else {
                 return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
             }
+            metrics.makeCounter(name: "drillbook_feed_requests_total", labels: [("audience", feed.audience)])
+                .increment()
             return try await calendar(scope: feed.scope, audience: audience, request: request, public: false)
         }
         router.get("/schools/{school}/families.ics") { request, context in
@@ -68,24 +84,51 @@ public struct DrillbookServer: Sendable {
             rendered = cached
         } else {
             let text = try Feeds.calendar(loaded, store: store, scope: scope, audience: audience, asOf: asOf)
-            rendered = FeedCache.Rendered(text: text, etag: "\"\(sha256Hex(text).prefix(32))\"")
+            var plain = ByteBuffer(string: text)
+            let gzipped = try plain.compress(with: .gzip())
+            let tag = sha256Hex(text).prefix(32)
+            rendered = FeedCache.Rendered(
+                plain: ByteBuffer(string: text), gzipped: gzipped, etag: "\"\(tag)\"", gzipETag: "\"\(tag)-gz\"")
             await cache.put(key, rendered)
         }
+        // gzip when the client takes it (calendar apps do): each representation has its own ETag.
+        let gzip = Self.acceptsGzip(request.headers[.acceptEncoding])
+        let etag = gzip ? rendered.gzipETag : rendered.etag
         var headers: HTTPFields = [
-            .eTag: rendered.etag,
+            .eTag: etag,
             .cacheControl: isPublic ? "public, max-age=300" : "private, max-age=300",
+            .vary: "Accept-Encoding",
         ]
         if let at = change.at, let modified = HTTPDate.string(fromISO: at) { headers[.lastModified] = modified }
         if let match = request.headers[.ifNoneMatch],
             match.split(separator: ",").contains(where: {
                 let tag = $0.trimmingCharacters(in: .whitespaces)
-                return tag == "*" || tag == rendered.etag || tag == "W/" + rendered.etag
+                return tag == "*" || tag == etag || tag == "W/" + etag
             })
         {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = "text/calendar; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: rendered.text)))
+        if gzip { headers[.contentEncoding] = "gzip" }
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: gzip ? rendered.gzipped : rendered.plain))
+    }
+
+    /// Whether `Accept-Encoding` takes gzip (and does not refuse it with `q=0`).
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        for part in header.lowercased().split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.first == "gzip" || pieces.first == "x-gzip" else { continue }
+            let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0
+        }
+        return false
+    }
+
+    /// Routes swift-metrics (Hummingbird's request metrics) into `registry`; once per process.
+    public static func bootstrapMetrics(_ registry: PrometheusCollectorRegistry) {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     }
 
     /// Runs until SIGTERM or SIGINT, then finishes the requests in flight (swift-service-lifecycle);
@@ -113,8 +156,10 @@ actor FeedCache {
     }
 
     struct Rendered: Sendable {
-        var text: String
+        var plain: ByteBuffer
+        var gzipped: ByteBuffer
         var etag: String
+        var gzipETag: String
     }
 
     private var entries: [String: (Key, Rendered)] = [:]

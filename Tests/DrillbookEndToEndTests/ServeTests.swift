@@ -66,6 +66,12 @@ import Testing
         let (notModified, _, _) = try await get(base + path, headers: ["If-None-Match": etag])
         #expect(notModified == 304)
         #expect(try await get(base + "/feeds/unknown.ics").0 == 404)
+        // Prometheus's text format: Hummingbird's request counts, and the feeds served.
+        let (metricsStatus, _, metrics) = try await get(base + "/metrics")
+        let exposition = String(decoding: metrics, as: UTF8.self)
+        #expect(metricsStatus == 200)
+        #expect(exposition.contains("drillbook_feed_requests_total{audience=\"staff\"} 2"), "\(exposition)")
+        #expect(exposition.contains("hb_requests"), "\(exposition)")
         server.terminate()  // SIGTERM
         server.waitUntilExit()
         #expect(server.terminationReason == .exit && server.terminationStatus == 0)

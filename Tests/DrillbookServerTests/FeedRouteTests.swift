@@ -1,3 +1,4 @@
+import CompressNIO
 import Dates
 import DrillbookKit
 import DrillbookServer
@@ -76,6 +77,22 @@ import Testing
             try await client.execute(uri: "/feeds/\(Self.token(created)).ics", method: .head) { response in
                 #expect(response.status == .ok)
                 #expect(response.body.readableBytes == 0)
+            }
+            // gzip when asked: the same bytes, compressed, under their own ETag.
+            try await client.execute(
+                uri: "/feeds/\(Self.token(created)).ics", method: .get, headers: [.acceptEncoding: "gzip, deflate"]
+            ) { response in
+                #expect(response.headers[.contentEncoding] == "gzip")
+                #expect(response.headers[.eTag] != etag)
+                var body = response.body
+                let unpacked = try body.decompress(with: .gzip())
+                #expect(String(buffer: unpacked) == exported)
+                #expect(response.body.readableBytes < exported.utf8.count / 3)
+            }
+            try await client.execute(
+                uri: "/feeds/\(Self.token(created)).ics", method: .get, headers: [.acceptEncoding: "gzip;q=0"]
+            ) { response in
+                #expect(response.headers[.contentEncoding] == nil)
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DrillbookKit
 import DrillbookServer
 import Logging
+import Prometheus
 
 /// `drillbook serve --listen 127.0.0.1:8080`.
 struct Serve: AsyncParsableCommand {
@@ -38,7 +39,9 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = .info
             return handler
         }
-        try await DrillbookServer(loaded: loaded, store: store).run(
+        let registry = PrometheusCollectorRegistry()
+        DrillbookServer.bootstrapMetrics(registry)
+        try await DrillbookServer(loaded: loaded, store: store, metrics: registry).run(
             host: host, port: port, resources: try options.resources())
     }
 }
