@@ -1,7 +1,4 @@
-import Crypto
-import Foundation
+import Store
 
-/// Lowercase hex SHA-256 of text (an ETag's basis).
-func sha256Hex(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-}
+/// Lowercase hex SHA-256 of text (an ETag's basis): the store's, one implementation.
+func sha256Hex(_ text: String) -> String { Store.sha256Hex(text) }

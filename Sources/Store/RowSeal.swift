@@ -20,23 +20,34 @@ enum RowSeal {
 
     /// Every column but `row_hash`, by name, each name and value length-prefixed with its SQLite type:
     /// no value can shift a boundary (a newline or a separator inside a field changes the hash).
-    static func canonical(_ row: Row) -> String {
-        var fields: [(String, String)] = []
-        for (column, value) in row where !excluded.contains(column) {
-            let encoded: String
-            switch value.storage {
-            case .null: encoded = "n"
-            case .int64(let int): encoded = "i\(int)"
-            case .double(let double): encoded = "d\(double.bitPattern)"
-            case .string(let string): encoded = "s" + string
-            case .blob(let data): encoded = "b" + data.base64EncodedString()
-            }
-            fields.append((column, encoded))
+    static func canonical(_ row: Row) -> [UInt8] {
+        var fields: [(String, DatabaseValue)] = []
+        fields.reserveCapacity(row.count)
+        for (column, value) in row where !excluded.contains(column) { fields.append((column, value)) }
+        fields.sort { $0.0 < $1.0 }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        func field(_ tag: String, _ text: String) {
+            let utf8 = text.utf8
+            bytes += String(utf8.count + tag.utf8.count).utf8
+            bytes.append(UInt8(ascii: ":"))
+            bytes += tag.utf8
+            bytes += utf8
         }
-        return fields.sorted { $0.0 < $1.0 }.map { Canonical.field($0.0) + Canonical.field($0.1) }.joined()
+        for (column, value) in fields {
+            field("", column)
+            switch value.storage {
+            case .null: field("n", "")
+            case .int64(let int): field("i", String(int))
+            case .double(let double): field("d", String(double.bitPattern))
+            case .string(let string): field("s", string)
+            case .blob(let data): field("b", data.base64EncodedString())
+            }
+        }
+        return bytes
     }
 
-    static func hash(_ row: Row) -> String { sha256Hex(canonical(row)) }
+    static func hash(_ row: Row) -> String { sha256Hex(bytes: canonical(row)) }
 
     /// Seals the rows of `table` whose key is one of `keys`: writes their `row_hash` and returns the
     /// names and hashes the audit entry must carry (`item:lincoln-hs/...` -> hash).
