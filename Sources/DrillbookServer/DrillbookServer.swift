@@ -3,6 +3,7 @@ public import Dates
 public import DrillbookKit
 import Foundation
 public import Hummingbird
+import HummingbirdAuth
 public import Logging
 import Metrics
 import Planning
@@ -19,12 +20,14 @@ public struct DrillbookServer: Sendable {
     /// What `/metrics` shows (Prometheus's text format): Hummingbird's request counts and durations
     /// once `bootstrapMetrics` has run, and the feeds served.
     public let metrics: PrometheusCollectorRegistry
+    /// Templates (the web app's pages in `Templates/web`, mail) and calendars.
+    public let resources: Resources
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
     let cache = FeedCache()
 
     public init(
-        loaded: LoadedPlan, store: ScheduleStore, logger: Logger = Logger(label: "drillbook"),
+        loaded: LoadedPlan, store: ScheduleStore, resources: Resources, logger: Logger = Logger(label: "drillbook"),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         today: (@Sendable () -> CalendarDate)? = nil
     ) {
@@ -32,6 +35,7 @@ public struct DrillbookServer: Sendable {
         self.store = store
         self.logger = logger
         self.metrics = metrics
+        self.resources = resources
         let zone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
         self.today =
             today ?? {
@@ -43,10 +47,28 @@ public struct DrillbookServer: Sendable {
     }
 
     /// The routes, for the application and for in-process tests.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(options: .autoGenerateHeadEndpoints)
+    public func router() throws -> Router<WebContext> {
+        let views = try Views(folder: "\(resources.templates)/web")
+        let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLog(logger: logger))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorPages(views: views))
+        router.add(middleware: SecureCookies(always: secureCookies, trusted: Set(loaded.plan.server.trustedProxies)))
+        router.add(
+            middleware: SessionMiddleware(
+                storage: StoreSessions(store: store),
+                configuration: .init(
+                    sessionCookieParameters: .init(name: "drillbook_session", sameSite: .lax),
+                    defaultSessionExpiration: .seconds(12 * 3600))))
+        let web = WebApp(server: self, views: views)
+        web.addAccountRoutes(to: router)
+        web.addSchoolRoutes(to: router)
+        router.get("/static/drillbook.css") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: views.stylesheet)))
+        }
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/metrics") { _, _ in
             Response(
@@ -133,9 +155,9 @@ public struct DrillbookServer: Sendable {
 
     /// Runs until SIGTERM or SIGINT, then finishes the requests in flight (swift-service-lifecycle);
     /// with `alerts.run_at` in the plan, also sends the day's alerts at that time.
-    public func run(host: String, port: Int, resources: Resources) async throws {
+    public func run(host: String, port: Int) async throws {
         var app = Application(
-            router: router(),
+            router: try router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "drillbook"),
             logger: logger)
         if let runAt = loaded.plan.channels.runAt {

@@ -179,7 +179,11 @@ extension ScheduleStore {
     ]
 
     /// The tables whose rows the schedule's audit chain vouches for.
-    static let sealedTables = sealedAtV7 + [SealedTable(name: "feed", key: "id")]
+    static let sealedTables =
+        sealedAtV7 + [
+            SealedTable(name: "feed", key: "id"), SealedTable(name: "app_user", key: "id"),
+            SealedTable(name: "api_key", key: "id"),
+        ]
 
     /// Every entry, in order.
     public func auditEntries() throws(StoreError) -> [AuditEntry] {

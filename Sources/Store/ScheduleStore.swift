@@ -87,6 +87,7 @@ public final class ScheduleStore: Sendable {
         registerActivityVersions(&migrator)
         registerSeals(&migrator)
         registerFeeds(&migrator)
+        registerAccounts(&migrator)
         return migrator
     }
 

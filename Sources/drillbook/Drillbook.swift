@@ -15,7 +15,8 @@ struct Drillbook: AsyncParsableCommand {
             Init.self, Validate.self, Schedule.self, List.self, Export.self, Check.self, Complete.self, Record.self,
             History.self,
             ImportLog.self, OverdueCommand.self, Audit.self, PlaybookCommand.self, IncidentCommand.self, Demo.self,
-            RolloverCommand.self, Backup.self, Restore.self, Serve.self, FeedCommand.self,
+            RolloverCommand.self, Backup.self, Restore.self, Serve.self, FeedCommand.self, UserCommand.self,
+            APIKeyCommand.self,
             CalendarCommand.self,
         ]
     )

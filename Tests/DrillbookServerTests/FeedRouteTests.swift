@@ -39,7 +39,8 @@ import Testing
     }
 
     static func app(_ loaded: LoadedPlan, _ store: ScheduleStore) -> some ApplicationProtocol {
-        Application(router: DrillbookServer(loaded: loaded, store: store, today: { today }).router())
+        Application(
+            router: try! DrillbookServer(loaded: loaded, store: store, resources: resources, today: { today }).router())
     }
 
     static func token(_ created: Feeds.Created) -> String {

@@ -58,7 +58,7 @@ extension ComplianceReport {
     }
 
     /// Months across, one row per activity kind, a mark per item: green done, red overdue, grey scheduled.
-    func chart(_ result: SchoolResult) -> String {
+    public func chart(_ result: SchoolResult) -> String {
         let first = year.first.firstOfMonth(addingMonths: 0)
         var months: [CalendarDate] = []
         var month = first

@@ -34,6 +34,9 @@ public struct ServerSettings: Sendable {
     /// `https://drills.lakeside.example`, without a trailing `/`.
     public var baseURL: String?
     public var publishFamilies = false
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto` the server believes; from anyone else those
+    /// headers are ignored.
+    public var trustedProxies: [String] = []
 
     public init() {}
 }

@@ -99,9 +99,9 @@ public struct PlanReader: Sendable {
         return plan
     }
 
-    /// `server: {base_url: https://drills.lakeside.example, publish_families: true}`.
+    /// `server: {base_url: https://drills.lakeside.example, publish_families: true, trusted_proxies: [127.0.0.1]}`.
     static func server(_ value: YAMLValue) throws(PlanError) -> ServerSettings {
-        let fields = try value.mapping(allowed: ["base_url", "publish_families"])
+        let fields = try value.mapping(allowed: ["base_url", "publish_families", "trusted_proxies"])
         var settings = ServerSettings()
         if let field = fields["base_url"] {
             let text = try field.string()
@@ -114,6 +114,17 @@ public struct PlanReader: Sendable {
             settings.baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
         settings.publishFamilies = try fields["publish_families"]?.bool() ?? false
+        if let field = fields["trusted_proxies"] {
+            for address in try field.strings() {
+                // An address as the socket reports it: IPv4 dotted or IPv6, no names, no ranges.
+                var v4 = in_addr()
+                var v6 = in6_addr()
+                guard inet_pton(AF_INET, address, &v4) == 1 || inet_pton(AF_INET6, address, &v6) == 1 else {
+                    throw field.fail("\"\(address)\" is not an IP address (expected e.g. [127.0.0.1, \"::1\"])")
+                }
+                settings.trustedProxies.append(address)
+            }
+        }
         return settings
     }
 

@@ -168,10 +168,19 @@ extension LoadedPlan {
 /// Evidence values as the CLI and CSV take them, normalized for storing.
 enum EvidenceValue {
     static func normalize(_ value: String, for field: EvidenceField, what: String) throws(DrillbookError) -> String {
-        let text = value.trimmingCharacters(in: .whitespaces)
-        func fail(_ expected: String) -> DrillbookError {
-            .usage("\(what): \(field.rawValue) \"\(value)\" is not \(expected)")
+        do { return try normalized(value, for: field) } catch {
+            throw .usage("\(what): \(field.rawValue) \"\(value)\" is not \(error.expected)")
         }
+    }
+
+    /// What a value should have been: the web form shows it beside the field.
+    struct Problem: Error {
+        var expected: String
+    }
+
+    static func normalized(_ value: String, for field: EvidenceField) throws(Problem) -> String {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        func fail(_ expected: String) -> Problem { Problem(expected: expected) }
         switch field.shape {
         case .text:
             guard !text.isEmpty else { throw fail("filled in") }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Dates
 import DrillbookKit
 import DrillbookServer
+import Foundation
 import Logging
 import Prometheus
 
@@ -14,6 +16,7 @@ struct Serve: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: PlanOptions
+    @OptionGroup var asOf: AsOfOption
     @Option(help: "Address and port to listen on (host:port).")
     var listen = "127.0.0.1:8080"
 
@@ -41,7 +44,14 @@ struct Serve: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         DrillbookServer.bootstrapMetrics(registry)
-        try await DrillbookServer(loaded: loaded, store: store, metrics: registry).run(
-            host: host, port: port, resources: try options.resources())
+        // A fixed day (--as-of, DRILLBOOK_NOW) for demonstrations and tests; else the district's today.
+        var today: (@Sendable () -> CalendarDate)?
+        if asOf.asOf != nil || ProcessInfo.processInfo.environment["DRILLBOOK_NOW"] != nil {
+            let day = asOf.day
+            today = { day }
+        }
+        try await DrillbookServer(
+            loaded: loaded, store: store, resources: try options.resources(), metrics: registry, today: today
+        ).run(host: host, port: port)
     }
 }

@@ -1,0 +1,313 @@
+import Dates
+import DrillbookKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdOTP
+import HummingbirdTesting
+import Planning
+import Store
+import Testing
+
+@testable import DrillbookServer
+
+/// The web app in process: setup links, sign-in with its limits and second factor, CSRF, every
+/// route with every role, and the record form (errors beside the field, nothing stored on error,
+/// the signed-in user as the actor).
+@Suite struct WebAppTests {
+    static let today = CalendarDate(year: 2027, month: 10, day: 20)
+    static let password = "correct horse battery staple"
+
+    /// A browser's cookie jar, by name.
+    struct Browser {
+        var cookies: [String: String] = [:]
+
+        var header: HTTPFields {
+            cookies.isEmpty ? [:] : [.cookie: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")]
+        }
+
+        mutating func keep(_ response: TestResponse) {
+            for line in response.headers[values: .setCookie] {
+                let pair = line.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+                let value = pair.count > 1 ? String(pair[1]) : ""
+                if line.contains("Max-Age=0") || value.isEmpty {
+                    cookies[String(pair[0])] = nil
+                } else {
+                    cookies[String(pair[0])] = value
+                }
+            }
+        }
+    }
+
+    /// The lakeside district scheduled, with a server address, and a user per role (set up through
+    /// their links): district admin and team with a second factor.
+    struct District {
+        var loaded: LoadedPlan
+        var store: ScheduleStore
+        var links: [String: String] = [:]
+        var secrets: [String: String] = [:]
+
+        static let users: [(String, String, String?)] = [
+            ("da@lakeside.example", "district-admin", nil), ("sa@lakeside.example", "school-admin", "lincoln-hs"),
+            ("st@lakeside.example", "staff", "lincoln-hs"), ("tm@lakeside.example", "team", "lincoln-hs"),
+            ("pa@lakeside.example", "partner", nil),
+        ]
+
+        func app() throws -> some ApplicationProtocol {
+            Application(
+                router: try DrillbookServer(
+                    loaded: loaded, store: store, resources: FeedRouteTests.resources, today: { WebAppTests.today }
+                ).router())
+        }
+    }
+
+    static func district() throws -> District {
+        let (loaded, store, _) = try FeedRouteTests.district(publishFamilies: true)
+        var district = District(loaded: loaded, store: store)
+        for (email, role, school) in District.users {
+            let added = try Accounts.add(
+                email: email, role: role, school: school, loaded: loaded, store: store, actor: "test", asOf: today)
+            district.links[email] = String(added.link.dropFirst("https://drills.lakeside.example".count))
+        }
+        return district
+    }
+
+    static func field(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func form(_ fields: [String: String]) -> ByteBuffer {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return ByteBuffer(
+            string: fields.map {
+                "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+            }.joined(separator: "&"))
+    }
+
+    static func post(
+        _ client: some TestClientProtocol, _ uri: String, _ fields: [String: String], browser: inout Browser
+    ) async throws -> TestResponse {
+        var headers = browser.header
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        let response = try await client.execute(uri: uri, method: .post, headers: headers, body: form(fields))
+        browser.keep(response)
+        return response
+    }
+
+    static func get(_ client: some TestClientProtocol, _ uri: String, browser: inout Browser) async throws
+        -> TestResponse
+    {
+        let response = try await client.execute(uri: uri, method: .get, headers: browser.header)
+        browser.keep(response)
+        return response
+    }
+
+    /// Sets the password through the setup link (enrolling TOTP where the role needs it) and signs in.
+    static func setUpAndSignIn(_ client: some TestClientProtocol, _ district: inout District, _ email: String)
+        async throws -> Browser
+    {
+        var browser = Browser()
+        let link = district.links[email]!
+        let page = String(buffer: try await get(client, link, browser: &browser).body)
+        var fields = ["csrf": field("csrf", in: page)!, "password": password, "confirm": password]
+        if let secret = field("secret", in: page) {
+            district.secrets[email] = secret
+            fields["secret"] = secret
+            fields["code"] = String(format: "%06d", TOTP(secret: secret).compute())
+        }
+        let set = try await post(client, link, fields, browser: &browser)
+        #expect(set.status == .seeOther && set.headers[.location] == "/sign-in?done=1", "\(email) setup")
+        return try await signIn(client, district, email)
+    }
+
+    static func signIn(_ client: some TestClientProtocol, _ district: District, _ email: String) async throws -> Browser
+    {
+        var browser = Browser()
+        let page = String(buffer: try await get(client, "/sign-in", browser: &browser).body)
+        let csrf = field("csrf", in: page)!
+        let signed = try await post(
+            client, "/sign-in", ["csrf": csrf, "email": email, "password": password], browser: &browser)
+        if signed.headers[.location] == "/sign-in/code" {
+            let codePage = String(buffer: try await get(client, "/sign-in/code", browser: &browser).body)
+            let code = String(format: "%06d", TOTP(secret: district.secrets[email]!).compute())
+            let verified = try await post(
+                client, "/sign-in/code", ["csrf": field("csrf", in: codePage)!, "code": code], browser: &browser)
+            #expect(verified.headers[.location] == "/")
+        } else {
+            #expect(signed.headers[.location] == "/", "\(email) signs in")
+        }
+        return browser
+    }
+
+    /// Every page with every role: what each may see, 403 where it may not, 404 for what does not exist.
+    @Test func everyRouteChecksTheRole() async throws {
+        let district = try Self.district()
+        let unannounced = try #require(
+            try Planner.published(district.loaded, store: district.store).first {
+                $0.item.schoolID == "lincoln-hs" && $0.item.kind.isDrill && !$0.item.announced
+                    && $0.item.date > Self.today
+            })
+        let secret = "/schools/lincoln-hs/items/" + unannounced.item.id.dropFirst("lincoln-hs/".count)
+        // da, sa, st, tm, pa: the status each gets.
+        let expected: [(String, [Int])] = [
+            ("/", [200, 303, 303, 303, 200]),
+            ("/schools/lincoln-hs", [200, 200, 200, 200, 200]),
+            ("/schools/harbor-es", [200, 403, 403, 403, 200]),
+            ("/schools/nowhere", [404, 404, 404, 404, 404]),
+            ("/schools/lincoln-hs/items/fire-drill-1", [200, 200, 200, 200, 200]),
+            ("/schools/lincoln-hs/items/no-such-item", [404, 404, 404, 404, 404]),
+            (secret, [200, 200, 404, 404, 404]),
+            ("/schools/lincoln-hs/items/fire-drill-1/record", [200, 200, 200, 403, 403]),
+            ("/schools/harbor-es/items/fire-drill-1/record", [200, 403, 403, 403, 403]),
+            ("/schools/lincoln-hs/record", [200, 200, 200, 403, 403]),
+            ("/report", [200, 403, 403, 403, 200]),
+            ("/schools/lincoln-hs/report", [200, 200, 403, 403, 200]),
+            ("/feeds", [200, 200, 403, 403, 403]),
+            ("/audit", [200, 403, 403, 403, 403]),
+        ]
+        try await district.app().test(.router) { client in
+            var district = district
+            var browsers: [Browser] = []
+            for (email, _, _) in District.users {
+                browsers.append(try await Self.setUpAndSignIn(client, &district, email))
+            }
+            for (path, statuses) in expected {
+                var anonymous = Browser()
+                let response = try await Self.get(client, path, browser: &anonymous)
+                #expect(response.status == .seeOther && response.headers[.location] == "/sign-in", "anonymous \(path)")
+                for (index, status) in statuses.enumerated() {
+                    let response = try await Self.get(client, path, browser: &browsers[index])
+                    #expect(Int(response.status.code) == status, "\(District.users[index].0) GET \(path)")
+                }
+            }
+            // A staff member's school page shows the unannounced drill as a week, not its day and time.
+            let page = String(buffer: try await Self.get(client, "/schools/lincoln-hs", browser: &browsers[2]).body)
+            #expect(!page.contains(unannounced.item.id.dropFirst("lincoln-hs/".count)))
+            #expect(page.contains("Safety drill this week"))
+            // Posting where the role may not changes nothing.
+            let form = String(
+                buffer: try await Self.get(client, "/schools/lincoln-hs/record", browser: &browsers[1]).body)
+            let refused = try await Self.post(
+                client, "/schools/harbor-es/items/fire-drill-1/record",
+                ["csrf": Self.field("csrf", in: form)!, "started_at": "2027-09-01T10:00"], browser: &browsers[1])
+            #expect(refused.status == .forbidden)
+            #expect(try district.store.completions(year: "2027-2028").isEmpty)
+        }
+    }
+
+    /// One field wrong: 400, the error beside it, nothing stored; then right: stored, by the
+    /// signed-in user, and the chain verifies.
+    @Test func theRecordFormValidatesLikeTheCLI() async throws {
+        let district = try Self.district()
+        try await district.app().test(.router) { client in
+            var district = district
+            var staff = try await Self.setUpAndSignIn(client, &district, "st@lakeside.example")
+            let uri = "/schools/lincoln-hs/items/fire-drill-3/record"
+            let page = String(buffer: try await Self.get(client, uri, browser: &staff).body)
+            #expect(page.contains("required by"))
+            #expect(page.contains("name=\"head_count\""))
+            var fields = [
+                "csrf": Self.field("csrf", in: page)!, "started_at": "2027-10-15T11:40", "ended_at": "2027-10-15T11:52",
+                "conducted_by": "Ana Ruiz", "notification_method": "alarm", "head_count": "many", "problems": "none",
+                "time_to_evacuate": "4m30s",
+            ]
+            let wrong = try await Self.post(client, uri, fields, browser: &staff)
+            #expect(wrong.status == .badRequest)
+            let body = String(buffer: wrong.body)
+            #expect(body.contains("id=\"head_count-error\""))
+            #expect(body.contains("is not a whole number"))
+            #expect(body.contains("value=\"Ana Ruiz\""), "what was typed stays")
+            #expect(try district.store.completions(year: "2027-2028").isEmpty)
+
+            // Without the CSRF token: refused, nothing stored.
+            fields["head_count"] = "640"
+            var forged = fields
+            forged["csrf"] = "forged"
+            #expect(try await Self.post(client, uri, forged, browser: &staff).status == .forbidden)
+            #expect(try district.store.completions(year: "2027-2028").isEmpty)
+
+            let right = try await Self.post(client, uri, fields, browser: &staff)
+            #expect(right.status == .seeOther)
+            let saved = try district.store.completions(year: "2027-2028")
+            #expect(saved.count == 1)
+            #expect(saved.first?.recordedBy == "st@lakeside.example")
+            #expect(saved.first?.evidence[.headCount] == "640")
+            let item = String(
+                buffer: try await Self.get(client, "/schools/lincoln-hs/items/fire-drill-3", browser: &staff).body)
+            #expect(item.contains("recorded by st@lakeside.example"))
+            #expect(try AuditCheck.verify(district.store, head: nil).hasPrefix("audit log intact"))
+            // The same item again is refused by the CLI's rule, shown on the form.
+            let again = try await Self.post(client, uri, fields, browser: &staff)
+            #expect(again.status == .badRequest)
+            #expect(String(buffer: again.body).contains("already done"))
+        }
+    }
+
+    /// Setup links work once; sign-in failures are limited; a second factor is asked of district
+    /// admins; sessions outlive the server; disabling a user ends them.
+    @Test func accountsAndSessions() async throws {
+        let district = try Self.district()
+        let signedIn = try await district.app().test(.router) { client in
+            var district = district
+            let admin = try await Self.setUpAndSignIn(client, &district, "da@lakeside.example")
+            var again = Browser()
+            #expect(
+                try await Self.get(client, district.links["da@lakeside.example"]!, browser: &again).status == .notFound)
+            // Password alone leaves a district admin short of every page.
+            var half = Browser()
+            let page = String(buffer: try await Self.get(client, "/sign-in", browser: &half).body)
+            let signed = try await Self.post(
+                client, "/sign-in",
+                ["csrf": Self.field("csrf", in: page)!, "email": "da@lakeside.example", "password": Self.password],
+                browser: &half)
+            #expect(signed.headers[.location] == "/sign-in/code")
+            #expect(try await Self.get(client, "/", browser: &half).headers[.location] == "/sign-in")
+            // Five wrong passwords, then even the right one waits.
+            var guesser = Browser()
+            let guessPage = String(buffer: try await Self.get(client, "/sign-in", browser: &guesser).body)
+            let csrf = Self.field("csrf", in: guessPage)!
+            for _ in 0..<5 {
+                let wrong = try await Self.post(
+                    client, "/sign-in", ["csrf": csrf, "email": "pa@lakeside.example", "password": "nope"],
+                    browser: &guesser)
+                #expect(wrong.status == .unauthorized)
+            }
+            // The partner sets a password (the link needs no sign-in), but sign-in now waits.
+            let link = district.links["pa@lakeside.example"]!
+            var setup = Browser()
+            let setupPage = String(buffer: try await Self.get(client, link, browser: &setup).body)
+            _ = try await Self.post(
+                client, link,
+                ["csrf": Self.field("csrf", in: setupPage)!, "password": Self.password, "confirm": Self.password],
+                browser: &setup)
+            let limited = try await Self.post(
+                client, "/sign-in", ["csrf": csrf, "email": "pa@lakeside.example", "password": Self.password],
+                browser: &guesser)
+            #expect(limited.status == .tooManyRequests)
+            return admin
+        }
+        // A new server over the same database: the session still works.
+        try await district.app().test(.router) { client in
+            var admin = signedIn
+            #expect(try await Self.get(client, "/audit", browser: &admin).status == .ok)
+            _ = try Accounts.disable(
+                email: "da@lakeside.example", store: district.store, actor: "test", asOf: Self.today)
+            #expect(try await Self.get(client, "/audit", browser: &admin).headers[.location] == "/sign-in")
+        }
+        #expect(try AuditCheck.verify(district.store, head: nil).hasPrefix("audit log intact"))
+    }
+
+    /// X-Forwarded-For and -Proto count only from a configured proxy.
+    @Test func forwardedHeadersOnlyFromTrustedProxies() {
+        let headers: HTTPFields = [
+            HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, 10.0.0.2", HTTPField.Name("X-Forwarded-Proto")!: "https",
+        ]
+        let trusted: Set<String> = ["127.0.0.1", "10.0.0.2"]
+        let proxied = ClientAddress.resolve(peer: "127.0.0.1", headers: headers, trusted: trusted)
+        #expect(proxied.address == "203.0.113.9" && proxied.https)
+        let direct = ClientAddress.resolve(peer: "198.51.100.7", headers: headers, trusted: trusted)
+        #expect(direct.address == "198.51.100.7" && !direct.https)
+    }
+}
