@@ -4,7 +4,7 @@ SWIFT ?= swift
 EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
 VENV := .venv
 
-.PHONY: all deps checkers build example test lint format install install-files uninstall bench fuzz asan tsan concurrency clean
+.PHONY: all deps checkers build example test browser lint format install install-files uninstall bench fuzz asan tsan concurrency clean
 
 all: build
 
@@ -27,10 +27,17 @@ example: deps checkers build
 	$(SWIFT) run --skip-build drillbook calendar validate $(EXAMPLE_CALENDAR)
 	$(SWIFT) run --skip-build drillbook demo
 
-## test: formatting lint, then every test (unit, independent-reader, end-to-end)
+## test: formatting lint, then every test (unit, independent-reader, end-to-end, the browser)
 test: deps checkers lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) browser
+
+## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`;
+## screenshots in artifacts/browser. Skipped without chromium, except under CI.
+browser: checkers
+	$(SWIFT) build --product drillbook
+	$(VENV)/bin/python Tests/Browser/record_drill.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz

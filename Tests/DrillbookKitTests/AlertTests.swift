@@ -63,6 +63,7 @@ import Testing
               ladder: {remind_before: 3d, overdue_after: 1d, repeat_every: 7d, escalate_after: 14d}
               mail: {from: drillbook@lakeside.example, sendmail: "msmtp -C \(rc) -t"}
               webhook: {url: "http://127.0.0.1:\(http.port)/hook", format: slack, timeout: 5}
+            server: {base_url: "https://drills.lakeside.example"}
 
             """
         try text.write(toFile: file, atomically: true, encoding: .utf8)
@@ -95,6 +96,10 @@ import Testing
         #expect(recipients.contains("X-Envelope-To: comms@lakeside.example"))
         #expect(recipients.contains("X-Envelope-To: mchen@lakeside.example"))
         #expect(overdue.contains("Proposed make-up date: 2027-08-18"))
+        // With a server, the mail links to the item's record form, not to the CLI.
+        #expect(overdue.contains("at https://drills.lakeside.example/schools/"))
+        #expect(overdue.contains("/items/family-communication-protocol-1/record"))
+        #expect(!overdue.contains("drillbook complete"))
         #expect(overdue.contains("Content-Type: text/plain; charset=utf-8"))
         // Unannounced drills: the owner is reminded by mail, the chat channel hears nothing in advance.
         try FileManager.default.removeItem(atPath: "\(http.folder)/FAIL")
