@@ -4,7 +4,7 @@ SWIFT ?= swift
 EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
 VENV := .venv
 
-.PHONY: all deps checkers build example test browser lint format install install-files uninstall bench fuzz asan tsan concurrency clean
+.PHONY: all deps checkers build example test browser api lint format install install-files uninstall bench fuzz asan tsan concurrency clean
 
 all: build
 
@@ -31,13 +31,18 @@ example: deps checkers build
 test: deps checkers lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
-	$(MAKE) browser
+	$(MAKE) browser api
+
+## api: schemathesis against the served /openapi.json (no 5xx, every response as documented)
+api: checkers
+	$(SWIFT) build --product drillbook
+	$(VENV)/bin/python Tests/Server/api_schema.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 
 ## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`;
 ## screenshots in artifacts/browser. Skipped without chromium, except under CI.
 browser: checkers
 	$(SWIFT) build --product drillbook
-	$(VENV)/bin/python Tests/Browser/record_drill.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
+	$(VENV)/bin/python Tests/Server/record_drill.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz

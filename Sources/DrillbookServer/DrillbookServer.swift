@@ -63,6 +63,7 @@ public struct DrillbookServer: Sendable {
         let web = WebApp(server: self, views: views)
         web.addAccountRoutes(to: router)
         web.addSchoolRoutes(to: router)
+        web.addAPIRoutes(to: router)
         router.get("/static/drillbook.css") { _, _ in
             Response(
                 status: .ok,

@@ -41,7 +41,7 @@ import Testing
 
     /// The lakeside district scheduled, with a server address, and a user per role (set up through
     /// their links): district admin and team with a second factor.
-    struct District {
+    struct District: Sendable {
         var loaded: LoadedPlan
         var store: ScheduleStore
         var links: [String: String] = [:]

@@ -222,7 +222,8 @@ public enum Notifier {
         if let makeUp = finding.makeUp { values["makeUp"] = makeUp.description }
         // With a server, the record form is one click away (it asks the recipient to sign in).
         if let base = plan.server.baseURL, item.id.hasPrefix(item.schoolID + "/") {
-            values["recordLink"] = "\(base)/schools/\(item.schoolID)/items/\(item.id.dropFirst(item.schoolID.count + 1))/record"
+            values["recordLink"] =
+                "\(base)/schools/\(item.schoolID)/items/\(item.id.dropFirst(item.schoolID.count + 1))/record"
         }
         if let drill = finding.announces {
             values["drill"] = drill.title

@@ -9,6 +9,8 @@ struct Views: Sendable {
     let library: MustacheLibrary
     /// `drillbook.css`, served at `/static/drillbook.css`.
     let stylesheet: String
+    /// `openapi.json`, the JSON API's description, served at `/openapi.json`.
+    let openAPI: String
 
     /// Reads every `.mustache` file of `folder` (partials by file name).
     init(folder: String) throws {
@@ -23,6 +25,7 @@ struct Views: Sendable {
         guard templates["layout"] != nil else { throw WebError.templates("\(folder)/layout.mustache is missing") }
         library = MustacheLibrary(templates: templates)
         stylesheet = (try? String(contentsOfFile: "\(folder)/drillbook.css", encoding: .utf8)) ?? ""
+        openAPI = (try? String(contentsOfFile: "\(folder)/openapi.json", encoding: .utf8)) ?? "{}"
     }
 
     /// A whole page: `name` rendered with `values`, inside the layout with the page's title, the

@@ -1,0 +1,56 @@
+"""The example district served by `drillbook serve` on 127.0.0.1, for tests that need a real
+server: a fresh folder, the plan with a server address, the year scheduled, then the server
+started on a free port and stopped (with its folder removed) on exit."""
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+TODAY = "2027-10-20"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class District:
+    def __init__(self, binary, log):
+        self.binary = os.path.abspath(binary)
+        self.folder = tempfile.mkdtemp(prefix="drillbook-server-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, DRILLBOOK_NOW=TODAY)
+        self.log = log
+        self.run("init", "--example")
+        with open(os.path.join(self.folder, "drillbook.yaml"), "a") as plan:
+            plan.write(f'server: {{base_url: "{self.base}", publish_families: true}}\n')
+        self.run("schedule", "--as-of", "2027-08-01")
+
+    def run(self, *args):
+        return subprocess.run([self.binary, *args], cwd=self.folder, env=self.env, check=True, capture_output=True,
+                              text=True).stdout
+
+    @contextlib.contextmanager
+    def serving(self):
+        server = subprocess.Popen([self.binary, "serve", "--listen", f"127.0.0.1:{self.port}"], cwd=self.folder,
+                                  env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log, "w"))
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    if server.poll() is not None:
+                        raise RuntimeError(f"drillbook serve exited {server.returncode}; see {self.log}")
+                    time.sleep(0.1)
+            yield self
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            shutil.rmtree(self.folder, ignore_errors=True)
