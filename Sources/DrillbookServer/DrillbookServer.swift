@@ -64,6 +64,7 @@ public struct DrillbookServer: Sendable {
         web.addAccountRoutes(to: router)
         web.addSchoolRoutes(to: router)
         web.addAPIRoutes(to: router)
+        web.addImportRoutes(to: router)
         router.get("/static/drillbook.css") { _, _ in
             Response(
                 status: .ok,

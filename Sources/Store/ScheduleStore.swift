@@ -8,6 +8,9 @@ public import Planning
 public final class ScheduleStore: Sendable {
     let database: DatabaseQueue
 
+    /// The database file's path: files kept with records (attachments) live beside it.
+    public var path: String { database.path }
+
     /// Opens (and creates or migrates) the database at `path`.
     public init(path: String) throws(StoreError) {
         do {

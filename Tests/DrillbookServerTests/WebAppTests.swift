@@ -166,6 +166,7 @@ import Testing
             ("/schools/lincoln-hs/report", [200, 200, 403, 403, 200]),
             ("/feeds", [200, 200, 403, 403, 403]),
             ("/audit", [200, 403, 403, 403, 403]),
+            ("/import", [200, 403, 403, 403, 403]),
         ]
         try await district.app().test(.router) { client in
             var district = district

@@ -94,9 +94,12 @@ def main():
             shot("3-record-error")
 
             fill("head_count", "612")
+            # A scan of the sign-in sheet (any PNG will do: the school page's screenshot).
+            browser.find_element(By.ID, "attachment").send_keys(os.path.join(shots, "2-school.png"))
             follow(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
             assert browser.current_url == base + "/schools/lincoln-hs/items/fire-drill-3", browser.current_url
             assert "recorded by principal@lakeside.example" in browser.page_source
+            assert "(2-school.png)" in browser.page_source, "the attachment is listed"
             shot("4-item-done")
 
             follow(browser.find_element(By.LINK_TEXT, "My school"))

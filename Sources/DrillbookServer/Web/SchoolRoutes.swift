@@ -1,6 +1,7 @@
 import Dates
 import DrillbookKit
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 import Planning
@@ -81,14 +82,30 @@ extension WebApp {
             let current = Set(Completion.current(history).map(\.id))
             values["history"] = history.map { completion -> [String: Any] in
                 var row: [String: Any] = [
-                    "id": completion.id, "startedAt": completion.startedAt.description,
-                    "endedAt": completion.endedAt?.description ?? "", "by": completion.recordedBy,
+                    "id": completion.id, "startedAt": Self.display(completion.startedAt), "by": completion.recordedBy,
                     "on": completion.recordedOn.description, "current": current.contains(completion.id),
                     "evidence": completion.evidence.sorted { $0.key.rawValue < $1.key.rawValue }.map {
-                        ["field": $0.key.rawValue, "value": $0.value]
+                        entry -> [String: Any] in
+                        guard entry.key == .attachments else {
+                            return ["field": entry.key.rawValue, "value": entry.value]
+                        }
+                        return [
+                            "field": entry.key.rawValue,
+                            "files": entry.value.split(separator: ";").map { part -> [String: String] in
+                                let text = part.trimmingCharacters(in: .whitespaces)
+                                let stored = Attachments.names(in: text).first ?? ""
+                                // The name the file was sent with, from "<hash>.png (sheet.png)".
+                                let original = text.dropFirst(stored.count).trimmingCharacters(in: .whitespaces)
+                                return [
+                                    "href": "/attachments/\(stored)",
+                                    "label": original.hasPrefix("(") ? String(original.dropFirst().dropLast()) : stored,
+                                ]
+                            },
+                        ]
                     },
                 ]
                 if let corrects = completion.corrects { row["corrects"] = corrects }
+                if let ended = completion.endedAt { row["endedAt"] = Self.display(ended) }
                 return row
             }
             values["hasHistory"] = !history.isEmpty
@@ -111,10 +128,10 @@ extension WebApp {
             let principal = try require(context, path: request.uri.path)
             let (school, tracked) = try item(context, principal)
             try Self.forbid(principal.records(school.id), "Only the school's admins and staff record its drills.")
-            let fields = try await Self.form(request)
-            try Self.checkCSRF(fields, request: request, context: context)
+            let body = try await FormBody.read(request)
+            try Self.checkCSRF(body.fields, request: request, context: context)
             return try save(
-                fields, context: context, principal: principal, school: school, item: tracked.item,
+                body, context: context, principal: principal, school: school, item: tracked.item,
                 kind: tracked.item.kind)
         }
         router.get("/schools/{school}/record") { request, context in
@@ -130,14 +147,14 @@ extension WebApp {
             let principal = try require(context, path: request.uri.path)
             let school = try self.school(context.parameters.get("school") ?? "", for: principal)
             try Self.forbid(principal.records(school.id), "Only the school's admins and staff record its drills.")
-            let fields = try await Self.form(request)
-            try Self.checkCSRF(fields, request: request, context: context)
-            guard let kind = ActivityKind(fields["kind"] ?? ""), kind.isDrill else {
+            let body = try await FormBody.read(request)
+            try Self.checkCSRF(body.fields, request: request, context: context)
+            guard let kind = ActivityKind(body.fields["kind"] ?? ""), kind.isDrill else {
                 return recordPage(
-                    context, principal: principal, school: school, item: nil, kind: .drill("fire"), fields: fields,
-                    problems: ["kind": "is not a drill type"])
+                    context, principal: principal, school: school, item: nil, kind: .drill("fire"), fields: body.fields,
+                    problems: ["kind": "is not a drill type"], status: .badRequest)
             }
-            return try save(fields, context: context, principal: principal, school: school, item: nil, kind: kind)
+            return try save(body, context: context, principal: principal, school: school, item: nil, kind: kind)
         }
         router.get("/report") { request, context in
             let principal = try require(context, path: request.uri.path)
@@ -151,6 +168,33 @@ extension WebApp {
             try Self.forbid(principal.reads(reportOf: school.id), "Compliance reports are for admins and partners.")
             let report = try ComplianceReport.make(loaded, store: store, asOf: server.today(), school: school.id)
             return Views.html(report.html, inlineStyles: true)
+        }
+        router.get("/attachments/{name}") { request, context in
+            let principal = try require(context, path: request.uri.path)
+            let name = context.parameters.get("name") ?? ""
+            // Only someone who sees the school whose record names the file; for anyone else it does not exist.
+            let owner = try Tracker.completions(loaded, store: store).first {
+                Attachments.names(in: $0.evidence[.attachments] ?? "").contains(name)
+            }
+            guard let owner, principal.sees(owner.schoolID) else {
+                throw HTTPError(.notFound, message: "No such file.")
+            }
+            switch attachments.read(name) {
+            case .missing: throw HTTPError(.notFound, message: "The file is missing from the attachments folder.")
+            case .changed:
+                throw HTTPError(
+                    .conflict,
+                    message: "This file changed on disk after it was recorded: it no longer matches its record.")
+            case .file(let data, let mime):
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: mime, .cacheControl: "private, no-store",
+                        .contentDisposition: "inline; filename=\"\(name)\"",
+                        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            }
         }
         router.get("/feeds") { request, context in
             let principal = try require(context, path: request.uri.path)
@@ -235,6 +279,11 @@ extension WebApp {
         return row
     }
 
+    /// `2027-09-03 10:15`, as people read it.
+    static func display(_ time: WallTime) -> String {
+        "\(time.date) " + String(format: "%02d:%02d", time.hour, time.minute)
+    }
+
     /// `2027-09-03T10:15`, as `datetime-local` inputs take it.
     static func inputTime(_ time: WallTime) -> String {
         "\(time.date)T" + String(format: "%02d:%02d", time.hour, time.minute)
@@ -274,6 +323,7 @@ extension WebApp {
         if let problem = problems["started_at"] { values["startedError"] = problem }
         if let problem = problems["ended_at"] { values["endedError"] = problem }
         if let problem = problems["form"] { values["formError"] = problem }
+        if let problem = problems["attachments"] { values["attachmentsError"] = problem }
         if let item {
             values["item"] = row(for: item, principal: principal, asOf: server.today(), done: false) ?? [:]
             values["action"] = "/schools/\(school.id)/items/\(item.id.dropFirst(school.id.count + 1))/record"
@@ -292,11 +342,12 @@ extension WebApp {
     /// Validates the form with the CLI's checks; stores nothing unless all pass; the actor is the
     /// signed-in user.
     func save(
-        _ fields: [String: String], context: WebContext, principal: Principal, school: School, item: ScheduledItem?,
+        _ body: FormBody, context: WebContext, principal: Principal, school: School, item: ScheduledItem?,
         kind: ActivityKind
     ) throws -> Response {
+        let fields = body.fields
         var evidence: [EvidenceField: String] = [:]
-        for field in EvidenceField.allCases where ![.startedAt, .endedAt].contains(field) {
+        for field in EvidenceField.allCases where ![.startedAt, .endedAt, .attachments].contains(field) {
             if let value = fields[field.rawValue], !value.trimmingCharacters(in: .whitespaces).isEmpty {
                 evidence[field] = value
             }
@@ -305,9 +356,18 @@ extension WebApp {
         var problems = RecordForm.problems(
             loaded, kind: kind, school: school.id, startedText: fields["started_at"] ?? "",
             endedText: fields["ended_at"] ?? "", evidence: evidence, asOf: asOf)
+        let uploads = body.files.filter { $0.field == "attachment" }
+        let refused = uploads.compactMap(Attachments.problem)
+        if uploads.count > 10 { problems["attachments"] = "are more than 10 files" }
+        if !refused.isEmpty { problems["attachments"] = refused.joined(separator: "; ") }
         if problems.isEmpty, let started = DateTimeArgument.wallTime(fields["started_at"] ?? "") {
             let ended = (fields["ended_at"] ?? "").isEmpty ? nil : DateTimeArgument.wallTime(fields["ended_at"] ?? "")
             do {
+                // Content-addressed: a file written for a record that is then refused harms nothing.
+                let stored = try uploads.map {
+                    Attachments.entry(stored: try attachments.store($0), original: $0.filename)
+                }
+                if !stored.isEmpty { evidence[.attachments] = stored.joined(separator: "; ") }
                 if let item {
                     _ = try Tracker.complete(
                         item.id, loaded: loaded, store: store, startedAt: started, endedAt: ended, durationMinutes: nil,
@@ -319,7 +379,7 @@ extension WebApp {
                     evidence: evidence, actor: principal.name, asOf: asOf)
                 return Views.redirect("/schools/\(school.id)")
             } catch {
-                problems["form"] = error.description
+                problems["form"] = "\(error)"
             }
         }
         return recordPage(

@@ -13,6 +13,7 @@ struct WebApp: Sendable {
     let server: DrillbookServer
     let views: Views
     let limiter = SignInLimiter()
+    var attachments: Attachments { Attachments(databasePath: store.path) }
 
     var store: ScheduleStore { server.store }
     var loaded: LoadedPlan { server.loaded }
@@ -54,26 +55,8 @@ struct WebApp: Sendable {
 
     // MARK: - Forms
 
-    /// A form body (`application/x-www-form-urlencoded`, at most 1 MB) as fields.
-    static func form(_ request: Request) async throws -> [String: String] {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        var fields: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            let name = decode(parts[0])
-            let value = parts.count > 1 ? decode(parts[1]) : ""
-            // Repeated names (checkboxes) join with "; ", as the CLI's repeated flags do.
-            if let earlier = fields[name], !earlier.isEmpty {
-                fields[name] = value.isEmpty ? earlier : earlier + "; " + value
-            } else {
-                fields[name] = value
-            }
-        }
-        return fields
-    }
+    /// A form's text fields (URL-encoded or multipart).
+    static func form(_ request: Request) async throws -> [String: String] { try await FormBody.read(request).fields }
 
     /// Refuses a form whose `csrf` field is not the session's token (signed in) or the anonymous
     /// cookie's (sign-in, setup, reset): another site cannot post on the user's behalf.
@@ -121,6 +104,7 @@ struct WebApp: Sendable {
             ])
         }
         if principal.managesFeeds(of: principal.school) { menu.append(["href": "/feeds", "label": "Calendar feeds"]) }
+        if principal.role == .districtAdmin { menu.append(["href": "/import", "label": "Import a log"]) }
         if principal.readsAudit { menu.append(["href": "/audit", "label": "Audit log"]) }
         values["user"] = ["email": principal.name, "role": principal.role.rawValue]
         values["menu"] = menu

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import MultipartKit
+import NIOCore
+
+/// A submitted form: its text fields (a repeated name, as checkboxes send, joined with "; " as the
+/// CLI's repeated flags are) and its files. URL-encoded forms are read here; multipart ones
+/// (forms with a file input) through MultipartKit's parser.
+struct FormBody {
+    struct Upload {
+        var field: String
+        /// The name the browser gave, for messages only: never a path.
+        var filename: String
+        var data: ByteBuffer
+    }
+
+    var fields: [String: String] = [:]
+    var files: [Upload] = []
+
+    /// The largest body taken: ten 10 MB scans and the fields.
+    static let limit = 105 << 20
+
+    static func read(_ request: Request) async throws -> FormBody {
+        let contentType = request.headers[.contentType] ?? ""
+        let limit = contentType.lowercased().hasPrefix("multipart/form-data") ? Self.limit : 1 << 20
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
+            throw HTTPError(.contentTooLarge, message: "The form is larger than \(limit >> 20) MB.")
+        }
+        if contentType.lowercased().hasPrefix("multipart/form-data") {
+            guard let boundary = parameter("boundary", of: contentType) else {
+                throw HTTPError(.badRequest, message: "The form has no multipart boundary.")
+            }
+            return try multipart(buffer, boundary: boundary)
+        }
+        var body = FormBody()
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            body.add(decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+        return body
+    }
+
+    mutating func add(_ name: String, _ value: String) {
+        if let earlier = fields[name], !earlier.isEmpty {
+            fields[name] = value.isEmpty ? earlier : earlier + "; " + value
+        } else {
+            fields[name] = value
+        }
+    }
+
+    static func multipart(_ buffer: ByteBuffer, boundary: String) throws -> FormBody {
+        var body = FormBody()
+        var headers: [(String, String)] = []
+        var data = ByteBuffer()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in headers.append((name, value)) }
+        parser.onBody = { chunk in data.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            let disposition = headers.first { $0.0.lowercased() == "content-disposition" }?.1 ?? ""
+            if let name = parameter("name", of: disposition) {
+                if let filename = parameter("filename", of: disposition) {
+                    // An empty file input still sends a part: no name, no bytes.
+                    if !filename.isEmpty || data.readableBytes > 0 {
+                        body.files.append(Upload(field: name, filename: filename, data: data))
+                    }
+                } else {
+                    body.add(name, String(buffer: data))
+                }
+            }
+            headers = []
+            data = ByteBuffer()
+        }
+        do { try parser.execute(buffer) } catch {
+            throw HTTPError(.badRequest, message: "The form could not be read (\(error)).")
+        }
+        return body
+    }
+
+    /// `boundary=...` of a Content-Type, `name="..."` of a Content-Disposition: parameters split at
+    /// `;` outside quotes, a quoted value unescaped (`filename="sheet;1.png"` is one value).
+    static func parameter(_ key: String, of header: String) -> String? {
+        var parts: [String] = []
+        var current = ""
+        var quoted = false
+        var escaped = false
+        for character in header {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if quoted && character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                quoted.toggle()
+            } else if character == ";" && !quoted {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        for part in parts.dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == key { return pair[1] }
+        }
+        return nil
+    }
+}
