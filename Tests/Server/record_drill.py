@@ -99,7 +99,7 @@ def main():
             follow(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
             assert browser.current_url == base + "/schools/lincoln-hs/items/fire-drill-3", browser.current_url
             assert "recorded by principal@lakeside.example" in browser.page_source
-            assert "(2-school.png)" in browser.page_source, "the attachment is listed"
+            assert ">2-school.png</a>" in browser.page_source, "the attachment is listed"
             shot("4-item-done")
 
             follow(browser.find_element(By.LINK_TEXT, "My school"))
