@@ -85,6 +85,7 @@ let package = Package(
                 "Dates", "ICalendar", "Planning", "Playbooks", "Spreadsheets", "Store",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -206,7 +207,7 @@ let package = Package(
             name: "DrillbookKitTests",
             dependencies: [
                 "Dates", "DrillbookKit", "ICalendar", "Planning", "Store",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -36,11 +36,10 @@ public struct DrillbookServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.resources = resources
-        let zone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
         self.today =
-            today ?? {
-                var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = zone
+            today ?? { [calendar] in
                 let parts = calendar.dateComponents([.year, .month, .day], from: Date())
                 return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)
             }
@@ -80,12 +79,14 @@ public struct DrillbookServer: Sendable {
         router.get("/feeds/{token}.ics") { request, context in
             let token = context.parameters.get("token") ?? ""
             // Unknown and revoked tokens look the same: nothing tells which.
-            guard let feed = try store.feed(token: token), let audience = Audience(rawValue: feed.audience) else {
+            let (found, seq, at) = try store.feedAndLastChange(token: token)
+            guard let feed = found, let audience = Audience(rawValue: feed.audience) else {
                 return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
             }
             metrics.makeCounter(name: "drillbook_feed_requests_total", labels: [("audience", feed.audience)])
                 .increment()
-            return try await calendar(scope: feed.scope, audience: audience, request: request, public: false)
+            return try await calendar(
+                scope: feed.scope, audience: audience, request: request, public: false, change: (seq, at))
         }
         router.get("/schools/{school}/families.ics") { request, context in
             let school = context.parameters.get("school") ?? ""
@@ -99,8 +100,11 @@ public struct DrillbookServer: Sendable {
     }
 
     /// A feed's calendar with its validators: 304 when the client's ETag is current.
-    func calendar(scope: String, audience: Audience, request: Request, public isPublic: Bool) async throws -> Response {
-        let change = try store.lastChange()
+    func calendar(
+        scope: String, audience: Audience, request: Request, public isPublic: Bool,
+        change known: (seq: Int, at: String?)? = nil
+    ) async throws -> Response {
+        let change = try known ?? store.lastChange()
         let asOf = today()
         let key = FeedCache.Key(scope: scope, audience: audience.rawValue, asOf: asOf.description, change: change.seq)
         let rendered: FeedCache.Rendered
@@ -112,7 +116,8 @@ public struct DrillbookServer: Sendable {
             let gzipped = try plain.compress(with: .gzip())
             let tag = sha256Hex(text).prefix(32)
             rendered = FeedCache.Rendered(
-                plain: ByteBuffer(string: text), gzipped: gzipped, etag: "\"\(tag)\"", gzipETag: "\"\(tag)-gz\"")
+                plain: ByteBuffer(string: text), gzipped: gzipped, etag: "\"\(tag)\"", gzipETag: "\"\(tag)-gz\"",
+                lastModified: change.at.flatMap(HTTPDate.string(fromISO:)))
             await cache.put(key, rendered)
         }
         // gzip when the client takes it (calendar apps do): each representation has its own ETag.
@@ -123,7 +128,7 @@ public struct DrillbookServer: Sendable {
             .cacheControl: isPublic ? "public, max-age=300" : "private, max-age=300",
             .vary: "Accept-Encoding",
         ]
-        if let at = change.at, let modified = HTTPDate.string(fromISO: at) { headers[.lastModified] = modified }
+        if let modified = rendered.lastModified { headers[.lastModified] = modified }
         if let match = request.headers[.ifNoneMatch],
             match.split(separator: ",").contains(where: {
                 let tag = $0.trimmingCharacters(in: .whitespaces)
@@ -184,6 +189,8 @@ actor FeedCache {
         var gzipped: ByteBuffer
         var etag: String
         var gzipETag: String
+        /// Formatted once: a DateFormatter per request costs more than the rest of a 304.
+        var lastModified: String?
     }
 
     private var entries: [String: (Key, Rendered)] = [:]

@@ -26,7 +26,7 @@ extension IncidentStore {
 }
 
 enum Backups {
-    static func copy(_ database: DatabaseQueue, to path: String) throws(StoreError) {
+    static func copy(_ database: some DatabaseReader, to path: String) throws(StoreError) {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw StoreError(message: "\(path) exists already; a backup never overwrites a file")
         }
@@ -41,7 +41,7 @@ enum Backups {
         }
     }
 
-    static func restore(_ copy: DatabaseQueue, into database: DatabaseQueue) throws(StoreError) {
+    static func restore(_ copy: some DatabaseReader, into database: some DatabaseWriter) throws(StoreError) {
         do {
             try copy.backup(to: database)
         } catch {

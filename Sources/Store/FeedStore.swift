@@ -74,8 +74,9 @@ extension ScheduleStore {
     public func feed(token: String) throws(StoreError) -> Feed? {
         do {
             return try database.read { db in
+                // Cached statements: a feed GET is the server's hottest path.
                 try Row.fetchOne(
-                    db, sql: "SELECT * FROM feed WHERE token_hash = ? AND revoked_at IS NULL",
+                    db.cachedStatement(sql: "SELECT * FROM feed WHERE token_hash = ? AND revoked_at IS NULL"),
                     arguments: [sha256Hex(token)]
                 ).map(Self.feed)
             }
@@ -105,11 +106,30 @@ extension ScheduleStore {
         }
     }
 
+    /// A feed's lookup and the last change in one read: what every feed GET needs, in one
+    /// transaction on one pooled connection.
+    public func feedAndLastChange(token: String) throws(StoreError) -> (Feed?, seq: Int, at: String?) {
+        do {
+            return try database.read { db in
+                let feed = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM feed WHERE token_hash = ? AND revoked_at IS NULL"),
+                    arguments: [sha256Hex(token)]
+                ).map(Self.feed)
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT seq, at FROM audit ORDER BY seq DESC LIMIT 1"))
+                return (feed, row?["seq"] ?? 0, row?["at"])
+            }
+        } catch {
+            throw StoreError(message: "cannot read the feeds (\(error))")
+        }
+    }
+
     /// The number of the last audited write: it changes whenever anything a feed shows may have.
     public func lastChange() throws(StoreError) -> (seq: Int, at: String?) {
         do {
             return try database.read { db in
-                let row = try Row.fetchOne(db, sql: "SELECT seq, at FROM audit ORDER BY seq DESC LIMIT 1")
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT seq, at FROM audit ORDER BY seq DESC LIMIT 1"))
                 return (row?["seq"] ?? 0, row?["at"])
             }
         } catch {

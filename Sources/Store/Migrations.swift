@@ -5,7 +5,7 @@ enum Migrations {
     /// is its own transaction, but which are applied is read before it, so a process that lost the
     /// race finds the table made by the winner. Its transaction rolled back; it reads again and
     /// finds nothing left to do.
-    static func run(_ migrator: DatabaseMigrator, on database: DatabaseQueue) throws {
+    static func run(_ migrator: DatabaseMigrator, on database: some DatabaseWriter) throws {
         var attempt = 0
         while true {
             do {

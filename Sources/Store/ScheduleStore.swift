@@ -4,9 +4,10 @@ import GRDB
 public import Planning
 
 /// The database (`drillbook.sqlite`): what was published for every school year. WAL, foreign keys,
-/// named append-only migrations; every change is one transaction.
+/// named append-only migrations; every change is one transaction. A pool: `drillbook serve` reads
+/// on several connections at once while one writes.
 public final class ScheduleStore: Sendable {
-    let database: DatabaseQueue
+    let database: DatabasePool
 
     /// The database file's path: files kept with records (attachments) live beside it.
     public var path: String { database.path }
@@ -18,10 +19,9 @@ public final class ScheduleStore: Sendable {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(10)
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try DatabasePool(path: path, configuration: configuration)
             // Records of drills and alerts are the district's: 0600 whatever the umask.
             if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
-            try database.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
             try Migrations.run(Self.migrator, on: database)
         } catch {
             throw StoreError(message: "\(path): cannot open the database (\(error))")

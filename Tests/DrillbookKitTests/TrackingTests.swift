@@ -1,3 +1,4 @@
+import Crypto
 import Dates
 import DrillbookKit
 import Foundation
@@ -252,6 +253,33 @@ import Testing
         try copy.write { db in try db.execute(sql: "UPDATE completion SET recorded_by = 'someone'") }
         try copy.close()
         #expect(throws: DrillbookError.self) { try Backups.restore(from: out, schedule: live, incidents: incidents) }
+        #expect(try store.completions(year: "2027-2028").count == 2)
+    }
+
+    /// Scans kept with records go with the database: backed up, checked against their names, put back.
+    @Test func attachmentsAreBackedUpAndCheckedOnRestore() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)
+        let folder = (loaded.plan.file as NSString).deletingLastPathComponent
+        let live = "\(folder)/drillbook.sqlite"
+        let scan = Data("%PDF-1.7 sign-in sheet".utf8)
+        let name = SHA256.hash(data: scan).map { String(format: "%02x", $0) }.joined() + ".pdf"
+        try FileManager.default.createDirectory(atPath: "\(folder)/attachments", withIntermediateDirectories: true)
+        try scan.write(to: URL(fileURLWithPath: "\(folder)/attachments/\(name)"))
+        let lines = try Backups.backup(schedule: live, incidents: nil, to: "\(folder)/backup")
+        #expect(lines.contains("backed up attachments 1 files"), "\(lines)")
+        #expect(FileManager.default.contents(atPath: "\(folder)/backup/attachments/\(name)") == scan)
+        // Lost from the live folder: the restore brings it back.
+        try FileManager.default.removeItem(atPath: "\(folder)/attachments/\(name)")
+        let restored = try Backups.restore(from: "\(folder)/backup", schedule: live, incidents: "\(folder)/none.sqlite")
+        #expect(restored.contains("restored 1 attachments"), "\(restored)")
+        #expect(FileManager.default.contents(atPath: "\(folder)/attachments/\(name)") == scan)
+        // A scan changed in the backup: nothing is restored.
+        try Data("%PDF-1.7 forged".utf8).write(to: URL(fileURLWithPath: "\(folder)/backup/attachments/\(name)"))
+        _ = try TrackingTests.complete("lincoln-hs/lockdown-drill-1", loaded, store)
+        #expect(throws: DrillbookError.self) {
+            try Backups.restore(from: "\(folder)/backup", schedule: live, incidents: "\(folder)/none.sqlite")
+        }
         #expect(try store.completions(year: "2027-2028").count == 2)
     }
 }

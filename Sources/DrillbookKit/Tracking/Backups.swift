@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 public import Store
 
@@ -8,6 +9,8 @@ public enum Backups {
     public static let scheduleFile = "drillbook.sqlite"
     public static let incidentsFile = "drillbook-incidents.sqlite"
     public static let headsFile = "HEADS"
+    /// Photos and scans kept with records (`drillbook serve`), beside the database.
+    public static let attachmentsFolder = "attachments"
 
     /// Copies the schedule database (and the incidents database, when it exists) into `folder`
     /// (created 0700), verifies the copies and writes their heads to HEADS; returns what to print.
@@ -38,6 +41,9 @@ public enum Backups {
         } catch {
             throw .store("\(error)")
         }
+        let files = try copyAttachments(
+            from: (schedule as NSString).deletingLastPathComponent, to: folder, checking: false)
+        if files > 0 { heads.append("attachments \(files) files") }
         let text = heads.joined(separator: "\n") + "\n"
         FileManager.default.createFile(
             atPath: "\(folder)/\(headsFile)", contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
@@ -63,6 +69,9 @@ public enum Backups {
                 if parts.count >= 2 { heads[String(parts[0])] = String(parts[1]) }
             } ?? [:]
         var lines: [String] = []
+        // Every attachment must still hash to its name before anything is replaced.
+        let live = (schedule as NSString).deletingLastPathComponent
+        _ = try checkAttachments(in: "\(folder)/\(attachmentsFolder)")
         do {
             let scheduleStore = try Planner.openStore(scheduleCopy)
             lines.append(try AuditCheck.verify(scheduleStore, head: kept["schedule"]))
@@ -75,6 +84,8 @@ public enum Backups {
             // Both verified: only now is anything replaced.
             try Planner.openStore(schedule).restore(from: scheduleStore)
             lines.append("restored \(schedule)")
+            let files = try copyAttachments(from: folder, to: live.isEmpty ? "." : live, checking: true)
+            if files > 0 { lines.append("restored \(files) attachments") }
             if let incidentsStore {
                 try Incidents.openStore(incidents).restore(from: incidentsStore)
                 lines.append("restored \(incidents)")
@@ -85,5 +96,43 @@ public enum Backups {
             throw .store("\(error)")
         }
         return lines
+    }
+
+    /// Copies `from/attachments/*` into `to/attachments/` (0700, files 0600); returns how many files
+    /// there are. With `checking`, each must hash to its name.
+    static func copyAttachments(from source: String, to destination: String, checking: Bool) throws(DrillbookError)
+        -> Int
+    {
+        let from = "\(source.isEmpty ? "." : source)/\(attachmentsFolder)"
+        let to = "\(destination)/\(attachmentsFolder)"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: from)) ?? []).sorted()
+        guard !names.isEmpty else { return 0 }
+        if checking { _ = try checkAttachments(in: from) }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: to, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            for name in names where !FileManager.default.fileExists(atPath: "\(to)/\(name)") {
+                try FileManager.default.copyItem(atPath: "\(from)/\(name)", toPath: "\(to)/\(name)")
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: "\(to)/\(name)")
+            }
+        } catch {
+            throw .store("\(to): the attachments were not copied (\(error.localizedDescription))")
+        }
+        return names.count
+    }
+
+    /// Each file of an attachments folder hashes to its name (`<sha256>.<ext>`).
+    static func checkAttachments(in folder: String) throws(DrillbookError) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names {
+            let hash = name.split(separator: ".").first.map(String.init) ?? ""
+            guard let data = FileManager.default.contents(atPath: "\(folder)/\(name)"),
+                SHA256.hash(data: data).map({ String(format: "%02x", $0) }).joined() == hash
+            else {
+                throw .store(
+                    "\(folder)/\(name) does not match its name: it changed after it was recorded; nothing was restored")
+            }
+        }
+        return names.count
     }
 }
