@@ -4,7 +4,7 @@ SWIFT ?= swift
 EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
 VENV := .venv
 
-.PHONY: all deps checkers build example test browser api lint format install install-files uninstall bench fuzz asan tsan concurrency clean
+.PHONY: all deps checkers build example test browser api bench-server lint format install install-files uninstall bench fuzz asan tsan concurrency clean
 
 all: build
 
@@ -65,6 +65,10 @@ install-files:
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/drillbook
 	rm -rf $(DESTDIR)$(PREFIX)/share/drillbook
+
+## bench-server: the feed GET (200 and 304) under wrk against nginx serving the same bytes (Debian's nginx, wrk)
+bench-server:
+	Benchmarks/ServerBenchmark/feeds.sh
 
 ## bench: the ICalendar benchmark against plain C over libical, then the 1,000-school planner benchmark
 bench: deps

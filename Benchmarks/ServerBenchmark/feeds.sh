@@ -75,15 +75,18 @@ read -r d200 d200p <<<"$(measure "http://127.0.0.1:$drill_port$path")"
 read -r n200 n200p <<<"$(measure "http://127.0.0.1:$nginx_port$path")"
 read -r d304 d304p <<<"$(measure "http://127.0.0.1:$drill_port$path" -H "If-None-Match: $drill_etag")"
 read -r n304 n304p <<<"$(measure "http://127.0.0.1:$nginx_port$path" -H "If-None-Match: $nginx_etag")"
+# The framework's own ceiling on this machine: a route that reads nothing and answers "ok".
+read -r dok dokp <<<"$(measure "http://127.0.0.1:$drill_port/healthz")"
 memory=$(awk '/VmHWM/{printf "%.0f", $2/1024}' "/proc/$server/status")
 
 printf '\nFeed GET, %s bytes (the example district, admin audience), wrk -t2 -c50 -d%ss on loopback\n\n' "$bytes" "$duration"
 printf '| case | drillbook req/s | nginx req/s | ratio (target >= 0.50) | drillbook p99 ms (target < 20) | nginx p99 ms |\n'
 printf '|---|---|---|---|---|---|\n'
-python3 - "$d200" "$n200" "$d200p" "$n200p" "$d304" "$n304" "$d304p" "$n304p" <<'EOF'
+python3 - "$d200" "$n200" "$d200p" "$n200p" "$d304" "$n304" "$d304p" "$n304p" "$dok" "$dokp" <<'EOF'
 import sys
-d200, n200, d200p, n200p, d304, n304, d304p, n304p = map(float, sys.argv[1:])
+d200, n200, d200p, n200p, d304, n304, d304p, n304p, dok, dokp = map(float, sys.argv[1:])
 print(f"| 200 | {d200:,.0f} | {n200:,.0f} | {d200 / n200:.2f} | {d200p:.2f} | {n200p:.2f} |")
 print(f"| 304 | {d304:,.0f} | {n304:,.0f} | {d304 / n304:.2f} | {d304p:.2f} | {n304p:.2f} |")
+print(f"| /healthz (no feed, for scale) | {dok:,.0f} | | {dok / n304:.2f} of nginx's 304 | {dokp:.2f} | |")
 EOF
 printf '\ndrillbook serve peak memory (VmHWM): %s MiB (target < 200)\n' "$memory"
