@@ -312,3 +312,81 @@ import Testing
         #expect(direct.address == "198.51.100.7" && !direct.https)
     }
 }
+
+/// "Forgot your password?": the same answer for any address, a mailed single-use link for a real one.
+@Suite struct PasswordResetTests {
+    @Test func aResetLinkIsMailedOnceAndWorksOnce() async throws {
+        var district = try WebAppTests.district()
+        let folder = (district.store.path as NSString).deletingLastPathComponent
+        let mailbox = "\(folder)/mail.txt"
+        district.loaded.plan.channels.mailFrom = "drillbook@lakeside.example"
+        district.loaded.plan.channels.sendmail = "cat > '\(mailbox)'"
+        let configured = district
+        try await configured.app().test(.router) { client in
+            var district = configured
+            _ = try await WebAppTests.setUpAndSignIn(client, &district, "st@lakeside.example")
+            var browser = WebAppTests.Browser()
+            let page = String(buffer: try await WebAppTests.get(client, "/reset", browser: &browser).body)
+            let csrf = WebAppTests.field("csrf", in: page)!
+            let unknown = try await WebAppTests.post(
+                client, "/reset", ["csrf": csrf, "email": "nobody@lakeside.example"], browser: &browser)
+            #expect(!FileManager.default.fileExists(atPath: mailbox), "no mail for an unknown address")
+            let known = try await WebAppTests.post(
+                client, "/reset", ["csrf": csrf, "email": "st@lakeside.example"], browser: &browser)
+            #expect(String(buffer: known.body) == String(buffer: unknown.body), "the same answer either way")
+            let mail = try String(contentsOfFile: mailbox, encoding: .utf8)
+            #expect(mail.contains("To: st@lakeside.example"))
+            let link = try #require(
+                mail.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first {
+                    $0.hasPrefix("https://drills.lakeside.example/reset/")
+                })
+            let path = String(link.dropFirst("https://drills.lakeside.example".count))
+            let form = String(buffer: try await WebAppTests.get(client, path, browser: &browser).body)
+            let newPassword = "a different sentence entirely"
+            let set = try await WebAppTests.post(
+                client, path,
+                ["csrf": WebAppTests.field("csrf", in: form)!, "password": newPassword, "confirm": newPassword],
+                browser: &browser)
+            #expect(set.headers[.location] == "/sign-in?done=1")
+            #expect(try await WebAppTests.get(client, path, browser: &browser).status == .notFound, "used once")
+            // The old password no longer works; the new one does.
+            var again = WebAppTests.Browser()
+            let signIn = String(buffer: try await WebAppTests.get(client, "/sign-in", browser: &again).body)
+            let token = WebAppTests.field("csrf", in: signIn)!
+            let old = try await WebAppTests.post(
+                client, "/sign-in", ["csrf": token, "email": "st@lakeside.example", "password": WebAppTests.password],
+                browser: &again)
+            #expect(old.status == .unauthorized)
+            let new = try await WebAppTests.post(
+                client, "/sign-in", ["csrf": token, "email": "st@lakeside.example", "password": newPassword],
+                browser: &again)
+            #expect(new.headers[.location] == "/")
+        }
+    }
+
+    /// A drill held but not scheduled, recorded from the school page: it completes the nearest open item.
+    @Test func anUnscheduledDrillIsRecordedInTheBrowser() async throws {
+        let district = try WebAppTests.district()
+        try await district.app().test(.router) { client in
+            var district = district
+            var admin = try await WebAppTests.setUpAndSignIn(client, &district, "sa@lakeside.example")
+            let page = String(
+                buffer: try await WebAppTests.get(client, "/schools/lincoln-hs/record?kind=drill/fire", browser: &admin)
+                    .body)
+            #expect(page.contains("<option value=\"drill/fire\" selected>"))
+            var fields = [
+                "csrf": WebAppTests.field("csrf", in: page)!, "kind": "drill/nothing", "started_at": "2027-10-18T09:05",
+                "conducted_by": "Ana Ruiz", "notification_method": "alarm", "head_count": "610", "problems": "none",
+                "time_to_evacuate": "3:50",
+            ]
+            let wrongKind = try await WebAppTests.post(client, "/schools/lincoln-hs/record", fields, browser: &admin)
+            #expect(wrongKind.status == .badRequest)
+            fields["kind"] = "drill/fire"
+            let saved = try await WebAppTests.post(client, "/schools/lincoln-hs/record", fields, browser: &admin)
+            #expect(saved.headers[.location] == "/schools/lincoln-hs")
+            let record = try #require(try district.store.completions(year: "2027-2028").first)
+            #expect(record.recordedBy == "sa@lakeside.example" && record.source == .record)
+            #expect(record.itemUID?.contains("lincoln-hs/fire-drill/3") == true, "the nearest open fire drill")
+        }
+    }
+}

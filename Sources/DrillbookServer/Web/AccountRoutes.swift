@@ -44,6 +44,8 @@ extension WebApp {
                     request, context, error: "That email and password do not match an account.", status: .unauthorized)
             }
             await limiter.succeeded(account: email)
+            // Expired sessions and links go as people sign in: no timer needed for a small table.
+            try? store.pruneSessions(now: Date().timeIntervalSince1970, nowISO: Accounts.iso(Date()))
             let needsCode = role.needsSecondFactor && found.totpSecret != nil
             // A fresh session (a new cookie) at every sign-in: no fixation.
             context.sessions.clearSession()
