@@ -217,12 +217,24 @@ struct AccessLog<Context: RequestContext>: RouterMiddleware {
             let response = try await next(request, context)
             logger.info(
                 "\(request.method) \(path) \(response.status.code)",
-                metadata: ["ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"])
+                metadata: ["ms": "\(Self.milliseconds(since: started))"])
             return response
+        } catch let error as HTTPError {
+            // A refusal (401, 404, ...) is an answer, logged like one.
+            logger.info(
+                "\(request.method) \(path) \(error.status.code)",
+                metadata: ["ms": "\(Self.milliseconds(since: started))"])
+            throw error
         } catch {
             logger.error("\(request.method) \(path) failed: \(error)")
             throw error
         }
+    }
+
+    /// Whole milliseconds since `start` (`Duration.components` splits seconds from attoseconds).
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = (ContinuousClock.now - start).components
+        return elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
     }
 
     static func masked(_ path: String) -> String {

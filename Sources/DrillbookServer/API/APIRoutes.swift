@@ -20,21 +20,23 @@ extension WebApp {
             let principal = try apiPrincipal(request)
             let school = try apiSchool(request, principal)
             let asOf = server.today()
-            let done = Set(Completion.current(try Tracker.completions(loaded, store: store)).compactMap(\.itemUID))
             let items = try Planner.published(loaded, store: store).filter {
                 principal.sees($0.item.schoolID) && (school == nil || $0.item.schoolID == school)
                     && Self.visible($0.item, to: principal, asOf: asOf)
             }
-            return try Self.json(["items": items.map { APIItem($0, done: done.contains($0.item.uid)) }])
+            let statuses = ItemJSON.statuses(
+                items, loaded: loaded, completions: try Tracker.completions(loaded, store: store), asOf: asOf)
+            return try Self.json(["items": zip(items, statuses).map { ItemJSON.Row($0, status: $1) }])
         }
         router.get("/api/v1/items/{school}/{item}") { request, context in
             let principal = try apiPrincipal(request)
             let (_, tracked) = try item(context, principal)
-            let history = try Tracker.completions(loaded, store: store).filter { $0.itemUID == tracked.item.uid }
-            let current = Set(Completion.current(history).map(\.id))
+            let completions = try Tracker.completions(loaded, store: store)
+            let status = ItemJSON.statuses([tracked], loaded: loaded, completions: completions, asOf: server.today())[0]
             return try Self.json(
                 APIItemDetail(
-                    item: APIItem(tracked, done: !current.isEmpty), completions: history.map(APICompletion.init)))
+                    item: ItemJSON.Row(tracked, status: status),
+                    completions: completions.filter { $0.itemUID == tracked.item.uid }.map(APICompletion.init)))
         }
         router.post("/api/v1/items/{school}/{item}/completions") { request, context in
             let principal = try apiPrincipal(request)
@@ -153,39 +155,8 @@ extension WebApp {
     }
 }
 
-struct APIItem: Encodable {
-    var id: String
-    var uid: String
-    var school: String
-    var kind: String
-    var title: String
-    var date: String
-    var time: String?
-    var durationMinutes: Int
-    var announced: Bool
-    var status: String
-    var sequence: Int
-    var done: Bool
-
-    init(_ tracked: TrackedItem, done: Bool) {
-        let item = tracked.item
-        id = item.id
-        uid = item.uid
-        school = item.schoolID
-        kind = item.kind.description
-        title = item.title
-        date = item.date.description
-        time = item.start?.description
-        durationMinutes = item.durationMinutes
-        announced = item.announced
-        status = tracked.status.rawValue
-        sequence = tracked.sequence
-        self.done = done
-    }
-}
-
 struct APIItemDetail: Encodable {
-    var item: APIItem
+    var item: ItemJSON.Row
     var completions: [APICompletion]
 }
 

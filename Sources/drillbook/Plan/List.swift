@@ -53,15 +53,10 @@ struct List: ParsableCommand {
                 && (to.flatMap { CalendarDate($0) }.map { item.date <= $0 } ?? true)
                 && (kind.map { item.kind.description == $0 || item.kind.description.hasPrefix($0 + "/") } ?? true)
         }
-        let completions = Completion.current(
-            try wrap { () throws(DrillbookError) in try Tracker.completions(loaded, store: store) })
-        let statuses = items.map {
-            $0.status(
-                on: asOf.day, completions: completions, ladder: loaded.plan.ladder,
-                yearEnd: loaded.years[$0.item.schoolID]?.last)
-        }
+        let completions = try wrap { () throws(DrillbookError) in try Tracker.completions(loaded, store: store) }
+        let statuses = ItemJSON.statuses(items, loaded: loaded, completions: completions, asOf: asOf.day)
         if json {
-            print(try ItemJSON.render(items, statuses: statuses))
+            print(try ItemListJSON.render(items, statuses: statuses))
             return
         }
         if items.isEmpty { print("no items (run `drillbook schedule` first?)") }
@@ -77,36 +72,13 @@ struct List: ParsableCommand {
     }
 }
 
-/// `list --json`: one object per item.
-enum ItemJSON {
-    struct Row: Encodable {
-        var id: String
-        var uid: String
-        var school: String
-        var kind: String
-        var title: String
-        var date: String
-        var start: String?
-        var durationMinutes: Int
-        var timeZone: String
-        var announced: Bool
-        var owner: String
-        var status: String
-        var sequence: Int
-    }
-
+/// `list --json`: one object per item (the shape the API's `/api/v1/items` gives too).
+enum ItemListJSON {
     static func render(_ items: [TrackedItem], statuses: [ItemStatus]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let rows = zip(items, statuses).map { tracked, status in
-            let item = tracked.item
-            return Row(
-                id: item.id, uid: item.uid, school: item.schoolID, kind: item.kind.description, title: item.title,
-                date: item.date.description, start: item.start?.description, durationMinutes: item.durationMinutes,
-                timeZone: item.timeZone, announced: item.announced, owner: item.owner, status: status.name,
-                sequence: tracked.sequence)
-        }
+        let rows = zip(items, statuses).map { ItemJSON.Row($0, status: $1) }
         return String(decoding: try encoder.encode(rows), as: UTF8.self)
     }
 }
