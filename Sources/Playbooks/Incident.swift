@@ -12,6 +12,8 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
         case noticeSent = "notice-sent"
         case noticeSimulated = "notice-simulated"
         case closed
+        /// Opened by mistake or a duplicate: kept, marked, never late.
+        case cancelled
     }
 
     public var kind: Kind
@@ -47,6 +49,8 @@ public struct IncidentState: Sendable {
     public var signoffs: [String: Set<String>] = [:]
     public var iterations: [String: Int] = [:]
     public var closed = false
+    /// Why it was cancelled, when it was (a cancelled incident is also closed).
+    public var cancelled: String?
 
     /// When a step is due, if it has a deadline.
     public func due(_ step: Step) -> Int? {
@@ -66,6 +70,8 @@ public enum IncidentAction: Sendable {
     case skip(step: String, why: String)
     case setFacts([String: String])
     case close
+    /// Opened by mistake, or a duplicate: ends it with the reason, whatever is open.
+    case cancel(why: String)
 }
 
 /// An action the incident's state does not allow, or one missing what the step requires.

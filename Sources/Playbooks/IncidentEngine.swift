@@ -120,6 +120,11 @@ public enum IncidentEngine {
                 throw IncidentError("cannot close: mandatory steps are open: \(blocking.joined(separator: ", "))")
             }
             return [IncidentEvent(kind: .closed, at: at, actor: actor)]
+        case .cancel(let why):
+            guard why.contains(where: { !$0.isWhitespace }) else {
+                throw IncidentError("cancelling needs --why (opened by mistake, a duplicate of ...)")
+            }
+            return [IncidentEvent(kind: .cancelled, at: at, actor: actor, data: ["why": why])]
         }
     }
 
@@ -196,6 +201,10 @@ public enum IncidentEngine {
             }
         case .closed:
             state.closed = true
+            state.open = []
+        case .cancelled:
+            state.closed = true
+            state.cancelled = event.data["why"] ?? ""
             state.open = []
         }
     }

@@ -121,6 +121,31 @@ extension String {
         #expect(try AuditCheck.verify(incidents.store, head: head.headHash).hasPrefix("incidents audit log intact"))
     }
 
+    /// An incident opened by mistake is cancelled with a reason: kept, listed as cancelled, never late,
+    /// closed to every further action; `list` filters by state and school.
+    @Test func aCancelledIncidentIsKeptListedAndNeverLate() throws {
+        var (incidents, _, _) = try Self.setUp()
+        let mistake = try incidents.open("anonymous-threat", school: "lincoln-hs", exercise: false, facts: [:])
+        let real = try incidents.open("bomb-threat", school: "harbor-es", exercise: false, facts: [:])
+        incidents.now += 3 * 86_400
+        #expect(try incidents.lateSteps().contains { $0.incident == mistake })
+        #expect(
+            performing: { _ = try incidents.act(mistake, .cancel(why: "  ")) }, throws: { "\($0)".contains("--why") })
+        let state = try incidents.act(mistake, .cancel(why: "a duplicate of \(real)"))
+        #expect(state.closed && state.cancelled == "a duplicate of \(real)")
+        #expect(try !incidents.lateSteps().contains { $0.incident == mistake }, "out of overdue")
+        #expect(try incidents.lateSteps().contains { $0.incident == real })
+        #expect(performing: { _ = try incidents.act(mistake, .close) }, throws: { "\($0)".contains("is closed") })
+        #expect(try incidents.list(status: nil, school: nil).map(\.id) == [mistake, real])
+        #expect(try incidents.list(status: "open", school: nil).map(\.id) == [real])
+        let over = try incidents.list(status: "closed", school: nil)
+        #expect(over.map(\.id) == [mistake] && over[0].status == "cancelled")
+        #expect(try incidents.list(status: nil, school: "harbor-es").map(\.id) == [real])
+        #expect(throws: DrillbookError.self) { try incidents.list(status: nil, school: "nowhere") }
+        #expect(try incidents.report(mistake, html: false).contains("CANCELLED. Why: a duplicate of \(real)"))
+        #expect(try incidents.status(mistake).contains("(CANCELLED: a duplicate of \(real))"))
+    }
+
     @Test func illegalActionsAreRefusedAndChangeNothing() throws {
         let (incidents, _, _) = try Self.setUp()
         let id = try incidents.open(

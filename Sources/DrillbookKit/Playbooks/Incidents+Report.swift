@@ -43,12 +43,48 @@ extension Incidents {
         return "\(wall.date) " + String(format: "%02d:%02d", wall.hour, wall.minute)
     }
 
+    /// One line of `incident list`.
+    public struct Summary: Sendable, Encodable {
+        public var id: String
+        public var playbook: String
+        public var school: String
+        public var opened: String
+        public var exercise: Bool
+        /// open, closed or cancelled.
+        public var status: String
+        public var openSteps: [String]
+    }
+
+    /// `incident list [--open|--closed] [--school ID]`: every incident, oldest first.
+    public func list(status wanted: String?, school: String?) throws(DrillbookError) -> [Summary] {
+        if let school, !loaded.plan.schools.contains(where: { $0.school.id == school }) {
+            throw .usage(
+                "school \"\(school)\" is not in the plan (it has: \(loaded.plan.schools.map(\.school.id).joined(separator: ", ")))"
+            )
+        }
+        let ids: [String]
+        do { ids = try store.incidentIDs() } catch { throw .store(error.description) }
+        var summaries: [Summary] = []
+        for id in ids {
+            let (incident, playbook, state) = try load(id)
+            guard school == nil || incident.school == school else { continue }
+            let status = state.cancelled != nil ? "cancelled" : state.closed ? "closed" : "open"
+            // --closed lists what is over, cancelled included.
+            if let wanted, wanted == "open" ? status != "open" : status == "open" { continue }
+            summaries.append(
+                Summary(
+                    id: id, playbook: playbook.id, school: incident.school, opened: when(state.started),
+                    exercise: incident.exercise, status: status, openSteps: state.open))
+        }
+        return summaries
+    }
+
     /// `incident status`: open steps with owners and deadlines, what is late, decisions so far.
     public func status(_ id: String) throws(DrillbookError) -> String {
         let (incident, playbook, state) = try load(id)
         var lines = [
             "incident \(id)\(incident.exercise ? " [EXERCISE]" : ""): \(playbook.title) at \(incident.school)"
-                + (state.closed ? " (closed)" : ""),
+                + (state.cancelled.map { " (CANCELLED: \($0))" } ?? (state.closed ? " (closed)" : "")),
             "  opened \(when(state.started)); playbook \(playbook.id) \(incident.version)",
         ]
         if !state.closed {
@@ -102,6 +138,7 @@ extension Incidents {
                 text =
                     "Notice SIMULATED (exercise, nothing sent) to \(event.data["audience"] ?? ""): \(event.data["message"] ?? "")"
             case .closed: text = "Closed"
+            case .cancelled: text = "CANCELLED. Why: \(event.data["why"] ?? "")"
             }
             rows.append((when(event.at), event.actor, text))
         }

@@ -4,11 +4,13 @@ import DrillbookKit
 import Foundation
 import Playbooks
 
-/// `drillbook incident open | status | step | close | report`.
+/// `drillbook incident open | list | status | step | close | cancel | report`.
 struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incident", abstract: "Run a playbook as an audited incident (or an exercise).",
-        subcommands: [Open.self, Status.self, StepCommand.self, Close.self, Report.self])
+        subcommands: [
+            Open.self, ListIncidents.self, Status.self, StepCommand.self, Close.self, Cancel.self, Report.self,
+        ])
 
     /// Options every incident command takes.
     struct Options: ParsableArguments {
@@ -151,6 +153,55 @@ struct IncidentCommand: ParsableCommand {
                 try incidents.close(id, scheduleStore: schedule, asOf: asOf.day)
             }
             print("closed incident \(id)" + (tabletop.map { "; recorded \($0) as done" } ?? ""))
+        }
+    }
+
+    struct ListIncidents: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Every incident, oldest first: open, closed or cancelled.")
+        @OptionGroup var options: Options
+        @Flag(help: "Only incidents still open.") var open = false
+        @Flag(help: "Only incidents closed or cancelled.") var closed = false
+        @Option(help: "Only this school's.") var school: String?
+        @Flag(help: "One JSON object per incident.") var json = false
+
+        func validate() throws {
+            if open && closed { throw ValidationError("give --open or --closed, not both") }
+        }
+
+        func run() throws {
+            let incidents = try options.incidents()
+            let list = try wrap { () throws(DrillbookError) in
+                try incidents.list(status: open ? "open" : closed ? "closed" : nil, school: school)
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                print(String(decoding: try encoder.encode(list), as: UTF8.self))
+                return
+            }
+            if list.isEmpty { print("no incidents") }
+            for incident in list {
+                print(
+                    "\(incident.id)  \(incident.opened)  \(incident.school)  \(incident.playbook)"
+                        + (incident.exercise ? "  EXERCISE" : "") + "  \(incident.status)"
+                        + (incident.openSteps.isEmpty ? "" : " (\(incident.openSteps.count) steps open)"))
+            }
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel an incident opened by mistake or twice: kept and marked, never reported late.")
+        @OptionGroup var options: Options
+        @Argument var id: String
+        @Option(help: "Why (opened by mistake, a duplicate of 2027-0003, ...).") var why: String
+
+        func run() throws {
+            let incidents = try options.incidents()
+            _ = try wrap { () throws(DrillbookError) in try incidents.act(id, .cancel(why: why)) }
+            print("cancelled incident \(id)")
         }
     }
 
