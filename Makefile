@@ -33,10 +33,12 @@ test: deps checkers lint
 	$(SWIFT) test
 	$(MAKE) browser api
 
-## api: schemathesis against the served /openapi.json (no 5xx, every response as documented)
+## api: schemathesis against the served /openapi.json (no 5xx, every response as documented), then a
+## tip line posting signed reports from python
 api: checkers
 	$(SWIFT) build --product drillbook
 	$(VENV)/bin/python Tests/Server/api_schema.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
+	$(VENV)/bin/python Tests/Server/intake.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 
 ## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`;
 ## screenshots in artifacts/browser. Skipped without chromium, except under CI.

@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "DrillbookServerTests",
             dependencies: [
-                "Dates", "DrillbookKit", "DrillbookServer", "ICalendar", "Planning", "Store",
+                "Dates", "DrillbookKit", "DrillbookServer", "ICalendar", "Planning", "Playbooks", "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),

@@ -22,12 +22,16 @@ public struct DrillbookServer: Sendable {
     public let metrics: PrometheusCollectorRegistry
     /// Templates (the web app's pages in `Templates/web`, mail) and calendars.
     public let resources: Resources
+    /// The incidents database and the playbooks, for reports posted to `/api/v1/intake`.
+    public let incidents: IncidentStore?
+    public let library: PlaybookLibrary?
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
     let cache = FeedCache()
 
     public init(
-        loaded: LoadedPlan, store: ScheduleStore, resources: Resources, logger: Logger = Logger(label: "drillbook"),
+        loaded: LoadedPlan, store: ScheduleStore, resources: Resources, incidents: IncidentStore? = nil,
+        library: PlaybookLibrary? = nil, logger: Logger = Logger(label: "drillbook"),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         today: (@Sendable () -> CalendarDate)? = nil
     ) {
@@ -36,6 +40,8 @@ public struct DrillbookServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.resources = resources
+        self.incidents = incidents
+        self.library = library
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
         self.today =
@@ -64,6 +70,7 @@ public struct DrillbookServer: Sendable {
         web.addSchoolRoutes(to: router)
         web.addAPIRoutes(to: router)
         web.addImportRoutes(to: router)
+        web.addIntakeRoutes(to: router)
         router.get("/static/drillbook.css") { _, _ in
             Response(
                 status: .ok,

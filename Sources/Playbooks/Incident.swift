@@ -1,6 +1,8 @@
 /// Something that happened in an incident: the append-only record its state and report derive from.
 public struct IncidentEvent: Hashable, Sendable, Codable {
     public enum Kind: String, Hashable, Sendable, Codable {
+        /// A report from a tip line or alert service, with everything it carried.
+        case received
         case started
         case roleBound = "role-bound"
         case factSet = "fact-set"

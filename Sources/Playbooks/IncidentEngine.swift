@@ -190,7 +190,7 @@ public enum IncidentEngine {
         case .assigned: if let step = event.step { state.assigned[step] = event.data["role"] }
         case .signedOff:
             if let step = event.step, let role = event.data["role"] { state.signoffs[step, default: []].insert(role) }
-        case .escalated, .noticeSent, .noticeSimulated: break
+        case .escalated, .noticeSent, .noticeSimulated, .received: break
         case .stepDone, .stepSkipped:
             if let id = event.step {
                 finish(id, skipped: event.kind == .stepSkipped, option: nil, at: event.at, state: &state, playbook)

@@ -54,6 +54,24 @@ public final class IncidentStore: Sendable {
                 }
                 try AuditLog.sealAll(db, table: "incident_audit", tables: Self.sealedTables)
             }
+            migrator.registerMigration("v3: intake sources and reports") { db in
+                // Tip lines and alert services that post reports, each with its HMAC secret (kept:
+                // it must be recomputed for every report; the file is 0600).
+                try db.create(table: "intake_source") { table in
+                    table.primaryKey("name", .text)
+                    table.column("secret", .text).notNull()
+                    table.column("created_at", .text).notNull()
+                    table.column("revoked_at", .text)
+                }
+                // One incident per source and external id, whatever the retries.
+                try db.create(table: "intake") { table in
+                    table.column("source", .text).notNull()
+                    table.column("external_id", .text).notNull()
+                    table.column("incident_id", .text).notNull().references("incident", column: "id")
+                    table.column("received_at", .text).notNull()
+                    table.primaryKey(["source", "external_id"])
+                }
+            }
             try Migrations.run(migrator, on: database)
         } catch {
             throw StoreError(message: "\(path): cannot open the incidents database (\(error))")
@@ -81,8 +99,25 @@ public final class IncidentStore: Sendable {
     public func open(
         playbook: Playbook, school: String, exercise: Bool, year: Int, events: [IncidentEvent]
     ) throws(StoreError) -> String {
+        try open(playbook: playbook, school: school, exercise: exercise, year: year, events: events, intake: nil).id
+    }
+
+    /// The same, for a report from an intake source: in one transaction, so the same source and
+    /// external id twice (a retry, two at once) open one incident; the second gets the first's id
+    /// and `created` false.
+    public func open(
+        playbook: Playbook, school: String, exercise: Bool, year: Int, events: [IncidentEvent],
+        intake: (source: String, externalID: String, receivedAt: String)?
+    ) throws(StoreError) -> (id: String, created: Bool) {
         do {
-            return try database.write { db in
+            return try database.write { db -> (id: String, created: Bool) in
+                if let intake,
+                    let existing = try String.fetchOne(
+                        db, sql: "SELECT incident_id FROM intake WHERE source = ? AND external_id = ?",
+                        arguments: [intake.source, intake.externalID])
+                {
+                    return (existing, false)
+                }
                 let count =
                     try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident WHERE id LIKE ?", arguments: ["\(year)-%"])
                     ?? 0
@@ -93,7 +128,12 @@ public final class IncidentStore: Sendable {
                     arguments: [id, playbook.id, playbook.version, playbook.contentHash, school, exercise])
                 let opened = try RowSeal.seal(db, Self.sealedTables[0], keys: [id])
                 try Self.append(db, id: id, events: events, sealing: opened)
-                return id
+                if let intake {
+                    try db.execute(
+                        sql: "INSERT INTO intake (source, external_id, incident_id, received_at) VALUES (?, ?, ?, ?)",
+                        arguments: [intake.source, intake.externalID, id, intake.receivedAt])
+                }
+                return (id, true)
             }
         } catch {
             throw StoreError(message: "the incident was not opened (\(error))")
@@ -174,6 +214,68 @@ public final class IncidentStore: Sendable {
             throw error
         } catch {
             throw StoreError(message: "cannot read incident \(id) (\(error))")
+        }
+    }
+
+    // MARK: - Intake sources
+
+    /// A new source and its secret (shown once by the CLI).
+    public func addIntakeSource(name: String, secret: String, at: String) throws(StoreError) {
+        do {
+            try database.write { db in
+                if try Row.fetchOne(db, sql: "SELECT name FROM intake_source WHERE name = ?", arguments: [name]) != nil
+                {
+                    throw Refusal("there is already an intake source \(name) (`drillbook intake source list`)")
+                }
+                try db.execute(
+                    sql: "INSERT INTO intake_source (name, secret, created_at) VALUES (?, ?, ?)",
+                    arguments: [name, secret, at])
+            }
+        } catch let refusal as Refusal {
+            throw StoreError(message: refusal.message)
+        } catch {
+            throw StoreError(message: "the source was not added (\(error))")
+        }
+    }
+
+    /// Every source: name, created, revoked.
+    public func intakeSources() throws(StoreError) -> [(name: String, createdAt: String, revokedAt: String?)] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT name, created_at, revoked_at FROM intake_source ORDER BY name").map {
+                    ($0["name"], $0["created_at"], $0["revoked_at"])
+                }
+            }
+        } catch {
+            throw StoreError(message: "cannot read the intake sources (\(error))")
+        }
+    }
+
+    /// A live source's secret, or nil (unknown and revoked alike).
+    public func intakeSecret(_ name: String) throws(StoreError) -> String? {
+        do {
+            return try database.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT secret FROM intake_source WHERE name = ? AND revoked_at IS NULL", arguments: [name]
+                )
+            }
+        } catch {
+            throw StoreError(message: "cannot read the intake sources (\(error))")
+        }
+    }
+
+    public func revokeIntakeSource(_ name: String, at: String) throws(StoreError) {
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql: "UPDATE intake_source SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ?",
+                    arguments: [at, name])
+                if db.changesCount == 0 { throw Refusal("there is no intake source \(name)") }
+            }
+        } catch let refusal as Refusal {
+            throw StoreError(message: refusal.message)
+        } catch {
+            throw StoreError(message: "the source was not revoked (\(error))")
         }
     }
 

@@ -83,7 +83,7 @@ import Testing
             let document = try JSONSerialization.jsonObject(with: Data(served.body.readableBytesView)) as! [String: Any]
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = document["paths"] as! [String: [String: Any]]
-            #expect(paths.count == 6)
+            #expect(paths.count == 7)
             for (path, operations) in paths {
                 let uri = path.replacingOccurrences(of: "{school}", with: "lincoln-hs")
                     .replacingOccurrences(of: "{item}", with: "fire-drill-3")

@@ -118,6 +118,14 @@ extension Incidents {
             let title = step.map { "\($0.id) (\($0.title))" } ?? ""
             let text: String
             switch event.kind {
+            case .received:
+                // What the tipster wrote and who they are stay in the incident file.
+                text =
+                    "Received from \(event.data["source"] ?? "")"
+                    + (event.data["channel"].map { " via \($0)" } ?? "")
+                    + " (external id \(event.data["external_id"] ?? ""), reported \(event.data["time"] ?? "")): "
+                    + "text and reporter [confidential, in the incident file]"
+                    + (event.data["attachments"].map { "; \($0.split(separator: " ").count) attachments" } ?? "")
             case .started: text = "Opened \(playbook.title)" + (incident.exercise ? " as an EXERCISE" : "")
             case .roleBound: text = "Role \(event.data["role"] ?? "") held by \(event.data["holder"] ?? "")"
             case .factSet:

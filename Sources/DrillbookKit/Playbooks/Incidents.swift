@@ -46,20 +46,10 @@ public struct Incidents: Sendable {
         let playbook = try library.resolve(playbookID)
         let problems = PlaybookValidator.problems(playbook)
         guard problems.isEmpty else { throw .usage(problems.map(\.description).joined(separator: "\n")) }
-        var holders: [String: String] = [:]
-        for role in playbook.roles.values {
-            let person = ([role.contact] + role.alternates.map(Optional.some)).compactMap { $0 }.lazy.compactMap {
-                contact -> Contact? in
-                contact == "district.safety_lead"
-                    ? self.loaded.plan.district.safetyLead : planned.school.contacts[contact]
-            }.first
-            holders[role.id] =
-                person.map { "\($0.name)" + ($0.email.map { " <\($0)>" } ?? "") }
-                ?? "(unfilled: \(role.contact ?? role.id))"
-        }
         do {
             let events = try IncidentEngine.open(
-                playbook, school: school, exercise: exercise, holders: holders, facts: facts, at: now, actor: actor)
+                playbook, school: school, exercise: exercise, holders: holders(playbook, planned.school), facts: facts,
+                at: now, actor: actor)
             let year = Calendar(identifier: .gregorian).component(
                 .year, from: Date(timeIntervalSince1970: TimeInterval(now)))
             return try store.open(playbook: playbook, school: school, exercise: exercise, year: year, events: events)
@@ -68,6 +58,21 @@ public struct Incidents: Sendable {
         } catch {
             throw .store("\(error)")
         }
+    }
+
+    /// Each role of a playbook bound to the school's contact for it (or the district's).
+    func holders(_ playbook: Playbook, _ school: School) -> [String: String] {
+        var holders: [String: String] = [:]
+        for role in playbook.roles.values {
+            let person = ([role.contact] + role.alternates.map(Optional.some)).compactMap { $0 }.lazy.compactMap {
+                contact -> Contact? in
+                contact == "district.safety_lead" ? self.loaded.plan.district.safetyLead : school.contacts[contact]
+            }.first
+            holders[role.id] =
+                person.map { "\($0.name)" + ($0.email.map { " <\($0)>" } ?? "") }
+                ?? "(unfilled: \(role.contact ?? role.id))"
+        }
+        return holders
     }
 
     /// A report as a tip line or alert service sends it.

@@ -17,6 +17,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: PlanOptions
     @OptionGroup var asOf: AsOfOption
+    @Option(help: "The incidents database, for /api/v1/intake (default: drillbook-incidents.sqlite beside the plan).")
+    var incidentsDB: String?
     @Option(help: "Address and port to listen on (host:port).")
     var listen = "127.0.0.1:8080"
 
@@ -50,8 +52,17 @@ struct Serve: AsyncParsableCommand {
             let day = asOf.day
             today = { day }
         }
+        let resources = try options.resources()
+        let folder = (options.plan as NSString).deletingLastPathComponent
+        let library = try wrap { () throws(DrillbookError) in
+            try PlaybookLibrary.load(resources: resources, planFolder: folder.isEmpty ? "." : folder)
+        }
+        let incidents = try wrap { () throws(DrillbookError) in
+            try Incidents.openStore(Incidents.databasePath(planFile: options.plan, explicit: incidentsDB))
+        }
         try await DrillbookServer(
-            loaded: loaded, store: store, resources: try options.resources(), metrics: registry, today: today
+            loaded: loaded, store: store, resources: resources, incidents: incidents, library: library,
+            metrics: registry, today: today
         ).run(host: host, port: port)
     }
 }

@@ -1,0 +1,145 @@
+import Dates
+import DrillbookKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Playbooks
+import Store
+import Testing
+
+@testable import DrillbookServer
+
+/// `POST /api/v1/intake`: signed per source, replay-proof, one incident per source and external id,
+/// each field named when wrong, every field kept, deadlines from the report's time.
+@Suite struct IntakeTests {
+    static func server() throws -> (DrillbookServer, IncidentStore, String) {
+        let (loaded, store, folder) = try FeedRouteTests.district(publishFamilies: false)
+        let incidents = try Incidents.openStore("\(folder)/drillbook-incidents.sqlite")
+        let library = try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder)
+        try incidents.addIntakeSource(
+            name: "safe-lakeside", secret: "s3cret-of-the-tip-line", at: "2027-08-01T00:00:00Z")
+        try incidents.addIntakeSource(name: "old-vendor", secret: "gone", at: "2027-08-01T00:00:00Z")
+        try incidents.revokeIntakeSource("old-vendor", at: "2027-08-02T00:00:00Z")
+        let server = DrillbookServer(
+            loaded: loaded, store: store, resources: FeedRouteTests.resources, incidents: incidents, library: library,
+            today: { FeedRouteTests.today })
+        return (server, incidents, folder)
+    }
+
+    static func post(
+        _ client: some TestClientProtocol, _ json: String, source: String = "safe-lakeside",
+        secret: String = "s3cret-of-the-tip-line", timestamp: Int = Int(Date().timeIntervalSince1970),
+        signature: String? = nil
+    ) async throws -> TestResponse {
+        let body = Data(json.utf8)
+        let stamp = String(timestamp)
+        return try await client.execute(
+            uri: "/api/v1/intake", method: .post,
+            headers: [
+                HTTPField.Name("X-Drillbook-Source")!: source, HTTPField.Name("X-Drillbook-Timestamp")!: stamp,
+                HTTPField.Name("X-Drillbook-Signature")!: signature
+                    ?? Intake.sign(secret: secret, timestamp: stamp, body: body),
+                .contentType: "application/json",
+            ],
+            body: ByteBuffer(bytes: body))
+    }
+
+    static func json(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:]
+    }
+
+    @Test func aSignedReportOpensOneIncidentWithEverythingItCarried() async throws {
+        let (server, store, _) = try Self.server()
+        let reportedAt = Int(Date().timeIntervalSince1970) - 3600
+        let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(reportedAt)))
+        let report = """
+            {"type": "social-media-threat", "school": "lincoln-hs", "channel": "instagram", "source": "Safe Lakeside app",
+             "text": "post says 'tomorrow at lunch' MARKER-TEXT", "time": "\(time)", "external_id": "SL-2027-0042",
+             "reporter": "MARKER-REPORTER 555-0199", "attachments": ["https://safe.lakeside.example/a/1.png"]}
+            """
+        try await Application(router: try server.router()).test(.router) { client in
+            let created = try await Self.post(client, report)
+            #expect(created.status == .created)
+            let id = try #require(Self.json(created)["incident"] as? String)
+            // A retry, signed anew: the same incident, not a second one.
+            let again = try await Self.post(client, report)
+            #expect(again.status == .ok)
+            #expect(Self.json(again)["incident"] as? String == id)
+            #expect(try store.incidentIDs() == [id])
+
+            let incident = try store.incident(id)
+            let first = try #require(incident.events.first)
+            #expect(first.kind == .received && first.actor == "intake:safe-lakeside")
+            #expect(first.data["external_id"] == "SL-2027-0042" && first.data["channel"] == "instagram")
+            #expect(first.data["reporter"] == "MARKER-REPORTER 555-0199")
+            #expect(first.data["reported_by"] == "Safe Lakeside app")
+            #expect(first.data["attachments"] == "https://safe.lakeside.example/a/1.png")
+            // Deadlines run from when it was reported, not when it arrived.
+            #expect(incident.events.first { $0.kind == .started }?.at == reportedAt)
+            // The report names the intake but keeps what was said, and by whom, in the file.
+            let incidents = Incidents(
+                loaded: server.loaded, library: server.library!, store: store, now: reportedAt + 7200, actor: "t")
+            let text = try incidents.report(id, html: false)
+            #expect(text.contains("Received from safe-lakeside via instagram (external id SL-2027-0042"))
+            #expect(!text.contains("MARKER-TEXT") && !text.contains("MARKER-REPORTER"))
+        }
+    }
+
+    @Test func badReportsAreRefusedAndStoreNothing() async throws {
+        let (server, store, _) = try Self.server()
+        let good = #"{"type": "tip", "school": "lincoln-hs", "external_id": "x1", "text": "hi"}"#
+        try await Application(router: try server.router()).test(.router) { client in
+            let now = Int(Date().timeIntervalSince1970)
+            let cases: [(TestResponse, HTTPResponse.Status, String)] = [
+                (try await Self.post(client, good, secret: "wrong"), .unauthorized, "signature"),
+                (try await Self.post(client, good, timestamp: now - 301), .unauthorized, "5 minutes"),
+                (try await Self.post(client, good, timestamp: now + 400), .unauthorized, "5 minutes"),
+                (try await Self.post(client, good, signature: "sha256=zz"), .unauthorized, "sha256=<hex>"),
+                (try await Self.post(client, good, source: "nobody", secret: "x"), .unauthorized, "unknown source"),
+                (
+                    try await Self.post(client, good, source: "old-vendor", secret: "gone"), .unauthorized,
+                    "unknown source"
+                ),
+                (try await Self.post(client, "not json"), .badRequest, "is not a JSON object"),
+                (
+                    try await Self.post(client, #"{"type": 3, "text": "hi", "time": "soon"}"#), .badRequest,
+                    "external_id"
+                ),
+                (
+                    try await Self.post(client, #"{"type": "tip", "school": "nowhere", "external_id": "x2"}"#),
+                    .unprocessableContent, "is not in the plan"
+                ),
+                (
+                    try await Self.post(client, #"{"type": "prank", "school": "lincoln-hs", "external_id": "x3"}"#),
+                    .unprocessableContent, "is unknown (expected one of"
+                ),
+                (
+                    try await Self.post(
+                        client, #"{"type": "tip", "school": "lincoln-hs", "external_id": "x4", "time": "yesterday"}"#),
+                    .badRequest, "time"
+                ),
+            ]
+            for (response, status, words) in cases {
+                #expect(response.status == status, "\(words)")
+                #expect(String(buffer: response.body).contains(words), "\(String(buffer: response.body))")
+            }
+            // Each bad field is named, not just the first.
+            let fields = Self.json(cases[7].0)["errors"] as? [String: String] ?? [:]
+            #expect(Set(fields.keys) == ["type", "school", "external_id"])
+            #expect(try store.incidentIDs().isEmpty)
+        }
+    }
+
+    /// A time in the district's zone without an offset; one after receipt counts as receipt.
+    @Test func reportTimesAreReadInTheDistrictsZone() {
+        let chicago = TimeZone(identifier: "America/Chicago")!
+        // 06:10 CDT is 11:10Z.
+        #expect(Intake.instant("2027-10-05 06:10", zone: chicago) == 1_822_734_600)
+        #expect(Intake.instant("2027-10-05T06:10:00", zone: chicago) == 1_822_734_600)
+        #expect(Intake.instant("2027-10-05T11:10:00Z", zone: chicago) == 1_822_734_600)
+        #expect(Intake.instant("2027-10-05T06:10:00-05:00", zone: chicago) == 1_822_734_600)
+        #expect(Intake.instant("2027-10-05", zone: chicago) == nil)
+        #expect(Intake.instant("next tuesday", zone: chicago) == nil)
+    }
+}
