@@ -45,6 +45,7 @@ api: checkers
 browser: checkers
 	$(SWIFT) build --product drillbook
 	$(VENV)/bin/python Tests/Server/record_drill.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
+	$(VENV)/bin/python Tests/Server/tip_page.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz

@@ -71,6 +71,7 @@ public struct DrillbookServer: Sendable {
         web.addAPIRoutes(to: router)
         web.addImportRoutes(to: router)
         web.addIntakeRoutes(to: router)
+        web.addTipRoutes(to: router)
         router.get("/static/drillbook.css") { _, _ in
             Response(
                 status: .ok,

@@ -264,6 +264,19 @@ public final class IncidentStore: Sendable {
         }
     }
 
+    /// The incident a source's report with this external id opened, if any.
+    public func intakeIncident(source: String, externalID: String) throws(StoreError) -> String? {
+        do {
+            return try database.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT incident_id FROM intake WHERE source = ? AND external_id = ?",
+                    arguments: [source, externalID])
+            }
+        } catch {
+            throw StoreError(message: "cannot read the intake (\(error))")
+        }
+    }
+
     public func revokeIntakeSource(_ name: String, at: String) throws(StoreError) {
         do {
             try database.write { db in

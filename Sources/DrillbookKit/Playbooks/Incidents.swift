@@ -48,7 +48,8 @@ public struct Incidents: Sendable {
         guard problems.isEmpty else { throw .usage(problems.map(\.description).joined(separator: "\n")) }
         do {
             let events = try IncidentEngine.open(
-                playbook, school: school, exercise: exercise, holders: holders(playbook, planned.school), facts: facts,
+                playbook, school: school, exercise: exercise,
+                holders: holders(playbook, contacts: planned.school.contacts), facts: facts,
                 at: now, actor: actor)
             let year = Calendar(identifier: .gregorian).component(
                 .year, from: Date(timeIntervalSince1970: TimeInterval(now)))
@@ -60,14 +61,16 @@ public struct Incidents: Sendable {
         }
     }
 
-    /// Each role of a playbook bound to the school's contact for it (or the district's).
-    func holders(_ playbook: Playbook, _ school: School) -> [String: String] {
+    /// Each role of a playbook bound to the school's contact for it (or the district's); with
+    /// `fallback`, a role no contact fills goes to the district safety lead.
+    func holders(_ playbook: Playbook, contacts: [String: Contact], fallback: Bool = false) -> [String: String] {
         var holders: [String: String] = [:]
         for role in playbook.roles.values {
-            let person = ([role.contact] + role.alternates.map(Optional.some)).compactMap { $0 }.lazy.compactMap {
-                contact -> Contact? in
-                contact == "district.safety_lead" ? self.loaded.plan.district.safetyLead : school.contacts[contact]
-            }.first
+            let person =
+                ([role.contact] + role.alternates.map(Optional.some)).compactMap { $0 }.lazy.compactMap {
+                    contact -> Contact? in
+                    contact == "district.safety_lead" ? self.loaded.plan.district.safetyLead : contacts[contact]
+                }.first ?? (fallback ? loaded.plan.district.safetyLead : nil)
             holders[role.id] =
                 person.map { "\($0.name)" + ($0.email.map { " <\($0)>" } ?? "") }
                 ?? "(unfilled: \(role.contact ?? role.id))"

@@ -139,7 +139,20 @@ extension Incidents {
         case .success(let read): report = read
         case .failure(let refusal): throw refusal
         }
-        guard let planned = loaded.plan.schools.first(where: { $0.school.id == report.school }) else {
+        return try open(report, source: source, districtWide: false)
+    }
+
+    /// Opens (or finds) the incident of a report. `districtWide` lets a tip whose sender was not sure
+    /// of the school go to the district's team (school `district`, every role the safety lead's).
+    func open(_ report: Intake.Report, source: String, districtWide: Bool) throws(Intake.Refusal) -> (
+        id: String, created: Bool
+    ) {
+        let contacts: [String: Contact]
+        if districtWide && report.school == "district" {
+            contacts = [:]
+        } else if let planned = loaded.plan.schools.first(where: { $0.school.id == report.school }) {
+            contacts = planned.school.contacts
+        } else {
             throw .unprocessable(
                 "school \"\(report.school)\" is not in the plan (it has: \(loaded.plan.schools.map(\.school.id).joined(separator: ", ")))"
             )
@@ -179,12 +192,13 @@ extension Incidents {
             if !report.attachments.isEmpty { received["attachments"] = report.attachments.joined(separator: " ") }
             let actor = "intake:\(source)"
             let opening = try IncidentEngine.open(
-                playbook, school: planned.school.id, exercise: false, holders: holders(playbook, planned.school),
-                facts: facts, at: reported, actor: actor)
+                playbook, school: report.school, exercise: false,
+                holders: holders(playbook, contacts: contacts, fallback: contacts.isEmpty), facts: facts,
+                at: reported, actor: actor)
             let year = Calendar(identifier: .gregorian).component(
                 .year, from: Date(timeIntervalSince1970: TimeInterval(reported)))
             let made = try store.open(
-                playbook: playbook, school: planned.school.id, exercise: false, year: year,
+                playbook: playbook, school: report.school, exercise: false, year: year,
                 events: [IncidentEvent(kind: .received, at: now, actor: actor, data: received)] + opening,
                 intake: (source, report.externalID, Accounts.iso(Date(timeIntervalSince1970: TimeInterval(now)))))
             return made
