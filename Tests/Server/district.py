@@ -54,3 +54,27 @@ class District:
             server.terminate()
             server.wait(timeout=10)
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def chromium(width=430, height=1400):
+    """Headless Chromium through Debian's chromium-driver, or None (and a note) where there is none;
+    under CI a missing browser fails the run."""
+    import sys
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not binary or not driver:
+        if os.environ.get("CI"):
+            sys.exit("chromium and chromium-driver are missing (.ci/run installs them)")
+        print("skipped: no chromium or chromedriver here (apt-get install chromium chromium-driver)")
+        return None
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(driver), options=options)
+    browser.implicitly_wait(5)
+    return browser

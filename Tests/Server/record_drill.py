@@ -10,45 +10,30 @@ step go to the folder given as the second argument; look at them.
 Usage: record_drill.py DRILLBOOK_BINARY SCREENSHOT_FOLDER
 """
 import os
-import shutil
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from district import District
+from district import District, chromium
 
 PASSWORD = "correct horse battery staple"
 
 
 def main():
     binary, shots = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        if os.environ.get("CI"):
-            sys.exit("chromium and chromium-driver are missing (.ci/run installs them)")
-        print("skipped: no chromium or chromedriver here (apt-get install chromium chromium-driver)")
-        return
     os.makedirs(shots, exist_ok=True)
+    browser = chromium()
+    if browser is None:
+        return
     district = District(binary, os.path.join(shots, "server.log"))
     base, port = district.base, district.port
     added = district.run("user", "add", "principal@lakeside.example", "--role", "school-admin", "--school",
                          "lincoln-hs", "--as", "test")
     link = next(word for word in added.split() if word.startswith(base + "/setup/"))
-    browser = None
     with district.serving():
         try:
-            options = webdriver.ChromeOptions()
-            options.binary_location = chromium
-            for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=430,1400"):
-                options.add_argument(flag)
-            browser = webdriver.Chrome(service=Service(driver_path), options=options)
-            browser.implicitly_wait(5)
-
             def shot(name):
                 browser.save_screenshot(os.path.join(shots, name + ".png"))
 
@@ -120,8 +105,7 @@ def main():
             assert "recorded by principal@lakeside.example" in history, history
             print(f"browser test passed; screenshots in {shots}")
         finally:
-            if browser:
-                browser.quit()
+            browser.quit()
 
 
 if __name__ == "__main__":

@@ -5,40 +5,25 @@ the code; then the browser holds no cookie and the server's log names no client 
 Usage: tip_page.py DRILLBOOK_BINARY SCREENSHOT_FOLDER
 """
 import os
-import shutil
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from district import District
+from district import District, chromium
 
 
 def main():
     binary, shots = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        if os.environ.get("CI"):
-            sys.exit("chromium and chromium-driver are missing (.ci/run installs them)")
-        print("skipped: no chromium or chromedriver here")
-        return
     os.makedirs(shots, exist_ok=True)
+    browser = chromium(height=1200)
+    if browser is None:
+        return
     log = os.path.join(shots, "tip-server.log")
     district = District(binary, log)
-    browser = None
     with district.serving():
         try:
-            options = webdriver.ChromeOptions()
-            options.binary_location = chromium
-            for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=430,1200"):
-                options.add_argument(flag)
-            browser = webdriver.Chrome(service=Service(driver_path), options=options)
-            browser.implicitly_wait(5)
-
             def submit(form_index):
                 page = browser.find_element(By.TAG_NAME, "html")
                 browser.find_elements(By.CSS_SELECTOR, "main form button[type=submit]")[form_index].click()
@@ -65,8 +50,7 @@ def main():
             listed = district.run("incident", "list")
             assert "ridge-ms  anonymous-threat" in listed, listed
         finally:
-            if browser:
-                browser.quit()
+            browser.quit()
     lines = open(log).read().splitlines()
     tips = [line for line in lines if "/tip/" in line]
     assert any("POST /tip/lakeside-isd 201" in line for line in tips), lines
