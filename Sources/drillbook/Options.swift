@@ -42,6 +42,12 @@ struct AsOfOption: ParsableArguments {
         if let asOf, CalendarDate(asOf) == nil {
             throw ValidationError("--as-of \"\(asOf)\" is not a date (expected e.g. 2027-09-01)")
         }
+        // Never ignored: a DRILLBOOK_NOW that cannot be read stops the command.
+        if asOf == nil, let now = ProcessInfo.processInfo.environment["DRILLBOOK_NOW"],
+            TimeInput.instant(now, zone: TimeZone(identifier: "UTC")!) == nil
+        {
+            throw ValidationError("DRILLBOOK_NOW \"\(now)\" is not \(TimeInput.forms)")
+        }
     }
 
     var day: CalendarDate {

@@ -187,6 +187,30 @@ extension IncidentCommandTests {
             ))
         #expect(!overdue.stdout.contains("secret words"))
     }
+
+    /// DRILLBOOK_NOW in a local form (the district's zone) counts; one that cannot be read stops the
+    /// command, naming the forms, instead of falling back to the clock.
+    @Test func drillbookNowIsReadInEveryDocumentedFormOrRefused() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        let opened = try Drillbook.run(
+            arguments: ["incident", "open", "bomb-threat", "--school", "ridge-ms", "--plan", plan],
+            environment: ["DRILLBOOK_NOW": "2027-10-05 09:00"])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        let status = try Drillbook.run(
+            arguments: ["incident", "status", "2027-0001", "--plan", plan],
+            environment: ["DRILLBOOK_NOW": "2027-10-05T09:30"])
+        #expect(status.stdout.contains("opened 2027-10-05 09:00"), "\(status.stdout)")
+        for bad in ["next tuesday", "2027-13-05", "05/10/2027 09:00"] {
+            let refused = try Drillbook.run(
+                arguments: ["incident", "list", "--plan", plan], environment: ["DRILLBOOK_NOW": bad])
+            #expect(refused.status != 0, "\(bad)")
+            #expect(refused.stderr.contains("DRILLBOOK_NOW \"\(bad)\" is not a date (2027-10-05)"), "\(refused.stderr)")
+            let list = try Drillbook.run(arguments: ["list", "--plan", plan], environment: ["DRILLBOOK_NOW": bad])
+            #expect(list.status != 0 && list.stderr.contains("DRILLBOOK_NOW"), "\(bad): \(list.stderr)")
+        }
+    }
 }
 
 /// `drillbook check` exit codes and formats.

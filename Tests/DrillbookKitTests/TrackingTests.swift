@@ -315,3 +315,28 @@ import Testing
         if case .intact = try store.verifyAudit() {} else { Issue.record("the audit chain broke") }
     }
 }
+
+/// The time forms every input takes (DRILLBOOK_NOW, report times).
+@Suite struct TimeInputTests {
+    static let chicago = TimeZone(identifier: "America/Chicago")!
+
+    @Test(arguments: [
+        ("2027-10-05", 1_822_712_400),  // the day's first minute in Chicago (CDT, -05:00)
+        ("2027-10-05T06:10", 1_822_734_600), ("2027-10-05 06:10", 1_822_734_600),
+        ("2027-10-05 06:10:00", 1_822_734_600), ("2027-10-05T11:10:00Z", 1_822_734_600),
+        ("2027-10-05 11:10:00Z", 1_822_734_600), ("2027-10-05T06:10:00-05:00", 1_822_734_600),
+        ("2027-10-05T11:10:00.250Z", 1_822_734_600),
+        // 01:30 on 2027-11-07 happens twice in Chicago; 12:00 on a winter day is -06:00.
+        ("2027-12-01 12:00", 1_827_684_000),
+    ])
+    func acceptedForms(text: String, seconds: Int) {
+        #expect(TimeInput.instant(text, zone: Self.chicago) == seconds, "\(text)")
+    }
+
+    @Test(arguments: [
+        "", "today", "2027-13-05", "2027-10-05T25:00", "05/10/2027", "2027-10-05T06:10 CDT", "1822734600",
+    ])
+    func refusedForms(text: String) {
+        #expect(TimeInput.instant(text, zone: Self.chicago) == nil, "\(text)")
+    }
+}

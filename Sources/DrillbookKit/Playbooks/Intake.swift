@@ -114,18 +114,10 @@ public enum Intake {
         return .success(read)
     }
 
-    /// A report time: ISO 8601 with a zone (`2027-10-05T06:10:00Z`, `+02:00`), or a local date and
-    /// time (`2027-10-05T06:10`, with a space, with seconds) in the district's zone.
+    /// A report time: a date and time (`TimeInput`'s forms, not a date alone).
     public static func instant(_ text: String, zone: TimeZone) -> Int? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
-        guard text.count >= 16, let wall = DateTimeArgument.wallTime(text), wall.isValid else { return nil }
-        // The wall time read as if UTC, then moved by the zone's offset at (about) that instant.
-        let naive = wall.secondsSinceEpoch
-        let guess = naive - zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(naive)))
-        return naive - zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(guess)))
+        guard text.trimmingCharacters(in: .whitespaces).count > 10 else { return nil }
+        return TimeInput.instant(text, zone: zone)
     }
 }
 
@@ -167,8 +159,7 @@ extension Incidents {
         if let time = report.time {
             guard let instant = Intake.instant(time, zone: zone) else {
                 throw .badFields([
-                    "time":
-                        "is not a time like 2027-10-05T06:10:00Z, 2027-10-05T06:10:00-05:00 or 2027-10-05 06:10 (the district's zone)"
+                    "time": "is not a date and time: expected \(TimeInput.forms)"
                 ])
             }
             reported = min(instant, now)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dates
 import DrillbookKit
 import Foundation
+import Planning
 import Playbooks
 
 /// `drillbook incident open | list | status | step | close | cancel | report`.
@@ -32,17 +33,21 @@ struct IncidentCommand: ParsableCommand {
             let store = try wrap { () throws(DrillbookError) in
                 try Incidents.openStore(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
             }
-            return Incidents(loaded: loaded, library: library, store: store, now: Self.now(), actor: Actor.name(actor))
+            let zone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
+            return Incidents(
+                loaded: loaded, library: library, store: store, now: try Self.now(zone: zone), actor: Actor.name(actor))
         }
 
-        /// DRILLBOOK_NOW (`2027-10-05T06:10:00Z`) or the clock.
-        static func now() -> Int {
-            if let text = ProcessInfo.processInfo.environment["DRILLBOOK_NOW"],
-                let date = ISO8601DateFormatter().date(from: text)
-            {
-                return Int(date.timeIntervalSince1970)
+        /// DRILLBOOK_NOW in any of `TimeInput`'s forms (the district's zone when it names none), or the
+        /// clock; one that cannot be read is refused, never ignored.
+        static func now(zone: TimeZone) throws -> Int {
+            guard let text = ProcessInfo.processInfo.environment["DRILLBOOK_NOW"] else {
+                return Int(Date().timeIntervalSince1970)
             }
-            return Int(Date().timeIntervalSince1970)
+            guard let instant = TimeInput.instant(text, zone: zone) else {
+                throw Failure("DRILLBOOK_NOW \"\(text)\" is not \(TimeInput.forms)")
+            }
+            return instant
         }
     }
 

@@ -61,7 +61,9 @@ struct OverdueCommand: ParsableCommand {
             let incidents = Incidents(
                 loaded: loaded, library: library,
                 store: try wrap { () throws(DrillbookError) in try Incidents.openStore(incidentsPath) },
-                now: IncidentCommand.Options.now(), actor: Actor.name(actor))
+                now: try IncidentCommand.Options.now(
+                    zone: TimeZone(identifier: loaded.plan.district.timeZone) ?? .current),
+                actor: Actor.name(actor))
             let late = try wrap { () throws(DrillbookError) in try incidents.lateSteps() }
             lateIncidentSteps = late.contains { !$0.exercise }
             for step in late where !json {
