@@ -75,6 +75,15 @@ enum AuditLog {
             ])
     }
 
+    /// Every entry of an audit table, in order.
+    static func entries(_ db: Database, table: String) throws -> [AuditEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY seq").map { row in
+            AuditEntry(
+                seq: row["seq"], at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
+                subject: row["subject"], detail: row["detail"], previousHash: row["previous_hash"], hash: row["hash"])
+        }
+    }
+
     /// The audit table's columns (`audit`, `incident_audit`).
     static func createTable(_ db: Database, _ name: String) throws {
         try db.create(table: name) { table in
@@ -187,16 +196,7 @@ extension ScheduleStore {
 
     /// Every entry, in order.
     public func auditEntries() throws(StoreError) -> [AuditEntry] {
-        do {
-            return try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq").map { row in
-                    AuditEntry(
-                        seq: row["seq"], at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
-                        subject: row["subject"], detail: row["detail"], previousHash: row["previous_hash"],
-                        hash: row["hash"])
-                }
-            }
-        } catch {
+        do { return try database.read { db in try AuditLog.entries(db, table: "audit") } } catch {
             throw StoreError(message: "cannot read the audit log (\(error))")
         }
     }

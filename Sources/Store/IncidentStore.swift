@@ -217,6 +217,30 @@ public final class IncidentStore: Sendable {
         }
     }
 
+    /// Every entry of the incidents database's audit chain, in order.
+    public func auditEntries() throws(StoreError) -> [AuditEntry] {
+        do { return try database.read { db in try AuditLog.entries(db, table: "incident_audit") } } catch {
+            throw StoreError(message: "cannot read the incidents audit log (\(error))")
+        }
+    }
+
+    /// Records that someone looked at incidents (`status`, `report`, `list`): who and when, in the
+    /// incidents database's audit chain.
+    public func recordView(_ subject: String, what: String, actor: String, at: Int) throws(StoreError) {
+        let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(at)))
+        do {
+            try database.write { db in
+                try AuditLog.append(
+                    db, table: "incident_audit",
+                    context: AuditContext(actor: actor, asOf: String(time.prefix(10)), at: time),
+                    action: "view", subject: subject,
+                    detail: String(decoding: try JSONEncoder.sorted.encode(["what": what]), as: UTF8.self))
+            }
+        } catch {
+            throw StoreError(message: "the view was not recorded (\(error)); nothing was shown")
+        }
+    }
+
     // MARK: - Intake sources
 
     /// A new source and its secret (shown once by the CLI).

@@ -144,6 +144,12 @@ extension String {
         #expect(throws: DrillbookError.self) { try incidents.list(status: nil, school: "nowhere") }
         #expect(try incidents.report(mistake, html: false).contains("CANCELLED. Why: a duplicate of \(real)"))
         #expect(try incidents.status(mistake).contains("(CANCELLED: a duplicate of \(real))"))
+        // Every look was recorded: who, what, when; the chain still holds.
+        let views = try incidents.store.auditEntries().filter { $0.action == "view" }
+        #expect(views.map(\.subject) == ["incidents", "incidents", "incidents", "incidents", mistake, mistake])
+        #expect(views.allSatisfy { $0.actor == "tester" })
+        #expect(views.map(\.detail).contains("{\"what\":\"list --closed\"}"))
+        if case .intact = try incidents.store.verifyAudit() {} else { Issue.record("the incidents chain broke") }
     }
 
     @Test func illegalActionsAreRefusedAndChangeNothing() throws {

@@ -76,12 +76,22 @@ extension Incidents {
                     id: id, playbook: playbook.id, school: incident.school, opened: when(state.started),
                     exercise: incident.exercise, status: status, openSteps: state.open))
         }
+        try recordView(
+            "incidents", "list" + (wanted.map { " --\($0)" } ?? "") + (school.map { " --school \($0)" } ?? ""))
         return summaries
+    }
+
+    /// Every look at an incident is audited: who (the actor) and when (the clock, not --as-of).
+    func recordView(_ subject: String, _ what: String) throws(DrillbookError) {
+        do { try store.recordView(subject, what: what, actor: actor, at: Int(Date().timeIntervalSince1970)) } catch {
+            throw .store(error.description)
+        }
     }
 
     /// `incident status`: open steps with owners and deadlines, what is late, decisions so far.
     public func status(_ id: String) throws(DrillbookError) -> String {
         let (incident, playbook, state) = try load(id)
+        try recordView(id, "status")
         var lines = [
             "incident \(id)\(incident.exercise ? " [EXERCISE]" : ""): \(playbook.title) at \(incident.school)"
                 + (state.cancelled.map { " (CANCELLED: \($0))" } ?? (state.closed ? " (closed)" : "")),
@@ -112,6 +122,7 @@ extension Incidents {
     /// `incident report`: the timeline of every action with who, when and why, and deadlines met or missed.
     public func report(_ id: String, html: Bool) throws(DrillbookError) -> String {
         let (incident, playbook, state) = try load(id)
+        try recordView(id, html ? "report html" : "report")
         var rows: [(String, String, String)] = []
         for event in incident.events {
             let step = event.step.flatMap(playbook.step)
