@@ -89,6 +89,14 @@ extension String {
             #expect(state.open.isEmpty, "\(playbookID) \(choices): still open \(state.open)")
             _ = try incidents.close(id, scheduleStore: nil, asOf: day("2027-10-05"))
             #expect(try incidents.load(id).2.closed)
+            // A sign-off given from the command line says whose word it was.
+            let report = try incidents.report(id, html: false)
+            if playbook.steps.contains(where: { $0.requires.contains(.signoff(role: "le_liaison")) }),
+                report.contains("Signed off")
+            {
+                #expect(report.contains("attested by tester on behalf of le_liaison"), "\(playbookID)")
+                #expect(!report.contains(" in person"))
+            }
             for (step, option) in choices { #expect(try incidents.load(id).2.decisions[step] == option) }
         }
     }

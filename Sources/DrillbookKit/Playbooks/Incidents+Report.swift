@@ -150,7 +150,13 @@ extension Incidents {
                     "Decided \(title): \(event.data["option"] ?? ""). Why: \(event.data["why"] ?? "")"
                     + (event.data["facts"].map { $0.isEmpty ? "" : ". Facts seen: \($0)" } ?? "")
             case .assigned: text = "Assigned \(title) to \(event.data["role"] ?? "")"
-            case .signedOff: text = "Signed off \(title) by \(event.data["role"] ?? "")"
+            case .signedOff:
+                // From the command line the sign-off is someone's word for the role holder: said so.
+                let role = event.data["role"] ?? ""
+                text =
+                    event.data["by"] == "holder"
+                    ? "Signed off \(title) by \(role) (\(state.holders[role] ?? event.actor)) in person"
+                    : "Signed off \(title) for \(role): attested by \(event.actor) on behalf of \(role)"
             case .escalated: text = "Escalated \(title)"
             case .noticeSent: text = "Notice sent to \(event.data["audience"] ?? ""): \(event.data["message"] ?? "")"
             case .noticeSimulated:
