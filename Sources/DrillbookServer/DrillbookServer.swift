@@ -178,6 +178,7 @@ public struct DrillbookServer: Sendable {
         if let runAt = loaded.plan.channels.runAt {
             app.addServices(AlertSchedule(server: self, resources: resources, runAt: runAt))
         }
+        if incidents != nil { app.addServices(IncidentWatch(server: self, interval: .seconds(30))) }
         try await app.runService()
     }
 }

@@ -149,6 +149,60 @@ import Testing
             try smtp.files().first { $0.contains("Ready to send to families: Lockdown drill at Lincoln High School") })
         #expect(mail.contains("Dear families,"))
     }
+
+    /// A late step of a live incident reaches its holder by text through the plan's gateway, once;
+    /// an exercise sends nothing; a phone that is not E.164 is refused with the plan's line.
+    @Test func lateIncidentStepsReachTheirHoldersByTextOnce() throws {
+        let http = try Sink("http_sink.py")
+        let folder = try exampleFolder()
+        let file = "\(folder)/drillbook.yaml"
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        let contact = "principal: {name: Omar Haddad, email: ohaddad@lakeside.example}"
+        #expect(original.contains(contact))
+        let gateway = """
+            alerts:
+              sms: {url: "http://127.0.0.1:\(http.port)/sms", fields: {From: "+15125550100"}}
+
+            """
+        try
+            (original.replacingOccurrences(
+                of: contact,
+                with: "principal: {name: Omar Haddad, email: ohaddad@lakeside.example, phone: \"5125550123\"}")
+            + gateway)
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(
+            performing: { _ = try Planner.load(planFile: file, resources: resources) },
+            throws: { "\($0)".contains("is not an E.164 number") && "\($0)".contains("drillbook.yaml:") })
+        try
+            (original.replacingOccurrences(
+                of: contact,
+                with: "principal: {name: Omar Haddad, email: ohaddad@lakeside.example, phone: \"+15125550123\"}")
+            + gateway)
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let loaded = try Planner.load(planFile: file, resources: resources)
+        let schedule = try Planner.openStore("\(folder)/drillbook.sqlite")
+        let library = try PlaybookLibrary.load(resources: resources, planFolder: folder)
+        let store = try Incidents.openStore("\(folder)/drillbook-incidents.sqlite")
+        let opened = 1_822_734_600
+        let start = Incidents(loaded: loaded, library: library, store: store, now: opened, actor: "t")
+        let live = try start.open("bomb-threat", school: "ridge-ms", exercise: false, facts: ["threat_words": "SECRET"])
+        _ = try start.open("bomb-threat", school: "ridge-ms", exercise: true, facts: [:])
+        let later = Incidents(loaded: loaded, library: library, store: store, now: opened + 7200, actor: "t")
+        let late = try later.lateSteps()
+        #expect(late.contains { $0.incident == live && $0.phone == "+15125550123" })
+        let first = try later.notifyLate(late, scheduleStore: schedule, resources: resources, asOf: "2027-10-05")
+        #expect(first.failures.isEmpty, "\(first.failures)")
+        let texts = first.sent.filter { $0.contains("by sms") }
+        #expect(texts.count == late.filter { !$0.exercise && $0.phone != nil }.count && !texts.isEmpty)
+        let bodies = try http.files()
+        #expect(bodies.count == texts.count)
+        #expect(bodies.allSatisfy { $0.contains("To=%2B15125550123") && $0.contains("From=%2B15125550100") })
+        #expect(bodies.allSatisfy { $0.contains("incident%20\(live)") && !$0.contains("SECRET") })
+        let again = try later.notifyLate(
+            try later.lateSteps(), scheduleStore: schedule, resources: resources, asOf: "2027-10-05")
+        #expect(again.sent.isEmpty)
+        #expect(try http.files().count == bodies.count, "each alert once")
+    }
 }
 
 /// Header injection: a title with CR LF and a Bcc: line stays inside the subject.

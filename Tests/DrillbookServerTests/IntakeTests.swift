@@ -143,3 +143,26 @@ import Testing
         #expect(Intake.instant("next tuesday", zone: chicago) == nil)
     }
 }
+
+/// The server's check of live incidents: a step that fell late is sent within one check, once.
+@Suite struct IncidentWatchTests {
+    @Test func aLateStepIsSentOnTheNextCheckAndOnlyOnce() throws {
+        let (plain, store, folder) = try IntakeTests.server()
+        var loaded = plain.loaded
+        loaded.plan.channels.mailFrom = "drillbook@lakeside.example"
+        loaded.plan.channels.sendmail = "cat >> '\(folder)/mail.txt'"
+        let server = DrillbookServer(
+            loaded: loaded, store: plain.store, resources: plain.resources, incidents: store, library: plain.library,
+            today: { FeedRouteTests.today })
+        let watch = IncidentWatch(server: server, interval: .seconds(30))
+        let now = Int(Date().timeIntervalSince1970)
+        let opening = Incidents(loaded: loaded, library: plain.library!, store: store, now: now - 600, actor: "t")
+        let id = try opening.open("bomb-threat", school: "ridge-ms", exercise: false, facts: [:])
+        // Ten minutes in, the five-minute checklist is late: the next check sends it.
+        let sent = watch.tick(now: now)
+        #expect(sent.contains { $0.hasPrefix("incident:\(id)/checklist/receiver by mail to ohaddad@lakeside.example") })
+        #expect(watch.tick(now: now + 30).isEmpty, "each alert once")
+        let mail = try String(contentsOfFile: "\(folder)/mail.txt", encoding: .utf8)
+        #expect(mail.contains("Subject: Incident \(id): a step is late"))
+    }
+}

@@ -61,10 +61,11 @@ struct WebhookSender {
     /// `timeout` bounds the whole request, not each pause in it. The answer counts as soon as its
     /// status line arrives: a 2xx is final (the receiver took the alert, so it is never sent again),
     /// whatever happens to the rest of the response.
-    func send(_ body: Data) -> String? {
+    func send(_ body: Data, contentType: String = "application/json", headers: [String: String] = [:]) -> String? {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
@@ -120,5 +121,33 @@ struct WebhookSender {
         func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
             finish(error.map { .failed($0.localizedDescription) } ?? .failed("no answer"))
         }
+    }
+}
+
+/// Sends a text message through the plan's gateway (`alerts.sms`): a form POST with the recipient,
+/// the text and the gateway's own fields; a 2xx is delivered.
+struct SMSSender {
+    var gateway: SMSGateway
+
+    func send(to phone: String, text: String) -> String? {
+        guard let url = URL(string: gateway.url) else { return "alerts.sms.url \(gateway.url) is not a URL" }
+        var fields = gateway.fields
+        fields[gateway.toField] = phone
+        fields[gateway.bodyField] = text
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let body = fields.sorted { $0.key < $1.key }.map {
+            "\($0.key.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")="
+                + ($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        }.joined(separator: "&")
+        var headers: [String: String] = [:]
+        if let name = gateway.authHeaderEnvironment {
+            guard let value = ProcessInfo.processInfo.environment[name] else {
+                return "alerts.sms.auth_header_env names \(name), which is not set"
+            }
+            headers["Authorization"] = value
+        }
+        return WebhookSender(url: url, timeout: TimeInterval(gateway.timeoutSeconds)).send(
+            Data(body.utf8), contentType: "application/x-www-form-urlencoded", headers: headers)
     }
 }

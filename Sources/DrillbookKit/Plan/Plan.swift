@@ -53,8 +53,26 @@ public struct AlertChannels: Sendable {
     /// `alerts.run_at: "06:30"`: when `drillbook serve` evaluates and sends alerts each day, in
     /// minutes after the district's midnight; nil leaves them to a cron job running `overdue --notify`.
     public var runAt: Int?
+    /// `alerts.sms`: late incident steps reach role holders with a `phone` by text message.
+    public var sms: SMSGateway?
 
     public init() {}
+}
+
+/// An SMS gateway reached by a form POST (the shape Twilio-like gateways take).
+public struct SMSGateway: Sendable {
+    public var url: String
+    /// Sent as they are (`From: "+15125550100"`).
+    public var fields: [String: String] = [:]
+    /// The names of the recipient's and the text's fields.
+    public var toField = "To"
+    public var bodyField = "Body"
+    /// The environment variable holding the whole Authorization header (`Basic ...`): secrets stay
+    /// out of the plan.
+    public var authHeaderEnvironment: String?
+    public var timeoutSeconds = 10
+
+    public init(url: String) { self.url = url }
 }
 
 /// A school with the calendar it keeps (its own, or the district's).

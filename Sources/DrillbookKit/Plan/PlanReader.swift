@@ -91,7 +91,8 @@ public struct PlanReader: Sendable {
             schools: schools, activities: activities, ruleSets: ruleNames, rules: rules, earlierYears: earlier)
         if let alerts = fields["alerts"] {
             try readAlerts(alerts, into: &plan)
-            positions.ladder = (try? alerts.mapping(allowed: ["ladder", "mail", "webhook", "run_at"]))?["ladder"]
+            positions.ladder =
+                (try? alerts.mapping(allowed: ["ladder", "mail", "webhook", "sms", "run_at"]))?["ladder"]
         }
         if let server = fields["server"] { plan.server = try Self.server(server) }
         let playbooks = try? PlaybookLibrary.load(resources: resources, planFolder: folder)
@@ -142,8 +143,18 @@ public struct PlanReader: Sendable {
                 "\"\(try email.string())\" is not an email address (expected local-part@domain, as RFC 5322 writes an addr-spec, like aruiz@lakeside.example)"
             )
         }
+        if let phone = fields["phone"] {
+            let text = try phone.string()
+            guard text.hasPrefix("+"), (8...16).contains(text.count), text.dropFirst().allSatisfy(\.isASCII),
+                text.dropFirst().allSatisfy(\.isNumber), text.dropFirst().first != "0"
+            else {
+                throw phone.fail(
+                    "\"\(text)\" is not an E.164 number (expected + and the country code, like +15125550100)")
+            }
+        }
         return Contact(
-            name: try name.string(), email: try fields["email"]?.string(), agency: try fields["agency"]?.string())
+            name: try name.string(), email: try fields["email"]?.string(), agency: try fields["agency"]?.string(),
+            phone: try fields["phone"]?.string())
     }
 
     private func timeZone(_ value: YAMLValue) throws(PlanError) -> String {
@@ -289,7 +300,7 @@ public struct PlanReader: Sendable {
     // MARK: - Alerts
 
     private func readAlerts(_ value: YAMLValue, into plan: inout Plan) throws(PlanError) {
-        let fields = try value.mapping(allowed: ["ladder", "mail", "webhook", "run_at"])
+        let fields = try value.mapping(allowed: ["ladder", "mail", "webhook", "sms", "run_at"])
         if let runAt = fields["run_at"] {
             let text = try runAt.string()
             let parts = text.split(separator: ":")
@@ -326,6 +337,25 @@ public struct PlanReader: Sendable {
             let settings = try mail.mapping(allowed: ["from", "sendmail"])
             plan.channels.mailFrom = try settings["from"]?.string()
             plan.channels.sendmail = try settings["sendmail"]?.string() ?? plan.channels.sendmail
+        }
+        if let sms = fields["sms"] {
+            // A gateway that takes a form POST, as Twilio-like services do: the recipient and text under
+            // the names given, other fields as they are, the Authorization header from the environment.
+            let settings = try sms.mapping(allowed: ["url", "fields", "to", "body", "auth_header_env", "timeout"])
+            guard let url = settings["url"] else { throw sms.fail("url is missing") }
+            let text = try url.string()
+            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                throw url.fail("expected an http(s) address")
+            }
+            var gateway = SMSGateway(url: text)
+            if let extra = settings["fields"] {
+                for (name, value) in try extra.namedMapping() { gateway.fields[name] = try value.string() }
+            }
+            gateway.toField = try settings["to"]?.string() ?? gateway.toField
+            gateway.bodyField = try settings["body"]?.string() ?? gateway.bodyField
+            gateway.authHeaderEnvironment = try settings["auth_header_env"]?.string()
+            if let timeout = settings["timeout"] { gateway.timeoutSeconds = try timeout.int(1...300) }
+            plan.channels.sms = gateway
         }
         if let webhook = fields["webhook"] {
             let settings = try webhook.mapping(allowed: ["url", "format", "timeout"])

@@ -13,6 +13,8 @@ public struct LateStep: Sendable {
     /// The role that owns it and who holds it (`Sam Lee <slee@...>`).
     public var role: String
     public var holder: String
+    /// The holder's phone (E.164), from the plan's contacts, for SMS.
+    public var phone: String?
 }
 
 extension Incidents {
@@ -24,60 +26,78 @@ extension Incidents {
         for id in ids {
             let (incident, playbook, state) = try load(id)
             guard !state.closed else { continue }
+            let contacts = loaded.plan.schools.first { $0.school.id == incident.school }?.school.contacts ?? [:]
             for stepID in state.open {
                 guard let step = playbook.step(stepID), let due = state.due(step), due < now else { continue }
                 // The owner, and the roles the step escalates to when late.
                 for role in [state.assigned[stepID] ?? step.owner ?? ""] + step.escalateTo {
+                    let phone = playbook.roles[role].flatMap {
+                        person($0, contacts: contacts, fallback: incident.school == "district")?.phone
+                    }
                     late.append(
                         LateStep(
                             incident: id, exercise: incident.exercise, step: stepID, title: step.title, due: when(due),
-                            role: role, holder: state.holders[role] ?? ""))
+                            role: role, holder: state.holders[role] ?? "", phone: phone))
                 }
             }
         }
         return late
     }
 
-    /// Mails each late step's role holder once (exercises send nothing): the incident id and the step's
-    /// title only, never a fact.
+    /// Tells each late step's role holder once per channel (exercises send nothing): by mail, and
+    /// by SMS when the plan has `alerts.sms` and the holder a phone. The incident id and the step's
+    /// title only, never a fact. Each alert is claimed in the schedule database first, so the server's
+    /// watch and a cron job's `overdue --notify` never send one twice.
     public func notifyLate(
         _ late: [LateStep], scheduleStore: ScheduleStore, resources: Resources, asOf: String
     ) throws(DrillbookError) -> (sent: [String], failures: [String]) {
         var sent: [String] = []
         var failures: [String] = []
-        guard let from = loaded.plan.channels.mailFrom else { return ([], []) }
-        for step in late where !step.exercise {
-            // "Name <address>": the address is the last <...>, whatever the name holds (a ">" in it trapped).
-            guard step.holder.hasSuffix(">"), let start = step.holder.lastIndex(of: "<") else { continue }
-            let end = step.holder.index(before: step.holder.endIndex)
-            let email = String(step.holder[step.holder.index(after: start)..<end])
-            let key = "incident:\(step.incident)/\(step.step)/\(step.role)"
-            let message = try MailMessage.render(
-                template: "incident-late", templates: resources.templates,
-                values: [
-                    "incident": step.incident, "step": step.step, "title": step.title, "due": step.due,
-                    "role": step.role,
-                    "district": loaded.plan.district.name,
-                ], from: from, to: email, itemID: key)
-            let context = Actor.context(actor, asOf: asOf)
+        let channels = loaded.plan.channels
+        let context = Actor.context(actor, asOf: asOf)
+        func deliver(_ key: String, _ channel: String, _ recipient: String, _ send: () -> String?)
+            throws(DrillbookError)
+        {
             do {
-                if try scheduleStore.alertState(itemUID: key, step: "late", channel: "mail", recipient: email) == .sent
+                if try scheduleStore.alertState(itemUID: key, step: "late", channel: channel, recipient: recipient)
+                    == .sent
                 {
-                    continue
+                    return
                 }
                 guard
                     let alert = try scheduleStore.claimAlert(
-                        itemUID: key, step: "late", channel: "mail", recipient: email, audit: context)
-                else { continue }
-                let failure = MailSender(command: loaded.plan.channels.sendmail).send(message)
+                        itemUID: key, step: "late", channel: channel, recipient: recipient, audit: context)
+                else { return }
+                let failure = send()
                 try scheduleStore.recordResult(alert: alert, sent: failure == nil, error: failure, audit: context)
                 if let failure {
-                    failures.append("\(key) to \(email): \(failure)")
+                    failures.append("\(key) to \(recipient): \(failure)")
                 } else {
-                    sent.append("\(key) by mail to \(email)")
+                    sent.append("\(key) by \(channel) to \(recipient)")
                 }
             } catch {
                 throw .store(error.description)
+            }
+        }
+        for step in late where !step.exercise {
+            let key = "incident:\(step.incident)/\(step.step)/\(step.role)"
+            // "Name <address>": the address is the last <...>, whatever the name holds (a ">" in it trapped).
+            if let from = channels.mailFrom, step.holder.hasSuffix(">"), let start = step.holder.lastIndex(of: "<") {
+                let end = step.holder.index(before: step.holder.endIndex)
+                let email = String(step.holder[step.holder.index(after: start)..<end])
+                let message = try MailMessage.render(
+                    template: "incident-late", templates: resources.templates,
+                    values: [
+                        "incident": step.incident, "step": step.step, "title": step.title, "due": step.due,
+                        "role": step.role, "district": loaded.plan.district.name,
+                    ], from: from, to: email, itemID: key)
+                try deliver(key, "mail", email) { MailSender(command: channels.sendmail).send(message) }
+            }
+            if let gateway = channels.sms, let phone = step.phone {
+                let text =
+                    "Drillbook: incident \(step.incident), step \"\(step.title)\" is late (due \(step.due)). "
+                    + "You hold \(step.role). No details by text."
+                try deliver(key, "sms", phone) { SMSSender(gateway: gateway).send(to: phone, text: text) }
             }
         }
         return (sent, failures)

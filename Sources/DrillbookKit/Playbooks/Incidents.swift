@@ -66,16 +66,20 @@ public struct Incidents: Sendable {
     func holders(_ playbook: Playbook, contacts: [String: Contact], fallback: Bool = false) -> [String: String] {
         var holders: [String: String] = [:]
         for role in playbook.roles.values {
-            let person =
-                ([role.contact] + role.alternates.map(Optional.some)).compactMap { $0 }.lazy.compactMap {
-                    contact -> Contact? in
-                    contact == "district.safety_lead" ? self.loaded.plan.district.safetyLead : contacts[contact]
-                }.first ?? (fallback ? loaded.plan.district.safetyLead : nil)
             holders[role.id] =
-                person.map { "\($0.name)" + ($0.email.map { " <\($0)>" } ?? "") }
-                ?? "(unfilled: \(role.contact ?? role.id))"
+                person(role, contacts: contacts, fallback: fallback).map {
+                    "\($0.name)" + ($0.email.map { " <\($0)>" } ?? "")
+                } ?? "(unfilled: \(role.contact ?? role.id))"
         }
         return holders
+    }
+
+    /// Who holds a role: its contact, else an alternate, else (with `fallback`) the safety lead.
+    func person(_ role: Role, contacts: [String: Contact], fallback: Bool) -> Contact? {
+        ([role.contact] + role.alternates.map(Optional.some)).compactMap { $0 }.lazy.compactMap {
+            contact -> Contact? in
+            contact == "district.safety_lead" ? self.loaded.plan.district.safetyLead : contacts[contact]
+        }.first ?? (fallback ? loaded.plan.district.safetyLead : nil)
     }
 
     /// A report as a tip line or alert service sends it.

@@ -3,11 +3,14 @@ public struct Contact: Hashable, Sendable {
     public var name: String
     public var email: String?
     public var agency: String?
+    /// E.164 (`+15125550100`), for SMS alerts of late incident steps.
+    public var phone: String?
 
-    public init(name: String, email: String? = nil, agency: String? = nil) {
+    public init(name: String, email: String? = nil, agency: String? = nil, phone: String? = nil) {
         self.name = name
         self.email = email
         self.agency = agency
+        self.phone = phone
     }
 }
 
