@@ -72,6 +72,7 @@ public struct DrillbookServer: Sendable {
         web.addImportRoutes(to: router)
         web.addIntakeRoutes(to: router)
         web.addTipRoutes(to: router)
+        web.addSignoffRoutes(to: router)
         router.get("/static/drillbook.css") { _, _ in
             Response(
                 status: .ok,

@@ -189,7 +189,10 @@ public enum IncidentEngine {
         case .factSet: if let name = event.data["fact"] { state.facts[name] = event.data["value"] }
         case .assigned: if let step = event.step { state.assigned[step] = event.data["role"] }
         case .signedOff:
-            if let step = event.step, let role = event.data["role"] { state.signoffs[step, default: []].insert(role) }
+            // A holder who disagrees answered, but did not sign off.
+            if let step = event.step, let role = event.data["role"], event.data["answer"] != "disagree" {
+                state.signoffs[step, default: []].insert(role)
+            }
         case .escalated, .noticeSent, .noticeSimulated, .received: break
         case .stepDone, .stepSkipped:
             if let id = event.step {

@@ -72,6 +72,18 @@ public final class IncidentStore: Sendable {
                     table.primaryKey(["source", "external_id"])
                 }
             }
+            migrator.registerMigration("v4: sign-off links") { db in
+                // A role holder signs off from a mailed link, no account needed: single use, expiring,
+                // only the token's hash kept.
+                try db.create(table: "signoff_link") { table in
+                    table.primaryKey("token_hash", .text)
+                    table.column("incident_id", .text).notNull().references("incident", column: "id")
+                    table.column("step", .text).notNull()
+                    table.column("role", .text).notNull()
+                    table.column("expires_at", .integer).notNull()
+                    table.column("used_at", .integer)
+                }
+            }
             try Migrations.run(migrator, on: database)
         } catch {
             throw StoreError(message: "\(path): cannot open the incidents database (\(error))")
@@ -238,6 +250,62 @@ public final class IncidentStore: Sendable {
             }
         } catch {
             throw StoreError(message: "the view was not recorded (\(error)); nothing was shown")
+        }
+    }
+
+    // MARK: - Sign-off links
+
+    /// A sign-off link's token for a role on an incident's step, valid until `expires` (unix seconds).
+    public func createSignoffLink(incident: String, step: String, role: String, expires: Int) throws(StoreError)
+        -> String
+    {
+        let token = ScheduleStore.randomToken()
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql:
+                        "INSERT INTO signoff_link (token_hash, incident_id, step, role, expires_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [sha256Hex(token), incident, step, role, expires])
+            }
+        } catch {
+            throw StoreError(message: "the link was not made (\(error))")
+        }
+        return token
+    }
+
+    /// What an unused, unexpired link is for, or nil.
+    public func signoffLink(token: String, now: Int) throws(StoreError) -> (
+        incident: String, step: String, role: String
+    )? {
+        do {
+            return try database.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT * FROM signoff_link WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                    arguments: [sha256Hex(token), now]
+                ).map { ($0["incident_id"], $0["step"], $0["role"]) }
+            }
+        } catch {
+            throw StoreError(message: "cannot read the sign-off links (\(error))")
+        }
+    }
+
+    /// Uses a link and appends its events in one transaction; false when it was used or expired meanwhile.
+    public func useSignoffLink(token: String, now: Int, events: [IncidentEvent], to id: String) throws(StoreError)
+        -> Bool
+    {
+        do {
+            return try database.write { db in
+                try db.execute(
+                    sql:
+                        "UPDATE signoff_link SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+                    arguments: [now, sha256Hex(token), now])
+                guard db.changesCount == 1 else { return false }
+                try Self.append(db, id: id, events: events)
+                return true
+            }
+        } catch {
+            throw StoreError(message: "nothing was recorded (\(error))")
         }
     }
 

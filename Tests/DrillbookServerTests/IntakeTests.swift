@@ -166,3 +166,75 @@ import Testing
         #expect(mail.contains("Subject: Incident \(id): a step is late"))
     }
 }
+
+/// Sign-offs from the role holder: a mailed single-use link, agree or disagree with a reason, shown
+/// in the report as the holder's own; used, expired and unknown links are the same 404.
+@Suite struct SignoffLinkTests {
+    @Test func thePoliceLiaisonSignsOffFromALink() async throws {
+        let (plain, store, folder) = try IntakeTests.server()
+        var loaded = plain.loaded
+        loaded.plan.channels.mailFrom = "drillbook@lakeside.example"
+        loaded.plan.channels.sendmail = "cat >> '\(folder)/mail.txt'"
+        let server = DrillbookServer(
+            loaded: loaded, store: plain.store, resources: plain.resources, incidents: store, library: plain.library,
+            today: { FeedRouteTests.today })
+        let now = Int(Date().timeIntervalSince1970)
+        let incidents = Incidents(loaded: loaded, library: plain.library!, store: store, now: now, actor: "principal")
+        let id = try incidents.open("srp-lockdown", school: "lincoln-hs", exercise: false, facts: [:])
+        for step in ["announce", "act", "account"] {
+            _ = try incidents.act(id, .done(step: step, note: nil, signoffs: [], facts: [:]))
+        }
+        // Without the police's word the all clear is refused.
+        #expect(throws: DrillbookError.self) {
+            try incidents.act(id, .done(step: "all_clear", note: nil, signoffs: [], facts: [:]))
+        }
+        #expect(throws: DrillbookError.self) {
+            try incidents.requestSignoff(id, step: "all_clear", role: "incident_lead", resources: plain.resources)
+        }
+        let first = try incidents.requestSignoff(id, step: "all_clear", role: "le_liaison", resources: plain.resources)
+        #expect(first.mailed.hasPrefix("mailed to "))
+        let mail = try String(contentsOfFile: "\(folder)/mail.txt", encoding: .utf8)
+        #expect(mail.contains(first.link))
+        let path = String(first.link.dropFirst("https://drills.lakeside.example".count))
+        let second = try incidents.requestSignoff(id, step: "all_clear", role: "le_liaison", resources: plain.resources)
+        let secondPath = String(second.link.dropFirst("https://drills.lakeside.example".count))
+        try await Application(router: try server.router()).test(.router) { client in
+            let page = try await client.execute(uri: path, method: .get)
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("All clear from police"))
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let noReason = try await client.execute(
+                uri: path, method: .post, headers: form, body: ByteBuffer(string: "answer=disagree&why="))
+            #expect(noReason.status == .badRequest)
+            let disagree = try await client.execute(
+                uri: path, method: .post, headers: form,
+                body: ByteBuffer(string: "answer=disagree&why=Suspect+not+yet+located"))
+            #expect(disagree.status == .ok)
+            #expect(try await client.execute(uri: path, method: .get).status == .notFound, "used once")
+            // Disagreeing signs nothing off; the second link agrees.
+            #expect(throws: DrillbookError.self) {
+                try incidents.act(id, .done(step: "all_clear", note: nil, signoffs: [], facts: [:]))
+            }
+            let agree = try await client.execute(
+                uri: secondPath, method: .post, headers: form, body: ByteBuffer(string: "answer=agree&why="))
+            #expect(agree.status == .ok)
+            #expect(try await client.execute(uri: "/signoff/unknown", method: .get).status == .notFound)
+        }
+        _ = try incidents.act(id, .done(step: "all_clear", note: nil, signoffs: [], facts: [:]))
+        let report = try incidents.report(id, html: false)
+        #expect(report.contains("DISAGREED with all_clear"))
+        #expect(report.contains("Why: Suspect not yet located"))
+        #expect(report.contains("Signed off all_clear (All clear from police"))
+        #expect(report.contains("by le_liaison ("))
+        #expect(report.contains("in person, from a sign-off link"))
+        // An expired link: the same 404.
+        let expired = Incidents(loaded: loaded, library: plain.library!, store: store, now: now + 25 * 3600, actor: "t")
+        let later = try incidents.open("srp-lockdown", school: "lincoln-hs", exercise: false, facts: [:])
+        for step in ["announce", "act", "account"] {
+            _ = try incidents.act(later, .done(step: step, note: nil, signoffs: [], facts: [:]))
+        }
+        let old = try incidents.requestSignoff(later, step: "all_clear", role: "le_liaison", resources: plain.resources)
+        let token = String(old.link.split(separator: "/").last!)
+        #expect(try expired.signoffRequest(token: token) == nil)
+    }
+}

@@ -153,10 +153,14 @@ extension Incidents {
             case .signedOff:
                 // From the command line the sign-off is someone's word for the role holder: said so.
                 let role = event.data["role"] ?? ""
-                text =
-                    event.data["by"] == "holder"
-                    ? "Signed off \(title) by \(role) (\(state.holders[role] ?? event.actor)) in person"
-                    : "Signed off \(title) for \(role): attested by \(event.actor) on behalf of \(role)"
+                if event.data["by"] == "holder" {
+                    let answer = event.data["answer"] == "disagree" ? "DISAGREED with" : "Signed off"
+                    text =
+                        "\(answer) \(title) by \(role) (\(event.actor)) in person, from a sign-off link"
+                        + (event.data["why"].map { $0.isEmpty ? "" : ". Why: \($0)" } ?? "")
+                } else {
+                    text = "Signed off \(title) for \(role): attested by \(event.actor) on behalf of \(role)"
+                }
             case .escalated: text = "Escalated \(title)"
             case .noticeSent: text = "Notice sent to \(event.data["audience"] ?? ""): \(event.data["message"] ?? "")"
             case .noticeSimulated:

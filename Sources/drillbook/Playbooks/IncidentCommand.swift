@@ -10,7 +10,8 @@ struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incident", abstract: "Run a playbook as an audited incident (or an exercise).",
         subcommands: [
-            Open.self, ListIncidents.self, Status.self, StepCommand.self, Close.self, Cancel.self, Report.self,
+            Open.self, ListIncidents.self, Status.self, StepCommand.self, SignoffLink.self, Close.self, Cancel.self,
+            Report.self,
         ])
 
     /// Options every incident command takes.
@@ -193,6 +194,27 @@ struct IncidentCommand: ParsableCommand {
                         + (incident.exercise ? "  EXERCISE" : "") + "  \(incident.status)"
                         + (incident.openSteps.isEmpty ? "" : " (\(incident.openSteps.count) steps open)"))
             }
+        }
+    }
+
+    struct SignoffLink: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "signoff-link",
+            abstract: "Ask a role's holder to sign off a step themselves: a single-use link (24 hours), mailed to them."
+        )
+        @OptionGroup var options: Options
+        @Argument var id: String
+        @Argument var step: String
+        @Option(help: "The role whose sign-off the step requires (le_liaison, ...).") var role: String
+
+        func run() throws {
+            let incidents = try options.incidents()
+            let resources = try options.plan.resources()
+            let made = try wrap { () throws(DrillbookError) in
+                try incidents.requestSignoff(id, step: step, role: role, resources: resources)
+            }
+            print(made.link)
+            print(made.mailed)
         }
     }
 
