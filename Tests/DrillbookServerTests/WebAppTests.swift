@@ -54,9 +54,13 @@ import Testing
         ]
 
         func app() throws -> some ApplicationProtocol {
-            Application(
+            let folder = (store.path as NSString).deletingLastPathComponent
+            return Application(
                 router: try DrillbookServer(
-                    loaded: loaded, store: store, resources: FeedRouteTests.resources, today: { WebAppTests.today }
+                    loaded: loaded, store: store, resources: FeedRouteTests.resources,
+                    incidents: try Incidents.openStore("\(folder)/drillbook-incidents.sqlite"),
+                    library: try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder),
+                    today: { WebAppTests.today }
                 ).router())
         }
     }
@@ -150,6 +154,14 @@ import Testing
                     && $0.item.date > Self.today
             })
         let secret = "/schools/lincoln-hs/items/" + unannounced.item.id.dropFirst("lincoln-hs/".count)
+        // Two incidents: the team member of Lincoln sees Lincoln's, not Harbor's.
+        let folder = (district.store.path as NSString).deletingLastPathComponent
+        let incidents = Incidents(
+            loaded: district.loaded,
+            library: try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder),
+            store: try Incidents.openStore("\(folder)/drillbook-incidents.sqlite"), now: 1_822_734_600, actor: "t")
+        #expect(try incidents.open("bomb-threat", school: "lincoln-hs", exercise: false, facts: [:]) == "2027-0001")
+        #expect(try incidents.open("bomb-threat", school: "harbor-es", exercise: false, facts: [:]) == "2027-0002")
         // da, sa, st, tm, pa: the status each gets.
         let expected: [(String, [Int])] = [
             ("/", [200, 303, 303, 303, 200]),
@@ -167,6 +179,9 @@ import Testing
             ("/feeds", [200, 200, 403, 403, 403]),
             ("/audit", [200, 403, 403, 403, 403]),
             ("/import", [200, 403, 403, 403, 403]),
+            ("/incidents", [200, 403, 403, 200, 403]),
+            ("/incidents/2027-0001", [200, 403, 403, 200, 403]),
+            ("/incidents/2027-0002", [200, 403, 403, 404, 403]),
         ]
         try await district.app().test(.router) { client in
             var district = district
@@ -183,6 +198,11 @@ import Testing
                     #expect(Int(response.status.code) == status, "\(District.users[index].0) GET \(path)")
                 }
             }
+            // Each look at an incident page is in the incidents audit chain under the viewer's name.
+            let views = try incidents.store.auditEntries().filter { $0.action == "view" }
+            #expect(views.contains { $0.actor == "tm@lakeside.example" && $0.subject == "2027-0001" })
+            #expect(!views.contains { $0.actor == "tm@lakeside.example" && $0.subject == "2027-0002" })
+            #expect(views.contains { $0.actor == "da@lakeside.example" && $0.subject == "2027-0002" })
             // A staff member's school page shows the unannounced drill as a week, not its day and time.
             let page = String(buffer: try await Self.get(client, "/schools/lincoln-hs", browser: &browsers[2]).body)
             #expect(!page.contains(unannounced.item.id.dropFirst("lincoln-hs/".count)))

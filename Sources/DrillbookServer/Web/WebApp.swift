@@ -104,6 +104,7 @@ struct WebApp: Sendable {
             ])
         }
         if principal.managesFeeds(of: principal.school) { menu.append(["href": "/feeds", "label": "Calendar feeds"]) }
+        if Self.seesIncidents(principal) { menu.append(["href": "/incidents", "label": "Incidents"]) }
         if principal.role == .districtAdmin { menu.append(["href": "/import", "label": "Import a log"]) }
         if principal.readsAudit { menu.append(["href": "/audit", "label": "Audit log"]) }
         values["user"] = ["email": principal.name, "role": principal.role.rawValue]
