@@ -19,8 +19,9 @@ cat > mailer <<'MAIL'
 #!/bin/sh
 message=$(cat)
 sleep 0.02
-printf '%s\n' "$message" | grep -E '^(To|X-Drillbook-Item|Subject):' | tr '\n' ' ' >> sent
-echo >> sent
+# One write per alert (O_APPEND, under PIPE_BUF): two mailers at once cannot interleave lines.
+line=$(printf '%s\n' "$message" | grep -E '^(To|X-Drillbook-Item|Subject):' | tr '\n' ' ')
+printf '%s\n' "$line" >> sent
 MAIL
 chmod +x mailer
 printf 'alerts:\n  mail: {from: drillbook@lakeside.example, sendmail: "%s/mailer"}\n' "$work" >> drillbook.yaml

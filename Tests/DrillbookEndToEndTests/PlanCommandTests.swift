@@ -293,9 +293,10 @@ extension IncidentCommandTests {
         let sent = folder.appendingPathComponent("sent").path
         let mailer = folder.appendingPathComponent("slow-sendmail").path
         // Reads the message, waits a little so the other run is mid-send, then files its recipient,
-        // item and subject (the step is in the subject): the identity of one alert.
+        // item and subject (the step is in the subject): the identity of one alert, in one write, so
+        // two mailers at once cannot interleave their lines.
         try
-            "#!/bin/sh\nmessage=$(cat)\nsleep 0.02\nprintf '%s\\n' \"$message\" | grep -E '^(To|X-Drillbook-Item|Subject):' | tr '\\n' ' ' >> '\(sent)'\necho >> '\(sent)'\n"
+            "#!/bin/sh\nmessage=$(cat)\nsleep 0.02\nline=$(printf '%s\\n' \"$message\" | grep -E '^(To|X-Drillbook-Item|Subject):' | tr '\\n' ' ')\nprintf '%s\\n' \"$line\" >> '\(sent)'\n"
             .write(toFile: mailer, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: mailer)
         var text = try String(contentsOfFile: plan, encoding: .utf8)
