@@ -73,6 +73,7 @@ public struct DrillbookServer: Sendable {
         web.addIntakeRoutes(to: router)
         web.addTipRoutes(to: router)
         web.addSignoffRoutes(to: router)
+        web.addAckRoutes(to: router)
         web.addIncidentRoutes(to: router)
         router.get("/static/drillbook.css") { _, _ in
             Response(

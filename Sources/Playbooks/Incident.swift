@@ -16,6 +16,8 @@ public struct IncidentEvent: Hashable, Sendable, Codable {
         case closed
         /// Opened by mistake or a duplicate: kept, marked, never late.
         case cancelled
+        /// Someone alerted to a late step took it in hand (from the link in the alert): no escalation.
+        case acknowledged
     }
 
     public var kind: Kind
@@ -53,6 +55,10 @@ public struct IncidentState: Sendable {
     public var closed = false
     /// Why it was cancelled, when it was (a cancelled incident is also closed).
     public var cancelled: String?
+    /// When each role was first told a step is late, by step then role (from `escalated` events).
+    public var alerted: [String: [String: Int]] = [:]
+    /// Steps someone acknowledged, and who.
+    public var acknowledged: [String: String] = [:]
 
     /// When a step is due, if it has a deadline.
     public func due(_ step: Step) -> Int? {

@@ -193,7 +193,13 @@ public enum IncidentEngine {
             if let step = event.step, let role = event.data["role"], event.data["answer"] != "disagree" {
                 state.signoffs[step, default: []].insert(role)
             }
-        case .escalated, .noticeSent, .noticeSimulated, .received: break
+        case .escalated:
+            if let step = event.step, let role = event.data["role"], state.alerted[step]?[role] == nil {
+                state.alerted[step, default: [:]][role] = event.at
+            }
+        case .acknowledged:
+            if let step = event.step, state.acknowledged[step] == nil { state.acknowledged[step] = event.actor }
+        case .noticeSent, .noticeSimulated, .received: break
         case .stepDone, .stepSkipped:
             if let id = event.step {
                 finish(id, skipped: event.kind == .stepSkipped, option: nil, at: event.at, state: &state, playbook)

@@ -103,6 +103,9 @@ public struct Step: Hashable, Sendable {
     public var urgent = false
     /// Roles told when the step is late (`escalate: [{after: due, notify: [district_safety]}]`).
     public var escalateTo: [String] = []
+    /// How long the owner has to acknowledge a late step before `escalateTo` is told (`after: due`
+    /// is 0: told with the owner; `after: due+10m` is 10).
+    public var escalateAfterMinutes = 0
     public var requires: [Requirement] = []
     public var source: String?
     /// Blocks closing until done (default true).

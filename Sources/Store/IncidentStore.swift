@@ -84,6 +84,16 @@ public final class IncidentStore: Sendable {
                     table.column("used_at", .integer)
                 }
             }
+            migrator.registerMigration("v5: acknowledgement links") { db in
+                try db.create(table: "ack_link") { table in
+                    table.primaryKey("token_hash", .text)
+                    table.column("incident_id", .text).notNull().references("incident", column: "id")
+                    table.column("step", .text).notNull()
+                    table.column("role", .text).notNull()
+                    table.column("created_at", .integer).notNull()
+                    table.column("used_at", .integer)
+                }
+            }
             try Migrations.run(migrator, on: database)
         } catch {
             throw StoreError(message: "\(path): cannot open the incidents database (\(error))")
@@ -300,6 +310,54 @@ public final class IncidentStore: Sendable {
                     sql:
                         "UPDATE signoff_link SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
                     arguments: [now, sha256Hex(token), now])
+                guard db.changesCount == 1 else { return false }
+                try Self.append(db, id: id, events: events)
+                return true
+            }
+        } catch {
+            throw StoreError(message: "nothing was recorded (\(error))")
+        }
+    }
+
+    // MARK: - Acknowledgement links
+
+    /// A link for the holder of `role` to acknowledge a late step (single use; a week at most).
+    public func createAckLink(incident: String, step: String, role: String, at: Int) throws(StoreError) -> String {
+        let token = ScheduleStore.randomToken()
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql:
+                        "INSERT INTO ack_link (token_hash, incident_id, step, role, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [sha256Hex(token), incident, step, role, at])
+            }
+        } catch {
+            throw StoreError(message: "the link was not made (\(error))")
+        }
+        return token
+    }
+
+    /// What an unused link (under a week old) acknowledges, or nil.
+    public func ackLink(token: String, now: Int) throws(StoreError) -> (incident: String, step: String, role: String)? {
+        do {
+            return try database.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT * FROM ack_link WHERE token_hash = ? AND used_at IS NULL AND created_at > ?",
+                    arguments: [sha256Hex(token), now - 7 * 86_400]
+                ).map { ($0["incident_id"], $0["step"], $0["role"]) }
+            }
+        } catch {
+            throw StoreError(message: "cannot read the links (\(error))")
+        }
+    }
+
+    /// Uses an acknowledgement link and appends its event, in one transaction; false when used meanwhile.
+    public func useAckLink(token: String, now: Int, events: [IncidentEvent], to id: String) throws(StoreError) -> Bool {
+        do {
+            return try database.write { db in
+                try db.execute(
+                    sql: "UPDATE ack_link SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+                    arguments: [now, sha256Hex(token)])
                 guard db.changesCount == 1 else { return false }
                 try Self.append(db, id: id, events: events)
                 return true

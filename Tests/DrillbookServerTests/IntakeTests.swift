@@ -238,3 +238,78 @@ import Testing
         #expect(try expired.signoffRequest(token: token) == nil)
     }
 }
+
+/// Escalation when no one acknowledges: the owner is told when the step falls late, the next role
+/// only after the step's escalation time, and not at all once someone acknowledges from the link.
+@Suite struct EscalationTests {
+    static let playbook = """
+        schema: drillbook-playbook/1
+        id: call-police
+        version: 1.0.0
+        title: Call the police
+        sources: {t: {title: A test}}
+        roles:
+          incident_lead: {title: Principal, contact: principal}
+          district_safety: {title: District safety lead, contact: district.safety_lead}
+        start: call
+        steps:
+          call:
+            kind: task
+            title: Call the police
+            owner: incident_lead
+            due: T+5m
+            escalate: [{after: due+10m, notify: [district_safety]}]
+            source: t
+            next: done
+          done: {kind: end}
+
+        """
+
+    @Test func theNextRoleIsToldOnlyWhenNoOneAcknowledges() async throws {
+        let (plain, store, folder) = try IntakeTests.server()
+        try FileManager.default.createDirectory(atPath: "\(folder)/playbooks", withIntermediateDirectories: true)
+        try Self.playbook.write(toFile: "\(folder)/playbooks/call-police.yaml", atomically: true, encoding: .utf8)
+        var loaded = plain.loaded
+        loaded.plan.channels.mailFrom = "drillbook@lakeside.example"
+        loaded.plan.channels.sendmail = "cat >> '\(folder)/mail.txt'"
+        let library = try PlaybookLibrary.load(resources: plain.resources, planFolder: folder)
+        let server = DrillbookServer(
+            loaded: loaded, store: plain.store, resources: plain.resources, incidents: store, library: library,
+            today: { FeedRouteTests.today })
+        let watch = IncidentWatch(server: server, interval: .seconds(30))
+        let t0 = Int(Date().timeIntervalSince1970) - 3600
+        let opening = Incidents(loaded: loaded, library: library, store: store, now: t0, actor: "t")
+        let ignored = try opening.open("call-police", school: "ridge-ms", exercise: false, facts: [:])
+        let taken = try opening.open("call-police", school: "harbor-es", exercise: false, facts: [:])
+
+        let late = watch.tick(now: t0 + 6 * 60)
+        #expect(late.contains { $0.hasPrefix("incident:\(ignored)/call/incident_lead by mail to ohaddad@") })
+        #expect(late.contains { $0.hasPrefix("incident:\(taken)/call/incident_lead by mail to mchen@") })
+        #expect(!late.contains { $0.contains("district_safety") }, "not yet: ten minutes to acknowledge")
+        #expect(watch.tick(now: t0 + 12 * 60).isEmpty)
+
+        // Harbor's principal acknowledges from the link in the mail.
+        let mail = try String(contentsOfFile: "\(folder)/mail.txt", encoding: .utf8)
+        let links = mail.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("https://drills.lakeside.example/ack/") }
+        #expect(links.count == 2)
+        let harbor = try #require(
+            mail.components(separatedBy: "To: mchen@lakeside.example").last?.split(separator: "\n")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.contains("/ack/") })
+        let path = String(harbor.dropFirst("https://drills.lakeside.example".count))
+        try await Application(router: try server.router()).test(.router) { client in
+            let page = try await client.execute(uri: path, method: .get)
+            #expect(page.status == .ok && String(buffer: page.body).contains("Call the police"))
+            #expect(try await client.execute(uri: path, method: .post).status == .ok)
+            #expect(try await client.execute(uri: path, method: .post).status == .notFound, "once")
+        }
+
+        let escalated = watch.tick(now: t0 + 16 * 60)
+        #expect(escalated.contains { $0.hasPrefix("incident:\(ignored)/call/district_safety by mail to safety@") })
+        #expect(!escalated.contains { $0.contains("incident:\(taken)/") }, "acknowledged: no escalation")
+        #expect(watch.tick(now: t0 + 30 * 60).isEmpty, "each once")
+        let report = try opening.report(taken, html: false)
+        #expect(report.contains("Told incident_lead that call (Call the police) is late"))
+        #expect(report.contains("Acknowledged the late call"))
+    }
+}

@@ -29,8 +29,18 @@ extension Incidents {
             let contacts = loaded.plan.schools.first { $0.school.id == incident.school }?.school.contacts ?? [:]
             for stepID in state.open {
                 guard let step = playbook.step(stepID), let due = state.due(step), due < now else { continue }
-                // The owner, and the roles the step escalates to when late.
-                for role in [state.assigned[stepID] ?? step.owner ?? ""] + step.escalateTo {
+                // The owner; the roles the step escalates to with it, or once the owner has not
+                // acknowledged within the step's escalation time.
+                let owner = state.assigned[stepID] ?? step.owner ?? ""
+                var roles = [owner]
+                if step.escalateAfterMinutes == 0 {
+                    roles += step.escalateTo
+                } else if state.acknowledged[stepID] == nil, let told = state.alerted[stepID]?[owner],
+                    now >= told + step.escalateAfterMinutes * 60
+                {
+                    roles += step.escalateTo
+                }
+                for role in roles {
                     let phone = playbook.roles[role].flatMap {
                         person($0, contacts: contacts, fallback: incident.school == "district")?.phone
                     }
@@ -81,23 +91,55 @@ extension Incidents {
         }
         for step in late where !step.exercise {
             let key = "incident:\(step.incident)/\(step.step)/\(step.role)"
+            let before = sent.count
+            // Each message carries its own single-use link to acknowledge the step (with a server).
+            func ackLink() throws(DrillbookError) -> String? {
+                guard let base = loaded.plan.server.baseURL else { return nil }
+                do {
+                    return "\(base)/ack/"
+                        + (try store.createAckLink(incident: step.incident, step: step.step, role: step.role, at: now))
+                } catch {
+                    throw .store(error.description)
+                }
+            }
             // "Name <address>": the address is the last <...>, whatever the name holds (a ">" in it trapped).
             if let from = channels.mailFrom, step.holder.hasSuffix(">"), let start = step.holder.lastIndex(of: "<") {
                 let end = step.holder.index(before: step.holder.endIndex)
                 let email = String(step.holder[step.holder.index(after: start)..<end])
+                var values: [String: Any] = [
+                    "incident": step.incident, "step": step.step, "title": step.title, "due": step.due,
+                    "role": step.role, "district": loaded.plan.district.name,
+                ]
+                if let link = try ackLink() { values["ackLink"] = link }
                 let message = try MailMessage.render(
-                    template: "incident-late", templates: resources.templates,
-                    values: [
-                        "incident": step.incident, "step": step.step, "title": step.title, "due": step.due,
-                        "role": step.role, "district": loaded.plan.district.name,
-                    ], from: from, to: email, itemID: key)
+                    template: "incident-late", templates: resources.templates, values: values, from: from, to: email,
+                    itemID: key)
                 try deliver(key, "mail", email) { MailSender(command: channels.sendmail).send(message) }
             }
             if let gateway = channels.sms, let phone = step.phone {
+                let link = try ackLink()
                 let text =
                     "Drillbook: incident \(step.incident), step \"\(step.title)\" is late (due \(step.due)). "
-                    + "You hold \(step.role). No details by text."
+                    + "You hold \(step.role)." + (link.map { " Acknowledge: \($0)" } ?? "") + " No details by text."
                 try deliver(key, "sms", phone) { SMSSender(gateway: gateway).send(to: phone, text: text) }
+            }
+            // The first time a role is told, the incident records it: escalation times run from it.
+            if sent.count > before {
+                do {
+                    let state = try load(step.incident).2
+                    if state.alerted[step.step]?[step.role] == nil {
+                        try store.append(
+                            [
+                                IncidentEvent(
+                                    kind: .escalated, at: now, actor: actor, step: step.step, data: ["role": step.role])
+                            ],
+                            to: step.incident)
+                    }
+                } catch let error as DrillbookError {
+                    throw error
+                } catch {
+                    throw .store("\(error)")
+                }
             }
         }
         return (sent, failures)

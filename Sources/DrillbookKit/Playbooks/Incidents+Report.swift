@@ -161,7 +161,8 @@ extension Incidents {
                 } else {
                     text = "Signed off \(title) for \(role): attested by \(event.actor) on behalf of \(role)"
                 }
-            case .escalated: text = "Escalated \(title)"
+            case .escalated: text = "Told \(event.data["role"] ?? "") that \(title) is late"
+            case .acknowledged: text = "Acknowledged the late \(title) (from the alert's link)"
             case .noticeSent: text = "Notice sent to \(event.data["audience"] ?? ""): \(event.data["message"] ?? "")"
             case .noticeSimulated:
                 text =

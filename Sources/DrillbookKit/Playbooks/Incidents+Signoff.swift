@@ -94,3 +94,37 @@ extension Incidents {
         return request
     }
 }
+
+/// Acknowledging a late step from the link in its alert: whoever takes it in hand stops its
+/// escalation to the next roles.
+extension Incidents {
+    /// What an acknowledgement link is for (incident, step title, role), if it is unused and recent.
+    public func ackRequest(token: String) throws(DrillbookError) -> SignoffRequest? {
+        let found: (incident: String, step: String, role: String)?
+        do { found = try store.ackLink(token: token, now: now) } catch { throw .store(error.description) }
+        guard let found else { return nil }
+        let (incident, playbook, state) = try load(found.incident)
+        guard let step = playbook.step(found.step) else { return nil }
+        return SignoffRequest(
+            incident: found.incident, step: found.step, title: step.title, role: found.role,
+            roleTitle: playbook.roles[found.role]?.title ?? found.role, holder: state.holders[found.role] ?? "",
+            school: incident.school)
+    }
+
+    /// Records the acknowledgement under the role holder's name; nil when the link is unknown or used.
+    public func acknowledge(token: String) throws(DrillbookError) -> SignoffRequest? {
+        guard let request = try ackRequest(token: token) else { return nil }
+        let name = request.holder.components(separatedBy: " <").first ?? request.holder
+        let event = IncidentEvent(
+            kind: .acknowledged, at: now, actor: name.isEmpty ? request.role : name, step: request.step,
+            data: ["role": request.role])
+        do {
+            guard try store.useAckLink(token: token, now: now, events: [event], to: request.incident) else {
+                return nil
+            }
+        } catch {
+            throw .store(error.description)
+        }
+        return request
+    }
+}

@@ -100,6 +100,15 @@ enum PlaybookReader {
         for item in fields["escalate"]?.listOrOne() ?? [] {
             let escalation = try item.mapping(allowed: ["after", "notify"])
             step.escalateTo += try escalation["notify"]?.strings() ?? []
+            if let after = escalation["after"] {
+                // `due`: with the owner; `due+10m`: when no one has acknowledged ten minutes after.
+                let text = try after.string().replacingOccurrences(of: " ", with: "")
+                let delay = text == "due" ? "0m" : text.hasPrefix("due+") ? String(text.dropFirst(4)) : ""
+                guard delay.hasSuffix("m"), let minutes = Int(delay.dropLast()), (0...1440).contains(minutes) else {
+                    throw after.fail("expected due or due+Nm (minutes to acknowledge before escalating, at most 1440)")
+                }
+                step.escalateAfterMinutes = max(step.escalateAfterMinutes, minutes)
+            }
         }
         for item in fields["requires"]?.listOrOne() ?? [] {
             let requirement = try item.mapping(allowed: ["facts", "note", "signoff", "attachment"])

@@ -64,3 +64,28 @@ extension WebApp {
         return values
     }
 }
+
+/// `/ack/<token>`: the link in a late-step alert. Acknowledging stops the step's escalation.
+extension WebApp {
+    func addAckRoutes(to router: Router<WebContext>) {
+        router.get("/ack/{token}") { request, context in
+            let incidents = try signoffIncidents()
+            guard let asked = try incidents.ackRequest(token: context.parameters.get("token") ?? "") else {
+                throw HTTPError(.notFound, message: "This link is unknown or was used already.")
+            }
+            return page(
+                "ack", title: "Acknowledge",
+                ["incident": asked.incident, "title": asked.title, "role": asked.roleTitle],
+                principal: nil, context: context)
+        }
+        router.post("/ack/{token}") { request, context in
+            let incidents = try signoffIncidents()
+            guard let asked = try incidents.acknowledge(token: context.parameters.get("token") ?? "") else {
+                throw HTTPError(.notFound, message: "This link is unknown or was used already.")
+            }
+            return page(
+                "ack", title: "Acknowledged", ["done": true, "incident": asked.incident], principal: nil,
+                context: context)
+        }
+    }
+}
