@@ -55,7 +55,7 @@ extension Incidents {
     }
 
     /// Tells each late step's role holder once per channel (exercises send nothing): by mail, and
-    /// by SMS when the plan has `alerts.sms` and the holder a phone. The incident id and the step's
+    /// by SMS when the plan has `alerts.sms` and the holder a phone; the webhook once per step. The incident id and the step's
     /// title only, never a fact. Each alert is claimed in the schedule database first, so the server's
     /// watch and a cron job's `overdue --notify` never send one twice.
     public func notifyLate(
@@ -139,6 +139,15 @@ extension Incidents {
                     throw error
                 } catch {
                     throw .store("\(error)")
+                }
+            }
+            // The team's chat channel hears once per late step (not per role): the id and the title.
+            if let address = channels.webhookURL, let url = URL(string: address) {
+                let text = "Incident \(step.incident): step \"\(step.title)\" is late (due \(step.due))"
+                let fields = ["incident": step.incident, "step": step.step, "due": step.due]
+                try deliver("incident:\(step.incident)/\(step.step)", "webhook", address) {
+                    WebhookSender(url: url, timeout: TimeInterval(channels.webhookTimeoutSeconds))
+                        .send(WebhookSender.body(text: text, fields: fields))
                 }
             }
         }
