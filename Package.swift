@@ -206,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "DrillbookKitTests",
             dependencies: [
-                "Dates", "DrillbookKit", "ICalendar", "Planning", "Store",
+                "Dates", "DrillbookKit", "ICalendar", "Planning", "Playbooks", "Store",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

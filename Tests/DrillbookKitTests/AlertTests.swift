@@ -1,6 +1,8 @@
 import Dates
 import Foundation
 import Planning
+import Playbooks
+import Store
 import Testing
 
 @testable import DrillbookKit
@@ -208,6 +210,81 @@ import Testing
             try later.lateSteps(), scheduleStore: schedule, resources: resources, asOf: "2027-10-05")
         #expect(again.sent.isEmpty)
         #expect(try http.files().count == received.count, "each alert once")
+    }
+
+    /// A marker planted in every confidential fact of every built-in playbook, the incidents run live
+    /// until their steps are late, and every channel searched: mail, SMS, webhook, the schedule
+    /// database, every calendar, `status`, `list` and both reports. Only the incidents file holds it.
+    @Test func confidentialFactsReachNoChannel() throws {
+        let http = try Sink("http_sink.py")
+        let folder = try exampleFolder()
+        let file = "\(folder)/drillbook.yaml"
+        let contact = "principal: {name: Omar Haddad, email: ohaddad@lakeside.example}"
+        let text = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: contact,
+            with: "principal: {name: Omar Haddad, email: ohaddad@lakeside.example, phone: \"+15125550123\"}")
+        try
+            (text + """
+                alerts:
+                  mail: {from: drillbook@lakeside.example, sendmail: "cat >> '\(folder)/mail.txt'"}
+                  sms: {url: "http://127.0.0.1:\(http.port)/sms"}
+                  webhook: {url: "http://127.0.0.1:\(http.port)/hook", format: json}
+
+                """).write(toFile: file, atomically: true, encoding: .utf8)
+        let loaded = try Planner.load(planFile: file, resources: resources)
+        let schedule = try Planner.openStore("\(folder)/drillbook.sqlite")
+        _ = try Planner.run(loaded, store: schedule, asOf: day("2027-08-01"))
+        let library = try PlaybookLibrary.load(resources: resources, planFolder: folder)
+        let store = try Incidents.openStore("\(folder)/drillbook-incidents.sqlite")
+        let opened = 1_822_734_600
+        let start = Incidents(loaded: loaded, library: library, store: store, now: opened, actor: "t")
+        var planted = 0
+        for (id, playbook) in library.playbooks.sorted(by: { $0.key < $1.key }) {
+            var facts: [String: String] = [:]
+            for (name, fact) in playbook.facts where fact.confidential && fact.kind == .text {
+                facts[name] = "MARKER-\(name)"
+            }
+            guard !facts.isEmpty else { continue }
+            planted += facts.count
+            _ = try start.open(id, school: "ridge-ms", exercise: false, facts: facts)
+        }
+        #expect(planted >= 3, "the built-in playbooks have confidential facts to plant")
+        let later = Incidents(loaded: loaded, library: library, store: store, now: opened + 86_400, actor: "t")
+        let late = try later.lateSteps()
+        #expect(!late.isEmpty)
+        let sent = try later.notifyLate(late, scheduleStore: schedule, resources: resources, asOf: "2027-10-06")
+        #expect(sent.sent.contains { $0.contains("by mail") } && sent.sent.contains { $0.contains("by sms") })
+        #expect(sent.sent.contains { $0.contains("by webhook") })
+        var outputs: [(String, String)] = [("mail", try String(contentsOfFile: "\(folder)/mail.txt", encoding: .utf8))]
+        outputs += try http.files().map { ("sms or webhook", $0) }
+        for id in try store.incidentIDs() {
+            outputs.append(("status \(id)", try later.status(id)))
+            outputs.append(("report \(id)", try later.report(id, html: false)))
+            outputs.append(("html report \(id)", try later.report(id, html: true)))
+        }
+        outputs.append(("list", "\(try later.list(status: nil, school: nil))"))
+        let items = try Planner.published(loaded, store: schedule)
+        for audience in Audience.allCases {
+            outputs.append(
+                (
+                    "\(audience) calendar",
+                    try Exporter(loaded: loaded, asOf: day("2027-10-06")).calendar(
+                        items, school: nil, audience: audience)
+                ))
+        }
+        for name in ["drillbook.sqlite", "drillbook.sqlite-wal"] {
+            if let data = FileManager.default.contents(atPath: "\(folder)/\(name)") {
+                outputs.append((name, String(decoding: data, as: UTF8.self)))
+            }
+        }
+        for (channel, text) in outputs {
+            #expect(!text.contains("MARKER-"), "a confidential fact reached \(channel)")
+        }
+        // The incidents file is where they live.
+        let incidents = ["drillbook-incidents.sqlite", "drillbook-incidents.sqlite-wal"].compactMap {
+            FileManager.default.contents(atPath: "\(folder)/\($0)").map { String(decoding: $0, as: UTF8.self) }
+        }.joined()
+        #expect(incidents.contains("MARKER-"))
     }
 }
 
