@@ -90,6 +90,16 @@ public enum IncidentEngine {
             ]
         case .done(let id, let note, let signoffs, let facts):
             let step = try openStep(id)
+            // A repeat's later rounds keep its cadence in a live incident: a weekly check-in once a
+            // week. Exercises run at the table's pace.
+            if !state.exercise, let parent = step.parent, let container = playbook.step(parent),
+                container.kind == .repeat, let every = container.everyMinutes, (state.iterations[parent] ?? 0) > 0,
+                let opened = state.openedAt[id], at < opened + every * 60
+            {
+                throw IncidentError(
+                    "step \(id) repeats every \(Self.span(every)): its next round opens \(Self.span((opened + every * 60 - at + 59) / 60)) from now"
+                )
+            }
             guard step.kind != .decision else {
                 throw IncidentError("step \(id) is a decision: use --decide OPTION --why TEXT")
             }
@@ -126,6 +136,13 @@ public enum IncidentEngine {
             }
             return [IncidentEvent(kind: .cancelled, at: at, actor: actor, data: ["why": why])]
         }
+    }
+
+    /// `7d`, `1h`, `1h 30m`, `45m`.
+    static func span(_ minutes: Int) -> String {
+        if minutes % 1440 == 0 { return "\(minutes / 1440)d" }
+        if minutes >= 60 { return "\(minutes / 60)h" + (minutes % 60 == 0 ? "" : " \(minutes % 60)m") }
+        return "\(minutes)m"
     }
 
     /// A notice's text with facts filled in; confidential facts never reach a notice, whoever reads it.

@@ -160,6 +160,53 @@ extension String {
         if case .intact = try incidents.store.verifyAudit() {} else { Issue.record("the incidents chain broke") }
     }
 
+    /// A repeat keeps its cadence in a live incident (a weekly check-in once a week); an exercise is
+    /// not paced.
+    @Test func repeatRoundsArePacedInALiveIncident() throws {
+        let (_, loaded, folder) = try Self.setUp()
+        try FileManager.default.createDirectory(atPath: "\(folder)/playbooks", withIntermediateDirectories: true)
+        try """
+        schema: drillbook-playbook/1
+        id: weekly-check
+        version: 1.0.0
+        title: Weekly check-ins
+        sources: {t: {title: A test}}
+        roles:
+          incident_lead: {title: Principal, contact: principal}
+        start: checks
+        steps:
+          checks:
+            kind: repeat
+            title: Check in with the family
+            every: 7d
+            max: 3
+            body: {id: check_in, kind: task, title: Check in with the family, owner: incident_lead, source: t}
+            source: t
+            next: done
+          done: {kind: end}
+
+        """.write(toFile: "\(folder)/playbooks/weekly-check.yaml", atomically: true, encoding: .utf8)
+        let library = try PlaybookLibrary.load(resources: resources, planFolder: folder)
+        let store = try Incidents.openStore("\(folder)/drillbook-incidents.sqlite")
+        let day0 = 1_823_000_000
+        func at(_ days: Double) -> Incidents {
+            Incidents(loaded: loaded, library: library, store: store, now: day0 + Int(days * 86_400), actor: "t")
+        }
+        let live = try at(0).open("weekly-check", school: "lincoln-hs", exercise: false, facts: [:])
+        let check = IncidentAction.done(step: "check_in", note: nil, signoffs: [], facts: [:])
+        _ = try at(0.1).act(live, check)  // the first round: whenever
+        #expect(
+            performing: { _ = try at(2).act(live, check) },
+            throws: { "\($0)".contains("repeats every 7d: its next round opens") })
+        _ = try at(7.2).act(live, check)
+        let third = try at(14.3).act(live, check)
+        #expect(third.done["checks"] != nil, "three rounds, a week apart, then on")
+        // An exercise runs them back to back.
+        let exercise = try at(0).open("weekly-check", school: "lincoln-hs", exercise: true, facts: [:])
+        for _ in 0..<3 { _ = try at(0.1).act(exercise, check) }
+        #expect(try at(0.1).load(exercise).2.done["checks"] != nil)
+    }
+
     @Test func illegalActionsAreRefusedAndChangeNothing() throws {
         let (incidents, _, _) = try Self.setUp()
         let id = try incidents.open(
