@@ -91,6 +91,18 @@ public struct DrillbookServer: Sendable {
             let token = context.parameters.get("token") ?? ""
             // Unknown and revoked tokens look the same: nothing tells which.
             let (found, seq, at) = try store.feedAndLastChange(token: token)
+            if let feed = found, feed.audience == "team", let incidents, let library {
+                // The team's follow-ups come from the incidents database: built every time, never cached.
+                let followUps = try Incidents(
+                    loaded: loaded, library: library, store: incidents, now: Int(Date().timeIntervalSince1970),
+                    actor: "feed \(feed.id)"
+                ).followUps()
+                let text = try Exporter(loaded: loaded, asOf: today()).followUps(followUps)
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, no-store"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
             guard let feed = found, let audience = Audience(rawValue: feed.audience) else {
                 return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
             }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import ICalendar
 import Playbooks
 import Store
 import Testing
@@ -311,5 +312,31 @@ import Testing
         let report = try opening.report(taken, html: false)
         #expect(report.contains("Told incident_lead that call (Call the police) is late"))
         #expect(report.contains("Acknowledged the late call"))
+    }
+}
+
+/// The team's private follow-up feed: live incidents' next deadlines and reviews by case id, no facts,
+/// valid iCalendar; exercises and closed incidents out of it.
+@Suite struct TeamFeedTests {
+    @Test func theTeamFeedNamesCasesNotFacts() async throws {
+        let (server, store, _) = try IntakeTests.server()
+        let now = Int(Date().timeIntervalSince1970)
+        let incidents = Incidents(loaded: server.loaded, library: server.library!, store: store, now: now, actor: "t")
+        let live = try incidents.open(
+            "anonymous-threat", school: "lincoln-hs", exercise: false, facts: ["threat_text": "MARKER-TEXT"])
+        let exercise = try incidents.open("bomb-threat", school: "ridge-ms", exercise: true, facts: [:])
+        let created = try Feeds.createTeam(
+            server.loaded, store: server.store, label: nil, actor: "test", asOf: FeedRouteTests.today)
+        try await Application(router: try server.router()).test(.router) { client in
+            let response = try await client.execute(uri: "/feeds/\(FeedRouteTests.token(created)).ics", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.cacheControl] == "private, no-store")
+            let text = String(buffer: response.body)
+            #expect(text.contains("SUMMARY:Case \(live): deadline"))
+            #expect(!text.contains(exercise), "exercises stay out")
+            #expect(!text.contains("MARKER"), "never a fact")
+            let read = try CalendarReader.read(text, file: "team.ics")
+            #expect(read.document.events.allSatisfy { $0.summary.hasPrefix("Case ") })
+        }
     }
 }

@@ -102,6 +102,30 @@ public struct Exporter: Sendable {
         return buffer.text
     }
 
+    /// The threat assessment team's private calendar of incident follow-ups: each names its case
+    /// by id and what is due, never a fact.
+    public func followUps(_ followUps: [Incidents.FollowUp]) throws(DrillbookError) -> String {
+        let buffer = TextBuffer()
+        do {
+            let writer = try makeWriter(name: "\(loaded.plan.district.name): incident follow-ups (team)") {
+                buffer.text += $0
+            }
+            let events = followUps.map { followUp in
+                Event(
+                    uid: "incident-\(followUp.incident)-\(followUp.step)-\(followUp.round)@drillbook",
+                    summary: "Case \(followUp.incident): \(followUp.what)",
+                    start: .utc(WallTime(secondsSinceEpoch: followUp.due)),
+                    duration: EventDuration(seconds: 1800),
+                    description: "drillbook incident status \(followUp.incident)", categories: ["incident-follow-up"])
+            }
+            try writer.write(rendered: try writer.render(events))
+            try writer.finish()
+        } catch {
+            throw .usage("cannot render the calendar (\(error))")
+        }
+        return buffer.text
+    }
+
     final class TextBuffer: @unchecked Sendable {
         var text = ""
     }

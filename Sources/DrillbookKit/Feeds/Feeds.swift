@@ -47,6 +47,24 @@ public enum Feeds {
         return Created(feed: made.0, url: url, webcal: String(webcal))
     }
 
+    /// `drillbook feed create --team`: the threat assessment team's private calendar of incident
+    /// follow-ups (deadlines and monitoring reviews, by case id, no facts).
+    public static func createTeam(
+        _ loaded: LoadedPlan, store: ScheduleStore, label: String?, actor: String?, asOf: CalendarDate
+    ) throws(DrillbookError) -> Created {
+        let base = try Accounts.baseURL(loaded)
+        let made: (Feed, token: String)
+        do {
+            made = try store.createFeed(
+                scope: "incidents", audience: "team", label: label ?? "threat assessment team follow-ups",
+                audit: Actor.context(actor, asOf: asOf.description))
+        } catch {
+            throw .store(error.description)
+        }
+        let url = "\(base)/feeds/\(made.token).ics"
+        return Created(feed: made.0, url: url, webcal: "webcal://" + String(url.drop { $0 != ":" }.dropFirst(3)))
+    }
+
     public static func list(store: ScheduleStore) throws(DrillbookError) -> [Feed] {
         do { return try store.feeds() } catch { throw .store(error.description) }
     }

@@ -154,3 +154,44 @@ extension Incidents {
         return (sent, failures)
     }
 }
+
+extension Incidents {
+    /// A dated follow-up of a live incident for the team's private calendar.
+    public struct FollowUp: Sendable {
+        public var incident: String
+        public var step: String
+        /// Which round of a repeat (0 for a plain deadline): part of the event's stable UID.
+        public var round: Int
+        /// `review`, `deadline`: never a fact, never the step's wording.
+        public var what: String
+        /// Seconds since 1970.
+        public var due: Int
+    }
+
+    /// Every open live incident's next dated step: each open step's deadline, and each paced repeat's
+    /// next round (a known-source threat's monitoring reviews).
+    public func followUps() throws(DrillbookError) -> [FollowUp] {
+        let ids: [String]
+        do { ids = try store.incidentIDs() } catch { throw .store(error.description) }
+        var followUps: [FollowUp] = []
+        for id in ids {
+            let (incident, playbook, state) = try load(id)
+            guard !state.closed, !incident.exercise else { continue }
+            for stepID in state.open {
+                guard let step = playbook.step(stepID) else { continue }
+                if let parent = step.parent, let container = playbook.step(parent), container.kind == .repeat,
+                    let every = container.everyMinutes, let opened = state.openedAt[stepID]
+                {
+                    let round = state.iterations[parent] ?? 0
+                    followUps.append(
+                        FollowUp(
+                            incident: id, step: stepID, round: round, what: "review",
+                            due: round == 0 ? opened : opened + every * 60))
+                } else if let due = state.due(step) {
+                    followUps.append(FollowUp(incident: id, step: stepID, round: 0, what: "deadline", due: due))
+                }
+            }
+        }
+        return followUps.sorted { ($0.due, $0.incident) < ($1.due, $1.incident) }
+    }
+}

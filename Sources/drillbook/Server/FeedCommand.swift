@@ -18,19 +18,27 @@ struct FeedCommand: ParsableCommand {
         var school: String?
         @Flag(help: "The whole district's calendar.")
         var district = false
+        @Flag(help: "The threat assessment team's private calendar of incident follow-ups (case ids, no facts).")
+        var team = false
         @Option(help: "staff or admin (families calendars are public when the plan publishes them).")
-        var audience: String
+        var audience: String?
         @Option(help: "A name to know the feed by in `feed list`.")
         var label: String?
         @Option(name: .customLong("as"), help: "Who is acting (default: the login name).")
         var actor: String?
 
         func validate() throws {
-            guard (school != nil) != district else {
-                throw ValidationError("give --school ID or --district (one of them)")
+            if team {
+                guard school == nil, !district, audience == nil else {
+                    throw ValidationError("--team takes no --school, --district or --audience")
+                }
+                return
             }
-            guard Audience(rawValue: audience) != nil else {
-                throw ValidationError("--audience \"\(audience)\" is not staff or admin")
+            guard (school != nil) != district else {
+                throw ValidationError("give --school ID or --district (one of them), or --team")
+            }
+            guard let audience, Audience(rawValue: audience) != nil else {
+                throw ValidationError("--audience \"\(audience ?? "")\" is not staff or admin")
             }
         }
 
@@ -38,9 +46,12 @@ struct FeedCommand: ParsableCommand {
             let loaded = try options.load()
             let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
             let made = try wrap { () throws(DrillbookError) in
-                try Feeds.create(
-                    loaded, store: store, school: school, audience: Audience(rawValue: audience)!, label: label,
-                    actor: actor, asOf: asOf.day)
+                team
+                    ? try Feeds.createTeam(loaded, store: store, label: label, actor: actor, asOf: asOf.day)
+                    : try Feeds.create(
+                        loaded, store: store, school: school, audience: Audience(rawValue: audience ?? "")!,
+                        label: label,
+                        actor: actor, asOf: asOf.day)
             }
             print("feed \(made.feed.id): \(made.feed.label)")
             print(made.url)
