@@ -33,12 +33,13 @@ test: deps checkers lint
 	$(SWIFT) test
 	$(MAKE) browser api
 
-## api: schemathesis against the served /openapi.json (no 5xx, every response as documented), then a
-## tip line posting signed reports from python
+## api: schemathesis against the served /openapi.json (no 5xx, every response as documented), a tip
+## line posting signed reports from python, and a live incident from tip to report
 api: checkers
 	$(SWIFT) build --product drillbook
 	$(VENV)/bin/python Tests/Server/api_schema.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 	$(VENV)/bin/python Tests/Server/intake.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
+	$(VENV)/bin/python Tests/Server/live_incident.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 
 ## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`;
 ## screenshots in artifacts/browser. Skipped without chromium, except under CI.

@@ -185,7 +185,8 @@ public struct DrillbookServer: Sendable {
 
     /// Runs until SIGTERM or SIGINT, then finishes the requests in flight (swift-service-lifecycle);
     /// with `alerts.run_at` in the plan, also sends the day's alerts at that time.
-    public func run(host: String, port: Int) async throws {
+    /// - Parameter incidentCheck: how often open incidents' deadlines are checked (30 s; tests go faster).
+    public func run(host: String, port: Int, incidentCheck: Duration = .seconds(30)) async throws {
         var app = Application(
             router: try router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "drillbook"),
@@ -193,7 +194,7 @@ public struct DrillbookServer: Sendable {
         if let runAt = loaded.plan.channels.runAt {
             app.addServices(AlertSchedule(server: self, resources: resources, runAt: runAt))
         }
-        if incidents != nil { app.addServices(IncidentWatch(server: self, interval: .seconds(30))) }
+        if incidents != nil { app.addServices(IncidentWatch(server: self, interval: incidentCheck)) }
         try await app.runService()
     }
 }

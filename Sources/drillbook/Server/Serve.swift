@@ -23,9 +23,21 @@ struct Serve: AsyncParsableCommand {
     var listen = "127.0.0.1:8080"
 
     func validate() throws {
+        if let text = ProcessInfo.processInfo.environment["DRILLBOOK_INCIDENT_CHECK_SECONDS"],
+            Int(text).map({ (1...300).contains($0) }) != true
+        {
+            throw ValidationError(
+                "DRILLBOOK_INCIDENT_CHECK_SECONDS \"\(text)\" is not a number of seconds from 1 to 300")
+        }
         guard Self.address(listen) != nil else {
             throw ValidationError("--listen \"\(listen)\" is not host:port (expected e.g. 127.0.0.1:8080)")
         }
+    }
+
+    /// DRILLBOOK_INCIDENT_CHECK_SECONDS (1 to 300, checked by `validate`; default 30): how often live
+    /// incidents are checked.
+    static func incidentCheckSeconds() -> Int {
+        ProcessInfo.processInfo.environment["DRILLBOOK_INCIDENT_CHECK_SECONDS"].flatMap { Int($0) } ?? 30
     }
 
     static func address(_ text: String) -> (String, Int)? {
@@ -63,6 +75,6 @@ struct Serve: AsyncParsableCommand {
         try await DrillbookServer(
             loaded: loaded, store: store, resources: resources, incidents: incidents, library: library,
             metrics: registry, today: today
-        ).run(host: host, port: port)
+        ).run(host: host, port: port, incidentCheck: .seconds(Self.incidentCheckSeconds()))
     }
 }
