@@ -75,6 +75,7 @@ public struct DrillbookServer: Sendable {
         web.addSignoffRoutes(to: router)
         web.addAckRoutes(to: router)
         web.addIncidentRoutes(to: router)
+        web.addHolderSignoffRoutes(to: router)
         router.get("/static/drillbook.css") { _, _ in
             Response(
                 status: .ok,

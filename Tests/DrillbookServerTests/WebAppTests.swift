@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdOTP
 import HummingbirdTesting
 import Planning
+import Playbooks
 import Store
 import Testing
 
@@ -408,5 +409,44 @@ import Testing
             #expect(record.recordedBy == "sa@lakeside.example" && record.source == .record)
             #expect(record.itemUID?.contains("lincoln-hs/fire-drill/3") == true, "the nearest open fire drill")
         }
+    }
+}
+
+/// The police liaison's own account signs off an incident where it holds the role; no one else can.
+@Suite struct HolderSignoffTests {
+    @Test func aPartnerWhoHoldsTheRoleSignsOffSignedIn() async throws {
+        var district = try WebAppTests.district()
+        let added = try Accounts.add(
+            email: "jpark@lakesidepd.example", role: "partner", school: "lincoln-hs", loaded: district.loaded,
+            store: district.store, actor: "test", asOf: WebAppTests.today)
+        district.links[added.user.email] = String(added.link.dropFirst("https://drills.lakeside.example".count))
+        let folder = (district.store.path as NSString).deletingLastPathComponent
+        let incidents = Incidents(
+            loaded: district.loaded,
+            library: try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder),
+            store: try Incidents.openStore("\(folder)/drillbook-incidents.sqlite"),
+            now: Int(Date().timeIntervalSince1970), actor: "Sam Lee")
+        let id = try incidents.open("srp-lockdown", school: "lincoln-hs", exercise: false, facts: [:])
+        for step in ["announce", "act", "account"] {
+            _ = try incidents.act(id, .done(step: step, note: nil, signoffs: [], facts: [:]))
+        }
+        let uri = "/incidents/\(id)/signoff/all_clear"
+        let configured = district
+        try await configured.app().test(.router) { client in
+            var district = configured
+            var officer = try await WebAppTests.setUpAndSignIn(client, &district, "jpark@lakesidepd.example")
+            var staff = try await WebAppTests.setUpAndSignIn(client, &district, "st@lakeside.example")
+            #expect(try await WebAppTests.get(client, uri, browser: &staff).status == .notFound)
+            #expect(try await WebAppTests.get(client, "/incidents/\(id)", browser: &officer).status == .forbidden)
+            let page = try await WebAppTests.get(client, uri, browser: &officer)
+            #expect(page.status == .ok && String(buffer: page.body).contains("All clear from police"))
+            let csrf = WebAppTests.field("csrf", in: String(buffer: page.body))!
+            let forged = try await WebAppTests.post(client, uri, ["csrf": "x", "answer": "agree"], browser: &officer)
+            #expect(forged.status == .forbidden)
+            let agreed = try await WebAppTests.post(client, uri, ["csrf": csrf, "answer": "agree"], browser: &officer)
+            #expect(agreed.status == .ok)
+        }
+        _ = try incidents.act(id, .done(step: "all_clear", note: nil, signoffs: [], facts: [:]))
+        #expect(try incidents.report(id, html: false).contains("by le_liaison (Officer J. Park) in person, signed in"))
     }
 }

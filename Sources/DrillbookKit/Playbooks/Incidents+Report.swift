@@ -156,7 +156,8 @@ extension Incidents {
                 if event.data["by"] == "holder" {
                     let answer = event.data["answer"] == "disagree" ? "DISAGREED with" : "Signed off"
                     text =
-                        "\(answer) \(title) by \(role) (\(event.actor)) in person, from a sign-off link"
+                        "\(answer) \(title) by \(role) (\(event.actor)) in person, "
+                        + (event.data["via"] == "signed in" ? "signed in" : "from a sign-off link")
                         + (event.data["why"].map { $0.isEmpty ? "" : ". Why: \($0)" } ?? "")
                 } else {
                     text = "Signed off \(title) for \(role): attested by \(event.actor) on behalf of \(role)"

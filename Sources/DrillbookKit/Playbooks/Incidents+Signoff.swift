@@ -128,3 +128,37 @@ extension Incidents {
         return request
     }
 }
+
+/// Sign-offs from a signed-in account that holds the role (a partner account of the police liaison).
+extension Incidents {
+    /// The sign-off `email` may give on an open step: a role the step asks a sign-off of, whose
+    /// holder has that address. Nil when none.
+    public func holderSignoff(_ id: String, step stepID: String, email: String) throws(DrillbookError)
+        -> SignoffRequest?
+    {
+        let (incident, playbook, state) = try load(id)
+        guard !state.closed, state.open.contains(stepID), let step = playbook.step(stepID) else { return nil }
+        for case .signoff(let role) in step.requires {
+            let holder = state.holders[role] ?? ""
+            guard holder.lowercased().hasSuffix("<\(email.lowercased())>") else { continue }
+            return SignoffRequest(
+                incident: id, step: stepID, title: step.title, role: role,
+                roleTitle: playbook.roles[role]?.title ?? role, holder: holder, school: incident.school)
+        }
+        return nil
+    }
+
+    /// Records a signed-in holder's answer, as a link's is recorded (agreeing signs off).
+    public func answerAsHolder(_ request: SignoffRequest, agree: Bool, why: String) throws(DrillbookError) {
+        let reason = why.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !agree && reason.isEmpty { throw .usage("say why you disagree") }
+        let name = request.holder.components(separatedBy: " <").first ?? request.holder
+        let event = IncidentEvent(
+            kind: .signedOff, at: now, actor: name, step: request.step,
+            data: [
+                "role": request.role, "by": "holder", "via": "signed in", "answer": agree ? "agree" : "disagree",
+                "why": reason,
+            ])
+        do { try store.append([event], to: request.incident) } catch { throw .store(error.description) }
+    }
+}

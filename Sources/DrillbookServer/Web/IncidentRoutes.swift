@@ -1,6 +1,7 @@
 import DrillbookKit
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import Planning
 import Store
 
@@ -37,6 +38,50 @@ extension WebApp {
             else { throw HTTPError(.notFound, message: "There is no incident \(id) of yours.") }
             return Views.html(try incidents.report(id, html: true), inlineStyles: true)
         }
+    }
+
+    /// A signed-in account that holds a role a step asks a sign-off of (a partner account of the
+    /// police liaison) signs off here; anyone else gets 404, as for an incident that is not theirs.
+    func addHolderSignoffRoutes(to router: Router<WebContext>) {
+        router.get("/incidents/{id}/signoff/{step}") { request, context in
+            let principal = try require(context, path: request.uri.path)
+            let (incidents, asked) = try holderRequest(principal, context)
+            _ = incidents
+            var values = signoffValues(asked, why: "", error: nil)
+            values["formCSRF"] = context.sessions.session?.csrf ?? ""
+            return page("signoff", title: "Your sign-off", values, principal: principal, context: context)
+        }
+        router.post("/incidents/{id}/signoff/{step}") { request, context in
+            let principal = try require(context, path: request.uri.path)
+            let fields = try await Self.form(request)
+            try Self.checkCSRF(fields, request: request, context: context)
+            let (incidents, asked) = try holderRequest(principal, context)
+            guard fields["answer"] == "agree" || fields["answer"] == "disagree" else {
+                throw HTTPError(.badRequest, message: "Choose Agree or Disagree.")
+            }
+            do {
+                try incidents.answerAsHolder(asked, agree: fields["answer"] == "agree", why: fields["why"] ?? "")
+            } catch {
+                var values = signoffValues(asked, why: fields["why"] ?? "", error: "\(error)")
+                values["formCSRF"] = context.sessions.session?.csrf ?? ""
+                return page(
+                    "signoff", title: "Your sign-off", values, principal: principal, context: context,
+                    status: .badRequest)
+            }
+            return page(
+                "signoff", title: "Recorded",
+                ["done": true, "agreed": fields["answer"] == "agree", "incident": asked.incident],
+                principal: principal, context: context)
+        }
+    }
+
+    func holderRequest(_ principal: Principal, _ context: WebContext) throws -> (Incidents, Incidents.SignoffRequest) {
+        let incidents = try incidentsAs(principal)
+        guard let email = principal.user?.email,
+            let asked = try? incidents.holderSignoff(
+                context.parameters.get("id") ?? "", step: context.parameters.get("step") ?? "", email: email)
+        else { throw HTTPError(.notFound, message: "There is no sign-off of yours here.") }
+        return (incidents, asked)
     }
 
     static func seesIncidents(_ principal: Principal) -> Bool {
