@@ -3,6 +3,7 @@ import Dates
 import DrillbookKit
 import Foundation
 import ICalendar
+import Planning
 
 /// `--plan`, `--db` and `--templates`, shared by the commands that read a plan.
 struct PlanOptions: ParsableArguments {
@@ -64,4 +65,20 @@ struct AsOfOption: ParsableArguments {
 struct Failure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `--on` and `--end`: every form `TimeInput` takes; a time without a zone is the school's.
+enum TimeInputOption {
+    static func wallTime(_ text: String, flag: String, zone: TimeZone) throws -> WallTime {
+        guard let time = TimeInput.wallTime(text, zone: zone) else {
+            throw ValidationError("\(flag) \"\(text)\" is not \(TimeInput.forms)")
+        }
+        return time
+    }
+
+    /// The zone of the school an item id (`lincoln-hs/fire-drill-3`) or `school/` names, else the district's.
+    static func zone(of id: String, in loaded: LoadedPlan) -> TimeZone {
+        let school = loaded.plan.schools.first { id.hasPrefix($0.school.id + "/") }?.school
+        return TimeZone(identifier: school?.timeZone ?? loaded.plan.district.timeZone) ?? .current
+    }
 }

@@ -100,6 +100,24 @@ import Testing
         #expect(history.stdout.contains("(done)") && history.stdout.contains("recorded by Ana Ruiz"))
         let verify = try Drillbook.run("audit", "verify", "--plan", plan)
         #expect(verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 2 entries"))
+        // --on in any documented form: with a zone, it becomes the school's wall time (Chicago, CDT).
+        let evidence = [
+            "--conducted-by", "Ana Ruiz", "--notification-method", "alarm", "--head-count", "1180", "--problems",
+            "none", "--time-to-evacuate", "4m",
+        ]
+        let zoned = try Drillbook.run(
+            arguments: [
+                "complete", "lincoln-hs/fire-drill-2", "--plan", plan, "--as-of", "2027-10-20", "--on",
+                "2027-09-29T16:40:00Z",
+            ] + evidence)
+        #expect(zoned.status == 0, "\(zoned.stderr)")
+        #expect(zoned.stdout.contains("2027-09-29T11:40:00"), "\(zoned.stdout)")
+        let refused = try Drillbook.run(
+            arguments: [
+                "complete", "lincoln-hs/fire-drill-3", "--plan", plan, "--as-of", "2027-10-20", "--on",
+                "next friday",
+            ] + evidence)
+        #expect(refused.status != 0 && refused.stderr.contains("--on \"next friday\" is not a date (2027-10-05)"))
     }
 }
 

@@ -29,6 +29,16 @@ public enum TimeInput {
         return naive - zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(guess)))
     }
 
+    /// A wall time in `zone` (a school's) from any of the forms: a time without a zone is already
+    /// the school's; one with a zone is moved to the school's clock.
+    public static func wallTime(_ text: String, zone: TimeZone) -> WallTime? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let local = DateTimeArgument.wallTime(trimmed), local.isValid { return local }
+        guard let instant = instant(trimmed, zone: zone) else { return nil }
+        return WallTime(
+            secondsSinceEpoch: instant + zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))))
+    }
+
     /// The day an instant falls on in `zone`.
     public static func day(_ seconds: Int, zone: TimeZone) -> CalendarDate {
         WallTime(

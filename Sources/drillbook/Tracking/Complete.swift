@@ -36,25 +36,17 @@ struct Complete: ParsableCommand {
     var actor: String?
 
     func run() throws {
-        let start = try on.map { text in
-            guard let time = DateTimeArgument.wallTime(text) else {
-                throw ValidationError("--on \"\(text)\" is not a date and time")
-            }
-            return time
-        }
-        let finish = try end.map { text in
-            guard let time = DateTimeArgument.wallTime(text) else {
-                throw ValidationError("--end \"\(text)\" is not a date and time")
-            }
-            return time
-        }
+        let loaded = try options.load()
+        // A time with a zone becomes the item's school's wall time.
+        let zone = TimeInputOption.zone(of: item, in: loaded)
+        let start = try on.map { text in try TimeInputOption.wallTime(text, flag: "--on", zone: zone) }
+        let finish = try end.map { text in try TimeInputOption.wallTime(text, flag: "--end", zone: zone) }
         let minutes = try duration.map { text in
             guard let seconds = DurationArgument.seconds(text) else {
                 throw ValidationError("--duration \"\(text)\" is not like 12m (at most 24h)")
             }
             return seconds / 60
         }
-        let loaded = try options.load()
         let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
         let completion = try wrap { () throws(DrillbookError) in
             try Tracker.complete(

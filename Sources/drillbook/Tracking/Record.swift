@@ -37,22 +37,16 @@ struct Record: ParsableCommand {
             throw ValidationError(
                 "\"\(kind)\" is not a drill (expected one of: \(ActivityKind.drillTypes.joined(separator: ", ")))")
         }
-        guard let start = DateTimeArgument.wallTime(on) else {
-            throw ValidationError("--on \"\(on)\" is not a date and time")
-        }
-        var finish = try end.map { text in
-            guard let time = DateTimeArgument.wallTime(text) else {
-                throw ValidationError("--end \"\(text)\" is not a date and time")
-            }
-            return time
-        }
+        let loaded = try options.load()
+        let zone = TimeInputOption.zone(of: "\(school)/", in: loaded)
+        let start = try TimeInputOption.wallTime(on, flag: "--on", zone: zone)
+        var finish = try end.map { text in try TimeInputOption.wallTime(text, flag: "--end", zone: zone) }
         if let duration {
             guard let seconds = DurationArgument.seconds(duration) else {
                 throw ValidationError("--duration \"\(duration)\" is not like 12m (at most 24h)")
             }
             finish = start.adding(seconds: seconds)
         }
-        let loaded = try options.load()
         let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
         let (completion, item) = try wrap { () throws(DrillbookError) in
             try Tracker.record(
