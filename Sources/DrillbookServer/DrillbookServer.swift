@@ -28,6 +28,11 @@ public struct DrillbookServer: Sendable {
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
     let cache = FeedCache()
+    static var feedRequests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "drillbook", metricName: "feed_requests", unitName: "total",
+            helpText: "Calendar feed requests by audience")
+    }
 
     public init(
         loaded: LoadedPlan, store: ScheduleStore, resources: Resources, incidents: IncidentStore? = nil,
@@ -107,8 +112,7 @@ public struct DrillbookServer: Sendable {
             guard let feed = found, let audience = Audience(rawValue: feed.audience) else {
                 return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
             }
-            metrics.makeCounter(name: "drillbook_feed_requests_total", labels: [("audience", feed.audience)])
-                .increment()
+            metrics.makeCounter(descriptor: Self.feedRequests, labels: [("audience", feed.audience)]).increment()
             return try await calendar(
                 scope: feed.scope, audience: audience, request: request, public: false, change: (seq, at))
         }

@@ -68,7 +68,7 @@ extension Incidents {
         func deliver(_ key: String, _ channel: String, _ recipient: String, _ send: () -> String?)
             throws(DrillbookError)
         {
-            do {
+            do throws(StoreError) {
                 if try scheduleStore.alertState(itemUID: key, step: "late", channel: channel, recipient: recipient)
                     == .sent
                 {

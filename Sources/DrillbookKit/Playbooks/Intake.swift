@@ -8,6 +8,9 @@ public import Store
 /// Reports that arrive by themselves: tip lines and threat-alert services post JSON to
 /// `/api/v1/intake`, signed with their source's secret.
 public enum Intake {
+    /// How long before its receipt a report's `time` may lie (30 days, in seconds).
+    public static let oldestReport = 30 * 86400
+
     /// How far a signature's timestamp may be from the server's clock: older is a replay.
     public static let window = 300
 
@@ -160,6 +163,13 @@ extension Incidents {
             guard let instant = Intake.instant(time, zone: zone) else {
                 throw .badFields([
                     "time": "is not a date and time: expected \(TimeInput.forms)"
+                ])
+            }
+            // A sender's clock set to the wrong year would open an incident with every step late at
+            // once and every alert fired together: a report older than the bound is refused, not guessed at.
+            guard instant >= now - Intake.oldestReport else {
+                throw .badFields([
+                    "time": "is more than \(Intake.oldestReport / 86400) days before receipt: check the sender's clock"
                 ])
             }
             reported = min(instant, now)

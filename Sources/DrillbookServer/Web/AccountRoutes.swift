@@ -49,7 +49,7 @@ extension WebApp {
             let needsCode = role.needsSecondFactor && found.totpSecret != nil
             // A fresh session (a new cookie) at every sign-in: no fixation.
             context.sessions.clearSession()
-            context.sessions.setSession(
+            context.sessions.createSession(
                 WebSession(userID: found.user.id, csrf: ScheduleStore.randomToken(), verified: !needsCode))
             return Views.redirect(needsCode ? "/sign-in/code" : "/")
         }
@@ -79,7 +79,7 @@ extension WebApp {
             await limiter.succeeded(account: found.user.email)
             var verified = session
             verified.verified = true
-            context.sessions.setSession(verified)
+            context.sessions.createSession(verified)
             return Views.redirect("/")
         }
         router.post("/sign-out") { request, context in

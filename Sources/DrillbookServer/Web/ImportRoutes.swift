@@ -35,7 +35,7 @@ extension WebApp {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let path = folder.appendingPathComponent(isWorkbook ? "log.xlsx" : "log.csv").path
-            FileManager.default.createFile(atPath: path, contents: Data(upload.data.readableBytesView))
+            try Data(upload.data.readableBytesView).write(to: URL(fileURLWithPath: path))
             let sheet = body.fields["sheet"].flatMap { $0.isEmpty ? nil : $0 }
             do {
                 let outcome = try LogImporter.run(
