@@ -178,7 +178,7 @@ let package = Package(
         // `swift run -c release plan-benchmark`: schedule and export 1,000 schools.
         .executableTarget(
             name: "plan-benchmark",
-            dependencies: ["Dates", "DrillbookKit", "Planning"],
+            dependencies: ["Dates", "DrillbookKit", "Planning", "Store"],
             path: "Benchmarks/PlannerBenchmark",
             swiftSettings: swiftSettings
         ),

@@ -94,6 +94,17 @@ func child(_ engine: String, _ count: Int) throws -> Run {
     return try JSONDecoder().decode(Run.self, from: data)
 }
 
+/// `--expand FILE`: reads the file, then times only the expansion of every event (rules end by
+/// COUNT or UNTIL), as the C iterator and dateutil are timed on the same file by Benchmarks/bench.py.
+func expandFile(_ path: String) throws {
+    let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+    let (read, parse) = try timed { try CalendarReader.read(bytes, file: path) }
+    let expander = RecurrenceExpander(
+        from: WallTime(year: 1990, month: 1, day: 1), before: WallTime(year: 2100, month: 1, day: 1))
+    let (occurrences, expand) = try timed { try expander.expand(read.document) }
+    print(#"{"read_parse": \#(parse), "expand": \#(expand), "occurrences": \#(occurrences.count)}"#)
+}
+
 var arguments = CommandLine.arguments.dropFirst()
 var count = 100_000
 var engine: String?
@@ -101,8 +112,11 @@ while let argument = arguments.popFirst() {
     switch argument {
     case "--events": count = Int(arguments.popFirst() ?? "") ?? count
     case "--engine": engine = arguments.popFirst()
+    case "--expand":
+        try expandFile(arguments.popFirst() ?? "")
+        exit(0)
     default:
-        FileHandle.standardError.write(Data("usage: ical-benchmark [--events N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: ical-benchmark [--events N] | --expand FILE\n".utf8))
         exit(64)
     }
 }

@@ -7,6 +7,7 @@ import Dates
 import DrillbookKit
 import Foundation
 import Planning
+import Store
 
 #if canImport(Glibc)
     import Glibc
@@ -18,21 +19,50 @@ func peakMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
-func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+struct Phase: Encodable {
+    var name: String
+    var seconds: Double
+    var cpu: Double
+    var peakMiB: Double
+}
+var phases: [Phase] = []
+
+@MainActor func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpu = cpuSeconds()
     let value = try body()
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print(String(format: "%-10@ %8.2f s   peak %6.0f MiB", name as NSString, seconds, peakMiB()))
+    if ProcessInfo.processInfo.environment["BENCH_MARKS"] != nil {
+        FileHandle.standardError.write(Data("mark \(name) \(start) \(DispatchTime.now().uptimeNanoseconds)\n".utf8))
+    }
+    let phase = Phase(
+        name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu: cpuSeconds() - cpu,
+        peakMiB: peakMiB())
+    phases.append(phase)
+    if !json {
+        print(
+            name.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: "%8.2f s  cpu %6.2f s  peak %6.0f MiB", phase.seconds, phase.cpu, phase.peakMiB))
+    }
     return value
 }
 
 var arguments = CommandLine.arguments.dropFirst()
 var schools = 1_000
+var json = false
 while let argument = arguments.popFirst() {
     if argument == "--schools", let value = arguments.popFirst().flatMap(Int.init) {
         schools = value
+    } else if argument == "--json" {
+        json = true
     } else {
-        FileHandle.standardError.write(Data("usage: plan-benchmark [--schools N]\n".utf8))
+        FileHandle.standardError.write(Data("usage: plan-benchmark [--schools N] [--json]\n".utf8))
         exit(64)
     }
 }
@@ -69,16 +99,62 @@ for index in 0..<schools {
 text = String(head) + schoolText + String(tail)
 try text.write(toFile: plan, atomically: true, encoding: .utf8)
 
-print("Drillbook planner benchmark: \(schools) schools, toolkit year + baseline drills, in \(folder)")
+if !json { print("Drillbook planner benchmark: \(schools) schools, toolkit year + baseline drills, in \(folder)") }
 let asOf = CalendarDate(year: 2027, month: 8, day: 1)
 let loaded = try timed("load") { try Planner.load(planFile: plan, resources: resources) }
-let items = try timed("schedule") { try Planner.schedule(loaded) }
+// Placement alone, for the profile; `schedule` below is what `drillbook schedule` does (place and store).
+let items = try timed("place") { try Planner.schedule(loaded) }
 let store = try Planner.openStore("\(folder)/drillbook.sqlite")
-let result = try timed("store") { try Planner.run(loaded, store: store, asOf: asOf) }
-let published = try Planner.published(loaded, store: store)
-let paths = try timed("export") { try Exporter(loaded: loaded, asOf: asOf).export(published, to: "\(folder)/out") }
+let result = try timed("schedule") { try Planner.run(loaded, store: store, asOf: asOf) }
+let paths = try timed("export") {
+    try Exporter(loaded: loaded, asOf: asOf).export(try Planner.published(loaded, store: store), to: "\(folder)/out")
+}
 let again = try timed("re-plan") { try Planner.run(loaded, store: store, asOf: asOf) }
-print(
-    "\(items.count) items (\(result.added.count) stored), \(paths.count) calendars; re-plan: \(again.isEmpty ? "no change" : "changes!")"
-)
+let published = try Planner.published(loaded, store: store)
+// Half a year logged: every item before mid-January done on its day, but one in ten left undone,
+// so `check` has findings and `overdue` has make-up days to find.
+let midYear = CalendarDate(year: 2028, month: 1, day: 15)
+var logged: [Completion] = []
+for (index, tracked) in published.enumerated()
+where tracked.status == .scheduled && !tracked.item.adminOnly && tracked.item.date < midYear && index % 10 != 0 {
+    let item = tracked.item
+    let minutes = item.start?.minutes ?? 600
+    let start = WallTime(date: item.date, hour: minutes / 60, minute: minutes % 60)
+    logged.append(
+        Completion(
+            year: loaded.plan.year, itemUID: item.uid, schoolID: item.schoolID, kind: item.kind, startedAt: start,
+            endedAt: start.adding(seconds: 60 * item.durationMinutes), evidence: [:], recordedBy: "bench",
+            recordedOn: item.date, source: .import))
+}
+_ = try timed("log") {
+    try store.add(logged, audit: AuditContext(actor: "bench", asOf: midYear.description, at: "2028-01-15T12:00:00Z"))
+}
+let report = try timed("check") { try ComplianceReport.make(loaded, store: store, asOf: midYear, school: nil) }
+let overdue = try timed("overdue") { try Notifier.evaluate(loaded, store: store, asOf: midYear) }
+let auditHead = (try? AuditCheck.head(store)) ?? ""
+if json {
+    struct Summary: Encodable {
+        var schools: Int
+        var items: Int
+        var calendars: Int
+        var replanChanged: Bool
+        var completions: Int
+        var findings: Int
+        var overdue: Int
+        var auditIntact: Bool
+        var phases: [Phase]
+    }
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    let summary = Summary(
+        schools: schools, items: items.count, calendars: paths.count, replanChanged: !again.isEmpty,
+        completions: logged.count, findings: report.findings.count, overdue: overdue.findings.count,
+        auditIntact: !auditHead.isEmpty, phases: phases)
+    print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+} else {
+    print(
+        "\(items.count) items (\(result.added.count) stored), \(paths.count) calendars; re-plan: \(again.isEmpty ? "no change" : "changes!"); "
+            + "\(logged.count) completions; \(report.findings.count) findings; \(overdue.findings.count) due or overdue; "
+            + "audit chain \(auditHead.isEmpty ? "BROKEN" : "intact")")
+}
 try? FileManager.default.removeItem(atPath: folder)

@@ -21,6 +21,36 @@ public struct WallTime: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Parses `2027-09-02T09:00:00`, `2027-09-02T09:00` or `20270902T090000` (a trailing `Z` is not
     /// accepted here: UTC is a property of `EventTime`).
     public init?(_ text: some StringProtocol) {
+        // The form `description` writes (`2027-09-02T10:15:00`), read without allocating: stores
+        // read one per record. Anything else takes the general path below.
+        if text.utf8.count == 19 {
+            var fields = [0, 0, 0, 0, 0, 0]
+            var field = 0
+            var ok = true
+            for (position, byte) in text.utf8.enumerated() {
+                switch position {
+                case 4, 7:
+                    ok = ok && byte == UInt8(ascii: "-")
+                    field += 1
+                case 10:
+                    ok = ok && byte == UInt8(ascii: "T")
+                    field += 1
+                case 13, 16:
+                    ok = ok && byte == UInt8(ascii: ":")
+                    field += 1
+                default:
+                    ok = ok && byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+                    fields[field] = fields[field] * 10 + Int(byte &- UInt8(ascii: "0"))
+                }
+            }
+            if ok {
+                self.init(
+                    date: CalendarDate(year: fields[0], month: fields[1], day: fields[2]), hour: fields[3],
+                    minute: fields[4], second: fields[5])
+                guard isValid else { return nil }
+                return
+            }
+        }
         let parts = text.split(separator: "T", omittingEmptySubsequences: false)
         guard parts.count == 2, let date = CalendarDate(parts[0]) else { return nil }
         let clock = String(parts[1].filter { $0 != ":" })

@@ -58,18 +58,21 @@ enum AuditLog {
         _ db: Database, table: String = "audit", context: AuditContext, action: String, subject: String,
         detail: String, rows: [String: String] = [:]
     ) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1")
+        // Cached statements: an imported log appends one entry per record, thousands in one transaction.
+        let last = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1"))
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let previous = last?["hash"] as String? ?? genesis
         let sealed = String(decoding: try JSONEncoder.sorted.encode(rows), as: UTF8.self)
         let hash = hash(
             seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject,
             detail: detail, rows: sealed, previous: previous)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO \(table) (seq, at, as_of, actor, action, subject, detail, rows, format, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 seq, context.at, context.asOf, context.actor, action, subject, detail, sealed, previous, hash,
             ])
@@ -112,11 +115,12 @@ enum AuditLog {
     static func walk(_ db: Database, table: String) throws -> (entries: Int, head: String, broken: (Int, String)?) {
         var previous = genesis
         var count = 0
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY seq") {
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY seq")
+        while let row = try rows.next() {
             count += 1
             let seq: Int = row["seq"]
             if seq != count { return (count, previous, (count, "entry \(count) is missing")) }
-            if row["previous_hash"] != previous {
+            if (row["previous_hash"] as String?) != previous {
                 return (count, previous, (seq, "it does not follow entry \(seq - 1)"))
             }
             let format: Int = row["format"]
@@ -128,7 +132,9 @@ enum AuditLog {
                 : Self.hash(
                     seq: seq, at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
                     subject: row["subject"], detail: row["detail"], rows: row["rows"], previous: previous)
-            if hash != row["hash"] { return (count, previous, (seq, "its content was changed after it was written")) }
+            if hash != (row["hash"] as String?) {
+                return (count, previous, (seq, "its content was changed after it was written"))
+            }
             previous = hash
         }
         return (count, previous, nil)

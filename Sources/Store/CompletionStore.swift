@@ -1,4 +1,4 @@
-public import Dates
+import Dates
 import Foundation
 import GRDB
 public import Planning
@@ -115,7 +115,9 @@ struct CompletionRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     var completion: Completion {
-        let fields = (try? JSONDecoder().decode([String: String].self, from: Data(evidence.utf8))) ?? [:]
+        let fields =
+            evidence == "{}"
+            ? [:] : (try? JSONDecoder().decode([String: String].self, from: Data(evidence.utf8))) ?? [:]
         var values: [EvidenceField: String] = [:]
         for (key, value) in fields { if let field = EvidenceField(rawValue: key) { values[field] = value } }
         return Completion(

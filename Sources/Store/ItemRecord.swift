@@ -3,7 +3,11 @@ import GRDB
 import Planning
 
 /// A row of `item`: a `TrackedItem` flattened for SQLite.
-struct ItemRecord: Codable, FetchableRecord, PersistableRecord {
+///
+/// Rows are read and written by hand, column by column in one fixed order, not through `Codable`:
+/// a district's year is tens of thousands of rows, and the coder's per-field lookups were most of
+/// the time it took to read or store them.
+struct ItemRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "item"
 
     var uid: String
@@ -31,18 +35,64 @@ struct ItemRecord: Codable, FetchableRecord, PersistableRecord {
     var noticeDate: String?
     var changedOn: String
 
-    enum CodingKeys: String, CodingKey {
-        case uid, year, id, slot, kind, title, description, date, announced, owner, presence, source, status, sequence
-        case schoolId = "school_id"
-        case activityId = "activity_id"
-        case startMinutes = "start_minutes"
-        case durationMinutes = "duration_minutes"
-        case timeZone = "time_zone"
-        case adminOnly = "admin_only"
-        case relatedTo = "related_to"
-        case timeContext = "time_context"
-        case noticeDate = "notice_date"
-        case changedOn = "changed_on"
+    /// Every content column, in the order `init(row:)` reads and `encode(to:)` writes them.
+    static let columns = [
+        "uid", "year", "id", "school_id", "activity_id", "slot", "kind", "title", "description", "date",
+        "start_minutes", "duration_minutes", "time_zone", "announced", "admin_only", "owner", "presence",
+        "related_to", "time_context", "source", "status", "sequence", "notice_date", "changed_on",
+    ]
+
+    /// `SELECT` of `columns`, for `init(row:)`.
+    static let selection = columns.joined(separator: ", ")
+
+    /// A row selected as `selection` (by position).
+    init(row: Row) {
+        uid = row[0]
+        year = row[1]
+        id = row[2]
+        schoolId = row[3]
+        activityId = row[4]
+        slot = row[5]
+        kind = row[6]
+        title = row[7]
+        description = row[8]
+        date = row[9]
+        startMinutes = row[10]
+        durationMinutes = row[11]
+        timeZone = row[12]
+        announced = row[13]
+        adminOnly = row[14]
+        owner = row[15]
+        presence = row[16]
+        relatedTo = row[17]
+        timeContext = row[18]
+        source = row[19]
+        status = row[20]
+        sequence = row[21]
+        noticeDate = row[22]
+        changedOn = row[23]
+    }
+
+    /// `?, ?, ...`, one per column.
+    static let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+
+    /// The values of `columns`, in order, as SQLite stores them.
+    var values: [DatabaseValue] {
+        [
+            uid.databaseValue, year.databaseValue, id.databaseValue, schoolId.databaseValue,
+            activityId.databaseValue, slot.databaseValue, kind.databaseValue, title.databaseValue,
+            description.databaseValue, date.databaseValue, startMinutes.databaseValue, durationMinutes.databaseValue,
+            timeZone.databaseValue, announced.databaseValue, adminOnly.databaseValue, owner.databaseValue,
+            presence.databaseValue, relatedTo.databaseValue, timeContext.databaseValue, source.databaseValue,
+            status.databaseValue, sequence.databaseValue, noticeDate.databaseValue, changedOn.databaseValue,
+        ]
+    }
+
+    /// `columns` sorted by name, for the row's seal.
+    static let sealOrder = RowSeal.order(of: columns)
+
+    func encode(to container: inout PersistenceContainer) {
+        for (column, value) in zip(Self.columns, values) { container[column] = value }
     }
 
     init(_ tracked: TrackedItem, year: String) {

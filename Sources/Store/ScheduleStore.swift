@@ -19,6 +19,11 @@ public final class ScheduleStore: Sendable {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(10)
+            // A first schedule writes, then seals, tens of thousands of rows in one transaction: with
+            // SQLite's 2 MB default the pages spill to the WAL and are written twice.
+            configuration.prepareDatabase { db in
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            }
             database = try DatabasePool(path: path, configuration: configuration)
             // Records of drills and alerts are the district's: 0600 whatever the umask.
             if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
@@ -98,10 +103,12 @@ public final class ScheduleStore: Sendable {
     public func items(year: String) throws(StoreError) -> [TrackedItem] {
         do {
             return try database.read { db in
-                try ItemRecord.filter(Column("year") == year).order(
-                    Column("date"), Column("start_minutes"), Column("id")
-                )
-                .fetchAll(db).map { $0.tracked }
+                var items: [TrackedItem] = []
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE year = ? ORDER BY date, start_minutes, id",
+                    arguments: [year])
+                while let row = try rows.next() { items.append(ItemRecord(row: row).tracked) }
+                return items
             }
         } catch {
             throw StoreError(message: "cannot read the schedule (\(error))")
@@ -117,7 +124,27 @@ public final class ScheduleStore: Sendable {
         do {
             try database.write { db in
                 if let versions { try Self.saveVersions(versions, year: year, db: db) }
-                for item in result.added { try ItemRecord(item, year: year).insert(db) }
+                // New rows are sealed as they are written (their hash from the values bound, no second
+                // pass), while the table has exactly the columns the record writes.
+                var sealed: [String: String] = [:]
+                var added = result.added.map(\.item.uid)
+                if !result.added.isEmpty,
+                    try RowSeal.contentColumns(db, "item") == Set(ItemRecord.columns)
+                {
+                    let insert = try db.cachedStatement(
+                        sql:
+                            "INSERT INTO item (\(ItemRecord.selection), row_hash) VALUES (\(ItemRecord.placeholders), ?)"
+                    )
+                    for item in result.added {
+                        let values = ItemRecord(item, year: year).values
+                        let hash = RowSeal.hash(columns: ItemRecord.sealOrder, values: values)
+                        try insert.execute(arguments: StatementArguments(values + [hash.databaseValue]))
+                        sealed["item:\(item.item.uid)"] = hash
+                    }
+                    added = []
+                } else {
+                    for item in result.added { try ItemRecord(item, year: year).insert(db) }
+                }
                 for (_, item) in result.moved { try ItemRecord(item, year: year).update(db) }
                 for item in result.cancelled { try ItemRecord(item, year: year).update(db) }
                 for item in result.renoticed { try ItemRecord(item, year: year).update(db) }
@@ -130,12 +157,12 @@ public final class ScheduleStore: Sendable {
                     "cancelled": result.cancelled.map(\.item.id),
                 ]
                 let touched =
-                    result.added.map(\.item.uid) + result.moved.map(\.to.item.uid)
-                    + result.cancelled.map(\.item.uid) + result.renoticed.map(\.item.uid)
+                    added + result.moved.map(\.to.item.uid) + result.cancelled.map(\.item.uid)
+                    + result.renoticed.map(\.item.uid)
+                sealed.merge(try RowSeal.seal(db, Self.sealedTables[0], keys: touched)) { _, read in read }
                 try AuditLog.append(
                     db, context: audit, action: "schedule", subject: year,
-                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self),
-                    rows: try RowSeal.seal(db, Self.sealedTables[0], keys: touched))
+                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self), rows: sealed)
             }
         } catch {
             throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")

@@ -81,7 +81,7 @@ import Testing
         let store = try Planner.openStore("\(folder)/drillbook.sqlite")
         _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
         // The first day: nothing overdue yet, reminders only; make the webhook fail first.
-        FileManager.default.createFile(atPath: "\(http.folder)/FAIL", contents: nil)
+        #expect(FileManager.default.createFile(atPath: "\(http.folder)/FAIL", contents: nil))
         let asOf = day("2027-08-17")
         var report = try Notifier.evaluate(loaded, store: store, asOf: asOf)
         #expect(report.hasOverdue)

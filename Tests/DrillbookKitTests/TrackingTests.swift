@@ -183,6 +183,11 @@ import Testing
         ("UPDATE completion SET evidence = evidence || ' ' WHERE id = 1", "completion:1 differs"),
         ("UPDATE completion SET recorded_by = 'someone' WHERE id = 2", "completion:2 differs"),
         ("UPDATE item SET date = '2027-09-30' WHERE id = 'lincoln-hs/fire-drill-2'", "item:"),
+        // Rows a first schedule sealed as it wrote them: any column, null or not, is covered.
+        ("UPDATE item SET admin_only = 1 - admin_only WHERE id = 'lincoln-hs/fire-drill-3'", "item:"),
+        ("UPDATE item SET description = 'moved' WHERE id = 'harbor-es/fire-drill-1'", "item:"),
+        ("UPDATE item SET start_minutes = 1 WHERE id = 'harbor-es/fire-drill-2'", "item:"),
+        ("UPDATE item SET row_hash = NULL WHERE id = 'harbor-es/fire-drill-4'", "item:"),
         ("DELETE FROM completion WHERE id = 2", "completion:2, recorded by audit entry"),
         (
             "INSERT INTO completion (year, school_id, kind, started_at, evidence, recorded_by, recorded_on, source) "

@@ -80,14 +80,13 @@ public enum Notifier {
         let items = try Planner.published(loaded, store: store)
         let byUID = Dictionary(items.map { ($0.item.uid, $0) }, uniquingKeysWith: { a, _ in a })
         let byID = Dictionary(items.map { ($0.item.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let completions = Completion.current(try Tracker.completions(loaded, store: store))
-        let done = Set(completions.compactMap(\.itemUID))
+        let log = CompletionLog(try Tracker.completions(loaded, store: store))
         do {
             for owed in try store.unsentAlerts()
             where !handled.contains("\(owed.itemUID) \(owed.channel) \(owed.recipient)") {
                 guard let tracked = byUID[owed.itemUID], tracked.status == .scheduled,
                     let school = schools[tracked.item.schoolID], let year = loaded.years[tracked.item.schoolID],
-                    asOf <= year.last, !done.contains(owed.itemUID)
+                    asOf <= year.last, !log.isDone(owed.itemUID)
                 else { continue }
                 let sent = try store.sentSteps(itemUID: owed.itemUID, channel: owed.channel, recipient: owed.recipient)
                 if sent.contains(where: { rank($0) >= rank(owed.step) }) { continue }
@@ -98,11 +97,11 @@ public enum Notifier {
                         : owed.step == "family-notice"
                             ? .familyNotice : owed.step.hasPrefix("escalated") ? .escalated : .overdue,
                     status: tracked.status(
-                        on: asOf, completions: completions, ladder: loaded.plan.ladder, yearEnd: year.last),
+                        on: asOf, log: log, ladder: loaded.plan.ladder, yearEnd: year.last),
                     step: owed.step, roles: [])
                 if finding.kind == .familyNotice {
                     guard let drill = tracked.item.relatedTo.flatMap({ byID[$0] }), drill.status == .scheduled,
-                        drill.item.date >= asOf, !done.contains(drill.item.uid)
+                        drill.item.date >= asOf, !log.isDone(drill.item.uid)
                     else { continue }
                     finding.announces = drill.item
                 }

@@ -48,19 +48,20 @@ public struct ComplianceReport: Sendable {
                 "school \"\(only)\" is not in the plan (it has: \(loaded.plan.schools.map(\.school.id).joined(separator: ", ")))"
             )
         }
-        let items = try Planner.published(loaded, store: store)
-        let completions = try Tracker.completions(loaded, store: store)
+        // Indexed once: each school's share is a lookup, so a district is linear in items + records.
+        let itemsBySchool = Dictionary(grouping: try Planner.published(loaded, store: store), by: \.item.schoolID)
+        let log = CompletionLog(try Tracker.completions(loaded, store: store))
         let checker = ComplianceChecker(ruleSets: loaded.plan.rules)
         var results: [SchoolResult] = []
         for planned in loaded.plan.schools where only == nil || planned.school.id == only {
             let year = loaded.years[planned.school.id]!
-            let mine = items.filter { $0.item.schoolID == planned.school.id }
+            let mine = itemsBySchool[planned.school.id] ?? []
             let (tallies, findings) = checker.check(
-                school: planned.school, year: year, items: mine, completions: completions, asOf: asOf)
+                school: planned.school, year: year, items: mine, log: log, asOf: asOf)
             results.append(
                 SchoolResult(
                     school: planned.school, tallies: tallies, findings: findings, items: mine,
-                    completions: Completion.current(completions).filter { $0.schoolID == planned.school.id }))
+                    completions: log.standing(school: planned.school.id)))
         }
         let year = loaded.years[results.first?.school.id ?? ""] ?? loaded.years.values.first!
         return ComplianceReport(

@@ -1,5 +1,5 @@
 public import Dates
-public import Planning
+import Planning
 public import Store
 
 /// Live calendar feeds: subscribe links with an unguessable token per school (or the district) and

@@ -16,7 +16,8 @@ package enum FuzzTargets {
 
     static func file(_ name: String, _ bytes: [UInt8]) -> String {
         let path = "\(scratch)/\(name)"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        // A scratch file that cannot be written makes the target read nothing, not crash.
+        try? Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Planning
-public import Playbooks
+import Playbooks
 public import Store
 
 /// A step of an open incident that is past its deadline.
@@ -65,29 +65,30 @@ extension Incidents {
         var failures: [String] = []
         let channels = loaded.plan.channels
         let context = Actor.context(actor, asOf: asOf)
+        func deliverOnce(_ key: String, _ channel: String, _ recipient: String, _ send: () -> String?)
+            throws(StoreError)
+        {
+            if try scheduleStore.alertState(itemUID: key, step: "late", channel: channel, recipient: recipient)
+                == .sent
+            {
+                return
+            }
+            guard
+                let alert = try scheduleStore.claimAlert(
+                    itemUID: key, step: "late", channel: channel, recipient: recipient, audit: context)
+            else { return }
+            let failure = send()
+            try scheduleStore.recordResult(alert: alert, sent: failure == nil, error: failure, audit: context)
+            if let failure {
+                failures.append("\(key) to \(recipient): \(failure)")
+            } else {
+                sent.append("\(key) by \(channel) to \(recipient)")
+            }
+        }
         func deliver(_ key: String, _ channel: String, _ recipient: String, _ send: () -> String?)
             throws(DrillbookError)
         {
-            do throws(StoreError) {
-                if try scheduleStore.alertState(itemUID: key, step: "late", channel: channel, recipient: recipient)
-                    == .sent
-                {
-                    return
-                }
-                guard
-                    let alert = try scheduleStore.claimAlert(
-                        itemUID: key, step: "late", channel: channel, recipient: recipient, audit: context)
-                else { return }
-                let failure = send()
-                try scheduleStore.recordResult(alert: alert, sent: failure == nil, error: failure, audit: context)
-                if let failure {
-                    failures.append("\(key) to \(recipient): \(failure)")
-                } else {
-                    sent.append("\(key) by \(channel) to \(recipient)")
-                }
-            } catch {
-                throw .store(error.description)
-            }
+            do { try deliverOnce(key, channel, recipient, send) } catch { throw .store(error.description) }
         }
         for step in late where !step.exercise {
             let key = "incident:\(step.incident)/\(step.step)/\(step.role)"

@@ -3,6 +3,7 @@ import Foundation
 public import ICalendar
 public import Planning
 public import Store
+import Synchronization
 
 /// A plan read with each school's year: what `validate`, `schedule` and `export` start from.
 public struct LoadedPlan: Sendable {
@@ -52,15 +53,29 @@ public enum Planner {
         let scheduler = Scheduler(
             districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
         let bySchool = Dictionary(grouping: fixed, by: \.schoolID)
+        let schools = loaded.plan.schools
+        // Each school is placed on its own (pure, no shared state), so schools spread over the cores;
+        // results are gathered in plan order, so the output does not depend on the thread timing.
+        let results = Mutex([Int: (Result<[ScheduledItem], SchedulingError>, [SchedulingError])]())
+        DispatchQueue.concurrentPerform(iterations: schools.count) { index in
+            let school = schools[index].school
+            var skippedHere: [SchedulingError] = []
+            let result = Result { () throws(SchedulingError) in
+                try scheduler.schedule(
+                    school, year: loaded.years[school.id]!, fixed: bySchool[school.id] ?? [], notBefore: notBefore,
+                    skipped: &skippedHere)
+            }
+            results.withLock { $0[index] = (result, skippedHere) }
+        }
         var items: [ScheduledItem] = []
         var errors: [SchedulingError] = []
-        for planned in loaded.plan.schools {
-            do {
-                items += try scheduler.schedule(
-                    planned.school, year: loaded.years[planned.school.id]!, fixed: bySchool[planned.school.id] ?? [],
-                    notBefore: notBefore, skipped: &skipped)
-            } catch {
-                errors.append(error)
+        let gathered = results.withLock { $0 }
+        for index in schools.indices {
+            guard let (result, skippedHere) = gathered[index] else { continue }
+            skipped += skippedHere
+            switch result {
+            case .success(let placed): items += placed
+            case .failure(let error): errors.append(error)
             }
         }
         guard errors.isEmpty else { throw .scheduling(errors) }

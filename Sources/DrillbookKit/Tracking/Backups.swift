@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import Store
+import Store
 
 /// `drillbook backup` and `drillbook restore`: both databases copied consistently while others
 /// write, with their audit heads; a restore checks both chains of the copy before it replaces anything.
@@ -45,8 +45,12 @@ public enum Backups {
             from: (schedule as NSString).deletingLastPathComponent, to: folder, checking: false)
         if files > 0 { heads.append("attachments \(files) files") }
         let text = heads.joined(separator: "\n") + "\n"
-        FileManager.default.createFile(
-            atPath: "\(folder)/\(headsFile)", contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: "\(folder)/\(headsFile)", contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw .usage("\(folder)/\(headsFile): cannot be written; the backup has no record of its heads")
+        }
         return heads.map { "backed up \($0)" } + [
             "keep these heads apart from the backup: `audit verify --head` checks them"
         ]

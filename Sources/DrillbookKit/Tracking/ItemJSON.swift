@@ -41,10 +41,10 @@ public enum ItemJSON {
     public static func statuses(
         _ items: [TrackedItem], loaded: LoadedPlan, completions: [Completion], asOf: CalendarDate
     ) -> [ItemStatus] {
-        let current = Completion.current(completions)
+        let log = CompletionLog(completions)
         return items.map {
             $0.status(
-                on: asOf, completions: current, ladder: loaded.plan.ladder,
+                on: asOf, log: log, ladder: loaded.plan.ladder,
                 yearEnd: loaded.years[$0.item.schoolID]?.last)
         }
     }

@@ -69,13 +69,10 @@ public struct ComplianceChecker: Sendable {
     /// The drills the mode judges: records (not in plan mode, where there are none to judge yet) and
     /// the scheduled drills not yet done, from the day checked on (every one before the year).
     public static func events(
-        school: School, items: [TrackedItem], completions: [Completion], asOf: CalendarDate, mode: CheckMode
+        school: School, items: [TrackedItem], log: CompletionLog, asOf: CalendarDate, mode: CheckMode
     ) -> [DrillEvent] {
-        let standing = Completion.current(completions).filter { $0.schoolID == school.id }
+        let standing = log.standing(school: school.id)
         let byUID = Dictionary(items.map { ($0.item.uid, $0) }, uniquingKeysWith: { a, _ in a })
-        let doneOn = Dictionary(
-            standing.compactMap { completion in completion.itemUID.map { ($0, completion.startedAt.date) } },
-            uniquingKeysWith: min)
         // Notices by the drill item they serve: when given (recorded), or when planned (still ahead).
         var given: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
         var planned: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
@@ -83,7 +80,7 @@ public struct ComplianceChecker: Sendable {
             guard let drill = tracked.item.relatedTo else { continue }
             let families = tracked.item.id.contains("families-notice")
             guard families || tracked.item.id.contains("responders-notice") else { continue }
-            if let on = doneOn[tracked.item.uid] {
+            if let on = log.doneOn(tracked.item.uid) {
                 if families {
                     given[drill, default: (nil, nil)].families = on
                 } else {
@@ -103,7 +100,7 @@ public struct ComplianceChecker: Sendable {
             guard
                 var event = DrillEvent.held(
                     completion, school: school, itemID: itemID,
-                    firstRecordedOn: Completion.firstRecorded(completion, in: completions))
+                    firstRecordedOn: log.firstRecorded(completion))
             else { continue }
             // A notice item done, or the date the record gives: the earlier counts.
             if let itemID {
@@ -114,7 +111,7 @@ public struct ComplianceChecker: Sendable {
         }
         for tracked in items
         where tracked.status == .scheduled && tracked.item.schoolID == school.id && tracked.item.relatedTo == nil
-            && doneOn[tracked.item.uid] == nil
+            && !log.isDone(tracked.item.uid)
         {
             guard case .drill(let type) = tracked.item.kind else { continue }
             let id = tracked.item.id
@@ -130,12 +127,21 @@ public struct ComplianceChecker: Sendable {
         return events.sorted { ($0.date, $0.itemID ?? "") < ($1.date, $1.itemID ?? "") }
     }
 
+    /// One school judged: `items` may hold other schools' items too (they are skipped); `completions`
+    /// is indexed here, so judging many schools should pass one `CompletionLog` instead.
     public func check(
         school: School, year: SchoolYear, items: [TrackedItem], completions: [Completion], asOf: CalendarDate
     ) -> (tallies: [RuleTally], findings: [ComplianceFinding]) {
+        check(school: school, year: year, items: items, log: CompletionLog(completions), asOf: asOf)
+    }
+
+    /// One school judged against a district's indexed completions.
+    public func check(
+        school: School, year: SchoolYear, items: [TrackedItem], log: CompletionLog, asOf: CalendarDate
+    ) -> (tallies: [RuleTally], findings: [ComplianceFinding]) {
         let mode = Self.mode(on: asOf, year: year)
         let model = RequirementModel(ruleSets: ruleSets, school: school, year: year)
-        let events = Self.events(school: school, items: items, completions: completions, asOf: asOf, mode: mode)
+        let events = Self.events(school: school, items: items, log: log, asOf: asOf, mode: mode)
         var judge = Judgement(
             model: model, events: events.filter { $0.state != .missed }, missed: events.filter { $0.state == .missed },
             mode: mode, asOf: asOf, school: school)

@@ -82,18 +82,3 @@ extension PresenceRole {
             })
     }
 }
-
-extension Completion {
-    /// The day the drill behind `completion` was first recorded: corrections keep the original's day.
-    public static func firstRecorded(_ completion: Completion, in all: [Completion]) -> CalendarDate {
-        let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var current = completion
-        var earliest = completion.recordedOn
-        var seen: Set<Int> = [completion.id]
-        while let previous = current.corrects.flatMap({ byID[$0] }), seen.insert(previous.id).inserted {
-            earliest = min(earliest, previous.recordedOn)
-            current = previous
-        }
-        return earliest
-    }
-}

@@ -6,6 +6,10 @@ struct Placement {
     let school: School
     let year: SchoolYear
     private var drillDays: Set<CalendarDate> = []
+    /// `drillDays` as one flag per day of the year, for the scheduler's inner loop (a set lookup
+    /// hashes; this indexes). Days outside the year are answered by the set.
+    private var drillFlags: [Bool]
+    private let firstDay: Int
     private var daysByKind: [String: [CalendarDate]] = [:]
     private var itemsPerDay: [CalendarDate: Int] = [:]
     private var afterSchoolEnds: [CalendarDate: ClockTime] = [:]
@@ -17,6 +21,14 @@ struct Placement {
         self.school = school
         self.year = year
         self.notBefore = notBefore
+        firstDay = year.first.dayNumber
+        drillFlags = Array(repeating: false, count: max(0, year.last.dayNumber - year.first.dayNumber + 1))
+    }
+
+    private mutating func insertDrill(_ day: CalendarDate) {
+        drillDays.insert(day)
+        let offset = day.dayNumber - firstDay
+        if drillFlags.indices.contains(offset) { drillFlags[offset] = true }
     }
 
     /// Whether a new placement may take `day`: after `notBefore`, with its notice (moved back to a
@@ -55,7 +67,7 @@ struct Placement {
     private func allows(_ day: CalendarDate, for activity: Activity, after previous: CalendarDate?, strict: Bool)
         -> Bool
     {
-        if activity.kind.isDrill && drillDays.contains(day) { return false }
+        if activity.kind.isDrill && hasDrill(on: day) { return false }
         let sameKind = daysByKind[activity.kind.description] ?? []
         if sameKind.contains(day) { return false }
         if let spacing = activity.minSpacingDays,
@@ -70,16 +82,19 @@ struct Placement {
     }
 
     /// Whether a drill already takes `day` (one drill a day).
-    func hasDrill(on day: CalendarDate) -> Bool { drillDays.contains(day) }
+    func hasDrill(on day: CalendarDate) -> Bool {
+        let offset = day.dayNumber - firstDay
+        return drillFlags.indices.contains(offset) ? drillFlags[offset] : drillDays.contains(day)
+    }
 
     /// The day numbers of every drill placed so far.
     var drillDayNumbers: [Int] { drillDays.map(\.dayNumber) }
 
     /// A drill on `day`, before its item is made.
-    mutating func recordDrill(_ day: CalendarDate) { drillDays.insert(day) }
+    mutating func recordDrill(_ day: CalendarDate) { insertDrill(day) }
 
     mutating func record(_ day: CalendarDate, for activity: Activity) {
-        if activity.kind.isDrill { drillDays.insert(day) }
+        if activity.kind.isDrill { insertDrill(day) }
         daysByKind[activity.kind.description, default: []].append(day)
         itemsPerDay[day, default: 0] += 1
     }

@@ -76,6 +76,22 @@ extension Scheduler {
         for activity in activities {
             if case .drill(let type) = activity.kind { lead[type] = max(lead[type] ?? 0, activity.notice.leadDays) }
         }
+        // Flat copies of what the candidate loop reads for every day it weighs: reading them through
+        // `model.entries[...].rule` copied the rule (and retained its arrays) each time.
+        let entryOf = constraints.map(\.entry)
+        let atLeast = constraints.map(\.atLeast)
+        let atMost = constraints.map(\.atMost)
+        let spacingOf = model.entries.map(\.rule.minSpacingDays)
+        let distinctOf = model.entries.map(\.rule.condition.distinctTimes)
+        let duringOf = model.entries.map(\.rule.condition.during)
+        let presentOf = model.entries.map(\.rule.condition.present)
+        let insideOf = model.entries.map(\.rule.condition.studentsInside)
+        func meets(_ entry: Int, _ type: String, _ context: TimeOfDay?, _ presence: Set<PresenceRole>) -> Bool {
+            if !duringOf[entry].isEmpty && !duringOf[entry].contains(where: { $0 == context }) { return false }
+            if !presentOf[entry].allSatisfy(presence.contains) { return false }
+            if insideOf[entry] && !RequirementModel.insideTypes.contains(type) { return false }
+            return true
+        }
         var givenUp: Set<Int> = []
         // A constraint few drill types can meet weighs more than one many can (NY's first eight take
         // evacuation drills too, a spring lockdown only a lockdown); then the tighter window.
@@ -96,19 +112,31 @@ extension Scheduler {
             _ type: String, _ day: CalendarDate, _ context: TimeOfDay?, _ presence: Set<PresenceRole>,
             _ typeDays: [[Int]], _ viaDays: [[(constraint: Int, via: Int)]]
         ) -> [Int] {
+            var result: [Int] = []
+            contributions(into: &result, type, day, context, presence, typeDays, viaDays)
+            return result
+        }
+        // The same into a buffer the candidate loop reuses (it asks for every day it weighs).
+        func contributions(
+            into result: inout [Int], _ type: String, _ day: CalendarDate, _ context: TimeOfDay?,
+            _ presence: Set<PresenceRole>, _ typeDays: [[Int]], _ viaDays: [[(constraint: Int, via: Int)]]
+        ) {
+            result.removeAll(keepingCapacity: true)
             let offset = day.dayNumber - firstDay
-            guard offset >= 0, offset < dayCount else { return [] }
-            var result = (typeDays.isEmpty ? [] : typeDays[offset]).filter {
-                model.meetsCondition(constraints[$0].entry, type: type, context: context, presence: presence)
+            guard offset >= 0, offset < dayCount else { return }
+            if !typeDays.isEmpty {
+                for index in typeDays[offset] where meets(entryOf[index], type, context, presence) {
+                    result.append(index)
+                }
             }
-            for (index, via) in viaDays.isEmpty ? [] : viaDays[offset]
+            guard !viaDays.isEmpty else { return }
+            for (index, via) in viaDays[offset]
             where !result.contains(index) && viaUsed[via] < (model.entries[via].rule.substitutesAtMost ?? Int.max)
                 && model.countsNatively(via, type: type, date: day, context: context, presence: presence)
-                && model.meetsCondition(constraints[index].entry, type: type, context: context, presence: presence)
+                && meets(entryOf[index], type, context, presence)
             {
                 result.append(index)
             }
-            return result
         }
         // The drills each rule counts so far, for its spacing and distinct times of day.
         var byEntry = Array(repeating: [PlannedDrill](), count: model.entries.count)
@@ -148,6 +176,7 @@ extension Scheduler {
                 }
             }
             var best: (drill: PlannedDrill, score: (Double, Double, Int, Int, Int))?
+            var contributed: [Int] = []
             for want in wanted {
                 let typeSalt = stableHash("\(districtID)/\(school.id)/\(want.type)")
                 let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
@@ -159,27 +188,26 @@ extension Scheduler {
                     var context = want.context
                     // Most days help no unmet constraint: tell that without building the list.
                     let offset = day.dayNumber - firstDay
-                    if !(typeDays.isEmpty ? [] : typeDays[offset]).contains(where: {
-                        counts[$0] < constraints[$0].atLeast
-                    }) && (viaDays.isEmpty || viaDays[offset].isEmpty) {
+                    if !(typeDays.isEmpty ? [] : typeDays[offset]).contains(where: { counts[$0] < atLeast[$0] })
+                        && (viaDays.isEmpty || viaDays[offset].isEmpty)
+                    {
                         continue
                     }
-                    var contributed = contributions(want.type, day, context, want.presence, typeDays, viaDays)
-                    let gain = contributed.filter { counts[$0] < constraints[$0].atLeast }.count
-                    guard gain > 0 else { continue }
+                    contributions(into: &contributed, want.type, day, context, want.presence, typeDays, viaDays)
+                    guard contributed.contains(where: { counts[$0] < atLeast[$0] }) else { continue }
                     // Hard limits: maxima, spacing, and a time of day of its own where a rule asks.
                     var allowed = true
+                    let dayNumber = day.dayNumber
                     for index in contributed {
-                        let constraint = constraints[index]
-                        let rule = model.entries[constraint.entry].rule
-                        if let most = constraint.atMost, counts[index] + 1 > most { allowed = false }
-                        let others = byEntry[constraint.entry]
-                        if let spacing = rule.minSpacingDays,
-                            others.contains(where: { abs($0.date.dayNumber - day.dayNumber) < spacing })
+                        let entry = entryOf[index]
+                        if let most = atMost[index], counts[index] + 1 > most { allowed = false }
+                        if let spacing = spacingOf[entry],
+                            byEntry[entry].contains(where: { abs($0.date.dayNumber - dayNumber) < spacing })
                         {
                             allowed = false
                         }
-                        if rule.condition.distinctTimes {
+                        if distinctOf[entry] {
+                            let others = byEntry[entry]
                             let used = Set(others.compactMap(\.context))
                             if let chosen = context {
                                 if used.contains(chosen) { allowed = false }
@@ -195,18 +223,20 @@ extension Scheduler {
                     }
                     guard allowed else { continue }
                     if context != want.context {
-                        contributed = contributions(want.type, day, context, want.presence, typeDays, viaDays)
+                        contributions(into: &contributed, want.type, day, context, want.presence, typeDays, viaDays)
                     }
                     var weighted = 0.0
                     var tightness = 0.0
-                    for index in contributed where counts[index] < constraints[index].atLeast {
-                        weighted += typeWeight[constraints[index].entry]
+                    for index in contributed where counts[index] < atLeast[index] {
+                        weighted += typeWeight[entryOf[index]]
                         tightness += spanWeight[index]
                     }
                     // Only a candidate that could win needs its finer preferences worked out.
                     if let best, (weighted, tightness) < (best.score.0, best.score.1) { continue }
-                    let spread = min(60, sameType.map { abs($0 - day.dayNumber) }.min() ?? 60)
-                    let apart = min(7, allDays.map { abs($0 - day.dayNumber) }.min() ?? 7)
+                    var spread = 60
+                    for other in sameType { spread = min(spread, abs(other - day.dayNumber)) }
+                    var apart = 7
+                    for other in allDays { apart = min(apart, abs(other - day.dayNumber)) }
                     let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ day.dayNumber &* 2_654_435_761) % 1_000_003)
                     let score = (weighted, tightness, spread, apart, salt)
                     if best.map({ score > $0.score }) ?? true {

@@ -66,10 +66,23 @@ extension TrackedItem {
     public func status(
         on day: CalendarDate, completions: [Completion], ladder: AlertLadder, yearEnd: CalendarDate? = nil
     ) -> ItemStatus {
+        status(
+            on: day, doneOn: completions.filter({ $0.itemUID == item.uid }).map(\.startedAt.date).min(),
+            ladder: ladder, yearEnd: yearEnd)
+    }
+
+    /// The item's status on `day` from a district's indexed completions (for many items at once).
+    public func status(on day: CalendarDate, log: CompletionLog, ladder: AlertLadder, yearEnd: CalendarDate? = nil)
+        -> ItemStatus
+    {
+        status(on: day, doneOn: log.doneOn(item.uid), ladder: ladder, yearEnd: yearEnd)
+    }
+
+    private func status(on day: CalendarDate, doneOn: CalendarDate?, ladder: AlertLadder, yearEnd: CalendarDate?)
+        -> ItemStatus
+    {
         if status == .cancelled { return .cancelled }
-        if let done = completions.filter({ $0.itemUID == item.uid }).map(\.startedAt.date).min() {
-            return .done(late: done > item.date)
-        }
+        if let done = doneOn { return .done(late: done > item.date) }
         if let yearEnd, day > yearEnd { return .missed }
         let days = day.dayNumber - item.date.dayNumber
         if days >= ladder.overdueAfter { return .overdue(days: days) }

@@ -46,8 +46,7 @@ public enum Overdue {
         _ items: [TrackedItem], completions: [Completion], asOf: CalendarDate, ladder: AlertLadder,
         years: [String: SchoolYear]
     ) -> [AlertFinding] {
-        let current = Completion.current(completions)
-        let done = Set(current.compactMap(\.itemUID))
+        let log = CompletionLog(completions)
         let byID = Dictionary(items.map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
         var findings: [AlertFinding] = []
         for tracked in items where tracked.status == .scheduled {
@@ -58,9 +57,9 @@ public enum Overdue {
             if item.adminOnly {
                 // A families notice goes out on its day, while the drill it announces is still ahead,
                 // not cancelled and not already held.
-                guard item.id.contains("families-notice"), item.date <= asOf, !done.contains(item.uid),
+                guard item.id.contains("families-notice"), item.date <= asOf, !log.isDone(item.uid),
                     let drill = item.relatedTo.flatMap({ byID[$0] }), drill.status == .scheduled,
-                    drill.item.date >= asOf, !done.contains(drill.item.uid)
+                    drill.item.date >= asOf, !log.isDone(drill.item.uid)
                 else { continue }
                 findings.append(
                     AlertFinding(
@@ -68,7 +67,7 @@ public enum Overdue {
                         roles: ["communications"], announces: drill.item))
                 continue
             }
-            let status = tracked.status(on: asOf, completions: current, ladder: ladder, yearEnd: year.last)
+            let status = tracked.status(on: asOf, log: log, ladder: ladder, yearEnd: year.last)
             func roles(_ step: String) -> [String] {
                 (ladder.roles[step] ?? []).map { $0 == "owner" ? item.owner : $0 }
             }
@@ -100,21 +99,29 @@ public enum Overdue {
         _ findings: inout [AlertFinding], items: [TrackedItem], asOf: CalendarDate, years: [String: SchoolYear]
     ) {
         let late = findings.indices.filter { findings[$0].kind == .overdue || findings[$0].kind == .escalated }
+        guard !late.isEmpty else { return }
+        // Indexed once (not per school or per finding): each school's drill days, and each item's
+        // earliest admin-only notice, by the item it serves (the lead a make-up day must leave).
+        var drillDays: [String: Set<CalendarDate>] = [:]
+        var firstNotice: [String: CalendarDate] = [:]
+        for tracked in items {
+            if tracked.status == .scheduled && tracked.item.kind.isDrill {
+                drillDays[tracked.item.schoolID, default: []].insert(tracked.item.date)
+            }
+            if tracked.item.adminOnly, let served = tracked.item.relatedTo {
+                firstNotice[served] = min(firstNotice[served] ?? tracked.item.date, tracked.item.date)
+            }
+        }
         for (school, indices) in Dictionary(grouping: late, by: { findings[$0].item.schoolID }) {
             guard let year = years[school] else { continue }
-            var taken = Set(
-                items.filter { $0.status == .scheduled && $0.item.schoolID == school && $0.item.kind.isDrill }.map(
-                    \.item.date))
+            var taken = drillDays[school] ?? []
             let open = year.days.filter { $0 > asOf && year.isInstructionalDay($0) && !year.isTesting($0) }
             // With many due, leave a day between make-ups where the year has room.
             let gap = open.count >= indices.count * 2 ? 2 : 1
             var last: CalendarDate?
             for index in indices.sorted(by: { findings[$0].item.date < findings[$1].item.date }) {
                 let item = findings[index].item
-                let lead =
-                    items.filter { $0.item.relatedTo == item.id && $0.item.adminOnly }.map {
-                        item.date.dayNumber - $0.item.date.dayNumber
-                    }.max() ?? 0
+                let lead = firstNotice[item.id].map { item.date.dayNumber - $0.dayNumber } ?? 0
                 let day =
                     open.first { day in
                         !taken.contains(day) && day.dayNumber - asOf.dayNumber > lead

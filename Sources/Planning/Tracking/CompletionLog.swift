@@ -1,0 +1,49 @@
+public import Dates
+
+/// A year's completions indexed once, so that judging every item of a district is linear in items
+/// plus completions: the records that stand (corrections applied), each school's, the day each item
+/// was first done, and each record's correction chain.
+public struct CompletionLog: Sendable {
+    /// Every record, corrected ones included, oldest first.
+    public let all: [Completion]
+    /// The records that stand: each correction replaces the record it corrects.
+    public let standing: [Completion]
+    private let byID: [Int: Completion]
+    private let standingBySchool: [String: [Completion]]
+    private let doneOn: [String: CalendarDate]
+
+    public init(_ all: [Completion]) {
+        self.all = all
+        let corrected = Set(all.compactMap(\.corrects))
+        standing = all.filter { !corrected.contains($0.id) }
+        byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        standingBySchool = Dictionary(grouping: standing, by: \.schoolID)
+        var doneOn: [String: CalendarDate] = [:]
+        for completion in standing {
+            guard let uid = completion.itemUID else { continue }
+            doneOn[uid] = min(doneOn[uid] ?? completion.startedAt.date, completion.startedAt.date)
+        }
+        self.doneOn = doneOn
+    }
+
+    /// The standing records of one school, oldest first.
+    public func standing(school: String) -> [Completion] { standingBySchool[school] ?? [] }
+
+    /// The earliest day a standing record says the item was done, if one does.
+    public func doneOn(_ itemUID: String) -> CalendarDate? { doneOn[itemUID] }
+
+    /// Whether a standing record completes the item.
+    public func isDone(_ itemUID: String) -> Bool { doneOn[itemUID] != nil }
+
+    /// The day the drill behind `completion` was first recorded: corrections keep the original's day.
+    public func firstRecorded(_ completion: Completion) -> CalendarDate {
+        var current = completion
+        var earliest = completion.recordedOn
+        var seen: Set<Int> = [completion.id]
+        while let previous = current.corrects.flatMap({ byID[$0] }), seen.insert(previous.id).inserted {
+            earliest = min(earliest, previous.recordedOn)
+            current = previous
+        }
+        return earliest
+    }
+}

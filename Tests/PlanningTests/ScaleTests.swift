@@ -1,0 +1,102 @@
+import Dates
+import Testing
+
+@testable import Planning
+
+/// The indexes and fast paths that keep a district linear: each must answer exactly what the
+/// plain, slow reading answered.
+@Suite struct ScaleTests {
+    static func record(
+        _ id: Int, uid: String?, school: String = "lincoln-hs", on date: String, recorded: String? = nil,
+        corrects: Int? = nil
+    ) -> Completion {
+        Completion(
+            id: id, year: "2027-2028", itemUID: uid, schoolID: school, kind: .drill("fire"),
+            startedAt: WallTime(date: day(date), hour: 10), corrects: corrects, recordedBy: "t",
+            recordedOn: day(recorded ?? date), source: .complete)
+    }
+
+    @Test func theLogAnswersWhatTheListAnswers() {
+        let all = [
+            Self.record(1, uid: "a", on: "2027-09-03"),
+            // Corrected to a later day: the correction stands, the first record does not.
+            Self.record(2, uid: "b", on: "2027-09-10", recorded: "2027-09-10"),
+            Self.record(3, uid: "b", on: "2027-09-12", recorded: "2027-10-01", corrects: 2),
+            Self.record(4, uid: "c", school: "harbor-es", on: "2027-09-20"),
+            Self.record(5, uid: nil, on: "2027-09-21"),
+            // Corrected twice: the chain keeps the first record's day.
+            Self.record(6, uid: "d", on: "2027-09-22", recorded: "2027-09-22"),
+            Self.record(7, uid: "d", on: "2027-09-23", recorded: "2027-09-30", corrects: 6),
+            Self.record(8, uid: "d", on: "2027-09-24", recorded: "2027-10-05", corrects: 7),
+        ]
+        let log = CompletionLog(all)
+        #expect(log.standing.map(\.id) == Completion.current(all).map(\.id))
+        #expect(log.standing.map(\.id) == [1, 3, 4, 5, 8])
+        #expect(log.standing(school: "lincoln-hs").map(\.id) == [1, 3, 5, 8])
+        #expect(log.standing(school: "harbor-es").map(\.id) == [4])
+        #expect(log.standing(school: "nowhere").isEmpty)
+        #expect(log.doneOn("b") == day("2027-09-12"), "the correction's day, not the corrected record's")
+        #expect(log.doneOn("d") == day("2027-09-24"))
+        #expect(log.doneOn("e") == nil && !log.isDone("e") && log.isDone("a"))
+        #expect(log.firstRecorded(all[7]) == day("2027-09-22"), "a correction keeps the first record's day")
+        #expect(log.firstRecorded(all[0]) == day("2027-09-03"))
+        // A status read through the log is the status read from the list.
+        let item = TrackedItem(
+            item: ScheduledItem(
+                id: "lincoln-hs/fire-drill-2", uid: "b", schoolID: "lincoln-hs", activityID: "fire-drill", slot: 2,
+                kind: .drill("fire"), title: "Fire drill", date: day("2027-09-11"), start: nil, durationMinutes: 15,
+                timeZone: "America/Chicago", announced: false, adminOnly: false, owner: "principal"),
+            status: .scheduled, sequence: 0, noticeDate: nil, changedOn: day("2027-08-01"))
+        let ladder = AlertLadder()
+        for asOf in ["2027-09-01", "2027-09-11", "2027-09-30", "2028-07-01"] {
+            #expect(
+                item.status(on: day(asOf), log: log, ladder: ladder, yearEnd: day("2028-06-01"))
+                    == item.status(
+                        on: day(asOf), completions: Completion.current(all), ladder: ladder,
+                        yearEnd: day("2028-06-01")))
+        }
+        #expect(item.status(on: day("2027-09-30"), log: log, ladder: ladder) == .done(late: true))
+    }
+
+    @Test func datesAreReadOnlyInTheirTwoForms() {
+        #expect(CalendarDate("2027-09-02") == CalendarDate(year: 2027, month: 9, day: 2))
+        #expect(CalendarDate("20270902") == CalendarDate(year: 2027, month: 9, day: 2))
+        for wrong in [
+            "2027-9-02", "2027-09-2", "2027/09/02", "+027-09-02", "2027-09-31", "2027-13-01", "202709021", "2027090",
+            "", "2027-09-02 ", "２０２７-09-02", "0000-01-01",
+        ] {
+            #expect(CalendarDate(wrong) == nil, "\(wrong)")
+        }
+        #expect(CalendarDate(Substring("x2028-02-29").dropFirst()) == CalendarDate(year: 2028, month: 2, day: 29))
+    }
+
+    @Test func wallTimesReadTheSameByEitherPath() {
+        #expect(
+            WallTime("2027-09-02T10:15:30") == WallTime(year: 2027, month: 9, day: 2, hour: 10, minute: 15, second: 30))
+        #expect(WallTime("2027-09-02T10:15") == WallTime(year: 2027, month: 9, day: 2, hour: 10, minute: 15))
+        #expect(WallTime("20270902T101530") == WallTime(year: 2027, month: 9, day: 2, hour: 10, minute: 15, second: 30))
+        for wrong in [
+            "2027-09-02T24:00:00", "2027-02-30T10:00:00", "2027-09-02T10:61:00", "2027-09-02 10:15:00",
+            "2027-09-02T10-15-00", "2027-09-02T1a:15:00",
+        ] {
+            #expect(WallTime(wrong) == nil, "\(wrong)")
+        }
+        // Every time a store writes reads back as itself.
+        var time = WallTime(year: 2027, month: 8, day: 1)
+        for _ in 0..<500 {
+            #expect(WallTime(time.description) == time)
+            time = time.adding(seconds: 7_919)
+        }
+    }
+
+    @Test func datesHashConsistentlyWithEquality() {
+        var seen: Set<CalendarDate> = []
+        var date = day("2027-01-01")
+        for _ in 0..<800 {
+            #expect(seen.insert(date).inserted)
+            date = date.adding(days: 1)
+        }
+        #expect(seen.contains(CalendarDate(year: 2027, month: 3, day: 1)))
+        #expect(!seen.contains(CalendarDate(year: 2030, month: 3, day: 1)))
+    }
+}
