@@ -4,7 +4,7 @@ SWIFT ?= swift
 EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
 VENV := .venv
 
-.PHONY: all deps checkers build example test browser api bench-server lint format install install-files uninstall bench fuzz asan tsan concurrency clean
+.PHONY: all deps checkers build example test browser api bench-server bench-ical lint format install install-files uninstall bench fuzz asan tsan concurrency clean
 
 all: build
 
@@ -74,10 +74,17 @@ uninstall:
 bench-server:
 	Benchmarks/ServerBenchmark/feeds.sh
 
-## bench: the ICalendar benchmark against plain C over libical, then the 1,000-school planner benchmark
-bench: deps
+## bench: one table of ratios from one run: validate and expansion against C over libical and python's
+## icalendar and dateutil, the planner at 1,000 and 10,000 schools (BENCH_ARGS to change, e.g. --skip-state)
+bench: deps checkers
+	$(SWIFT) build -c release --product drillbook
+	$(SWIFT) build -c release --product ical-benchmark
+	$(SWIFT) build -c release --product plan-benchmark
+	python3 Benchmarks/bench.py --markdown artifacts/bench.md $(BENCH_ARGS)
+
+## bench-ical: build, serialize and parse through Drillbook's ICalendar module against the same in C
+bench-ical: deps
 	$(SWIFT) run -c release ical-benchmark
-	$(SWIFT) run -c release plan-benchmark
 
 ## fuzz: the libFuzzer harnesses of Fuzz/, each for FUZZ_SECONDS (default 300), with AddressSanitizer
 fuzz: deps

@@ -23,33 +23,30 @@ public struct WallTime: Hashable, Comparable, Sendable, CustomStringConvertible 
     public init?(_ text: some StringProtocol) {
         // The form `description` writes (`2027-09-02T10:15:00`), read without allocating: stores
         // read one per record. Anything else takes the general path below.
-        if text.utf8.count == 19 {
-            var fields = [0, 0, 0, 0, 0, 0]
-            var field = 0
-            var ok = true
-            for (position, byte) in text.utf8.enumerated() {
-                switch position {
-                case 4, 7:
-                    ok = ok && byte == UInt8(ascii: "-")
-                    field += 1
-                case 10:
-                    ok = ok && byte == UInt8(ascii: "T")
-                    field += 1
-                case 13, 16:
-                    ok = ok && byte == UInt8(ascii: ":")
-                    field += 1
-                default:
-                    ok = ok && byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-                    fields[field] = fields[field] * 10 + Int(byte &- UInt8(ascii: "0"))
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> WallTime? in
+            guard bytes.count == 19 else { return nil }
+            func digits(_ from: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in from..<from + count {
+                    let digit = bytes[index] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int(digit)
                 }
+                return value
             }
-            if ok {
-                self.init(
-                    date: CalendarDate(year: fields[0], month: fields[1], day: fields[2]), hour: fields[3],
-                    minute: fields[4], second: fields[5])
-                guard isValid else { return nil }
-                return
-            }
+            guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), let year = digits(0, 4),
+                let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2), let minute = digits(14, 2),
+                let second = digits(17, 2)
+            else { return nil }
+            let time = WallTime(
+                date: CalendarDate(year: year, month: month, day: day), hour: hour, minute: minute, second: second)
+            return time.isValid ? time : nil
+        }
+        // Anything else (another form, or a time that does not exist) takes the general path.
+        if case .some(.some(let time)) = fast {
+            self = time
+            return
         }
         let parts = text.split(separator: "T", omittingEmptySubsequences: false)
         guard parts.count == 2, let date = CalendarDate(parts[0]) else { return nil }

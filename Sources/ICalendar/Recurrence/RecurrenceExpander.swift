@@ -84,19 +84,23 @@ public struct RecurrenceExpander: Sendable {
                     },
                     uniquingKeysWith: { first, _ in first })
                 var count = 0
+                let span = span(of: event, zones: zones)
                 let (starts, cut) = try starts(of: event, zones: zones, cap: cap, asked: asked, deadline: deadline)
                 truncated = truncated || cut
-                for start in starts {
-                    let key = slot(start, of: event.start, zones: zones)
-                    if replaced.contains(key) { continue }
+                // Most series have no overrides and no periods: their occurrences need no slot or
+                // instant worked out here (each is a time zone conversion).
+                let keyed = !replaced.isEmpty || !future.isEmpty
+                for (instant, start) in starts {
+                    let key = keyed ? slot(start, of: event.start, zones: zones) : 0
+                    if keyed && replaced.contains(key) { continue }
                     var occurrence: Occurrence
-                    if let changed = future.first(where: { $0.slot < key })?.change {
+                    if keyed, let changed = future.first(where: { $0.slot < key })?.change {
                         occurrence = self.occurrence(
                             changed, at: shifted(start, by: changed, zones: zones), zones: zones)
                     } else {
-                        occurrence = self.occurrence(event, at: start, zones: zones)
+                        occurrence = self.occurrence(event, at: start, instant: instant, span: span, zones: zones)
                     }
-                    if let period = periods[zones.instant(start)] {
+                    if !periods.isEmpty, let period = periods[instant] {
                         occurrence.end = sameForm(period.end, as: event.start, zones: zones)
                     }
                     occurrence = localized(occurrence, zones: zones)
@@ -155,7 +159,7 @@ public struct RecurrenceExpander: Sendable {
     /// The start of each occurrence of a master event, as the event's own form of time, and whether
     /// a count asked for stopped the rules early.
     private func starts(of event: Event, zones: CalendarZones, cap: Int, asked: Int?, deadline: ContinuousClock.Instant)
-        throws(RecurrenceError) -> ([EventTime], Bool)
+        throws(RecurrenceError) -> ([(instant: Int, time: EventTime)], Bool)
     {
         let start = event.start
         // A rule that ends by itself (COUNT, UNTIL), or a count asked for, bounds the expansion; a
@@ -167,19 +171,24 @@ public struct RecurrenceExpander: Sendable {
             year: year, month: first.month, day: min(first.day, CalendarDate.daysIn(month: first.month, year: year)))
         // Up to, not including, the same day `defaultYears` later.
         let horizon: WallTime = before ?? WallTime(date: last).adding(seconds: -1)
-        var walls = Set([start.wallTime])
+        var byRule: [[WallTime]] = []
         var cut = false
         for rule in event.recurrences {
             // Enough to fill the cap after the window's start, and no more than COUNT asks for.
             let enough = from == nil && asked != nil ? cap : cap + maximum
             let limit = min(rule.count ?? enough, enough)
+            // UNTIL ends the walk too (a day past it, so no zone offset can cut the last one; the
+            // filter below is exact): walking a 2028 UNTIL out to the window's end in 2100 took
+            // thousands of steps per event.
+            let untilWall = rule.until.map { untilWallTime($0, for: start, zones: zones) }
+            let through = untilWall.map { min(horizon, $0.adding(seconds: 86_400)) } ?? horizon
             var generated: [WallTime]
             if rule.libicalFault == nil {
                 generated = LibicalIteration.occurrences(
-                    of: rule, start: start.wallTime, allDay: start.isAllDay, through: horizon, limit: limit)
+                    of: rule, start: start.wallTime, allDay: start.isAllDay, through: through, limit: limit)
             } else {
                 generated = try ReferenceExpansion(rule: rule, start: start.wallTime, allDay: start.isAllDay)
-                    .occurrences(through: horizon, limit: limit, deadline: deadline)
+                    .occurrences(through: through, limit: limit, deadline: deadline)
             }
             if generated.count >= limit && limit < (rule.count ?? .max) {
                 // The rule goes on past what was generated: harmless when the caller asked for the
@@ -187,21 +196,37 @@ public struct RecurrenceExpander: Sendable {
                 guard from == nil && asked != nil else { throw .tooMany(maximum) }
                 cut = true
             }
-            if let until = rule.until {
-                let last = untilWallTime(until, for: start, zones: zones)
-                generated = generated.filter { $0 <= last }
-            }
+            if let last = untilWall { generated = generated.filter { $0 <= last } }
             // DTSTART is always the first occurrence (RFC 5545 section 3.8.5.3); COUNT includes it.
-            var ruled = Array(Set([start.wallTime] + generated)).sorted()
-            if let count = rule.count { ruled = Array(ruled.prefix(count)) }
-            walls.formUnion(ruled)
+            // An iterator's times come in order and from DTSTART on: then no set or sort is needed.
+            var ruled: [WallTime]
+            if zip(generated, generated.dropFirst()).allSatisfy({ $0 < $1 }),
+                generated.first.map({ $0 >= start.wallTime }) ?? true
+            {
+                ruled = generated.first == start.wallTime ? generated : [start.wallTime] + generated
+            } else {
+                ruled = Array(Set([start.wallTime] + generated)).sorted()
+            }
+            if let count = rule.count, ruled.count > count { ruled = Array(ruled.prefix(count)) }
+            byRule.append(ruled)
         }
-        var times = walls.sorted().map(start.with(wallTime:))
+        let walls =
+            byRule.count == 1 ? byRule[0] : Array(Set([start.wallTime] + byRule.flatMap { $0 })).sorted()
+        var times = walls.map(start.with(wallTime:))
+        let dated = !event.recurrenceDates.isEmpty || !event.recurrencePeriods.isEmpty
         times += event.recurrenceDates.map { rdate in sameForm(rdate, as: start, zones: zones) }
         times += event.recurrencePeriods.map { sameForm($0.start, as: start, zones: zones) }
-        let excluded = Set(event.exceptionDates.map { zones.instant(sameForm($0, as: start, zones: zones)) })
-        times = times.filter { !excluded.contains(zones.instant($0)) }
-        return (Array(Set(times)).sorted { zones.instant($0) < zones.instant($1) }, cut)
+        // Each instant worked out once (a zone conversion): for the exclusions, the order, and the
+        // occurrence made from it.
+        var timed = (dated ? Array(Set(times)) : times).map { (instant: zones.instant($0), time: $0) }
+        if !event.exceptionDates.isEmpty {
+            let excluded = Set(event.exceptionDates.map { zones.instant(sameForm($0, as: start, zones: zones)) })
+            timed.removeAll { excluded.contains($0.instant) }
+        }
+        if !zip(timed, timed.dropFirst()).allSatisfy({ $0.instant <= $1.instant }) {
+            timed.sort { $0.instant < $1.instant }
+        }
+        return (timed, cut)
     }
 
     /// UNTIL as a wall time in the event's own zone.
@@ -231,31 +256,39 @@ public struct RecurrenceExpander: Sendable {
     /// An occurrence starting at `start`, as long as the event: nominal days keep the wall clock,
     /// exact seconds are added to the instant (RFC 5545 section 3.3.6).
     private func occurrence(_ event: Event, at start: EventTime, zones: CalendarZones) -> Occurrence {
-        var days = 0
-        var seconds = 0
+        occurrence(event, at: start, instant: zones.instant(start), span: span(of: event, zones: zones), zones: zones)
+    }
+
+    /// How long each occurrence of `event` lasts: whole days, then seconds of elapsed time.
+    private func span(of event: Event, zones: CalendarZones) -> (days: Int, seconds: Int) {
         if let end = event.end {
-            if event.start.isAllDay {
-                days = end.wallTime.date.dayNumber - event.start.wallTime.date.dayNumber
-            } else {
-                seconds = zones.instant(end) - zones.instant(event.start)
-            }
+            if event.start.isAllDay { return (end.wallTime.date.dayNumber - event.start.wallTime.date.dayNumber, 0) }
+            return (0, zones.instant(end) - zones.instant(event.start))
         } else if let duration = event.duration {
-            days = duration.days
-            seconds = duration.seconds
-        } else if event.start.isAllDay {
-            days = 1
+            return (duration.days, duration.seconds)
         }
-        let shifted = start.with(
-            wallTime: WallTime(
-                date: start.wallTime.date.adding(days: days), hour: start.wallTime.hour, minute: start.wallTime.minute,
-                second: start.wallTime.second))
+        return (event.start.isAllDay ? 1 : 0, 0)
+    }
+
+    /// An occurrence at `start` lasting `span` (worked out once per series).
+    private func occurrence(
+        _ event: Event, at start: EventTime, instant: Int, span: (days: Int, seconds: Int), zones: CalendarZones
+    ) -> Occurrence {
+        let shifted =
+            span.days == 0
+            ? start
+            : start.with(
+                wallTime: WallTime(
+                    date: start.wallTime.date.adding(days: span.days), hour: start.wallTime.hour,
+                    minute: start.wallTime.minute, second: start.wallTime.second))
         let end: EventTime
         switch shifted {
-        case .zoned(_, let tzid) where seconds != 0:
-            end = shifted.with(wallTime: zones.wallTime(atInstant: zones.instant(shifted) + seconds, in: tzid))
+        case .zoned(_, let tzid) where span.seconds != 0:
+            let from = span.days == 0 ? instant : zones.instant(shifted)
+            end = shifted.with(wallTime: zones.wallTime(atInstant: from + span.seconds, in: tzid))
         default:
-            end = shifted.with(wallTime: shifted.wallTime.adding(seconds: seconds))
+            end = shifted.with(wallTime: shifted.wallTime.adding(seconds: span.seconds))
         }
-        return Occurrence(uid: event.uid, summary: event.summary, start: start, end: end, instant: zones.instant(start))
+        return Occurrence(uid: event.uid, summary: event.summary, start: start, end: end, instant: instant)
     }
 }
