@@ -6,12 +6,18 @@ public import Planning
 /// Writes the published schedule as .ics files: `OUT/<school>-<audience>.ics` and
 /// `OUT/district-<audience>.ics`, each file written as it goes.
 public struct Exporter: Sendable {
-    public var loaded: LoadedPlan
-    public var asOf: CalendarDate
+    public let loaded: LoadedPlan
+    public let asOf: CalendarDate
+    /// The zones every calendar's header defines, and the first year they are used in: the same for
+    /// every file, worked out once (per file it was schools x files, quadratic in a state's schools).
+    let zoneYears: (zones: Set<String>, firstYear: Int)
 
     public init(loaded: LoadedPlan, asOf: CalendarDate) {
         self.loaded = loaded
         self.asOf = asOf
+        zoneYears = (
+            Set(loaded.plan.schools.map(\.school.timeZone)), loaded.years.values.map(\.first.year).min() ?? asOf.year
+        )
     }
 
     /// Writes the files; returns their paths. Cancelled items stay in, as STATUS:CANCELLED, until the
@@ -31,39 +37,57 @@ public struct Exporter: Sendable {
             throw .usage("\(folder): cannot create the folder (\(error.localizedDescription))")
         }
         let bySchool = Dictionary(grouping: shown(items), by: \.item.schoolID)
-        var paths: [String] = []
+        let schools = plan.schools.filter { only == nil || $0.school.id == only }
         do {
-            for audience in audiences {
-                let districtPath = "\(folder)/district-\(audience.rawValue).ics"
-                let district =
-                    only == nil
-                    ? try open(districtPath, name: "\(plan.district.name): safety preparation (\(audience.rawValue))")
-                    : nil
-                for planned in plan.schools where only == nil || planned.school.id == only {
-                    let school = planned.school
+            // The district's files stay open while each school is written: a school's events are
+            // rendered once for all its audiences (admin and staff mostly see the same event) and
+            // its text appended to the district's file of that audience, so only one school's
+            // renderings are held at a time.
+            var district: [Audience: CalendarFile] = [:]
+            if only == nil {
+                for audience in audiences {
+                    district[audience] = try open(
+                        "\(folder)/district-\(audience.rawValue).ics",
+                        name: "\(plan.district.name): safety preparation (\(audience.rawValue))")
+                }
+            }
+            for planned in schools {
+                let school = planned.school
+                var rendered: [Event: String] = [:]
+                for audience in audiences {
                     let events = (bySchool[school.id] ?? []).compactMap {
                         event(for: $0, audience: audience, school: school)
                     }
-                    let path = "\(folder)/\(school.id)-\(audience.rawValue).ics"
-                    let file = try open(path, name: "\(school.name): safety preparation (\(audience.rawValue))")
+                    let file = try open(
+                        "\(folder)/\(school.id)-\(audience.rawValue).ics",
+                        name: "\(school.name): safety preparation (\(audience.rawValue))")
                     // One rendering serves the school's file and the district's (LOCATION names the school).
-                    let text = try file.writer.render(events)
+                    var text = ""
+                    for event in events {
+                        if let done = rendered[event] {
+                            text += done
+                        } else {
+                            let done = try file.writer.render([event])
+                            rendered[event] = done
+                            text += done
+                        }
+                    }
                     try file.writer.write(rendered: text)
                     try file.finish()
-                    paths.append(path)
-                    try district?.writer.write(rendered: text)
-                }
-                if let district {
-                    try district.finish()
-                    paths.append(districtPath)
+                    try district[audience]?.writer.write(rendered: text)
                 }
             }
+            for audience in audiences { try district[audience]?.finish() }
         } catch let error as DrillbookError {
             throw error
         } catch {
             throw .usage("cannot write the calendars to \(folder) (\(error))")
         }
-        return paths
+        // Listed audience by audience, each school's file then the district's, as they always were.
+        return audiences.flatMap { audience in
+            schools.map { "\(folder)/\($0.school.id)-\(audience.rawValue).ics" }
+                + (only == nil ? ["\(folder)/district-\(audience.rawValue).ics"] : [])
+        }
     }
 
     /// What a calendar shows: scheduled items, and cancelled ones until their school year ends.
@@ -159,8 +183,7 @@ public struct Exporter: Sendable {
 
     /// A calendar with the district's header, written piece by piece to `sink`.
     private func makeWriter(name: String, sink: @escaping (String) throws -> Void) throws -> CalendarStreamWriter {
-        let zones = Set(loaded.plan.schools.map(\.school.timeZone))
-        let firstYear = loaded.years.values.map(\.first.year).min() ?? asOf.year
+        let (zones, firstYear) = zoneYears
         let header = CalendarDocument(
             productID: "-//Drillbook//Drillbook 0.1//EN", name: name,
             description: "Published by Drillbook for \(loaded.plan.district.name), school year \(loaded.plan.year)",

@@ -69,10 +69,11 @@ public struct PlanReader: Sendable {
         let declared = try RuleSetAttributes.merge(rules)
         var schools: [PlannedSchool] = []
         var positions = PlanRoles.Positions(file: file)
+        var ids: Set<String> = []
         for item in try required("schools").list() {
             let school = try self.school(
                 item, district: district, bells: bells, calendar: calendar, folder: folder, declared: declared)
-            if schools.contains(where: { $0.school.id == school.school.id }) {
+            guard ids.insert(school.school.id).inserted else {
                 throw item.fail("school id \"\(school.school.id)\" is used twice")
             }
             schools.append(school)
