@@ -16,11 +16,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses `2027-09-02` or `20270902`; nil when the text is not a date that exists.
     public init?(_ text: some StringProtocol) {
-        // Byte by byte: stores read tens of thousands of dates per query.
+        // Byte by byte: stores read tens of thousands of dates per query. Only the two lengths are
+        // read at all (a long run of digits would overflow the sum: the fuzzer found one).
+        let length = text.utf8.count
+        guard length == 8 || length == 10 else { return nil }
         var value = 0
         var digits = 0
         var position = 0
-        let dashed = text.utf8.count == 10
+        let dashed = length == 10
         for byte in text.utf8 {
             defer { position += 1 }
             if dashed && (position == 4 || position == 7) {

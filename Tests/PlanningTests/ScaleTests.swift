@@ -63,7 +63,8 @@ import Testing
         #expect(CalendarDate("20270902") == CalendarDate(year: 2027, month: 9, day: 2))
         for wrong in [
             "2027-9-02", "2027-09-2", "2027/09/02", "+027-09-02", "2027-09-31", "2027-13-01", "202709021", "2027090",
-            "", "2027-09-02 ", "２０２７-09-02", "0000-01-01",
+            "", "2027-09-02 ", "２０２７-09-02", "0000-01-01", String(repeating: "7", count: 40),
+            String(repeating: "9", count: 19) + "-" + String(repeating: "9", count: 19),
         ] {
             #expect(CalendarDate(wrong) == nil, "\(wrong)")
         }
