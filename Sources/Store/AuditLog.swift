@@ -80,10 +80,15 @@ enum AuditLog {
 
     /// Every entry of an audit table, in order.
     static func entries(_ db: Database, table: String) throws -> [AuditEntry] {
+        // Read as stored, whatever was written there: a value of the wrong type shows as text (and
+        // `verify` names the entry), it does not stop the listing.
         try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY seq").map { row in
-            AuditEntry(
-                seq: row["seq"], at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
-                subject: row["subject"], detail: row["detail"], previousHash: row["previous_hash"], hash: row["hash"])
+            func shown(_ column: String) -> String { row.text(column) ?? "\(row[column] as DatabaseValue)" }
+            return AuditEntry(
+                seq: row.integer("seq").map(Int.init) ?? 0, at: shown("at"), asOf: shown("as_of"),
+                actor: shown("actor"),
+                action: shown("action"), subject: shown("subject"), detail: shown("detail"),
+                previousHash: shown("previous_hash"), hash: shown("hash"))
         }
     }
 
@@ -118,21 +123,32 @@ enum AuditLog {
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY seq")
         while let row = try rows.next() {
             count += 1
-            let seq: Int = row["seq"]
+            // Every field read without trusting its type: someone with the file can write a number
+            // where text was, and that must be reported as a change, not crash the check.
+            guard let seq = row.integer("seq").map(Int.init) else {
+                return (count, previous, (count, "its number is not a number"))
+            }
             if seq != count { return (count, previous, (count, "entry \(count) is missing")) }
-            if (row["previous_hash"] as String?) != previous {
+            if row.text("previous_hash") != previous {
                 return (count, previous, (seq, "it does not follow entry \(seq - 1)"))
             }
-            let format: Int = row["format"]
+            guard let format = row.integer("format"), let at = row.text("at"), let asOf = row.text("as_of"),
+                let actor = row.text("actor"), let action = row.text("action"), let subject = row.text("subject"),
+                let detail = row.text("detail"), let sealed = row.text("rows")
+            else {
+                return (
+                    count, previous, (seq, "its content was changed after it was written (a field of the wrong type)")
+                )
+            }
             let hash =
                 format == 1
                 ? hashV1(
-                    seq: seq, at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
-                    subject: row["subject"], detail: row["detail"], previous: previous)
+                    seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
+                    previous: previous)
                 : Self.hash(
-                    seq: seq, at: row["at"], asOf: row["as_of"], actor: row["actor"], action: row["action"],
-                    subject: row["subject"], detail: row["detail"], rows: row["rows"], previous: previous)
-            if hash != (row["hash"] as String?) {
+                    seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
+                    rows: sealed, previous: previous)
+            if hash != row.text("hash") {
                 return (count, previous, (seq, "its content was changed after it was written"))
             }
             previous = hash
@@ -227,5 +243,20 @@ extension ScheduleStore {
             }
             try AuditLog.sealAll(db, table: "audit", tables: sealedAtV7)
         }
+    }
+}
+
+extension Row {
+    /// The text in `column`, or nil when it holds NULL or anything but text. GRDB's typed reads stop
+    /// the process on a value of another type; a tampered database must not.
+    func text(_ column: String) -> String? {
+        if case .string(let text) = (self[column] as DatabaseValue).storage { return text }
+        return nil
+    }
+
+    /// The integer in `column`, or nil when it holds NULL or anything but an integer.
+    func integer(_ column: String) -> Int64? {
+        if case .int64(let number) = (self[column] as DatabaseValue).storage { return number }
+        return nil
     }
 }

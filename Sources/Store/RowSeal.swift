@@ -131,11 +131,11 @@ enum RowSeal {
         var named: [String: (hash: String, seq: Int)] = [:]
         let entries = try Row.fetchCursor(db, sql: "SELECT seq, rows FROM \(audit) WHERE rows != '{}' ORDER BY seq")
         while let row = try entries.next() {
-            let text: String = row["rows"]
-            let seq: Int = row["seq"]
+            // (The chain walk before this has vouched for every entry's fields and their types.)
+            guard let text = row.text("rows"), let seq = row.integer("seq").map(Int.init) else { continue }
             // JSONSerialization, not JSONDecoder: a first schedule's entry names every row of the
             // year, and the decoder took most of `audit verify` (and of `check`, which verifies).
-            guard let hashes = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+            guard let hashes = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
                 throw DatabaseError(message: "audit entry \(seq): its rows are not an object of hashes")
             }
             for (key, hash) in hashes { named[key] = (hash, seq) }
@@ -153,7 +153,7 @@ enum RowSeal {
                     found.append((Int.max, "\(key) is in no audit entry: it was added behind Drillbook's back"))
                     continue
                 }
-                if recorded.hash != hash || (row["row_hash"] as String?) != hash {
+                if recorded.hash != hash || row.text("row_hash") != hash {
                     found.append(
                         (recorded.seq, "\(key) differs from what audit entry \(recorded.seq) recorded: it was changed"))
                 }

@@ -188,6 +188,13 @@ import Testing
         ("UPDATE item SET description = 'moved' WHERE id = 'harbor-es/fire-drill-1'", "item:"),
         ("UPDATE item SET start_minutes = 1 WHERE id = 'harbor-es/fire-drill-2'", "item:"),
         ("UPDATE item SET row_hash = NULL WHERE id = 'harbor-es/fire-drill-4'", "item:"),
+        // A value of another type where text or a number was: reported, never a crash of the check.
+        ("UPDATE item SET row_hash = 7 WHERE id = 'harbor-es/fire-drill-4'", "item:"),
+        ("UPDATE completion SET row_hash = x'00' WHERE id = 1", "completion:1 differs"),
+        ("UPDATE audit SET at = 5 WHERE seq = 1", "chain: its content was changed"),
+        ("UPDATE audit SET format = 'x' WHERE seq = 2", "chain: its content was changed"),
+        ("UPDATE audit SET previous_hash = 3 WHERE seq = 2", "chain: it does not follow"),
+        ("UPDATE audit SET hash = x'00' WHERE seq = 1", "chain: its content was changed"),
         ("DELETE FROM completion WHERE id = 2", "completion:2, recorded by audit entry"),
         (
             "INSERT INTO completion (year, school_id, kind, started_at, evidence, recorded_by, recorded_on, source) "
@@ -200,6 +207,19 @@ import Testing
     func everyChangeToARecordIsNamed(sql: String, expected: String) throws {
         let found = try Self.tampered(sql)
         #expect(found.contains { $0.contains(expected) }, "\(found)")
+    }
+
+    @Test func theAuditListingShowsAFieldOfTheWrongTypeAsItIs() throws {
+        let (_, store) = try TrackingTests.scheduled()
+        try store.database.writeWithoutTransaction { db in
+            try db.execute(sql: "UPDATE audit SET actor = 42 WHERE seq = 1")
+        }
+        let entries = try store.auditEntries()
+        #expect(entries.first?.actor == "42")
+        guard case .broken(1, _) = try store.verifyAudit() else {
+            Issue.record("a changed first entry was not found")
+            return
+        }
     }
 
     @Test func entriesCutFromTheEndAreCaughtByAKeptHead() throws {
