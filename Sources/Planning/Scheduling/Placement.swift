@@ -87,6 +87,11 @@ struct Placement {
         return drillFlags.indices.contains(offset) ? drillFlags[offset] : drillDays.contains(day)
     }
 
+    /// Whether a drill already takes the day `offset` days into the year.
+    func hasDrill(offset: Int) -> Bool {
+        drillFlags.indices.contains(offset) ? drillFlags[offset] : drillDays.contains(year.first.adding(days: offset))
+    }
+
     /// The day numbers of every drill placed so far.
     var drillDayNumbers: [Int] { drillDays.map(\.dayNumber) }
 

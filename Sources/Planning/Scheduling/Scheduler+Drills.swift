@@ -34,38 +34,32 @@ extension Scheduler {
         let firstDay = year.first.dayNumber
         let dayCount = year.last.dayNumber - firstDay + 1
         // Per type, per day of the year: the constraints a drill of that type that day may count for.
-        var byTypeDay: [String: [[Int]]] = [:]
+        var natives: [String: [(constraint: Int, via: Int, span: Range<Int>)]] = [:]
         for (index, constraint) in constraints.enumerated() {
             for type in model.entries[constraint.entry].rule.drills {
-                if byTypeDay[type] == nil { byTypeDay[type] = Array(repeating: [], count: dayCount) }
-                var day = max(constraint.span.lowerBound.dayNumber, firstDay)
-                while day <= min(constraint.span.upperBound.dayNumber, year.last.dayNumber) {
-                    byTypeDay[type]![day - firstDay].append(index)
-                    day += 1
-                }
+                natives[type, default: []].append((index, -1, offsets(constraint.span, firstDay, dayCount)))
             }
         }
+        let byTypeDay = natives.mapValues { DayIndex(dayCount: dayCount, spans: $0) }
         // Substitution: a drill a substituting rule counts also counts for the rules whose types it
         // replaces (PA's security drill in place of a fire drill), up to that rule's yearly cap.
-        var viaTypeDay: [String: [[(constraint: Int, via: Int)]]] = [:]
+        var substitutes: [String: [(constraint: Int, via: Int, span: Range<Int>)]] = [:]
         for entry in model.entries {
             for via in entry.substitutes {
                 for index in entry.constraints {
-                    let span = constraints[index].span
                     for type in model.entries[via].rule.drills {
-                        if viaTypeDay[type] == nil { viaTypeDay[type] = Array(repeating: [], count: dayCount) }
-                        var day = max(span.lowerBound.dayNumber, firstDay)
-                        while day <= min(span.upperBound.dayNumber, year.last.dayNumber) {
-                            viaTypeDay[type]![day - firstDay].append((index, via))
-                            day += 1
-                        }
+                        substitutes[type, default: []].append(
+                            (index, via, offsets(constraints[index].span, firstDay, dayCount)))
                     }
                 }
             }
         }
+        let viaTypeDay = substitutes.mapValues { DayIndex(dayCount: dayCount, spans: $0) }
         var viaUsed = Array(repeating: 0, count: model.entries.count)
+        let viaCap = model.entries.map { $0.rule.substitutesAtMost ?? Int.max }
         let seriesTypes = Set(model.entries.compactMap(\.rule.drills.first))
         let openDays = year.days.filter { year.isInstructionalDay($0) && !year.isTesting($0) }
+        let openOffsets = openDays.map { $0.dayNumber - firstDay }
         // The notice a drill of each type owes: on a re-plan, a new drill leaves room for it.
         var lead: [String: Int] = [:]
         for entry in model.entries {
@@ -83,15 +77,6 @@ extension Scheduler {
         let atMost = constraints.map(\.atMost)
         let spacingOf = model.entries.map(\.rule.minSpacingDays)
         let distinctOf = model.entries.map(\.rule.condition.distinctTimes)
-        let duringOf = model.entries.map(\.rule.condition.during)
-        let presentOf = model.entries.map(\.rule.condition.present)
-        let insideOf = model.entries.map(\.rule.condition.studentsInside)
-        func meets(_ entry: Int, _ type: String, _ context: TimeOfDay?, _ presence: Set<PresenceRole>) -> Bool {
-            if !duringOf[entry].isEmpty && !duringOf[entry].contains(where: { $0 == context }) { return false }
-            if !presentOf[entry].allSatisfy(presence.contains) { return false }
-            if insideOf[entry] && !RequirementModel.insideTypes.contains(type) { return false }
-            return true
-        }
         var givenUp: Set<Int> = []
         // A constraint few drill types can meet weighs more than one many can (NY's first eight take
         // evacuation drills too, a spring lockdown only a lockdown); then the tighter window.
@@ -102,62 +87,66 @@ extension Scheduler {
 
         var drills = fixed
         var counts = Array(repeating: 0, count: constraints.count)
-        func contributions(_ type: String, _ day: CalendarDate, _ context: TimeOfDay?, _ presence: Set<PresenceRole>)
-            -> [Int]
-        {
-            contributions(type, day, context, presence, byTypeDay[type] ?? [], viaTypeDay[type] ?? [])
+        // Whether a drill of `type` at `context` with `presence` meets each rule's conditions: they do
+        // not depend on the day, so the candidate loop asks once per kind of drill, not once per day.
+        func meeting(_ type: String, _ context: TimeOfDay?, _ presence: Set<PresenceRole>) -> [Bool] {
+            model.entries.indices.map { model.meetsCondition($0, type: type, context: context, presence: presence) }
         }
-        // The same, with the type's day tables looked up once by the caller (the candidate loop).
+        // The constraints a drill counts for, into a buffer the candidate loop reuses.
         func contributions(
-            _ type: String, _ day: CalendarDate, _ context: TimeOfDay?, _ presence: Set<PresenceRole>,
-            _ typeDays: [[Int]], _ viaDays: [[(constraint: Int, via: Int)]]
-        ) -> [Int] {
-            var result: [Int] = []
-            contributions(into: &result, type, day, context, presence, typeDays, viaDays)
-            return result
-        }
-        // The same into a buffer the candidate loop reuses (it asks for every day it weighs).
-        func contributions(
-            into result: inout [Int], _ type: String, _ day: CalendarDate, _ context: TimeOfDay?,
-            _ presence: Set<PresenceRole>, _ typeDays: [[Int]], _ viaDays: [[(constraint: Int, via: Int)]]
+            into result: inout [Int], _ type: String, _ offset: Int, _ context: TimeOfDay?,
+            _ presence: Set<PresenceRole>, _ meets: [Bool], _ typeDays: DayIndex?, _ viaDays: DayIndex?
         ) {
             result.removeAll(keepingCapacity: true)
-            let offset = day.dayNumber - firstDay
             guard offset >= 0, offset < dayCount else { return }
-            if !typeDays.isEmpty {
-                for index in typeDays[offset] where meets(entryOf[index], type, context, presence) {
+            if let typeDays {
+                for slot in typeDays.range(offset) where meets[entryOf[typeDays.constraints[slot]]] {
+                    result.append(typeDays.constraints[slot])
+                }
+            }
+            guard let viaDays else { return }
+            let day = CalendarDate(dayNumber: firstDay + offset)
+            for slot in viaDays.range(offset) {
+                let index = viaDays.constraints[slot]
+                let via = viaDays.vias[slot]
+                if !result.contains(index) && viaUsed[via] < viaCap[via] && meets[entryOf[index]]
+                    && model.countsNatively(via, type: type, date: day, context: context, presence: presence)
+                {
                     result.append(index)
                 }
             }
-            guard !viaDays.isEmpty else { return }
-            for (index, via) in viaDays[offset]
-            where !result.contains(index) && viaUsed[via] < (model.entries[via].rule.substitutesAtMost ?? Int.max)
-                && model.countsNatively(via, type: type, date: day, context: context, presence: presence)
-                && meets(entryOf[index], type, context, presence)
-            {
-                result.append(index)
-            }
         }
-        // The drills each rule counts so far, for its spacing and distinct times of day.
-        var byEntry = Array(repeating: [PlannedDrill](), count: model.entries.count)
+        // The drills each rule counts so far (their day numbers, for spacing; their times of day).
+        var byEntry = Array(repeating: [Int](), count: model.entries.count)
+        var contextsByEntry = Array(repeating: Set<TimeOfDay>(), count: model.entries.count)
+        var contributed: [Int] = []
         func count(_ drill: PlannedDrill) {
-            let contributed = contributions(drill.type, drill.date, drill.context, drill.presence)
             let offset = drill.date.dayNumber - firstDay
+            let typeDays = byTypeDay[drill.type]
+            let viaDays = viaTypeDay[drill.type]
+            contributions(
+                into: &contributed, drill.type, offset, drill.context, drill.presence,
+                meeting(drill.type, drill.context, drill.presence), typeDays, viaDays)
             let inYear = offset >= 0 && offset < dayCount
-            let native = Set(inYear ? byTypeDay[drill.type]?[offset] ?? [] : [])
             // A drill that stands in for another type uses one of its rule's substitutions.
-            for (index, via) in inYear ? viaTypeDay[drill.type]?[offset] ?? [] : []
-            where contributed.contains(index) && !native.contains(index) {
-                viaUsed[via] += 1
-                break
+            if inYear, let viaDays {
+                let native = typeDays.map { days in Set(days.range(offset).map { days.constraints[$0] }) } ?? []
+                for slot in viaDays.range(offset)
+                where contributed.contains(viaDays.constraints[slot]) && !native.contains(viaDays.constraints[slot]) {
+                    viaUsed[viaDays.vias[slot]] += 1
+                    break
+                }
             }
             for index in contributed { counts[index] += 1 }
-            for entry in Set(contributed.map { constraints[$0].entry }) { byEntry[entry].append(drill) }
+            for entry in Set(contributed.map { entryOf[$0] }) {
+                byEntry[entry].append(drill.date.dayNumber)
+                if let context = drill.context { contextsByEntry[entry].insert(context) }
+            }
         }
         for drill in drills { count(drill) }
 
         while true {
-            let unmet = constraints.indices.filter { counts[$0] < constraints[$0].atLeast && !givenUp.contains($0) }
+            let unmet = constraints.indices.filter { counts[$0] < atLeast[$0] && !givenUp.contains($0) }
             guard !unmet.isEmpty else { break }
             // What unmet constraints ask for: a type, maybe a time of day, maybe who must be there.
             var wanted: [(type: String, context: TimeOfDay?, presence: Set<PresenceRole>)] = []
@@ -176,39 +165,41 @@ extension Scheduler {
                 }
             }
             var best: (drill: PlannedDrill, score: (Double, Double, Int, Int, Int))?
-            var contributed: [Int] = []
+            // Whether a drill of the type on day `offset` would count toward some unmet constraint.
+            func helps(_ days: DayIndex?, _ offset: Int) -> Bool {
+                guard let days else { return false }
+                return days.range(offset).contains { counts[days.constraints[$0]] < atLeast[days.constraints[$0]] }
+            }
             for want in wanted {
                 let typeSalt = stableHash("\(districtID)/\(school.id)/\(want.type)")
                 let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
                 let allDays = state.drillDayNumbers
-                let typeDays = byTypeDay[want.type] ?? []
-                let viaDays = viaTypeDay[want.type] ?? []
+                let typeDays = byTypeDay[want.type]
+                let viaDays = viaTypeDay[want.type]
                 let leadDays = lead[want.type] ?? 0
-                for day in openDays where !state.hasDrill(on: day) && state.allows(day, leadDays: leadDays) {
-                    var context = want.context
+                let meets = meeting(want.type, want.context, want.presence)
+                for (position, offset) in openOffsets.enumerated() where !state.hasDrill(offset: offset) {
                     // Most days help no unmet constraint: tell that without building the list.
-                    let offset = day.dayNumber - firstDay
-                    if !(typeDays.isEmpty ? [] : typeDays[offset]).contains(where: { counts[$0] < atLeast[$0] })
-                        && (viaDays.isEmpty || viaDays[offset].isEmpty)
-                    {
-                        continue
-                    }
-                    contributions(into: &contributed, want.type, day, context, want.presence, typeDays, viaDays)
+                    if viaDays?.range(offset).isEmpty ?? true, !helps(typeDays, offset) { continue }
+                    let day = openDays[position]
+                    guard state.allows(day, leadDays: leadDays) else { continue }
+                    var context = want.context
+                    contributions(
+                        into: &contributed, want.type, offset, context, want.presence, meets, typeDays, viaDays)
                     guard contributed.contains(where: { counts[$0] < atLeast[$0] }) else { continue }
                     // Hard limits: maxima, spacing, and a time of day of its own where a rule asks.
                     var allowed = true
-                    let dayNumber = day.dayNumber
+                    let dayNumber = firstDay + offset
                     for index in contributed {
                         let entry = entryOf[index]
                         if let most = atMost[index], counts[index] + 1 > most { allowed = false }
                         if let spacing = spacingOf[entry],
-                            byEntry[entry].contains(where: { abs($0.date.dayNumber - dayNumber) < spacing })
+                            byEntry[entry].contains(where: { abs($0 - dayNumber) < spacing })
                         {
                             allowed = false
                         }
                         if distinctOf[entry] {
-                            let others = byEntry[entry]
-                            let used = Set(others.compactMap(\.context))
+                            let used = contextsByEntry[entry]
                             if let chosen = context {
                                 if used.contains(chosen) { allowed = false }
                             } else if let free = TimeOfDay.drillContexts.first(where: {
@@ -223,7 +214,9 @@ extension Scheduler {
                     }
                     guard allowed else { continue }
                     if context != want.context {
-                        contributions(into: &contributed, want.type, day, context, want.presence, typeDays, viaDays)
+                        contributions(
+                            into: &contributed, want.type, offset, context, want.presence,
+                            meeting(want.type, context, want.presence), typeDays, viaDays)
                     }
                     var weighted = 0.0
                     var tightness = 0.0
@@ -234,10 +227,10 @@ extension Scheduler {
                     // Only a candidate that could win needs its finer preferences worked out.
                     if let best, (weighted, tightness) < (best.score.0, best.score.1) { continue }
                     var spread = 60
-                    for other in sameType { spread = min(spread, abs(other - day.dayNumber)) }
+                    for other in sameType { spread = min(spread, abs(other - dayNumber)) }
                     var apart = 7
-                    for other in allDays { apart = min(apart, abs(other - day.dayNumber)) }
-                    let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ day.dayNumber &* 2_654_435_761) % 1_000_003)
+                    for other in allDays { apart = min(apart, abs(other - dayNumber)) }
+                    let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ dayNumber &* 2_654_435_761) % 1_000_003)
                     let score = (weighted, tightness, spread, apart, salt)
                     if best.map({ score > $0.score }) ?? true {
                         best = (
@@ -265,6 +258,13 @@ extension Scheduler {
         return drills
     }
 
+    /// A constraint's span as offsets into the year (clamped to it; empty when outside).
+    private func offsets(_ span: ClosedRange<CalendarDate>, _ firstDay: Int, _ dayCount: Int) -> Range<Int> {
+        let lower = max(span.lowerBound.dayNumber - firstDay, 0)
+        let upper = min(span.upperBound.dayNumber - firstDay + 1, dayCount)
+        return lower < upper ? lower..<upper : 0..<0
+    }
+
     private func unplaceable(_ index: Int, model: RequirementModel, counts: [Int], school: School) -> SchedulingError {
         let constraint = model.constraints[index]
         let entry = model.entries[constraint.entry]
@@ -282,4 +282,36 @@ extension Scheduler {
                 + (condition.words.isEmpty ? "" : " \(condition.words)")
                 + " between \(constraint.span.lowerBound) and \(constraint.span.upperBound): \(why)")
     }
+}
+
+/// The constraints each day of the year may count a drill for, flattened: day `d`'s are
+/// `constraints[starts[d]..<starts[d + 1]]` (with the substituting rule beside each in `vias`), so
+/// the candidate loop indexes arrays instead of copying a list per day.
+struct DayIndex {
+    private var starts: [Int]
+    private(set) var constraints: [Int]
+    private(set) var vias: [Int]
+
+    /// From spans of day offsets, in the order given (a day lists its constraints in that order).
+    init(dayCount: Int, spans: [(constraint: Int, via: Int, span: Range<Int>)]) {
+        var perDay = Array(repeating: 0, count: dayCount + 1)
+        for entry in spans {
+            for day in entry.span { perDay[day + 1] += 1 }
+        }
+        for day in 0..<dayCount { perDay[day + 1] += perDay[day] }
+        starts = perDay
+        var next = perDay
+        constraints = Array(repeating: 0, count: perDay[dayCount])
+        vias = Array(repeating: 0, count: perDay[dayCount])
+        for entry in spans {
+            for day in entry.span {
+                constraints[next[day]] = entry.constraint
+                vias[next[day]] = entry.via
+                next[day] += 1
+            }
+        }
+    }
+
+    /// The slots of day `offset`'s constraints.
+    func range(_ offset: Int) -> Range<Int> { starts[offset]..<starts[offset + 1] }
 }
