@@ -75,7 +75,8 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "Dates", "Planning", "Playbooks", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                // SQLite's own column accessors, for sealing rows without decoding them (RowSeal).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

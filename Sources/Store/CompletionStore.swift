@@ -11,10 +11,11 @@ extension ScheduleStore {
         do {
             return try database.read { db in
                 var completions: [Completion] = []
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT \(CompletionRecord.selection) FROM completion WHERE year = ? ORDER BY id",
-                    arguments: [year])
-                while let row = try rows.next() { completions.append(CompletionRecord(positional: row).completion) }
+                let select = try db.makeStatement(
+                    sql: "SELECT \(CompletionRecord.selection) FROM completion WHERE year = ? ORDER BY id")
+                let rows = try Row.fetchCursor(select, arguments: [year])
+                let columns = ColumnReader(select)
+                while try rows.next() != nil { completions.append(CompletionRecord(columns).completion) }
                 return completions
             }
         } catch {
@@ -103,25 +104,25 @@ struct CompletionRecord: Codable, FetchableRecord, PersistableRecord {
         case recordedOn = "recorded_on"
     }
 
-    /// The columns `init(positional:)` reads, in order: a year's log is read whole by `check` and
+    /// The columns `init(_ row: ColumnReader)` reads, in order: a year's log is read whole by `check` and
     /// `overdue`, and the coder's per-field lookups were most of that time.
     static let selection =
         "id, year, item_uid, school_id, kind, started_at, ended_at, evidence, corrects, recorded_by, recorded_on, source"
 
-    /// A row selected as `selection`.
-    init(positional row: Row) {
-        id = row[0]
-        year = row[1]
-        itemUID = row[2]
-        schoolID = row[3]
-        kind = row[4]
-        startedAt = row[5]
-        endedAt = row[6]
-        evidence = row[7]
-        corrects = row[8]
-        recordedBy = row[9]
-        recordedOn = row[10]
-        source = row[11]
+    /// The current row of a statement that selects `selection`.
+    init(_ row: ColumnReader) {
+        id = row.integer(0)
+        year = row.string(1)
+        itemUID = row.text(2)
+        schoolID = row.string(3)
+        kind = row.string(4)
+        startedAt = row.string(5)
+        endedAt = row.text(6)
+        evidence = row.string(7)
+        corrects = row.integer(8)
+        recordedBy = row.string(9)
+        recordedOn = row.string(10)
+        source = row.string(11)
     }
 
     init(_ completion: Completion) {

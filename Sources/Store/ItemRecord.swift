@@ -7,7 +7,7 @@ import Planning
 /// Rows are read and written by hand, column by column in one fixed order, not through `Codable`:
 /// a district's year is tens of thousands of rows, and the coder's per-field lookups were most of
 /// the time it took to read or store them.
-struct ItemRecord: FetchableRecord, PersistableRecord {
+struct ItemRecord: PersistableRecord {
     static let databaseTableName = "item"
 
     var uid: String
@@ -35,42 +35,42 @@ struct ItemRecord: FetchableRecord, PersistableRecord {
     var noticeDate: String?
     var changedOn: String
 
-    /// Every content column, in the order `init(row:)` reads and `encode(to:)` writes them.
+    /// Every content column, in the order `init(_:)` reads and `encode(to:)` writes them.
     static let columns = [
         "uid", "year", "id", "school_id", "activity_id", "slot", "kind", "title", "description", "date",
         "start_minutes", "duration_minutes", "time_zone", "announced", "admin_only", "owner", "presence",
         "related_to", "time_context", "source", "status", "sequence", "notice_date", "changed_on",
     ]
 
-    /// `SELECT` of `columns`, for `init(row:)`.
+    /// `SELECT` of `columns`, for `init(_:)`.
     static let selection = columns.joined(separator: ", ")
 
-    /// A row selected as `selection` (by position).
-    init(row: Row) {
-        uid = row[0]
-        year = row[1]
-        id = row[2]
-        schoolId = row[3]
-        activityId = row[4]
-        slot = row[5]
-        kind = row[6]
-        title = row[7]
-        description = row[8]
-        date = row[9]
-        startMinutes = row[10]
-        durationMinutes = row[11]
-        timeZone = row[12]
-        announced = row[13]
-        adminOnly = row[14]
-        owner = row[15]
-        presence = row[16]
-        relatedTo = row[17]
-        timeContext = row[18]
-        source = row[19]
-        status = row[20]
-        sequence = row[21]
-        noticeDate = row[22]
-        changedOn = row[23]
+    /// The current row of a statement that selects `selection`.
+    init(_ row: ColumnReader) {
+        uid = row.string(0)
+        year = row.string(1)
+        id = row.string(2)
+        schoolId = row.string(3)
+        activityId = row.string(4)
+        slot = row.int(5)
+        kind = row.string(6)
+        title = row.string(7)
+        description = row.text(8)
+        date = row.string(9)
+        startMinutes = row.integer(10)
+        durationMinutes = row.int(11)
+        timeZone = row.string(12)
+        announced = row.bool(13)
+        adminOnly = row.bool(14)
+        owner = row.string(15)
+        presence = row.string(16)
+        relatedTo = row.text(17)
+        timeContext = row.text(18)
+        source = row.text(19)
+        status = row.string(20)
+        sequence = row.int(21)
+        noticeDate = row.text(22)
+        changedOn = row.string(23)
     }
 
     /// `?, ?, ...`, one per column.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A table whose rows the audit chain vouches for.
 struct SealedTable: Sendable {
@@ -18,24 +19,10 @@ enum RowSeal {
     /// Columns that are not content: the seal itself, and the key a query adds.
     static let excluded: Set<String> = ["row_hash", "seal_key", "seal_rowid"]
 
-    /// Every column but `row_hash`, by name, each name and value length-prefixed with its SQLite type:
-    /// no value can shift a boundary (a newline or a separator inside a field changes the hash).
-    static func canonical(_ row: Row) -> [UInt8] {
-        canonical(row, order: order(of: row))
-    }
-
-    /// The positions of a row's content columns, sorted by name: the same for every row of one
-    /// statement, so a batch works it out once.
-    static func order(of row: Row) -> [(name: String, index: Int)] {
-        row.columnNames.enumerated().filter { !excluded.contains($0.element) }.map { ($0.element, $0.offset) }
-            .sorted { $0.name < $1.name }
-    }
-
-    static func canonical(_ row: Row, order: [(name: String, index: Int)]) -> [UInt8] {
-        canonical(order) { row[$0] }
-    }
-
-    /// The canonical bytes of values given by position, in `order`.
+    /// The canonical bytes of a row: every column but `row_hash`, by name, each name and value
+    /// length-prefixed with its SQLite type, so no value can shift a boundary (a newline or a
+    /// separator inside a field changes the hash). Here from values given by position, in `order`;
+    /// `RowHasher` makes the same bytes from a row as SQLite holds it.
     static func canonical(_ order: [(name: String, index: Int)], value: (Int) -> DatabaseValue) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
@@ -60,7 +47,8 @@ enum RowSeal {
 
     /// The hash a row of `columns` holding `values` will have once written, without reading it back:
     /// for inserts that write `row_hash` with the row. Only valid when `columns` is every content
-    /// column of the table (`contentColumns` says) and each value is stored as given.
+    /// column of the table (`contentColumns` says) and each value is stored as given: bound by
+    /// `Statement.execute(binding:)` (GRDB's own binding cuts text at a NUL).
     static func hash(columns order: [(name: String, index: Int)], values: [DatabaseValue]) -> String {
         sha256Hex(bytes: canonical(order) { values[$0] })
     }
@@ -75,34 +63,22 @@ enum RowSeal {
         Set(try db.columns(in: table).map(\.name).filter { !excluded.contains($0) })
     }
 
-    static func hash(_ row: Row) -> String { sha256Hex(bytes: canonical(row)) }
-
-    static func hash(_ row: Row, order: [(name: String, index: Int)]) -> String {
-        sha256Hex(bytes: canonical(row, order: order))
-    }
-
     /// Seals the rows of `table` whose key is one of `keys`: writes their `row_hash` and returns the
     /// names and hashes the audit entry must carry (`item:lincoln-hs/...` -> hash).
     static func seal(_ db: Database, _ table: SealedTable, keys: [any DatabaseValueConvertible & Sendable]) throws
         -> [String: String]
     {
-        var sealed: [String: String] = [:]
-        let update = try db.makeStatement(sql: "UPDATE \(table.name) SET row_hash = ? WHERE rowid = ?")
-        var order: [(name: String, index: Int)]?
-        func seal(_ row: Row) throws {
-            if order == nil { order = Self.order(of: row) }
-            let hash = Self.hash(row, order: order!)
-            try update.execute(arguments: [hash, row["seal_rowid"] as Int64])
-            sealed["\(table.name):\(row["seal_key"] as String? ?? "")"] = hash
-        }
+        var found: [(key: String, rowid: Int64, hash: String)] = []
         let selectAll = "SELECT *, CAST(\(table.key) AS TEXT) AS seal_key, rowid AS seal_rowid FROM \(table.name)"
         // A few rows are looked up one by one; a first schedule or an imported log touches thousands,
         // and one pass over the table beats as many lookups.
         if keys.count < 256 {
             let select = try db.makeStatement(sql: selectAll + " WHERE \(table.key) = ?")
+            var hasher = RowHasher(select)
             for key in keys {
-                guard let row = try Row.fetchOne(select, arguments: [key]) else { continue }
-                try seal(row)
+                let rows = try Row.fetchCursor(select, arguments: [key])
+                guard try rows.next() != nil else { continue }
+                found.append((hasher.key(), hasher.rowid(), hasher.hash()))
             }
         } else {
             let wanted = Set(
@@ -113,14 +89,21 @@ enum RowSeal {
                     default: "\(key.databaseValue)"
                     }
                 })
-            let rows = try Row.fetchCursor(db, sql: selectAll)
-            var found: [Row] = []
-            while let row = try rows.next() {
-                guard let text = row["seal_key"] as String?, wanted.contains(text) else { continue }
-                found.append(row.copy())
+            let select = try db.makeStatement(sql: selectAll)
+            var hasher = RowHasher(select)
+            let rows = try Row.fetchCursor(select)
+            while try rows.next() != nil {
+                let key = hasher.key()
+                guard wanted.contains(key) else { continue }
+                found.append((key, hasher.rowid(), hasher.hash()))
             }
-            // Written after the read: an UPDATE while the cursor walks the same table could move rows under it.
-            for row in found { try seal(row) }
+        }
+        // Written after the read: an UPDATE while the cursor walks the same table could move rows under it.
+        var sealed: [String: String] = [:]
+        let update = try db.makeStatement(sql: "UPDATE \(table.name) SET row_hash = ? WHERE rowid = ?")
+        for row in found {
+            try update.execute(arguments: [row.hash, row.rowid])
+            sealed["\(table.name):\(row.key)"] = row.hash
         }
         return sealed
     }
@@ -142,18 +125,18 @@ enum RowSeal {
         }
         var found: [(seq: Int, text: String)] = []
         for table in tables {
-            var order: [(name: String, index: Int)]?
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT *, CAST(\(table.key) AS TEXT) AS seal_key FROM \(table.name)")
-            while let row = try rows.next() {
-                let key = "\(table.name):\(row["seal_key"] as String? ?? "")"
-                if order == nil { order = Self.order(of: row) }
-                let hash = Self.hash(row, order: order!)
+            let select = try db.makeStatement(
+                sql: "SELECT *, CAST(\(table.key) AS TEXT) AS seal_key FROM \(table.name)")
+            var hasher = RowHasher(select)
+            let rows = try Row.fetchCursor(select)
+            while try rows.next() != nil {
+                let key = "\(table.name):\(hasher.key())"
+                let hash = hasher.hash()
                 guard let recorded = named.removeValue(forKey: key) else {
                     found.append((Int.max, "\(key) is in no audit entry: it was added behind Drillbook's back"))
                     continue
                 }
-                if recorded.hash != hash || row.text("row_hash") != hash {
+                if recorded.hash != hash || hasher.stored() != hash {
                     found.append(
                         (recorded.seq, "\(key) differs from what audit entry \(recorded.seq) recorded: it was changed"))
                 }
@@ -165,6 +148,84 @@ enum RowSeal {
             found.append((recorded.seq, "\(key), recorded by audit entry \(recorded.seq), is missing: it was deleted"))
         }
         return found.sorted { ($0.seq, $0.text) < ($1.seq, $1.text) }.map(\.text)
+    }
+}
+
+/// A row's seal worked out from the statement's current row as SQLite holds it, with no `Row` and
+/// no Swift value per column: sealing and verifying touch every row of the year, and decoding each
+/// column into a `DatabaseValue` was most of `audit verify`. The bytes are `RowSeal.canonical`'s,
+/// except that text is taken whole (GRDB's text decoding stops at a NUL, which the writer's hash
+/// does not).
+struct RowHasher {
+    private let statement: SQLiteStatement
+    /// Each content column by name: its canonical name field (`6:status`) and position.
+    private let columns: [(field: [UInt8], index: Int32)]
+    private let keyIndex: Int32?
+    private let rowidIndex: Int32?
+    private let hashIndex: Int32?
+    private var bytes: [UInt8] = []
+
+    /// For rows of `statement`, whose columns are a sealed table's and maybe `seal_key`, `seal_rowid`.
+    init(_ statement: Statement) {
+        self.statement = statement.sqliteStatement
+        let names = statement.columnNames
+        columns = RowSeal.order(of: names.filter { !RowSeal.excluded.contains($0) }).map { name, _ in
+            (Array("\(name.utf8.count):\(name)".utf8), Int32(names.firstIndex(of: name)!))
+        }
+        keyIndex = names.firstIndex(of: "seal_key").map(Int32.init)
+        rowidIndex = names.firstIndex(of: "seal_rowid").map(Int32.init)
+        hashIndex = names.firstIndex(of: "row_hash").map(Int32.init)
+        bytes.reserveCapacity(1024)
+    }
+
+    /// The hex SHA-256 of the current row's content.
+    mutating func hash() -> String {
+        bytes.removeAll(keepingCapacity: true)
+        for (field, index) in columns {
+            bytes += field
+            switch sqlite3_column_type(statement, index) {
+            case SQLITE_NULL: append("n", [])
+            case SQLITE_INTEGER: append("i", Array(String(sqlite3_column_int64(statement, index)).utf8))
+            case SQLITE_FLOAT: append("d", Array(String(sqlite3_column_double(statement, index).bitPattern).utf8))
+            case SQLITE_TEXT:
+                let count = Int(sqlite3_column_bytes(statement, index))
+                let text = sqlite3_column_text(statement, index)
+                appendPrefix(count + 1, "s")
+                if let text, count > 0 { bytes += UnsafeBufferPointer(start: text, count: count) }
+            default:
+                let count = Int(sqlite3_column_bytes(statement, index))
+                let data = sqlite3_column_blob(statement, index).map { Data(bytes: $0, count: count) } ?? Data()
+                append("b", Array(data.base64EncodedString().utf8))
+            }
+        }
+        return sha256Hex(bytes: bytes)
+    }
+
+    /// `seal_key` of the current row, as text.
+    func key() -> String { keyIndex.flatMap(ColumnReader(statement).text) ?? "" }
+
+    /// `seal_rowid` of the current row.
+    func rowid() -> Int64 { Int64(rowidIndex.flatMap(ColumnReader(statement).integer) ?? 0) }
+
+    /// The `row_hash` the current row carries, if text.
+    func stored() -> String? {
+        guard let hashIndex, sqlite3_column_type(statement, hashIndex) == SQLITE_TEXT else { return nil }
+        return ColumnReader(statement).text(hashIndex)
+    }
+
+    private mutating func append(_ tag: UInt8, _ value: [UInt8]) {
+        appendPrefix(value.count + 1, tag)
+        bytes += value
+    }
+
+    private mutating func append(_ tag: Character, _ value: [UInt8]) { append(tag.asciiValue!, value) }
+
+    private mutating func appendPrefix(_ length: Int, _ tag: Character) { appendPrefix(length, tag.asciiValue!) }
+
+    private mutating func appendPrefix(_ length: Int, _ tag: UInt8) {
+        bytes += String(length).utf8
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(tag)
     }
 }
 

@@ -209,6 +209,51 @@ import Testing
         #expect(found.contains { $0.contains(expected) }, "\(found)")
     }
 
+    /// A seal covers every byte SQLite holds, of every type: text with a NUL inside (a reader that
+    /// stopped at the NUL took an untouched row for a changed one, and missed a change after it),
+    /// a real, a blob, a NULL; the hash read back equals the one worked out from the values written.
+    @Test func aRowIsSealedByEveryByteItHolds() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(
+                sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT, n REAL, b BLOB, z TEXT, row_hash TEXT)")
+            let values: [DatabaseValue] = [
+                Data([0, 1, 2]).databaseValue, 1.databaseValue, 1.5.databaseValue, "before\0after".databaseValue, .null,
+            ]
+            // As a first schedule writes its rows (GRDB's own binding would cut the text at the NUL).
+            try db.makeStatement(sql: "INSERT INTO t (b, id, n, note, z) VALUES (?, ?, ?, ?, ?)")
+                .execute(binding: values)
+            #expect(try Int.fetchOne(db, sql: "SELECT length(CAST(note AS BLOB)) FROM t") == 12)
+            let written = RowSeal.hash(columns: RowSeal.order(of: ["b", "id", "n", "note", "z"]), values: values)
+            let table = SealedTable(name: "t", key: "id")
+            #expect(try RowSeal.seal(db, table, keys: [1]) == ["t:1": written])
+            try db.execute(sql: "UPDATE t SET note = 'before' || char(0) || 'later' WHERE id = 1")
+            #expect(try RowSeal.seal(db, table, keys: [1])["t:1"] != written)
+        }
+    }
+
+    /// The schedule and the log are read whole by every command; a value of another type written
+    /// into the file behind Drillbook's back must not stop them (GRDB's typed reads stopped the
+    /// process), and `audit verify` names the row.
+    @Test func recordsOfTheWrongTypeAreReadAndReported() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)
+        try store.database.writeWithoutTransaction { db in
+            try db.execute(sql: "UPDATE item SET slot = 'abc', date = 20270915 WHERE id = 'harbor-es/fire-drill-2'")
+            try db.execute(sql: "UPDATE item SET sequence = x'00' WHERE id = 'harbor-es/fire-drill-3'")
+            try db.execute(sql: "UPDATE completion SET started_at = 7, item_uid = NULL WHERE id = 1")
+        }
+        let items = try Planner.published(loaded, store: store)
+        #expect(items.count > 100)
+        #expect(items.contains { $0.item.id == "harbor-es/fire-drill-2" && $0.item.slot == 0 })
+        #expect(try store.completions(year: "2027-2028").count == 1)
+        guard case .tampered(let rows) = try store.verifyAudit() else {
+            Issue.record("the changed rows were not reported")
+            return
+        }
+        #expect(rows.count == 3, "\(rows)")
+    }
+
     @Test func theAuditListingShowsAFieldOfTheWrongTypeAsItIs() throws {
         let (_, store) = try TrackingTests.scheduled()
         try store.database.writeWithoutTransaction { db in

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The current row of a statement, read by position straight from SQLite.
+///
+/// For the tables read whole (a year's items and completions, every sealed row): decoding each
+/// column through a `DatabaseValue` was most of the time, and GRDB's typed reads stop the process on
+/// a NULL or a value of another type, which an edit of the file behind Drillbook's back can leave
+/// anywhere. Here a NULL reads as empty (or nil where the field is optional) and a value of another
+/// type as SQLite converts it; `audit verify` is what reports such a row.
+struct ColumnReader {
+    let statement: SQLiteStatement
+
+    init(_ statement: Statement) { self.statement = statement.sqliteStatement }
+
+    init(_ statement: SQLiteStatement) { self.statement = statement }
+
+    /// The column as text, every byte of it; nil for NULL.
+    func text(_ index: Int32) -> String? {
+        guard sqlite3_column_type(statement, index) != SQLITE_NULL,
+            let start = sqlite3_column_text(statement, index)
+        else { return nil }
+        return String(
+            decoding: UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, index))),
+            as: UTF8.self)
+    }
+
+    /// The column as text, empty for NULL.
+    func string(_ index: Int32) -> String { text(index) ?? "" }
+
+    /// The column as an integer; nil for NULL.
+    func integer(_ index: Int32) -> Int? {
+        sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(statement, index))
+    }
+
+    /// The column as an integer, 0 for NULL.
+    func int(_ index: Int32) -> Int { integer(index) ?? 0 }
+
+    /// The column as a boolean (non-zero), false for NULL.
+    func bool(_ index: Int32) -> Bool { int(index) != 0 }
+}
+
+extension Statement {
+    /// Binds `values` to the statement's parameters by position, straight into SQLite, and runs it
+    /// to its end, inside the caller's transaction.
+    ///
+    /// For inserts of a whole year in one transaction: `StatementArguments` converted each value
+    /// through its protocol again, a fifth of storing a first schedule. The statement is then only
+    /// good for this (GRDB does not know these bindings): make it with `makeStatement`, not cached.
+    func execute(binding values: [DatabaseValue]) throws {
+        let statement = sqliteStatement
+        sqlite3_reset(statement)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch value.storage {
+            case .null: code = sqlite3_bind_null(statement, index)
+            case .int64(let number): code = sqlite3_bind_int64(statement, index, number)
+            case .double(let number): code = sqlite3_bind_double(statement, index, number)
+            case .string(let text):
+                code =
+                    text.utf8.withContiguousStorageIfAvailable { bytes in
+                        sqlite3_bind_text(
+                            statement, index,
+                            bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
+                            Int32(bytes.count), transient)
+                    } ?? sqlite3_bind_text(statement, index, text, -1, transient)
+            case .blob(let data):
+                code = data.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient)
+                }
+            }
+            guard code == SQLITE_OK else { throw failure(code) }
+        }
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: code),
+            message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))), sql: sql)
+    }
+}
+
+/// SQLite copies the bound bytes (the Swift string's storage is not kept alive for it).
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
