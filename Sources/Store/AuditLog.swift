@@ -58,12 +58,26 @@ enum AuditLog {
         _ db: Database, table: String = "audit", context: AuditContext, action: String, subject: String,
         detail: String, rows: [String: String] = [:]
     ) throws {
+        try append(
+            db, table: table, context: context, action: action, subject: subject, detail: detail,
+            sealed: encode(rows: rows))
+    }
+
+    /// The text of an entry's `rows`: the sealed rows' hashes by name, keys sorted.
+    static func encode(rows: [String: String]) throws -> String {
+        String(decoding: try JSONEncoder.sorted.encode(rows), as: UTF8.self)
+    }
+
+    /// The same, with `rows` already encoded by `encode(rows:)` (beside the work that sealed them).
+    static func append(
+        _ db: Database, table: String = "audit", context: AuditContext, action: String, subject: String,
+        detail: String, sealed: String
+    ) throws {
         // Cached statements: an imported log appends one entry per record, thousands in one transaction.
         let last = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1"))
         let seq = (last?["seq"] as Int? ?? 0) + 1
         let previous = last?["hash"] as String? ?? genesis
-        let sealed = String(decoding: try JSONEncoder.sorted.encode(rows), as: UTF8.self)
         let hash = hash(
             seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject,
             detail: detail, rows: sealed, previous: previous)

@@ -2,6 +2,7 @@ public import Dates
 import Foundation
 import GRDB
 public import Planning
+import Synchronization
 
 /// The database (`drillbook.sqlite`): what was published for every school year. WAL, foreign keys,
 /// named append-only migrations; every change is one transaction. A pool: `drillbook serve` reads
@@ -104,10 +105,11 @@ public final class ScheduleStore: Sendable {
         do {
             return try database.read { db in
                 var items: [TrackedItem] = []
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT \(ItemRecord.selection) FROM item WHERE year = ? ORDER BY date, start_minutes, id",
-                    arguments: [year])
-                while let row = try rows.next() { items.append(ItemRecord(row: row).tracked) }
+                let select = try db.makeStatement(
+                    sql: "SELECT \(ItemRecord.selection) FROM item WHERE year = ? ORDER BY date, start_minutes, id")
+                let rows = try Row.fetchCursor(select, arguments: [year])
+                let columns = ColumnReader(select)
+                while try rows.next() != nil { items.append(ItemRecord(columns).tracked) }
                 return items
             }
         } catch {
@@ -125,21 +127,25 @@ public final class ScheduleStore: Sendable {
             try database.write { db in
                 if let versions { try Self.saveVersions(versions, year: year, db: db) }
                 // New rows are sealed as they are written (their hash from the values bound, no second
-                // pass), while the table has exactly the columns the record writes.
+                // pass), while the table has exactly the columns the record writes. Their values and
+                // hashes are worked out on every core first, and the audit entry's list of them is
+                // encoded beside the inserts.
                 var sealed: [String: String] = [:]
+                var encoded: Background<String>?
                 var added = result.added.map(\.item.uid)
                 if !result.added.isEmpty,
                     try RowSeal.contentColumns(db, "item") == Set(ItemRecord.columns)
                 {
-                    let insert = try db.cachedStatement(
+                    let hashes = Self.seals(result.added, year: year)
+                    for (item, hash) in zip(result.added, hashes) { sealed["item:\(item.item.uid)"] = hash }
+                    let named = sealed
+                    encoded = Background { try AuditLog.encode(rows: named) }
+                    let insert = try db.makeStatement(
                         sql:
                             "INSERT INTO item (\(ItemRecord.selection), row_hash) VALUES (\(ItemRecord.placeholders), ?)"
                     )
-                    for item in result.added {
-                        let values = ItemRecord(item, year: year).values
-                        let hash = RowSeal.hash(columns: ItemRecord.sealOrder, values: values)
-                        try insert.execute(arguments: StatementArguments(values + [hash.databaseValue]))
-                        sealed["item:\(item.item.uid)"] = hash
+                    for (item, hash) in zip(result.added, hashes) {
+                        try insert.execute(binding: ItemRecord(item, year: year).values + [hash.databaseValue])
                     }
                     added = []
                 } else {
@@ -159,14 +165,60 @@ public final class ScheduleStore: Sendable {
                 let touched =
                     added + result.moved.map(\.to.item.uid) + result.cancelled.map(\.item.uid)
                     + result.renoticed.map(\.item.uid)
-                sealed.merge(try RowSeal.seal(db, Self.sealedTables[0], keys: touched)) { _, read in read }
+                let resealed = try RowSeal.seal(db, Self.sealedTables[0], keys: touched)
+                let rows: String
+                if let encoded, resealed.isEmpty {
+                    rows = try encoded.value()
+                } else {
+                    rows = try AuditLog.encode(rows: sealed.merging(resealed) { _, read in read })
+                }
                 try AuditLog.append(
                     db, context: audit, action: "schedule", subject: year,
-                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self), rows: sealed)
+                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self), sealed: rows)
             }
         } catch {
             throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")
         }
+    }
+}
+
+extension ScheduleStore {
+    /// New items' seals (the hash of each one's row as it will be written), worked out on every core,
+    /// in the order given. (Only the hashes are kept: a year's rows of values would double the
+    /// memory a first schedule takes; making them again for the insert costs little.)
+    static func seals(_ items: [TrackedItem], year: String) -> [String] {
+        let chunk = 1_024
+        let parts = Mutex([Int: [String]]())
+        DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { part in
+            let made = items[(part * chunk)..<min(items.count, (part + 1) * chunk)].map { item in
+                RowSeal.hash(columns: ItemRecord.sealOrder, values: ItemRecord(item, year: year).values)
+            }
+            parts.withLock { $0[part] = made }
+        }
+        return parts.withLock { done in done.keys.sorted().flatMap { done[$0]! } }
+    }
+}
+
+/// Work started on a dispatch thread, its result waited for where it is needed. Not a `Task`: the
+/// store is called from synchronous code on threads of every kind, and blocking one of the few
+/// threads of Swift's cooperative pool on a task that needs the pool could wait forever.
+final class Background<T: Sendable>: Sendable {
+    private let result = Mutex<Result<T, any Error>?>(nil)
+    private let done = DispatchGroup()
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        done.enter()
+        DispatchQueue.global().async {
+            let value = Result { try work() }
+            self.result.withLock { $0 = value }
+            self.done.leave()
+        }
+    }
+
+    /// The work's value (or error), once it has finished.
+    func value() throws -> T {
+        done.wait()
+        return try result.withLock { $0! }.get()
     }
 }
 

@@ -148,16 +148,19 @@ public enum Planner {
         var planned = try schedule(
             loaded, fixed: fixed, notBefore: published.isEmpty ? nil : asOf, skipped: &skipped)
         // What follows an item that stayed (its notices, its review) stays as published too.
-        let before = Dictionary(published.map { ($0.item.uid, $0) }, uniquingKeysWith: { a, _ in a })
-        let uidByID = Dictionary(published.map { ($0.item.id, $0.item.uid) }, uniquingKeysWith: { a, _ in a })
-        planned = planned.map { item in
-            guard let old = before[item.uid], old.status == .scheduled, old.item.date > asOf,
-                let year = loaded.years[item.schoolID]
-            else { return item }
-            let main = item.relatedTo.flatMap { uidByID[$0] } ?? item.uid
-            guard kept.contains(main), old.item.date == item.date || item.relatedTo != nil else { return item }
+        // (Positions into `published`, not copies of its items: this runs over the whole year.)
+        let before = Dictionary(published.indices.map { (published[$0].item.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(published.indices.map { (published[$0].item.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in planned.indices {
+            let item = planned[index]
+            guard let position = before[item.uid], published[position].status == .scheduled,
+                published[position].item.date > asOf, let year = loaded.years[item.schoolID]
+            else { continue }
+            let old = published[position]
+            let main = item.relatedTo.flatMap { byID[$0].map { published[$0].item.uid } } ?? item.uid
+            guard kept.contains(main), old.item.date == item.date || item.relatedTo != nil else { continue }
             let fits = item.adminOnly ? year.closures[old.item.date] == nil : lost(old.item.date, in: year) == nil
-            return fits ? old.item : item
+            if fits && old.item != item { planned[index] = old.item }
         }
         do {
             var result = Replan.diff(published: published, planned: planned, asOf: asOf) { school, date in

@@ -60,7 +60,8 @@ public enum Replan {
         isClosed: (_ schoolID: String, _ date: CalendarDate) -> Bool
     ) -> ReplanResult {
         var result = ReplanResult()
-        let old = Dictionary(published.map { ($0.item.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        // Positions, not copies: a state's year is most of a million items, each a dozen strings.
+        let old = Dictionary(published.indices.map { (published[$0].item.uid, $0) }, uniquingKeysWith: { a, _ in a })
         // Announced, then the day was lost (a snow day): it is cancelled with its notices and review,
         // and a make-up with fresh notices takes its place.
         let lost = Set(
@@ -70,32 +71,36 @@ public enum Replan {
             }.map(\.item.id))
         let madeUp = Set(published.filter { $0.item.id.hasSuffix("-makeup") }.map(\.item.id))
         // The plan's entries for a lost slot (the item, its notices, its review) become the make-up's.
-        let planned = planned.map { item in
-            let main = item.relatedTo ?? item.id
-            guard lost.contains(main) || madeUp.contains(main + "-makeup") else { return item }
-            var item = item
-            item.uid = makeUpUID(item.uid)
-            item.id += "-makeup"
-            item.relatedTo = item.relatedTo.map { $0 + "-makeup" }
-            return item
-        }
+        let planned =
+            lost.isEmpty && madeUp.isEmpty
+            ? planned
+            : planned.map { item in
+                let main = item.relatedTo ?? item.id
+                guard lost.contains(main) || madeUp.contains(main + "-makeup") else { return item }
+                var item = item
+                item.uid = makeUpUID(item.uid)
+                item.id += "-makeup"
+                item.relatedTo = item.relatedTo.map { $0 + "-makeup" }
+                return item
+            }
         let notices = Dictionary(
             planned.filter { $0.adminOnly && $0.id.contains("families-notice") }.compactMap { item in
                 item.relatedTo.map { ($0, item.date) }
             }, uniquingKeysWith: min)
         let plannedUIDs = Set(planned.map(\.uid))
         for item in planned {
-            let fresh = TrackedItem(item: item, noticeDate: notices[item.id], changedOn: asOf)
-            guard let before = old[item.uid] else {
-                result.added.append(fresh)
+            let noticeDate = notices[item.id]
+            guard let position = old[item.uid] else {
+                result.added.append(TrackedItem(item: item, noticeDate: noticeDate, changedOn: asOf))
                 continue
             }
+            let before = published[position]
             if before.status == .scheduled && before.item == item {
-                if before.noticeDate == fresh.noticeDate {
+                if before.noticeDate == noticeDate {
                     result.unchanged += 1
                 } else if !before.isAnnounced(by: asOf) {
                     var renoticed = before
-                    renoticed.noticeDate = fresh.noticeDate
+                    renoticed.noticeDate = noticeDate
                     result.renoticed.append(renoticed)
                 } else {
                     result.unchanged += 1
@@ -108,7 +113,7 @@ public enum Replan {
                 continue
             }
             if before.status == .cancelled && item.date <= asOf { continue }
-            var moved = fresh
+            var moved = TrackedItem(item: item, noticeDate: noticeDate, changedOn: asOf)
             moved.sequence = before.sequence + 1
             result.moved.append((before, moved))
         }
