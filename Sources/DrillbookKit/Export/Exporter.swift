@@ -2,6 +2,7 @@ public import Dates
 import Foundation
 import ICalendar
 public import Planning
+import Synchronization
 
 /// Writes the published schedule as .ics files: `OUT/<school>-<audience>.ics` and
 /// `OUT/district-<audience>.ics`, each file written as it goes.
@@ -39,10 +40,9 @@ public struct Exporter: Sendable {
         let bySchool = Dictionary(grouping: shown(items), by: \.item.schoolID)
         let schools = plan.schools.filter { only == nil || $0.school.id == only }
         do {
-            // The district's files stay open while each school is written: a school's events are
+            // The district's files stay open while the schools are written: a school's events are
             // rendered once for all its audiences (admin and staff mostly see the same event) and
-            // its text appended to the district's file of that audience, so only one school's
-            // renderings are held at a time.
+            // its text appended to the district's file of that audience.
             var district: [Audience: CalendarFile] = [:]
             if only == nil {
                 for audience in audiences {
@@ -51,30 +51,28 @@ public struct Exporter: Sendable {
                         name: "\(plan.district.name): safety preparation (\(audience.rawValue))")
                 }
             }
-            for planned in schools {
-                let school = planned.school
-                var rendered: [Event: String] = [:]
-                for audience in audiences {
-                    let events = (bySchool[school.id] ?? []).compactMap {
-                        event(for: $0, audience: audience, school: school)
+            // Schools are written on every core, a batch at a time (libical's own work is one at a
+            // time, under its lock; building events and writing files is not), and their texts
+            // appended to the district's files in plan order: the bytes do not depend on the threads,
+            // and only one batch's renderings are held at once.
+            let batch = ProcessInfo.processInfo.activeProcessorCount * 8
+            for start in stride(from: 0, to: schools.count, by: batch) {
+                let chunk = Array(schools[start..<min(start + batch, schools.count)])
+                let results = Mutex([Int: Result<[String], any Error>]())
+                DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
+                    let result = Result {
+                        try writeSchool(
+                            chunk[index].school, bySchool[chunk[index].school.id] ?? [], to: folder,
+                            audiences: audiences)
                     }
-                    let file = try open(
-                        "\(folder)/\(school.id)-\(audience.rawValue).ics",
-                        name: "\(school.name): safety preparation (\(audience.rawValue))")
-                    // One rendering serves the school's file and the district's (LOCATION names the school).
-                    var text = ""
-                    for event in events {
-                        if let done = rendered[event] {
-                            text += done
-                        } else {
-                            let done = try file.writer.render([event])
-                            rendered[event] = done
-                            text += done
-                        }
+                    results.withLock { $0[index] = result }
+                }
+                let texts = results.withLock { $0 }
+                for index in chunk.indices {
+                    let rendered = try texts[index]!.get()
+                    for (audience, text) in zip(audiences, rendered) {
+                        try district[audience]?.writer.write(rendered: text)
                     }
-                    try file.writer.write(rendered: text)
-                    try file.finish()
-                    try district[audience]?.writer.write(rendered: text)
                 }
             }
             for audience in audiences { try district[audience]?.finish() }
@@ -88,6 +86,44 @@ public struct Exporter: Sendable {
             schools.map { "\(folder)/\($0.school.id)-\(audience.rawValue).ics" }
                 + (only == nil ? ["\(folder)/district-\(audience.rawValue).ics"] : [])
         }
+    }
+
+    /// Writes one school's file of each audience; returns each one's events as text, for the district's.
+    private func writeSchool(_ school: School, _ items: [TrackedItem], to folder: String, audiences: [Audience])
+        throws -> [String]
+    {
+        // Admin and staff mostly see the same event: one rendering serves both, found by UID; all of
+        // the school's renderings are made in one turn at libical.
+        var unique: [Event] = []
+        var first: [String: [Int]] = [:]
+        var shown: [[Int]] = []
+        for audience in audiences {
+            var positions: [Int] = []
+            for tracked in items {
+                guard let event = event(for: tracked, audience: audience, school: school) else { continue }
+                if let same = first[event.uid]?.first(where: { unique[$0] == event }) {
+                    positions.append(same)
+                } else {
+                    first[event.uid, default: []].append(unique.count)
+                    positions.append(unique.count)
+                    unique.append(event)
+                }
+            }
+            shown.append(positions)
+        }
+        var texts: [String] = []
+        var rendered: [String]?
+        for (audience, positions) in zip(audiences, shown) {
+            let file = try open(
+                "\(folder)/\(school.id)-\(audience.rawValue).ics",
+                name: "\(school.name): safety preparation (\(audience.rawValue))")
+            if rendered == nil { rendered = try file.writer.renderEach(unique) }
+            let text = positions.map { rendered![$0] }.joined()
+            try file.writer.write(rendered: text)
+            try file.finish()
+            texts.append(text)
+        }
+        return texts
     }
 
     /// What a calendar shows: scheduled items, and cancelled ones until their school year ends.

@@ -18,8 +18,10 @@ public final class CalendarStreamWriter {
         self.output = output
         var empty = header
         empty.events = []
-        let text = try writer.write(empty, zoneYears: timeZones)
-        try output(String(text.dropLast("END:VCALENDAR\r\n".count)))
+        // The properties, then the zones: libical writes a component's properties before its
+        // subcomponents, so these are the bytes of the whole header written at once.
+        let properties = try writer.write(empty, zoneYears: [:])
+        try output(String(properties.dropLast("END:VCALENDAR\r\n".count)) + (try writer.timeZoneText(timeZones)))
     }
 
     /// Writes events, in the order given.
@@ -36,6 +38,18 @@ public final class CalendarStreamWriter {
                 icalcomponent_free(component)
             }
             return text
+        }
+    }
+
+    /// Each event's text, in order, in one turn at libical: for a caller that shares renderings
+    /// between files and works on several threads (one lock taken per event ping-pongs between them).
+    public func renderEach(_ events: [Event]) throws -> [String] {
+        try Libical.withLock { () throws(CalendarWriteError) -> [String] in
+            try events.map { event throws(CalendarWriteError) -> String in
+                let component = try writer.component(for: event)
+                defer { icalcomponent_free(component) }
+                return Libical.serialize(component)
+            }
         }
     }
 

@@ -184,6 +184,32 @@ public struct CalendarWriter: Sendable {
         return years
     }
 
+    /// The VTIMEZONEs `addTimeZones` would add, as text, serialized once per zone and year for the
+    /// process: a streamed calendar's header is its properties, then this.
+    func timeZoneText(_ years: [String: Int]) throws(CalendarWriteError) -> String {
+        try Libical.withLock { () throws(CalendarWriteError) -> String in
+            var text = ""
+            for tzid in years.keys.sorted() {
+                let key = TimeZoneKey(tzid: tzid, year: years[tzid]!)
+                if let cached = Self.timeZoneTextCache[key] {
+                    text += cached
+                    continue
+                }
+                let calendar = icalcomponent_new(ICAL_VCALENDAR_COMPONENT)!
+                defer { icalcomponent_free(calendar) }
+                try addTimeZones([tzid: key.year], to: calendar)
+                let zone = icalcomponent_get_first_component(calendar, ICAL_VTIMEZONE_COMPONENT)!
+                let rendered = Libical.serialize(zone)
+                Self.timeZoneTextCache[key] = rendered
+                text += rendered
+            }
+            return text
+        }
+    }
+
+    /// Serialized VTIMEZONEs (guarded by the libical lock, as `timeZoneCache`).
+    nonisolated(unsafe) private static var timeZoneTextCache: [TimeZoneKey: String] = [:]
+
     func addTimeZones(_ years: [String: Int], to calendar: OpaquePointer) throws(CalendarWriteError) {
         for tzid in years.keys.sorted() {
             if let cached = Self.timeZoneCache[TimeZoneKey(tzid: tzid, year: years[tzid]!)] {
