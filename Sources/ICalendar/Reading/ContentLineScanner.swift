@@ -5,12 +5,17 @@ struct ContentLine {
     var text: String
     /// The property name, upper-cased (`DTSTART`).
     var name: String
-    /// Everything between the name and the value (`;TZID=America/Chicago`).
-    var parameters: Substring
-    /// After the first colon outside double quotes.
-    var value: Substring
+    /// Where the parameters and the value lie in `text` (kept as positions, not substrings: a file's
+    /// every line is held while it is read, and a substring is twice the size).
+    private var parameterRange: Range<String.Index>
+    private var valueRange: Range<String.Index>
     /// Whether there is such a colon: a line without one is no property.
     var hasValue: Bool
+
+    /// Everything between the name and the value (`;TZID=America/Chicago`).
+    var parameters: Substring { text[parameterRange] }
+    /// After the first colon outside double quotes.
+    var value: Substring { text[valueRange] }
 
     init(number: Int, text: String) {
         self.number = number
@@ -30,9 +35,9 @@ struct ContentLine {
             }
             index = utf8.index(after: index)
         }
-        parameters = text[nameEnd..<colon]
+        parameterRange = nameEnd..<colon
         hasValue = colon < utf8.endIndex
-        value = hasValue ? text[utf8.index(after: colon)...] : text[text.endIndex...]
+        valueRange = hasValue ? utf8.index(after: colon)..<text.endIndex : text.endIndex..<text.endIndex
     }
 }
 
@@ -71,7 +76,10 @@ struct ContentLineScanner {
     }
 
     private mutating func scan(_ bytes: [UInt8]) {
-        var logical: [(number: Int, bytes: [UInt8], range: Range<Int>)] = []
+        // Each logical line is read as soon as its last fold is seen: the file's lines are never all
+        // held as byte arrays beside the components being built (that doubled what a read held).
+        var pending: (number: Int, bytes: [UInt8], range: Range<Int>)?
+        var stack: [ScannedComponent] = []
         var lfOnly: (first: Int, count: Int)?
         var lineNumber = 0
         var start = 0
@@ -86,92 +94,35 @@ struct ContentLineScanner {
                     lfOnly = (lfOnly?.first ?? lineNumber, (lfOnly?.count ?? 0) + 1)
                 }
             }
-            let line = Array(bytes[start..<end])
+            let line = bytes[start..<end]
             let physical = start..<min((newline ?? bytes.count) + 1, bytes.count)
             start = (newline ?? bytes.count) + 1
             if line.count > 75 {
                 report(lineNumber, .lineLength, "line is \(line.count) octets long; RFC 5545 folds lines at 75 octets")
             }
             if let first = line.first, first == 0x20 || first == 0x09 {
-                guard !logical.isEmpty else {
+                guard pending != nil else {
                     report(lineNumber, .fold, "folded continuation line has no line before it to continue")
                     continue
                 }
-                if line.count > 1 && (0x80...0xBF).contains(line[1]) {
+                if line.count > 1 && (0x80...0xBF).contains(line[line.startIndex + 1]) {
                     report(
                         lineNumber, .fold,
                         "fold splits a UTF-8 character across lines \(lineNumber - 1) and \(lineNumber)")
                 }
-                logical[logical.count - 1].bytes += line.dropFirst()
-                logical[logical.count - 1].range = logical[logical.count - 1].range.lowerBound..<physical.upperBound
+                pending!.bytes += line.dropFirst()
+                pending!.range = pending!.range.lowerBound..<physical.upperBound
             } else if !line.isEmpty {
-                logical.append((lineNumber, line, physical))
+                if let done = pending { read(done, into: &stack) }
+                pending = (lineNumber, Array(line), physical)
             }
         }
+        if let done = pending { read(done, into: &stack) }
         if let lfOnly {
             report(
                 lfOnly.first, .lineEnding,
                 "line ends are LF only (\(lfOnly.count) line\(lfOnly.count == 1 ? "" : "s") from here); RFC 5545 requires CRLF"
             )
-        }
-        var stack: [ScannedComponent] = []
-        for (number, raw, range) in logical {
-            guard let text = String(validating: raw, as: UTF8.self) else {
-                report(number, .encoding, "line is not valid UTF-8")
-                continue
-            }
-            let line = ContentLine(number: number, text: text)
-            let name = line.name
-            let value = line.value
-            guard !name.isEmpty,
-                name.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }),
-                line.hasValue
-            else {
-                let shown = text.count > 40 ? text.prefix(40) + "..." : text
-                report(
-                    number, .syntax,
-                    "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
-                // Kept in place so libical's properties still line up with the text.
-                if !stack.isEmpty { stack[stack.count - 1].properties.append(line) }
-                continue
-            }
-            if name == "X-LIC-ERROR" {
-                if pastErrorLines.isEmpty {
-                    report(
-                        number, .pastLibicalError,
-                        "X-LIC-ERROR is a note an earlier reader wrote into the file, not part of the calendar; ignored"
-                    )
-                }
-                pastErrorLines.append(range)
-                continue
-            }
-            if name == "BEGIN" {
-                // Real calendars nest four deep at most (VCALENDAR, VEVENT, VALARM); past a bound the
-                // file is refused before anything recurses over it (50,000 levels overflowed the stack).
-                guard stack.count < Self.maximumDepth else {
-                    report(
-                        number, .structure,
-                        "components nest more than \(Self.maximumDepth) deep here; the file is not read further")
-                    tooDeep = true
-                    stack.removeAll()
-                    break
-                }
-                stack.append(ScannedComponent(name: value.uppercased(), beginLine: number))
-            } else if name == "END" {
-                guard var open = stack.popLast() else {
-                    report(number, .structure, "END:\(value) has no BEGIN:\(value) before it")
-                    continue
-                }
-                if open.name != value.uppercased() {
-                    report(number, .structure, "END:\(value) closes BEGIN:\(open.name) of line \(open.beginLine)")
-                }
-                open.endLine = number
-                if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
-            } else if stack.isEmpty {
-                report(number, .structure, "property \(name) stands outside BEGIN:VCALENDAR ... END:VCALENDAR")
-            } else {
-                stack[stack.count - 1].properties.append(line)
-            }
         }
         if let innermost = stack.last {
             let missing = stack.reversed().map { "END:\($0.name)" }.joined(separator: ", ")
@@ -186,5 +137,70 @@ struct ContentLineScanner {
             }
         }
         if roots.isEmpty && !tooDeep { report(max(lineNumber, 1), .structure, "file holds no BEGIN:VCALENDAR") }
+    }
+
+    /// One logical line: a property of the innermost open component, or a BEGIN or END.
+    private mutating func read(
+        _ logical: (number: Int, bytes: [UInt8], range: Range<Int>), into stack: inout [ScannedComponent]
+    ) {
+        let (number, raw, range) = logical
+        // Past a nesting too deep nothing more is read (the lines are still measured above).
+        guard !tooDeep else { return }
+        guard let text = String(validating: raw, as: UTF8.self) else {
+            report(number, .encoding, "line is not valid UTF-8")
+            return
+        }
+        let line = ContentLine(number: number, text: text)
+        let name = line.name
+        let value = line.value
+        guard !name.isEmpty,
+            name.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }),
+            line.hasValue
+        else {
+            let shown = text.count > 40 ? text.prefix(40) + "..." : text
+            report(
+                number, .syntax,
+                "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
+            // Kept in place so libical's properties still line up with the text.
+            if !stack.isEmpty { stack[stack.count - 1].properties.append(line) }
+            return
+        }
+        if name == "X-LIC-ERROR" {
+            if pastErrorLines.isEmpty {
+                report(
+                    number, .pastLibicalError,
+                    "X-LIC-ERROR is a note an earlier reader wrote into the file, not part of the calendar; ignored"
+                )
+            }
+            pastErrorLines.append(range)
+            return
+        }
+        if name == "BEGIN" {
+            // Real calendars nest four deep at most (VCALENDAR, VEVENT, VALARM); past a bound the
+            // file is refused before anything recurses over it (50,000 levels overflowed the stack).
+            guard stack.count < Self.maximumDepth else {
+                report(
+                    number, .structure,
+                    "components nest more than \(Self.maximumDepth) deep here; the file is not read further")
+                tooDeep = true
+                stack.removeAll()
+                return
+            }
+            stack.append(ScannedComponent(name: value.uppercased(), beginLine: number))
+        } else if name == "END" {
+            guard var open = stack.popLast() else {
+                report(number, .structure, "END:\(value) has no BEGIN:\(value) before it")
+                return
+            }
+            if open.name != value.uppercased() {
+                report(number, .structure, "END:\(value) closes BEGIN:\(open.name) of line \(open.beginLine)")
+            }
+            open.endLine = number
+            if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
+        } else if stack.isEmpty {
+            report(number, .structure, "property \(name) stands outside BEGIN:VCALENDAR ... END:VCALENDAR")
+        } else {
+            stack[stack.count - 1].properties.append(line)
+        }
     }
 }
