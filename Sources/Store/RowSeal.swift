@@ -184,18 +184,19 @@ struct RowHasher {
         for (field, index) in columns {
             bytes += field
             switch sqlite3_column_type(statement, index) {
-            case SQLITE_NULL: append("n", [])
-            case SQLITE_INTEGER: append("i", Array(String(sqlite3_column_int64(statement, index)).utf8))
-            case SQLITE_FLOAT: append("d", Array(String(sqlite3_column_double(statement, index).bitPattern).utf8))
+            case SQLITE_NULL: append(UInt8(ascii: "n"), [])
+            case SQLITE_INTEGER: append(UInt8(ascii: "i"), Array(String(sqlite3_column_int64(statement, index)).utf8))
+            case SQLITE_FLOAT:
+                append(UInt8(ascii: "d"), Array(String(sqlite3_column_double(statement, index).bitPattern).utf8))
             case SQLITE_TEXT:
                 let count = Int(sqlite3_column_bytes(statement, index))
                 let text = sqlite3_column_text(statement, index)
-                appendPrefix(count + 1, "s")
+                appendPrefix(count + 1, UInt8(ascii: "s"))
                 if let text, count > 0 { bytes += UnsafeBufferPointer(start: text, count: count) }
             default:
                 let count = Int(sqlite3_column_bytes(statement, index))
                 let data = sqlite3_column_blob(statement, index).map { Data(bytes: $0, count: count) } ?? Data()
-                append("b", Array(data.base64EncodedString().utf8))
+                append(UInt8(ascii: "b"), Array(data.base64EncodedString().utf8))
             }
         }
         return sha256Hex(bytes: bytes)
@@ -217,10 +218,6 @@ struct RowHasher {
         appendPrefix(value.count + 1, tag)
         bytes += value
     }
-
-    private mutating func append(_ tag: Character, _ value: [UInt8]) { append(tag.asciiValue!, value) }
-
-    private mutating func appendPrefix(_ length: Int, _ tag: Character) { appendPrefix(length, tag.asciiValue!) }
 
     private mutating func appendPrefix(_ length: Int, _ tag: UInt8) {
         bytes += String(length).utf8

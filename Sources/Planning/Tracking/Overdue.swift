@@ -47,7 +47,8 @@ public enum Overdue {
         years: [String: SchoolYear]
     ) -> [AlertFinding] {
         let log = CompletionLog(completions)
-        let byID = Dictionary(items.map { ($0.item.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Positions, not copies: a copy of every item doubled what a state's run held.
+        let byID = Dictionary(items.indices.map { (items[$0].item.id, $0) }, uniquingKeysWith: { first, _ in first })
         var findings: [AlertFinding] = []
         for tracked in items where tracked.status == .scheduled {
             let item = tracked.item
@@ -58,7 +59,7 @@ public enum Overdue {
                 // A families notice goes out on its day, while the drill it announces is still ahead,
                 // not cancelled and not already held.
                 guard item.id.contains("families-notice"), item.date <= asOf, !log.isDone(item.uid),
-                    let drill = item.relatedTo.flatMap({ byID[$0] }), drill.status == .scheduled,
+                    let drill = item.relatedTo.flatMap({ byID[$0].map { items[$0] } }), drill.status == .scheduled,
                     drill.item.date >= asOf, !log.isDone(drill.item.uid)
                 else { continue }
                 findings.append(
