@@ -24,9 +24,14 @@ package enum FuzzTargets {
     /// The templates of the checkout or installation, for plans that name templates and rule sets.
     static let resources = try? Resources.locate()
 
-    /// An .ics file read as `calendar validate` and `calendar expand` read it.
+    /// An .ics file read as `calendar validate` and `calendar expand` read it; read in slices of one
+    /// component too (as a large file is read), which must find exactly what the whole read finds.
     package static func calendar(_ bytes: [UInt8]) {
-        let inspection = CalendarReader.inspect(bytes, file: "fuzz.ics")
+        let inspection = CalendarReader.inspect(bytes, file: "fuzz.ics", sliceSize: Int.max)
+        let sliced = CalendarReader.inspect(bytes, file: "fuzz.ics", sliceSize: 1)
+        precondition(
+            sliced.problems == inspection.problems && sliced.document == inspection.document,
+            "read in slices, the calendar reads otherwise than whole")
         guard inspection.errors.isEmpty else { return }
         let expander = RecurrenceExpander(
             from: WallTime(date: CalendarDate(year: 2027, month: 7, day: 1)),

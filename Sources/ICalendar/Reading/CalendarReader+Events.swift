@@ -36,23 +36,44 @@ extension ReaderWalk {
                 "VCALENDAR has no \(required) (expected e.g. \(required == "VERSION" ? "VERSION:2.0" : "PRODID:-//District//Calendar//EN"))"
             )
         }
-        for (child, shape) in children(calendar, scanned: scanned) {
-            switch icalcomponent_isa(child) {
-            case ICAL_VEVENT_COMPONENT:
-                if let event = readEvent(child, scanned: shape) { document.events.append(event) }
-            case ICAL_VTIMEZONE_COMPONENT:
-                checkErrors(in: child, scanned: shape)
-                if let property = icalcomponent_get_first_property(child, ICAL_TZID_PROPERTY),
-                    let tzid = Libical.string(icalproperty_get_tzid(property)), !refusedZones.contains(tzid)
-                {
-                    document.timeZoneDefinitions[tzid] = Libical.serialize(child)
+        for (child, shape) in children(calendar, scanned: scanned) { readChild(child, scanned: shape) }
+        // A calendar read in slices: the other slices' components, each slice freed once read (its
+        // zones were read with the first).
+        if let slices {
+            self.slices = nil
+            for index in 1..<slices.count {
+                guard let root = slices.parse(index) else {
+                    report(
+                        slices.shape(index).children.last?.beginLine ?? begin, .syntax,
+                        "libical could not parse this part")
+                    continue
                 }
-            default:
-                checkErrors(in: child, scanned: shape)
+                defer { icalcomponent_free(root) }
+                for (child, shape) in children(root, scanned: slices.shape(index))
+                where icalcomponent_isa(child) != ICAL_VTIMEZONE_COMPONENT {
+                    readChild(child, scanned: shape)
+                }
             }
         }
         if let (tzid, line) = wrTimeZone {
             applyWRTimeZone(tzid, line: line, to: firstEvent..<document.events.count)
+        }
+    }
+
+    /// One component of a calendar: an event read, a zone kept, anything else checked.
+    private mutating func readChild(_ child: OpaquePointer, scanned shape: ScannedComponent?) {
+        switch icalcomponent_isa(child) {
+        case ICAL_VEVENT_COMPONENT:
+            if let event = readEvent(child, scanned: shape) { document.events.append(event) }
+        case ICAL_VTIMEZONE_COMPONENT:
+            checkErrors(in: child, scanned: shape)
+            if let property = icalcomponent_get_first_property(child, ICAL_TZID_PROPERTY),
+                let tzid = Libical.string(icalproperty_get_tzid(property)), !refusedZones.contains(tzid)
+            {
+                document.timeZoneDefinitions[tzid] = Libical.serialize(child)
+            }
+        default:
+            checkErrors(in: child, scanned: shape)
         }
     }
 

@@ -28,6 +28,12 @@ public struct CalendarReadError: Error, Sendable, CustomStringConvertible {
 public enum CalendarReader {
     /// Reads and checks everything, never throwing: what `drillbook calendar validate` reports.
     public static func inspect(_ bytes: [UInt8], file: String) -> CalendarInspection {
+        inspect(bytes, file: file, sliceSize: CalendarSlices.size)
+    }
+
+    /// The same, a calendar of more than `sliceSize` components read a slice at a time (package-wide
+    /// for the fuzz target, which checks that slices read as the whole file does).
+    package static func inspect(_ bytes: [UInt8], file: String, sliceSize: Int) -> CalendarInspection {
         let (bytes, repairs) = repaired(bytes, file: file)
         let scan = ContentLineScanner(file: file, bytes: bytes)
         if scan.tooDeep {
@@ -46,6 +52,19 @@ public enum CalendarReader {
                         message: "not an iCalendar file: it has no BEGIN:VCALENDAR"
                             + (first.isEmpty ? " (it is empty)" : " (it starts with \"\(first)\")"))
                 ])
+        }
+        if let slices = CalendarSlices(scan, bytes: bytes, size: sliceSize) {
+            return Libical.withLock {
+                var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems)
+                walk.slices = slices
+                if let root = slices.parse(0) {
+                    defer { icalcomponent_free(root) }
+                    walk.read(root: root, scanned: [slices.shape(0)])
+                } else {
+                    walk.report(1, .syntax, "libical could not parse the file as iCalendar")
+                }
+                return CalendarInspection(document: walk.document, problems: walk.problems.sorted())
+            }
         }
         var text = String(decoding: without(scan.pastErrorLines, in: bytes), as: UTF8.self)
         // libical gives up on a file cut short; close what is open so the part before the cut is read.
@@ -143,6 +162,8 @@ struct ReaderWalk {
     var zones = CalendarZones()
     /// TZIDs whose VTIMEZONE was refused (a rule that never matches): reported once, at the rule.
     var refusedZones = Set<String>()
+    /// A large calendar read a slice at a time: the walk reads the first, and the rest after it.
+    var slices: CalendarSlices?
 
     init(file: String, scanProblems: [CalendarProblem]) {
         self.file = file
@@ -212,6 +233,64 @@ struct ReaderWalk {
     }
 }
 
+/// A large calendar read a slice at a time, so libical's tree of the whole file is never held: a
+/// 50,000-event feed's tree is several times the file, and a state's feeds are that many times more.
+///
+/// Each slice is the calendar's own text: its header (BEGIN:VCALENDAR and its properties), every
+/// VTIMEZONE, then `size` of its other components, then END:VCALENDAR; libical reads each as the
+/// calendar it is, and the walk reads the first slice as the whole calendar (properties, zones) and
+/// the components of the others after it. Only a calendar laid out plainly is sliced: one complete
+/// VCALENDAR, its properties first, components back to back, every line a valid UTF-8 property
+/// line, no NUL, no notes of an earlier libical; any other file is read whole, as always.
+struct CalendarSlices {
+    /// Components per slice.
+    static let size = 1_000
+
+    private let bytes: [UInt8]
+    private let root: ScannedComponent
+    private let header: Range<Int>
+    private let zones: [ScannedComponent]
+    private let parts: [ArraySlice<ScannedComponent>]
+
+    init?(_ scan: ContentLineScanner, bytes: [UInt8], size: Int) {
+        guard scan.roots.count == 1, let root = scan.roots.first, root.name == "VCALENDAR",
+            root.endLine != nil, root.children.count > size, scan.pastErrorLines.isEmpty,
+            !scan.problems.contains(where: { [.structure, .encoding, .syntax].contains($0.kind) }),
+            let first = root.children.first, root.properties.allSatisfy({ $0.number < first.beginLine }),
+            zip(root.children, root.children.dropFirst()).allSatisfy({ $0.bytes.upperBound == $1.bytes.lowerBound }),
+            !bytes.contains(0)
+        else { return nil }
+        let others = root.children.filter { $0.name != "VTIMEZONE" }
+        // (A calendar of zones alone has nothing to slice.)
+        guard !others.isEmpty else { return nil }
+        self.bytes = bytes
+        self.root = root
+        header = root.bytes.lowerBound..<first.bytes.lowerBound
+        zones = root.children.filter { $0.name == "VTIMEZONE" }
+        parts = stride(from: 0, to: others.count, by: size).map { others[$0..<min($0 + size, others.count)] }
+    }
+
+    var count: Int { parts.count }
+
+    /// Slice `index` as the scanner saw it: the calendar with the zones and that slice's components.
+    func shape(_ index: Int) -> ScannedComponent {
+        var shape = root
+        shape.children = zones + parts[index]
+        return shape
+    }
+
+    /// Slice `index` parsed by libical (the caller frees it), under the libical lock.
+    func parse(_ index: Int) -> OpaquePointer? {
+        var text = Array(bytes[header])
+        for zone in zones { text += bytes[zone.bytes] }
+        for component in parts[index] { text += bytes[component.bytes] }
+        text += Array("END:VCALENDAR\r\n".utf8)
+        return text.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { drillbook_parse($0.baseAddress, $0.count) }
+        }
+    }
+}
+
 // MARK: - Lines of libical's components and properties
 
 extension ReaderWalk {
@@ -264,19 +343,31 @@ extension ReaderWalk {
     /// Pairs libical's child components with the scanned ones, in file order and by name.
     func children(_ component: OpaquePointer, scanned: ScannedComponent?) -> [(OpaquePointer, ScannedComponent?)] {
         let pool = scanned?.children ?? []
-        var next = 0
+        // Each libical child takes the first text block of its name not yet taken: libical's list
+        // is not always in the text's order (a VTIMEZONE after the events comes back first), and a
+        // single cursor then paired every later event with the wrong block and its lines.
+        var taken = Array(repeating: false, count: pool.count)
+        var nextOfName: [String: Int] = [:]
+        var nextOfAny = 0
         var result: [(OpaquePointer, ScannedComponent?)] = []
         var child = icalcomponent_get_first_component(component, ICAL_ANY_COMPONENT)
         while let current = child {
             let name = Libical.string(icalcomponent_kind_to_string(icalcomponent_isa(current))) ?? ""
-            if let index = pool[next...].firstIndex(where: { $0.name == name }) {
-                result.append((current, pool[index]))
-                next = index + 1
-            } else if icalcomponent_isa(current) == ICAL_X_COMPONENT, next < pool.count {
+            var found: Int?
+            if icalcomponent_isa(current) == ICAL_X_COMPONENT {
                 // A component libical does not know (RFC 9073's PARTICIPANT): libical keeps no name, so
                 // it is the next one the text has.
-                result.append((current, pool[next]))
-                next += 1
+                found = pool.indices[min(nextOfAny, pool.count)...].first { !taken[$0] }
+            } else {
+                found = pool.indices[min(nextOfName[name] ?? 0, pool.count)...].first {
+                    !taken[$0] && pool[$0].name == name
+                }
+                nextOfName[name] = found.map { $0 + 1 } ?? pool.count
+            }
+            if let found {
+                taken[found] = true
+                result.append((current, pool[found]))
+                while nextOfAny < pool.count && taken[nextOfAny] { nextOfAny += 1 }
             } else {
                 result.append((current, nil))
             }

@@ -46,6 +46,9 @@ struct ScannedComponent {
     var name: String
     var beginLine: Int
     var endLine: Int?
+    /// Its bytes in the file, from the start of its BEGIN line to the end of its END line (with the
+    /// line end); up to the last line read when it is never closed.
+    var bytes: Range<Int> = 0..<0
     var properties: [ContentLine] = []
     var children: [ScannedComponent] = []
 }
@@ -186,7 +189,7 @@ struct ContentLineScanner {
                 stack.removeAll()
                 return
             }
-            stack.append(ScannedComponent(name: value.uppercased(), beginLine: number))
+            stack.append(ScannedComponent(name: value.uppercased(), beginLine: number, bytes: range))
         } else if name == "END" {
             guard var open = stack.popLast() else {
                 report(number, .structure, "END:\(value) has no BEGIN:\(value) before it")
@@ -196,6 +199,7 @@ struct ContentLineScanner {
                 report(number, .structure, "END:\(value) closes BEGIN:\(open.name) of line \(open.beginLine)")
             }
             open.endLine = number
+            open.bytes = open.bytes.lowerBound..<range.upperBound
             if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
         } else if stack.isEmpty {
             report(number, .structure, "property \(name) stands outside BEGIN:VCALENDAR ... END:VCALENDAR")
