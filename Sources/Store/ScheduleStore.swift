@@ -188,14 +188,11 @@ extension ScheduleStore {
     /// memory a first schedule takes; making them again for the insert costs little.)
     static func seals(_ items: [TrackedItem], year: String) -> [String] {
         let chunk = 1_024
-        let parts = Mutex([Int: [String]]())
-        DispatchQueue.concurrentPerform(iterations: (items.count + chunk - 1) / chunk) { part in
-            let made = items[(part * chunk)..<min(items.count, (part + 1) * chunk)].map { item in
+        return [[String]](concurrentlyComputing: (items.count + chunk - 1) / chunk) { part in
+            items[(part * chunk)..<Swift.min(items.count, (part + 1) * chunk)].map { item in
                 RowSeal.hash(columns: ItemRecord.sealOrder, values: ItemRecord(item, year: year).values)
             }
-            parts.withLock { $0[part] = made }
-        }
-        return parts.withLock { done in done.keys.sorted().flatMap { done[$0]! } }
+        }.flatMap(\.self)
     }
 }
 

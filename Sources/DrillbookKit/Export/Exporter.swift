@@ -2,7 +2,6 @@ public import Dates
 import Foundation
 import ICalendar
 public import Planning
-import Synchronization
 
 /// Writes the published schedule as .ics files: `OUT/<school>-<audience>.ics` and
 /// `OUT/district-<audience>.ics`, each file written as it goes.
@@ -58,18 +57,15 @@ public struct Exporter: Sendable {
             let batch = ProcessInfo.processInfo.activeProcessorCount * 8
             for start in stride(from: 0, to: schools.count, by: batch) {
                 let chunk = Array(schools[start..<min(start + batch, schools.count)])
-                let results = Mutex([Int: Result<[String], any Error>]())
-                DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
-                    let result = Result {
+                let texts = [Result<[String], any Error>](concurrentlyComputing: chunk.count) { index in
+                    Result {
                         try writeSchool(
                             chunk[index].school, bySchool[chunk[index].school.id] ?? [], to: folder,
                             audiences: audiences)
                     }
-                    results.withLock { $0[index] = result }
                 }
-                let texts = results.withLock { $0 }
                 for index in chunk.indices {
-                    let rendered = try texts[index]!.get()
+                    let rendered = try texts[index].get()
                     for (audience, text) in zip(audiences, rendered) {
                         try district[audience]?.writer.write(rendered: text)
                     }

@@ -3,7 +3,6 @@ import Foundation
 public import ICalendar
 public import Planning
 public import Store
-import Synchronization
 
 /// A plan read with each school's year: what `validate`, `schedule` and `export` start from.
 public struct LoadedPlan: Sendable {
@@ -56,8 +55,9 @@ public enum Planner {
         let schools = loaded.plan.schools
         // Each school is placed on its own (pure, no shared state), so schools spread over the cores;
         // results are gathered in plan order, so the output does not depend on the thread timing.
-        let results = Mutex([Int: (Result<[ScheduledItem], SchedulingError>, [SchedulingError])]())
-        DispatchQueue.concurrentPerform(iterations: schools.count) { index in
+        let gathered = [(Result<[ScheduledItem], SchedulingError>, [SchedulingError])](
+            concurrentlyComputing: schools.count
+        ) { index in
             let school = schools[index].school
             var skippedHere: [SchedulingError] = []
             let result = Result { () throws(SchedulingError) in
@@ -65,13 +65,11 @@ public enum Planner {
                     school, year: loaded.years[school.id]!, fixed: bySchool[school.id] ?? [], notBefore: notBefore,
                     skipped: &skippedHere)
             }
-            results.withLock { $0[index] = (result, skippedHere) }
+            return (result, skippedHere)
         }
         var items: [ScheduledItem] = []
         var errors: [SchedulingError] = []
-        let gathered = results.withLock { $0 }
-        for index in schools.indices {
-            guard let (result, skippedHere) = gathered[index] else { continue }
+        for (result, skippedHere) in gathered {
             skipped += skippedHere
             switch result {
             case .success(let placed): items += placed
