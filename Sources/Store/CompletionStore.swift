@@ -33,19 +33,21 @@ extension ScheduleStore {
                     // Compare and set, in the write transaction: of two runs recording the same item
                     // (or correcting the same record) at once, the second is refused.
                     if let corrects = completion.corrects {
+                        // (Cached statements: an imported log runs these once per record, and
+                        // preparing them again each time was most of the import.)
                         let already =
                             try Int.fetchOne(
-                                db, sql: "SELECT count(*) FROM completion WHERE corrects = ?", arguments: [corrects])
-                            ?? 0
+                                db.cachedStatement(sql: "SELECT count(*) FROM completion WHERE corrects = ?"),
+                                arguments: [corrects]) ?? 0
                         guard already == 0 else { throw Refusal("completion \(corrects) was corrected already") }
                     } else if let uid = completion.itemUID {
                         let standing =
                             try Int.fetchOne(
-                                db,
-                                sql: """
-                                    SELECT count(*) FROM completion c WHERE c.item_uid = ?
-                                    AND NOT EXISTS (SELECT 1 FROM completion d WHERE d.corrects = c.id)
-                                    """, arguments: [uid]) ?? 0
+                                db.cachedStatement(
+                                    sql: """
+                                        SELECT count(*) FROM completion c WHERE c.item_uid = ?
+                                        AND NOT EXISTS (SELECT 1 FROM completion d WHERE d.corrects = c.id)
+                                        """), arguments: [uid]) ?? 0
                         guard standing == 0 else { throw Refusal("\(uid) is already done") }
                     }
                     var record = CompletionRecord(completion)

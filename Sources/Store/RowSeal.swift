@@ -73,7 +73,8 @@ enum RowSeal {
         // A few rows are looked up one by one; a first schedule or an imported log touches thousands,
         // and one pass over the table beats as many lookups.
         if keys.count < 256 {
-            let select = try db.makeStatement(sql: selectAll + " WHERE \(table.key) = ?")
+            // Cached: a log import seals each record as it stores it, thousands in one transaction.
+            let select = try db.cachedStatement(sql: selectAll + " WHERE \(table.key) = ?")
             var hasher = RowHasher(select)
             for key in keys {
                 let rows = try Row.fetchCursor(select, arguments: [key])
@@ -100,7 +101,7 @@ enum RowSeal {
         }
         // Written after the read: an UPDATE while the cursor walks the same table could move rows under it.
         var sealed: [String: String] = [:]
-        let update = try db.makeStatement(sql: "UPDATE \(table.name) SET row_hash = ? WHERE rowid = ?")
+        let update = try db.cachedStatement(sql: "UPDATE \(table.name) SET row_hash = ? WHERE rowid = ?")
         for row in found {
             try update.execute(arguments: [row.hash, row.rowid])
             sealed["\(table.name):\(row.key)"] = row.hash

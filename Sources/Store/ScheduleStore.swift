@@ -97,6 +97,11 @@ public final class ScheduleStore: Sendable {
         registerSeals(&migrator)
         registerFeeds(&migrator)
         registerAccounts(&migrator)
+        // Whether a record was corrected is asked for every record an import adds: without an index
+        // each question read the whole log.
+        migrator.registerMigration("v10: completions by the record they correct") { db in
+            try db.create(index: "completion_by_corrects", on: "completion", columns: ["corrects"])
+        }
         return migrator
     }
 

@@ -1,4 +1,4 @@
-public import Dates
+import Dates
 public import ICalendar
 
 /// A typical US school-year calendar for a new plan: first and last days, federal holidays, winter and

@@ -1,7 +1,7 @@
 public import Dates
 import Foundation
 import Planning
-public import Playbooks
+import Playbooks
 public import Store
 
 extension Incidents {

@@ -1,6 +1,6 @@
 import Foundation
 import Planning
-public import Playbooks
+import Playbooks
 import Store
 
 /// Sign-offs from the people who give them: a single-use link (24 hours) mailed to the role's

@@ -1,6 +1,6 @@
-public import Dates
+import Dates
 import Foundation
-public import Planning
+import Planning
 public import Playbooks
 public import Store
 

@@ -2,8 +2,8 @@ import Crypto
 import Dates
 public import Foundation
 import Planning
-public import Playbooks
-public import Store
+import Playbooks
+import Store
 
 /// Reports that arrive by themselves: tip lines and threat-alert services post JSON to
 /// `/api/v1/intake`, signed with their source's secret.

@@ -1,5 +1,5 @@
 import Foundation
-public import Playbooks
+import Playbooks
 import Store
 import Yams
 

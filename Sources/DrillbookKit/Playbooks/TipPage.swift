@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Planning
-public import Playbooks
+import Playbooks
 import Store
 
 /// The anonymous tip page (`/tip/<district>`): a tip opens an incident for the threat assessment

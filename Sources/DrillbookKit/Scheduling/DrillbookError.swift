@@ -1,4 +1,4 @@
-public import ICalendar
+import ICalendar
 public import Planning
 
 /// Everything a Drillbook command can fail on, each saying what to fix; the CLI prints it and exits 1.

@@ -1,4 +1,4 @@
-public import Dates
+import Dates
 import Foundation
 
 /// A spreadsheet's CSV as Excel and Google Sheets save it: a UTF-8 byte-order mark, CRLF or CR
