@@ -154,8 +154,8 @@ extension ScheduleStore {
                 guard
                     let found = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE email = ?", arguments: [email])
                 else { throw Refusal("there is no user \(email) (`drillbook user list`)") }
-                let id: Int = found["id"]
-                if found["disabled_at"] == nil {
+                let id = found.anyInt("id") ?? 0
+                if found.anyText("disabled_at") == nil {
                     try db.execute(sql: "UPDATE app_user SET disabled_at = ? WHERE id = ?", arguments: [audit.at, id])
                     try AuditLog.append(
                         db, context: audit, action: "user-disable", subject: "user \(id)", detail: "{}",
@@ -228,8 +228,8 @@ extension ScheduleStore {
             let link = try Row.fetchOne(
                 db, sql: "SELECT * FROM user_link WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
                 arguments: [sha256Hex(token), now]),
-            purposes.contains(link["purpose"]),
-            let user = try user(db, id: link["user_id"])?.user, user.disabledAt == nil
+            let purpose = link.anyText("purpose"), purposes.contains(purpose), let userID = link.anyInt("user_id"),
+            let user = try user(db, id: userID)?.user, user.disabledAt == nil
         else { return nil }
         return user
     }
@@ -259,9 +259,10 @@ extension ScheduleStore {
                         db, sql: "SELECT value, expires_at FROM web_session WHERE key_hash = ?",
                         arguments: [sha256Hex(key)])
                 else { return nil }
-                let expires: Double? = row["expires_at"]
+                let expires = row.anyReal("expires_at")
+                guard let value = row.anyBytes("value") else { return nil }
                 if let expires, expires <= now { return nil }
-                return (row["value"], expires)
+                return (value, expires)
             }
         } catch {
             throw StoreError(message: "cannot read the session (\(error))")
@@ -344,7 +345,7 @@ extension ScheduleStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_key WHERE id = ?", arguments: [id]) else {
                     throw Refusal("there is no API key \(id)")
                 }
-                if row["revoked_at"] == nil {
+                if row.anyText("revoked_at") == nil {
                     try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE id = ?", arguments: [audit.at, id])
                     try AuditLog.append(
                         db, context: audit, action: "apikey-revoke", subject: "apikey \(id)", detail: "{}",
@@ -366,20 +367,22 @@ extension ScheduleStore {
     }
 
     static func credentials(_ row: Row) -> Credentials {
-        let hash: String? = row["password_hash"]
-        let secret: String? = row["totp_secret"]
+        let hash = row.anyText("password_hash")
+        let secret = row.anyText("totp_secret")
         return Credentials(
             user: User(
-                id: row["id"], email: row["email"], role: row["role"], school: row["school_id"],
-                createdAt: row["created_at"], disabledAt: row["disabled_at"], hasPassword: hash != nil,
+                id: row.anyInt("id") ?? 0, email: row.anyText("email") ?? "", role: row.anyText("role") ?? "",
+                school: row.anyText("school_id"), createdAt: row.anyText("created_at") ?? "",
+                disabledAt: row.anyText("disabled_at"), hasPassword: hash != nil,
                 hasTOTP: secret != nil),
             passwordHash: hash, totpSecret: secret)
     }
 
     static func apiKey(_ row: Row) -> APIKey {
         APIKey(
-            id: row["id"], role: row["role"], school: row["school_id"], label: row["label"],
-            createdAt: row["created_at"], revokedAt: row["revoked_at"])
+            id: row.anyInt("id") ?? 0, role: row.anyText("role") ?? "", school: row.anyText("school_id"),
+            label: row.anyText("label") ?? "", createdAt: row.anyText("created_at") ?? "",
+            revokedAt: row.anyText("revoked_at"))
     }
 
     static func json(_ fields: [String: String]) -> String {

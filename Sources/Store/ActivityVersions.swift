@@ -22,7 +22,8 @@ extension ScheduleStore {
                 for row in try Row.fetchAll(
                     db, sql: "SELECT activity_id, fingerprint FROM activity_version WHERE year = ?", arguments: [year])
                 {
-                    result[row["activity_id"]] = row["fingerprint"]
+                    guard let activity = row.anyText("activity_id") else { continue }
+                    result[activity] = row.anyText("fingerprint")
                 }
                 return result
             }

@@ -63,7 +63,12 @@ extension ScheduleStore {
                 try Row.fetchAll(
                     db,
                     sql: "SELECT item_uid, step, channel, recipient FROM alert WHERE status != 'sent' ORDER BY id"
-                ).map { ($0["item_uid"], $0["step"], $0["channel"], $0["recipient"]) }
+                ).map {
+                    (
+                        $0.anyText("item_uid") ?? "", $0.anyText("step") ?? "", $0.anyText("channel") ?? "",
+                        $0.anyText("recipient") ?? ""
+                    )
+                }
             }
         } catch {
             throw StoreError(message: "cannot read the alerts (\(error))")
@@ -125,8 +130,9 @@ extension ScheduleStore {
                         "SELECT status, lease_until FROM alert WHERE item_uid = ? AND step = ? AND channel = ? AND recipient = ?",
                     arguments: StatementArguments(key))
                 {
-                    if row["status"] == "sent" { return nil }
-                    if row["status"] == "pending", let lease: String = row["lease_until"], lease > audit.at {
+                    let status = row.anyText("status")
+                    if status == "sent" { return nil }
+                    if status == "pending", let lease = row.anyText("lease_until"), lease > audit.at {
                         return nil
                     }
                 }
@@ -166,11 +172,12 @@ extension ScheduleStore {
                     arguments: [sent ? "sent" : "failed", sent ? audit.at : nil, sent ? audit.asOf : nil, error, id])
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id])!
                 let detail: [String: String] = [
-                    "step": row["step"], "channel": row["channel"], "recipient": row["recipient"],
+                    "step": row.anyText("step") ?? "", "channel": row.anyText("channel") ?? "",
+                    "recipient": row.anyText("recipient") ?? "",
                     "status": sent ? "sent" : "failed", "error": error ?? "",
                 ]
                 try AuditLog.append(
-                    db, context: audit, action: "alert", subject: row["item_uid"],
+                    db, context: audit, action: "alert", subject: row.anyText("item_uid") ?? "",
                     detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self),
                     rows: try RowSeal.seal(db, Self.sealedTables[2], keys: [id]))
             }

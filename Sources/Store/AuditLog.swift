@@ -76,8 +76,8 @@ enum AuditLog {
         // Cached statements: an imported log appends one entry per record, thousands in one transaction.
         let last = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1"))
-        let seq = (last?["seq"] as Int? ?? 0) + 1
-        let previous = last?["hash"] as String? ?? genesis
+        let seq = (last?.anyInt("seq") ?? 0) + 1
+        let previous = last?.anyText("hash") ?? genesis
         let hash = hash(
             seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject,
             detail: detail, rows: sealed, previous: previous)
@@ -257,20 +257,5 @@ extension ScheduleStore {
             }
             try AuditLog.sealAll(db, table: "audit", tables: sealedAtV7)
         }
-    }
-}
-
-extension Row {
-    /// The text in `column`, or nil when it holds NULL or anything but text. GRDB's typed reads stop
-    /// the process on a value of another type; a tampered database must not.
-    func text(_ column: String) -> String? {
-        if case .string(let text) = (self[column] as DatabaseValue).storage { return text }
-        return nil
-    }
-
-    /// The integer in `column`, or nil when it holds NULL or anything but an integer.
-    func integer(_ column: String) -> Int64? {
-        if case .int64(let number) = (self[column] as DatabaseValue).storage { return number }
-        return nil
     }
 }

@@ -92,7 +92,7 @@ extension ScheduleStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE id = ?", arguments: [id]) else {
                     throw Refusal("there is no feed \(id)")
                 }
-                if row["revoked_at"] != nil { return Self.feed(row) }
+                if row.anyText("revoked_at") != nil { return Self.feed(row) }
                 try db.execute(sql: "UPDATE feed SET revoked_at = ? WHERE id = ?", arguments: [audit.at, id])
                 try AuditLog.append(
                     db, context: audit, action: "feed-revoke", subject: "feed \(id)", detail: "{}",
@@ -117,7 +117,7 @@ extension ScheduleStore {
                 ).map(Self.feed)
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT seq, at FROM audit ORDER BY seq DESC LIMIT 1"))
-                return (feed, row?["seq"] ?? 0, row?["at"])
+                return (feed, row?.anyInt("seq") ?? 0, row?.anyText("at"))
             }
         } catch {
             throw StoreError(message: "cannot read the feeds (\(error))")
@@ -130,7 +130,7 @@ extension ScheduleStore {
             return try database.read { db in
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT seq, at FROM audit ORDER BY seq DESC LIMIT 1"))
-                return (row?["seq"] ?? 0, row?["at"])
+                return (row?.anyInt("seq") ?? 0, row?.anyText("at"))
             }
         } catch {
             throw StoreError(message: "cannot read the audit log (\(error))")
@@ -139,7 +139,8 @@ extension ScheduleStore {
 
     static func feed(_ row: Row) -> Feed {
         Feed(
-            id: row["id"], scope: row["scope"], audience: row["audience"], label: row["label"],
-            createdAt: row["created_at"], revokedAt: row["revoked_at"])
+            id: row.anyInt("id") ?? 0, scope: row.anyText("scope") ?? "", audience: row.anyText("audience") ?? "",
+            label: row.anyText("label") ?? "", createdAt: row.anyText("created_at") ?? "",
+            revokedAt: row.anyText("revoked_at"))
     }
 }

@@ -177,8 +177,8 @@ public final class IncidentStore: Sendable {
         let last = try Row.fetchOne(
             db, sql: "SELECT seq, hash FROM incident_event WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
             arguments: [id])
-        var seq = last?["seq"] as Int? ?? 0
-        var previous = last?["hash"] as String? ?? String(repeating: "0", count: 64)
+        var seq = last?.anyInt("seq") ?? 0
+        var previous = last?.anyText("hash") ?? String(repeating: "0", count: 64)
         var keys: [String] = []
         for event in events {
             seq += 1
@@ -218,19 +218,22 @@ public final class IncidentStore: Sendable {
                 for event in try Row.fetchAll(
                     db, sql: "SELECT * FROM incident_event WHERE incident_id = ? ORDER BY seq", arguments: [id])
                 {
-                    let body: String = event["body"]
-                    let seq: Int = event["seq"]
-                    guard event["previous_hash"] == previous,
-                        Self.hash(id: id, seq: seq, body: body, previous: previous) == event["hash"]
+                    // Strict reads: a value of another type anywhere in the link is a changed event.
+                    let seq = event.anyInt("seq") ?? 0
+                    guard let body = event.text("body"), let hash = event.text("hash"),
+                        event.text("previous_hash") == previous,
+                        event.integer("seq") != nil,
+                        Self.hash(id: id, seq: seq, body: body, previous: previous) == hash
                     else {
                         throw StoreError(message: "incident \(id): event \(seq) was changed after it was written")
                     }
-                    previous = event["hash"]
+                    previous = hash
                     events.append(try JSONDecoder().decode(IncidentEvent.self, from: Data(body.utf8)))
                 }
                 return StoredIncident(
-                    id: id, playbookID: row["playbook_id"], version: row["version"], contentHash: row["content_hash"],
-                    school: row["school"], exercise: row["exercise"], events: events)
+                    id: id, playbookID: row.anyText("playbook_id") ?? "", version: row.anyText("version") ?? "",
+                    contentHash: row.anyText("content_hash") ?? "", school: row.anyText("school") ?? "",
+                    exercise: (row.anyInt("exercise") ?? 0) != 0, events: events)
             }
         } catch let error as StoreError {
             throw error
@@ -293,7 +296,7 @@ public final class IncidentStore: Sendable {
                     db,
                     sql: "SELECT * FROM signoff_link WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
                     arguments: [sha256Hex(token), now]
-                ).map { ($0["incident_id"], $0["step"], $0["role"]) }
+                ).map { ($0.anyText("incident_id") ?? "", $0.anyText("step") ?? "", $0.anyText("role") ?? "") }
             }
         } catch {
             throw StoreError(message: "cannot read the sign-off links (\(error))")
@@ -344,7 +347,7 @@ public final class IncidentStore: Sendable {
                 try Row.fetchOne(
                     db, sql: "SELECT * FROM ack_link WHERE token_hash = ? AND used_at IS NULL AND created_at > ?",
                     arguments: [sha256Hex(token), now - 7 * 86_400]
-                ).map { ($0["incident_id"], $0["step"], $0["role"]) }
+                ).map { ($0.anyText("incident_id") ?? "", $0.anyText("step") ?? "", $0.anyText("role") ?? "") }
             }
         } catch {
             throw StoreError(message: "cannot read the links (\(error))")
@@ -393,7 +396,7 @@ public final class IncidentStore: Sendable {
         do {
             return try database.read { db in
                 try Row.fetchAll(db, sql: "SELECT name, created_at, revoked_at FROM intake_source ORDER BY name").map {
-                    ($0["name"], $0["created_at"], $0["revoked_at"])
+                    ($0.anyText("name") ?? "", $0.anyText("created_at") ?? "", $0.anyText("revoked_at"))
                 }
             }
         } catch {

@@ -86,3 +86,66 @@ extension Statement {
 
 /// SQLite copies the bound bytes (the Swift string's storage is not kept alive for it).
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// Reads of one column of a `Row`, for the tables read by key (accounts, feeds, alerts, incidents).
+///
+/// GRDB's typed subscripts (`row["x"] as String`) stop the process when the column holds a value of
+/// another type, which an edit of the file behind Drillbook's back can leave in any row. The strict
+/// reads (`text`, `integer`) answer nil for anything but their type: for hash chains, where a value
+/// of another type is a broken link. The `any…` reads convert as SQLite does and answer nil only
+/// for NULL (or what cannot be a number): for showing and using a row, which `audit verify` then
+/// reports as changed.
+extension Row {
+    /// The text in `column`, or nil when it holds NULL or anything but text.
+    func text(_ column: String) -> String? {
+        if case .string(let text) = (self[column] as DatabaseValue).storage { return text }
+        return nil
+    }
+
+    /// The integer in `column`, or nil when it holds NULL or anything but an integer.
+    func integer(_ column: String) -> Int64? {
+        if case .int64(let number) = (self[column] as DatabaseValue).storage { return number }
+        return nil
+    }
+
+    /// The column as text, whatever it holds (a number in decimal, a blob's bytes as UTF-8); nil for NULL.
+    func anyText(_ column: String) -> String? {
+        switch (self[column] as DatabaseValue).storage {
+        case .null: nil
+        case .string(let text): text
+        case .int64(let number): String(number)
+        case .double(let number): String(number)
+        case .blob(let data): String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    /// The column as an integer: a real truncated, text that spells one; nil for NULL, a blob, or
+    /// anything out of range.
+    func anyInt(_ column: String) -> Int? {
+        switch (self[column] as DatabaseValue).storage {
+        case .null, .blob: nil
+        case .int64(let number): Int(number)
+        case .double(let number): Int(exactly: number.rounded(.towardZero))
+        case .string(let text): Int(text.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// The column as a real; nil for NULL, a blob, or text that is not a number.
+    func anyReal(_ column: String) -> Double? {
+        switch (self[column] as DatabaseValue).storage {
+        case .null, .blob: nil
+        case .int64(let number): Double(number)
+        case .double(let number): number
+        case .string(let text): Double(text.trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    /// The column's bytes (text as UTF-8); nil for NULL or a number.
+    func anyBytes(_ column: String) -> Data? {
+        switch (self[column] as DatabaseValue).storage {
+        case .null, .int64, .double: nil
+        case .blob(let data): data
+        case .string(let text): Data(text.utf8)
+        }
+    }
+}

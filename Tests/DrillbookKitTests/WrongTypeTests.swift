@@ -1,0 +1,153 @@
+import Dates
+import DrillbookKit
+import Foundation
+import GRDB
+import Planning
+import Testing
+
+@testable import Store
+
+/// Every column of every table read by key (accounts, sessions, links, feeds, alerts, incidents),
+/// edited behind Drillbook's back to a value of each other type: every read still answers (GRDB's
+/// typed reads stopped the process), and a sealed table's change is reported by `audit verify`.
+@Suite struct WrongTypeTests {
+    /// Values of each storage class; each column gets those of a class it does not hold.
+    static let strangers: [DatabaseValue] = [
+        42.databaseValue, 4.5.databaseValue, Data([0xff, 0x00, 0x41]).databaseValue, "not a number".databaseValue,
+    ]
+
+    @Test func everyColumnOfTheAccountFeedAndAlertTablesIsReadWhateverItHolds() throws {
+        let (_, store) = try TrackingTests.scheduled()
+        let audit = AuditContext(actor: "test", asOf: "2027-08-01", at: "2027-08-01T09:00:00Z")
+        let (user, _) = try store.addUser(
+            email: "ana@example.org", role: "admin", school: nil, expires: "2027-09-01T00:00:00Z", audit: audit)
+        let linkToken = try store.issueLink(userID: user.id, purpose: "invite", expires: "2099-01-01T00:00:00Z")
+        try store.putSession(key: "session", value: Data("{}".utf8), userID: user.id, expires: 4_000_000_000)
+        let (key, apiToken) = try store.createAPIKey(role: "viewer", school: nil, label: "wall", audit: audit)
+        let (feed, feedToken) = try store.createFeed(scope: "district", audience: "staff", label: "staff", audit: audit)
+        let alert = try #require(
+            try store.claimAlert(
+                itemUID: "lincoln-hs/fire-drill-1", step: "due", channel: "email", recipient: "ana@example.org",
+                audit: audit))
+        try store.recordResult(alert: alert, sent: false, error: "refused", audit: audit)
+
+        let reads: [() throws -> Void] = [
+            { _ = try store.users() },
+            { _ = try store.credentials(email: "ana@example.org") },
+            { _ = try store.credentials(id: user.id) },
+            { _ = try store.linkUser(token: linkToken, purposes: ["invite"], now: "2027-08-02T00:00:00Z") },
+            { _ = try store.session(key: "session", now: 1_900_000_000) },
+            { _ = try store.apiKeys() },
+            { _ = try store.apiKey(token: apiToken) },
+            { _ = try store.feeds() },
+            { _ = try store.feed(token: feedToken) },
+            { _ = try store.feedAndLastChange(token: feedToken) },
+            { _ = try store.lastChange() },
+            { _ = try store.unsentAlerts() },
+            {
+                _ = try store.alertState(
+                    itemUID: "lincoln-hs/fire-drill-1", step: "due", channel: "email", recipient: "ana@example.org")
+            },
+            { _ = try store.activityVersions(year: "2027-2028") },
+            { _ = try store.auditEntries() },
+        ]
+        let sealed: Set = ["app_user", "api_key", "feed", "alert"]
+        let tables = ["app_user", "user_link", "web_session", "api_key", "feed", "alert", "activity_version"]
+        var tried = 0
+        for table in tables {
+            try Self.eachStrangeValue(in: table, of: store.database) { column in
+                tried += 1
+                // An error is an answer; only a stopped process fails, and it fails the whole run.
+                for read in reads { _ = try? read() }
+                let verdict = try store.verifyAudit()
+                if sealed.contains(table), case .intact = verdict {
+                    Issue.record("\(table).\(column) holds a value of another type and the audit calls it intact")
+                }
+            }
+        }
+        #expect(tried > 40, "\(tried) columns tried")
+        // The rows are as they were: the edits were undone and the reads changed nothing.
+        guard case .intact = try store.verifyAudit() else {
+            Issue.record("the restored database does not verify")
+            return
+        }
+        #expect(try store.feeds().map(\.id) == [feed.id])
+        #expect(try store.apiKeys().map(\.id) == [key.id])
+    }
+
+    @Test func everyColumnOfTheIncidentTablesIsReadWhateverItHolds() throws {
+        let (incidents, _, _) = try PlaybookTests.setUp()
+        let id = try incidents.open("bomb-threat", school: "lincoln-hs", exercise: true, facts: [:])
+        let store = incidents.store
+        let signoff = try store.createSignoffLink(
+            incident: id, step: "evacuate", role: "principal", expires: 1_900_000_000)
+        let ack = try store.createAckLink(incident: id, step: "evacuate", role: "principal", at: 1_823_000_000)
+        try store.addIntakeSource(name: "vendor", secret: "s3cret", at: "2027-08-01T00:00:00Z")
+
+        let reads: [() throws -> Void] = [
+            { _ = try store.incident(id) },
+            { _ = try store.incidentIDs() },
+            { _ = try store.signoffLink(token: signoff, now: 1_823_000_100) },
+            { _ = try store.ackLink(token: ack, now: 1_823_000_100) },
+            { _ = try store.intakeSources() },
+            { _ = try store.intakeSecret("vendor") },
+            { _ = try store.auditEntries() },
+            { _ = try incidents.load(id) },
+        ]
+        var tried = 0
+        for table in ["incident", "incident_event", "signoff_link", "ack_link", "intake_source"] {
+            try Self.eachStrangeValue(in: table, of: store.database) { column in
+                tried += 1
+                for read in reads { _ = try? read() }
+                let verdict = try store.verifyAudit()
+                if table.hasPrefix("incident"), case .intact = verdict {
+                    Issue.record("\(table).\(column) holds a value of another type and the audit calls it intact")
+                }
+            }
+        }
+        #expect(tried > 15, "\(tried) columns tried")
+        #expect(try store.incident(id).events.isEmpty == false)
+    }
+
+    /// Sets every row's `column` of `table` to each value of another storage class in turn, calls
+    /// `body`, and puts the column back as it was.
+    static func eachStrangeValue(
+        in table: String, of database: some DatabaseWriter, _ body: (String) throws -> Void
+    ) throws {
+        let columns = try database.read { db in try db.columns(in: table) }
+        #expect(!columns.isEmpty, "no table \(table)")
+        for column in columns {
+            let saved = try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT rowid AS rid, \(column.name) AS value FROM \(table)")
+            }
+            #expect(!saved.isEmpty, "\(table) has no row to edit")
+            let held = Set(saved.map { Self.storageClass($0["value"]) })
+            for value in strangers where !held.contains(Self.storageClass(value)) {
+                // An INTEGER PRIMARY KEY (the rowid) takes nothing but integers; SQLite refuses the rest.
+                let changed =
+                    (try? database.write { db in
+                        try db.execute(sql: "UPDATE \(table) SET \(column.name) = ?", arguments: [value])
+                    }) != nil
+                guard changed else { continue }
+                try body("\(column.name) = \(value)")
+                try database.write { db in
+                    for row in saved {
+                        try db.execute(
+                            sql: "UPDATE \(table) SET \(column.name) = ? WHERE rowid = ?",
+                            arguments: [row["value"] as DatabaseValue, row["rid"] as Int64])
+                    }
+                }
+            }
+        }
+    }
+
+    static func storageClass(_ value: DatabaseValue) -> Int {
+        switch value.storage {
+        case .null: 0
+        case .int64: 1
+        case .double: 2
+        case .string: 3
+        case .blob: 4
+        }
+    }
+}
