@@ -16,15 +16,22 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses `2027-09-02` or `20270902`; nil when the text is not a date that exists.
     public init?(_ text: some StringProtocol) {
+        var text = String(text)  // a date is a small string: no copy to the heap
+        guard let date = text.withUTF8({ Self(utf8: $0) }) else { return nil }
+        self = date
+    }
+
+    /// Parses the UTF-8 bytes of `2027-09-02` or `20270902` (a database column read in place).
+    public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
         // Byte by byte: stores read tens of thousands of dates per query. Only the two lengths are
         // read at all (a long run of digits would overflow the sum: the fuzzer found one).
-        let length = text.utf8.count
+        let length = text.count
         guard length == 8 || length == 10 else { return nil }
         var value = 0
         var digits = 0
         var position = 0
         let dashed = length == 10
-        for byte in text.utf8 {
+        for byte in text {
             defer { position += 1 }
             if dashed && (position == 4 || position == 7) {
                 guard byte == UInt8(ascii: "-") else { return nil }

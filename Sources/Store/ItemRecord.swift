@@ -45,32 +45,26 @@ struct ItemRecord: PersistableRecord {
     /// `SELECT` of `columns`, for `init(_:)`.
     static let selection = columns.joined(separator: ", ")
 
-    /// The current row of a statement that selects `selection`.
-    init(_ row: ColumnReader) {
-        uid = row.string(0)
-        year = row.string(1)
-        id = row.string(2)
-        schoolId = row.string(3)
-        activityId = row.string(4)
-        slot = row.int(5)
-        kind = row.string(6)
-        title = row.string(7)
-        description = row.text(8)
-        date = row.string(9)
-        startMinutes = row.integer(10)
-        durationMinutes = row.int(11)
-        timeZone = row.string(12)
-        announced = row.bool(13)
-        adminOnly = row.bool(14)
-        owner = row.string(15)
-        presence = row.string(16)
-        relatedTo = row.text(17)
-        timeContext = row.text(18)
-        source = row.text(19)
-        status = row.string(20)
-        sequence = row.int(21)
-        noticeDate = row.text(22)
-        changedOn = row.string(23)
+    /// The current row of a statement that selects `selection`, straight into what the planner
+    /// uses: dates parsed from the column's bytes, repeated text shared through `pools`.
+    static func tracked(_ row: ColumnReader, pools: inout ItemPools) -> TrackedItem {
+        let epoch = CalendarDate(year: 1970, month: 1, day: 1)
+        let presence = row.string(16, pool: &pools.presence)
+        let item = ScheduledItem(
+            id: row.string(2), uid: row.string(0), schoolID: row.string(3, pool: &pools.school),
+            activityID: row.string(4, pool: &pools.activity), slot: row.int(5),
+            kind: ActivityKind(row.string(6, pool: &pools.kind)) ?? .protocolReview,
+            title: row.string(7, pool: &pools.title), description: row.text(8, pool: &pools.description),
+            date: row.date(9) ?? epoch, start: row.integer(10).map(ClockTime.init(minutes:)),
+            durationMinutes: row.int(11), timeZone: row.string(12, pool: &pools.timeZone), announced: row.bool(13),
+            adminOnly: row.bool(14), owner: row.string(15, pool: &pools.owner),
+            presence: presence.isEmpty ? [] : presence.split(separator: ",").map(String.init),
+            relatedTo: row.text(17, pool: &pools.related),
+            timeContext: row.text(18, pool: &pools.timeContext).flatMap(TimeOfDay.init(rawValue:)),
+            source: row.text(19, pool: &pools.source))
+        return TrackedItem(
+            item: item, status: TrackedItem.Status(rawValue: row.string(20, pool: &pools.status)) ?? .scheduled,
+            sequence: row.int(21), noticeDate: row.date(22), changedOn: row.date(23) ?? epoch)
     }
 
     /// `?, ?, ...`, one per column.
@@ -122,19 +116,20 @@ struct ItemRecord: PersistableRecord {
         noticeDate = tracked.noticeDate?.description
         changedOn = tracked.changedOn.description
     }
+}
 
-    var tracked: TrackedItem {
-        let item = ScheduledItem(
-            id: id, uid: uid, schoolID: schoolId, activityID: activityId, slot: slot,
-            kind: ActivityKind(kind) ?? .protocolReview, title: title, description: description,
-            date: CalendarDate(date) ?? CalendarDate(year: 1970, month: 1, day: 1),
-            start: startMinutes.map(ClockTime.init(minutes:)), durationMinutes: durationMinutes, timeZone: timeZone,
-            announced: announced, adminOnly: adminOnly, owner: owner,
-            presence: presence.isEmpty ? [] : presence.split(separator: ",").map(String.init), relatedTo: relatedTo,
-            timeContext: timeContext.flatMap(TimeOfDay.init(rawValue:)), source: source)
-        return TrackedItem(
-            item: item, status: TrackedItem.Status(rawValue: status) ?? .scheduled, sequence: sequence,
-            noticeDate: noticeDate.flatMap { CalendarDate($0) },
-            changedOn: CalendarDate(changedOn) ?? CalendarDate(year: 1970, month: 1, day: 1))
-    }
+/// One `TextPool` per column of `item` whose text repeats from row to row.
+struct ItemPools {
+    var school = TextPool()
+    var activity = TextPool()
+    var kind = TextPool()
+    var title = TextPool()
+    var description = TextPool()
+    var timeZone = TextPool()
+    var owner = TextPool()
+    var presence = TextPool()
+    var related = TextPool()
+    var timeContext = TextPool()
+    var source = TextPool()
+    var status = TextPool()
 }

@@ -1,3 +1,4 @@
+import Dates
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -29,6 +30,23 @@ struct ColumnReader {
     /// The column as text, empty for NULL.
     func string(_ index: Int32) -> String { text(index) ?? "" }
 
+    /// The column's bytes as SQLite holds them (as text), valid until the statement moves; nil for NULL.
+    func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard sqlite3_column_type(statement, index) != SQLITE_NULL,
+            let start = sqlite3_column_text(statement, index)
+        else { return nil }
+        return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, index)))
+    }
+
+    /// The column as text, the same string as every earlier row with the same bytes; nil for NULL.
+    func text(_ index: Int32, pool: inout TextPool) -> String? { bytes(index).map { pool.text($0) } }
+
+    /// The same, empty for NULL.
+    func string(_ index: Int32, pool: inout TextPool) -> String { text(index, pool: &pool) ?? "" }
+
+    /// The column as a date (`2027-09-02`); nil for NULL or anything else.
+    func date(_ index: Int32) -> CalendarDate? { bytes(index).flatMap { CalendarDate(utf8: $0) } }
+
     /// The column as an integer; nil for NULL.
     func integer(_ index: Int32) -> Int? {
         sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(statement, index))
@@ -39,6 +57,48 @@ struct ColumnReader {
 
     /// The column as a boolean (non-zero), false for NULL.
     func bool(_ index: Int32) -> Bool { int(index) != 0 }
+}
+
+/// Strings already read, found again by their bytes: the columns of a year that repeat from row to
+/// row (school, activity, title, description, time zone, owner...) become one string each, not one
+/// allocation per row, and the items read share them.
+///
+/// Open addressing over a fixed table: once it is half full the column is not one that repeats,
+/// and what is new is returned without being kept.
+struct TextPool {
+    private var slots: [String?]
+    private var count = 0
+
+    init(capacity: Int = 4096) { slots = Array(repeating: nil, count: capacity) }
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let mask = slots.count - 1
+        var slot = Hasher.hashing(bytes) & mask
+        while let existing = slots[slot] {
+            if existing.utf8.withContiguousStorageIfAvailable({ Self.equal($0, bytes) }) ?? false { return existing }
+            slot = (slot + 1) & mask
+        }
+        let new = String(decoding: bytes, as: UTF8.self)
+        if count < slots.count / 2 {
+            slots[slot] = new
+            count += 1
+        }
+        return new
+    }
+
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let left = a.baseAddress, let right = b.baseAddress else { return true }
+        return memcmp(left, right, a.count) == 0
+    }
+}
+
+extension Hasher {
+    fileprivate static func hashing(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        return hasher.finalize()
+    }
 }
 
 extension Statement {

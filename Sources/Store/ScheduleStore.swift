@@ -114,7 +114,8 @@ public final class ScheduleStore: Sendable {
                     sql: "SELECT \(ItemRecord.selection) FROM item WHERE year = ? ORDER BY date, start_minutes, id")
                 let rows = try Row.fetchCursor(select, arguments: [year])
                 let columns = ColumnReader(select)
-                while try rows.next() != nil { items.append(ItemRecord(columns).tracked) }
+                var pools = ItemPools()
+                while try rows.next() != nil { items.append(ItemRecord.tracked(columns, pools: &pools)) }
                 return items
             }
         } catch {

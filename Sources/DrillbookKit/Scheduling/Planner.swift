@@ -118,13 +118,15 @@ public enum Planner {
         var fixed: [FixedOccurrence] = []
         var reasons: [String: String] = [:]
         var kept: Set<String> = []
-        for tracked in published where tracked.status == .scheduled && tracked.item.relatedTo == nil {
-            let item = tracked.item
+        // Positions into `published`, not copies of its items: this runs over the whole year.
+        for index in published.indices where published[index].status == .scheduled {
+            guard published[index].item.relatedTo == nil else { continue }
+            let item = published[index].item
             guard let year = loaded.years[item.schoolID] else { continue }
             let pin = FixedOccurrence(
                 schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
                 timeContext: item.timeContext, presence: item.presence)
-            if item.date <= asOf || tracked.isAnnounced(by: asOf) {
+            if item.date <= asOf || published[index].isAnnounced(by: asOf) {
                 // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
                 if year.isSchoolDay(item.date) {
                     fixed.append(pin)
@@ -146,22 +148,27 @@ public enum Planner {
         var planned = try schedule(
             loaded, fixed: fixed, notBefore: published.isEmpty ? nil : asOf, skipped: &skipped)
         // What follows an item that stayed (its notices, its review) stays as published too.
-        // (Positions into `published`, not copies of its items: this runs over the whole year.)
-        let before = Dictionary(published.indices.map { (published[$0].item.uid, $0) }, uniquingKeysWith: { a, _ in a })
-        let byID = Dictionary(published.indices.map { (published[$0].item.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let before = Replan.positions(published)
+        var uidsByID: [String: String] = [:]
+        for index in published.indices {
+            if uidsByID[published[index].item.id] == nil {
+                uidsByID[published[index].item.id] = published[index].item.uid
+            }
+        }
         for index in planned.indices {
-            let item = planned[index]
-            guard let position = before[item.uid], published[position].status == .scheduled,
-                published[position].item.date > asOf, let year = loaded.years[item.schoolID]
+            guard let position = before[planned[index].uid], published[position].status == .scheduled,
+                published[position].item.date > asOf, let year = loaded.years[planned[index].schoolID]
             else { continue }
-            let old = published[position]
-            let main = item.relatedTo.flatMap { byID[$0].map { published[$0].item.uid } } ?? item.uid
-            guard kept.contains(main), old.item.date == item.date || item.relatedTo != nil else { continue }
-            let fits = item.adminOnly ? year.closures[old.item.date] == nil : lost(old.item.date, in: year) == nil
-            if fits && old.item != item { planned[index] = old.item }
+            let related = planned[index].relatedTo
+            let main = related.flatMap { uidsByID[$0] } ?? planned[index].uid
+            let date = published[position].item.date
+            guard kept.contains(main), date == planned[index].date || related != nil else { continue }
+            let fits = planned[index].adminOnly ? year.closures[date] == nil : lost(date, in: year) == nil
+            if fits && published[position].item != planned[index] { planned[index] = published[position].item }
         }
         do {
-            var result = Replan.diff(published: published, planned: planned, asOf: asOf) { school, date in
+            var result = Replan.diff(published: published, positions: before, planned: planned, asOf: asOf) {
+                school, date in
                 loaded.years[school].map { !$0.isSchoolDay(date) } ?? false
             }
             for (from, to) in result.moved where reasons[to.item.uid] == nil {

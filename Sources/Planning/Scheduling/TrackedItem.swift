@@ -59,17 +59,42 @@ public enum Replan {
         published: [TrackedItem], planned: [ScheduledItem], asOf: CalendarDate,
         isClosed: (_ schoolID: String, _ date: CalendarDate) -> Bool
     ) -> ReplanResult {
+        diff(published: published, positions: positions(published), planned: planned, asOf: asOf, isClosed: isClosed)
+    }
+
+    /// Each published item's position by UID (the first, should a UID repeat).
+    public static func positions(_ published: [TrackedItem]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(published.count)
+        for index in published.indices where positions[published[index].item.uid] == nil {
+            positions[published[index].item.uid] = index
+        }
+        return positions
+    }
+
+    /// The same, with `positions` from `positions(_:)` (a re-plan has already made them).
+    ///
+    /// Items are read in place by position and copied only into the result: a state's year is most of
+    /// a million items, each a dozen strings, and a copy retains every one of them.
+    public static func diff(
+        published: [TrackedItem], positions old: [String: Int], planned: [ScheduledItem], asOf: CalendarDate,
+        isClosed: (_ schoolID: String, _ date: CalendarDate) -> Bool
+    ) -> ReplanResult {
         var result = ReplanResult()
-        // Positions, not copies: a state's year is most of a million items, each a dozen strings.
-        let old = Dictionary(published.indices.map { (published[$0].item.uid, $0) }, uniquingKeysWith: { a, _ in a })
         // Announced, then the day was lost (a snow day): it is cancelled with its notices and review,
         // and a make-up with fresh notices takes its place.
-        let lost = Set(
-            published.filter {
-                $0.status == .scheduled && $0.item.relatedTo == nil && !$0.item.id.hasSuffix("-makeup")
-                    && $0.item.date > asOf && $0.isAnnounced(by: asOf) && isClosed($0.item.schoolID, $0.item.date)
-            }.map(\.item.id))
-        let madeUp = Set(published.filter { $0.item.id.hasSuffix("-makeup") }.map(\.item.id))
+        var lost: Set<String> = []
+        var madeUp: Set<String> = []
+        for index in published.indices {
+            if published[index].item.id.hasSuffix("-makeup") {
+                madeUp.insert(published[index].item.id)
+            } else if published[index].status == .scheduled && published[index].item.relatedTo == nil
+                && published[index].item.date > asOf && published[index].isAnnounced(by: asOf)
+                && isClosed(published[index].item.schoolID, published[index].item.date)
+            {
+                lost.insert(published[index].item.id)
+            }
+        }
         // The plan's entries for a lost slot (the item, its notices, its review) become the make-up's.
         let planned =
             lost.isEmpty && madeUp.isEmpty
@@ -83,23 +108,27 @@ public enum Replan {
                 item.relatedTo = item.relatedTo.map { $0 + "-makeup" }
                 return item
             }
-        let notices = Dictionary(
-            planned.filter { $0.adminOnly && $0.id.contains("families-notice") }.compactMap { item in
-                item.relatedTo.map { ($0, item.date) }
-            }, uniquingKeysWith: min)
-        let plannedUIDs = Set(planned.map(\.uid))
+        var notices: [String: CalendarDate] = [:]
+        for index in planned.indices where planned[index].adminOnly {
+            if let main = planned[index].relatedTo, planned[index].id.utf8.contains(noticeMarker) {
+                notices[main] = min(notices[main] ?? planned[index].date, planned[index].date)
+            }
+        }
+        // Which published items the plan still has, by position: no set of every UID.
+        var matched = [Bool](repeating: false, count: published.count)
         for item in planned {
-            let noticeDate = notices[item.id]
+            let noticeDate = notices.isEmpty ? nil : notices[item.id]
             guard let position = old[item.uid] else {
                 result.added.append(TrackedItem(item: item, noticeDate: noticeDate, changedOn: asOf))
                 continue
             }
-            let before = published[position]
-            if before.status == .scheduled && before.item == item {
-                if before.noticeDate == noticeDate {
+            matched[position] = true
+            let status = published[position].status
+            if status == .scheduled && published[position].item == item {
+                if published[position].noticeDate == noticeDate {
                     result.unchanged += 1
-                } else if !before.isAnnounced(by: asOf) {
-                    var renoticed = before
+                } else if !published[position].isAnnounced(by: asOf) {
+                    var renoticed = published[position]
                     renoticed.noticeDate = noticeDate
                     result.renoticed.append(renoticed)
                 } else {
@@ -107,20 +136,22 @@ public enum Replan {
                 }
                 continue
             }
-            let locked = before.item.date <= asOf || before.isAnnounced(by: asOf)
-            if before.status == .scheduled && locked {
-                result.kept.append(before)
+            let locked = published[position].item.date <= asOf || published[position].isAnnounced(by: asOf)
+            if status == .scheduled && locked {
+                result.kept.append(published[position])
                 continue
             }
-            if before.status == .cancelled && item.date <= asOf { continue }
+            if status == .cancelled && item.date <= asOf { continue }
             var moved = TrackedItem(item: item, noticeDate: noticeDate, changedOn: asOf)
-            moved.sequence = before.sequence + 1
-            result.moved.append((before, moved))
+            moved.sequence = published[position].sequence + 1
+            result.moved.append((published[position], moved))
         }
-        for before in published where before.status == .scheduled && !plannedUIDs.contains(before.item.uid) {
+        for index in published.indices where !matched[index] && published[index].status == .scheduled {
             // A lost item and what follows it are cancelled, past notices included: they served a day that is gone.
-            if before.item.date > asOf || lost.contains(before.item.relatedTo ?? before.item.id) {
-                result.cancelled.append(cancel(before, asOf))
+            if published[index].item.date > asOf
+                || lost.contains(published[index].item.relatedTo ?? published[index].item.id)
+            {
+                result.cancelled.append(cancel(published[index], asOf))
             }
         }
         return result
@@ -136,5 +167,22 @@ public enum Replan {
         cancelled.sequence += 1
         cancelled.changedOn = asOf
         return cancelled
+    }
+}
+
+/// The part of a families notice's id that says what it is (`…/fire-drill-1/families-notice`).
+private let noticeMarker = Array("families-notice".utf8)
+
+extension String.UTF8View {
+    /// Whether `needle` occurs in these bytes (a plain byte search, not `StringProtocol.contains`,
+    /// which compares characters).
+    fileprivate func contains(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, count >= needle.count else { return false }
+        var start = startIndex
+        while let found = self[start...].firstIndex(of: first) {
+            if self[found...].starts(with: needle) { return true }
+            start = index(after: found)
+        }
+        return false
     }
 }
