@@ -16,11 +16,14 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case allDayRecurrenceID, wrTimeZone, pastLibicalError, outsideCalendar, secondCalendar, nestedEvent
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
+        /// A value of the wrong form where the meaning of the events does not hang on it
+        /// (`SEQUENCE:abc`, `STATUS:DONE`): libical reads it as a default; `validate` calls it an error.
+        case coercedValue
 
         /// Faults real calendars often have that do not change their meaning.
         public var isTolerable: Bool {
             isRepair || self == .lineEnding || self == .lineLength || self == .undefinedKnownZone
-                || self == .unknownProperty
+                || self == .unknownProperty || self == .coercedValue
         }
 
         /// What `calendar validate` calls an error: what RFC 5545 says MUST (or a client misreads).

@@ -53,9 +53,10 @@ public enum CalendarReader {
                             + (first.isEmpty ? " (it is empty)" : " (it starts with \"\(first)\")"))
                 ])
         }
+        let valueProblems = ValueSyntax.problems(in: scan.roots, file: file)
         if let slices = CalendarSlices(scan, bytes: bytes, size: sliceSize) {
             return Libical.withLock {
-                var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems)
+                var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems + valueProblems)
                 walk.slices = slices
                 if let root = slices.parse(0) {
                     defer { icalcomponent_free(root) }
@@ -76,7 +77,7 @@ public enum CalendarReader {
         }
         if !closers.isEmpty { text += "\r\n" + closers.reversed().joined(separator: "\r\n") + "\r\n" }
         return Libical.withLock {
-            var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems)
+            var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems + valueProblems)
             let parsed = text.withCString { drillbook_parse($0, strlen($0)) }
             if let root = parsed {
                 defer { icalcomponent_free(root) }
