@@ -27,9 +27,15 @@ enum ValueSyntax {
         "VJOURNAL": ["DRAFT", "FINAL", "CANCELLED"],
     ]
 
+    static let checked: Set<String> = [
+        "SEQUENCE", "REPEAT", "PRIORITY", "PERCENT-COMPLETE", "TZOFFSETFROM", "TZOFFSETTO", "STATUS", "TRANSP",
+    ]
+
     /// What is wrong with one property's value, if it is one of those libical coerces.
     static func check(_ line: ContentLine, in component: String) -> (CalendarProblem.Kind, String)? {
         let name = line.name
+        // Most lines are none of these: their value is not copied out.
+        guard checked.contains(name) else { return nil }
         let value = String(line.value)
         switch name {
         case "SEQUENCE", "REPEAT":
