@@ -92,10 +92,13 @@ extension Scheduler {
         func meeting(_ type: String, _ context: TimeOfDay?, _ presence: Set<PresenceRole>) -> [Bool] {
             model.entries.indices.map { model.meetsCondition($0, type: type, context: context, presence: presence) }
         }
-        // The constraints a drill counts for, into a buffer the candidate loop reuses.
+        // The constraints a drill counts for, into a buffer the candidate loop reuses. (What it reads
+        // of the loop's changing state comes in as arguments: a captured `var` is checked for
+        // exclusive access at run time on every read, a tenth of the placement.)
         func contributions(
             into result: inout [Int], _ type: String, _ offset: Int, _ context: TimeOfDay?,
-            _ presence: Set<PresenceRole>, _ meets: [Bool], _ typeDays: DayIndex?, _ viaDays: DayIndex?
+            _ presence: Set<PresenceRole>, _ meets: [Bool], _ typeDays: DayIndex?, _ viaDays: DayIndex?,
+            _ viaUsed: [Int]
         ) {
             result.removeAll(keepingCapacity: true)
             guard offset >= 0, offset < dayCount else { return }
@@ -126,7 +129,7 @@ extension Scheduler {
             let viaDays = viaTypeDay[drill.type]
             contributions(
                 into: &contributed, drill.type, offset, drill.context, drill.presence,
-                meeting(drill.type, drill.context, drill.presence), typeDays, viaDays)
+                meeting(drill.type, drill.context, drill.presence), typeDays, viaDays, viaUsed)
             let inYear = offset >= 0 && offset < dayCount
             // A drill that stands in for another type uses one of its rule's substitutions.
             if inYear, let viaDays {
@@ -166,10 +169,16 @@ extension Scheduler {
             }
             var best: (drill: PlannedDrill, score: (Double, Double, Int, Int, Int))?
             // Whether a drill of the type on day `offset` would count toward some unmet constraint.
-            func helps(_ days: DayIndex?, _ offset: Int) -> Bool {
+            func helps(_ days: DayIndex?, _ offset: Int, _ counts: [Int]) -> Bool {
                 guard let days else { return false }
                 return days.range(offset).contains { counts[days.constraints[$0]] < atLeast[days.constraints[$0]] }
             }
+            let counted = counts
+            let substitutionsUsed = viaUsed
+            let daysByEntry = byEntry
+            let usedContexts = contextsByEntry
+            var candidate: [Int] = []
+            candidate.reserveCapacity(contributed.capacity)
             for want in wanted {
                 let typeSalt = stableHash("\(districtID)/\(school.id)/\(want.type)")
                 let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
@@ -180,26 +189,27 @@ extension Scheduler {
                 let meets = meeting(want.type, want.context, want.presence)
                 for (position, offset) in openOffsets.enumerated() where !state.hasDrill(offset: offset) {
                     // Most days help no unmet constraint: tell that without building the list.
-                    if viaDays?.range(offset).isEmpty ?? true, !helps(typeDays, offset) { continue }
+                    if viaDays?.range(offset).isEmpty ?? true, !helps(typeDays, offset, counted) { continue }
                     let day = openDays[position]
                     guard state.allows(day, leadDays: leadDays) else { continue }
                     var context = want.context
                     contributions(
-                        into: &contributed, want.type, offset, context, want.presence, meets, typeDays, viaDays)
-                    guard contributed.contains(where: { counts[$0] < atLeast[$0] }) else { continue }
+                        into: &candidate, want.type, offset, context, want.presence, meets, typeDays, viaDays,
+                        substitutionsUsed)
+                    guard candidate.contains(where: { counted[$0] < atLeast[$0] }) else { continue }
                     // Hard limits: maxima, spacing, and a time of day of its own where a rule asks.
                     var allowed = true
                     let dayNumber = firstDay + offset
-                    for index in contributed {
+                    for index in candidate {
                         let entry = entryOf[index]
-                        if let most = atMost[index], counts[index] + 1 > most { allowed = false }
+                        if let most = atMost[index], counted[index] + 1 > most { allowed = false }
                         if let spacing = spacingOf[entry],
-                            byEntry[entry].contains(where: { abs($0 - dayNumber) < spacing })
+                            daysByEntry[entry].contains(where: { abs($0 - dayNumber) < spacing })
                         {
                             allowed = false
                         }
                         if distinctOf[entry] {
-                            let used = contextsByEntry[entry]
+                            let used = usedContexts[entry]
                             if let chosen = context {
                                 if used.contains(chosen) { allowed = false }
                             } else if let free = TimeOfDay.drillContexts.first(where: {
@@ -215,12 +225,12 @@ extension Scheduler {
                     guard allowed else { continue }
                     if context != want.context {
                         contributions(
-                            into: &contributed, want.type, offset, context, want.presence,
-                            meeting(want.type, context, want.presence), typeDays, viaDays)
+                            into: &candidate, want.type, offset, context, want.presence,
+                            meeting(want.type, context, want.presence), typeDays, viaDays, substitutionsUsed)
                     }
                     var weighted = 0.0
                     var tightness = 0.0
-                    for index in contributed where counts[index] < atLeast[index] {
+                    for index in candidate where counted[index] < atLeast[index] {
                         weighted += typeWeight[entryOf[index]]
                         tightness += spanWeight[index]
                     }
