@@ -91,16 +91,16 @@ public struct Exporter: Sendable {
         // Admin and staff mostly see the same event: one rendering serves both, found by UID; all of
         // the school's renderings are made in one turn at libical.
         var unique: [Event] = []
-        var first: [String: [Int]] = [:]
+        var renderingsByUID: [String: [Int]] = [:]
         var shown: [[Int]] = []
         for audience in audiences {
             var positions: [Int] = []
             for tracked in items {
                 guard let event = event(for: tracked, audience: audience, school: school) else { continue }
-                if let same = first[event.uid]?.first(where: { unique[$0] == event }) {
+                if let same = renderingsByUID[event.uid]?.first(where: { unique[$0] == event }) {
                     positions.append(same)
                 } else {
-                    first[event.uid, default: []].append(unique.count)
+                    renderingsByUID[event.uid, default: []].append(unique.count)
                     positions.append(unique.count)
                     unique.append(event)
                 }
