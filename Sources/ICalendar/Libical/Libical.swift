@@ -4,9 +4,10 @@ import Foundation
 
 /// The one door to libical.
 ///
-/// libical keeps process-wide state (the builtin zone cache, `icalerrno`, its ring buffer), and Swift
-/// Testing and servers call in from many threads, so every entry point of this module takes the lock
-/// for the whole of one synchronous call and hands out only Swift values.
+/// libical keeps process-wide state (the builtin zone cache, the error states a parse changes), and
+/// Swift Testing and servers call in from many threads, so every entry point of this module takes the
+/// lock for the whole of one synchronous call and hands out only Swift values; rendering events
+/// (`rendering`) is the one exception.
 enum Libical {
     private static let lock = NSLock()
 
@@ -15,6 +16,20 @@ enum Libical {
         defer { lock.unlock() }
         return try body()
     }
+
+    /// The one exception: building VEVENTs from Swift values and serializing them, which an export
+    /// does for every item of a district on every core. Debian's libical is built with pthreads: its
+    /// ring buffer and `icalerrno` are per thread and its zone cache is behind its own mutex; this
+    /// path allocates components, reads constant tables and compares times with the UTC zone, which
+    /// is set up here once, under the lock, before the first such call. (`ThreadSanitizer` cannot see
+    /// into libical: `ConcurrentRenderingTests` renders the same events on many threads at once and
+    /// compares each text with the serial one.)
+    static func rendering<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        _ = utcZoneReady
+        return try body()
+    }
+
+    private static let utcZoneReady: Void = withLock { _ = icaltimezone_get_utc_timezone() }
 
     /// Copies a C string libical owns (ring buffer or component storage) into Swift at once.
     static func string(_ pointer: UnsafePointer<CChar>?) -> String? {

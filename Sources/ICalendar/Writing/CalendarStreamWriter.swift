@@ -30,7 +30,7 @@ public final class CalendarStreamWriter {
     /// The text of events as this writer would write them: to share one rendering between files
     /// (a school's calendar and the district's).
     public func render(_ events: [Event]) throws -> String {
-        try Libical.withLock { () throws(CalendarWriteError) -> String in
+        try Libical.rendering { () throws(CalendarWriteError) -> String in
             var text = ""
             for event in events {
                 let component = try writer.component(for: event)
@@ -41,10 +41,10 @@ public final class CalendarStreamWriter {
         }
     }
 
-    /// Each event's text, in order, in one turn at libical: for a caller that shares renderings
-    /// between files and works on several threads (one lock taken per event ping-pongs between them).
+    /// Each event's text, in order: for a caller that shares renderings between files and works on
+    /// several threads (rendering takes no lock: `Libical.rendering`).
     public func renderEach(_ events: [Event]) throws -> [String] {
-        try Libical.withLock { () throws(CalendarWriteError) -> [String] in
+        try Libical.rendering { () throws(CalendarWriteError) -> [String] in
             try events.map { event throws(CalendarWriteError) -> String in
                 let component = try writer.component(for: event)
                 defer { icalcomponent_free(component) }
