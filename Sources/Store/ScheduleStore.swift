@@ -106,21 +106,94 @@ public final class ScheduleStore: Sendable {
     }
 
     /// Every item published for `year`, in time order.
-    public func items(year: String) throws(StoreError) -> [TrackedItem] {
+    ///
+    /// A large year is read in parts on every core, split at dates (each part in time order, so the
+    /// parts follow each other), each on its own pooled connection in its own read transaction. Every
+    /// write appends to the audit log, so parts that saw the same last audit entry saw the same
+    /// database; when a write came between them, the year is read again in one piece.
+    /// With `onEveryCore` false, it is read in one piece.
+    public func items(year: String, onEveryCore: Bool = true) throws(StoreError) -> [TrackedItem] {
+        let parts = onEveryCore ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        return try items(year: year, parts: parts, atLeast: 20_000)
+    }
+
+    /// The same, in `parts` when the year has at least `atLeast` items (tests split small years).
+    func items(year: String, parts: Int, atLeast: Int) throws(StoreError) -> [TrackedItem] {
         do {
-            return try database.read { db in
-                var items: [TrackedItem] = []
-                let select = try db.makeStatement(
-                    sql: "SELECT \(ItemRecord.selection) FROM item WHERE year = ? ORDER BY date, start_minutes, id")
-                let rows = try Row.fetchCursor(select, arguments: [year])
-                let columns = ColumnReader(select)
-                var pools = ItemPools()
-                while try rows.next() != nil { items.append(ItemRecord.tracked(columns, pools: &pools)) }
-                return items
+            let bounds = try database.read { db in
+                try Self.splitDates(db, year: year, parts: parts, atLeast: atLeast)
             }
+            if bounds.count > 2 {
+                let parts = [Result<(items: [TrackedItem], head: Int), any Error>](
+                    concurrentlyComputing: bounds.count - 1
+                ) { part in
+                    Result {
+                        try database.read { db in
+                            (
+                                try Self.items(db, year: year, from: bounds[part], to: bounds[part + 1]),
+                                try Self.head(db)
+                            )
+                        }
+                    }
+                }
+                let read = try parts.map { try $0.get() }
+                if Set(read.map(\.head)).count == 1 { return read.flatMap(\.items) }
+            }
+            return try database.read { db in try Self.items(db, year: year, from: nil, to: nil) }
         } catch {
             throw StoreError(message: "cannot read the schedule (\(error))")
         }
+    }
+
+    /// A year's items from `lower` (a date, inclusive; nil: from the first, NULL dates included) to
+    /// `upper` (exclusive; nil: to the last), in time order.
+    private static func items(_ db: Database, year: String, from lower: String?, to upper: String?) throws
+        -> [TrackedItem]
+    {
+        // SQLite compares a date of another type (an edit behind Drillbook's back) as ORDER BY does,
+        // so such a row falls in exactly one part, where the whole read would have put it.
+        var conditions = ["year = ?"]
+        var arguments: [String] = [year]
+        if let lower {
+            conditions.append("date >= ?")
+            arguments.append(lower)
+        }
+        if let upper {
+            conditions.append("(date < ? OR date IS NULL)")
+            arguments.append(upper)
+        }
+        let select = try db.makeStatement(
+            sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(conditions.joined(separator: " AND ")) "
+                + "ORDER BY date, start_minutes, id")
+        var items: [TrackedItem] = []
+        let rows = try Row.fetchCursor(select, arguments: StatementArguments(arguments))
+        let columns = ColumnReader(select)
+        var pools = ItemPools()
+        while try rows.next() != nil { items.append(ItemRecord.tracked(columns, pools: &pools)) }
+        return items
+    }
+
+    /// Where to split a year's read: nil, the dates at each part's share of its items, nil; just
+    /// nil, nil for a year of fewer than `atLeast` items, read in one piece.
+    private static func splitDates(_ db: Database, year: String, parts: Int, atLeast: Int) throws -> [String?] {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE year = ?", arguments: [year]) ?? 0
+        guard parts > 1, count >= atLeast else { return [nil, nil] }
+        var bounds: [String?] = [nil]
+        for part in 1..<parts {
+            let date = try String.fetchOne(
+                db,
+                sql: "SELECT CAST(date AS TEXT) FROM item WHERE year = ? AND typeof(date) = 'text' "
+                    + "ORDER BY date LIMIT 1 OFFSET ?",
+                arguments: [year, count * part / parts])
+            // Equal bounds would make an empty part; a date that is not one (tampered) is no bound.
+            if let date, CalendarDate(date) != nil, date > (bounds.last ?? nil) ?? "" { bounds.append(date) }
+        }
+        return bounds + [nil]
+    }
+
+    /// The last audit entry's number: it changes with every write.
+    private static func head(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0
     }
 
     /// Writes a re-plan's changes and the activity versions it was made from, records the run and

@@ -151,3 +151,25 @@ import Testing
         }
     }
 }
+
+/// A large year is read in parts on every core: the parts, put together, are the one-piece read,
+/// whatever the dates hold.
+@Suite struct SplitReadTests {
+    @Test(arguments: [2, 3, 7])
+    func aYearReadInPartsIsTheYearReadWhole(parts: Int) throws {
+        let (_, store) = try TrackingTests.scheduled()
+        let whole = try store.items(year: "2027-2028", parts: 1, atLeast: 0)
+        #expect(whole.count > 200)
+        #expect(try store.items(year: "2027-2028", parts: parts, atLeast: 0) == whole)
+        // Dates of other types, edited in: each still read once, where the whole read puts it.
+        try store.database.writeWithoutTransaction { db in
+            try db.execute(sql: "UPDATE item SET date = '2027-13-45' WHERE id = 'harbor-es/fire-drill-2'")
+            try db.execute(sql: "UPDATE item SET date = 20271001 WHERE id = 'ridge-ms/fire-drill-2'")
+            try db.execute(sql: "UPDATE item SET date = x'ff' WHERE id = 'lincoln-hs/fire-drill-2'")
+            try db.execute(sql: "UPDATE item SET date = 'soon' WHERE id = 'lincoln-hs/fire-drill-3'")
+        }
+        let tampered = try store.items(year: "2027-2028", parts: 1, atLeast: 0)
+        #expect(tampered.count == whole.count)
+        #expect(try store.items(year: "2027-2028", parts: parts, atLeast: 0) == tampered)
+    }
+}

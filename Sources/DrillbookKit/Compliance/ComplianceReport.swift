@@ -59,7 +59,9 @@ public struct ComplianceReport: Sendable {
         }
         defer { verified.wait() }
         // Indexed once: each school's share is a lookup, so a district is linear in items + records.
-        let itemsBySchool = Dictionary(grouping: try Planner.published(loaded, store: store), by: \.item.schoolID)
+        // (Read on this core: the other is verifying the chain.)
+        let itemsBySchool = Dictionary(
+            grouping: try Planner.published(loaded, store: store, onEveryCore: false), by: \.item.schoolID)
         let log = CompletionLog(try Tracker.completions(loaded, store: store))
         let checker = ComplianceChecker(ruleSets: loaded.plan.rules)
         var results: [SchoolResult] = []

@@ -214,8 +214,13 @@ public enum Planner {
     }
 
     /// What was published for the plan's year.
-    public static func published(_ loaded: LoadedPlan, store: ScheduleStore) throws(DrillbookError) -> [TrackedItem] {
-        do { return try store.items(year: loaded.plan.year) } catch { throw .store(error.description) }
+    /// With `onEveryCore` false, a large year is read on one core (the caller has other work for the rest).
+    public static func published(_ loaded: LoadedPlan, store: ScheduleStore, onEveryCore: Bool = true)
+        throws(DrillbookError) -> [TrackedItem]
+    {
+        do { return try store.items(year: loaded.plan.year, onEveryCore: onEveryCore) } catch {
+            throw .store(error.description)
+        }
     }
 
     /// Opens the store, as a Drillbook error.
