@@ -82,3 +82,15 @@ import Testing
         #expect(inspection.problems.map(\.kind) == [.coercedValue])
     }
 }
+
+extension CoercedValueTests {
+    /// VALUE=DATE is found as a whole parameter in any case, among others, and nothing like it is.
+    @Test func valueDateIsFoundAmongTheParameters() {
+        for yes in [";VALUE=DATE", ";value=date", ";TZID=America/Chicago;VALUE=DATE", ";Value=Date;X-A=1"] {
+            #expect(ReaderWalk.declaresDate(Substring(yes)), "\(yes)")
+        }
+        for no in ["", ";VALUE=DATE-TIME", ";VALUE=DAT", ";X-VALUE=DATE", ";TZID=VALUE", ";VALUE=DATEX;A=B"] {
+            #expect(!ReaderWalk.declaresDate(Substring(no)), "\(no)")
+        }
+    }
+}

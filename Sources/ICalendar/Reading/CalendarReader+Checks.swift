@@ -34,7 +34,7 @@ extension ReaderWalk {
         }
         if let raw {
             let (parameters, value) = (raw.parameters, raw.value)
-            let declaresDate = parameters.uppercased().split(separator: ";").contains("VALUE=DATE")
+            let declaresDate = Self.declaresDate(parameters)
             if declaresDate && value.contains("T") {
                 report(
                     line, .value,
@@ -53,6 +53,27 @@ extension ReaderWalk {
         }
         if let tzid, !zones.isDefined(tzid), CalendarZones.builtin(tzid) == nil { return nil }
         return Libical.eventTime(time, tzid: tzid)
+    }
+
+    /// Whether a property's parameters (`;TZID=...;VALUE=DATE`) include VALUE=DATE, in any case:
+    /// asked of every date and time, so the bytes are compared in place.
+    static func declaresDate(_ parameters: Substring) -> Bool {
+        let wanted: StaticString = "value=date"
+        // Each parameter is compared as it is passed: where it starts, and whether it still matches.
+        var position = 0
+        var matching = true
+        for byte in parameters.utf8 {
+            if byte == UInt8(ascii: ";") {
+                if matching && position == wanted.utf8CodeUnitCount { return true }
+                position = 0
+                matching = true
+                continue
+            }
+            let lower = (65...90).contains(byte) ? byte + 32 : byte
+            matching = matching && position < wanted.utf8CodeUnitCount && wanted.utf8Start[position] == lower
+            position += 1
+        }
+        return matching && position == wanted.utf8CodeUnitCount
     }
 
     /// The end of an RDATE;VALUE=PERIOD (given as an end or a duration), in the form of its start;

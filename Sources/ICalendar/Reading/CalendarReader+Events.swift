@@ -157,6 +157,7 @@ extension ReaderWalk {
         let begin = scanned?.beginLine ?? 1
         var event = Event(uid: "", summary: "", start: .date(CalendarDate(year: 1970, month: 1, day: 1)))
         var lines: [String: Int] = [:]
+        lines.reserveCapacity(16)  // an event's dozen names without growing the table as they come
         var hasStart = false
         let rawLines = scanned?.properties ?? []
         for (property, line) in propertyLines(component, scanned: scanned) {
@@ -165,7 +166,8 @@ extension ReaderWalk {
                 report(line, .value, "\(name) is given twice in one VEVENT (first at line \(first))")
             }
             if lines[name] == nil { lines[name] = line }
-            let raw = rawLines.first { $0.number == line }
+            // Found only for the properties that read their raw text (a search and a copy per line).
+            lazy var raw: ContentLine? = rawLines.first { $0.number == line }
             switch name {
             case "UID": event.uid = Libical.valueText(property)
             case "SUMMARY": event.summary = Libical.valueText(property)

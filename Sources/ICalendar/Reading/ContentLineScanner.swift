@@ -22,7 +22,9 @@ struct ContentLine {
         self.text = text
         let utf8 = text.utf8
         let nameEnd = utf8.firstIndex { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ":") } ?? utf8.endIndex
-        name = String(text[..<nameEnd]).uppercased()
+        // Names are upper case in nearly every file: uppercased only when they are not.
+        let spelled = text[..<nameEnd]
+        name = spelled.utf8.contains { (97...122).contains($0) } ? spelled.uppercased() : String(spelled)
         var quoted = false
         var colon = utf8.endIndex
         var index = nameEnd

@@ -7,17 +7,38 @@ enum ValueSyntax {
     /// Each problem of this kind in `roots` and everything nested in them.
     static func problems(in roots: [ScannedComponent], file: String) -> [CalendarProblem] {
         var found: [CalendarProblem] = []
-        var pending = roots[...]
-        while let component = pending.popFirst() {
-            // An empty value is libical's to report (it drops the property).
-            for line in component.properties where line.hasValue && !line.value.isEmpty {
-                if let (kind, message) = check(line, in: component.name) {
-                    found.append(CalendarProblem(file: file, line: line.number, kind: kind, message: message))
-                }
-            }
-            pending.append(contentsOf: component.children)
-        }
+        visit(roots, file: file, into: &found)
         return found
+    }
+
+    /// Components and their lines are read in place by position: this pass runs over every line of
+    /// the file, and copying a component or a line retains all it holds.
+    private static func visit(_ components: [ScannedComponent], file: String, into found: inout [CalendarProblem]) {
+        for index in components.indices {
+            let properties = components[index].properties
+            for position in properties.indices where isChecked(properties[position].name) {
+                // An empty value is libical's to report (it drops the property).
+                guard properties[position].hasValue, !properties[position].value.isEmpty,
+                    let (kind, message) = check(properties[position], in: components[index].name)
+                else { continue }
+                found.append(
+                    CalendarProblem(file: file, line: properties[position].number, kind: kind, message: message))
+            }
+            visit(components[index].children, file: file, into: &found)
+        }
+    }
+
+    /// Whether the property is one whose value libical coerces: told by the name's length before any
+    /// comparison (most lines are other properties; a set would hash every name).
+    static func isChecked(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 6: name == "REPEAT" || name == "STATUS" || name == "TRANSP"
+        case 8: name == "SEQUENCE" || name == "PRIORITY"
+        case 10: name == "TZOFFSETTO"
+        case 12: name == "TZOFFSETFROM"
+        case 16: name == "PERCENT-COMPLETE"
+        default: false
+        }
     }
 
     /// The values each component's STATUS may take (RFC 5545 section 3.8.1.11).
@@ -27,15 +48,9 @@ enum ValueSyntax {
         "VJOURNAL": ["DRAFT", "FINAL", "CANCELLED"],
     ]
 
-    static let checked: Set<String> = [
-        "SEQUENCE", "REPEAT", "PRIORITY", "PERCENT-COMPLETE", "TZOFFSETFROM", "TZOFFSETTO", "STATUS", "TRANSP",
-    ]
-
-    /// What is wrong with one property's value, if it is one of those libical coerces.
+    /// What is wrong with one property's value, if it is one of those libical coerces (`isChecked`).
     static func check(_ line: ContentLine, in component: String) -> (CalendarProblem.Kind, String)? {
         let name = line.name
-        // Most lines are none of these: their value is not copied out.
-        guard checked.contains(name) else { return nil }
         let value = String(line.value)
         switch name {
         case "SEQUENCE", "REPEAT":
