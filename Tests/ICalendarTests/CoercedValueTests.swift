@@ -94,3 +94,17 @@ extension CoercedValueTests {
         }
     }
 }
+
+extension CoercedValueTests {
+    /// A to-do's status is checked against a to-do's values, and the message does not claim it is read.
+    @Test func aToDoStatusIsCheckedAsAToDos() {
+        let text =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//Test//EN", "BEGIN:VTODO", "UID:t@test",
+                "DTSTAMP:20270801T120000Z", "status:TENTATIVE", "STATUS:IN-PROCESS", "END:VTODO", "END:VCALENDAR",
+            ].joined(separator: "\r\n") + "\r\n"
+        let problems = CalendarReader.inspect(Array(text.utf8), file: "todo.ics").problems
+        #expect(problems.map(\.line) == [7], "\(problems)")
+        #expect(problems.first?.message.hasSuffix("IN-PROCESS or CANCELLED)") == true, "\(problems)")
+    }
+}

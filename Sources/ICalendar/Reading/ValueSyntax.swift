@@ -72,7 +72,9 @@ enum ValueSyntax {
         case "STATUS":
             guard let allowed = statuses[component], !allowed.contains(value.uppercased()) else { return nil }
             let listed = allowed.dropLast().joined(separator: ", ") + " or " + allowed.last!
-            return (.coercedValue, "STATUS \"\(value)\" is not a \(component) status (\(listed)); read as none")
+            // Only an event's status is read (as none); a to-do's or journal's is not read at all.
+            let read = component == "VEVENT" ? "; read as none" : ""
+            return (.coercedValue, "STATUS \"\(value)\" is not a \(component) status (\(listed))\(read)")
         case "TRANSP":
             guard !["OPAQUE", "TRANSPARENT"].contains(value.uppercased()) else { return nil }
             return (.coercedValue, "TRANSP \"\(value)\" is not OPAQUE or TRANSPARENT")
