@@ -7,8 +7,9 @@ import Testing
 
 /// Rendering events takes no lock (`Libical.rendering`): libical's own per-thread state is all it
 /// touches. ThreadSanitizer cannot see into libical, so this renders the same varied events on
-/// many threads at once, beside parses that take the lock and change libical's error states, and
-/// expects every text to be the one a single thread makes.
+/// many threads at once, beside parses that take the lock and change libical's error states (each
+/// parsing its slices on one more thread, `SliceReader`), and expects every text to be the one a
+/// single thread makes, and every read what a whole-file read finds.
 @Suite struct ConcurrentRenderingTests {
     static func events() throws -> [Event] {
         let stamp = WallTime(year: 2027, month: 8, day: 1, hour: 12)
@@ -53,12 +54,19 @@ import Testing
         let calendar =
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//T//EN\r\n" + expected.joined()
             + "BEGIN:VEVENT\r\nUID:bad\r\nDTSTAMP:20270801T120000Z\r\nDTSTART:notadate\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        let whole = CalendarReader.inspect(Array(calendar.utf8), file: "mixed.ics", sliceSize: Int.max)
+        #expect(whole.document.events.count == events.count && !whole.problems.isEmpty)
+        let bytes = Array(calendar.utf8)
+        #expect(CalendarSlices(ContentLineScanner(file: "f", bytes: bytes), bytes: bytes, size: 4) != nil)
         let mismatches = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 96) { round in
             if round % 4 == 0 {
-                // A parse beside the renderings: it takes the lock and sets libical's error states.
-                let inspection = CalendarReader.inspect(Array(calendar.utf8), file: "mixed.ics")
-                if inspection.document.events.count != events.count { mismatches.add(1, ordering: .relaxed) }
+                // A read beside the renderings: it takes the lock, sets libical's error states, and
+                // (in slices of 4) parses each next slice on another thread while it reads this one.
+                let inspection = CalendarReader.inspect(Array(calendar.utf8), file: "mixed.ics", sliceSize: 4)
+                if inspection.document != whole.document || inspection.problems != whole.problems {
+                    mismatches.add(1, ordering: .relaxed)
+                }
             } else if let texts = try? writer().renderEach(events), texts == expected {
                 return
             } else {

@@ -6,8 +6,9 @@ import Foundation
 ///
 /// libical keeps process-wide state (the builtin zone cache, the error states a parse changes), and
 /// Swift Testing and servers call in from many threads, so every entry point of this module takes the
-/// lock for the whole of one synchronous call and hands out only Swift values; rendering events
-/// (`rendering`) is the one exception.
+/// lock for the whole of one synchronous call and hands out only Swift values. Two exceptions:
+/// rendering events (`rendering`), and a large calendar's read, whose next slice is parsed on another
+/// thread while the lock's holder reads this one (`SliceReader`).
 enum Libical {
     private static let lock = NSLock()
 
@@ -17,7 +18,7 @@ enum Libical {
         return try body()
     }
 
-    /// The one exception: building VEVENTs from Swift values and serializing them, which an export
+    /// The first exception: building VEVENTs from Swift values and serializing them, which an export
     /// does for every item of a district on every core. Debian's libical is built with pthreads: its
     /// ring buffer and `icalerrno` are per thread and its zone cache is behind its own mutex; this
     /// path allocates components, reads constant tables and compares times with the UTC zone, which

@@ -42,13 +42,13 @@ extension ReaderWalk {
         if let slices {
             self.slices = nil
             for index in 1..<slices.count {
-                guard let root = slices.parse(index) else {
+                guard let root = slices.take(index) else {
                     report(
                         slices.shape(index).children.last?.beginLine ?? begin, .syntax,
                         "libical could not parse this part")
                     continue
                 }
-                defer { icalcomponent_free(root) }
+                defer { slices.release(root) }
                 for (child, shape) in children(root, scanned: slices.shape(index))
                 where icalcomponent_isa(child) != ICAL_VTIMEZONE_COMPONENT {
                     readChild(child, scanned: shape)

@@ -57,9 +57,11 @@ public enum CalendarReader {
         if let slices = CalendarSlices(scan, bytes: bytes, size: sliceSize) {
             return Libical.withLock {
                 var walk = ReaderWalk(file: file, scanProblems: repairs + scan.problems + valueProblems)
-                walk.slices = slices
-                if let root = slices.parse(0) {
-                    defer { icalcomponent_free(root) }
+                let reader = SliceReader(slices)
+                defer { reader.finish() }
+                walk.slices = reader
+                if let root = reader.take(0) {
+                    defer { reader.release(root) }
                     walk.read(root: root, scanned: [slices.shape(0)])
                 } else {
                     walk.report(1, .syntax, "libical could not parse the file as iCalendar")
@@ -164,7 +166,7 @@ struct ReaderWalk {
     /// TZIDs whose VTIMEZONE was refused (a rule that never matches): reported once, at the rule.
     var refusedZones = Set<String>()
     /// A large calendar read a slice at a time: the walk reads the first, and the rest after it.
-    var slices: CalendarSlices?
+    var slices: SliceReader?
 
     init(file: String, scanProblems: [CalendarProblem]) {
         self.file = file
@@ -280,7 +282,7 @@ struct CalendarSlices {
         return shape
     }
 
-    /// Slice `index` parsed by libical (the caller frees it), under the libical lock.
+    /// Slice `index` parsed by libical (the caller frees it).
     func parse(_ index: Int) -> OpaquePointer? {
         var text = Array(bytes[header])
         for zone in zones { text += bytes[zone.bytes] }
