@@ -64,8 +64,8 @@ enum AuditLog {
     }
 
     /// The text of an entry's `rows`: the sealed rows' hashes by name, keys sorted.
-    static func encode(rows: [String: String]) throws -> String {
-        String(decoding: try JSONEncoder.sorted.encode(rows), as: UTF8.self)
+    static func encode(rows: [String: String]) -> String {
+        SortedJSON.object(rows)
     }
 
     /// The same, with `rows` already encoded by `encode(rows:)` (beside the work that sealed them).

@@ -2,7 +2,6 @@ public import Dates
 import Foundation
 import GRDB
 public import Planning
-import Synchronization
 
 /// The database (`drillbook.sqlite`): what was published for every school year. WAL, foreign keys,
 /// named append-only migrations; every change is one transaction. A pool: `drillbook serve` reads
@@ -206,25 +205,26 @@ public final class ScheduleStore: Sendable {
             try database.write { db in
                 if let versions { try Self.saveVersions(versions, year: year, db: db) }
                 // New rows are sealed as they are written (their hash from the values bound, no second
-                // pass), while the table has exactly the columns the record writes. Their values and
-                // hashes are worked out on every core first, and the audit entry's list of them is
-                // encoded beside the inserts.
-                var sealed: [String: String] = [:]
-                var encoded: Background<String>?
+                // pass), while the table has exactly the columns the record writes. Their hashes are
+                // worked out on another core a chunk ahead of the inserts, and the audit entry's list
+                // of them encoded there after the last.
+                var sealing: SealPipeline?
                 var added = result.added.map(\.item.uid)
                 if !result.added.isEmpty,
                     try RowSeal.contentColumns(db, "item") == Set(ItemRecord.columns)
                 {
-                    let hashes = Self.seals(result.added, year: year)
-                    for (item, hash) in zip(result.added, hashes) { sealed["item:\(item.item.uid)"] = hash }
-                    let named = sealed
-                    encoded = Background { try AuditLog.encode(rows: named) }
+                    let pipeline = SealPipeline(result.added, year: year)
+                    sealing = pipeline
                     let insert = try db.makeStatement(
                         sql:
                             "INSERT INTO item (\(ItemRecord.selection), row_hash) VALUES (\(ItemRecord.placeholders), ?)"
                     )
-                    for (item, hash) in zip(result.added, hashes) {
-                        try insert.execute(binding: ItemRecord(item, year: year).values + [hash.databaseValue])
+                    for part in 0..<pipeline.chunks {
+                        let (range, hashes) = pipeline.chunk(part)
+                        for (index, hash) in zip(range, hashes) {
+                            try insert.execute(
+                                binding: ItemRecord(result.added[index], year: year).values + [hash.databaseValue])
+                        }
                     }
                     added = []
                 } else {
@@ -246,10 +246,11 @@ public final class ScheduleStore: Sendable {
                     + result.renoticed.map(\.item.uid)
                 let resealed = try RowSeal.seal(db, Self.sealedTables[0], keys: touched)
                 let rows: String
-                if let encoded, resealed.isEmpty {
-                    rows = try encoded.value()
+                if let sealing, resealed.isEmpty {
+                    rows = sealing.rows()
                 } else {
-                    rows = try AuditLog.encode(rows: sealed.merging(resealed) { _, read in read })
+                    let sealed = sealing?.named(result.added) ?? [:]
+                    rows = AuditLog.encode(rows: sealed.merging(resealed) { _, read in read })
                 }
                 try AuditLog.append(
                     db, context: audit, action: "schedule", subject: year,
@@ -258,43 +259,6 @@ public final class ScheduleStore: Sendable {
         } catch {
             throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")
         }
-    }
-}
-
-extension ScheduleStore {
-    /// New items' seals (the hash of each one's row as it will be written), worked out on every core,
-    /// in the order given. (Only the hashes are kept: a year's rows of values would double the
-    /// memory a first schedule takes; making them again for the insert costs little.)
-    static func seals(_ items: [TrackedItem], year: String) -> [String] {
-        let chunk = 1_024
-        return [[String]](concurrentlyComputing: (items.count + chunk - 1) / chunk) { part in
-            items[(part * chunk)..<Swift.min(items.count, (part + 1) * chunk)].map { item in
-                RowSeal.hash(columns: ItemRecord.sealOrder, values: ItemRecord(item, year: year).values)
-            }
-        }.flatMap(\.self)
-    }
-}
-
-/// Work started on a dispatch thread, its result waited for where it is needed. Not a `Task`: the
-/// store is called from synchronous code on threads of every kind, and blocking one of the few
-/// threads of Swift's cooperative pool on a task that needs the pool could wait forever.
-final class Background<T: Sendable>: Sendable {
-    private let result = Mutex<Result<T, any Error>?>(nil)
-    private let done = DispatchGroup()
-
-    init(_ work: @escaping @Sendable () throws -> T) {
-        done.enter()
-        DispatchQueue.global().async {
-            let value = Result { try work() }
-            self.result.withLock { $0 = value }
-            self.done.leave()
-        }
-    }
-
-    /// The work's value (or error), once it has finished.
-    func value() throws -> T {
-        done.wait()
-        return try result.withLock { $0! }.get()
     }
 }
 
