@@ -48,6 +48,27 @@ import Testing
         }
     }
 
+    /// Each file is written beside its place and moved in whole: a server reading the folder during
+    /// an export reads the old file or the new one. One that cannot be moved in fails the export,
+    /// leaves no partial file, and the files already there stay as they were.
+    @Test func filesAreReplacedWholeAndAFailedOneLeavesNothingHalfWritten() throws {
+        let run = try Self.run()
+        let out = "\(run.folder)/out"
+        let before = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(before == run.paths.map { ($0 as NSString).lastPathComponent }.sorted())
+        let staff = try Self.text("\(out)/lincoln-hs-staff.ics")
+        // A folder where one school's file goes: its new file cannot be moved there.
+        try FileManager.default.removeItem(atPath: "\(out)/ridge-ms-admin.ics")
+        try FileManager.default.createDirectory(atPath: "\(out)/ridge-ms-admin.ics", withIntermediateDirectories: false)
+        #expect(throws: DrillbookError.self) {
+            try Exporter(loaded: run.loaded, asOf: day("2027-08-01")).export(run.items, to: out)
+        }
+        let after = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(!after.contains { $0.contains(".partial-") }, "\(after)")
+        #expect(after.sorted() == before)
+        #expect(try Self.text("\(out)/lincoln-hs-staff.ics") == staff)
+    }
+
     @Test func staffSeeNoTimeOfAnUnannouncedDrillAndNoReviewOfOne() throws {
         let run = try Self.run()
         let staff = try Self.text("\(run.folder)/out/lincoln-hs-staff.ics")

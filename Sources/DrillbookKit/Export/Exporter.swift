@@ -1,5 +1,6 @@
 public import Dates
 import Foundation
+import Glibc
 import ICalendar
 public import Planning
 
@@ -186,31 +187,58 @@ public struct Exporter: Sendable {
         var text = ""
     }
 
-    /// A calendar file being written; `finish` ends the calendar and closes the file.
+    /// A calendar file being written beside its place; `finish` ends the calendar and moves it into
+    /// place, so a web server serving the folder during an export serves the old file or the new
+    /// one, never half of one.
     final class CalendarFile {
         let writer: CalendarStreamWriter
         let handle: FileHandle
+        let temporary: String
+        let path: String
+        private var moved = false
 
-        init(writer: CalendarStreamWriter, handle: FileHandle) {
+        init(writer: CalendarStreamWriter, handle: FileHandle, temporary: String, path: String) {
             self.writer = writer
             self.handle = handle
+            self.temporary = temporary
+            self.path = path
         }
 
         func finish() throws {
             try writer.finish()
             try handle.close()
+            guard rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                throw DrillbookError.usage("\(path): cannot be written (\(reason))")
+            }
+            moved = true
+        }
+
+        deinit {
+            // Not finished (an error on the way): the partial file goes, the old one stays.
+            if !moved { unlink(temporary) }
         }
     }
 
     private func open(_ path: String, name: String) throws -> CalendarFile {
+        // One file made, written and renamed: Foundation's `createFile` wrote an empty file
+        // atomically (a temporary file and a rename of its own), then set its mode, then opened it
+        // again, and an export makes three files per school.
+        let temporary = "\(path).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         // 0644 whatever the umask: a published calendar is read by the web server, written by no one else.
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644]),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw DrillbookError.usage("\(path): cannot be written")
+        guard descriptor >= 0, fchmod(descriptor, 0o644) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if descriptor >= 0 {
+                close(descriptor)
+                unlink(temporary)
+            }
+            throw DrillbookError.usage("\(path): cannot be written (\(reason))")
         }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         let writer = try makeWriter(name: name) { text in try handle.write(contentsOf: Data(text.utf8)) }
-        return CalendarFile(writer: writer, handle: handle)
+        return CalendarFile(writer: writer, handle: handle, temporary: temporary, path: path)
     }
 
     /// A calendar with the district's header, written piece by piece to `sink`.
