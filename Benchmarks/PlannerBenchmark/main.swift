@@ -56,13 +56,16 @@ var phases: [Phase] = []
 var arguments = CommandLine.arguments.dropFirst()
 var schools = 1_000
 var json = false
+var keep = false
 while let argument = arguments.popFirst() {
     if argument == "--schools", let value = arguments.popFirst().flatMap(Int.init) {
         schools = value
     } else if argument == "--json" {
         json = true
+    } else if argument == "--keep" {
+        keep = true
     } else {
-        FileHandle.standardError.write(Data("usage: plan-benchmark [--schools N] [--json]\n".utf8))
+        FileHandle.standardError.write(Data("usage: plan-benchmark [--schools N] [--json] [--keep]\n".utf8))
         exit(64)
     }
 }
@@ -167,4 +170,5 @@ if json {
             + "\(completions) completions; \(findings) findings; \(dueOrOverdue) due or overdue; "
             + "audit chain \(auditHead.isEmpty ? "BROKEN" : "intact")")
 }
-try? FileManager.default.removeItem(atPath: folder)
+// `--keep` leaves the district, its database and calendars for a profile of one command.
+if !keep { try? FileManager.default.removeItem(atPath: folder) }

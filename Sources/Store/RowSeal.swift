@@ -117,8 +117,14 @@ enum RowSeal {
         while let row = try entries.next() {
             // (The chain walk before this has vouched for every entry's fields and their types.)
             guard let text = row.text("rows"), let seq = row.integer("seq").map(Int.init) else { continue }
-            // JSONSerialization, not JSONDecoder: a first schedule's entry names every row of the
-            // year, and the decoder took most of `audit verify` (and of `check`, which verifies).
+            // Read as written (`SortedJSON`), else by Foundation's general reader: a first schedule's
+            // entry names every row of the year, and reading it took most of `audit verify` (and of
+            // `check`, which verifies).
+            if let pairs = SortedJSON.pairs(text) {
+                if pairs.count > 1_000 { named.reserveCapacity(named.count + pairs.count) }
+                for (key, hash) in pairs { named[key] = (hash, seq) }
+                continue
+            }
             guard let hashes = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
                 throw DatabaseError(message: "audit entry \(seq): its rows are not an object of hashes")
             }

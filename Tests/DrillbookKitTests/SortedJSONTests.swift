@@ -41,6 +41,51 @@ import Testing
     }
 }
 
+/// `audit verify` reads each entry's list of sealed rows with `SortedJSON.pairs`: what it reads must
+/// be what Foundation's reader reads, and what it cannot read is left to Foundation.
+@Suite struct SortedJSONReadingTests {
+    static func foundation(_ text: String) -> [String: String]? {
+        try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+    }
+
+    static func read(_ text: String) -> [String: String]? {
+        SortedJSON.pairs(text).map { Dictionary($0, uniquingKeysWith: { _, last in last }) }
+    }
+
+    @Test func whatTheWriterWritesReadsBack() {
+        var object: [String: String] = [:]
+        for byte in UInt8(0)..<0x80 { object["key \(byte) \(Character(UnicodeScalar(byte)))"] = "a\(byte)" }
+        object["unicode \u{2028}é😀"] = "\u{7f}\u{80}\u{a0}\\\"/"
+        object[""] = ""
+        #expect(Self.read(SortedJSON.object(object)) == object)
+        #expect(Self.read("{}") == [:])
+    }
+
+    @Test func everyEscapeAndSpacingReadsAsFoundationReadsIt() {
+        let texts = [
+            #"{"a\/b":"x\/y","t":"\b\f\n\r\t\"\\"}"#,
+            #"{ "u" : "\u00e9\u00E9\u2028" , "astral":"\ud83d\ude00" }"#,
+            "\n{\t\"item:a\" :\r\n \"h\"}\n",
+            #"{"same":"first","same":"last"}"#,
+        ]
+        for text in texts {
+            #expect(Self.foundation(text) != nil, "\(text)")
+            #expect(Self.read(text) == Self.foundation(text), "\(text)")
+        }
+    }
+
+    /// Anything but an object of text values is not read here (Foundation's reader then decides).
+    @Test func anythingElseIsLeftToFoundation() {
+        for text in [
+            "", "[]", #"{"a":1}"#, #"{"a":{"b":"c"}}"#, #"{"a":"b"} x"#, #"{"a":"b",}"#, #"{"a" "b"}"#,
+            #"{"a":"\ud83d"}"#, #"{"a":"\ude00"}"#, #"{"a":"\x"}"#, #"{"a":"\u12"}"#, "{\"a\":\"b\u{01}\"}",
+            #"{"a":"b""#, #"{"a":"b"#,
+        ] {
+            #expect(SortedJSON.pairs(text) == nil, "\(text)")
+        }
+    }
+}
+
 /// A first schedule's rows are sealed on another core a chunk ahead of their inserts (`SealPipeline`).
 @Suite struct FirstScheduleSealTests {
     static let audit = AuditContext(actor: "test", asOf: "2027-08-01", at: "2027-08-01T09:00:00Z")
