@@ -19,6 +19,7 @@ public final class IncidentStore: Sendable {
     let database: DatabaseQueue
 
     public init(path: String) throws(StoreError) {
+        try StoreError.refuseServerURL(path)
         do {
             let isNew = !FileManager.default.fileExists(atPath: path)
             var configuration = Configuration()

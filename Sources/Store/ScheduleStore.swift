@@ -14,6 +14,7 @@ public final class ScheduleStore: Sendable {
 
     /// Opens (and creates or migrates) the database at `path`.
     public init(path: String) throws(StoreError) {
+        try StoreError.refuseServerURL(path)
         do {
             let isNew = !FileManager.default.fileExists(atPath: path)
             var configuration = Configuration()
@@ -266,4 +267,17 @@ public final class ScheduleStore: Sendable {
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    /// A database server's URL (`postgres://…`) where a file is expected: said as such, before
+    /// SQLite reads it as a path it cannot open (or, with a folder named `postgres:`, creates).
+    static func refuseServerURL(_ path: String) throws(StoreError) {
+        guard let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://") else { return }
+        let scheme = path[..<colon].lowercased()
+        guard scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) else { return }
+        let engine = ["postgres", "postgresql"].contains(scheme) ? "PostgreSQL" : "\(scheme)://"
+        throw StoreError(
+            message:
+                "\(path): \(engine) databases are not supported yet; Drillbook keeps its data in SQLite files "
+                + "(give a file path, e.g. --db /srv/drillbook/drillbook.sqlite)")
+    }
 }

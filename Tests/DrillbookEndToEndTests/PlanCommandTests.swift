@@ -54,6 +54,29 @@ import Testing
             try Drillbook.run("init", "--example", "--dir", folder.path).status == 1, "init never overwrites a plan")
     }
 
+    /// A PostgreSQL URL, by flag or environment, for either database: refused as a server's URL
+    /// (exit 1, nothing made), not read as a path SQLite cannot open.
+    @Test func aDatabaseServerURLIsRefusedAsSuchAndMakesNothing() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let url = "postgres://drillbook@127.0.0.1:5432/lakeside"
+        for result in [
+            try Drillbook.run("schedule", "--plan", plan, "--db", url, "--as-of", "2027-08-01"),
+            try Drillbook.run(
+                arguments: ["list", "--plan", plan], in: folder, environment: ["DRILLBOOK_DB": "postgresql://x@db/y"]),
+            try Drillbook.run(
+                arguments: ["incident", "list", "--plan", plan], in: folder,
+                environment: ["DRILLBOOK_INCIDENTS_DB": url]),
+        ] {
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains("PostgreSQL databases are not supported yet"), "\(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("postgres:").path))
+    }
+
     @Test func aBrokenPlanExitsOneNamingFileAndLineAndWritesNothing() throws {
         let folder = try Drillbook.temporaryFolder()
         let plan = folder.appendingPathComponent("drillbook.yaml").path
