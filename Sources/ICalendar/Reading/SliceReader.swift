@@ -11,7 +11,8 @@ import Dispatch
 /// builtin zone cache is behind its own mutex, and the one plain global a parse writes, the table
 /// of error states (set to non-fatal around each parse), only decides whether an error aborts,
 /// which no state here ever asks for (libical is built with `ICAL_ERRORS_ARE_FATAL` off).
-/// `SlicedReadTests` compares pipelined reads with whole-file reads, also on many threads at once.
+/// `SlicedReadTests` compares sliced reads with whole-file reads; `ConcurrentRenderingTests` does
+/// so on many threads at once, beside renderings.
 final class SliceReader: @unchecked Sendable {
     private let slices: CalendarSlices
     /// One serial queue: parses and frees run in the order asked, one at a time.
