@@ -70,6 +70,8 @@ let package = Package(
             name: "Playbooks",
             swiftSettings: swiftSettings
         ),
+        // glibc's mallopt, which Swift's Glibc module leaves out (Allocator.oneArenaPerCore).
+        .target(name: "CAllocator"),
         // SQLite through GRDB; only Store imports GRDB.
         .target(
             name: "Store",
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "DrillbookKit",
             dependencies: [
-                "Dates", "ICalendar", "Planning", "Playbooks", "Spreadsheets", "Store",
+                "CAllocator", "Dates", "ICalendar", "Planning", "Playbooks", "Spreadsheets", "Store",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"), .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -53,6 +53,9 @@ var phases: [Phase] = []
     return value
 }
 
+// As `drillbook` itself does, before any thread starts.
+Allocator.oneArenaPerCore()
+
 var arguments = CommandLine.arguments.dropFirst()
 var schools = 1_000
 var json = false

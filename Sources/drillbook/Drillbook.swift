@@ -1,4 +1,5 @@
 import ArgumentParser
+import DrillbookKit
 import Foundation
 
 /// `drillbook`: a school year of safety preparation, planned, published as calendars and tracked.
@@ -26,6 +27,7 @@ struct Drillbook: AsyncParsableCommand {
         // A mail command that exits without reading its input must not kill the run: writes to
         // closed pipes fail as errors instead, and the alert stays owed.
         signal(SIGPIPE, SIG_IGN)
+        Allocator.oneArenaPerCore()
         do {
             var command = try parseAsRoot()
             if var async = command as? any AsyncParsableCommand {
