@@ -78,3 +78,25 @@ def chromium(width=430, height=1400):
     browser = webdriver.Chrome(service=Service(driver), options=options)
     browser.implicitly_wait(5)
     return browser
+
+
+def wait_for_next_page(browser, page, timeout=10):
+    """Waits until `page` (the old page's <html> element) is gone, after a click that loads another.
+    Chromium's driver sometimes answers a node of a document being replaced with "does not belong to
+    the document" instead of the stale-element error selenium's `staleness_of` waits for: both mean
+    the old page is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def gone(_):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    WebDriverWait(browser, timeout).until(gone)

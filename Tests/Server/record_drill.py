@@ -13,10 +13,8 @@ import os
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-from district import District, chromium
+from district import District, chromium, wait_for_next_page
 
 PASSWORD = "correct horse battery staple"
 
@@ -41,7 +39,7 @@ def main():
                 """Clicks and waits for the next page: asserting on the old one races the browser."""
                 page = browser.find_element(By.TAG_NAME, "html")
                 element.click()
-                WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+                wait_for_next_page(browser, page)
 
             def fill(field, value):
                 element = browser.find_element(By.ID, field)

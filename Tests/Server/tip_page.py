@@ -8,10 +8,8 @@ import os
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-from district import District, chromium
+from district import District, chromium, wait_for_next_page
 
 
 def main():
@@ -27,7 +25,7 @@ def main():
             def submit(form_index):
                 page = browser.find_element(By.TAG_NAME, "html")
                 browser.find_elements(By.CSS_SELECTOR, "main form button[type=submit]")[form_index].click()
-                WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+                wait_for_next_page(browser, page)
 
             browser.get(district.base + "/tip/lakeside-isd")
             assert "If someone is in danger now, call 911." in browser.page_source
