@@ -30,16 +30,20 @@ example: deps checkers build
 ## test: formatting lint, then every test (unit, independent-reader, end-to-end, the browser)
 test: deps checkers lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	scripts/postgres.sh run $(SWIFT) test
 	$(MAKE) browser api
 
 ## api: schemathesis against the served /openapi.json (no 5xx, every response as documented), a tip
-## line posting signed reports from python, and a live incident from tip to report
+## line posting signed reports from python, and a live incident from tip to report (again with its
+## incidents in a throwaway PostgreSQL, when Debian's postgresql-15 is there)
 api: checkers
 	$(SWIFT) build --product drillbook
 	$(VENV)/bin/python Tests/Server/api_schema.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 	$(VENV)/bin/python Tests/Server/intake.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 	$(VENV)/bin/python Tests/Server/live_incident.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
+	scripts/postgres.sh run sh -c '[ -n "$$DRILLBOOK_TEST_POSTGRES" ] || exit 0; \
+		DRILLBOOK_INCIDENTS_DB=$$(scripts/postgres.sh fresh) $(VENV)/bin/python Tests/Server/live_incident.py \
+		"$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api-postgres'
 
 ## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`;
 ## screenshots in artifacts/browser. Skipped without chromium, except under CI.
@@ -97,10 +101,10 @@ concurrency: build
 ## asan: every test under AddressSanitizer (CI runs it); tsan: under ThreadSanitizer, before a release
 asan: deps checkers
 	LSAN_OPTIONS="suppressions=$(CURDIR)/Fuzz/lsan.supp:print_suppressions=0" \
-		$(SWIFT) test --scratch-path .build-asan --sanitize=address
+		scripts/postgres.sh run $(SWIFT) test --scratch-path .build-asan --sanitize=address
 
 tsan: deps checkers
-	$(SWIFT) test --scratch-path .build-tsan --sanitize=thread
+	scripts/postgres.sh run $(SWIFT) test --scratch-path .build-tsan --sanitize=thread
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan $(VENV)

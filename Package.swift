@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libical from Debian (libical-dev); only ICalendar imports it.
@@ -82,6 +83,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // PostgreSQL through postgres-nio, behind the same interfaces as Store's SQLite; only this
+        // target imports PostgresNIO, and only the executable (and its tests) link it.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Playbooks", "Store", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DrillbookKit",
             dependencies: [
@@ -117,6 +129,7 @@ let package = Package(
             dependencies: [
                 "DrillbookKit",
                 "DrillbookServer",
+                "PostgresStore",
                 "Store",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -223,6 +236,15 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The incidents store's behaviour, on SQLite and (with DRILLBOOK_TEST_POSTGRES) on PostgreSQL.
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Playbooks", "PostgresStore", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

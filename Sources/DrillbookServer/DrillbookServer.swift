@@ -23,7 +23,7 @@ public struct DrillbookServer: Sendable {
     /// Templates (the web app's pages in `Templates/web`, mail) and calendars.
     public let resources: Resources
     /// The incidents database and the playbooks, for reports posted to `/api/v1/intake`.
-    public let incidents: IncidentStore?
+    public let incidents: (any IncidentStore)?
     public let library: PlaybookLibrary?
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
@@ -35,7 +35,7 @@ public struct DrillbookServer: Sendable {
     }
 
     public init(
-        loaded: LoadedPlan, store: ScheduleStore, resources: Resources, incidents: IncidentStore? = nil,
+        loaded: LoadedPlan, store: ScheduleStore, resources: Resources, incidents: (any IncidentStore)? = nil,
         library: PlaybookLibrary? = nil, logger: Logger = Logger(label: "drillbook"),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         today: (@Sendable () -> CalendarDate)? = nil

@@ -27,14 +27,29 @@ public struct AuditEntry: Hashable, Sendable {
     public var detail: String
     public var previousHash: String
     public var hash: String
+
+    package init(
+        seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
+        previousHash: String, hash: String
+    ) {
+        self.seq = seq
+        self.at = at
+        self.asOf = asOf
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.detail = detail
+        self.previousHash = previousHash
+        self.hash = hash
+    }
 }
 
 /// The append-only audit log, chained by SHA-256: each entry's hash covers its fields, the rows it
 /// seals (`RowSeal`) and the hash before it, so an entry edited, removed or inserted behind
 /// Drillbook's back breaks the chain. The schedule database keeps it in `audit`, the incidents
 /// database in `incident_audit`.
-enum AuditLog {
-    static let genesis = String(repeating: "0", count: 64)
+package enum AuditLog {
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// Entries written before the v6 migration: fields joined by newlines (a newline inside a field
     /// could shift a boundary); kept so those entries still verify.
@@ -46,7 +61,7 @@ enum AuditLog {
     }
 
     /// Every field length-prefixed, the sealed rows included.
-    static func hash(
+    package static func hash(
         seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
         rows: String, previous: String
     ) -> String {
@@ -64,7 +79,7 @@ enum AuditLog {
     }
 
     /// The text of an entry's `rows`: the sealed rows' hashes by name, keys sorted.
-    static func encode(rows: [String: String]) -> String {
+    package static func encode(rows: [String: String]) -> String {
         SortedJSON.object(rows)
     }
 
@@ -132,42 +147,19 @@ enum AuditLog {
     /// Walks the chain of `table`: the first entry whose number, link or hash is wrong, or the
     /// entries and the last hash.
     static func walk(_ db: Database, table: String) throws -> (entries: Int, head: String, broken: (Int, String)?) {
-        var previous = genesis
-        var count = 0
+        var chain = AuditChainWalk()
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY seq")
         while let row = try rows.next() {
-            count += 1
             // Every field read without trusting its type: someone with the file can write a number
             // where text was, and that must be reported as a change, not crash the check.
-            guard let seq = row.integer("seq").map(Int.init) else {
-                return (count, previous, (count, "its number is not a number"))
-            }
-            if seq != count { return (count, previous, (count, "entry \(count) is missing")) }
-            if row.text("previous_hash") != previous {
-                return (count, previous, (seq, "it does not follow entry \(seq - 1)"))
-            }
-            guard let format = row.integer("format"), let at = row.text("at"), let asOf = row.text("as_of"),
-                let actor = row.text("actor"), let action = row.text("action"), let subject = row.text("subject"),
-                let detail = row.text("detail"), let sealed = row.text("rows")
-            else {
-                return (
-                    count, previous, (seq, "its content was changed after it was written (a field of the wrong type)")
-                )
-            }
-            let hash =
-                format == 1
-                ? hashV1(
-                    seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
-                    previous: previous)
-                : Self.hash(
-                    seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
-                    rows: sealed, previous: previous)
-            if hash != row.text("hash") {
-                return (count, previous, (seq, "its content was changed after it was written"))
-            }
-            previous = hash
+            let entry = AuditChainWalk.Entry(
+                seq: row.integer("seq").map(Int.init), format: row.integer("format").map(Int.init),
+                at: row.text("at"), asOf: row.text("as_of"), actor: row.text("actor"), action: row.text("action"),
+                subject: row.text("subject"), detail: row.text("detail"), rows: row.text("rows"),
+                previousHash: row.text("previous_hash"), hash: row.text("hash"))
+            guard chain.follow(entry) else { break }
         }
-        return (count, previous, nil)
+        return (chain.entries, chain.head, chain.broken)
     }
 
     /// Checks the chain, then every sealed row against it; with `head`, that the chain still holds a
@@ -180,11 +172,7 @@ enum AuditLog {
         if let expected, expected != head,
             try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE hash = ?", arguments: [expected]) == 0
         {
-            return .broken(
-                seq: entries,
-                reason:
-                    "the chain no longer contains the kept head \(expected): entries were cut from its end or it was rewritten"
-            )
+            return .lostHead(expected, entries: entries)
         }
         let differences = try RowSeal.differences(db, audit: table, tables: sealed)
         if !differences.isEmpty { return .tampered(differences) }
@@ -214,6 +202,14 @@ public enum AuditVerification: Sendable, Equatable {
     case broken(seq: Int, reason: String)
     /// The chain holds, but rows differ from what it recorded: each named, the earliest entry first.
     case tampered([String])
+
+    /// A chain of `entries` that no longer holds the head kept elsewhere.
+    package static func lostHead(_ head: String, entries: Int) -> Self {
+        .broken(
+            seq: entries,
+            reason:
+                "the chain no longer contains the kept head \(head): entries were cut from its end or it was rewritten")
+    }
 }
 
 extension ScheduleStore {
@@ -257,5 +253,129 @@ extension ScheduleStore {
             }
             try AuditLog.sealAll(db, table: "audit", tables: sealedAtV7)
         }
+    }
+}
+
+/// The chain check itself, whichever engine reads the entries: each entry in turn, its number,
+/// its link to the one before and its hash.
+package struct AuditChainWalk {
+    /// An entry as stored, each field nil where the stored value is not of its type.
+    package struct Entry {
+        package var seq: Int?
+        package var format: Int?
+        package var at, asOf, actor, action, subject, detail, rows, previousHash, hash: String?
+
+        package init(
+            seq: Int?, format: Int?, at: String?, asOf: String?, actor: String?, action: String?, subject: String?,
+            detail: String?, rows: String?, previousHash: String?, hash: String?
+        ) {
+            self.seq = seq
+            self.format = format
+            self.at = at
+            self.asOf = asOf
+            self.actor = actor
+            self.action = action
+            self.subject = subject
+            self.detail = detail
+            self.rows = rows
+            self.previousHash = previousHash
+            self.hash = hash
+        }
+    }
+
+    /// Entries seen so far (the broken one included).
+    package private(set) var entries = 0
+    /// The last good entry's hash.
+    package private(set) var head = AuditLog.genesis
+    /// The first entry found wrong, and why.
+    package private(set) var broken: (Int, String)?
+
+    package init() {}
+
+    /// Checks the next entry; false (and `broken` set) when it is wrong, and the walk stops there.
+    package mutating func follow(_ entry: Entry) -> Bool {
+        entries += 1
+        guard let seq = entry.seq else {
+            broken = (entries, "its number is not a number")
+            return false
+        }
+        if seq != entries {
+            broken = (entries, "entry \(entries) is missing")
+            return false
+        }
+        if entry.previousHash != head {
+            broken = (seq, "it does not follow entry \(seq - 1)")
+            return false
+        }
+        guard let format = entry.format, let at = entry.at, let asOf = entry.asOf, let actor = entry.actor,
+            let action = entry.action, let subject = entry.subject, let detail = entry.detail, let sealed = entry.rows
+        else {
+            broken = (seq, "its content was changed after it was written (a field of the wrong type)")
+            return false
+        }
+        let hash =
+            format == 1
+            ? AuditLog.hashV1(
+                seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
+                previous: head)
+            : AuditLog.hash(
+                seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
+                rows: sealed, previous: head)
+        if hash != entry.hash {
+            broken = (seq, "its content was changed after it was written")
+            return false
+        }
+        head = hash
+        return true
+    }
+}
+
+/// The sealed rows' check, whichever engine reads them: the hash each audit entry recorded for
+/// each row (the latest wins), then every row as it is now against it.
+package struct SealLedger {
+    private var named: [String: (hash: String, seq: Int)] = [:]
+    private var found: [(seq: Int, text: String)] = []
+
+    package init() {}
+
+    /// The rows an entry (`seq`) names: its `rows` text. (The chain walk before this has vouched
+    /// for every entry's fields and their types.)
+    package mutating func record(_ text: String, seq: Int) throws(StoreError) {
+        // Read as written (`SortedJSON`), else by Foundation's general reader: a first schedule's
+        // entry names every row of the year, and reading it took most of `audit verify` (and of
+        // `check`, which verifies).
+        if let pairs = SortedJSON.pairs(text) {
+            if pairs.count > 1_000 { named.reserveCapacity(named.count + pairs.count) }
+            for (key, hash) in pairs { named[key] = (hash, seq) }
+            return
+        }
+        guard let hashes = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+            throw StoreError(message: "audit entry \(seq): its rows are not an object of hashes")
+        }
+        for (key, hash) in hashes { named[key] = (hash, seq) }
+    }
+
+    /// A row as it is now: its name (`incident:2027-0001`), its content's hash and the `row_hash` it carries.
+    package mutating func check(_ key: String, hash: String, stored: String?) {
+        guard let recorded = named.removeValue(forKey: key) else {
+            found.append((Int.max, "\(key) is in no audit entry: it was added behind Drillbook's back"))
+            return
+        }
+        if recorded.hash != hash || stored != hash {
+            found.append(
+                (recorded.seq, "\(key) differs from what audit entry \(recorded.seq) recorded: it was changed"))
+        }
+    }
+
+    /// Every difference, the earliest entry first: rows changed, rows no entry names (inserted),
+    /// and rows of `tables` named but not checked (deleted).
+    package func differences(tables: [SealedTable]) -> [String] {
+        var found = found
+        let prefixes = Set(tables.map { $0.name + ":" })
+        for (key, recorded) in named
+        where prefixes.contains(where: { key.hasPrefix($0) }) {
+            found.append((recorded.seq, "\(key), recorded by audit entry \(recorded.seq), is missing: it was deleted"))
+        }
+        return found.sorted { ($0.seq, $0.text) < ($1.seq, $1.text) }.map(\.text)
     }
 }

@@ -15,12 +15,12 @@ extension ScheduleStore {
     }
 }
 
-extension IncidentStore {
+extension SQLiteIncidentStore {
     public func backup(to path: String) throws(StoreError) {
         try Backups.copy(database, to: path)
     }
 
-    public func restore(from copy: IncidentStore) throws(StoreError) {
+    public func restore(from copy: SQLiteIncidentStore) throws(StoreError) {
         try Backups.restore(copy.database, into: database)
     }
 }

@@ -74,9 +74,9 @@ extension ScheduleStore {
 }
 
 /// A write refused inside its transaction (another run got there first).
-struct Refusal: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
+package struct Refusal: Error {
+    package var message: String
+    package init(_ message: String) { self.message = message }
 }
 
 /// A row of `completion`.

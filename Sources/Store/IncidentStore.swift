@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import Playbooks
 
 /// An incident as stored: its playbook pinned by id, version and content hash, and its events.
@@ -11,447 +10,171 @@ public struct StoredIncident: Sendable {
     public var school: String
     public var exercise: Bool
     public var events: [IncidentEvent]
+
+    package init(
+        id: String, playbookID: String, version: String, contentHash: String, school: String, exercise: Bool,
+        events: [IncidentEvent]
+    ) {
+        self.id = id
+        self.playbookID = playbookID
+        self.version = version
+        self.contentHash = contentHash
+        self.school = school
+        self.exercise = exercise
+        self.events = events
+    }
 }
 
-/// The incidents database (`drillbook-incidents.sqlite`, mode 0600): kept apart from the schedule so
-/// it can be held by fewer people. Events are appended, never changed, and hash-chained per incident.
-public final class IncidentStore: Sendable {
-    let database: DatabaseQueue
+/// The incidents database: kept apart from the schedule so it can be held by fewer people. Events
+/// are appended, never changed, and hash-chained per incident; every write also appends to the
+/// database's own audit chain, which vouches for every incident and event row.
+///
+/// Two engines keep it: `SQLiteIncidentStore` (a file, the default) and `PostgresIncidentStore`
+/// (a PostgreSQL database, for a state-wide service). Both give the same answers to the same calls;
+/// `StoreTests` runs one suite against each.
+public protocol IncidentStore: Sendable {
+    /// Walks the chain and every incident and event against it; with `head`, also checks the chain
+    /// against a hash kept elsewhere.
+    func verifyAudit(head expected: String?) throws(StoreError) -> AuditVerification
 
-    public init(path: String) throws(StoreError) {
-        try StoreError.refuseServerURL(path)
-        do {
-            let isNew = !FileManager.default.fileExists(atPath: path)
-            var configuration = Configuration()
-            configuration.foreignKeysEnabled = true
-            // Concurrent `incident` commands wait for each other instead of failing "database is locked".
-            configuration.busyMode = .timeout(10)
-            database = try DatabaseQueue(path: path, configuration: configuration)
-            if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
-            var migrator = DatabaseMigrator()
-            migrator.registerMigration("v1: incidents and their events") { db in
-                try db.create(table: "incident") { table in
-                    table.primaryKey("id", .text)
-                    table.column("playbook_id", .text).notNull()
-                    table.column("version", .text).notNull()
-                    table.column("content_hash", .text).notNull()
-                    table.column("school", .text).notNull()
-                    table.column("exercise", .boolean).notNull()
-                }
-                try db.create(table: "incident_event") { table in
-                    table.column("incident_id", .text).notNull().references("incident", column: "id")
-                    table.column("seq", .integer).notNull()
-                    table.column("body", .text).notNull()
-                    table.column("previous_hash", .text).notNull()
-                    table.column("hash", .text).notNull()
-                    table.primaryKey(["incident_id", "seq"])
-                }
-            }
-            migrator.registerMigration("v2: sealed rows and the incidents audit chain") { db in
-                try AuditLog.createTable(db, "incident_audit")
-                try AuditLog.addSealColumns(db, "incident_audit")
-                for table in Self.sealedTables {
-                    try db.alter(table: table.name) { $0.add(column: "row_hash", .text) }
-                }
-                try AuditLog.sealAll(db, table: "incident_audit", tables: Self.sealedTables)
-            }
-            migrator.registerMigration("v3: intake sources and reports") { db in
-                // Tip lines and alert services that post reports, each with its HMAC secret (kept:
-                // it must be recomputed for every report; the file is 0600).
-                try db.create(table: "intake_source") { table in
-                    table.primaryKey("name", .text)
-                    table.column("secret", .text).notNull()
-                    table.column("created_at", .text).notNull()
-                    table.column("revoked_at", .text)
-                }
-                // One incident per source and external id, whatever the retries.
-                try db.create(table: "intake") { table in
-                    table.column("source", .text).notNull()
-                    table.column("external_id", .text).notNull()
-                    table.column("incident_id", .text).notNull().references("incident", column: "id")
-                    table.column("received_at", .text).notNull()
-                    table.primaryKey(["source", "external_id"])
-                }
-            }
-            migrator.registerMigration("v4: sign-off links") { db in
-                // A role holder signs off from a mailed link, no account needed: single use, expiring,
-                // only the token's hash kept.
-                try db.create(table: "signoff_link") { table in
-                    table.primaryKey("token_hash", .text)
-                    table.column("incident_id", .text).notNull().references("incident", column: "id")
-                    table.column("step", .text).notNull()
-                    table.column("role", .text).notNull()
-                    table.column("expires_at", .integer).notNull()
-                    table.column("used_at", .integer)
-                }
-            }
-            migrator.registerMigration("v5: acknowledgement links") { db in
-                try db.create(table: "ack_link") { table in
-                    table.primaryKey("token_hash", .text)
-                    table.column("incident_id", .text).notNull().references("incident", column: "id")
-                    table.column("step", .text).notNull()
-                    table.column("role", .text).notNull()
-                    table.column("created_at", .integer).notNull()
-                    table.column("used_at", .integer)
-                }
-            }
-            try Migrations.run(migrator, on: database)
-        } catch {
-            throw StoreError(message: "\(path): cannot open the incidents database (\(error))")
-        }
-    }
+    /// Creates an incident with its opening events, its id `<year>-<number>` (`2027-0003`). For a
+    /// report from an intake source, in one transaction, so the same source and external id twice
+    /// (a retry, two at once) open one incident; the second gets the first's id and `created` false.
+    func open(
+        playbook: Playbook, school: String, exercise: Bool, year: Int, events: [IncidentEvent],
+        intake: (source: String, externalID: String, receivedAt: String)?
+    ) throws(StoreError) -> (id: String, created: Bool)
 
-    /// The tables the incidents database's own audit chain vouches for.
-    static let sealedTables = [
-        SealedTable(name: "incident", key: "id"), SealedTable(name: "incident_event", key: "incident_id || '/' || seq"),
-    ]
+    /// Appends events in one transaction.
+    func append(_ events: [IncidentEvent], to id: String) throws(StoreError)
 
-    /// Walks the incidents database's chain and every incident and event against it; with `head`,
-    /// also checks the chain against a hash kept elsewhere.
-    public func verifyAudit(head expected: String? = nil) throws(StoreError) -> AuditVerification {
-        do {
-            return try database.read { db in
-                try AuditLog.verify(db, table: "incident_audit", sealed: Self.sealedTables, head: expected)
-            }
-        } catch {
-            throw StoreError(message: "cannot read the incidents audit log (\(error))")
-        }
-    }
+    /// An incident and its events; throws when it does not exist or its chain is broken.
+    func incident(_ id: String) throws(StoreError) -> StoredIncident
 
-    /// Creates an incident with its opening events; its id is `<year>-<number>` (`2027-0003`).
+    /// Every incident id, oldest first.
+    func incidentIDs() throws(StoreError) -> [String]
+
+    /// Every entry of the incidents database's audit chain, in order.
+    func auditEntries() throws(StoreError) -> [AuditEntry]
+
+    /// Records that someone looked at incidents (`status`, `report`, `list`): who and when, in the
+    /// incidents database's audit chain.
+    func recordView(_ subject: String, what: String, actor: String, at: Int) throws(StoreError)
+
+    /// A sign-off link's token for a role on an incident's step, valid until `expires` (unix seconds).
+    func createSignoffLink(incident: String, step: String, role: String, expires: Int) throws(StoreError) -> String
+
+    /// What an unused, unexpired sign-off link is for, or nil.
+    func signoffLink(token: String, now: Int) throws(StoreError) -> (incident: String, step: String, role: String)?
+
+    /// Uses a sign-off link and appends its events in one transaction; false when it was used or
+    /// expired meanwhile.
+    func useSignoffLink(token: String, now: Int, events: [IncidentEvent], to id: String) throws(StoreError) -> Bool
+
+    /// A link for the holder of `role` to acknowledge a late step (single use; a week at most).
+    func createAckLink(incident: String, step: String, role: String, at: Int) throws(StoreError) -> String
+
+    /// What an unused acknowledgement link (under a week old) is for, or nil.
+    func ackLink(token: String, now: Int) throws(StoreError) -> (incident: String, step: String, role: String)?
+
+    /// Uses an acknowledgement link and appends its event, in one transaction; false when used meanwhile.
+    func useAckLink(token: String, now: Int, events: [IncidentEvent], to id: String) throws(StoreError) -> Bool
+
+    /// A new intake source and its secret (shown once by the CLI).
+    func addIntakeSource(name: String, secret: String, at: String) throws(StoreError)
+
+    /// Every intake source: name, created, revoked.
+    func intakeSources() throws(StoreError) -> [(name: String, createdAt: String, revokedAt: String?)]
+
+    /// A live source's secret, or nil (unknown and revoked alike).
+    func intakeSecret(_ name: String) throws(StoreError) -> String?
+
+    /// The incident a source's report with this external id opened, if any.
+    func intakeIncident(source: String, externalID: String) throws(StoreError) -> String?
+
+    /// Revokes a source (its reports are refused from then on).
+    func revokeIntakeSource(_ name: String, at: String) throws(StoreError)
+}
+
+extension IncidentStore {
+    /// Walks the chain and every incident and event against it.
+    public func verifyAudit() throws(StoreError) -> AuditVerification { try verifyAudit(head: nil) }
+
+    /// Creates an incident with its opening events; returns its id.
     public func open(
         playbook: Playbook, school: String, exercise: Bool, year: Int, events: [IncidentEvent]
     ) throws(StoreError) -> String {
         try open(playbook: playbook, school: school, exercise: exercise, year: year, events: events, intake: nil).id
     }
+}
 
-    /// The same, for a report from an intake source: in one transaction, so the same source and
-    /// external id twice (a retry, two at once) open one incident; the second gets the first's id
-    /// and `created` false.
-    public func open(
-        playbook: Playbook, school: String, exercise: Bool, year: Int, events: [IncidentEvent],
-        intake: (source: String, externalID: String, receivedAt: String)?
-    ) throws(StoreError) -> (id: String, created: Bool) {
-        do {
-            return try database.write { db -> (id: String, created: Bool) in
-                if let intake,
-                    let existing = try String.fetchOne(
-                        db, sql: "SELECT incident_id FROM intake WHERE source = ? AND external_id = ?",
-                        arguments: [intake.source, intake.externalID])
-                {
-                    return (existing, false)
-                }
-                let count =
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM incident WHERE id LIKE ?", arguments: ["\(year)-%"])
-                    ?? 0
-                let id = "\(year)-" + String(format: "%04d", count + 1)
-                try db.execute(
-                    sql:
-                        "INSERT INTO incident (id, playbook_id, version, content_hash, school, exercise) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [id, playbook.id, playbook.version, playbook.contentHash, school, exercise])
-                let opened = try RowSeal.seal(db, Self.sealedTables[0], keys: [id])
-                try Self.append(db, id: id, events: events, sealing: opened)
-                if let intake {
-                    try db.execute(
-                        sql: "INSERT INTO intake (source, external_id, incident_id, received_at) VALUES (?, ?, ?, ?)",
-                        arguments: [intake.source, intake.externalID, id, intake.receivedAt])
-                }
-                return (id, true)
-            }
-        } catch {
-            throw StoreError(message: "the incident was not opened (\(error))")
-        }
-    }
+/// What both engines share of the incidents database: its sealed tables, its audit table, how an
+/// event links to the one before, and the texts a write puts in the audit chain.
+package enum IncidentRecords {
+    /// The tables the incidents database's own audit chain vouches for.
+    package static let sealedTables = [
+        SealedTable(name: "incident", key: "id"), SealedTable(name: "incident_event", key: "incident_id || '/' || seq"),
+    ]
 
-    /// Appends events in one transaction.
-    public func append(_ events: [IncidentEvent], to id: String) throws(StoreError) {
-        do { try database.write { db in try Self.append(db, id: id, events: events) } } catch {
-            throw StoreError(message: "nothing was recorded (\(error))")
-        }
-    }
-
-    /// Appends events to an incident's chain, and one entry naming them (and `sealing`) to the
-    /// database's audit chain.
-    private static func append(_ db: Database, id: String, events: [IncidentEvent], sealing: [String: String] = [:])
-        throws
-    {
-        let last = try Row.fetchOne(
-            db, sql: "SELECT seq, hash FROM incident_event WHERE incident_id = ? ORDER BY seq DESC LIMIT 1",
-            arguments: [id])
-        var seq = last?.anyInt("seq") ?? 0
-        var previous = last?.anyText("hash") ?? String(repeating: "0", count: 64)
-        var keys: [String] = []
-        for event in events {
-            seq += 1
-            let body = String(decoding: try JSONEncoder.sorted.encode(event), as: UTF8.self)
-            let hash = Self.hash(id: id, seq: seq, body: body, previous: previous)
-            try db.execute(
-                sql: "INSERT INTO incident_event (incident_id, seq, body, previous_hash, hash) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, seq, body, previous, hash])
-            previous = hash
-            keys.append("\(id)/\(seq)")
-        }
-        var rows = sealing
-        rows.merge(try RowSeal.seal(db, sealedTables[1], keys: keys), uniquingKeysWith: { $1 })
-        // Who acted is in each event; the entry says when the database was written, and what.
-        let now = ISO8601DateFormatter().string(from: Date())
-        try AuditLog.append(
-            db, table: "incident_audit",
-            context: AuditContext(actor: "drillbook", asOf: String(now.prefix(10)), at: now),
-            action: sealing.isEmpty ? "events" : "open", subject: id, detail: "{}", rows: rows)
-    }
+    package static let auditTable = "incident_audit"
 
     /// An event's link in its incident's chain. The fields cannot shift: the id is ASCII
     /// `[a-z0-9_-]`, the number digits, the body JSON (whose strings escape newlines).
-    static func hash(id: String, seq: Int, body: String, previous: String) -> String {
+    package static func hash(id: String, seq: Int, body: String, previous: String) -> String {
         sha256Hex([id, String(seq), body, previous].joined(separator: "\n"))
     }
 
-    /// An incident and its events; throws when it does not exist or its chain is broken.
-    public func incident(_ id: String) throws(StoreError) -> StoredIncident {
-        do {
-            return try database.read { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM incident WHERE id = ?", arguments: [id]) else {
-                    throw StoreError(message: "incident \(id) does not exist")
-                }
-                var events: [IncidentEvent] = []
-                var previous = String(repeating: "0", count: 64)
-                for event in try Row.fetchAll(
-                    db, sql: "SELECT * FROM incident_event WHERE incident_id = ? ORDER BY seq", arguments: [id])
-                {
-                    // Strict reads: a value of another type anywhere in the link is a changed event.
-                    let seq = event.anyInt("seq") ?? 0
-                    guard let body = event.text("body"), let hash = event.text("hash"),
-                        event.text("previous_hash") == previous,
-                        event.integer("seq") != nil,
-                        Self.hash(id: id, seq: seq, body: body, previous: previous) == hash
-                    else {
-                        throw StoreError(message: "incident \(id): event \(seq) was changed after it was written")
-                    }
-                    previous = hash
-                    events.append(try JSONDecoder().decode(IncidentEvent.self, from: Data(body.utf8)))
-                }
-                return StoredIncident(
-                    id: id, playbookID: row.anyText("playbook_id") ?? "", version: row.anyText("version") ?? "",
-                    contentHash: row.anyText("content_hash") ?? "", school: row.anyText("school") ?? "",
-                    exercise: (row.anyInt("exercise") ?? 0) != 0, events: events)
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(message: "cannot read incident \(id) (\(error))")
-        }
+    /// An event's stored text: its JSON, keys sorted.
+    package static func body(_ event: IncidentEvent) throws -> String {
+        String(decoding: try JSONEncoder.sorted.encode(event), as: UTF8.self)
     }
 
-    /// Every entry of the incidents database's audit chain, in order.
-    public func auditEntries() throws(StoreError) -> [AuditEntry] {
-        do { return try database.read { db in try AuditLog.entries(db, table: "incident_audit") } } catch {
-            throw StoreError(message: "cannot read the incidents audit log (\(error))")
-        }
+    /// Who wrote the database and when, for entries whose actor is in the events themselves.
+    package static func writeContext() -> AuditContext {
+        let now = ISO8601DateFormatter().string(from: Date())
+        return AuditContext(actor: "drillbook", asOf: String(now.prefix(10)), at: now)
     }
 
-    /// Records that someone looked at incidents (`status`, `report`, `list`): who and when, in the
-    /// incidents database's audit chain.
-    public func recordView(_ subject: String, what: String, actor: String, at: Int) throws(StoreError) {
+    /// The audit context of a view at `at` (unix seconds) by `actor`.
+    package static func viewContext(actor: String, at: Int) -> AuditContext {
         let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(at)))
-        do {
-            try database.write { db in
-                try AuditLog.append(
-                    db, table: "incident_audit",
-                    context: AuditContext(actor: actor, asOf: String(time.prefix(10)), at: time),
-                    action: "view", subject: subject,
-                    detail: String(decoding: try JSONEncoder.sorted.encode(["what": what]), as: UTF8.self))
-            }
-        } catch {
-            throw StoreError(message: "the view was not recorded (\(error)); nothing was shown")
-        }
+        return AuditContext(actor: actor, asOf: String(time.prefix(10)), at: time)
     }
 
-    // MARK: - Sign-off links
-
-    /// A sign-off link's token for a role on an incident's step, valid until `expires` (unix seconds).
-    public func createSignoffLink(incident: String, step: String, role: String, expires: Int) throws(StoreError)
-        -> String
-    {
-        let token = ScheduleStore.randomToken()
-        do {
-            try database.write { db in
-                try db.execute(
-                    sql:
-                        "INSERT INTO signoff_link (token_hash, incident_id, step, role, expires_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [sha256Hex(token), incident, step, role, expires])
-            }
-        } catch {
-            throw StoreError(message: "the link was not made (\(error))")
-        }
-        return token
+    /// A view entry's detail.
+    package static func viewDetail(_ what: String) throws -> String {
+        String(decoding: try JSONEncoder.sorted.encode(["what": what]), as: UTF8.self)
     }
 
-    /// What an unused, unexpired link is for, or nil.
-    public func signoffLink(token: String, now: Int) throws(StoreError) -> (
-        incident: String, step: String, role: String
-    )? {
-        do {
-            return try database.read { db in
-                try Row.fetchOne(
-                    db,
-                    sql: "SELECT * FROM signoff_link WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                    arguments: [sha256Hex(token), now]
-                ).map { ($0.anyText("incident_id") ?? "", $0.anyText("step") ?? "", $0.anyText("role") ?? "") }
-            }
-        } catch {
-            throw StoreError(message: "cannot read the sign-off links (\(error))")
+    /// The id of a year's next incident, after `count` of that year.
+    package static func nextID(year: Int, count: Int) -> String { "\(year)-" + String(format: "%04d", count + 1) }
+
+    /// Acknowledgement links last a week.
+    package static let ackLifetime = 7 * 86_400
+}
+
+/// An incident's events read back in order, each checked against its link: strict reads, so a
+/// value of another type anywhere in the link is a changed event.
+package struct IncidentEventReader {
+    let id: String
+    var previous = AuditLog.genesis
+    package private(set) var events: [IncidentEvent] = []
+
+    package init(id: String) { self.id = id }
+
+    /// The next stored event: each field nil where the stored value is not of its type.
+    package mutating func read(seq: Int?, body: String?, previousHash: String?, hash: String?) throws(StoreError) {
+        let number = seq ?? 0
+        guard let seq, let body, let hash, previousHash == previous,
+            IncidentRecords.hash(id: id, seq: seq, body: body, previous: previous) == hash
+        else {
+            throw StoreError(message: "incident \(id): event \(number) was changed after it was written")
         }
-    }
-
-    /// Uses a link and appends its events in one transaction; false when it was used or expired meanwhile.
-    public func useSignoffLink(token: String, now: Int, events: [IncidentEvent], to id: String) throws(StoreError)
-        -> Bool
-    {
+        previous = hash
         do {
-            return try database.write { db in
-                try db.execute(
-                    sql:
-                        "UPDATE signoff_link SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
-                    arguments: [now, sha256Hex(token), now])
-                guard db.changesCount == 1 else { return false }
-                try Self.append(db, id: id, events: events)
-                return true
-            }
+            events.append(try JSONDecoder().decode(IncidentEvent.self, from: Data(body.utf8)))
         } catch {
-            throw StoreError(message: "nothing was recorded (\(error))")
-        }
-    }
-
-    // MARK: - Acknowledgement links
-
-    /// A link for the holder of `role` to acknowledge a late step (single use; a week at most).
-    public func createAckLink(incident: String, step: String, role: String, at: Int) throws(StoreError) -> String {
-        let token = ScheduleStore.randomToken()
-        do {
-            try database.write { db in
-                try db.execute(
-                    sql:
-                        "INSERT INTO ack_link (token_hash, incident_id, step, role, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [sha256Hex(token), incident, step, role, at])
-            }
-        } catch {
-            throw StoreError(message: "the link was not made (\(error))")
-        }
-        return token
-    }
-
-    /// What an unused link (under a week old) acknowledges, or nil.
-    public func ackLink(token: String, now: Int) throws(StoreError) -> (incident: String, step: String, role: String)? {
-        do {
-            return try database.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT * FROM ack_link WHERE token_hash = ? AND used_at IS NULL AND created_at > ?",
-                    arguments: [sha256Hex(token), now - 7 * 86_400]
-                ).map { ($0.anyText("incident_id") ?? "", $0.anyText("step") ?? "", $0.anyText("role") ?? "") }
-            }
-        } catch {
-            throw StoreError(message: "cannot read the links (\(error))")
-        }
-    }
-
-    /// Uses an acknowledgement link and appends its event, in one transaction; false when used meanwhile.
-    public func useAckLink(token: String, now: Int, events: [IncidentEvent], to id: String) throws(StoreError) -> Bool {
-        do {
-            return try database.write { db in
-                try db.execute(
-                    sql: "UPDATE ack_link SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
-                    arguments: [now, sha256Hex(token)])
-                guard db.changesCount == 1 else { return false }
-                try Self.append(db, id: id, events: events)
-                return true
-            }
-        } catch {
-            throw StoreError(message: "nothing was recorded (\(error))")
-        }
-    }
-
-    // MARK: - Intake sources
-
-    /// A new source and its secret (shown once by the CLI).
-    public func addIntakeSource(name: String, secret: String, at: String) throws(StoreError) {
-        do {
-            try database.write { db in
-                if try Row.fetchOne(db, sql: "SELECT name FROM intake_source WHERE name = ?", arguments: [name]) != nil
-                {
-                    throw Refusal("there is already an intake source \(name) (`drillbook intake source list`)")
-                }
-                try db.execute(
-                    sql: "INSERT INTO intake_source (name, secret, created_at) VALUES (?, ?, ?)",
-                    arguments: [name, secret, at])
-            }
-        } catch let refusal as Refusal {
-            throw StoreError(message: refusal.message)
-        } catch {
-            throw StoreError(message: "the source was not added (\(error))")
-        }
-    }
-
-    /// Every source: name, created, revoked.
-    public func intakeSources() throws(StoreError) -> [(name: String, createdAt: String, revokedAt: String?)] {
-        do {
-            return try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT name, created_at, revoked_at FROM intake_source ORDER BY name").map {
-                    ($0.anyText("name") ?? "", $0.anyText("created_at") ?? "", $0.anyText("revoked_at"))
-                }
-            }
-        } catch {
-            throw StoreError(message: "cannot read the intake sources (\(error))")
-        }
-    }
-
-    /// A live source's secret, or nil (unknown and revoked alike).
-    public func intakeSecret(_ name: String) throws(StoreError) -> String? {
-        do {
-            return try database.read { db in
-                try String.fetchOne(
-                    db, sql: "SELECT secret FROM intake_source WHERE name = ? AND revoked_at IS NULL", arguments: [name]
-                )
-            }
-        } catch {
-            throw StoreError(message: "cannot read the intake sources (\(error))")
-        }
-    }
-
-    /// The incident a source's report with this external id opened, if any.
-    public func intakeIncident(source: String, externalID: String) throws(StoreError) -> String? {
-        do {
-            return try database.read { db in
-                try String.fetchOne(
-                    db, sql: "SELECT incident_id FROM intake WHERE source = ? AND external_id = ?",
-                    arguments: [source, externalID])
-            }
-        } catch {
-            throw StoreError(message: "cannot read the intake (\(error))")
-        }
-    }
-
-    public func revokeIntakeSource(_ name: String, at: String) throws(StoreError) {
-        do {
-            try database.write { db in
-                try db.execute(
-                    sql: "UPDATE intake_source SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ?",
-                    arguments: [at, name])
-                if db.changesCount == 0 { throw Refusal("there is no intake source \(name)") }
-            }
-        } catch let refusal as Refusal {
-            throw StoreError(message: refusal.message)
-        } catch {
-            throw StoreError(message: "the source was not revoked (\(error))")
-        }
-    }
-
-    /// Every incident id, oldest first.
-    public func incidentIDs() throws(StoreError) -> [String] {
-        do {
-            return try database.read { db in try String.fetchAll(db, sql: "SELECT id FROM incident ORDER BY id") }
-        } catch {
-            throw StoreError(message: "cannot read incidents (\(error))")
+            throw StoreError(message: "incident \(id): event \(seq) cannot be read (\(error))")
         }
     }
 }

@@ -3,11 +3,11 @@ import GRDB
 import GRDBSQLite
 
 /// A table whose rows the audit chain vouches for.
-struct SealedTable: Sendable {
+package struct SealedTable: Sendable {
     /// The table's name, which also names its rows in audit entries (`completion:12`).
-    var name: String
+    package var name: String
     /// The SQL expression that identifies a row (`uid`, `incident_id || '/' || seq`).
-    var key: String
+    package var key: String
 }
 
 /// Tamper evidence for rows: each sealed row carries `row_hash`, the SHA-256 of its canonical content,
@@ -112,49 +112,22 @@ enum RowSeal {
     /// Every difference between the sealed tables and the hashes the audit entries recorded, the
     /// earliest entry first: rows changed, rows no entry names (inserted), rows named but gone (deleted).
     static func differences(_ db: Database, audit: String, tables: [SealedTable]) throws -> [String] {
-        var named: [String: (hash: String, seq: Int)] = [:]
+        var ledger = SealLedger()
         let entries = try Row.fetchCursor(db, sql: "SELECT seq, rows FROM \(audit) WHERE rows != '{}' ORDER BY seq")
         while let row = try entries.next() {
-            // (The chain walk before this has vouched for every entry's fields and their types.)
             guard let text = row.text("rows"), let seq = row.integer("seq").map(Int.init) else { continue }
-            // Read as written (`SortedJSON`), else by Foundation's general reader: a first schedule's
-            // entry names every row of the year, and reading it took most of `audit verify` (and of
-            // `check`, which verifies).
-            if let pairs = SortedJSON.pairs(text) {
-                if pairs.count > 1_000 { named.reserveCapacity(named.count + pairs.count) }
-                for (key, hash) in pairs { named[key] = (hash, seq) }
-                continue
-            }
-            guard let hashes = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
-                throw DatabaseError(message: "audit entry \(seq): its rows are not an object of hashes")
-            }
-            for (key, hash) in hashes { named[key] = (hash, seq) }
+            try ledger.record(text, seq: seq)
         }
-        var found: [(seq: Int, text: String)] = []
         for table in tables {
             let select = try db.makeStatement(
                 sql: "SELECT *, CAST(\(table.key) AS TEXT) AS seal_key FROM \(table.name)")
             var hasher = RowHasher(select)
             let rows = try Row.fetchCursor(select)
             while try rows.next() != nil {
-                let key = "\(table.name):\(hasher.key())"
-                let hash = hasher.hash()
-                guard let recorded = named.removeValue(forKey: key) else {
-                    found.append((Int.max, "\(key) is in no audit entry: it was added behind Drillbook's back"))
-                    continue
-                }
-                if recorded.hash != hash || hasher.stored() != hash {
-                    found.append(
-                        (recorded.seq, "\(key) differs from what audit entry \(recorded.seq) recorded: it was changed"))
-                }
+                ledger.check("\(table.name):\(hasher.key())", hash: hasher.hash(), stored: hasher.stored())
             }
         }
-        let prefixes = Set(tables.map { $0.name + ":" })
-        for (key, recorded) in named
-        where prefixes.contains(where: { key.hasPrefix($0) }) {
-            found.append((recorded.seq, "\(key), recorded by audit entry \(recorded.seq), is missing: it was deleted"))
-        }
-        return found.sorted { ($0.seq, $0.text) < ($1.seq, $1.text) }.map(\.text)
+        return ledger.differences(tables: tables)
     }
 }
 
@@ -237,4 +210,40 @@ struct RowHasher {
 enum Canonical {
     static func field(_ text: String) -> String { "\(text.utf8.count):\(text)" }
     static func encode(_ fields: [String]) -> String { fields.map(field).joined() }
+}
+
+/// A row's canonical bytes from values an engine decoded (PostgreSQL's), tagged with the SQLite
+/// storage class each would have: the bytes, and so the hash, that `RowHasher` makes of the same
+/// row in SQLite. A district moved from one engine to the other keeps its seals.
+package enum CanonicalRow {
+    package enum Value: Sendable, Equatable {
+        case null
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+        case blob([UInt8])
+    }
+
+    /// The hex SHA-256 of the row's content columns, sorted by name as `RowSeal.order` sorts them.
+    package static func hash(_ columns: [(name: String, value: Value)]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        func field(_ tag: String, _ utf8: some Collection<UInt8>) {
+            bytes += String(utf8.count + tag.utf8.count).utf8
+            bytes.append(UInt8(ascii: ":"))
+            bytes += tag.utf8
+            bytes += utf8
+        }
+        for (name, value) in columns.sorted(by: { $0.name < $1.name }) {
+            field("", name.utf8)
+            switch value {
+            case .null: field("n", EmptyCollection())
+            case .integer(let int): field("i", String(int).utf8)
+            case .real(let double): field("d", String(double.bitPattern).utf8)
+            case .text(let string): field("s", string.utf8)
+            case .blob(let data): field("b", Data(data).base64EncodedString().utf8)
+            }
+        }
+        return sha256Hex(bytes: bytes)
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 public func sha256Hex(_ text: String) -> String { sha256Hex(bytes: Array(text.utf8)) }
 
 /// The same, of bytes.
-func sha256Hex(bytes: [UInt8]) -> String {
+package func sha256Hex(bytes: [UInt8]) -> String {
     // Hex by table: `String(format:)` per byte was most of the cost of sealing 78,000 rows.
     let digits = Array("0123456789abcdef".utf8)
     var hex: [UInt8] = []

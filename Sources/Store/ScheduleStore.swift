@@ -268,16 +268,23 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 
+    package init(message: String) { self.message = message }
+
     /// A database server's URL (`postgres://…`) where a file is expected: said as such, before
     /// SQLite reads it as a path it cannot open (or, with a folder named `postgres:`, creates).
     static func refuseServerURL(_ path: String) throws(StoreError) {
         guard let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://") else { return }
         let scheme = path[..<colon].lowercased()
         guard scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) else { return }
-        let engine = ["postgres", "postgresql"].contains(scheme) ? "PostgreSQL" : "\(scheme)://"
+        guard ["postgres", "postgresql"].contains(scheme) else {
+            throw StoreError(
+                message:
+                    "\(path): \(scheme):// databases are not supported; give a SQLite file's path "
+                    + "(e.g. --db /srv/drillbook/drillbook.sqlite) or, for the incidents database, a postgres:// URL")
+        }
         throw StoreError(
             message:
-                "\(path): \(engine) databases are not supported yet; Drillbook keeps its data in SQLite files "
-                + "(give a file path, e.g. --db /srv/drillbook/drillbook.sqlite)")
+                "\(path): PostgreSQL is not supported for the schedule database yet (only for the incidents "
+                + "database, --incidents-db); give a SQLite file's path, e.g. --db /srv/drillbook/drillbook.sqlite")
     }
 }

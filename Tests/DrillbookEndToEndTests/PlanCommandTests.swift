@@ -54,8 +54,9 @@ import Testing
             try Drillbook.run("init", "--example", "--dir", folder.path).status == 1, "init never overwrites a plan")
     }
 
-    /// A PostgreSQL URL, by flag or environment, for either database: refused as a server's URL
-    /// (exit 1, nothing made), not read as a path SQLite cannot open.
+    /// A PostgreSQL URL for the schedule database, by flag or environment: refused as a server's URL
+    /// (exit 1, nothing made), not read as a path SQLite cannot open. For the incidents database a
+    /// server that does not answer is said as such, and nothing is made either.
     @Test func aDatabaseServerURLIsRefusedAsSuchAndMakesNothing() throws {
         let folder = try Drillbook.temporaryFolder()
         let plan = folder.appendingPathComponent("drillbook.yaml").path
@@ -66,13 +67,21 @@ import Testing
             try Drillbook.run("schedule", "--plan", plan, "--db", url, "--as-of", "2027-08-01"),
             try Drillbook.run(
                 arguments: ["list", "--plan", plan], in: folder, environment: ["DRILLBOOK_DB": "postgresql://x@db/y"]),
-            try Drillbook.run(
-                arguments: ["incident", "list", "--plan", plan], in: folder,
-                environment: ["DRILLBOOK_INCIDENTS_DB": url]),
         ] {
             #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-            #expect(result.stderr.contains("PostgreSQL databases are not supported yet"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("PostgreSQL is not supported for the schedule database yet"), "\(result.stderr)")
         }
+        // Port 1: nothing listens there.
+        let closed = try Drillbook.run(
+            arguments: ["incident", "list", "--plan", plan], in: folder,
+            environment: ["DRILLBOOK_INCIDENTS_DB": "postgres://drillbook@127.0.0.1:1/lakeside"])
+        #expect(closed.status == 1, "\(closed.stdout)\(closed.stderr)")
+        #expect(closed.stderr.contains("postgres://drillbook@127.0.0.1:1/lakeside: cannot connect"), "\(closed.stderr)")
+        let backup = try Drillbook.run(
+            arguments: ["backup", "--plan", plan, "--out", folder.appendingPathComponent("copy").path], in: folder,
+            environment: ["DRILLBOOK_INCIDENTS_DB": url])
+        #expect(backup.status != 0 && backup.stderr.contains("use pg_dump"), "\(backup.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("postgres:").path))
     }

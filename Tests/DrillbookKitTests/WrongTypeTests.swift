@@ -78,7 +78,7 @@ import Testing
     @Test func everyColumnOfTheIncidentTablesIsReadWhateverItHolds() throws {
         let (incidents, _, _) = try PlaybookTests.setUp()
         let id = try incidents.open("bomb-threat", school: "lincoln-hs", exercise: true, facts: [:])
-        let store = incidents.store
+        let store = try #require(incidents.store as? SQLiteIncidentStore)
         let signoff = try store.createSignoffLink(
             incident: id, step: "evacuate", role: "principal", expires: 1_900_000_000)
         let ack = try store.createAckLink(incident: id, step: "evacuate", role: "principal", at: 1_823_000_000)

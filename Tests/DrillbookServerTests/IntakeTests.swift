@@ -14,7 +14,7 @@ import Testing
 /// `POST /api/v1/intake`: signed per source, replay-proof, one incident per source and external id,
 /// each field named when wrong, every field kept, deadlines from the report's time.
 @Suite struct IntakeTests {
-    static func server() throws -> (DrillbookServer, IncidentStore, String) {
+    static func server() throws -> (DrillbookServer, any IncidentStore, String) {
         let (loaded, store, folder) = try FeedRouteTests.district(publishFamilies: false)
         let incidents = try Incidents.openStore("\(folder)/drillbook-incidents.sqlite")
         let library = try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder)

@@ -9,12 +9,12 @@ public import Store
 public struct Incidents: Sendable {
     public var loaded: LoadedPlan
     public var library: PlaybookLibrary
-    public var store: IncidentStore
+    public var store: any IncidentStore
     /// Seconds since the Unix epoch: `DRILLBOOK_NOW` (`2027-10-05T06:10:00Z`) or the clock.
     public var now: Int
     public var actor: String
 
-    public init(loaded: LoadedPlan, library: PlaybookLibrary, store: IncidentStore, now: Int, actor: String) {
+    public init(loaded: LoadedPlan, library: PlaybookLibrary, store: any IncidentStore, now: Int, actor: String) {
         self.loaded = loaded
         self.library = library
         self.store = store
@@ -30,8 +30,9 @@ public struct Incidents: Sendable {
         return folder.isEmpty ? "drillbook-incidents.sqlite" : "\(folder)/drillbook-incidents.sqlite"
     }
 
-    public static func openStore(_ path: String) throws(DrillbookError) -> IncidentStore {
-        do { return try IncidentStore(path: path) } catch { throw .store(error.description) }
+    /// The incidents database in the SQLite file at `path` (a backup, or the default engine).
+    public static func openStore(_ path: String) throws(DrillbookError) -> SQLiteIncidentStore {
+        do { return try SQLiteIncidentStore(path: path) } catch { throw .store(error.description) }
     }
 
     /// Opens an incident: roles bound to the school's contacts, facts checked.

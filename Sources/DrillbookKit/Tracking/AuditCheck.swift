@@ -10,7 +10,7 @@ public enum AuditCheck {
     }
 
     /// The same for the incidents database.
-    public static func verify(_ store: IncidentStore, head: String?) throws(DrillbookError) -> String {
+    public static func verify(_ store: any IncidentStore, head: String?) throws(DrillbookError) -> String {
         let result: AuditVerification
         do { result = try store.verifyAudit(head: head) } catch { throw .store(error.description) }
         return try describe(result, log: "incidents audit log")
@@ -36,7 +36,7 @@ public enum AuditCheck {
         return try headLine(result, log: "audit log")
     }
 
-    public static func head(_ store: IncidentStore) throws(DrillbookError) -> String {
+    public static func head(_ store: any IncidentStore) throws(DrillbookError) -> String {
         let result: AuditVerification
         do { result = try store.verifyAudit() } catch { throw .store(error.description) }
         return try headLine(result, log: "incidents audit log")

@@ -79,7 +79,7 @@ public enum Backups {
         do {
             let scheduleStore = try Planner.openStore(scheduleCopy)
             lines.append(try AuditCheck.verify(scheduleStore, head: kept["schedule"]))
-            var incidentsStore: IncidentStore?
+            var incidentsStore: SQLiteIncidentStore?
             if FileManager.default.fileExists(atPath: incidentsCopy) {
                 let store = try Incidents.openStore(incidentsCopy)
                 lines.append(try AuditCheck.verify(store, head: kept["incidents"]))

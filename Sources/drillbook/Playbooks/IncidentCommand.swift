@@ -17,10 +17,7 @@ struct IncidentCommand: ParsableCommand {
     /// Options every incident command takes.
     struct Options: ParsableArguments {
         @OptionGroup var plan: PlanOptions
-        @Option(
-            help:
-                "The incidents database (default: drillbook-incidents.sqlite beside the plan, or DRILLBOOK_INCIDENTS_DB)."
-        )
+        @Option(help: IncidentDatabase.help)
         var incidentsDB: String?
         @Option(name: .customLong("as"), help: "Who is acting (default: the login name).") var actor: String?
 
@@ -32,7 +29,7 @@ struct IncidentCommand: ParsableCommand {
                 try PlaybookLibrary.load(resources: resources, planFolder: folder.isEmpty ? "." : folder)
             }
             let store = try wrap { () throws(DrillbookError) in
-                try Incidents.openStore(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
+                try IncidentDatabase.open(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
             }
             let zone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
             return Incidents(

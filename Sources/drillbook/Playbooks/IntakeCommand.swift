@@ -18,12 +18,12 @@ struct IntakeCommand: ParsableCommand {
     /// The incidents database, where sources and their secrets live.
     struct Options: ParsableArguments {
         @OptionGroup var plan: PlanOptions
-        @Option(help: "The incidents database (default: drillbook-incidents.sqlite beside the plan).")
+        @Option(help: IncidentDatabase.help)
         var incidentsDB: String?
 
-        func store() throws -> IncidentStore {
+        func store() throws -> any IncidentStore {
             try wrap { () throws(DrillbookError) in
-                try Incidents.openStore(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
+                try IncidentDatabase.open(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
             }
         }
     }

@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: PlanOptions
     @OptionGroup var asOf: AsOfOption
-    @Option(help: "The incidents database, for /api/v1/intake (default: drillbook-incidents.sqlite beside the plan).")
+    @Option(help: IncidentDatabase.help)
     var incidentsDB: String?
     @Option(help: "Address and port to listen on (host:port).")
     var listen = "127.0.0.1:8080"
@@ -70,7 +70,7 @@ struct Serve: AsyncParsableCommand {
             try PlaybookLibrary.load(resources: resources, planFolder: folder.isEmpty ? "." : folder)
         }
         let incidents = try wrap { () throws(DrillbookError) in
-            try Incidents.openStore(Incidents.databasePath(planFile: options.plan, explicit: incidentsDB))
+            try IncidentDatabase.open(Incidents.databasePath(planFile: options.plan, explicit: incidentsDB))
         }
         try await DrillbookServer(
             loaded: loaded, store: store, resources: resources, incidents: incidents, library: library,

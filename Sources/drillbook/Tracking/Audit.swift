@@ -11,10 +11,7 @@ struct Audit: ParsableCommand {
 
     struct Databases: ParsableArguments {
         @OptionGroup var options: PlanOptions
-        @Option(
-            help:
-                "The incidents database (default: drillbook-incidents.sqlite beside the plan, or DRILLBOOK_INCIDENTS_DB)."
-        )
+        @Option(help: IncidentDatabase.help)
         var incidentsDb: String?
 
         /// The schedule database, which must exist: verifying must not create an empty one and call it intact.
@@ -30,7 +27,7 @@ struct Audit: ParsableCommand {
         /// The incidents database, when it exists (explicitly named, it must).
         func incidents() throws -> String? {
             let path = Incidents.databasePath(planFile: options.plan, explicit: incidentsDb)
-            if FileManager.default.fileExists(atPath: path) { return path }
+            if IncidentDatabase.exists(path) { return path }
             if incidentsDb != nil {
                 printError("\(path): no such database; nothing to verify")
                 throw ExitStatus.error
@@ -53,7 +50,7 @@ struct Audit: ParsableCommand {
             let store = try wrap { () throws(DrillbookError) in try Planner.openStore(path) }
             print(try wrap { () throws(DrillbookError) in try AuditCheck.verify(store, head: head?.headHash) })
             if let incidents = try databases.incidents() {
-                let store = try wrap { () throws(DrillbookError) in try Incidents.openStore(incidents) }
+                let store = try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidents) }
                 print(
                     try wrap { () throws(DrillbookError) in
                         try AuditCheck.verify(store, head: incidentsHead?.headHash)
@@ -72,7 +69,7 @@ struct Audit: ParsableCommand {
             let store = try wrap { () throws(DrillbookError) in try Planner.openStore(path) }
             print(try wrap { () throws(DrillbookError) in try AuditCheck.head(store) })
             if let incidents = try databases.incidents() {
-                let store = try wrap { () throws(DrillbookError) in try Incidents.openStore(incidents) }
+                let store = try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidents) }
                 print("incidents " + (try wrap { () throws(DrillbookError) in try AuditCheck.head(store) }))
             }
         }

@@ -18,7 +18,8 @@ struct Backup: ParsableCommand {
     func run() throws {
         let incidents = Incidents.databasePath(planFile: options.plan, explicit: incidentsDb)
         let lines = try wrap { () throws(DrillbookError) in
-            try Backups.backup(schedule: options.databasePath, incidents: incidents, to: out)
+            try IncidentDatabase.refuseCopy(incidents, "backup")
+            return try Backups.backup(schedule: options.databasePath, incidents: incidents, to: out)
         }
         for line in lines { print(line) }
     }
@@ -38,7 +39,8 @@ struct Restore: ParsableCommand {
     func run() throws {
         let incidents = Incidents.databasePath(planFile: options.plan, explicit: incidentsDb)
         let lines = try wrap { () throws(DrillbookError) in
-            try Backups.restore(from: from, schedule: options.databasePath, incidents: incidents)
+            try IncidentDatabase.refuseCopy(incidents, "restore")
+            return try Backups.restore(from: from, schedule: options.databasePath, incidents: incidents)
         }
         for line in lines { print(line) }
     }

@@ -52,7 +52,7 @@ struct OverdueCommand: ParsableCommand {
         // Late steps of open incidents: to their role holders only, with no facts.
         var lateIncidentSteps = false
         let incidentsPath = Incidents.databasePath(planFile: options.plan, explicit: nil)
-        if FileManager.default.fileExists(atPath: incidentsPath) {
+        if IncidentDatabase.exists(incidentsPath) {
             let resources = try options.resources()
             let folder = (options.plan as NSString).deletingLastPathComponent
             let library = try wrap { () throws(DrillbookError) in
@@ -60,7 +60,7 @@ struct OverdueCommand: ParsableCommand {
             }
             let incidents = Incidents(
                 loaded: loaded, library: library,
-                store: try wrap { () throws(DrillbookError) in try Incidents.openStore(incidentsPath) },
+                store: try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidentsPath) },
                 now: try IncidentCommand.Options.now(
                     zone: TimeZone(identifier: loaded.plan.district.timeZone) ?? .current),
                 actor: Actor.name(actor))

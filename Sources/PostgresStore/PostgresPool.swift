@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Store
+import Synchronization
+
+/// Connections to one PostgreSQL database behind a synchronous API, as the SQLite stores have: the
+/// CLI and `drillbook serve` call the stores from ordinary threads and wait. Each call borrows an
+/// idle connection (or opens one), runs its transaction there and gives it back; a connection that
+/// failed is closed instead. The connections run on an event loop of their own, so waiting never
+/// blocks the loop that must answer (Hummingbird's are others).
+final class PostgresPool: Sendable {
+    /// What `--db` or `--incidents-db` gave, without its password: for messages.
+    let shown: String
+    private let configuration: PostgresConnection.Configuration
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let nextID = Atomic<Int>(1)
+    static let logger = Logger(label: "drillbook.postgres")
+    /// One thread: the store's work is waiting on the server, not computing.
+    private static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// Idle connections kept for the next call (a server's worth; more are opened when needed).
+    private static let keep = 8
+
+    /// From a server URL: `postgres://user[:password]@host[:port]/database`, or with
+    /// `?host=/run/postgresql` a Unix socket in that folder. The password may also come from
+    /// PGPASSWORD, as for libpq's tools, so it need not be on a command line.
+    init(url: String) throws(StoreError) {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
+            ["postgres", "postgresql"].contains(scheme)
+        else {
+            throw StoreError(message: "\(url): not a PostgreSQL URL (expected postgres://user@host:port/database)")
+        }
+        var hidden = parts
+        if hidden.password != nil { hidden.password = "***" }
+        shown = hidden.string ?? "postgres://"
+        let query = Dictionary(
+            (parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        if let mode = query["sslmode"], !["disable", "allow", "prefer"].contains(mode) {
+            throw StoreError(
+                message:
+                    "\(shown): sslmode=\(mode) is not supported yet: Drillbook talks to PostgreSQL without TLS, "
+                    + "so run it on the database's host or a private network (sslmode=disable)")
+        }
+        let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
+        guard !database.isEmpty else {
+            throw StoreError(message: "\(shown): no database named (postgres://user@host:port/DATABASE)")
+        }
+        guard let user = parts.user ?? ProcessInfo.processInfo.environment["PGUSER"], !user.isEmpty else {
+            throw StoreError(message: "\(shown): no user named (postgres://USER@host:port/database)")
+        }
+        let password = parts.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let port = parts.port ?? 5432
+        if let socketFolder = query["host"], socketFolder.hasPrefix("/") {
+            configuration = .init(
+                unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password,
+                database: database)
+        } else {
+            guard let host = parts.host, !host.isEmpty else {
+                throw StoreError(message: "\(shown): no host named (postgres://user@HOST:port/database)")
+            }
+            configuration = .init(
+                host: host, port: port, username: user, password: password, database: database, tls: .disable)
+        }
+    }
+
+    deinit {
+        for connection in idle.withLock({ $0 }) { Self.close(connection) }
+    }
+
+    /// Runs `body` in one transaction on a borrowed connection: committed when it returns, rolled
+    /// back when it throws. A writing transaction first takes `lock`, an advisory lock held until it
+    /// ends, so the writers of one database (on any server) take turns and an audit chain cannot
+    /// fork. A reading one is `REPEATABLE READ`: all of its queries see one snapshot.
+    func transaction<T>(writing lock: String?, _ body: (PostgresSession) throws -> T) throws -> T {
+        try withConnection { connection in
+            let session = PostgresSession(connection: connection, logger: Self.logger)
+            try session.execute(lock == nil ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+            do {
+                if let lock { try session.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(lock)]) }
+                let result = try body(session)
+                try session.execute("COMMIT")
+                return result
+            } catch {
+                // The first error is the one to report; `withConnection` closes the connection, so
+                // a rollback that failed too leaves nothing in doubt.
+                _ = try? session.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Closes without waiting: nothing needs the answer. The connection is kept until it is closed
+    /// (postgres-nio asserts that none is released open).
+    private static func close(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    /// Runs `body` on a borrowed connection, outside any transaction (`CREATE DATABASE` must be).
+    func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection: PostgresConnection
+        if let reused = idle.withLock({ $0.popLast() }) {
+            connection = reused
+        } else {
+            do {
+                connection = try PostgresConnection.connect(
+                    on: Self.loops.next(), configuration: configuration,
+                    id: nextID.wrappingAdd(1, ordering: .relaxed).oldValue, logger: Self.logger
+                ).wait()
+            } catch {
+                throw StoreError(message: "\(shown): cannot connect (\(String(reflecting: error)))")
+            }
+        }
+        do {
+            let result = try body(connection)
+            let kept = idle.withLock { idle in
+                guard idle.count < Self.keep, !connection.isClosed else { return false }
+                idle.append(connection)
+                return true
+            }
+            if !kept { Self.close(connection) }
+            return result
+        } catch {
+            Self.close(connection)
+            throw error
+        }
+    }
+}
+
+/// One connection inside one transaction.
+struct PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// A value bound to a `$n` parameter.
+    enum Value {
+        case text(String)
+        case integer(Int)
+        case bool(Bool)
+        case null
+    }
+
+    /// The rows of one statement.
+    @discardableResult
+    func query(_ sql: String, _ values: [Value] = []) throws -> PostgresQueryResult {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let text): binds.append(text)
+            case .integer(let number): binds.append(number)
+            case .bool(let flag): binds.append(flag)
+            case .null: binds.appendNull()
+            }
+        }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        } catch {
+            throw StoreError(message: Self.describe(error))
+        }
+    }
+
+    /// A statement whose rows are not wanted; how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ values: [Value] = []) throws -> Int {
+        try query(sql, values).metadata.rows ?? 0
+    }
+
+    /// The server's own message (PSQLError's description hides it, as it may hold data).
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let server = error.serverInfo, let message = server[.message] {
+            return [server[.sqlState].map { "SQLSTATE \($0)" }, message, server[.detail]]
+                .compactMap { $0 }.joined(separator: ": ")
+        }
+        return String(reflecting: error)
+    }
+}
+
+extension PostgresRow {
+    /// The cell named `column`, if the row has it.
+    subscript(column name: String) -> PostgresCell? { first { $0.columnName == name } }
+
+    /// `column` as text, or nil when it is NULL, missing or not text.
+    func text(_ name: String) -> String? {
+        guard let cell = self[column: name], cell.bytes != nil, [.text, .varchar, .name].contains(cell.dataType)
+        else { return nil }
+        return try? cell.decode(String.self)
+    }
+
+    /// `column` as an integer, or nil when it is NULL, missing or not an integer.
+    func integer(_ name: String) -> Int? {
+        guard let cell = self[column: name], cell.bytes != nil, [.int2, .int4, .int8].contains(cell.dataType)
+        else { return nil }
+        return try? cell.decode(Int.self)
+    }
+}
+
+extension PostgresCell {
+    /// The value as SQLite would hold it, for the row's seal (`CanonicalRow`).
+    var canonical: CanonicalRow.Value {
+        guard bytes != nil else { return .null }
+        switch dataType {
+        case .bool: return .integer((try? decode(Bool.self)) == true ? 1 : 0)
+        case .int2, .int4, .int8: return (try? decode(Int64.self)).map(CanonicalRow.Value.integer) ?? .null
+        case .float4, .float8: return (try? decode(Double.self)).map(CanonicalRow.Value.real) ?? .null
+        case .bytea: return .blob(Array((try? decode(ByteBuffer.self)).map { Array($0.readableBytesView) } ?? []))
+        default: return .text((try? decode(String.self)) ?? "")
+        }
+    }
+}
