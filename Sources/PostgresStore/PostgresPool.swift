@@ -18,6 +18,8 @@ final class PostgresPool: Sendable {
     private let idle = Mutex<[PostgresConnection]>([])
     private let nextID = Atomic<Int>(1)
     static let logger = Logger(label: "drillbook.postgres")
+    /// How long one statement may take (`PostgresSession.answerSeconds`).
+    let answerSeconds: Int64
     /// One thread: the store's work is waiting on the server, not computing.
     private static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     /// Idle connections kept for the next call (a server's worth; more are opened when needed).
@@ -26,7 +28,8 @@ final class PostgresPool: Sendable {
     /// From a server URL: `postgres://user[:password]@host[:port]/database`, or with
     /// `?host=/run/postgresql` a Unix socket in that folder. The password may also come from
     /// PGPASSWORD, as for libpq's tools, so it need not be on a command line.
-    init(url: String) throws(StoreError) {
+    init(url: String, answerSeconds: Int64 = 60) throws(StoreError) {
+        self.answerSeconds = answerSeconds
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
             ["postgres", "postgresql"].contains(scheme)
         else {
@@ -73,17 +76,43 @@ final class PostgresPool: Sendable {
     /// back when it throws. A writing transaction first takes `lock`, an advisory lock held until it
     /// ends, so the writers of one database (on any server) take turns and an audit chain cannot
     /// fork. A reading one is `REPEATABLE READ`: all of its queries see one snapshot.
+    ///
+    /// A kept connection the server has since closed (a restart, a fail-over, an idle timeout) fails
+    /// at `BEGIN`, before anything was done: then every kept connection is dropped and the
+    /// transaction runs once more on a new one.
     func transaction<T>(writing lock: String?, _ body: (PostgresSession) throws -> T) throws -> T {
-        try withConnection { connection in
-            let session = PostgresSession(connection: connection, logger: Self.logger)
-            try session.execute(lock == nil ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+        do {
+            return try attempt(writing: lock, body)
+        } catch is StaleConnection {
+            for connection in idle.withLock({ idle in
+                defer { idle.removeAll() }
+                return idle
+            }) {
+                Self.close(connection)
+            }
+            return try attempt(writing: lock, body)
+        }
+    }
+
+    /// A kept connection that no longer answered.
+    private struct StaleConnection: Error {}
+
+    private func attempt<T>(writing lock: String?, _ body: (PostgresSession) throws -> T) throws -> T {
+        try borrow { connection, reused in
+            let session = PostgresSession(connection: connection, logger: Self.logger, answerSeconds: answerSeconds)
+            do {
+                try session.execute(lock == nil ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+            } catch {
+                if reused { throw StaleConnection() }
+                throw error
+            }
             do {
                 if let lock { try session.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(lock)]) }
                 let result = try body(session)
                 try session.execute("COMMIT")
                 return result
             } catch {
-                // The first error is the one to report; `withConnection` closes the connection, so
+                // The first error is the one to report; `borrow` closes the connection, so
                 // a rollback that failed too leaves nothing in doubt.
                 _ = try? session.execute("ROLLBACK")
                 throw error
@@ -100,9 +129,21 @@ final class PostgresPool: Sendable {
 
     /// Runs `body` on a borrowed connection, outside any transaction (`CREATE DATABASE` must be).
     func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try borrow { connection, _ in try body(connection) }
+    }
+
+    /// The same, telling `body` whether the connection was kept from an earlier call.
+    private func borrow<T>(_ body: (PostgresConnection, _ reused: Bool) throws -> T) throws -> T {
         let connection: PostgresConnection
-        if let reused = idle.withLock({ $0.popLast() }) {
-            connection = reused
+        // One the server closed while it waited here is dropped (postgres-nio leaves a query sent on
+        // it waiting for ever).
+        var kept = idle.withLock { $0.popLast() }
+        while let closed = kept, closed.isClosed {
+            Self.close(closed)
+            kept = idle.withLock { $0.popLast() }
+        }
+        if let kept {
+            connection = kept
         } else {
             do {
                 connection = try PostgresConnection.connect(
@@ -114,13 +155,13 @@ final class PostgresPool: Sendable {
             }
         }
         do {
-            let result = try body(connection)
-            let kept = idle.withLock { idle in
+            let result = try body(connection, kept != nil)
+            let keep = idle.withLock { idle in
                 guard idle.count < Self.keep, !connection.isClosed else { return false }
                 idle.append(connection)
                 return true
             }
-            if !kept { Self.close(connection) }
+            if !keep { Self.close(connection) }
             return result
         } catch {
             Self.close(connection)
@@ -133,6 +174,8 @@ final class PostgresPool: Sendable {
 struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    /// How long a statement may take, waiting for the writers' lock included.
+    var answerSeconds: Int64 = 60
 
     /// A value bound to a `$n` parameter.
     enum Value {
@@ -154,8 +197,20 @@ struct PostgresSession {
             case .null: binds.appendNull()
             }
         }
+        // Waited for at most `answerSeconds`: a statement sent as the server closed the connection
+        // can be left unanswered by postgres-nio, and a request must not hang for it. The
+        // connection is then closed by `borrow`, as after any failure.
+        let answer = connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        let bounded = answer.eventLoop.makePromise(of: PostgresQueryResult.self)
+        answer.cascade(to: bounded)
+        let timer = answer.eventLoop.scheduleTask(in: .seconds(answerSeconds)) {
+            bounded.fail(StoreError(message: "the database did not answer within \(answerSeconds) s"))
+        }
+        defer { timer.cancel() }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+            return try bounded.futureResult.wait()
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(message: Self.describe(error))
         }

@@ -3,6 +3,8 @@ import Playbooks
 import Store
 import Testing
 
+@testable import PostgresStore
+
 /// The incidents store's behaviour, the same on every engine: what a threat assessment team's
 /// commands and `drillbook serve` rely on.
 @Suite struct IncidentStoreTests {
@@ -209,6 +211,42 @@ import Testing
             #expect(try stores[1].incident(id).events.count == Self.opened.count + 8)
         }
         #expect(try stores[0].verifyAudit() == .intact(entries: 36, head: try stores[0].auditEntries().last!.hash))
+    }
+}
+
+extension IncidentStoreTests {
+    /// A server that kept connections open keeps working when PostgreSQL drops them (a restart, a
+    /// fail-over, an idle timeout): the next call reconnects instead of failing.
+    @Test(.enabled(if: Engine.serverURL != nil))
+    func connectionsTheServerDroppedAreReplacedWithoutAFailedCall() throws {
+        let database = try TestDatabase(.postgres)
+        let store = try database.incidents()
+        let id = try store.open(
+            playbook: Self.playbook, school: "harbor-es", exercise: false, year: 2027, events: Self.opened)
+        try database.tamper(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """)
+        #expect(try store.incidentIDs() == [id])
+        try store.append([IncidentEvent(kind: .closed, at: 1_820_001_000, actor: "mchen")], to: id)
+        #expect(try store.incident(id).events.count == Self.opened.count + 1)
+    }
+}
+
+extension IncidentStoreTests {
+    /// A statement the server does not answer in time fails the call, saying so, instead of
+    /// holding a request (or a command) for ever; the pool goes on with a new connection.
+    @Test(.enabled(if: Engine.serverURL != nil))
+    func aStatementLeftUnansweredFailsInsteadOfHanging() throws {
+        let database = try TestDatabase(.postgres)
+        let pool = try PostgresPool(url: database.location, answerSeconds: 1)
+        #expect {
+            try pool.transaction(writing: nil) { session in try session.execute("SELECT pg_sleep(5)") }
+        } throws: { error in
+            "\(error)" == "the database did not answer within 1 s"
+        }
+        #expect(try pool.transaction(writing: nil) { session in try session.query("SELECT 1").count } == 1)
     }
 }
 
