@@ -5,10 +5,12 @@
 # removes the folder. `scripts/postgres.sh run COMMAND...` runs the command with the cluster up and
 # DRILLBOOK_TEST_POSTGRES set to its URL, then stops it; without PostgreSQL installed it runs the
 # command alone (SQLite only) and says so, except under CI, where that is an error. Inside,
-# `scripts/postgres.sh fresh` makes a new empty database and prints its URL.
+# `scripts/postgres.sh fresh` makes a new empty database and prints its URL. The server offers TLS
+# with a certificate for 127.0.0.1; DRILLBOOK_TEST_POSTGRES_CA names the folder holding its
+# authority (ca.pem) and one that signed nothing (other-ca.pem).
 #
-# Uses Debian's PostgreSQL 15 (apt-get install postgresql-15). initdb refuses to run as root, so
-# as root the cluster belongs to the `postgres` user the package creates.
+# Uses Debian's PostgreSQL 15 and openssl (apt-get install postgresql-15 openssl). initdb refuses
+# to run as root, so as root the cluster belongs to the `postgres` user the package creates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,8 +34,22 @@ start)
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     as_owner "$bin/initdb" --no-sync -D "$folder/data" -U drillbook -A trust >"$folder/initdb.log" 2>&1 \
         || { cat "$folder/initdb.log" >&2; exit 1; }
+    # TLS with a certificate for 127.0.0.1 signed by a throwaway authority (ca.pem), and a second
+    # authority that signed nothing (other-ca.pem), for the tests of sslmode.
+    (
+        cd "$folder"
+        subject() { openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" "${@:2}" 2>/dev/null; }
+        subject "Drillbook test CA" -x509 -days 2 -keyout ca.key -out ca.pem
+        subject "Another CA" -x509 -days 2 -keyout other-ca.key -out other-ca.pem
+        subject localhost -keyout server.key -out server.csr
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+            -extfile server.ext -out server.pem 2>/dev/null
+        chmod 600 server.key
+        [ "$(id -u)" = 0 ] && chown postgres server.key server.pem
+    )
     as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $folder -c fsync=off -c synchronous_commit=off -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $folder -c fsync=off -c synchronous_commit=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$folder/server.pem -c ssl_key_file=$folder/server.key" \
         start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
     echo "$folder" >"$state"
     echo "postgres://drillbook@127.0.0.1:$port/postgres" | tee .build/postgres-url
@@ -63,7 +79,7 @@ run)
     fi
     url=$("$0" start)
     trap '"$0" stop' EXIT
-    DRILLBOOK_TEST_POSTGRES="$url" "$@"
+    DRILLBOOK_TEST_POSTGRES="$url" DRILLBOOK_TEST_POSTGRES_CA="$(cat "$state")" "$@"
     ;;
 *)
     echo "usage: scripts/postgres.sh start|stop|fresh|run COMMAND..." >&2

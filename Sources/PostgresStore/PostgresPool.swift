@@ -27,7 +27,8 @@ final class PostgresPool: Sendable {
 
     /// From a server URL: `postgres://user[:password]@host[:port]/database`, or with
     /// `?host=/run/postgresql` a Unix socket in that folder. The password may also come from
-    /// PGPASSWORD, as for libpq's tools, so it need not be on a command line.
+    /// PGPASSWORD, as for libpq's tools, so it need not be on a command line. `sslmode` and
+    /// `sslrootcert` as libpq takes them (`PostgresTLS`).
     init(url: String, answerSeconds: Int64 = 60) throws(StoreError) {
         self.answerSeconds = answerSeconds
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
@@ -40,12 +41,6 @@ final class PostgresPool: Sendable {
         shown = hidden.string ?? "postgres://"
         let query = Dictionary(
             (parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
-        if let mode = query["sslmode"], !["disable", "allow", "prefer"].contains(mode) {
-            throw StoreError(
-                message:
-                    "\(shown): sslmode=\(mode) is not supported yet: Drillbook talks to PostgreSQL without TLS, "
-                    + "so run it on the database's host or a private network (sslmode=disable)")
-        }
         let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
         guard !database.isEmpty else {
             throw StoreError(message: "\(shown): no database named (postgres://user@host:port/DATABASE)")
@@ -63,8 +58,10 @@ final class PostgresPool: Sendable {
             guard let host = parts.host, !host.isEmpty else {
                 throw StoreError(message: "\(shown): no host named (postgres://user@HOST:port/database)")
             }
+            let tls = try PostgresTLS.configuration(
+                mode: query["sslmode"], rootCertificate: query["sslrootcert"], shown: shown)
             configuration = .init(
-                host: host, port: port, username: user, password: password, database: database, tls: .disable)
+                host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
     }
 

@@ -257,3 +257,43 @@ final class Failures: @unchecked Sendable {
     func add(_ text: String) { lock.withLock { list.append(text) } }
     var all: [String] { lock.withLock { list } }
 }
+
+/// TLS to the database as libpq's `sslmode` says (the test server offers TLS with a certificate for
+/// 127.0.0.1 from a throwaway authority).
+@Suite(.enabled(if: Engine.serverURL != nil)) struct PostgresTLSTests {
+    /// Whether the pool's connection to `url` is encrypted, as the server sees it.
+    static func encrypted(_ url: String) throws -> Bool {
+        try PostgresPool(url: url).transaction(writing: nil) { session in
+            try session.query("SELECT ssl::text AS ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first?.text(
+                "ssl") == "true"
+        }
+    }
+
+    static var authorities: String { ProcessInfo.processInfo.environment["DRILLBOOK_TEST_POSTGRES_CA"] ?? "" }
+
+    @Test func encryptedWhenOfferedVerifiedWhenAskedAndRefusedOnAnUnknownAuthority() throws {
+        let database = try TestDatabase(.postgres)
+        let url = database.location
+        #expect(try Self.encrypted(url), "TLS is preferred, as by libpq")
+        #expect(try !Self.encrypted(url + "?sslmode=disable"))
+        #expect(try Self.encrypted(url + "?sslmode=require"))
+        let trusted = url + "?sslmode=verify-full&sslrootcert=\(Self.authorities)/ca.pem"
+        #expect(try Self.encrypted(trusted))
+        // The store itself over it.
+        let store = try PostgresIncidentStore(url: trusted)
+        #expect(try store.incidentIDs().isEmpty)
+        for mode in ["verify-ca", "verify-full"] {
+            #expect {
+                try PostgresIncidentStore(url: url + "?sslmode=\(mode)&sslrootcert=\(Self.authorities)/other-ca.pem")
+            } throws: { error in
+                "\(error)".contains("cannot connect")
+            }
+        }
+        #expect {
+            try PostgresPool(url: url + "?sslmode=sometimes")
+        } throws: { error in
+            "\(error)".contains(
+                "sslmode=sometimes is not one of disable, allow, prefer, require, verify-ca, verify-full")
+        }
+    }
+}
