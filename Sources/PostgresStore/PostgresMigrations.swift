@@ -2,9 +2,10 @@ import PostgresNIO
 import Store
 
 /// Named, append-only migrations, as GRDB's migrator keeps them for SQLite: each runs once, in
-/// order, in its own transaction, and its name is recorded in `drillbook_migrations` (the names
-/// are the SQLite migrations' own, so one list says what both engines hold). Servers starting at
-/// once take turns through an advisory lock; the one that comes second finds nothing left to do.
+/// order, and its name is recorded in `drillbook_migrations` (the names are the SQLite migrations'
+/// own, so one list says what both engines hold). The missing ones run in one transaction, so a
+/// failure leaves the database as it was; servers starting at once take turns through an advisory
+/// lock, and the one that comes second finds nothing left to do.
 struct PostgresMigrations {
     private var steps: [(name: String, sql: [String])] = []
 
