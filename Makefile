@@ -34,23 +34,30 @@ test: deps checkers lint
 	$(MAKE) browser api
 
 ## api: schemathesis against the served /openapi.json (no 5xx, every response as documented), a tip
-## line posting signed reports from python, and a live incident from tip to report (again with its
-## incidents in a throwaway PostgreSQL, when Debian's postgresql-15 is there)
+## line posting signed reports from python, and a live incident from tip to report; the schema run
+## and the live incident again with both databases in a throwaway PostgreSQL, when Debian's
+## postgresql-15 is there
 api: checkers
 	$(SWIFT) build --product drillbook
 	$(VENV)/bin/python Tests/Server/api_schema.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 	$(VENV)/bin/python Tests/Server/intake.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 	$(VENV)/bin/python Tests/Server/live_incident.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
 	scripts/postgres.sh run sh -c '[ -n "$$DRILLBOOK_TEST_POSTGRES" ] || exit 0; \
-		DRILLBOOK_INCIDENTS_DB=$$(scripts/postgres.sh fresh) $(VENV)/bin/python Tests/Server/live_incident.py \
-		"$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api-postgres'
+		bin="$$($(SWIFT) build --show-bin-path)/drillbook"; \
+		DRILLBOOK_DB=$$(scripts/postgres.sh fresh) $(VENV)/bin/python Tests/Server/api_schema.py "$$bin" artifacts/api-postgres \
+		&& DRILLBOOK_DB=$$(scripts/postgres.sh fresh) DRILLBOOK_INCIDENTS_DB=$$(scripts/postgres.sh fresh) \
+		$(VENV)/bin/python Tests/Server/live_incident.py "$$bin" artifacts/api-postgres'
 
-## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`;
-## screenshots in artifacts/browser. Skipped without chromium, except under CI.
+## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`
+## (again with the schedule in a throwaway PostgreSQL, when there is one); screenshots in
+## artifacts/browser. Skipped without chromium, except under CI.
 browser: checkers
 	$(SWIFT) build --product drillbook
 	$(VENV)/bin/python Tests/Server/record_drill.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
 	$(VENV)/bin/python Tests/Server/tip_page.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
+	scripts/postgres.sh run sh -c '[ -n "$$DRILLBOOK_TEST_POSTGRES" ] || exit 0; \
+		DRILLBOOK_DB=$$(scripts/postgres.sh fresh) $(VENV)/bin/python Tests/Server/record_drill.py \
+		"$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser-postgres'
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz

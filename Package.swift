@@ -240,11 +240,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The incidents store's behaviour, on SQLite and (with DRILLBOOK_TEST_POSTGRES) on PostgreSQL.
+        // The stores' behaviour, on SQLite and (with DRILLBOOK_TEST_POSTGRES) on PostgreSQL.
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                "Playbooks", "PostgresStore", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+                "Dates", "Planning", "Playbooks", "PostgresStore", "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

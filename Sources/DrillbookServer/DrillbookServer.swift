@@ -15,7 +15,7 @@ public import Store
 /// plan says so) and `/healthz`.
 public struct DrillbookServer: Sendable {
     public let loaded: LoadedPlan
-    public let store: ScheduleStore
+    public let store: any ScheduleStore
     public let logger: Logger
     /// What `/metrics` shows (Prometheus's text format): Hummingbird's request counts and durations
     /// once `bootstrapMetrics` has run, and the feeds served.
@@ -25,6 +25,8 @@ public struct DrillbookServer: Sendable {
     /// The incidents database and the playbooks, for reports posted to `/api/v1/intake`.
     public let incidents: (any IncidentStore)?
     public let library: PlaybookLibrary?
+    /// Where uploaded evidence files are kept (`attachments/` beside a SQLite database by default).
+    public let attachments: String
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
     let cache = FeedCache()
@@ -35,8 +37,8 @@ public struct DrillbookServer: Sendable {
     }
 
     public init(
-        loaded: LoadedPlan, store: ScheduleStore, resources: Resources, incidents: (any IncidentStore)? = nil,
-        library: PlaybookLibrary? = nil, logger: Logger = Logger(label: "drillbook"),
+        loaded: LoadedPlan, store: any ScheduleStore, resources: Resources, incidents: (any IncidentStore)? = nil,
+        library: PlaybookLibrary? = nil, attachments: String? = nil, logger: Logger = Logger(label: "drillbook"),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         today: (@Sendable () -> CalendarDate)? = nil
     ) {
@@ -47,6 +49,7 @@ public struct DrillbookServer: Sendable {
         self.resources = resources
         self.incidents = incidents
         self.library = library
+        self.attachments = attachments ?? Attachments.folder(besideDatabase: store.location)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
         self.today =

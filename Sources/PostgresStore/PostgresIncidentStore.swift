@@ -82,26 +82,12 @@ public final class PostgresIncidentStore: IncidentStore {
         return migrations
     }
 
-    /// A writing transaction, its failure said as `failure (why)` (a `Refusal` as it is).
     private func write<T>(_ failure: String, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.transaction(writing: Self.writers, body)
-        } catch let refusal as Refusal {
-            throw StoreError(message: refusal.message)
-        } catch {
-            throw StoreError(message: "\(failure) (\(error))")
-        }
+        try pool.write(Self.writers, failure, body)
     }
 
-    /// A reading transaction (one snapshot), its failure said as `failure (why)` (a `Refusal` as it is).
     private func read<T>(_ failure: String, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.transaction(writing: nil, body)
-        } catch let refusal as Refusal {
-            throw StoreError(message: refusal.message)
-        } catch {
-            throw StoreError(message: "\(failure) (\(error))")
-        }
+        try pool.read(failure, body)
     }
 
     public func verifyAudit(head expected: String?) throws(StoreError) -> AuditVerification {
@@ -206,7 +192,7 @@ public final class PostgresIncidentStore: IncidentStore {
 
     public func incidentIDs() throws(StoreError) -> [String] {
         try read("cannot read incidents") { session in
-            try session.query("SELECT id FROM incident ORDER BY id").compactMap { $0.text("id") }
+            try session.query(#"SELECT id FROM incident ORDER BY id COLLATE "C""#).compactMap { $0.text("id") }
         }
     }
 
@@ -272,7 +258,7 @@ public final class PostgresIncidentStore: IncidentStore {
     private func createLink(_ insert: String, incident: String, step: String, role: String, time: Int)
         throws(StoreError) -> String
     {
-        let token = ScheduleStore.randomToken()
+        let token = Tokens.random()
         try write("the link was not made") { session in
             _ = try session.execute(
                 insert, [.text(sha256Hex(token)), .text(incident), .text(step), .text(role), .integer(time)])
@@ -316,7 +302,8 @@ public final class PostgresIncidentStore: IncidentStore {
 
     public func intakeSources() throws(StoreError) -> [(name: String, createdAt: String, revokedAt: String?)] {
         try read("cannot read the intake sources") { session in
-            try session.query("SELECT name, created_at, revoked_at FROM intake_source ORDER BY name").map {
+            try session.query(#"SELECT name, created_at, revoked_at FROM intake_source ORDER BY name COLLATE "C""#).map
+            {
                 ($0.text("name") ?? "", $0.text("created_at") ?? "", $0.text("revoked_at"))
             }
         }

@@ -46,6 +46,27 @@ enum PostgresRowSeal {
         return sealed
     }
 
+    /// The table's content columns (all but `row_hash`), as the schema has them now.
+    static func contentColumns(_ session: PostgresSession, _ table: String) throws -> Set<String> {
+        Set(
+            try session.query(
+                """
+                SELECT CAST(column_name AS text) AS name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = $1
+                """, [.text(table)]
+            ).compactMap { $0.text("name") }.filter { $0 != "row_hash" })
+    }
+
+    /// `$1, $2, ... $count`.
+    static func placeholders(_ count: Int, from first: Int = 1) -> String {
+        (first..<(first + count)).map { "$\($0)" }.joined(separator: ", ")
+    }
+
+    /// `($1, $2), ($3, $4)`: `rows` tuples of `columns` parameters, for a multi-row `INSERT`.
+    static func placeholders(columns: Int, rows: Int) -> String {
+        (0..<rows).map { "(" + placeholders(columns, from: $0 * columns + 1) + ")" }.joined(separator: ", ")
+    }
+
     /// The hash of a row's content: every column but the seal and the keys a query adds.
     static func hash(_ row: PostgresRow) -> String {
         CanonicalRow.hash(

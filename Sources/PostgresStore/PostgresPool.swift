@@ -91,6 +91,28 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// A writing transaction under `lock`, its failure said as `failure (why)` (a `Refusal` as it is).
+    func write<T>(_ lock: String, _ failure: String, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        do {
+            return try transaction(writing: lock, body)
+        } catch let refusal as Refusal {
+            throw StoreError(message: refusal.message)
+        } catch {
+            throw StoreError(message: "\(failure) (\(error))")
+        }
+    }
+
+    /// A reading transaction (one snapshot), its failure said as `failure (why)` (a `Refusal` as it is).
+    func read<T>(_ failure: String, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        do {
+            return try transaction(writing: nil, body)
+        } catch let refusal as Refusal {
+            throw StoreError(message: refusal.message)
+        } catch {
+            throw StoreError(message: "\(failure) (\(error))")
+        }
+    }
+
     /// A kept connection that no longer answered.
     private struct StaleConnection: Error {}
 
@@ -179,7 +201,26 @@ struct PostgresSession {
         case text(String)
         case integer(Int)
         case bool(Bool)
+        case double(Double)
+        case bytes([UInt8])
         case null
+
+        /// A value as SQLite would hold it, bound as the same type.
+        init(_ value: CanonicalRow.Value) {
+            switch value {
+            case .null: self = .null
+            case .integer(let int): self = .integer(Int(int))
+            case .real(let double): self = .double(double)
+            case .text(let text): self = .text(text)
+            case .blob(let bytes): self = .bytes(bytes)
+            }
+        }
+
+        /// Text, or NULL.
+        static func text(_ text: String?) -> Value { text.map(Value.text) ?? .null }
+
+        /// An integer, or NULL.
+        static func integer(_ number: Int?) -> Value { number.map(Value.integer) ?? .null }
     }
 
     /// The rows of one statement.
@@ -191,6 +232,8 @@ struct PostgresSession {
             case .text(let text): binds.append(text)
             case .integer(let number): binds.append(number)
             case .bool(let flag): binds.append(flag)
+            case .double(let number): binds.append(number)
+            case .bytes(let bytes): binds.append(ByteBuffer(bytes: bytes))
             case .null: binds.appendNull()
             }
         }
@@ -239,6 +282,22 @@ extension PostgresRow {
         guard let cell = self[column: name], cell.bytes != nil, [.text, .varchar, .name].contains(cell.dataType)
         else { return nil }
         return try? cell.decode(String.self)
+    }
+
+    /// `column` as a double, or nil when it is NULL, missing or not a number.
+    func double(_ name: String) -> Double? {
+        guard let cell = self[column: name], cell.bytes != nil else { return nil }
+        switch cell.dataType {
+        case .float4, .float8: return try? cell.decode(Double.self)
+        case .int2, .int4, .int8: return (try? cell.decode(Int.self)).map(Double.init)
+        default: return nil
+        }
+    }
+
+    /// `column`'s bytes, or nil when it is NULL, missing or not bytes.
+    func bytes(_ name: String) -> [UInt8]? {
+        guard let cell = self[column: name], let bytes = cell.bytes, cell.dataType == .bytea else { return nil }
+        return Array(bytes.readableBytesView)
     }
 
     /// `column` as an integer, or nil when it is NULL, missing or not an integer.

@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 import GRDB
 
@@ -16,6 +15,20 @@ public struct User: Sendable, Equatable, Codable {
     public var hasPassword: Bool
     /// Whether a second factor is enrolled.
     public var hasTOTP: Bool
+
+    package init(
+        id: Int, email: String, role: String, school: String?, createdAt: String, disabledAt: String?,
+        hasPassword: Bool, hasTOTP: Bool
+    ) {
+        self.id = id
+        self.email = email
+        self.role = role
+        self.school = school
+        self.createdAt = createdAt
+        self.disabledAt = disabledAt
+        self.hasPassword = hasPassword
+        self.hasTOTP = hasTOTP
+    }
 }
 
 /// What signing in checks: the bcrypt hash and the TOTP secret, never shown.
@@ -23,6 +36,12 @@ public struct Credentials: Sendable {
     public var user: User
     public var passwordHash: String?
     public var totpSecret: String?
+
+    package init(user: User, passwordHash: String?, totpSecret: String?) {
+        self.user = user
+        self.passwordHash = passwordHash
+        self.totpSecret = totpSecret
+    }
 }
 
 /// A key for the JSON API (`Authorization: Bearer KEY`), of which only the hash is kept.
@@ -33,9 +52,18 @@ public struct APIKey: Sendable, Equatable {
     public var label: String
     public var createdAt: String
     public var revokedAt: String?
+
+    package init(id: Int, role: String, school: String?, label: String, createdAt: String, revokedAt: String?) {
+        self.id = id
+        self.role = role
+        self.school = school
+        self.label = label
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
-extension ScheduleStore {
+extension SQLiteScheduleStore {
     static func registerAccounts(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v9: users, sessions, one-time links, API keys") { db in
             try db.create(table: "app_user") { table in
@@ -77,21 +105,14 @@ extension ScheduleStore {
         }
     }
 
-    static var userTable: SealedTable { sealedTables[4] }
-    static var apiKeyTable: SealedTable { sealedTables[5] }
-
-    /// 256 random bits, base64url: tokens, links and keys.
-    public static func randomToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    static var userTable: SealedTable { ScheduleRecords.userTable }
+    static var apiKeyTable: SealedTable { ScheduleRecords.apiKeyTable }
 
     /// A new user, and the token of a setup link valid until `expires` (ISO 8601, UTC).
     public func addUser(email: String, role: String, school: String?, expires: String, audit: AuditContext)
         throws(StoreError) -> (User, token: String)
     {
-        let token = Self.randomToken()
+        let token = Tokens.random()
         do {
             let user = try database.write { db -> User in
                 if try Row.fetchOne(db, sql: "SELECT id FROM app_user WHERE email = ?", arguments: [email]) != nil {
@@ -106,7 +127,7 @@ extension ScheduleStore {
                     arguments: [sha256Hex(token), id, expires])
                 try AuditLog.append(
                     db, context: audit, action: "user-add", subject: "user \(id)",
-                    detail: Self.json(["email": email, "role": role, "school": school ?? ""]),
+                    detail: ScheduleRecords.json(["email": email, "role": role, "school": school ?? ""]),
                     rows: try RowSeal.seal(db, Self.userTable, keys: [id]))
                 return try Self.user(db, id: id)!.user
             }
@@ -172,7 +193,7 @@ extension ScheduleStore {
 
     /// A single-use link of `purpose` (`reset`) for a user, valid until `expires`.
     public func issueLink(userID: Int, purpose: String, expires: String) throws(StoreError) -> String {
-        let token = Self.randomToken()
+        let token = Tokens.random()
         do {
             try database.write { db in
                 try db.execute(
@@ -214,7 +235,7 @@ extension ScheduleStore {
                 try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [user.id])
                 try AuditLog.append(
                     db, context: audit, action: "user-password", subject: "user \(user.id)",
-                    detail: totpSecret == nil ? "{}" : "{\"totp\":\"enrolled\"}",
+                    detail: ScheduleRecords.passwordDetail(totpSecret: totpSecret),
                     rows: try RowSeal.seal(db, Self.userTable, keys: [user.id]))
                 return try Self.user(db, id: user.id)!.user
             }
@@ -296,7 +317,7 @@ extension ScheduleStore {
     public func createAPIKey(role: String, school: String?, label: String, audit: AuditContext) throws(StoreError)
         -> (APIKey, key: String)
     {
-        let key = "dbk_" + Self.randomToken()
+        let key = "dbk_" + Tokens.random()
         do {
             let created = try database.write { db -> APIKey in
                 try db.execute(
@@ -305,7 +326,7 @@ extension ScheduleStore {
                 let id = Int(db.lastInsertedRowID)
                 try AuditLog.append(
                     db, context: audit, action: "apikey-create", subject: "apikey \(id)",
-                    detail: Self.json(["role": role, "school": school ?? "", "label": label]),
+                    detail: ScheduleRecords.json(["role": role, "school": school ?? "", "label": label]),
                     rows: try RowSeal.seal(db, Self.apiKeyTable, keys: [id]))
                 return Self.apiKey(try Row.fetchOne(db, sql: "SELECT * FROM api_key WHERE id = ?", arguments: [id])!)
             }
@@ -383,9 +404,5 @@ extension ScheduleStore {
             id: row.anyInt("id") ?? 0, role: row.anyText("role") ?? "", school: row.anyText("school_id"),
             label: row.anyText("label") ?? "", createdAt: row.anyText("created_at") ?? "",
             revokedAt: row.anyText("revoked_at"))
-    }
-
-    static func json(_ fields: [String: String]) -> String {
-        (try? JSONEncoder.sorted.encode(fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

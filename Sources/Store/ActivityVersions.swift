@@ -2,7 +2,7 @@ import GRDB
 
 /// Each activity's fingerprint as last scheduled: a re-plan moves the future items of an activity
 /// whose fingerprint changed, and keeps every other item on its day.
-extension ScheduleStore {
+extension SQLiteScheduleStore {
     static func registerActivityVersions(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v4: activity versions") { db in
             try db.create(table: "activity_version") { table in

@@ -9,7 +9,7 @@ public enum AlertState: String, Sendable {
 
 /// Alerts sent: each is written as an intent before it is sent and with its result after, so a crash
 /// can at worst repeat one message and never lose a record; one sent is never sent again.
-extension ScheduleStore {
+extension SQLiteScheduleStore {
     static func registerAlerts(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v3: alerts") { db in
             try db.create(table: "alert") { table in
@@ -107,20 +107,13 @@ extension ScheduleStore {
         }
     }
 
-    /// How long a run may hold an alert it is sending before another run may take it over: longer
-    /// than any send (mail, or a webhook with its timeout), short enough that a killed run's alert
-    /// goes out on the next one.
-    public static let leaseSeconds = 600
-
     /// Claims an alert for this run and records the intent to send, before sending: in one write
     /// transaction, so of two runs at once (the CLI's cron job and the server, or two cron jobs)
     /// exactly one gets it. Returns its id, or nil when it was sent already or another run holds it.
     public func claimAlert(itemUID: String, step: String, channel: String, recipient: String, audit: AuditContext)
         throws(StoreError) -> Int?
     {
-        let formatter = ISO8601DateFormatter()
-        let now = formatter.date(from: audit.at) ?? Date()
-        let until = formatter.string(from: now.addingTimeInterval(TimeInterval(Self.leaseSeconds)))
+        let until = ScheduleRecords.leaseUntil(audit.at)
         do {
             return try database.write { db -> Int? in
                 let key: [any DatabaseValueConvertible] = [itemUID, step, channel, recipient]
@@ -154,7 +147,7 @@ extension ScheduleStore {
                             "step": step, "channel": channel, "recipient": recipient,
                         ]),
                         as: UTF8.self),
-                    rows: try RowSeal.seal(db, Self.sealedTables[2], keys: [id]))
+                    rows: try RowSeal.seal(db, ScheduleRecords.alertTable, keys: [id]))
                 return id
             }
         } catch {
@@ -179,7 +172,7 @@ extension ScheduleStore {
                 try AuditLog.append(
                     db, context: audit, action: "alert", subject: row.anyText("item_uid") ?? "",
                     detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self),
-                    rows: try RowSeal.seal(db, Self.sealedTables[2], keys: [id]))
+                    rows: try RowSeal.seal(db, ScheduleRecords.alertTable, keys: [id]))
             }
         } catch {
             throw StoreError(message: "cannot record an alert's result (\(error))")

@@ -212,30 +212,17 @@ public enum AuditVerification: Sendable, Equatable {
     }
 }
 
-extension ScheduleStore {
-    /// The tables sealed when sealing began (v7): frozen, as that migration is.
-    static let sealedAtV7 = [
-        SealedTable(name: "item", key: "uid"), SealedTable(name: "completion", key: "id"),
-        SealedTable(name: "alert", key: "id"),
-    ]
+extension SQLiteScheduleStore {
+    static let sealedAtV7 = ScheduleRecords.sealedAtV7
+    static let sealedTables = ScheduleRecords.sealedTables
 
-    /// The tables whose rows the schedule's audit chain vouches for.
-    static let sealedTables =
-        sealedAtV7 + [
-            SealedTable(name: "feed", key: "id"), SealedTable(name: "app_user", key: "id"),
-            SealedTable(name: "api_key", key: "id"),
-        ]
-
-    /// Every entry, in order.
     public func auditEntries() throws(StoreError) -> [AuditEntry] {
         do { return try database.read { db in try AuditLog.entries(db, table: "audit") } } catch {
             throw StoreError(message: "cannot read the audit log (\(error))")
         }
     }
 
-    /// Walks the chain and every sealed row; with `head`, also checks the chain against a hash kept
-    /// outside the database.
-    public func verifyAudit(head expected: String? = nil) throws(StoreError) -> AuditVerification {
+    public func verifyAudit(head expected: String?) throws(StoreError) -> AuditVerification {
         do {
             return try database.read { db in
                 try AuditLog.verify(db, table: "audit", sealed: Self.sealedTables, head: expected)

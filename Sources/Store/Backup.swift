@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Consistent copies of a database while others write to it: SQLite's online backup, through GRDB.
-extension ScheduleStore {
+extension SQLiteScheduleStore {
     /// Copies the whole database to a new file at `path` (mode 0600), page by page under SQLite's
     /// backup API, so a write in progress is either in the copy whole or not at all.
     public func backup(to path: String) throws(StoreError) {
@@ -10,7 +10,7 @@ extension ScheduleStore {
     }
 
     /// Replaces this database's content with the copy at `path`, in one step for readers.
-    public func restore(from copy: ScheduleStore) throws(StoreError) {
+    public func restore(from copy: SQLiteScheduleStore) throws(StoreError) {
         try Backups.restore(copy.database, into: database)
     }
 }

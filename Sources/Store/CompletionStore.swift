@@ -5,7 +5,7 @@ public import Planning
 
 /// Completions: appended, never changed. Every write also appends to the audit log, in the same
 /// transaction.
-extension ScheduleStore {
+extension SQLiteScheduleStore {
     /// Every completion of `year`, oldest first.
     public func completions(year: String) throws(StoreError) -> [Completion] {
         do {
@@ -61,7 +61,7 @@ extension ScheduleStore {
                         db, context: audit, action: action,
                         subject: completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
                         detail: record.auditDetail,
-                        rows: try RowSeal.seal(db, Self.sealedTables[1], keys: [saved.id]))
+                        rows: try RowSeal.seal(db, ScheduleRecords.completionTable, keys: [saved.id]))
                 }
                 return stored
             }
@@ -77,6 +77,29 @@ extension ScheduleStore {
 package struct Refusal: Error {
     package var message: String
     package init(_ message: String) { self.message = message }
+}
+
+/// Rows of `completion` for another engine, as SQLite would hold them.
+package enum CompletionRows {
+    /// The columns `completion(_:)` reads, in order (`id` first).
+    package static var selection: String { CompletionRecord.selection }
+
+    /// The completion a row of `selection`'s values holds.
+    package static func completion(_ values: [CanonicalRow.Value]) -> Completion {
+        CompletionRecord(values: values).completion
+    }
+
+    /// The values of `selection` but `id`, in order, that a completion is stored as.
+    package static func insertValues(_ completion: Completion) -> [CanonicalRow.Value] {
+        CompletionRecord(completion).insertValues
+    }
+
+    /// The audit entry's detail for a completion stored as `id`.
+    package static func auditDetail(_ completion: Completion, id: Int) -> String {
+        var record = CompletionRecord(completion)
+        record.id = id
+        return record.auditDetail
+    }
 }
 
 /// A row of `completion`.
@@ -110,6 +133,31 @@ struct CompletionRecord: Codable, FetchableRecord, PersistableRecord {
     /// `overdue`, and the coder's per-field lookups were most of that time.
     static let selection =
         "id, year, item_uid, school_id, kind, started_at, ended_at, evidence, corrects, recorded_by, recorded_on, source"
+
+    /// A row of `selection`'s values, as another engine gives them.
+    init(values: [CanonicalRow.Value]) {
+        id = values[0].integer
+        year = values[1].text ?? ""
+        itemUID = values[2].text
+        schoolID = values[3].text ?? ""
+        kind = values[4].text ?? ""
+        startedAt = values[5].text ?? ""
+        endedAt = values[6].text
+        evidence = values[7].text ?? ""
+        corrects = values[8].integer
+        recordedBy = values[9].text ?? ""
+        recordedOn = values[10].text ?? ""
+        source = values[11].text ?? ""
+    }
+
+    /// The values of the columns an insert writes (all of `selection` but `id`), in order.
+    var insertValues: [CanonicalRow.Value] {
+        [
+            .text(year), itemUID.map(CanonicalRow.Value.text) ?? .null, .text(schoolID), .text(kind),
+            .text(startedAt), endedAt.map(CanonicalRow.Value.text) ?? .null, .text(evidence),
+            corrects.map { .integer(Int64($0)) } ?? .null, .text(recordedBy), .text(recordedOn), .text(source),
+        ]
+    }
 
     /// The current row of a statement that selects `selection`.
     init(_ row: ColumnReader) {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -13,9 +12,18 @@ public struct Feed: Sendable, Equatable {
     public var label: String
     public var createdAt: String
     public var revokedAt: String?
+
+    package init(id: Int, scope: String, audience: String, label: String, createdAt: String, revokedAt: String?) {
+        self.id = id
+        self.scope = scope
+        self.audience = audience
+        self.label = label
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
-extension ScheduleStore {
+extension SQLiteScheduleStore {
     static func registerFeeds(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v8: feeds") { db in
             try db.create(table: "feed") { table in
@@ -35,10 +43,7 @@ extension ScheduleStore {
     public func createFeed(scope: String, audience: String, label: String, audit: AuditContext) throws(StoreError)
         -> (Feed, token: String)
     {
-        let key = SymmetricKey(size: .bits256)
-        let token = key.withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let token = Tokens.random()
         do {
             let feed = try database.write { db -> Feed in
                 try db.execute(
@@ -47,10 +52,8 @@ extension ScheduleStore {
                 let id = Int(db.lastInsertedRowID)
                 try AuditLog.append(
                     db, context: audit, action: "feed-create", subject: "feed \(id)",
-                    detail: String(
-                        decoding: try JSONEncoder.sorted.encode(["scope": scope, "audience": audience, "label": label]),
-                        as: UTF8.self),
-                    rows: try RowSeal.seal(db, Self.sealedTables[3], keys: [id]))
+                    detail: ScheduleRecords.json(["scope": scope, "audience": audience, "label": label]),
+                    rows: try RowSeal.seal(db, ScheduleRecords.feedTable, keys: [id]))
                 return Feed(id: id, scope: scope, audience: audience, label: label, createdAt: audit.at, revokedAt: nil)
             }
             return (feed, token)
@@ -96,7 +99,7 @@ extension ScheduleStore {
                 try db.execute(sql: "UPDATE feed SET revoked_at = ? WHERE id = ?", arguments: [audit.at, id])
                 try AuditLog.append(
                     db, context: audit, action: "feed-revoke", subject: "feed \(id)", detail: "{}",
-                    rows: try RowSeal.seal(db, Self.sealedTables[3], keys: [id]))
+                    rows: try RowSeal.seal(db, ScheduleRecords.feedTable, keys: [id]))
                 return Self.feed(try Row.fetchOne(db, sql: "SELECT * FROM feed WHERE id = ?", arguments: [id])!)
             }
         } catch let refusal as Refusal {

@@ -1,6 +1,6 @@
 import Dates
 import GRDB
-import Planning
+package import Planning
 
 /// A row of `item`: a `TrackedItem` flattened for SQLite.
 ///
@@ -115,6 +115,38 @@ struct ItemRecord: PersistableRecord {
         sequence = tracked.sequence
         noticeDate = tracked.noticeDate?.description
         changedOn = tracked.changedOn.description
+    }
+}
+
+/// Rows of `item` for another engine: values in `columns`' order, as SQLite would hold them.
+package enum ItemRows {
+    /// Every content column of `item`, in the order of `values`.
+    package static var columns: [String] { ItemRecord.columns }
+
+    /// The row an item of `year` is: `columns`' values, booleans as 0 and 1, for binding and for the row's seal.
+    package static func values(_ tracked: TrackedItem, year: String) -> [CanonicalRow.Value] {
+        ItemRecord(tracked, year: year).values.map(CanonicalRow.Value.init)
+    }
+
+    /// The item a row of `columns`' values holds; a value of another type reads as SQLite would
+    /// convert it (empty, 0), as `ItemRecord.tracked(_:pools:)` reads it.
+    package static func tracked(_ values: [CanonicalRow.Value]) -> TrackedItem {
+        let epoch = CalendarDate(year: 1970, month: 1, day: 1)
+        func text(_ index: Int) -> String? { values[index].text }
+        func string(_ index: Int) -> String { values[index].text ?? "" }
+        func integer(_ index: Int) -> Int? { values[index].integer }
+        func date(_ index: Int) -> CalendarDate? { text(index).flatMap { CalendarDate($0) } }
+        let presence = string(16)
+        let item = ScheduledItem(
+            id: string(2), uid: string(0), schoolID: string(3), activityID: string(4), slot: integer(5) ?? 0,
+            kind: ActivityKind(string(6)) ?? .protocolReview, title: string(7), description: text(8),
+            date: date(9) ?? epoch, start: integer(10).map(ClockTime.init(minutes:)), durationMinutes: integer(11) ?? 0,
+            timeZone: string(12), announced: (integer(13) ?? 0) != 0, adminOnly: (integer(14) ?? 0) != 0,
+            owner: string(15), presence: presence.isEmpty ? [] : presence.split(separator: ",").map(String.init),
+            relatedTo: text(17), timeContext: text(18).flatMap(TimeOfDay.init(rawValue:)), source: text(19))
+        return TrackedItem(
+            item: item, status: TrackedItem.Status(rawValue: string(20)) ?? .scheduled, sequence: integer(21) ?? 0,
+            noticeDate: date(22), changedOn: date(23) ?? epoch)
     }
 }
 

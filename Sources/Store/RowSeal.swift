@@ -222,6 +222,44 @@ package enum CanonicalRow {
         case real(Double)
         case text(String)
         case blob([UInt8])
+
+        /// The value as SQLite holds it.
+        init(_ value: DatabaseValue) {
+            switch value.storage {
+            case .null: self = .null
+            case .int64(let int): self = .integer(int)
+            case .double(let double): self = .real(double)
+            case .string(let string): self = .text(string)
+            case .blob(let data): self = .blob(Array(data))
+            }
+        }
+
+        /// As text, as SQLite converts it (a number's digits); nil for NULL.
+        package var text: String? {
+            switch self {
+            case .null: nil
+            case .integer(let int): String(int)
+            case .real(let double): String(double)
+            case .text(let string): string
+            case .blob(let bytes): String(decoding: bytes, as: UTF8.self)
+            }
+        }
+
+        /// As an integer, as SQLite converts it (text's leading digits, else 0); nil for NULL.
+        package var integer: Int? {
+            switch self {
+            case .null: nil
+            case .integer(let int): Int(int)
+            case .real(let double): double.isFinite ? Int(exactly: double.rounded(.towardZero)) ?? 0 : 0
+            case .text(let string): Int(string.prefix { $0.isASCII && ($0.isNumber || $0 == "-") }) ?? 0
+            case .blob: 0
+            }
+        }
+    }
+
+    /// The hex SHA-256 of `values`, the row's content columns in the order of `columns`.
+    package static func hash(columns: [String], values: [Value]) -> String {
+        hash(Array(zip(columns, values)))
     }
 
     /// The hex SHA-256 of the row's content columns, sorted by name as `RowSeal.order` sorts them.

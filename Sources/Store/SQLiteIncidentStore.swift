@@ -273,7 +273,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     private func createLink(_ insert: String, incident: String, step: String, role: String, time: Int)
         throws(StoreError) -> String
     {
-        let token = ScheduleStore.randomToken()
+        let token = Tokens.random()
         do {
             try database.write { db in
                 try db.execute(sql: insert, arguments: [sha256Hex(token), incident, step, role, time])

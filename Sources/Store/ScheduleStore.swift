@@ -1,265 +1,235 @@
+import Crypto
 public import Dates
-import Foundation
-import GRDB
+public import Foundation
 public import Planning
 
-/// The database (`drillbook.sqlite`): what was published for every school year. WAL, foreign keys,
-/// named append-only migrations; every change is one transaction. A pool: `drillbook serve` reads
-/// on several connections at once while one writes.
-public final class ScheduleStore: Sendable {
-    let database: DatabasePool
+/// The schedule database: what was published for every school year, the completions recorded
+/// against it, the alerts sent, and the server's users, sessions, API keys and feeds. Every change
+/// is one transaction and appends to the database's audit chain, which vouches for every sealed row.
+///
+/// Two engines keep it: `SQLiteScheduleStore` (a file, the default) and `PostgresScheduleStore`
+/// (a PostgreSQL database, for a state-wide service). Both give the same answers to the same calls,
+/// row hash for row hash; `StoreTests` runs one suite against each.
+public protocol ScheduleStore: AnyObject, Sendable {
+    /// Where the database is, for messages and for files kept beside it: a file's path, or a
+    /// server's URL without its password.
+    var location: String { get }
 
-    /// The database file's path: files kept with records (attachments) live beside it.
-    public var path: String { database.path }
-
-    /// Opens (and creates or migrates) the database at `path`.
-    public init(path: String) throws(StoreError) {
-        try StoreError.refuseServerURL(path)
-        do {
-            let isNew = !FileManager.default.fileExists(atPath: path)
-            var configuration = Configuration()
-            configuration.foreignKeysEnabled = true
-            configuration.busyMode = .timeout(10)
-            // A first schedule writes, then seals, tens of thousands of rows in one transaction: with
-            // SQLite's 2 MB default the pages spill to the WAL and are written twice.
-            configuration.prepareDatabase { db in
-                if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
-            }
-            database = try DatabasePool(path: path, configuration: configuration)
-            // Records of drills and alerts are the district's: 0600 whatever the umask.
-            if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
-            try Migrations.run(Self.migrator, on: database)
-        } catch {
-            throw StoreError(message: "\(path): cannot open the database (\(error))")
-        }
-    }
-
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: items and schedule runs") { db in
-            try db.create(table: "item") { table in
-                table.primaryKey("uid", .text)
-                table.column("year", .text).notNull()
-                table.column("id", .text).notNull()
-                table.column("school_id", .text).notNull()
-                table.column("activity_id", .text).notNull()
-                table.column("slot", .integer).notNull()
-                table.column("kind", .text).notNull()
-                table.column("title", .text).notNull()
-                table.column("description", .text)
-                table.column("date", .text).notNull()
-                table.column("start_minutes", .integer)
-                table.column("duration_minutes", .integer).notNull()
-                table.column("time_zone", .text).notNull()
-                table.column("announced", .boolean).notNull()
-                table.column("admin_only", .boolean).notNull()
-                table.column("owner", .text).notNull()
-                table.column("presence", .text).notNull()
-                table.column("related_to", .text)
-                table.column("time_context", .text)
-                table.column("source", .text)
-                table.column("status", .text).notNull()
-                table.column("sequence", .integer).notNull()
-                table.column("notice_date", .text)
-                table.column("changed_on", .text).notNull()
-                table.uniqueKey(["year", "id"])
-            }
-            try db.create(index: "item_by_year_date", on: "item", columns: ["year", "date"])
-            try db.create(table: "schedule_run") { table in
-                table.autoIncrementedPrimaryKey("id")
-                table.column("year", .text).notNull()
-                table.column("as_of", .text).notNull()
-                table.column("added", .integer).notNull()
-                table.column("moved", .integer).notNull()
-                table.column("cancelled", .integer).notNull()
-            }
-        }
-        migrator.registerMigration("v2: completions and the audit log") { db in
-            try db.create(table: "completion") { table in
-                table.autoIncrementedPrimaryKey("id")
-                table.column("year", .text).notNull()
-                table.column("item_uid", .text).references("item", column: "uid")
-                table.column("school_id", .text).notNull()
-                table.column("kind", .text).notNull()
-                table.column("started_at", .text).notNull()
-                table.column("ended_at", .text)
-                table.column("evidence", .text).notNull()
-                table.column("corrects", .integer).references("completion", column: "id")
-                table.column("recorded_by", .text).notNull()
-                table.column("recorded_on", .text).notNull()
-                table.column("source", .text).notNull()
-            }
-            try db.create(index: "completion_by_item", on: "completion", columns: ["item_uid"])
-            try AuditLog.createTable(db, "audit")
-        }
-        registerAlerts(&migrator)
-        registerActivityVersions(&migrator)
-        registerSeals(&migrator)
-        registerFeeds(&migrator)
-        registerAccounts(&migrator)
-        // Whether a record was corrected is asked for every record an import adds: without an index
-        // each question read the whole log.
-        migrator.registerMigration("v10: completions by the record they correct") { db in
-            try db.create(index: "completion_by_corrects", on: "completion", columns: ["corrects"])
-        }
-        return migrator
-    }
-
-    /// Every item published for `year`, in time order.
-    ///
-    /// A large year is read in parts on every core, split at dates (each part in time order, so the
-    /// parts follow each other), each on its own pooled connection in its own read transaction. Every
-    /// write appends to the audit log, so parts that saw the same last audit entry saw the same
-    /// database; when a write came between them, the year is read again in one piece.
-    /// With `onEveryCore` false, it is read in one piece.
-    public func items(year: String, onEveryCore: Bool = true) throws(StoreError) -> [TrackedItem] {
-        let parts = onEveryCore ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        return try items(year: year, parts: parts, atLeast: 20_000)
-    }
-
-    /// The same, in `parts` when the year has at least `atLeast` items (tests split small years).
-    func items(year: String, parts: Int, atLeast: Int) throws(StoreError) -> [TrackedItem] {
-        do {
-            let bounds = try database.read { db in
-                try Self.splitDates(db, year: year, parts: parts, atLeast: atLeast)
-            }
-            if bounds.count > 2 {
-                let parts = [Result<(items: [TrackedItem], head: Int), any Error>](
-                    concurrentlyComputing: bounds.count - 1
-                ) { part in
-                    Result {
-                        try database.read { db in
-                            (
-                                try Self.items(db, year: year, from: bounds[part], to: bounds[part + 1]),
-                                try Self.head(db)
-                            )
-                        }
-                    }
-                }
-                let read = try parts.map { try $0.get() }
-                if Set(read.map(\.head)).count == 1 { return read.flatMap(\.items) }
-            }
-            return try database.read { db in try Self.items(db, year: year, from: nil, to: nil) }
-        } catch {
-            throw StoreError(message: "cannot read the schedule (\(error))")
-        }
-    }
-
-    /// A year's items from `lower` (a date, inclusive; nil: from the first, NULL dates included) to
-    /// `upper` (exclusive; nil: to the last), in time order.
-    private static func items(_ db: Database, year: String, from lower: String?, to upper: String?) throws
-        -> [TrackedItem]
-    {
-        // SQLite compares a date of another type (an edit behind Drillbook's back) as ORDER BY does,
-        // so such a row falls in exactly one part, where the whole read would have put it.
-        var conditions = ["year = ?"]
-        var arguments: [String] = [year]
-        if let lower {
-            conditions.append("date >= ?")
-            arguments.append(lower)
-        }
-        if let upper {
-            conditions.append("(date < ? OR date IS NULL)")
-            arguments.append(upper)
-        }
-        let select = try db.makeStatement(
-            sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(conditions.joined(separator: " AND ")) "
-                + "ORDER BY date, start_minutes, id")
-        var items: [TrackedItem] = []
-        let rows = try Row.fetchCursor(select, arguments: StatementArguments(arguments))
-        let columns = ColumnReader(select)
-        var pools = ItemPools()
-        while try rows.next() != nil { items.append(ItemRecord.tracked(columns, pools: &pools)) }
-        return items
-    }
-
-    /// Where to split a year's read: nil, the dates at each part's share of its items, nil; just
-    /// nil, nil for a year of fewer than `atLeast` items, read in one piece.
-    private static func splitDates(_ db: Database, year: String, parts: Int, atLeast: Int) throws -> [String?] {
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE year = ?", arguments: [year]) ?? 0
-        guard parts > 1, count >= atLeast else { return [nil, nil] }
-        var bounds: [String?] = [nil]
-        for part in 1..<parts {
-            let date = try String.fetchOne(
-                db,
-                sql: "SELECT CAST(date AS TEXT) FROM item WHERE year = ? AND typeof(date) = 'text' "
-                    + "ORDER BY date LIMIT 1 OFFSET ?",
-                arguments: [year, count * part / parts])
-            // Equal bounds would make an empty part; a date that is not one (tampered) is no bound.
-            if let date, CalendarDate(date) != nil, date > (bounds.last ?? nil) ?? "" { bounds.append(date) }
-        }
-        return bounds + [nil]
-    }
-
-    /// The last audit entry's number: it changes with every write.
-    private static func head(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0
-    }
+    /// Every item published for `year`, in time order (date, then start, all-day first, then id).
+    /// With `onEveryCore` false a large year is read in one piece, where the engine would split it.
+    func items(year: String, onEveryCore: Bool) throws(StoreError) -> [TrackedItem]
 
     /// Writes a re-plan's changes and the activity versions it was made from, records the run and
     /// audits it, all or nothing.
-    public func apply(
-        _ result: ReplanResult, year: String, asOf: CalendarDate, versions: [String: String]? = nil,
-        audit: AuditContext
-    ) throws(StoreError) {
-        do {
-            try database.write { db in
-                if let versions { try Self.saveVersions(versions, year: year, db: db) }
-                // New rows are sealed as they are written (their hash from the values bound, no second
-                // pass), while the table has exactly the columns the record writes. Their hashes are
-                // worked out on another core a chunk ahead of the inserts, and the audit entry's list
-                // of them encoded there after the last.
-                var sealing: SealPipeline?
-                var added = result.added.map(\.item.uid)
-                if !result.added.isEmpty,
-                    try RowSeal.contentColumns(db, "item") == Set(ItemRecord.columns)
-                {
-                    let pipeline = SealPipeline(result.added, year: year)
-                    sealing = pipeline
-                    let insert = try db.makeStatement(
-                        sql:
-                            "INSERT INTO item (\(ItemRecord.selection), row_hash) VALUES (\(ItemRecord.placeholders), ?)"
-                    )
-                    for part in 0..<pipeline.chunks {
-                        let (range, hashes) = pipeline.chunk(part)
-                        for (index, hash) in zip(range, hashes) {
-                            try insert.execute(
-                                binding: ItemRecord(result.added[index], year: year).values + [hash.databaseValue])
-                        }
-                    }
-                    added = []
-                } else {
-                    for item in result.added { try ItemRecord(item, year: year).insert(db) }
-                }
-                for (_, item) in result.moved { try ItemRecord(item, year: year).update(db) }
-                for item in result.cancelled { try ItemRecord(item, year: year).update(db) }
-                for item in result.renoticed { try ItemRecord(item, year: year).update(db) }
-                try db.execute(
-                    sql: "INSERT INTO schedule_run (year, as_of, added, moved, cancelled) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [year, asOf.description, result.added.count, result.moved.count, result.cancelled.count])
-                let detail: [String: [String]] = [
-                    "added": [String(result.added.count)],
-                    "moved": result.moved.map { "\($0.to.item.id) \($0.from.item.date) -> \($0.to.item.date)" },
-                    "cancelled": result.cancelled.map(\.item.id),
-                ]
-                let touched =
-                    added + result.moved.map(\.to.item.uid) + result.cancelled.map(\.item.uid)
-                    + result.renoticed.map(\.item.uid)
-                let resealed = try RowSeal.seal(db, Self.sealedTables[0], keys: touched)
-                let rows: String
-                if let sealing, resealed.isEmpty {
-                    rows = sealing.rows()
-                } else {
-                    let sealed = sealing?.named(result.added) ?? [:]
-                    rows = AuditLog.encode(rows: sealed.merging(resealed) { _, read in read })
-                }
-                try AuditLog.append(
-                    db, context: audit, action: "schedule", subject: year,
-                    detail: String(decoding: try JSONEncoder.sorted.encode(detail), as: UTF8.self), sealed: rows)
-            }
-        } catch {
-            throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")
-        }
+    func apply(
+        _ result: ReplanResult, year: String, asOf: CalendarDate, versions: [String: String]?, audit: AuditContext
+    ) throws(StoreError)
+
+    /// Activity id to fingerprint, as the last `schedule` of `year` stored them.
+    func activityVersions(year: String) throws(StoreError) -> [String: String]
+
+    /// Stores the versions a run that changed nothing was made from.
+    func saveVersions(_ versions: [String: String], year: String) throws(StoreError)
+
+    /// Every completion of `year`, oldest first.
+    func completions(year: String) throws(StoreError) -> [Completion]
+
+    /// Appends completions (one, or a whole imported log) and their audit entries, all or nothing;
+    /// returns them with their ids. Refused when an item is already done or a record was already
+    /// corrected, even by another run at the same moment.
+    func add(_ completions: [Completion], audit: AuditContext) throws(StoreError) -> [Completion]
+
+    // MARK: Alerts
+
+    /// The last day anything about `itemUID` was sent to `recipient`, by `channel`.
+    func lastSent(itemUID: String, channel: String, recipient: String) throws(StoreError) -> CalendarDate?
+
+    /// Alerts attempted and not sent (failed, or interrupted after the intent).
+    func unsentAlerts() throws(StoreError) -> [(itemUID: String, step: String, channel: String, recipient: String)]
+
+    /// The steps sent to a recipient about an item, by channel.
+    func sentSteps(itemUID: String, channel: String, recipient: String) throws(StoreError) -> [String]
+
+    /// The state of an alert, if it was ever attempted.
+    func alertState(itemUID: String, step: String, channel: String, recipient: String) throws(StoreError)
+        -> AlertState?
+
+    /// Claims an alert for this run and records the intent to send, before sending, so that of two
+    /// runs at once (on one machine or two servers) exactly one gets it; a claim not settled within
+    /// `ScheduleRecords.leaseSeconds` (a killed run) may be taken over. Its id, or nil.
+    func claimAlert(itemUID: String, step: String, channel: String, recipient: String, audit: AuditContext)
+        throws(StoreError) -> Int?
+
+    /// Records how the send went, and audits it.
+    func recordResult(alert id: Int, sent: Bool, error: String?, audit: AuditContext) throws(StoreError)
+
+    // MARK: Feeds
+
+    /// A new feed and its token, which is shown this once.
+    func createFeed(scope: String, audience: String, label: String, audit: AuditContext) throws(StoreError)
+        -> (Feed, token: String)
+
+    /// Every feed, revoked ones included, oldest first.
+    func feeds() throws(StoreError) -> [Feed]
+
+    /// The live feed a token opens, or nil (unknown and revoked alike).
+    func feed(token: String) throws(StoreError) -> Feed?
+
+    /// Revokes a feed, at once; revoking one already revoked changes nothing.
+    func revokeFeed(_ id: Int, audit: AuditContext) throws(StoreError) -> Feed
+
+    /// A feed's lookup and the last change, in one read: what every feed GET needs.
+    func feedAndLastChange(token: String) throws(StoreError) -> (Feed?, seq: Int, at: String?)
+
+    /// The number of the last audited write: it changes whenever anything a feed shows may have.
+    func lastChange() throws(StoreError) -> (seq: Int, at: String?)
+
+    // MARK: Users, links, sessions, API keys
+
+    /// A new user, and the token of a setup link valid until `expires` (ISO 8601, UTC).
+    func addUser(email: String, role: String, school: String?, expires: String, audit: AuditContext)
+        throws(StoreError) -> (User, token: String)
+
+    /// Every user, disabled ones included, in the order they were added.
+    func users() throws(StoreError) -> [User]
+
+    /// A user and what signing in checks, by email (any case).
+    func credentials(email: String) throws(StoreError) -> Credentials?
+
+    /// A user and what signing in checks, by id.
+    func credentials(id: Int) throws(StoreError) -> Credentials?
+
+    /// Disables a user at once: their sessions stop working on the next request.
+    func disableUser(email: String, audit: AuditContext) throws(StoreError) -> User
+
+    /// A single-use link of `purpose` (`reset`) for a user, valid until `expires`.
+    func issueLink(userID: Int, purpose: String, expires: String) throws(StoreError) -> String
+
+    /// The user a link opens, if it is unused, unexpired and its user enabled; nothing is consumed.
+    func linkUser(token: String, purposes: [String], now: String) throws(StoreError) -> User?
+
+    /// Sets a password (and, when given, a TOTP secret) through a link, consuming it and ending the
+    /// user's other sessions. Nil when the link is unknown, used or expired.
+    func setPassword(token: String, purposes: [String], passwordHash: String, totpSecret: String?, audit: AuditContext)
+        throws(StoreError) -> User?
+
+    /// Stores a session; `userID` lets a password change end the user's other sessions.
+    func putSession(key: String, value: Data, userID: Int?, expires: Double?) throws(StoreError)
+
+    /// A session's value and expiry (seconds since 1970), if it exists and has not expired by `now`.
+    func session(key: String, now: Double) throws(StoreError) -> (Data, Double?)?
+
+    /// Ends a session.
+    func removeSession(key: String) throws(StoreError)
+
+    /// Drops expired sessions and links (a daily chore of the server).
+    func pruneSessions(now: Double, nowISO: String) throws(StoreError)
+
+    /// A new API key and its token (`dbk_…`), shown this once.
+    func createAPIKey(role: String, school: String?, label: String, audit: AuditContext) throws(StoreError)
+        -> (APIKey, key: String)
+
+    /// Every API key, revoked ones included, oldest first.
+    func apiKeys() throws(StoreError) -> [APIKey]
+
+    /// The live key a bearer token is, or nil (unknown and revoked alike).
+    func apiKey(token: String) throws(StoreError) -> APIKey?
+
+    /// Revokes an API key; revoking one already revoked changes nothing.
+    func revokeAPIKey(_ id: Int, audit: AuditContext) throws(StoreError) -> APIKey
+
+    // MARK: Audit
+
+    /// Every entry of the audit chain, in order.
+    func auditEntries() throws(StoreError) -> [AuditEntry]
+
+    /// Walks the chain and every sealed row; with `head`, also checks the chain against a hash kept
+    /// outside the database.
+    func verifyAudit(head expected: String?) throws(StoreError) -> AuditVerification
+}
+
+extension ScheduleStore {
+    /// Every item published for `year`, in time order, read as fast as the engine can.
+    public func items(year: String) throws(StoreError) -> [TrackedItem] {
+        try items(year: year, onEveryCore: true)
+    }
+
+    /// `apply` without activity versions (a re-plan that did not change them).
+    public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate, audit: AuditContext)
+        throws(StoreError)
+    {
+        try apply(result, year: year, asOf: asOf, versions: nil, audit: audit)
+    }
+
+    /// Walks the chain and every sealed row.
+    public func verifyAudit() throws(StoreError) -> AuditVerification {
+        try verifyAudit(head: nil)
+    }
+}
+
+/// What both schedule engines share: which tables are sealed, how tokens are made, what an audit
+/// entry says.
+package enum ScheduleRecords {
+    /// The tables sealed when sealing began (v7): frozen, as that migration is.
+    package static let sealedAtV7 = [
+        SealedTable(name: "item", key: "uid"), SealedTable(name: "completion", key: "id"),
+        SealedTable(name: "alert", key: "id"),
+    ]
+
+    /// The tables whose rows the schedule's audit chain vouches for.
+    package static let sealedTables =
+        sealedAtV7 + [
+            SealedTable(name: "feed", key: "id"), SealedTable(name: "app_user", key: "id"),
+            SealedTable(name: "api_key", key: "id"),
+        ]
+
+    package static var itemTable: SealedTable { sealedTables[0] }
+    package static var completionTable: SealedTable { sealedTables[1] }
+    package static var alertTable: SealedTable { sealedTables[2] }
+    package static var feedTable: SealedTable { sealedTables[3] }
+    package static var userTable: SealedTable { sealedTables[4] }
+    package static var apiKeyTable: SealedTable { sealedTables[5] }
+
+    /// How long a run may hold an alert it is sending before another run may take it over: longer
+    /// than any send (mail, or a webhook with its timeout), short enough that a killed run's alert
+    /// goes out on the next one.
+    package static let leaseSeconds = 600
+
+    /// When a claim made at `at` (ISO 8601) lapses.
+    package static func leaseUntil(_ at: String) -> String {
+        let formatter = ISO8601DateFormatter()
+        let now = formatter.date(from: at) ?? Date()
+        return formatter.string(from: now.addingTimeInterval(TimeInterval(leaseSeconds)))
+    }
+
+    /// Fields as an audit entry's detail: JSON, keys sorted.
+    package static func json(_ fields: [String: String]) -> String {
+        (try? JSONEncoder.sorted.encode(fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// The detail of a schedule run's audit entry.
+    package static func scheduleDetail(_ result: ReplanResult) -> String {
+        let detail: [String: [String]] = [
+            "added": [String(result.added.count)],
+            "moved": result.moved.map { "\($0.to.item.id) \($0.from.item.date) -> \($0.to.item.date)" },
+            "cancelled": result.cancelled.map(\.item.id),
+        ]
+        return (try? JSONEncoder.sorted.encode(detail)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// A password-change entry's detail.
+    package static func passwordDetail(totpSecret: String?) -> String {
+        totpSecret == nil ? "{}" : "{\"totp\":\"enrolled\"}"
+    }
+}
+
+/// Unguessable tokens: feeds, links, sessions, API keys, intake secrets.
+public enum Tokens {
+    /// 256 random bits, base64url.
+    public static func random() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
     }
 }
 
@@ -270,8 +240,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     package init(message: String) { self.message = message }
 
-    /// A database server's URL (`postgres://…`) where a file is expected: said as such, before
-    /// SQLite reads it as a path it cannot open (or, with a folder named `postgres:`, creates).
+    /// A server's URL where a file is expected: said as such, before SQLite reads it as a path it
+    /// cannot open (or, with a folder named `postgres:`, creates).
     static func refuseServerURL(_ path: String) throws(StoreError) {
         guard let colon = path.firstIndex(of: ":"), path[colon...].hasPrefix("://") else { return }
         let scheme = path[..<colon].lowercased()
@@ -280,11 +250,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             throw StoreError(
                 message:
                     "\(path): \(scheme):// databases are not supported; give a SQLite file's path "
-                    + "(e.g. --db /srv/drillbook/drillbook.sqlite) or, for the incidents database, a postgres:// URL")
+                    + "(e.g. --db /srv/drillbook/drillbook.sqlite) or a postgres:// URL")
         }
-        throw StoreError(
-            message:
-                "\(path): PostgreSQL is not supported for the schedule database yet (only for the incidents "
-                + "database, --incidents-db); give a SQLite file's path, e.g. --db /srv/drillbook/drillbook.sqlite")
+        throw StoreError(message: "\(path): a PostgreSQL URL, where a SQLite file's path was expected")
     }
 }

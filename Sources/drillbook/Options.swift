@@ -10,7 +10,10 @@ struct PlanOptions: ParsableArguments {
     @Option(help: "The plan file.")
     var plan = "drillbook.yaml"
 
-    @Option(help: "The database (default: drillbook.sqlite beside the plan, or DRILLBOOK_DB).")
+    @Option(
+        help:
+            "The schedule database: a file, or postgres://user@host:port/database (default: drillbook.sqlite beside the plan, or DRILLBOOK_DB)."
+    )
     var db: String?
 
     @Option(help: "Drillbook's Templates folder (default: DRILLBOOK_TEMPLATES, the installed copy, or the checkout's).")

@@ -54,36 +54,39 @@ import Testing
             try Drillbook.run("init", "--example", "--dir", folder.path).status == 1, "init never overwrites a plan")
     }
 
-    /// A PostgreSQL URL for the schedule database, by flag or environment: refused as a server's URL
-    /// (exit 1, nothing made), not read as a path SQLite cannot open. For the incidents database a
-    /// server that does not answer is said as such, and nothing is made either.
-    @Test func aDatabaseServerURLIsRefusedAsSuchAndMakesNothing() throws {
+    /// A server's URL for either database, by flag or environment, is never read as a path SQLite
+    /// cannot open (or creates): a PostgreSQL server that does not answer is said as such, another
+    /// kind of server is refused by name, `backup` points to pg_dump; each exits 1 and makes nothing.
+    @Test func aDatabaseServerURLIsNeverAFileAndMakesNothing() throws {
         let folder = try Drillbook.temporaryFolder()
         let plan = folder.appendingPathComponent("drillbook.yaml").path
         #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
         let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        let url = "postgres://drillbook@127.0.0.1:5432/lakeside"
+        // Port 1: nothing listens there.
+        let closed = "postgres://drillbook@127.0.0.1:1/lakeside"
         for result in [
-            try Drillbook.run("schedule", "--plan", plan, "--db", url, "--as-of", "2027-08-01"),
+            try Drillbook.run("schedule", "--plan", plan, "--db", closed, "--as-of", "2027-08-01"),
             try Drillbook.run(
-                arguments: ["list", "--plan", plan], in: folder, environment: ["DRILLBOOK_DB": "postgresql://x@db/y"]),
+                arguments: ["incident", "list", "--plan", plan], in: folder,
+                environment: ["DRILLBOOK_INCIDENTS_DB": closed]),
         ] {
             #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-            #expect(
-                result.stderr.contains("PostgreSQL is not supported for the schedule database yet"), "\(result.stderr)")
+            #expect(result.stderr.contains("\(closed): cannot connect"), "\(result.stderr)")
         }
-        // Port 1: nothing listens there.
-        let closed = try Drillbook.run(
-            arguments: ["incident", "list", "--plan", plan], in: folder,
-            environment: ["DRILLBOOK_INCIDENTS_DB": "postgres://drillbook@127.0.0.1:1/lakeside"])
-        #expect(closed.status == 1, "\(closed.stdout)\(closed.stderr)")
-        #expect(closed.stderr.contains("postgres://drillbook@127.0.0.1:1/lakeside: cannot connect"), "\(closed.stderr)")
-        let backup = try Drillbook.run(
-            arguments: ["backup", "--plan", plan, "--out", folder.appendingPathComponent("copy").path], in: folder,
-            environment: ["DRILLBOOK_INCIDENTS_DB": url])
-        #expect(backup.status != 0 && backup.stderr.contains("use pg_dump"), "\(backup.stderr)")
+        let other = try Drillbook.run(
+            arguments: ["list", "--plan", plan], in: folder, environment: ["DRILLBOOK_DB": "mysql://x@db/y"])
+        #expect(other.status == 1, "\(other.stdout)\(other.stderr)")
+        #expect(other.stderr.contains("mysql:// databases are not supported"), "\(other.stderr)")
+        let url = "postgres://drillbook@127.0.0.1:5432/lakeside"
+        for environment in [["DRILLBOOK_INCIDENTS_DB": url], ["DRILLBOOK_DB": url]] {
+            let backup = try Drillbook.run(
+                arguments: ["backup", "--plan", plan, "--out", folder.appendingPathComponent("copy").path], in: folder,
+                environment: environment)
+            #expect(backup.status != 0 && backup.stderr.contains("use pg_dump"), "\(backup.stderr)")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == before)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("postgres:").path))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("mysql:").path))
     }
 
     @Test func aBrokenPlanExitsOneNamingFileAndLineAndWritesNothing() throws {

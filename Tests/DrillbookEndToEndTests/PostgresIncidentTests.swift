@@ -5,11 +5,15 @@ import Testing
 /// (DRILLBOOK_TEST_POSTGRES: `make test` starts a throwaway server), as a state-wide service runs them.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["DRILLBOOK_TEST_POSTGRES"] != nil))
 struct PostgresIncidentTests {
-    /// A new, empty database on the test server, made with Debian's psql; its URL.
+    /// A new, empty database on the test server, made with Debian's psql, sorting text by ICU's
+    /// English rules (not bytewise, as SQLite does); its URL.
     static func freshDatabase() throws -> String {
         let server = ProcessInfo.processInfo.environment["DRILLBOOK_TEST_POSTGRES"] ?? ""
         let name = "drillbook_e2e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        #expect(try tool("psql", server, "-qc", "CREATE DATABASE \(name)") == 0)
+        #expect(
+            try tool(
+                "psql", server, "-qc", "CREATE DATABASE \(name) TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en'")
+                == 0)
         var parts = try #require(URLComponents(string: server))
         parts.path = "/\(name)"
         return try #require(parts.string)

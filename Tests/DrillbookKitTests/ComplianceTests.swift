@@ -7,7 +7,7 @@ import Testing
 
 /// `check` on the example district and fresh plans; local rules; malformed rule files; report formats.
 @Suite struct ComplianceTests {
-    static func scheduled(_ folder: String) throws -> (LoadedPlan, ScheduleStore) {
+    static func scheduled(_ folder: String) throws -> (LoadedPlan, SQLiteScheduleStore) {
         let loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
         let store = try Planner.openStore("\(folder)/drillbook.sqlite")
         _ = try Planner.run(loaded, store: store, asOf: day("2027-07-01"))

@@ -107,10 +107,10 @@ import Testing
         return many
     }
 
-    static func freshStore() throws -> ScheduleStore {
+    static func freshStore() throws -> SQLiteScheduleStore {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seals-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try ScheduleStore(path: folder.appendingPathComponent("drillbook.sqlite").path)
+        return try SQLiteScheduleStore(path: folder.appendingPathComponent("drillbook.sqlite").path)
     }
 
     @Test func everyRowOfAFirstScheduleIsSealedInItsEntryAndVerifies() throws {

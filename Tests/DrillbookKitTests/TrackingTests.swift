@@ -15,7 +15,7 @@ import Testing
         .timeToEvacuate: "4m30s",
     ]
 
-    static func scheduled() throws -> (LoadedPlan, ScheduleStore) {
+    static func scheduled() throws -> (LoadedPlan, SQLiteScheduleStore) {
         let folder = try exampleFolder()
         let loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
         let store = try Planner.openStore("\(folder)/drillbook.sqlite")
@@ -24,7 +24,8 @@ import Testing
     }
 
     static func complete(
-        _ id: String, _ loaded: LoadedPlan, _ store: ScheduleStore, evidence: [EvidenceField: String] = fireEvidence,
+        _ id: String, _ loaded: LoadedPlan, _ store: SQLiteScheduleStore,
+        evidence: [EvidenceField: String] = fireEvidence,
         asOf: String = "2027-09-15", corrects: Int? = nil
     ) throws -> Completion {
         try Tracker.complete(

@@ -20,7 +20,7 @@ import Testing
     static let today = CalendarDate(year: 2027, month: 9, day: 1)
 
     /// The example district, scheduled, with `server:` settings added.
-    static func district(publishFamilies: Bool) throws -> (LoadedPlan, ScheduleStore, String) {
+    static func district(publishFamilies: Bool) throws -> (LoadedPlan, SQLiteScheduleStore, String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "drillbook-server-\(UUID().uuidString)"
         )
@@ -38,7 +38,7 @@ import Testing
         return (loaded, store, folder)
     }
 
-    static func app(_ loaded: LoadedPlan, _ store: ScheduleStore) -> some ApplicationProtocol {
+    static func app(_ loaded: LoadedPlan, _ store: SQLiteScheduleStore) -> some ApplicationProtocol {
         Application(
             router: try! DrillbookServer(loaded: loaded, store: store, resources: resources, today: { today }).router())
     }

@@ -44,7 +44,7 @@ import Testing
     /// their links): district admin and team with a second factor.
     struct District: Sendable {
         var loaded: LoadedPlan
-        var store: ScheduleStore
+        var store: SQLiteScheduleStore
         var links: [String: String] = [:]
         var secrets: [String: String] = [:]
 

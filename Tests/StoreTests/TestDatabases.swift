@@ -22,7 +22,9 @@ enum Engine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// A fresh, empty database on one engine, and a way around the store to change it as someone with
-/// the file or the database's password could.
+/// the file or the database's password could. A PostgreSQL database sorts text by ICU's English
+/// rules, as many servers are set up to, not bytewise as SQLite does: a query that leaves order to
+/// the database's collation answers differently here, and a test sees it.
 struct TestDatabase {
     let engine: Engine
     /// A file path, or a `postgres://` URL.
@@ -34,14 +36,14 @@ struct TestDatabase {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            location = folder.appendingPathComponent("incidents.sqlite").path
+            location = folder.appendingPathComponent("store.sqlite").path
         case .postgres:
             let server = try #require(Engine.serverURL)
             let name = "drillbook_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let admin = try PostgresPool(url: server)
             _ = try admin.withConnection { connection in
                 try PostgresSession(connection: connection, logger: PostgresPool.logger).execute(
-                    "CREATE DATABASE \(name)")
+                    "CREATE DATABASE \(name) TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en'")
             }
             var parts = try #require(URLComponents(string: server))
             parts.path = "/\(name)"
@@ -54,6 +56,14 @@ struct TestDatabase {
         switch engine {
         case .sqlite: try SQLiteIncidentStore(path: location)
         case .postgres: try PostgresIncidentStore(url: location)
+        }
+    }
+
+    /// The schedule store on it.
+    func schedule() throws -> any ScheduleStore {
+        switch engine {
+        case .sqlite: try SQLiteScheduleStore(path: location)
+        case .postgres: try PostgresScheduleStore(url: location)
         }
     }
 

@@ -41,7 +41,7 @@ public enum Accounts {
 
     /// Adds a user; the link (24 hours, once) sets the password, so the first admin needs no mail.
     public static func add(
-        email: String, role: String, school: String?, loaded: LoadedPlan, store: ScheduleStore, actor: String?,
+        email: String, role: String, school: String?, loaded: LoadedPlan, store: any ScheduleStore, actor: String?,
         asOf: CalendarDate, now: Date = Date()
     ) throws(DrillbookError) -> Added {
         guard let role = AccountRole(rawValue: role) else {
@@ -74,11 +74,11 @@ public enum Accounts {
         }
     }
 
-    public static func list(store: ScheduleStore) throws(DrillbookError) -> [User] {
+    public static func list(store: any ScheduleStore) throws(DrillbookError) -> [User] {
         do { return try store.users() } catch { throw .store(error.description) }
     }
 
-    public static func disable(email: String, store: ScheduleStore, actor: String?, asOf: CalendarDate)
+    public static func disable(email: String, store: any ScheduleStore, actor: String?, asOf: CalendarDate)
         throws(DrillbookError) -> User
     {
         do { return try store.disableUser(email: email, audit: Actor.context(actor, asOf: asOf.description)) } catch {
@@ -88,7 +88,7 @@ public enum Accounts {
 
     /// A key for the JSON API, shown this once.
     public static func createKey(
-        role: String, school: String?, label: String?, loaded: LoadedPlan, store: ScheduleStore, actor: String?,
+        role: String, school: String?, label: String?, loaded: LoadedPlan, store: any ScheduleStore, actor: String?,
         asOf: CalendarDate
     ) throws(DrillbookError) -> (APIKey, key: String) {
         guard let role = AccountRole(rawValue: role) else {
@@ -111,11 +111,11 @@ public enum Accounts {
         }
     }
 
-    public static func keys(store: ScheduleStore) throws(DrillbookError) -> [APIKey] {
+    public static func keys(store: any ScheduleStore) throws(DrillbookError) -> [APIKey] {
         do { return try store.apiKeys() } catch { throw .store(error.description) }
     }
 
-    public static func revokeKey(_ id: Int, store: ScheduleStore, actor: String?, asOf: CalendarDate)
+    public static func revokeKey(_ id: Int, store: any ScheduleStore, actor: String?, asOf: CalendarDate)
         throws(DrillbookError) -> APIKey
     {
         do { return try store.revokeAPIKey(id, audit: Actor.context(actor, asOf: asOf.description)) } catch {

@@ -19,7 +19,8 @@ public struct OverdueReport: Sendable {
 
 /// `drillbook overdue`: evaluates the ladder and, when asked, sends each alert once.
 public enum Notifier {
-    public static func evaluate(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate) throws(DrillbookError)
+    public static func evaluate(_ loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate)
+        throws(DrillbookError)
         -> OverdueReport
     {
         let items = try Planner.published(loaded, store: store)
@@ -34,7 +35,7 @@ public enum Notifier {
     /// failed send is reported and tried again on the next run, even once its step has passed, until
     /// it is sent or a later step reaches the same recipient.
     public static func notify(
-        _ report: OverdueReport, loaded: LoadedPlan, store: ScheduleStore, resources: Resources, asOf: CalendarDate,
+        _ report: OverdueReport, loaded: LoadedPlan, store: any ScheduleStore, resources: Resources, asOf: CalendarDate,
         actor: String?
     ) throws(DrillbookError) -> OverdueReport {
         var report = report
@@ -74,7 +75,8 @@ public enum Notifier {
     /// Alerts that failed (or were interrupted) on an earlier run and are still owed: the item is
     /// still open and no later step reached that recipient by that channel.
     private static func retryOwed(
-        loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate, schools: [String: School], handled: Set<String>,
+        loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate, schools: [String: School],
+        handled: Set<String>,
         outbox: Outbox, report: inout OverdueReport
     ) throws(DrillbookError) {
         let items = try Planner.published(loaded, store: store)
@@ -127,7 +129,7 @@ public enum Notifier {
     /// ladder's interval of the last one about the same item).
     struct Outbox {
         let loaded: LoadedPlan
-        let store: ScheduleStore
+        let store: any ScheduleStore
         let resources: Resources
         let asOf: CalendarDate
         let actor: String?

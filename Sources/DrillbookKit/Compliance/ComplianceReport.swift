@@ -40,7 +40,7 @@ public struct ComplianceReport: Sendable {
 
     public var findings: [ComplianceFinding] { schools.flatMap(\.findings) }
 
-    public static func make(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate, school only: String?)
+    public static func make(_ loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate, school only: String?)
         throws(DrillbookError)
         -> ComplianceReport
     {

@@ -15,7 +15,7 @@ public enum Feeds {
 
     /// `drillbook feed create --school ID|--district --audience staff|admin [--label TEXT]`.
     public static func create(
-        _ loaded: LoadedPlan, store: ScheduleStore, school: String?, audience: Audience, label: String?,
+        _ loaded: LoadedPlan, store: any ScheduleStore, school: String?, audience: Audience, label: String?,
         actor: String?, asOf: CalendarDate
     ) throws(DrillbookError) -> Created {
         guard let base = loaded.plan.server.baseURL else {
@@ -50,7 +50,7 @@ public enum Feeds {
     /// `drillbook feed create --team`: the threat assessment team's private calendar of incident
     /// follow-ups (deadlines and monitoring reviews, by case id, no facts).
     public static func createTeam(
-        _ loaded: LoadedPlan, store: ScheduleStore, label: String?, actor: String?, asOf: CalendarDate
+        _ loaded: LoadedPlan, store: any ScheduleStore, label: String?, actor: String?, asOf: CalendarDate
     ) throws(DrillbookError) -> Created {
         let base = try Accounts.baseURL(loaded)
         let made: (Feed, token: String)
@@ -65,12 +65,12 @@ public enum Feeds {
         return Created(feed: made.0, url: url, webcal: "webcal://" + String(url.drop { $0 != ":" }.dropFirst(3)))
     }
 
-    public static func list(store: ScheduleStore) throws(DrillbookError) -> [Feed] {
+    public static func list(store: any ScheduleStore) throws(DrillbookError) -> [Feed] {
         do { return try store.feeds() } catch { throw .store(error.description) }
     }
 
     /// Revokes a feed; its URL answers 404 from the next request on.
-    public static func revoke(_ id: Int, store: ScheduleStore, actor: String?, asOf: CalendarDate)
+    public static func revoke(_ id: Int, store: any ScheduleStore, actor: String?, asOf: CalendarDate)
         throws(DrillbookError) -> Feed
     {
         do { return try store.revokeFeed(id, audit: Actor.context(actor, asOf: asOf.description)) } catch {
@@ -80,7 +80,7 @@ public enum Feeds {
 
     /// The calendar a feed of `scope` (a school's id, or `district`) serves for `audience` now.
     public static func calendar(
-        _ loaded: LoadedPlan, store: ScheduleStore, scope: String, audience: Audience, asOf: CalendarDate
+        _ loaded: LoadedPlan, store: any ScheduleStore, scope: String, audience: Audience, asOf: CalendarDate
     ) throws(DrillbookError) -> String {
         let items = try Planner.published(loaded, store: store)
         return try Exporter(loaded: loaded, asOf: asOf).calendar(

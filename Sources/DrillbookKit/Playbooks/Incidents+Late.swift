@@ -59,7 +59,7 @@ extension Incidents {
     /// title only, never a fact. Each alert is claimed in the schedule database first, so the server's
     /// watch and a cron job's `overdue --notify` never send one twice.
     public func notifyLate(
-        _ late: [LateStep], scheduleStore: ScheduleStore, resources: Resources, asOf: String
+        _ late: [LateStep], scheduleStore: any ScheduleStore, resources: Resources, asOf: String
     ) throws(DrillbookError) -> (sent: [String], failures: [String]) {
         var sent: [String] = []
         var failures: [String] = []

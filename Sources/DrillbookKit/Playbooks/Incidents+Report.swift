@@ -7,7 +7,8 @@ public import Store
 extension Incidents {
     /// Closes the incident (refused while a mandatory step is open). Closing an exercise records the
     /// school's earliest open tabletop exercise as done.
-    public func close(_ id: String, scheduleStore: ScheduleStore?, asOf: CalendarDate) throws(DrillbookError) -> String?
+    public func close(_ id: String, scheduleStore: (any ScheduleStore)?, asOf: CalendarDate) throws(DrillbookError)
+        -> String?
     {
         let (incident, _, _) = try load(id)
         _ = try act(id, .close)

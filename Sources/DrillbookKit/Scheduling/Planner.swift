@@ -107,7 +107,7 @@ public enum Planner {
     /// definition (or, for drills, whose rules) changed, are placed again, after `asOf` and leaving
     /// room for their notices; every other item is pinned to its day, and its notices and review stay
     /// as published. Each moved item carries the reason.
-    public static func run(_ loaded: LoadedPlan, store: ScheduleStore, asOf: CalendarDate, actor: String? = nil)
+    public static func run(_ loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate, actor: String? = nil)
         throws(DrillbookError)
         -> ReplanResult
     {
@@ -215,7 +215,7 @@ public enum Planner {
 
     /// What was published for the plan's year.
     /// With `onEveryCore` false, a large year is read on one core (the caller has other work for the rest).
-    public static func published(_ loaded: LoadedPlan, store: ScheduleStore, onEveryCore: Bool = true)
+    public static func published(_ loaded: LoadedPlan, store: any ScheduleStore, onEveryCore: Bool = true)
         throws(DrillbookError) -> [TrackedItem]
     {
         do { return try store.items(year: loaded.plan.year, onEveryCore: onEveryCore) } catch {
@@ -224,7 +224,7 @@ public enum Planner {
     }
 
     /// Opens the store, as a Drillbook error.
-    public static func openStore(_ path: String) throws(DrillbookError) -> ScheduleStore {
-        do { return try ScheduleStore(path: path) } catch { throw .store(error.description) }
+    public static func openStore(_ path: String) throws(DrillbookError) -> SQLiteScheduleStore {
+        do { return try SQLiteScheduleStore(path: path) } catch { throw .store(error.description) }
     }
 }

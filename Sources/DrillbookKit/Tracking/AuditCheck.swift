@@ -3,7 +3,7 @@ public import Store
 /// `audit verify` and `audit head`: the schedule database's chain, and the incidents database's own.
 public enum AuditCheck {
     /// "intact: N entries, head H", or a `DrillbookError` naming the first bad entry or row.
-    public static func verify(_ store: ScheduleStore, head: String?) throws(DrillbookError) -> String {
+    public static func verify(_ store: any ScheduleStore, head: String?) throws(DrillbookError) -> String {
         let result: AuditVerification
         do { result = try store.verifyAudit(head: head) } catch { throw .store(error.description) }
         return try describe(result, log: "audit log")
@@ -30,7 +30,7 @@ public enum AuditCheck {
     }
 
     /// The head to keep elsewhere, with the number of entries it closes: `HASH (N entries)`.
-    public static func head(_ store: ScheduleStore) throws(DrillbookError) -> String {
+    public static func head(_ store: any ScheduleStore) throws(DrillbookError) -> String {
         let result: AuditVerification
         do { result = try store.verifyAudit() } catch { throw .store(error.description) }
         return try headLine(result, log: "audit log")

@@ -66,7 +66,8 @@ public enum LogImporter {
     /// Reads and checks every row, then stores them in one transaction; any bad row stores nothing
     /// and every bad row is named by its physical line. Rows already recorded are skipped and counted.
     public static func run(
-        file: String, sheet: String? = nil, mapping: Mapping, loaded: LoadedPlan, store: ScheduleStore, actor: String?,
+        file: String, sheet: String? = nil, mapping: Mapping, loaded: LoadedPlan, store: any ScheduleStore,
+        actor: String?,
         asOf: CalendarDate
     ) throws(DrillbookError) -> Outcome {
         let (source, records) = try rows(of: file, sheet: sheet)

@@ -48,7 +48,7 @@ public enum Tracker {
 
     /// `drillbook complete ITEM`: records a completion (or a correction of one) with its evidence.
     public static func complete(
-        _ id: String, loaded: LoadedPlan, store: ScheduleStore, startedAt: WallTime?, endedAt: WallTime?,
+        _ id: String, loaded: LoadedPlan, store: any ScheduleStore, startedAt: WallTime?, endedAt: WallTime?,
         durationMinutes: Int?, evidence: [EvidenceField: String], corrects: Int?, actor: String?, asOf: CalendarDate
     ) throws(DrillbookError) -> Completion {
         let items = try Planner.published(loaded, store: store)
@@ -90,7 +90,7 @@ public enum Tracker {
     /// `drillbook record KIND --school ID --on ...`: a drill (or a real event counted as one) that was
     /// not scheduled. It completes the open item of that kind nearest its day (within a month), if any.
     public static func record(
-        kind: ActivityKind, school: String, loaded: LoadedPlan, store: ScheduleStore, startedAt: WallTime,
+        kind: ActivityKind, school: String, loaded: LoadedPlan, store: any ScheduleStore, startedAt: WallTime,
         endedAt: WallTime?,
         evidence: [EvidenceField: String], actor: String?, asOf: CalendarDate
     ) throws(DrillbookError) -> (Completion, ScheduledItem?) {
@@ -122,11 +122,13 @@ public enum Tracker {
     }
 
     /// Every completion of the plan's year.
-    public static func completions(_ loaded: LoadedPlan, store: ScheduleStore) throws(DrillbookError) -> [Completion] {
+    public static func completions(_ loaded: LoadedPlan, store: any ScheduleStore) throws(DrillbookError)
+        -> [Completion]
+    {
         do { return try store.completions(year: loaded.plan.year) } catch { throw .store(error.description) }
     }
 
-    static func save(_ completions: [Completion], store: ScheduleStore, actor: String?, asOf: CalendarDate)
+    static func save(_ completions: [Completion], store: any ScheduleStore, actor: String?, asOf: CalendarDate)
         throws(DrillbookError)
         -> [Completion]
     {

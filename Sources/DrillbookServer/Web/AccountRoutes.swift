@@ -50,7 +50,7 @@ extension WebApp {
             // A fresh session (a new cookie) at every sign-in: no fixation.
             context.sessions.clearSession()
             context.sessions.createSession(
-                WebSession(userID: found.user.id, csrf: ScheduleStore.randomToken(), verified: !needsCode))
+                WebSession(userID: found.user.id, csrf: Tokens.random(), verified: !needsCode))
             return Views.redirect(needsCode ? "/sign-in/code" : "/")
         }
         router.get("/sign-in/code") { request, context in

@@ -13,10 +13,10 @@ struct Attachments: Sendable {
 
     static let limit = 10 << 20
 
-    init(databasePath: String) {
-        folder =
-            (databasePath as NSString).deletingLastPathComponent.isEmpty
-            ? "attachments" : (databasePath as NSString).deletingLastPathComponent + "/attachments"
+    /// `attachments/` in the folder of the database file at `path`.
+    static func folder(besideDatabase path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "attachments" : parent + "/attachments"
     }
 
     /// The kind of file the bytes are, by their signature, or nil.

@@ -13,9 +13,9 @@ struct WebApp: Sendable {
     let server: DrillbookServer
     let views: Views
     let limiter = SignInLimiter()
-    var attachments: Attachments { Attachments(databasePath: store.path) }
+    var attachments: Attachments { Attachments(folder: server.attachments) }
 
-    var store: ScheduleStore { server.store }
+    var store: any ScheduleStore { server.store }
     var loaded: LoadedPlan { server.loaded }
 
     /// Anonymous forms (sign-in, setup, reset) carry this cookie's value as their CSRF token.
@@ -80,7 +80,7 @@ struct WebApp: Sendable {
     /// The anonymous CSRF token, and the cookie that sets it when the browser has none yet.
     func anonymousToken(_ request: Request) -> (String, Cookie?) {
         if let value = request.cookies[Self.csrfCookie]?.value, value.count >= 32 { return (String(value), nil) }
-        let token = ScheduleStore.randomToken()
+        let token = Tokens.random()
         return (
             token,
             Cookie(

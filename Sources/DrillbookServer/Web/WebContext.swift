@@ -32,7 +32,7 @@ public struct WebContext: SessionRequestContext, RemoteAddressRequestContext, Re
 /// Sessions in the database (they survive a restart), keyed by the SHA-256 of the cookie's value:
 /// a copy of the database opens no one's session. hummingbird-auth's `SessionMiddleware` drives it.
 struct StoreSessions: PersistDriver {
-    let store: ScheduleStore
+    let store: any ScheduleStore
 
     func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
         try write(key: key, value: value, expires: expires)

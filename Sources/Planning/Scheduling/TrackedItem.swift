@@ -47,6 +47,9 @@ public struct ReplanResult: Sendable {
     public var skipped: [SchedulingError] = []
 
     public var isEmpty: Bool { added.isEmpty && moved.isEmpty && cancelled.isEmpty }
+
+    /// No change.
+    public init() {}
 }
 
 /// Compares a fresh schedule with what was published and decides what may change.

@@ -43,7 +43,7 @@ struct Schedule: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
         let result = try wrap { () throws(DrillbookError) in
             try Planner.run(loaded, store: store, asOf: asOf.day, actor: actor)
         }

@@ -151,7 +151,7 @@ struct IncidentCommand: ParsableCommand {
 
         func run() throws {
             let incidents = try options.incidents()
-            let schedule = try? Planner.openStore(options.plan.databasePath)
+            let schedule = try? ScheduleDatabase.open(options.plan.databasePath)
             let tabletop = try wrap { () throws(DrillbookError) in
                 try incidents.close(id, scheduleStore: schedule, asOf: asOf.day)
             }

@@ -42,7 +42,7 @@ struct IntakeCommand: ParsableCommand {
 
         func run() throws {
             let store = try options.store()
-            let secret = ScheduleStore.randomToken()
+            let secret = Tokens.random()
             do { try store.addIntakeSource(name: name, secret: secret, at: Accounts.iso(Date())) } catch {
                 throw Failure(error.description)
             }

@@ -19,6 +19,11 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var asOf: AsOfOption
     @Option(help: IncidentDatabase.help)
     var incidentsDB: String?
+    @Option(
+        help:
+            "Where uploaded evidence files are kept (default: attachments/ beside the database file, or beside the plan when the database is PostgreSQL; with two servers, a folder both share)."
+    )
+    var attachments: String?
     @Option(help: "Address and port to listen on (host:port).")
     var listen = "127.0.0.1:8080"
 
@@ -49,7 +54,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
         let (host, port) = Self.address(listen)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -72,9 +77,11 @@ struct Serve: AsyncParsableCommand {
         let incidents = try wrap { () throws(DrillbookError) in
             try IncidentDatabase.open(Incidents.databasePath(planFile: options.plan, explicit: incidentsDB))
         }
+        let beside =
+            IncidentDatabase.isServer(options.databasePath) ? "\(folder.isEmpty ? "." : folder)/attachments" : nil
         try await DrillbookServer(
             loaded: loaded, store: store, resources: resources, incidents: incidents, library: library,
-            metrics: registry, today: today
+            attachments: attachments ?? beside, metrics: registry, today: today
         ).run(host: host, port: port, incidentCheck: .seconds(Self.incidentCheckSeconds()))
     }
 }

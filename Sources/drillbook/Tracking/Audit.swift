@@ -17,7 +17,7 @@ struct Audit: ParsableCommand {
         /// The schedule database, which must exist: verifying must not create an empty one and call it intact.
         func schedule() throws -> String {
             let path = options.databasePath
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard ScheduleDatabase.exists(path) else {
                 printError("\(path): no such database; nothing to verify")
                 throw ExitStatus.error
             }
@@ -47,7 +47,7 @@ struct Audit: ParsableCommand {
 
         func run() throws {
             let path = try databases.schedule()
-            let store = try wrap { () throws(DrillbookError) in try Planner.openStore(path) }
+            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(path) }
             print(try wrap { () throws(DrillbookError) in try AuditCheck.verify(store, head: head?.headHash) })
             if let incidents = try databases.incidents() {
                 let store = try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidents) }
@@ -66,7 +66,7 @@ struct Audit: ParsableCommand {
 
         func run() throws {
             let path = try databases.schedule()
-            let store = try wrap { () throws(DrillbookError) in try Planner.openStore(path) }
+            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(path) }
             print(try wrap { () throws(DrillbookError) in try AuditCheck.head(store) })
             if let incidents = try databases.incidents() {
                 let store = try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidents) }

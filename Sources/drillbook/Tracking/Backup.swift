@@ -18,6 +18,7 @@ struct Backup: ParsableCommand {
     func run() throws {
         let incidents = Incidents.databasePath(planFile: options.plan, explicit: incidentsDb)
         let lines = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.refuseCopy(options.databasePath, "backup")
             try IncidentDatabase.refuseCopy(incidents, "backup")
             return try Backups.backup(schedule: options.databasePath, incidents: incidents, to: out)
         }
@@ -39,6 +40,7 @@ struct Restore: ParsableCommand {
     func run() throws {
         let incidents = Incidents.databasePath(planFile: options.plan, explicit: incidentsDb)
         let lines = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.refuseCopy(options.databasePath, "restore")
             try IncidentDatabase.refuseCopy(incidents, "restore")
             return try Backups.restore(from: from, schedule: options.databasePath, incidents: incidents)
         }

@@ -28,7 +28,7 @@ struct OverdueCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try Planner.openStore(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
         var report = try wrap { () throws(DrillbookError) in try Notifier.evaluate(loaded, store: store, asOf: asOf.day)
         }
         if notify {

@@ -1,0 +1,261 @@
+public import Dates
+import Foundation
+import GRDB
+public import Planning
+
+/// The schedule database in one SQLite file (`drillbook.sqlite`, the default). WAL, foreign keys,
+/// named append-only migrations; every change is one transaction. A pool: `drillbook serve` reads
+/// on several connections at once while one writes.
+public final class SQLiteScheduleStore: ScheduleStore {
+    let database: DatabasePool
+
+    /// The database file's path: files kept with records (attachments) live beside it.
+    public var path: String { database.path }
+
+    public var location: String { database.path }
+
+    /// Opens (and creates or migrates) the database at `path`.
+    public init(path: String) throws(StoreError) {
+        try StoreError.refuseServerURL(path)
+        do {
+            let isNew = !FileManager.default.fileExists(atPath: path)
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.busyMode = .timeout(10)
+            // A first schedule writes, then seals, tens of thousands of rows in one transaction: with
+            // SQLite's 2 MB default the pages spill to the WAL and are written twice.
+            configuration.prepareDatabase { db in
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            }
+            database = try DatabasePool(path: path, configuration: configuration)
+            // Records of drills and alerts are the district's: 0600 whatever the umask.
+            if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+            try Migrations.run(Self.migrator, on: database)
+        } catch {
+            throw StoreError(message: "\(path): cannot open the database (\(error))")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: items and schedule runs") { db in
+            try db.create(table: "item") { table in
+                table.primaryKey("uid", .text)
+                table.column("year", .text).notNull()
+                table.column("id", .text).notNull()
+                table.column("school_id", .text).notNull()
+                table.column("activity_id", .text).notNull()
+                table.column("slot", .integer).notNull()
+                table.column("kind", .text).notNull()
+                table.column("title", .text).notNull()
+                table.column("description", .text)
+                table.column("date", .text).notNull()
+                table.column("start_minutes", .integer)
+                table.column("duration_minutes", .integer).notNull()
+                table.column("time_zone", .text).notNull()
+                table.column("announced", .boolean).notNull()
+                table.column("admin_only", .boolean).notNull()
+                table.column("owner", .text).notNull()
+                table.column("presence", .text).notNull()
+                table.column("related_to", .text)
+                table.column("time_context", .text)
+                table.column("source", .text)
+                table.column("status", .text).notNull()
+                table.column("sequence", .integer).notNull()
+                table.column("notice_date", .text)
+                table.column("changed_on", .text).notNull()
+                table.uniqueKey(["year", "id"])
+            }
+            try db.create(index: "item_by_year_date", on: "item", columns: ["year", "date"])
+            try db.create(table: "schedule_run") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("year", .text).notNull()
+                table.column("as_of", .text).notNull()
+                table.column("added", .integer).notNull()
+                table.column("moved", .integer).notNull()
+                table.column("cancelled", .integer).notNull()
+            }
+        }
+        migrator.registerMigration("v2: completions and the audit log") { db in
+            try db.create(table: "completion") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("year", .text).notNull()
+                table.column("item_uid", .text).references("item", column: "uid")
+                table.column("school_id", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("started_at", .text).notNull()
+                table.column("ended_at", .text)
+                table.column("evidence", .text).notNull()
+                table.column("corrects", .integer).references("completion", column: "id")
+                table.column("recorded_by", .text).notNull()
+                table.column("recorded_on", .text).notNull()
+                table.column("source", .text).notNull()
+            }
+            try db.create(index: "completion_by_item", on: "completion", columns: ["item_uid"])
+            try AuditLog.createTable(db, "audit")
+        }
+        registerAlerts(&migrator)
+        registerActivityVersions(&migrator)
+        registerSeals(&migrator)
+        registerFeeds(&migrator)
+        registerAccounts(&migrator)
+        // Whether a record was corrected is asked for every record an import adds: without an index
+        // each question read the whole log.
+        migrator.registerMigration("v10: completions by the record they correct") { db in
+            try db.create(index: "completion_by_corrects", on: "completion", columns: ["corrects"])
+        }
+        return migrator
+    }
+
+    /// Every item published for `year`, in time order.
+    ///
+    /// A large year is read in parts on every core, split at dates (each part in time order, so the
+    /// parts follow each other), each on its own pooled connection in its own read transaction. Every
+    /// write appends to the audit log, so parts that saw the same last audit entry saw the same
+    /// database; when a write came between them, the year is read again in one piece.
+    /// With `onEveryCore` false, it is read in one piece.
+    public func items(year: String, onEveryCore: Bool = true) throws(StoreError) -> [TrackedItem] {
+        let parts = onEveryCore ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        return try items(year: year, parts: parts, atLeast: 20_000)
+    }
+
+    /// The same, in `parts` when the year has at least `atLeast` items (tests split small years).
+    func items(year: String, parts: Int, atLeast: Int) throws(StoreError) -> [TrackedItem] {
+        do {
+            let bounds = try database.read { db in
+                try Self.splitDates(db, year: year, parts: parts, atLeast: atLeast)
+            }
+            if bounds.count > 2 {
+                let parts = [Result<(items: [TrackedItem], head: Int), any Error>](
+                    concurrentlyComputing: bounds.count - 1
+                ) { part in
+                    Result {
+                        try database.read { db in
+                            (
+                                try Self.items(db, year: year, from: bounds[part], to: bounds[part + 1]),
+                                try Self.head(db)
+                            )
+                        }
+                    }
+                }
+                let read = try parts.map { try $0.get() }
+                if Set(read.map(\.head)).count == 1 { return read.flatMap(\.items) }
+            }
+            return try database.read { db in try Self.items(db, year: year, from: nil, to: nil) }
+        } catch {
+            throw StoreError(message: "cannot read the schedule (\(error))")
+        }
+    }
+
+    /// A year's items from `lower` (a date, inclusive; nil: from the first, NULL dates included) to
+    /// `upper` (exclusive; nil: to the last), in time order.
+    private static func items(_ db: Database, year: String, from lower: String?, to upper: String?) throws
+        -> [TrackedItem]
+    {
+        // SQLite compares a date of another type (an edit behind Drillbook's back) as ORDER BY does,
+        // so such a row falls in exactly one part, where the whole read would have put it.
+        var conditions = ["year = ?"]
+        var arguments: [String] = [year]
+        if let lower {
+            conditions.append("date >= ?")
+            arguments.append(lower)
+        }
+        if let upper {
+            conditions.append("(date < ? OR date IS NULL)")
+            arguments.append(upper)
+        }
+        let select = try db.makeStatement(
+            sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(conditions.joined(separator: " AND ")) "
+                + "ORDER BY date, start_minutes, id")
+        var items: [TrackedItem] = []
+        let rows = try Row.fetchCursor(select, arguments: StatementArguments(arguments))
+        let columns = ColumnReader(select)
+        var pools = ItemPools()
+        while try rows.next() != nil { items.append(ItemRecord.tracked(columns, pools: &pools)) }
+        return items
+    }
+
+    /// Where to split a year's read: nil, the dates at each part's share of its items, nil; just
+    /// nil, nil for a year of fewer than `atLeast` items, read in one piece.
+    private static func splitDates(_ db: Database, year: String, parts: Int, atLeast: Int) throws -> [String?] {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE year = ?", arguments: [year]) ?? 0
+        guard parts > 1, count >= atLeast else { return [nil, nil] }
+        var bounds: [String?] = [nil]
+        for part in 1..<parts {
+            let date = try String.fetchOne(
+                db,
+                sql: "SELECT CAST(date AS TEXT) FROM item WHERE year = ? AND typeof(date) = 'text' "
+                    + "ORDER BY date LIMIT 1 OFFSET ?",
+                arguments: [year, count * part / parts])
+            // Equal bounds would make an empty part; a date that is not one (tampered) is no bound.
+            if let date, CalendarDate(date) != nil, date > (bounds.last ?? nil) ?? "" { bounds.append(date) }
+        }
+        return bounds + [nil]
+    }
+
+    /// The last audit entry's number: it changes with every write.
+    private static func head(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0
+    }
+
+    /// Writes a re-plan's changes and the activity versions it was made from, records the run and
+    /// audits it, all or nothing.
+    public func apply(
+        _ result: ReplanResult, year: String, asOf: CalendarDate, versions: [String: String]? = nil,
+        audit: AuditContext
+    ) throws(StoreError) {
+        do {
+            try database.write { db in
+                if let versions { try Self.saveVersions(versions, year: year, db: db) }
+                // New rows are sealed as they are written (their hash from the values bound, no second
+                // pass), while the table has exactly the columns the record writes. Their hashes are
+                // worked out on another core a chunk ahead of the inserts, and the audit entry's list
+                // of them encoded there after the last.
+                var sealing: SealPipeline?
+                var added = result.added.map(\.item.uid)
+                if !result.added.isEmpty,
+                    try RowSeal.contentColumns(db, "item") == Set(ItemRecord.columns)
+                {
+                    let pipeline = SealPipeline(result.added, year: year)
+                    sealing = pipeline
+                    let insert = try db.makeStatement(
+                        sql:
+                            "INSERT INTO item (\(ItemRecord.selection), row_hash) VALUES (\(ItemRecord.placeholders), ?)"
+                    )
+                    for part in 0..<pipeline.chunks {
+                        let (range, hashes) = pipeline.chunk(part)
+                        for (index, hash) in zip(range, hashes) {
+                            try insert.execute(
+                                binding: ItemRecord(result.added[index], year: year).values + [hash.databaseValue])
+                        }
+                    }
+                    added = []
+                } else {
+                    for item in result.added { try ItemRecord(item, year: year).insert(db) }
+                }
+                for (_, item) in result.moved { try ItemRecord(item, year: year).update(db) }
+                for item in result.cancelled { try ItemRecord(item, year: year).update(db) }
+                for item in result.renoticed { try ItemRecord(item, year: year).update(db) }
+                try db.execute(
+                    sql: "INSERT INTO schedule_run (year, as_of, added, moved, cancelled) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [year, asOf.description, result.added.count, result.moved.count, result.cancelled.count])
+                let touched =
+                    added + result.moved.map(\.to.item.uid) + result.cancelled.map(\.item.uid)
+                    + result.renoticed.map(\.item.uid)
+                let resealed = try RowSeal.seal(db, ScheduleRecords.itemTable, keys: touched)
+                let rows: String
+                if let sealing, resealed.isEmpty {
+                    rows = sealing.rows()
+                } else {
+                    let sealed = sealing?.named(result.added) ?? [:]
+                    rows = AuditLog.encode(rows: sealed.merging(resealed) { _, read in read })
+                }
+                try AuditLog.append(
+                    db, context: audit, action: "schedule", subject: year,
+                    detail: ScheduleRecords.scheduleDetail(result), sealed: rows)
+            }
+        } catch {
+            throw StoreError(message: "the schedule was not saved (\(error)); nothing changed")
+        }
+    }
+}

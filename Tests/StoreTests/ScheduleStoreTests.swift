@@ -1,0 +1,362 @@
+import Dates
+import Foundation
+import Planning
+import Store
+import Testing
+
+/// The schedule store, the same suite on each engine: what one engine answers, the other must.
+@Suite struct ScheduleStoreTests {
+    static let year = "2027-2028"
+    static let context = AuditContext(actor: "test", asOf: "2027-08-01", at: "2027-08-01T12:00:00Z")
+
+    /// An item of `school` on `date` (`start` minutes after midnight, nil for all day).
+    static func item(
+        _ id: String, school: String = "lincoln-hs", date: String, start: Int?, title: String = "Fire drill",
+        sequence: Int = 0, status: TrackedItem.Status = .scheduled
+    ) -> TrackedItem {
+        TrackedItem(
+            item: ScheduledItem(
+                id: "\(school)/\(id)", uid: "\(id)@\(school).drillbook", schoolID: school, activityID: "fire-drill",
+                slot: 1, kind: .drill("fire"), title: title,
+                description: id.hasPrefix("b") ? nil : "Évacuation; line 1\nline 2, \"quoted\"",
+                date: CalendarDate(date)!, start: start.map(ClockTime.init(minutes:)), durationMinutes: 30,
+                timeZone: "America/Chicago", announced: id.hasPrefix("a"), adminOnly: !id.hasPrefix("a"),
+                owner: "principal", presence: id.hasPrefix("a") ? ["fire", "law_enforcement"] : [],
+                relatedTo: id.hasPrefix("c") ? "lincoln-hs/Zeta" : nil, timeContext: start == nil ? nil : .class,
+                source: nil),
+            status: status, sequence: sequence, noticeDate: id.hasPrefix("a") ? CalendarDate("2027-08-20") : nil,
+            changedOn: CalendarDate("2027-08-01")!)
+    }
+
+    /// Items whose ids sort one way bytewise (SQLite, "C") and another by English rules (many
+    /// PostgreSQL servers), with all-day and timed items on one day.
+    static let items = [
+        item("beta", date: "2027-09-02", start: 600), item("Gamma", date: "2027-09-02", start: 600),
+        item("a-b", date: "2027-09-02", start: nil), item("aa", date: "2027-09-02", start: nil),
+        item("Zeta", date: "2027-09-01", start: 900), item("ab", date: "2027-09-02", start: 480),
+        item("c1", date: "2027-10-15", start: 540, title: "Lockdown — ½ day ✓"),
+    ]
+
+    static func added(_ items: [TrackedItem]) -> ReplanResult {
+        var result = ReplanResult()
+        result.added = items
+        return result
+    }
+
+    @Test(arguments: Engine.available)
+    func itemsComeBackAsWrittenInSQLitesOrder(_ engine: Engine) throws {
+        let store = try TestDatabase(engine).schedule()
+        try store.apply(
+            Self.added(Self.items.shuffled()), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        let read = try store.items(year: Self.year)
+        // Date, then all-day before timed, then start, then id bytewise (uppercase before lowercase).
+        #expect(
+            read.map(\.item.id) == [
+                "lincoln-hs/Zeta", "lincoln-hs/a-b", "lincoln-hs/aa", "lincoln-hs/ab", "lincoln-hs/Gamma",
+                "lincoln-hs/beta", "lincoln-hs/c1",
+            ])
+        #expect(Set(read) == Set(Self.items), "every field comes back as written")
+        #expect(try store.items(year: "2026-2027").isEmpty)
+        #expect(try store.verifyAudit() == .intact(entries: 1, head: try store.auditEntries().last!.hash))
+    }
+
+    @Test(arguments: Engine.available)
+    func aReplanMovesAndCancelsItemsAndSealsThem(_ engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let store = try database.schedule()
+        try store.apply(
+            Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!,
+            versions: ["fire-drill": "v1", "lockdown": "v1"], audit: Self.context)
+        #expect(try store.activityVersions(year: Self.year) == ["fire-drill": "v1", "lockdown": "v1"])
+        var change = ReplanResult()
+        let from = Self.items[0]
+        var to = Self.item("beta", date: "2027-09-20", start: 660, sequence: 1)
+        to.changedOn = CalendarDate("2027-08-05")!
+        change.moved = [(from, to)]
+        var cancelled = Self.items[6]
+        cancelled.status = .cancelled
+        cancelled.sequence = 1
+        change.cancelled = [cancelled]
+        try store.apply(
+            change, year: Self.year, asOf: CalendarDate("2027-08-05")!, versions: ["fire-drill": "v2"],
+            audit: Self.context)
+        let read = try store.items(year: Self.year)
+        #expect(read.count == Self.items.count)
+        #expect(read.first { $0.item.uid == to.item.uid } == to)
+        #expect(
+            read.suffix(2).map(\.item.id) == ["lincoln-hs/beta", "lincoln-hs/c1"], "the moved item is in its new place")
+        #expect(read.first { $0.item.id == cancelled.item.id } == cancelled)
+        #expect(try store.activityVersions(year: Self.year) == ["fire-drill": "v2"])
+        let entries = try store.auditEntries()
+        #expect(entries.map(\.action) == ["schedule", "schedule"])
+        #expect(entries[1].detail.contains("lincoln-hs/beta 2027-09-02 -> 2027-09-20"))
+        #expect(try store.verifyAudit() == .intact(entries: 2, head: entries[1].hash))
+        try store.saveVersions([:], year: Self.year)
+        #expect(try store.activityVersions(year: Self.year).isEmpty)
+
+        // The moved row changed behind the store's back is found, and so is a row deleted.
+        try database.tamper("UPDATE item SET title = 'Fire drill (edited)' WHERE uid = ?", [to.item.uid])
+        try database.tamper("DELETE FROM item WHERE uid = ?", [Self.items[1].item.uid])
+        #expect(
+            try store.verifyAudit()
+                == .tampered([
+                    "\(Self.items[1].item.uid)".itemName + ", recorded by audit entry 1, is missing: it was deleted",
+                    "\(to.item.uid)".itemName + " differs from what audit entry 2 recorded: it was changed",
+                ]))
+    }
+
+    @Test(arguments: Engine.available)
+    func aSecondRecordOfOneItemIsRefusedAndACorrectionStandsOnce(_ engine: Engine) throws {
+        let store = try TestDatabase(engine).schedule()
+        try store.apply(Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        let done = Completion(
+            year: Self.year, itemUID: Self.items[0].item.uid, schoolID: "lincoln-hs", kind: .drill("fire"),
+            startedAt: WallTime("2027-09-02T10:00")!, endedAt: WallTime("2027-09-02T10:12"),
+            evidence: [.headCount: "512", .conductedBy: "R. Ortiz; \"fire marshal\""], recordedBy: "ortiz",
+            recordedOn: CalendarDate("2027-09-02")!, source: .complete)
+        let stored = try store.add([done], audit: Self.context)
+        #expect(stored.count == 1 && stored[0].id > 0)
+        #expect(throws: StoreError.self) { try store.add([done], audit: Self.context) }
+        do {
+            _ = try store.add([done], audit: Self.context)
+        } catch {
+            #expect(error.message == "nothing was recorded: \(Self.items[0].item.uid) is already done")
+        }
+        var correction = done
+        correction.corrects = stored[0].id
+        correction.evidence[.headCount] = "513"
+        let corrected = try store.add([correction], audit: Self.context)
+        #expect(throws: StoreError.self) { try store.add([correction], audit: Self.context) }
+        // A whole log is all or nothing: the second record of the batch is refused, the first not kept.
+        let other = Completion(
+            year: Self.year, itemUID: Self.items[1].item.uid, schoolID: "lincoln-hs", kind: .drill("fire"),
+            startedAt: WallTime("2027-09-02T10:00")!, recordedBy: "ortiz", recordedOn: CalendarDate("2027-09-02")!,
+            source: .import)
+        #expect(throws: StoreError.self) { try store.add([other, other], audit: Self.context) }
+        let unscheduled = Completion(
+            year: Self.year, itemUID: nil, schoolID: "lincoln-hs", kind: .drill("lockdown"),
+            startedAt: WallTime("2027-09-03T09:00")!, recordedBy: "ortiz", recordedOn: CalendarDate("2027-09-03")!,
+            source: .record)
+        let recorded = try store.add([unscheduled], audit: Self.context)
+        let all = try store.completions(year: Self.year)
+        #expect(all == [stored[0], corrected[0], recorded[0]])
+        #expect(all[1].evidence == correction.evidence && all[1].corrects == stored[0].id)
+        #expect(try store.completions(year: "2026-2027").isEmpty)
+        #expect(try store.auditEntries().map(\.action) == ["schedule", "complete", "correct", "record"])
+        #expect(try store.verifyAudit() == .intact(entries: 4, head: try store.auditEntries().last!.hash))
+    }
+
+    @Test(arguments: Engine.available)
+    func anAlertIsClaimedOnceUntilItsLeaseLapsesAndNeverAfterItWasSent(_ engine: Engine) throws {
+        let store = try TestDatabase(engine).schedule()
+        let uid = "fire-1@lincoln-hs.drillbook"
+        func at(_ time: String) -> AuditContext { AuditContext(actor: "overdue", asOf: "2027-09-10", at: time) }
+        let first = try #require(
+            try store.claimAlert(
+                itemUID: uid, step: "due", channel: "email", recipient: "a@example.org",
+                audit: at("2027-09-10T07:00:00Z")
+            ))
+        #expect(
+            try store.claimAlert(
+                itemUID: uid, step: "due", channel: "email", recipient: "a@example.org",
+                audit: at("2027-09-10T07:05:00Z")
+            ) == nil, "held by the first run")
+        #expect(
+            try store.alertState(itemUID: uid, step: "due", channel: "email", recipient: "a@example.org") == .pending)
+        #expect(try store.unsentAlerts().map(\.recipient) == ["a@example.org"])
+        // The first run was killed: after the lease another takes the same alert over.
+        let again = try store.claimAlert(
+            itemUID: uid, step: "due", channel: "email", recipient: "a@example.org", audit: at("2027-09-10T07:10:01Z"))
+        #expect(again == first)
+        try store.recordResult(alert: first, sent: true, error: nil, audit: at("2027-09-10T07:10:02Z"))
+        #expect(
+            try store.claimAlert(
+                itemUID: uid, step: "due", channel: "email", recipient: "a@example.org",
+                audit: at("2027-09-11T07:00:00Z")
+            ) == nil, "sent: never again")
+        #expect(
+            try store.lastSent(itemUID: uid, channel: "email", recipient: "a@example.org") == CalendarDate("2027-09-10")
+        )
+        #expect(try store.sentSteps(itemUID: uid, channel: "email", recipient: "a@example.org") == ["due"])
+        #expect(try store.lastSent(itemUID: uid, channel: "email", recipient: "b@example.org") == nil)
+        #expect(try store.unsentAlerts().isEmpty)
+        let failing = try #require(
+            try store.claimAlert(
+                itemUID: uid, step: "overdue", channel: "webhook", recipient: "https://hooks.example.org/x",
+                audit: at("2027-09-12T07:00:00Z")))
+        try store.recordResult(alert: failing, sent: false, error: "HTTP 502", audit: at("2027-09-12T07:00:01Z"))
+        #expect(
+            try store.alertState(
+                itemUID: uid, step: "overdue", channel: "webhook", recipient: "https://hooks.example.org/x") == .failed)
+        #expect(try store.unsentAlerts().map(\.step) == ["overdue"])
+        #expect(
+            try store.auditEntries().map(\.action) == [
+                "alert-claimed", "alert-claimed", "alert", "alert-claimed", "alert",
+            ])
+        #expect(try store.verifyAudit() == .intact(entries: 5, head: try store.auditEntries().last!.hash))
+    }
+
+    @Test(arguments: Engine.available)
+    func feedsAndKeysOpenByTheirTokenUntilRevoked(_ engine: Engine) throws {
+        let store = try TestDatabase(engine).schedule()
+        #expect(try store.lastChange().seq == 0)
+        let (feed, token) = try store.createFeed(
+            scope: "lincoln-hs", audience: "staff", label: "Staff", audit: Self.context)
+        #expect(try store.feed(token: token) == feed)
+        #expect(try store.feed(token: token + "x") == nil)
+        let (found, seq, at) = try store.feedAndLastChange(token: token)
+        #expect(found == feed && seq == 1 && at == Self.context.at)
+        let revoked = try store.revokeFeed(feed.id, audit: Self.context)
+        #expect(revoked.revokedAt == Self.context.at)
+        #expect(try store.feed(token: token) == nil)
+        #expect(try store.revokeFeed(feed.id, audit: Self.context) == revoked, "a second revoke changes nothing")
+        #expect(throws: StoreError.self) { try store.revokeFeed(99, audit: Self.context) }
+        #expect(try store.feeds() == [revoked])
+
+        let (key, secret) = try store.createAPIKey(
+            role: "school-admin", school: "lincoln-hs", label: "SIS", audit: Self.context)
+        #expect(secret.hasPrefix("dbk_"))
+        #expect(try store.apiKey(token: secret) == key)
+        #expect(try store.revokeAPIKey(key.id, audit: Self.context).revokedAt != nil)
+        #expect(try store.apiKey(token: secret) == nil)
+        #expect(try store.apiKeys().map(\.label) == ["SIS"])
+        #expect(try store.lastChange().seq == 4)
+        #expect(try store.verifyAudit() == .intact(entries: 4, head: try store.auditEntries().last!.hash))
+    }
+
+    @Test(arguments: Engine.available)
+    func aUsersLinkSetsThePasswordOnceAndEndsTheirOtherSessions(_ engine: Engine) throws {
+        let store = try TestDatabase(engine).schedule()
+        let (user, token) = try store.addUser(
+            email: "Ortiz@Lincoln.example", role: "school-admin", school: "lincoln-hs", expires: "2027-08-08T00:00:00Z",
+            audit: Self.context)
+        #expect(throws: StoreError.self, "one user per address, whatever its case") {
+            try store.addUser(
+                email: "ortiz@lincoln.example", role: "staff", school: nil, expires: "2027-08-08T00:00:00Z",
+                audit: Self.context)
+        }
+        #expect(try store.credentials(email: "ORTIZ@lincoln.example")?.user == user)
+        #expect(try store.credentials(id: user.id)?.passwordHash == nil)
+        #expect(try store.linkUser(token: token, purposes: ["setup"], now: "2027-08-02T00:00:00Z") == user)
+        #expect(try store.linkUser(token: token, purposes: ["reset"], now: "2027-08-02T00:00:00Z") == nil)
+        #expect(try store.linkUser(token: token, purposes: ["setup"], now: "2027-08-09T00:00:00Z") == nil, "expired")
+
+        try store.putSession(key: "cookie-1", value: Data([0, 1, 2, 255]), userID: user.id, expires: 2_000_000_000.5)
+        try store.putSession(key: "cookie-2", value: Data("other".utf8), userID: nil, expires: 1_000)
+        #expect(try store.session(key: "cookie-1", now: 1_900_000_000)?.0 == Data([0, 1, 2, 255]))
+        #expect(try store.session(key: "cookie-1", now: 1_900_000_000)?.1 == 2_000_000_000.5)
+        #expect(try store.session(key: "cookie-2", now: 1_900_000_000) == nil, "expired")
+        try store.putSession(key: "cookie-2", value: Data("renewed".utf8), userID: nil, expires: nil)
+        #expect(try store.session(key: "cookie-2", now: 1_900_000_000)?.0 == Data("renewed".utf8))
+
+        let set = try store.setPassword(
+            token: token, purposes: ["setup"], passwordHash: "$2b$12$hash", totpSecret: "SECRET",
+            audit: AuditContext(actor: "ortiz", asOf: "2027-08-02", at: "2027-08-02T00:00:00Z"))
+        #expect(set?.hasPassword == true && set?.hasTOTP == true)
+        #expect(try store.session(key: "cookie-1", now: 1_900_000_000) == nil, "the user's other sessions end")
+        #expect(try store.session(key: "cookie-2", now: 1_900_000_000) != nil)
+        #expect(
+            try store.setPassword(
+                token: token, purposes: ["setup"], passwordHash: "again", totpSecret: nil, audit: Self.context) == nil,
+            "a link is used once")
+        let reset = try store.issueLink(userID: user.id, purpose: "reset", expires: "2027-09-01T00:00:00Z")
+        try store.removeSession(key: "cookie-2")
+        #expect(try store.session(key: "cookie-2", now: 0) == nil)
+
+        let disabled = try store.disableUser(email: "ortiz@LINCOLN.example", audit: Self.context)
+        #expect(disabled.disabledAt == Self.context.at)
+        #expect(try store.linkUser(token: reset, purposes: ["reset"], now: "2027-08-03T00:00:00Z") == nil)
+        #expect(throws: StoreError.self) { try store.disableUser(email: "nobody@example.org", audit: Self.context) }
+        try store.pruneSessions(now: 1_900_000_000, nowISO: "2027-10-01T00:00:00Z")
+        #expect(try store.users() == [disabled])
+        #expect(try store.auditEntries().map(\.action) == ["user-add", "user-password", "user-disable"])
+        #expect(try store.verifyAudit() == .intact(entries: 3, head: try store.auditEntries().last!.hash))
+    }
+
+    @Test(arguments: Engine.available)
+    func changesBehindTheStoresBackAreFound(_ engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let store = try database.schedule()
+        try store.apply(Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        _ = try store.createAPIKey(role: "staff", school: nil, label: "kiosk", audit: Self.context)
+        let head = try store.auditEntries().last!.hash
+        try database.tamper(
+            "INSERT INTO api_key (key_hash, role, label, created_at) VALUES ('x', 'district-admin', 'mine', 'now')")
+        guard case .tampered(let found) = try store.verifyAudit() else {
+            Issue.record("an inserted key went unnoticed")
+            return
+        }
+        #expect(found.count == 1 && found[0].hasSuffix("is in no audit entry: it was added behind Drillbook's back"))
+        try database.tamper("DELETE FROM api_key WHERE key_hash = 'x'")
+        #expect(try store.verifyAudit(head: head) == .intact(entries: 2, head: head))
+        try database.tamper("UPDATE audit SET actor = 'someone else' WHERE seq = 1")
+        #expect(try store.verifyAudit() == .broken(seq: 1, reason: "its content was changed after it was written"))
+        try database.tamper("UPDATE audit SET actor = 'test' WHERE seq = 1")
+        try database.tamper("DELETE FROM audit WHERE seq = 2")
+        guard case .broken(let seq, let reason) = try store.verifyAudit(head: head) else {
+            Issue.record("an entry cut from the end went unnoticed")
+            return
+        }
+        #expect(seq == 1 && reason.contains("kept head"))
+    }
+
+    /// Two stores on one database (two servers, or the CLI beside a server) at once: every alert is
+    /// claimed by one, every item recorded once, and the chain stays one chain.
+    @Test(arguments: Engine.available)
+    func twoStoresAtOnceClaimEachAlertOnceAndKeepOneChain(_ engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let stores = [try database.schedule(), try database.schedule()]
+        try stores[0].apply(
+            Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        let claims = [Int?](concurrentlyComputing: 24) { attempt in
+            let store = stores[attempt % 2]
+            let recipient = "r\(attempt / 4)@example.org"
+            return try? store.claimAlert(
+                itemUID: Self.items[0].item.uid, step: "due", channel: "email", recipient: recipient,
+                audit: Self.context)
+        }
+        #expect(claims.compactMap { $0 }.count == 6, "one claim per recipient: \(claims)")
+        let records = [Bool](concurrentlyComputing: 14) { attempt in
+            let item = Self.items[attempt % Self.items.count]
+            let done = Completion(
+                year: Self.year, itemUID: item.item.uid, schoolID: "lincoln-hs", kind: .drill("fire"),
+                startedAt: WallTime("2027-09-02T10:00")!, recordedBy: "run \(attempt)",
+                recordedOn: CalendarDate("2027-09-02")!, source: .complete)
+            return (try? stores[attempt % 2].add([done], audit: Self.context)) != nil
+        }
+        #expect(records.filter { $0 }.count == Self.items.count, "one record per item: \(records)")
+        let entries = try stores[1].auditEntries()
+        #expect(entries.count == 1 + 6 + Self.items.count)
+        #expect(try stores[0].verifyAudit() == .intact(entries: entries.count, head: entries.last!.hash))
+    }
+
+    /// The same calls with the same audit context make the same chain on both engines, entry for
+    /// entry and row hash for row hash: a district moved from one to the other keeps its seals.
+    @Test func bothEnginesMakeTheSameChain() throws {
+        guard Engine.available.count == 2 else { return }
+        var heads: [[AuditEntry]] = []
+        for engine in Engine.allCases {
+            let store = try TestDatabase(engine).schedule()
+            try store.apply(
+                Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+            let done = Completion(
+                year: Self.year, itemUID: Self.items[2].item.uid, schoolID: "lincoln-hs", kind: .drill("fire"),
+                startedAt: WallTime("2027-09-02T10:00")!, evidence: [.headCount: "40"], recordedBy: "ortiz",
+                recordedOn: CalendarDate("2027-09-02")!, source: .complete)
+            _ = try store.add([done], audit: Self.context)
+            let alert = try #require(
+                try store.claimAlert(
+                    itemUID: Self.items[3].item.uid, step: "due", channel: "email", recipient: "a@example.org",
+                    audit: Self.context))
+            try store.recordResult(alert: alert, sent: true, error: nil, audit: Self.context)
+            heads.append(try store.auditEntries())
+        }
+        #expect(heads[0].count == 4)
+        #expect(heads[0] == heads[1])
+    }
+}
+
+extension String {
+    /// An item's name in an audit entry.
+    fileprivate var itemName: String { "item:" + self }
+}
