@@ -36,7 +36,7 @@ test: deps checkers lint
 ## api: schemathesis against the served /openapi.json (no 5xx, every response as documented), a tip
 ## line posting signed reports from python, and a live incident from tip to report; the schema run
 ## and the live incident again with both databases in a throwaway PostgreSQL, when Debian's
-## postgresql-15 is there
+## postgresql-15 is there, and two servers on one database driven at once, one killed mid-run
 api: checkers
 	$(SWIFT) build --product drillbook
 	$(VENV)/bin/python Tests/Server/api_schema.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/api
@@ -46,7 +46,9 @@ api: checkers
 		bin="$$($(SWIFT) build --show-bin-path)/drillbook"; \
 		DRILLBOOK_DB=$$(scripts/postgres.sh fresh) $(VENV)/bin/python Tests/Server/api_schema.py "$$bin" artifacts/api-postgres \
 		&& DRILLBOOK_DB=$$(scripts/postgres.sh fresh) DRILLBOOK_INCIDENTS_DB=$$(scripts/postgres.sh fresh) \
-		$(VENV)/bin/python Tests/Server/live_incident.py "$$bin" artifacts/api-postgres'
+		$(VENV)/bin/python Tests/Server/live_incident.py "$$bin" artifacts/api-postgres \
+		&& DRILLBOOK_DB=$$(scripts/postgres.sh fresh) DRILLBOOK_INCIDENTS_DB=$$(scripts/postgres.sh fresh) \
+		$(VENV)/bin/python Tests/Server/two_servers.py "$$bin" artifacts/api-postgres'
 
 ## browser: headless Chromium (Debian's chromium, chromium-driver) records a drill on `drillbook serve`
 ## (again with the schedule in a throwaway PostgreSQL, when there is one); screenshots in

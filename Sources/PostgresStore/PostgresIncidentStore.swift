@@ -9,7 +9,7 @@ public import Store
 /// incident.
 public final class PostgresIncidentStore: IncidentStore {
     let pool: PostgresPool
-    private static let writers = "drillbook incidents"
+    static let writers = "drillbook incidents"
     private static let audit = IncidentRecords.auditTable
     private static let sealedTables = IncidentRecords.sealedTables
 

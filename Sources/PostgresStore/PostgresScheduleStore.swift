@@ -212,7 +212,7 @@ public final class PostgresScheduleStore: ScheduleStore {
                 return stored
             }
         } catch let refusal as Refusal {
-            throw StoreError(message: "nothing was recorded: \(refusal.message)")
+            throw StoreError(message: "nothing was recorded: \(refusal.message)", conflict: true)
         } catch {
             throw StoreError(message: "nothing was recorded (\(error))")
         }

@@ -66,7 +66,7 @@ extension SQLiteScheduleStore {
                 return stored
             }
         } catch let refusal as Refusal {
-            throw StoreError(message: "nothing was recorded: \(refusal.message)")
+            throw StoreError(message: "nothing was recorded: \(refusal.message)", conflict: true)
         } catch {
             throw StoreError(message: "nothing was recorded (\(error))")
         }

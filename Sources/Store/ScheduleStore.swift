@@ -169,7 +169,7 @@ extension ScheduleStore {
 
 /// What both schedule engines share: which tables are sealed, how tokens are made, what an audit
 /// entry says.
-package enum ScheduleRecords {
+public enum ScheduleRecords {
     /// The tables sealed when sealing began (v7): frozen, as that migration is.
     package static let sealedAtV7 = [
         SealedTable(name: "item", key: "uid"), SealedTable(name: "completion", key: "id"),
@@ -192,8 +192,22 @@ package enum ScheduleRecords {
 
     /// How long a run may hold an alert it is sending before another run may take it over: longer
     /// than any send (mail, or a webhook with its timeout), short enough that a killed run's alert
-    /// goes out on the next one.
-    package static let leaseSeconds = 600
+    /// goes out on the next one. 600 s, or DRILLBOOK_ALERT_LEASE_SECONDS (checked by the commands
+    /// that send: `leaseProblem`).
+    package static let leaseSeconds =
+        ProcessInfo.processInfo.environment["DRILLBOOK_ALERT_LEASE_SECONDS"].flatMap { Int($0) }
+        .flatMap { (1...3_600).contains($0) ? $0 : nil } ?? 600
+
+    /// Why DRILLBOOK_ALERT_LEASE_SECONDS cannot be used, or nil when it is unset or good.
+    public static func leaseProblem(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String?
+    {
+        guard let text = environment["DRILLBOOK_ALERT_LEASE_SECONDS"] else { return nil }
+        guard let value = Int(text), (1...3_600).contains(value) else {
+            return "DRILLBOOK_ALERT_LEASE_SECONDS \"\(text)\" is not a number of seconds from 1 to 3600"
+        }
+        return nil
+    }
 
     /// When a claim made at `at` (ISO 8601) lapses.
     package static func leaseUntil(_ at: String) -> String {
@@ -236,9 +250,15 @@ public enum Tokens {
 /// The database cannot be opened, read or written.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    /// Another writer got there first (an item recorded, a record corrected, at the same moment):
+    /// the caller's request conflicts with what is now stored, and nothing was written.
+    public var conflict: Bool
     public var description: String { message }
 
-    package init(message: String) { self.message = message }
+    package init(message: String, conflict: Bool = false) {
+        self.message = message
+        self.conflict = conflict
+    }
 
     /// A server's URL where a file is expected: said as such, before SQLite reads it as a path it
     /// cannot open (or, with a folder named `postgres:`, creates).

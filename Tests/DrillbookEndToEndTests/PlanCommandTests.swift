@@ -110,6 +110,29 @@ import Testing
 
 /// `complete`, `overdue`, `history` and `audit`, with their exit codes.
 @Suite struct TrackingCommandTests {
+    /// The alert lease (DRILLBOOK_ALERT_LEASE_SECONDS, for tests and for operators who want a
+    /// killed server's alerts sooner) is checked before anything is sent, by both senders.
+    @Test func aLeaseThatIsNotSecondsIsRefusedBeforeAnythingIsSent() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        for value in ["ten", "0", "86400"] {
+            for arguments in [
+                ["overdue", "--plan", plan, "--notify", "--as-of", "2027-09-01"],
+                ["serve", "--plan", plan, "--listen", "127.0.0.1:1"],
+            ] {
+                let result = try Drillbook.run(
+                    arguments: arguments, in: folder, environment: ["DRILLBOOK_ALERT_LEASE_SECONDS": value])
+                #expect(result.status == 64, "\(arguments) \(value): \(result.stderr)")
+                #expect(
+                    result.stderr.contains(
+                        "DRILLBOOK_ALERT_LEASE_SECONDS \"\(value)\" is not a number of seconds from 1 to 3600"),
+                    "\(result.stderr)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("drillbook.sqlite").path))
+    }
+
     @Test func overdueExitsZeroThenThreeAndCompleteRefusesBadInput() throws {
         let folder = try Drillbook.temporaryFolder()
         let plan = folder.appendingPathComponent("drillbook.yaml").path

@@ -136,6 +136,99 @@ struct PostgresScheduleTests {
         #expect(backup.status != 0 && backup.stderr.contains("use pg_dump"), "\(backup.stderr)")
     }
 
+    /// `db migrate`: a district's two files moved into two PostgreSQL databases, verified against
+    /// the heads kept before the move, and in use there; a second copy, the wrong kind of file and a
+    /// source whose chain is broken are refused with nothing copied.
+    @Test func aDistrictMovesFromItsFilesToPostgreSQL() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        let schedule = folder.appendingPathComponent("drillbook.sqlite").path
+        let incidentsFile = folder.appendingPathComponent("drillbook-incidents.sqlite").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        try
+            (try String(contentsOfFile: plan, encoding: .utf8)
+            + "server: {base_url: \"https://drills.lakeside.example\"}\n")
+            .write(toFile: plan, atomically: true, encoding: .utf8)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        let evidence = [
+            "--conducted-by", "Ana Ruiz", "--notification-method", "alarm", "--head-count", "1180", "--problems",
+            "none", "--time-to-evacuate", "4m",
+        ]
+        #expect(
+            try Drillbook.run(
+                arguments: ["complete", "lincoln-hs/fire-drill-1", "--plan", plan, "--as-of", "2027-09-01"] + evidence
+            ).status == 0)
+        #expect(
+            try Drillbook.run(
+                "user", "add", "ana@lakeside.example", "--role", "staff", "--school", "ridge-ms", "--plan", plan
+            ).status == 0)
+        #expect(
+            try Drillbook.run("feed", "create", "--plan", plan, "--school", "ridge-ms", "--audience", "staff").status
+                == 0)
+        let opened = try Drillbook.run(
+            arguments: ["incident", "open", "bomb-threat", "--school", "ridge-ms", "--exercise", "--plan", plan],
+            environment: ["DRILLBOOK_NOW": "2027-10-05T14:00:00Z"])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        let list = try Drillbook.run("list", "--plan", plan, "--json").stdout
+        // (Listing incidents is itself recorded in their chain: before the heads are kept.)
+        let incidentList = try Drillbook.run("incident", "list", "--plan", plan).stdout
+        let heads = try Drillbook.run("audit", "head", "--plan", plan).stdout.split(separator: "\n")
+        let kept = try #require(heads.first?.split(separator: " ").first.map(String.init))
+        let keptIncidents = try #require(heads.last?.split(separator: " ").dropFirst().first.map(String.init))
+
+        let url = try PostgresIncidentTests.freshDatabase()
+        let incidentsURL = try PostgresIncidentTests.freshDatabase()
+        let wrongKind = try Drillbook.run("db", "migrate", "--from", incidentsFile, "--to", url)
+        #expect(
+            wrongKind.status == 1 && wrongKind.stderr.contains("is an incidents database: copy it with --incidents"))
+        let moved = try Drillbook.run("db", "migrate", "--from", schedule, "--to", url)
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(moved.stdout.contains("audit log intact on both sides: 4 entries, head \(kept)"), "\(moved.stdout)")
+        let movedIncidents = try Drillbook.run(
+            "db", "migrate", "--incidents", "--from", incidentsFile, "--to", incidentsURL)
+        #expect(movedIncidents.status == 0, "\(movedIncidents.stderr)")
+        #expect(movedIncidents.stdout.contains("head \(keptIncidents)"), "\(movedIncidents.stdout)")
+        let again = try Drillbook.run("db", "migrate", "--from", schedule, "--to", url)
+        #expect(again.status == 1 && again.stderr.contains("holds rows already"), "\(again.stderr)")
+
+        // Away from the files: the same heads, items and incidents, and numbering goes on.
+        let environment = ["DRILLBOOK_DB": url, "DRILLBOOK_INCIDENTS_DB": incidentsURL]
+        try FileManager.default.removeItem(atPath: schedule)
+        try FileManager.default.removeItem(atPath: incidentsFile)
+        let verified = try Drillbook.run(
+            arguments: ["audit", "verify", "--plan", plan, "--head", kept, "--incidents-head", keptIncidents],
+            environment: environment)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("incidents audit log intact"), "\(verified.stdout)")
+        #expect(
+            try Drillbook.run(arguments: ["list", "--plan", plan, "--json"], environment: environment).stdout == list)
+        #expect(
+            try Drillbook.run(arguments: ["incident", "list", "--plan", plan], environment: environment).stdout
+                == incidentList)
+        let next = try Drillbook.run(
+            arguments: ["complete", "ridge-ms/fire-drill-1", "--plan", plan, "--as-of", "2027-09-20"] + evidence,
+            environment: environment)
+        #expect(next.status == 0 && next.stdout.hasPrefix("recorded completion 2 "), "\(next.stdout)\(next.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: schedule), "nothing went back to a file")
+
+        // A source edited behind Drillbook's back is not copied.
+        let other = try Drillbook.temporaryFolder()
+        #expect(try Drillbook.run("init", "--example", "--dir", other.path).status == 0)
+        let otherPlan = other.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("schedule", "--plan", otherPlan, "--as-of", "2027-08-01").status == 0)
+        let edit = try Drillbook.shell(
+            "python3 -c \"import sqlite3; c = sqlite3.connect('drillbook.sqlite'); "
+                + "c.execute(\\\"UPDATE item SET date = '2027-12-24' WHERE id = 'ridge-ms/fire-drill-1'\\\"); c.commit()\"",
+            in: other)
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let target = try PostgresIncidentTests.freshDatabase()
+        let refused = try Drillbook.run(
+            "db", "migrate", "--from", other.appendingPathComponent("drillbook.sqlite").path, "--to", target)
+        #expect(refused.status == 1 && refused.stderr.contains("does not verify"), "\(refused.stderr)")
+        let count = try Drillbook.shell("psql '\(target)' -Atc 'SELECT count(*) FROM item'", in: other)
+        #expect(count.stdout == "0\n", "\(count.stdout)\(count.stderr)")
+    }
+
     /// Two servers on one database serve the same feed, byte for byte; a feed revoked by the CLI
     /// stops on both at once.
     @Test func twoServersOnOneDatabaseServeTheSameFeeds() async throws {

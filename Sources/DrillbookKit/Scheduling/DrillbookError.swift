@@ -8,6 +8,9 @@ public enum DrillbookError: Error, Sendable, CustomStringConvertible {
     case scheduling([SchedulingError])
     case resources(ResourceError)
     case store(String)
+    /// What was asked conflicts with what another writer stored a moment before (an item recorded
+    /// twice at once); nothing was written.
+    case conflict(String)
     case usage(String)
 
     public var description: String {
@@ -17,6 +20,7 @@ public enum DrillbookError: Error, Sendable, CustomStringConvertible {
         case .scheduling(let errors): errors.map(\.description).joined(separator: "\n") + "\nnothing was written"
         case .resources(let error): error.description
         case .store(let message): message
+        case .conflict(let message): message
         case .usage(let message): message
         }
     }

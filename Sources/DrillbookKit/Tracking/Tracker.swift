@@ -70,7 +70,7 @@ public enum Tracker {
                 throw .usage("completion \(corrects) is not for \(scheduled.id)")
             }
         } else if Completion.current(completions).contains(where: { $0.itemUID == scheduled.uid }) {
-            throw .usage(
+            throw .conflict(
                 "\(scheduled.id) is already done; to change its record, give --corrects with the completion's id")
         }
         let fields = try check(
@@ -138,7 +138,9 @@ public enum Tracker {
             completion.recordedBy = context.actor
             return completion
         }
-        do { return try store.add(stamped, audit: context) } catch { throw .store(error.description) }
+        do { return try store.add(stamped, audit: context) } catch {
+            throw error.conflict ? .conflict(error.description) : .store(error.description)
+        }
     }
 }
 

@@ -74,12 +74,17 @@ extension WebApp {
             }).isEmpty {
                 return try Self.json(["errors": ["item": "is already done"]], status: .conflict)
             }
-            let completion = try Tracker.complete(
-                tracked.item.id, loaded: loaded, store: store, startedAt: started,
-                endedAt: body.endedAt.flatMap { $0.isEmpty ? nil : DateTimeArgument.wallTime($0) },
-                durationMinutes: nil,
-                evidence: evidence, corrects: nil, actor: principal.name, asOf: asOf)
-            return try Self.json(["completion": APICompletion(completion)], status: .created)
+            do {
+                let completion = try Tracker.complete(
+                    tracked.item.id, loaded: loaded, store: store, startedAt: started,
+                    endedAt: body.endedAt.flatMap { $0.isEmpty ? nil : DateTimeArgument.wallTime($0) },
+                    durationMinutes: nil,
+                    evidence: evidence, corrects: nil, actor: principal.name, asOf: asOf)
+                return try Self.json(["completion": APICompletion(completion)], status: .created)
+            } catch DrillbookError.conflict {
+                // Recorded by another request (or server) between the check above and this write.
+                return try Self.json(["errors": ["item": "is already done"]], status: .conflict)
+            }
         }
         router.get("/api/v1/check") { request, _ in
             let principal = try apiPrincipal(request)

@@ -5,6 +5,7 @@ import DrillbookServer
 import Foundation
 import Logging
 import Prometheus
+import Store
 
 /// `drillbook serve --listen 127.0.0.1:8080`.
 struct Serve: AsyncParsableCommand {
@@ -34,6 +35,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError(
                 "DRILLBOOK_INCIDENT_CHECK_SECONDS \"\(text)\" is not a number of seconds from 1 to 300")
         }
+        if let problem = ScheduleRecords.leaseProblem() { throw ValidationError(problem) }
         guard Self.address(listen) != nil else {
             throw ValidationError("--listen \"\(listen)\" is not host:port (expected e.g. 127.0.0.1:8080)")
         }

@@ -3,6 +3,7 @@ import Dates
 import DrillbookKit
 import Foundation
 import Planning
+import Store
 
 /// `drillbook overdue [--as-of D] [--json] [--notify]`.
 struct OverdueCommand: ParsableCommand {
@@ -25,6 +26,10 @@ struct OverdueCommand: ParsableCommand {
 
     @Option(name: .customLong("as"), help: "Who is sending (default: the login name).")
     var actor: String?
+
+    func validate() throws {
+        if notify, let problem = ScheduleRecords.leaseProblem() { throw ValidationError(problem) }
+    }
 
     func run() throws {
         let loaded = try options.load()
