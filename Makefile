@@ -93,7 +93,7 @@ bench: deps checkers
 	$(SWIFT) build -c release --product drillbook
 	$(SWIFT) build -c release --product ical-benchmark
 	$(SWIFT) build -c release --product plan-benchmark
-	python3 Benchmarks/bench.py --markdown artifacts/bench.md $(BENCH_ARGS)
+	scripts/postgres.sh run python3 Benchmarks/bench.py --markdown artifacts/bench.md $(BENCH_ARGS)
 
 ## bench-ical: build, serialize and parse through Drillbook's ICalendar module against the same in C
 bench-ical: deps

@@ -195,7 +195,7 @@ let package = Package(
         // `swift run -c release plan-benchmark`: schedule and export 1,000 schools.
         .executableTarget(
             name: "plan-benchmark",
-            dependencies: ["Dates", "DrillbookKit", "Planning", "Store"],
+            dependencies: ["Dates", "DrillbookKit", "Planning", "PostgresStore", "Store"],
             path: "Benchmarks/PlannerBenchmark",
             swiftSettings: swiftSettings
         ),

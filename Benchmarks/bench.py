@@ -251,6 +251,25 @@ def main():
         rows.append((section, "re-plan with no change wrote nothing", str(not result["replan_changed"]), "True",
                      not result["replan_changed"]))
         rows.append((section, "audit chain intact", str(result["audit_intact"]), "True", result["audit_intact"]))
+    # The same planner runs with the schedule in PostgreSQL (a throwaway cluster from
+    # scripts/postgres.sh, when Debian's PostgreSQL is installed), against SQLite's in this run.
+    server = os.environ.get("DRILLBOOK_TEST_POSTGRES")
+    for schools in sizes if server else []:
+        database = subprocess.run([os.path.join(ROOT, "scripts/postgres.sh"), "fresh"], check=True,
+                                  capture_output=True, text=True).stdout.strip()
+        wall, peak, out = run([os.path.join(RELEASE, "plan-benchmark"), "--schools", str(schools), "--json",
+                               "--db", database])
+        result = json.loads(out)
+        phases = {phase["name"]: phase for phase in result["phases"]}
+        lite = {phase["name"]: phase for phase in runs[schools]["phases"]}
+        section = f"planner, {schools:,} schools, the schedule in PostgreSQL 15 (loopback)"
+        for name in ["schedule", "export", "re-plan", "log", "check", "overdue"]:
+            rows.append((section, name, f"{phases[name]['seconds']:.2f} s, {ratio(phases[name]['seconds'], lite[name]['seconds']):.2f}x SQLite's",
+                         "", None))
+        grown = ratio(phases["schedule"]["seconds"], lite["schedule"]["seconds"])
+        rows.append((section, "schedule + store / SQLite's", f"{grown:.2f}x", "<= 2x", grown <= 2))
+        rows.append((section, "whole run, peak", f"{peak:.0f} MiB", "", None))
+        rows.append((section, "audit chain intact", str(result["audit_intact"]), "True", result["audit_intact"]))
     if len(sizes) == 2:
         small, large = runs[sizes[0]], runs[sizes[1]]
         scale = sizes[1] / sizes[0]

@@ -7,6 +7,7 @@ import Dates
 import DrillbookKit
 import Foundation
 import Planning
+import PostgresStore
 import Store
 
 #if canImport(Glibc)
@@ -60,6 +61,7 @@ var arguments = CommandLine.arguments.dropFirst()
 var schools = 1_000
 var json = false
 var keep = false
+var database: String?
 while let argument = arguments.popFirst() {
     if argument == "--schools", let value = arguments.popFirst().flatMap(Int.init) {
         schools = value
@@ -67,8 +69,13 @@ while let argument = arguments.popFirst() {
         json = true
     } else if argument == "--keep" {
         keep = true
+    } else if argument == "--db", let value = arguments.popFirst() {
+        database = value
     } else {
-        FileHandle.standardError.write(Data("usage: plan-benchmark [--schools N] [--json] [--keep]\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "usage: plan-benchmark [--schools N] [--json] [--keep] [--db postgres://... (an empty database)]\n".utf8
+            ))
         exit(64)
     }
 }
@@ -105,13 +112,19 @@ for index in 0..<schools {
 text = String(head) + schoolText + String(tail)
 try text.write(toFile: plan, atomically: true, encoding: .utf8)
 
-if !json { print("Drillbook planner benchmark: \(schools) schools, toolkit year + baseline drills, in \(folder)") }
+if !json {
+    print(
+        "Drillbook planner benchmark: \(schools) schools, toolkit year + baseline drills, in \(folder)"
+            + (database.map { ", the schedule in \($0)" } ?? ""))
+}
 let asOf = CalendarDate(year: 2027, month: 8, day: 1)
 let loaded = try timed("load") { try Planner.load(planFile: plan, resources: resources) }
 // Each phase keeps only counts: what one command holds is measured, not what the benchmark hoards.
 // Placement alone, for the profile; `schedule` below is what `drillbook schedule` does (place and store).
 let placed = try timed("place") { try Planner.schedule(loaded).count }
-let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+// The same phases on PostgreSQL with `--db URL`.
+let store: any ScheduleStore =
+    try database.map { try PostgresScheduleStore(url: $0) } ?? Planner.openStore("\(folder)/drillbook.sqlite")
 let stored = try timed("schedule") { try Planner.run(loaded, store: store, asOf: asOf).added.count }
 let calendars = try timed("export") {
     try Exporter(loaded: loaded, asOf: asOf).export(try Planner.published(loaded, store: store), to: "\(folder)/out")

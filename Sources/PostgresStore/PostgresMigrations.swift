@@ -31,19 +31,30 @@ enum PostgresRowSeal {
     /// names and hashes the audit entry must carry.
     static func seal(_ session: PostgresSession, _ table: SealedTable, keys: [String]) throws -> [String: String] {
         var sealed: [String: String] = [:]
+        let condition = lookup(table)
         for key in keys {
             for row in try session.query(
-                "SELECT *, CAST(\(table.key) AS text) AS seal_key FROM \(table.name) WHERE CAST(\(table.key) AS text) = $1",
-                [.text(key)])
+                "SELECT *, CAST(\(table.key) AS text) AS seal_key FROM \(table.name) WHERE \(condition)", [.text(key)])
             {
                 let hash = self.hash(row)
                 try session.execute(
-                    "UPDATE \(table.name) SET row_hash = $1 WHERE CAST(\(table.key) AS text) = $2",
-                    [.text(hash), .text(key)])
+                    "UPDATE \(table.name) SET row_hash = $2 WHERE \(condition)", [.text(key), .text(hash)])
                 sealed["\(table.name):\(key)"] = hash
             }
         }
         return sealed
+    }
+
+    /// The condition that finds a sealed row by its key given as text (`$1`) through the table's
+    /// primary key: comparing `CAST(key AS text)` would read the whole table for every row sealed.
+    static func lookup(_ table: SealedTable) -> String {
+        switch table.name {
+        case "item": "uid = $1"
+        case "incident": "id = $1"
+        case "incident_event":
+            "incident_id = split_part($1, '/', 1) AND seq = CAST(split_part($1, '/', 2) AS bigint)"
+        default: "id = CAST($1 AS bigint)"
+        }
     }
 
     /// The table's content columns (all but `row_hash`), as the schema has them now.
@@ -69,22 +80,38 @@ enum PostgresRowSeal {
 
     /// The hash of a row's content: every column but the seal and the keys a query adds.
     static func hash(_ row: PostgresRow) -> String {
-        CanonicalRow.hash(
-            row.filter { !["row_hash", "seal_key", "seal_rowid"].contains($0.columnName) }
-                .map { ($0.columnName, $0.canonical) })
+        var hasher = SortedHasher()
+        return hasher.hash(row)
+    }
+
+    /// Rows of one statement hashed, their content columns sorted by name once, from the first.
+    struct SortedHasher {
+        private var order: [(name: String, index: Int)]?
+
+        mutating func hash(_ row: PostgresRow) -> String {
+            let cells = Array(row)
+            let order =
+                self.order
+                ?? cells.enumerated().map { ($1.columnName, $0) }
+                .filter { !["row_hash", "seal_key", "seal_rowid"].contains($0.0) }.sorted { $0.0 < $1.0 }
+            self.order = order
+            return CanonicalRow.hash(sorted: order.map { ($0.name, cells[$0.index].canonical) })
+        }
     }
 
     /// Every difference between the sealed tables and the hashes the audit entries recorded.
     static func differences(_ session: PostgresSession, audit: String, tables: [SealedTable]) throws -> [String] {
         var ledger = SealLedger()
-        for row in try session.query("SELECT seq, rows FROM \(audit) WHERE rows <> '{}' ORDER BY seq") {
-            guard let text = row.text("rows"), let seq = row.integer("seq") else { continue }
+        try session.forEach("SELECT seq, rows FROM \(audit) WHERE rows <> '{}' ORDER BY seq") { row in
+            guard let text = row.text("rows"), let seq = row.integer("seq") else { return }
             try ledger.record(text, seq: seq)
         }
         for table in tables {
-            for row in try session.query("SELECT *, CAST(\(table.key) AS text) AS seal_key FROM \(table.name)") {
+            var hasher = SortedHasher()
+            try session.forEach("SELECT *, CAST(\(table.key) AS text) AS seal_key FROM \(table.name)") { row in
                 ledger.check(
-                    "\(table.name):\(row.text("seal_key") ?? "")", hash: hash(row), stored: row.text("row_hash"))
+                    "\(table.name):\(row.text("seal_key") ?? "")", hash: hasher.hash(row),
+                    stored: row.text("row_hash"))
             }
         }
         return ledger.differences(tables: tables)
@@ -108,22 +135,40 @@ enum PostgresAuditLog {
         _ session: PostgresSession, table: String, context: AuditContext, action: String, subject: String,
         detail: String, rows: [String: String] = [:]
     ) throws {
+        try append(session, table: table, context: context, entries: [(action, subject, detail, rows)])
+    }
+
+    /// An entry to append: what was done, to what, and the rows it sealed.
+    typealias Entry = (action: String, subject: String, detail: String, rows: [String: String])
+
+    /// Appends entries in order, each chained to the one before, in as few statements as fit: an
+    /// imported log appends one entry per record.
+    static func append(_ session: PostgresSession, table: String, context: AuditContext, entries: [Entry]) throws {
         let last = try session.query("SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1").first
-        let seq = (last?.integer("seq") ?? 0) + 1
-        let previous = last?.text("hash") ?? AuditLog.genesis
-        let sealed = AuditLog.encode(rows: rows)
-        let hash = AuditLog.hash(
-            seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject,
-            detail: detail, rows: sealed, previous: previous)
-        try session.execute(
-            """
-            INSERT INTO \(table) (seq, at, as_of, actor, action, subject, detail, rows, format, previous_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 2, $9, $10)
-            """,
-            [
-                .integer(seq), .text(context.at), .text(context.asOf), .text(context.actor), .text(action),
-                .text(subject), .text(detail), .text(sealed), .text(previous), .text(hash),
-            ])
+        var seq = last?.integer("seq") ?? 0
+        var previous = last?.text("hash") ?? AuditLog.genesis
+        var values: [PostgresSession.Value] = []
+        for entry in entries {
+            seq += 1
+            let sealed = AuditLog.encode(rows: entry.rows)
+            let hash = AuditLog.hash(
+                seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: entry.action,
+                subject: entry.subject, detail: entry.detail, rows: sealed, previous: previous)
+            values += [
+                .integer(seq), .text(context.at), .text(context.asOf), .text(context.actor), .text(entry.action),
+                .text(entry.subject), .text(entry.detail), .text(sealed), .integer(2), .text(previous), .text(hash),
+            ]
+            previous = hash
+        }
+        let columns = 11
+        let perStatement = 5_000
+        for start in stride(from: 0, to: values.count, by: perStatement * columns) {
+            let part = Array(values[start..<min(values.count, start + perStatement * columns)])
+            try session.execute(
+                "INSERT INTO \(table) (seq, at, as_of, actor, action, subject, detail, rows, format, previous_hash, hash) "
+                    + "VALUES " + PostgresRowSeal.placeholders(columns: columns, rows: part.count / columns),
+                part)
+        }
     }
 
     /// Every entry, in order.
@@ -142,13 +187,14 @@ enum PostgresAuditLog {
         throws -> AuditVerification
     {
         var chain = AuditChainWalk()
-        for row in try session.query("SELECT * FROM \(table) ORDER BY seq") {
+        try session.forEach("SELECT * FROM \(table) ORDER BY seq") { row in
+            guard chain.broken == nil else { return }
             let entry = AuditChainWalk.Entry(
                 seq: row.integer("seq"), format: row.integer("format"), at: row.text("at"), asOf: row.text("as_of"),
                 actor: row.text("actor"), action: row.text("action"), subject: row.text("subject"),
                 detail: row.text("detail"), rows: row.text("rows"), previousHash: row.text("previous_hash"),
                 hash: row.text("hash"))
-            guard chain.follow(entry) else { break }
+            _ = chain.follow(entry)
         }
         if let (seq, reason) = chain.broken { return .broken(seq: seq, reason: reason) }
         if let expected, expected != chain.head,

@@ -20,8 +20,10 @@ final class PostgresPool: Sendable {
     static let logger = Logger(label: "drillbook.postgres")
     /// How long one statement may take (`PostgresSession.answerSeconds`).
     let answerSeconds: Int64
-    /// One thread: the store's work is waiting on the server, not computing.
-    private static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// One thread per core: rows read whole (a year's items, every sealed row `audit verify`
+    /// hashes) are decoded on their connection's loop, and `check` reads the year on one
+    /// connection while it verifies on another.
+    private static let loops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
     /// Idle connections kept for the next call (a server's worth; more are opened when needed).
     private static let keep = 8
 
@@ -204,6 +206,10 @@ struct PostgresSession {
         case double(Double)
         case bytes([UInt8])
         case null
+        /// Arrays, for `unnest`: a column of many rows in one parameter.
+        case texts([String])
+        case integers([Int])
+        case bools([Bool])
 
         /// A value as SQLite would hold it, bound as the same type.
         init(_ value: CanonicalRow.Value) {
@@ -226,21 +232,27 @@ struct PostgresSession {
     /// The rows of one statement.
     @discardableResult
     func query(_ sql: String, _ values: [Value] = []) throws -> PostgresQueryResult {
-        var binds = PostgresBindings(capacity: values.count)
-        for value in values {
-            switch value {
-            case .text(let text): binds.append(text)
-            case .integer(let number): binds.append(number)
-            case .bool(let flag): binds.append(flag)
-            case .double(let number): binds.append(number)
-            case .bytes(let bytes): binds.append(ByteBuffer(bytes: bytes))
-            case .null: binds.appendNull()
-            }
-        }
+        try wait(send(sql, values))
+    }
+
+    /// A statement sent, not yet waited for: the next one can be made while the server runs this
+    /// one (`wait` each, in order).
+    struct Sent {
+        fileprivate let answer: EventLoopFuture<PostgresQueryResult>
+    }
+
+    /// Sends a statement without waiting for its answer.
+    func send(_ sql: String, _ values: [Value] = []) -> Sent {
+        Sent(answer: connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
+    }
+
+    /// The answer to a statement sent.
+    @discardableResult
+    func wait(_ sent: Sent) throws -> PostgresQueryResult {
         // Waited for at most `answerSeconds`: a statement sent as the server closed the connection
         // can be left unanswered by postgres-nio, and a request must not hang for it. The
         // connection is then closed by `borrow`, as after any failure.
-        let answer = connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        let answer = sent.answer
         let bounded = answer.eventLoop.makePromise(of: PostgresQueryResult.self)
         answer.cascade(to: bounded)
         let timer = answer.eventLoop.scheduleTask(in: .seconds(answerSeconds)) {
@@ -254,6 +266,64 @@ struct PostgresSession {
         } catch {
             throw StoreError(message: Self.describe(error))
         }
+    }
+
+    /// Calls `each` with every row of one statement as it arrives, in order, without holding the
+    /// rows: a year's items, or every sealed row `audit verify` reads, can be more than memory
+    /// would like. `each` runs on the connection's event loop, one row after another, while this
+    /// thread waits; its first error ends the statement and is thrown here.
+    func forEach(_ sql: String, _ values: [Value] = [], _ each: @escaping (PostgresRow) throws -> Void) throws {
+        let visitor = RowVisitor(each)
+        let answer = connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger) {
+            row in try visitor.visit(row)
+        }
+        let bounded = answer.eventLoop.makePromise(of: PostgresQueryMetadata.self)
+        answer.cascade(to: bounded)
+        let timer = answer.eventLoop.scheduleTask(in: .seconds(answerSeconds)) {
+            bounded.fail(StoreError(message: "the database did not answer within \(answerSeconds) s"))
+        }
+        defer { timer.cancel() }
+        do {
+            _ = try bounded.futureResult.wait()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw visitor.failure ?? StoreError(message: Self.describe(error))
+        }
+    }
+
+    /// The closure `forEach` calls, and its first error: called only on the connection's event
+    /// loop, one row at a time, while the thread that made it waits.
+    private final class RowVisitor: @unchecked Sendable {
+        let each: (PostgresRow) throws -> Void
+        var failure: (any Error)?
+
+        init(_ each: @escaping (PostgresRow) throws -> Void) { self.each = each }
+
+        func visit(_ row: PostgresRow) throws {
+            do { try each(row) } catch {
+                failure = error
+                throw error
+            }
+        }
+    }
+
+    static func bindings(_ values: [Value]) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let text): binds.append(text)
+            case .integer(let number): binds.append(number)
+            case .bool(let flag): binds.append(flag)
+            case .double(let number): binds.append(number)
+            case .bytes(let bytes): binds.append(ByteBuffer(bytes: bytes))
+            case .null: binds.appendNull()
+            case .texts(let texts): binds.append(texts)
+            case .integers(let numbers): binds.append(numbers)
+            case .bools(let flags): binds.append(flags)
+            }
+        }
+        return binds
     }
 
     /// A statement whose rows are not wanted; how many rows it changed.

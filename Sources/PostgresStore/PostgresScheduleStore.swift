@@ -13,8 +13,8 @@ public final class PostgresScheduleStore: ScheduleStore {
     static let writers = "drillbook schedule"
     /// Sessions are written on every sign-in and are not audited: they do not wait for the schedule.
     static let sessionWriters = "drillbook sessions"
-    /// Rows per multi-row `INSERT`: 25 parameters each, well under PostgreSQL's 65,535.
-    static let batch = 500
+    /// Rows per multi-row `INSERT`: 25 parameters each, under PostgreSQL's 65,535.
+    static let batch = 2_000
 
     public var location: String { pool.shown }
 
@@ -47,12 +47,14 @@ public final class PostgresScheduleStore: ScheduleStore {
     public func items(year: String, onEveryCore: Bool) throws(StoreError) -> [TrackedItem] {
         try read("cannot read the schedule") { session in
             // Bytewise order ("C"), NULL start first: the order SQLite gives, whatever the database's collation.
-            try session.query(
+            var items: [TrackedItem] = []
+            try session.forEach(
                 """
                 SELECT \(Self.itemColumns) FROM item WHERE year = $1
                 ORDER BY date COLLATE "C", start_minutes NULLS FIRST, id COLLATE "C"
                 """, [.text(year)]
-            ).map { row in ItemRows.tracked(row.map(\.canonical)) }
+            ) { row in items.append(ItemRows.tracked(row.map(\.canonical))) }
+            return items
         }
     }
 
@@ -63,38 +65,86 @@ public final class PostgresScheduleStore: ScheduleStore {
         }
     }
 
+    /// The positions of `item`'s integer columns; every other is text or boolean.
+    private static let integers = Set(
+        ItemRows.columns.indices.filter {
+            ["slot", "start_minutes", "duration_minutes", "sequence"].contains(ItemRows.columns[$0])
+        })
+
+    /// One `INSERT` of many items: each column one array parameter, zipped by `unnest` (a VALUES
+    /// list of as many rows made the server parse and plan every row). A column with NULLs
+    /// in it comes with an array of flags saying which.
+    private static func insert(_ rows: [[CanonicalRow.Value]], hashes: [String]?) -> (String, [PostgresSession.Value]) {
+        var values: [PostgresSession.Value] = []
+        var arrays: [String] = []
+        var selected: [String] = []
+        for (index, column) in ItemRows.columns.enumerated() {
+            let cells = rows.map { $0[index] }
+            let type = booleans.contains(index) ? "boolean" : integers.contains(index) ? "bigint" : "text"
+            switch type {
+            case "boolean": values.append(.bools(cells.map { $0.integer == 1 }))
+            case "bigint": values.append(.integers(cells.map { $0.integer ?? 0 }))
+            default: values.append(.texts(cells.map { $0.text ?? "" }))
+            }
+            arrays.append("$\(values.count)::\(type)[]")
+            if cells.contains(.null) {
+                values.append(.bools(cells.map { $0 == .null }))
+                arrays.append("$\(values.count)::boolean[]")
+                selected.append("CASE WHEN u.\(column)_null THEN NULL ELSE u.\(column) END")
+            } else {
+                selected.append("u.\(column)")
+            }
+        }
+        let names = ItemRows.columns.enumerated().flatMap { index, column in
+            rows.contains { $0[index] == .null } ? [column, column + "_null"] : [column]
+        }
+        if let hashes {
+            values.append(.texts(hashes))
+            arrays.append("$\(values.count)::text[]")
+            selected.append("u.row_hash")
+        } else {
+            selected.append("NULL")
+        }
+        let sql =
+            "INSERT INTO item (\(itemColumns), row_hash) SELECT \(selected.joined(separator: ", ")) "
+            + "FROM unnest(\(arrays.joined(separator: ", "))) AS u(\((names + (hashes == nil ? [] : ["row_hash"])).joined(separator: ", ")))"
+        return (sql, values)
+    }
+
     public func apply(
         _ result: ReplanResult, year: String, asOf: CalendarDate, versions: [String: String]?, audit: AuditContext
     ) throws(StoreError) {
         do {
             try pool.transaction(writing: Self.writers) { session in
                 if let versions { try Self.saveVersions(session, versions, year: year) }
-                let added = result.added.map { ItemRows.values($0, year: year) }
                 // New rows carry their seal from the values written, while the table has exactly the
                 // columns written (a column added behind Drillbook's back is sealed from the row read).
                 let fromValues = try PostgresRowSeal.contentColumns(session, "item") == Set(ItemRows.columns)
-                let hashes =
-                    fromValues
-                    ? [[String]](concurrentlyComputing: (added.count + 1_023) / 1_024) { part in
-                        added[(part * 1_024)..<min(added.count, (part + 1) * 1_024)].map {
-                            CanonicalRow.hash(columns: ItemRows.columns, values: $0)
-                        }
-                    }.flatMap { $0 } : []
-                let placeholders = PostgresRowSeal.placeholders(columns: ItemRows.columns.count + 1, rows: Self.batch)
+                let added = result.added
+                var hashes: [String] = []
+                hashes.reserveCapacity(added.count)
+                // One statement in flight while the next one's rows are made and sealed (on every
+                // core): the server's work and this side's overlap.
+                var sent: PostgresSession.Sent?
                 for start in stride(from: 0, to: added.count, by: Self.batch) {
                     let end = min(added.count, start + Self.batch)
-                    var values: [PostgresSession.Value] = []
-                    values.reserveCapacity((end - start) * (ItemRows.columns.count + 1))
-                    for index in start..<end {
-                        values += Self.binds(added[index])
-                        values.append(fromValues ? .text(hashes[index]) : .null)
+                    let parts = [([[CanonicalRow.Value]], [String])](concurrentlyComputing: (end - start + 255) / 256) {
+                        part in
+                        let rows = ((start + part * 256)..<min(end, start + (part + 1) * 256)).map {
+                            ItemRows.values(added[$0], year: year)
+                        }
+                        let sealed = rows.map {
+                            fromValues ? CanonicalRow.hash(columns: ItemRows.columns, values: $0) : ""
+                        }
+                        return (rows, sealed)
                     }
-                    let tuples =
-                        end - start == Self.batch
-                        ? placeholders
-                        : PostgresRowSeal.placeholders(columns: ItemRows.columns.count + 1, rows: end - start)
-                    try session.execute("INSERT INTO item (\(Self.itemColumns), row_hash) VALUES \(tuples)", values)
+                    let sealed = parts.flatMap(\.1)
+                    hashes += sealed
+                    let (sql, values) = Self.insert(parts.flatMap(\.0), hashes: fromValues ? sealed : nil)
+                    if let sent { try session.wait(sent) }
+                    sent = session.send(sql, values)
                 }
+                if let sent { try session.wait(sent) }
                 var rows: [String: String] = [:]
                 var touched: [String] = []
                 if fromValues {
@@ -162,59 +212,110 @@ public final class PostgresScheduleStore: ScheduleStore {
 
     public func completions(year: String) throws(StoreError) -> [Completion] {
         try read("cannot read completions") { session in
-            try session.query(
+            var completions: [Completion] = []
+            try session.forEach(
                 "SELECT \(CompletionRows.selection) FROM completion WHERE year = $1 ORDER BY id", [.text(year)]
-            ).map { CompletionRows.completion($0.map(\.canonical)) }
+            ) { row in completions.append(CompletionRows.completion(row.map(\.canonical))) }
+            return completions
         }
     }
 
     public func add(_ completions: [Completion], audit: AuditContext) throws(StoreError) -> [Completion] {
         do {
             return try pool.transaction(writing: Self.writers) { session in
+                try Self.refuseConflicts(session, completions)
+                guard !completions.isEmpty else { return [] }
+                // Numbers first, so each row's seal is worked out from the values written (as a
+                // first schedule's items are) and a whole log goes in a few statements.
+                let ids = try session.query(
+                    "SELECT nextval(pg_get_serial_sequence('completion', 'id')) AS id FROM generate_series(1, $1)",
+                    [.integer(completions.count)]
+                ).compactMap { $0.integer("id") }.sorted()
+                let columns = CompletionRows.selection.split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+                let fromValues = try PostgresRowSeal.contentColumns(session, "completion") == Set(columns)
                 var stored: [Completion] = []
-                for completion in completions {
-                    // Checked under the writers' lock: of two runs recording the same item (or
-                    // correcting the same record) at once, on any server, the second is refused.
-                    if let corrects = completion.corrects {
-                        guard
-                            try session.query(
-                                "SELECT 1 FROM completion WHERE corrects = $1", [.integer(corrects)]
-                            ).isEmpty
-                        else { throw Refusal("completion \(corrects) was corrected already") }
-                    } else if let uid = completion.itemUID {
-                        guard
-                            try session.query(
-                                """
-                                SELECT 1 FROM completion c WHERE c.item_uid = $1
-                                AND NOT EXISTS (SELECT 1 FROM completion d WHERE d.corrects = c.id)
-                                """, [.text(uid)]
-                            ).isEmpty
-                        else { throw Refusal("\(uid) is already done") }
-                    }
-                    let id =
-                        try session.query(
-                            """
-                            INSERT INTO completion (year, item_uid, school_id, kind, started_at, ended_at, evidence,
-                                corrects, recorded_by, recorded_on, source)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
-                            """, CompletionRows.insertValues(completion).map(PostgresSession.Value.init)
-                        ).first?.integer("id") ?? 0
+                var values: [PostgresSession.Value] = []
+                var entries: [PostgresAuditLog.Entry] = []
+                for (completion, id) in zip(completions, ids) {
                     var saved = completion
                     saved.id = id
                     stored.append(saved)
-                    try PostgresAuditLog.append(
-                        session, table: "audit", context: audit,
-                        action: completion.corrects != nil ? "correct" : completion.source.rawValue,
-                        subject: completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
-                        detail: CompletionRows.auditDetail(completion, id: id),
-                        rows: try PostgresRowSeal.seal(session, ScheduleRecords.completionTable, keys: [String(id)]))
+                    let row = [CanonicalRow.Value.integer(Int64(id))] + CompletionRows.insertValues(completion)
+                    let hash = CanonicalRow.hash(columns: columns, values: row)
+                    values += row.map(PostgresSession.Value.init) + [fromValues ? .text(hash) : .null]
+                    entries.append(
+                        (
+                            completion.corrects != nil ? "correct" : completion.source.rawValue,
+                            completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
+                            CompletionRows.auditDetail(completion, id: id),
+                            fromValues ? ["completion:\(id)": hash] : [:]
+                        ))
                 }
+                let perStatement = 60_000 / (columns.count + 1)
+                for start in stride(from: 0, to: completions.count, by: perStatement) {
+                    let count = min(perStatement, completions.count - start)
+                    try session.execute(
+                        "INSERT INTO completion (\(columns.joined(separator: ", ")), row_hash) VALUES "
+                            + PostgresRowSeal.placeholders(columns: columns.count + 1, rows: count),
+                        Array(values[(start * (columns.count + 1))..<((start + count) * (columns.count + 1))]))
+                }
+                if !fromValues {
+                    for index in entries.indices {
+                        entries[index].rows = try PostgresRowSeal.seal(
+                            session, ScheduleRecords.completionTable, keys: [String(ids[index])])
+                    }
+                }
+                try PostgresAuditLog.append(session, table: "audit", context: audit, entries: entries)
                 return stored
             }
         } catch let refusal as Refusal {
             throw StoreError(message: "nothing was recorded: \(refusal.message)", conflict: true)
         } catch {
             throw StoreError(message: "nothing was recorded (\(error))")
+        }
+    }
+
+    /// Refuses, in the writers' lock, a completion of an item already done or a correction of a
+    /// record already corrected, by what is stored or by an earlier one of the same call: of two
+    /// runs recording the same item at once, on any server, the second is refused. The first such
+    /// completion in order is named, as storing them one by one would.
+    private static func refuseConflicts(_ session: PostgresSession, _ completions: [Completion]) throws {
+        var corrected = Set<Int>()
+        var done = Set<String>()
+        let corrects = Array(Set(completions.compactMap(\.corrects)))
+        let items = Array(Set(completions.filter { $0.corrects == nil }.compactMap(\.itemUID)))
+        for start in stride(from: 0, to: corrects.count, by: 10_000) {
+            let part = corrects[start..<min(corrects.count, start + 10_000)]
+            for row in try session.query(
+                "SELECT corrects FROM completion WHERE corrects IN (\(PostgresRowSeal.placeholders(part.count)))",
+                part.map { .integer($0) })
+            {
+                if let id = row.integer("corrects") { corrected.insert(id) }
+            }
+        }
+        for start in stride(from: 0, to: items.count, by: 10_000) {
+            let part = items[start..<min(items.count, start + 10_000)]
+            for row in try session.query(
+                """
+                SELECT c.item_uid FROM completion c WHERE c.item_uid IN (\(PostgresRowSeal.placeholders(part.count)))
+                AND NOT EXISTS (SELECT 1 FROM completion d WHERE d.corrects = c.id)
+                """, part.map { .text($0) })
+            {
+                if let uid = row.text("item_uid") { done.insert(uid) }
+            }
+        }
+        for completion in completions {
+            if let corrects = completion.corrects {
+                guard corrected.insert(corrects).inserted else {
+                    throw Refusal("completion \(corrects) was corrected already")
+                }
+            } else if let uid = completion.itemUID {
+                guard !done.contains(uid) else { throw Refusal("\(uid) is already done") }
+            }
+            // Stored, it stands: a later completion of the same item in this call is refused.
+            if let uid = completion.itemUID { done.insert(uid) }
         }
     }
 

@@ -264,6 +264,12 @@ package enum CanonicalRow {
 
     /// The hex SHA-256 of the row's content columns, sorted by name as `RowSeal.order` sorts them.
     package static func hash(_ columns: [(name: String, value: Value)]) -> String {
+        hash(sorted: columns.sorted(by: { $0.name < $1.name }))
+    }
+
+    /// The same, with the columns already sorted by name (`order(of:)`): for many rows of one
+    /// statement, sorted once.
+    package static func hash(sorted columns: [(name: String, value: Value)]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
         func field(_ tag: String, _ utf8: some Collection<UInt8>) {
@@ -272,7 +278,7 @@ package enum CanonicalRow {
             bytes += tag.utf8
             bytes += utf8
         }
-        for (name, value) in columns.sorted(by: { $0.name < $1.name }) {
+        for (name, value) in columns {
             field("", name.utf8)
             switch value {
             case .null: field("n", EmptyCollection())
