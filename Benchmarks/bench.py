@@ -267,7 +267,10 @@ def main():
             rows.append((section, name, f"{phases[name]['seconds']:.2f} s, {ratio(phases[name]['seconds'], lite[name]['seconds']):.2f}x SQLite's",
                          "", None))
         grown = ratio(phases["schedule"]["seconds"], lite["schedule"]["seconds"])
-        rows.append((section, "schedule + store / SQLite's", f"{grown:.2f}x", "<= 2x", grown <= 2))
+        # The target is for a state (10,000 schools in one database); smaller runs are shown.
+        state = schools == args.state
+        rows.append((section, "schedule + store / SQLite's", f"{grown:.2f}x", "<= 2x" if state else "",
+                     grown <= 2 if state else None))
         rows.append((section, "whole run, peak", f"{peak:.0f} MiB", "", None))
         rows.append((section, "audit chain intact", str(result["audit_intact"]), "True", result["audit_intact"]))
     if len(sizes) == 2:

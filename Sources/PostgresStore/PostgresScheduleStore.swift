@@ -13,7 +13,8 @@ public final class PostgresScheduleStore: ScheduleStore {
     static let writers = "drillbook schedule"
     /// Sessions are written on every sign-in and are not audited: they do not wait for the schedule.
     static let sessionWriters = "drillbook sessions"
-    /// Rows per multi-row `INSERT`: 25 parameters each, under PostgreSQL's 65,535.
+    /// Rows per `INSERT`: items go as one array per column, activity versions as three parameters a
+    /// row (PostgreSQL takes at most 65,535).
     static let batch = 2_000
 
     public var location: String { pool.shown }

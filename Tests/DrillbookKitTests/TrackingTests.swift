@@ -1,11 +1,11 @@
 import Crypto
 import Dates
-import DrillbookKit
 import Foundation
 import GRDB
 import Planning
 import Testing
 
+@testable import DrillbookKit
 @testable import Store
 
 /// Completions, records and the audit log on the example district.
@@ -43,6 +43,35 @@ import Testing
             item.status(
                 on: day("2027-09-15"), completions: try store.completions(year: "2027-2028"), ladder: AlertLadder())
                 == .done(late: false))
+    }
+
+    /// A second record of an item done is a conflict (the API's 409), whether this run read the
+    /// first record or another writer stored it a moment before.
+    @Test func aSecondRecordOfAnItemIsAConflict() throws {
+        let (loaded, store) = try Self.scheduled()
+        let first = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)
+        #expect(throws: DrillbookError.self) { try Self.complete("lincoln-hs/fire-drill-1", loaded, store) }
+        do {
+            _ = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)
+        } catch {
+            guard case .conflict(let message) = error as? DrillbookError else {
+                Issue.record("not a conflict: \(error)")
+                return
+            }
+            #expect(message.contains("lincoln-hs/fire-drill-1 is already done"))
+        }
+        // As if another server had stored it between this run's read and its write.
+        var again = first
+        again.id = 0
+        do {
+            _ = try Tracker.save([again], store: store, actor: "other", asOf: day("2027-09-15"))
+            Issue.record("a second record was stored")
+        } catch {
+            guard case .conflict = error as? DrillbookError else {
+                Issue.record("not a conflict: \(error)")
+                return
+            }
+        }
     }
 
     @Test func badInputIsRefusedAndChangesNothing() throws {

@@ -121,6 +121,7 @@ import Testing
             _ = try store.add([done], audit: Self.context)
         } catch {
             #expect(error.message == "nothing was recorded: \(Self.items[0].item.uid) is already done")
+            #expect(error.conflict, "a conflict with what is stored, which the API answers 409")
         }
         var correction = done
         correction.corrects = stored[0].id
