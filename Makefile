@@ -4,7 +4,7 @@ SWIFT ?= swift
 EXAMPLE_CALENDAR := Calendars/lakeside-2027-2028.ics
 VENV := .venv
 
-.PHONY: all deps checkers build example test browser api bench-server bench-ical lint format install install-files uninstall bench fuzz asan tsan concurrency clean
+.PHONY: all deps checkers build example test browser api bench-server bench-cluster bench-ical lint format install install-files uninstall bench fuzz asan tsan concurrency clean
 
 all: build
 
@@ -59,7 +59,9 @@ browser: checkers
 	$(VENV)/bin/python Tests/Server/tip_page.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser
 	scripts/postgres.sh run sh -c '[ -n "$$DRILLBOOK_TEST_POSTGRES" ] || exit 0; \
 		DRILLBOOK_DB=$$(scripts/postgres.sh fresh) $(VENV)/bin/python Tests/Server/record_drill.py \
-		"$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser-postgres'
+		"$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser-postgres \
+		&& DRILLBOOK_TEST_DISTRICTS=1 DRILLBOOK_DB=$$(scripts/postgres.sh fresh) $(VENV)/bin/python \
+		Tests/Server/record_drill.py "$$($(SWIFT) build --show-bin-path)/drillbook" artifacts/browser-districts'
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz
@@ -86,6 +88,11 @@ uninstall:
 ## bench-server: the feed GET (200 and 304) under wrk against nginx serving the same bytes (Debian's nginx, wrk)
 bench-server:
 	Benchmarks/ServerBenchmark/feeds.sh
+
+## bench-cluster: a 10,000-school district in PostgreSQL (SCHOOLS=N to change), two servers behind nginx,
+## feed GETs through nginx against one server direct (Debian's nginx, wrk, PostgreSQL)
+bench-cluster:
+	scripts/postgres.sh run Benchmarks/ServerBenchmark/feeds-cluster.sh
 
 ## bench: one table of ratios from one run: validate and expansion against C over libical and python's
 ## icalendar and dateutil, the planner at 1,000 and 10,000 schools (BENCH_ARGS to change, e.g. --skip-state)

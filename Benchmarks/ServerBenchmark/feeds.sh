@@ -5,6 +5,7 @@
 # Needs Debian's nginx and wrk; run by `make bench-server`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source Benchmarks/ServerBenchmark/wrk.sh
 
 for tool in nginx wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nginx wrk" >&2; exit 1; }
@@ -59,17 +60,6 @@ drill_etag=$(curl -sI "http://127.0.0.1:$drill_port$path" | tr -d '\r' | awk -F'
 nginx_etag=$(curl -sI "http://127.0.0.1:$nginx_port$path" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
 bytes=$(wc -c <"static$path")
 
-# wrk's requests per second and p99 in milliseconds.
-measure() {
-    local url=$1
-    shift
-    local out
-    out=$(wrk -t2 -c50 -d"${duration}s" --latency "$@" "$url")
-    local rps p99
-    rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
-    p99=$(awk '$1=="99%"{v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")
-    echo "$rps $p99"
-}
 
 read -r d200 d200p <<<"$(measure "http://127.0.0.1:$drill_port$path")"
 read -r n200 n200p <<<"$(measure "http://127.0.0.1:$nginx_port$path")"

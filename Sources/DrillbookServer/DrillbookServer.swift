@@ -8,6 +8,7 @@ public import Logging
 import Metrics
 import Planning
 public import Prometheus
+import ServiceLifecycle
 public import Store
 
 /// `drillbook serve`: the store and plan the CLI uses, over HTTP. This first part serves live
@@ -27,6 +28,9 @@ public struct DrillbookServer: Sendable {
     public let library: PlaybookLibrary?
     /// Where uploaded evidence files are kept (`attachments/` beside a SQLite database by default).
     public let attachments: String
+    /// What this district's paths start with behind `DistrictRouter`: "" when it is the server's
+    /// only district, `/d/<district>` among many.
+    public let base: String
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
     let cache = FeedCache()
@@ -40,8 +44,9 @@ public struct DrillbookServer: Sendable {
         loaded: LoadedPlan, store: any ScheduleStore, resources: Resources, incidents: (any IncidentStore)? = nil,
         library: PlaybookLibrary? = nil, attachments: String? = nil, logger: Logger = Logger(label: "drillbook"),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        today: (@Sendable () -> CalendarDate)? = nil
+        today: (@Sendable () -> CalendarDate)? = nil, base: String = ""
     ) {
+        self.base = base
         self.loaded = loaded
         self.store = store
         self.logger = logger
@@ -61,9 +66,10 @@ public struct DrillbookServer: Sendable {
 
     /// The routes, for the application and for in-process tests.
     public func router() throws -> Router<WebContext> {
-        let views = try Views(folder: "\(resources.templates)/web")
+        let views = try Views(folder: "\(resources.templates)/web", base: base)
         let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: AccessLog(logger: logger))
+        if !base.isEmpty { router.add(middleware: BasePath(base: base)) }
+        router.add(middleware: AccessLog(logger: logger, base: base))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorPages(views: views))
         router.add(middleware: SecureCookies(always: secureCookies, trusted: Set(loaded.plan.server.trustedProxies)))
@@ -71,7 +77,7 @@ public struct DrillbookServer: Sendable {
             middleware: SessionMiddleware(
                 storage: StoreSessions(store: store),
                 configuration: .init(
-                    sessionCookieParameters: .init(name: "drillbook_session", sameSite: .lax),
+                    sessionCookieParameters: .init(name: "drillbook_session", path: cookiePath, sameSite: .lax),
                     defaultSessionExpiration: .seconds(12 * 3600))))
         let web = WebApp(server: self, views: views)
         web.addAccountRoutes(to: router)
@@ -84,18 +90,7 @@ public struct DrillbookServer: Sendable {
         web.addAckRoutes(to: router)
         web.addIncidentRoutes(to: router)
         web.addHolderSignoffRoutes(to: router)
-        router.get("/static/drillbook.css") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: views.stylesheet)))
-        }
-        router.get("/healthz") { _, _ in "ok\n" }
-        router.get("/metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
-        }
+        Self.addServerRoutes(to: router, views: views, metrics: metrics)
         router.get("/feeds/{token}.ics") { request, context in
             let token = context.parameters.get("token") ?? ""
             // Unknown and revoked tokens look the same: nothing tells which.
@@ -128,6 +123,24 @@ public struct DrillbookServer: Sendable {
             return try await calendar(scope: school, audience: .families, request: request, public: true)
         }
         return router
+    }
+
+    /// What a server answers for itself, not for a district: the stylesheet, `/healthz` and `/metrics`.
+    static func addServerRoutes(
+        to router: Router<WebContext>, views: Views, metrics: PrometheusCollectorRegistry
+    ) {
+        router.get("/static/drillbook.css") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: views.stylesheet)))
+        }
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
     }
 
     /// A feed's calendar with its validators: 304 when the client's ETag is current.
@@ -195,15 +208,35 @@ public struct DrillbookServer: Sendable {
     /// with `alerts.run_at` in the plan, also sends the day's alerts at that time.
     /// - Parameter incidentCheck: how often open incidents' deadlines are checked (30 s; tests go faster).
     public func run(host: String, port: Int, incidentCheck: Duration = .seconds(30)) async throws {
-        var app = Application(
+        let app = Application(
             router: try router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "drillbook"),
-            logger: logger)
-        if let runAt = loaded.plan.channels.runAt {
-            app.addServices(AlertSchedule(server: self, resources: resources, runAt: runAt))
-        }
-        if incidents != nil { app.addServices(IncidentWatch(server: self, interval: incidentCheck)) }
+            services: services(incidentCheck: incidentCheck), logger: logger)
         try await app.runService()
+    }
+
+    /// Many districts on one server (`DistrictRouter`): each server's routes under its `base`,
+    /// each district's alert run and incident watch beside the others'.
+    public static func run(
+        _ servers: [DrillbookServer], metrics: PrometheusCollectorRegistry, host: String, port: Int,
+        incidentCheck: Duration = .seconds(30)
+    ) async throws {
+        guard let first = servers.first else { return }
+        let app = Application(
+            responder: try DistrictRouter(servers: servers, metrics: metrics),
+            configuration: .init(address: .hostname(host, port: port), serverName: "drillbook"),
+            services: servers.flatMap { $0.services(incidentCheck: incidentCheck) }, logger: first.logger)
+        try await app.runService()
+    }
+
+    /// The district's background work: the daily alert run (`alerts.run_at`) and the incident watch.
+    func services(incidentCheck: Duration) -> [any Service] {
+        var services: [any Service] = []
+        if let runAt = loaded.plan.channels.runAt {
+            services.append(AlertSchedule(server: self, resources: resources, runAt: runAt))
+        }
+        if incidents != nil { services.append(IncidentWatch(server: self, interval: incidentCheck)) }
+        return services
     }
 }
 
@@ -240,12 +273,14 @@ actor FeedCache {
 /// status and time; no client address.
 struct AccessLog<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    /// The district's prefix, which `DistrictRouter` took off the path: logged as the client sent it.
+    var base = ""
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         let started = ContinuousClock.now
-        let path = Self.masked(request.uri.path)
+        let path = base + Self.masked(request.uri.path)
         do {
             let response = try await next(request, context)
             logger.info(

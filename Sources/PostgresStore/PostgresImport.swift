@@ -20,8 +20,11 @@ public enum PostgresImport {
     }
 
     /// Copies the SQLite database at `path` (brought up to date first) into the empty PostgreSQL
-    /// database at `url`. Refused when the source's chain does not verify or the target holds rows.
-    public static func copy(_ database: Database, from path: String, to url: String) throws(StoreError) -> Report {
+    /// database at `url` (with `district`, into that registered district's empty tables). Refused
+    /// when the source's chain does not verify or the target holds rows.
+    public static func copy(
+        _ database: Database, from path: String, to url: String, district: PostgresDistricts.Scope? = nil
+    ) throws(StoreError) -> Report {
         let tables: [String]
         let sealed: [SealedTable]
         let audit: String
@@ -45,13 +48,13 @@ public enum PostgresImport {
         switch database {
         case .schedule:
             source = try SQLiteScheduleStore(path: path).verifyAudit()
-            pool = try PostgresScheduleStore(url: url).pool
+            pool = try PostgresScheduleStore(url: url, district: district).pool
             (tables, sealed, audit, lock) = (
                 SQLiteTables.schedule, ScheduleRecords.sealedTables, "audit", PostgresScheduleStore.writers
             )
         case .incidents:
             source = try SQLiteIncidentStore(path: path).verifyAudit(head: nil)
-            pool = try PostgresIncidentStore(url: url).pool
+            pool = try PostgresIncidentStore(url: url, district: district).pool
             (tables, sealed, audit, lock) = (
                 SQLiteTables.incidents, IncidentRecords.sealedTables, IncidentRecords.auditTable,
                 PostgresIncidentStore.writers

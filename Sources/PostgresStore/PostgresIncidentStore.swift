@@ -13,9 +13,10 @@ public final class PostgresIncidentStore: IncidentStore {
     private static let audit = IncidentRecords.auditTable
     private static let sealedTables = IncidentRecords.sealedTables
 
-    /// Connects to the database at `url` and brings its tables up to date.
-    public init(url: String) throws(StoreError) {
-        pool = try PostgresPool(url: url)
+    /// Connects to the database at `url` and brings its tables up to date; with `district`, that
+    /// district's own tables in a database of many (`PostgresDistricts.open`).
+    public init(url: String, district: PostgresDistricts.Scope? = nil) throws(StoreError) {
+        pool = try PostgresPool(url: url, schema: district?.schema)
         do {
             try Self.migrations.run(on: pool)
         } catch {

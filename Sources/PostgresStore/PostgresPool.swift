@@ -14,6 +14,8 @@ import Synchronization
 final class PostgresPool: Sendable {
     /// What `--db` or `--incidents-db` gave, without its password: for messages.
     let shown: String
+    /// The district's schema when the database holds many (`PostgresDistricts`); nil: `public`.
+    let schema: String?
     private let configuration: PostgresConnection.Configuration
     private let idle = Mutex<[PostgresConnection]>([])
     private let nextID = Atomic<Int>(1)
@@ -31,8 +33,13 @@ final class PostgresPool: Sendable {
     /// `?host=/run/postgresql` a Unix socket in that folder. The password may also come from
     /// PGPASSWORD, as for libpq's tools, so it need not be on a command line. `sslmode` and
     /// `sslrootcert` as libpq takes them (`PostgresTLS`).
-    init(url: String, answerSeconds: Int64 = 60) throws(StoreError) {
+    ///
+    /// With `schema`, every connection starts with it as its `search_path` (a startup parameter:
+    /// no extra round trip), so every unqualified table is that district's, and the advisory locks
+    /// are the district's own: districts do not wait for one another.
+    init(url: String, schema: String? = nil, answerSeconds: Int64 = 60) throws(StoreError) {
         self.answerSeconds = answerSeconds
+        self.schema = schema
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
             ["postgres", "postgresql"].contains(scheme)
         else {
@@ -40,7 +47,7 @@ final class PostgresPool: Sendable {
         }
         var hidden = parts
         if hidden.password != nil { hidden.password = "***" }
-        shown = hidden.string ?? "postgres://"
+        shown = (hidden.string ?? "postgres://") + (schema.map { " (district schema \($0))" } ?? "")
         let query = Dictionary(
             (parts.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
         let database = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
@@ -52,6 +59,7 @@ final class PostgresPool: Sendable {
         }
         let password = parts.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
         let port = parts.port ?? 5432
+        var configuration: PostgresConnection.Configuration
         if let socketFolder = query["host"], socketFolder.hasPrefix("/") {
             configuration = .init(
                 unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password,
@@ -65,6 +73,10 @@ final class PostgresPool: Sendable {
             configuration = .init(
                 host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
+        if let schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        self.configuration = configuration
     }
 
     deinit {
@@ -128,7 +140,10 @@ final class PostgresPool: Sendable {
                 throw error
             }
             do {
-                if let lock { try session.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(lock)]) }
+                if let lock {
+                    let scoped = schema.map { "\(lock) \($0)" } ?? lock
+                    try session.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [.text(scoped)])
+                }
                 let result = try body(session)
                 try session.execute("COMMIT")
                 return result

@@ -17,7 +17,7 @@ struct Drillbook: AsyncParsableCommand {
             History.self,
             ImportLog.self, OverdueCommand.self, Audit.self, PlaybookCommand.self, IncidentCommand.self, Demo.self,
             RolloverCommand.self, Backup.self, Restore.self, Serve.self, FeedCommand.self, UserCommand.self,
-            APIKeyCommand.self, IntakeCommand.self, DatabaseCommand.self,
+            APIKeyCommand.self, IntakeCommand.self, DatabaseCommand.self, DistrictCommand.self,
             CalendarCommand.self,
         ]
     )

@@ -20,16 +20,39 @@ def free_port():
 
 
 class District:
+    """With DRILLBOOK_TEST_DISTRICTS set (and DRILLBOOK_DB a PostgreSQL database), the example
+    district is one of two registered in that database (`drillbook district add`), served by one
+    server under /d/lakeside-isd/: `base` then carries the prefix, `prefix` says it alone, and
+    `origin` is the server's own address."""
+
     def __init__(self, binary, log):
         self.binary = os.path.abspath(binary)
         self.folder = tempfile.mkdtemp(prefix="drillbook-server-")
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.many = bool(os.environ.get("DRILLBOOK_TEST_DISTRICTS"))
+        self.prefix = "/d/lakeside-isd" if self.many else ""
+        self.base = self.origin + self.prefix
         self.env = dict(os.environ, DRILLBOOK_NOW=TODAY)
         self.log = log
         self.run("init", "--example")
         with open(os.path.join(self.folder, "drillbook.yaml"), "a") as plan:
             plan.write(f'server: {{base_url: "{self.base}", publish_families: true}}\n')
+        if self.many:
+            # A neighbour with schools of its own names, registered beside it.
+            self.neighbour = os.path.join(self.folder, "bayview")
+            self.run("init", "--example", "--dir", self.neighbour)
+            path = os.path.join(self.neighbour, "drillbook.yaml")
+            with open(path) as plan:
+                text = plan.read().replace("id: lakeside-isd", "id: bayview-usd").replace(
+                    "name: Lakeside Independent School District", "name: Bayview Unified School District")
+            for old, new in (("lincoln-hs", "bayview-hs"), ("ridge-ms", "cove-ms"), ("harbor-es", "pier-es")):
+                text = text.replace(old, new)
+            with open(path, "w") as plan:
+                plan.write(text + f'server: {{base_url: "{self.origin}/d/bayview-usd"}}\n')
+            self.run("district", "add", "--plan", "drillbook.yaml")
+            self.run("district", "add", "--plan", path)
+            self.run("schedule", "--plan", path, "--as-of", "2027-08-01")
         self.run("schedule", "--as-of", "2027-08-01")
 
     def run(self, *args):
@@ -43,7 +66,7 @@ class District:
         try:
             for _ in range(200):
                 try:
-                    urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                    urllib.request.urlopen(self.origin + "/healthz", timeout=1)
                     break
                 except OSError:
                     if server.poll() is not None:

@@ -26,7 +26,7 @@ def main():
     if browser is None:
         return
     district = District(binary, os.path.join(shots, "server.log"))
-    base, port = district.base, district.port
+    base, port, prefix = district.base, district.port, district.prefix
     added = district.run("user", "add", "principal@lakeside.example", "--role", "school-admin", "--school",
                          "lincoln-hs", "--as", "test")
     link = next(word for word in added.split() if word.startswith(base + "/setup/"))
@@ -60,7 +60,7 @@ def main():
             assert "fire-drill-3" in browser.page_source
             shot("2-school")
 
-            follow(browser.find_element(By.CSS_SELECTOR, 'a[href="/schools/lincoln-hs/items/fire-drill-3/record"]'))
+            follow(browser.find_element(By.CSS_SELECTOR, f'a[href="{prefix}/schools/lincoln-hs/items/fire-drill-3/record"]'))
             # datetime-local takes typed digits; the server's value is already the scheduled start.
             fill("conducted_by", "Ana Ruiz")
             fill("notification_method", "fire alarm")
@@ -86,15 +86,27 @@ def main():
             shot("4-item-done")
 
             follow(browser.find_element(By.LINK_TEXT, "My school"))
-            assert 'href="/schools/lincoln-hs/items/fire-drill-3/record"' not in browser.page_source
+            assert f'href="{prefix}/schools/lincoln-hs/items/fire-drill-3/record"' not in browser.page_source
             shot("5-school-after")
 
             follow(browser.find_element(By.LINK_TEXT, "Calendar feeds"))
             follow(browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
             links = [element.text for element in browser.find_elements(By.CSS_SELECTOR, "code.link")]
-            assert any(text.startswith(f"webcal://127.0.0.1:{port}/feeds/") for text in links), links
+            assert any(text.startswith(f"webcal://127.0.0.1:{port}{prefix}/feeds/") for text in links), links
             shot("6-feeds")
 
+            if district.many:
+                # Signed in to Lakeside is nothing at Bayview: its pages ask for a sign-in of their own.
+                browser.get(district.origin + "/d/bayview-usd/")
+                assert browser.current_url == district.origin + "/d/bayview-usd/sign-in", browser.current_url
+                assert "principal@lakeside.example" not in browser.page_source
+                shot("6b-neighbour-signed-out")
+                browser.get(district.origin + "/")
+                assert 'href="/d/bayview-usd/"' in browser.page_source, browser.page_source
+                shot("6c-districts")
+                follow(browser.find_element(By.CSS_SELECTOR, 'a[href="/d/lakeside-isd/"]'))
+                # (a school admin's home is their school)
+                assert browser.current_url == base + "/schools/lincoln-hs", browser.current_url
             follow(browser.find_element(By.CSS_SELECTOR, "header button[type=submit]"))
             assert browser.current_url == base + "/sign-in", browser.current_url
             shot("7-signed-out")

@@ -15,17 +15,29 @@ public struct PlanReader: Sendable {
         self.year = year
     }
 
+    static let rootFields = [
+        "schema", "district", "year", "calendar", "earlier_years", "calendar_mapping", "bell_schedules", "schools",
+        "activities", "alerts", "compliance", "server",
+    ]
+    static let districtFields = ["id", "name", "state", "time_zone", "safety_lead", "tip_line"]
     static let schoolFields = [
         "id", "name", "grades", "bell_schedule", "time_zone", "calendar", "state", "attributes", "contacts",
     ]
 
+    /// The plan's `district.id` alone, checked as `read` checks it: what picks a district's tables
+    /// in a database of many, without reading its calendars.
+    public static func districtID(file: String) throws(PlanError) -> String {
+        let root = try YAMLValue.load(try Resources.text(file), file: file)
+        let fields = try root.mapping(allowed: rootFields)
+        guard let district = fields["district"] else { throw root.fail("district is missing") }
+        guard let id = try district.mapping(allowed: districtFields)["id"] else { throw district.fail("id is missing") }
+        return try PlanReader(resources: Resources(templates: "")).identifier(id)
+    }
+
     public func read(file: String) throws(PlanError) -> Plan {
         let root = try YAMLValue.load(try Resources.text(file), file: file)
         let folder = (file as NSString).deletingLastPathComponent
-        let fields = try root.mapping(allowed: [
-            "schema", "district", "year", "calendar", "earlier_years", "calendar_mapping", "bell_schedules", "schools",
-            "activities", "alerts", "compliance", "server",
-        ])
+        let fields = try root.mapping(allowed: Self.rootFields)
         guard try fields["schema"]?.string() == "drillbook/1" else {
             throw (fields["schema"] ?? root).fail("expected schema: drillbook/1")
         }
@@ -167,7 +179,7 @@ public struct PlanReader: Sendable {
     }
 
     private func district(_ value: YAMLValue) throws(PlanError) -> District {
-        let fields = try value.mapping(allowed: ["id", "name", "state", "time_zone", "safety_lead", "tip_line"])
+        let fields = try value.mapping(allowed: Self.districtFields)
         for key in ["id", "name", "state", "time_zone"] where fields[key] == nil {
             throw value.fail("\(key) is missing")
         }

@@ -25,7 +25,10 @@ public struct Incidents: Sendable {
     /// `drillbook-incidents.sqlite` beside the plan unless `--incidents-db` or DRILLBOOK_INCIDENTS_DB says otherwise.
     public static func databasePath(planFile: String, explicit: String?) -> String {
         if let explicit { return explicit }
-        if let environment = ProcessInfo.processInfo.environment["DRILLBOOK_INCIDENTS_DB"] { return environment }
+        // Set but empty is unset, as a shell's `VAR= command` means it.
+        if let environment = ProcessInfo.processInfo.environment["DRILLBOOK_INCIDENTS_DB"], !environment.isEmpty {
+            return environment
+        }
         let folder = (planFile as NSString).deletingLastPathComponent
         return folder.isEmpty ? "drillbook-incidents.sqlite" : "\(folder)/drillbook-incidents.sqlite"
     }

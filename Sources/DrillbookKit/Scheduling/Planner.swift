@@ -208,7 +208,10 @@ public enum Planner {
     /// The database beside the plan unless `--db` or DRILLBOOK_DB says otherwise.
     public static func databasePath(planFile: String, explicit: String?) -> String {
         if let explicit { return explicit }
-        if let environment = ProcessInfo.processInfo.environment["DRILLBOOK_DB"] { return environment }
+        // Set but empty is unset, as a shell's `VAR= command` means it.
+        if let environment = ProcessInfo.processInfo.environment["DRILLBOOK_DB"], !environment.isEmpty {
+            return environment
+        }
         let folder = (planFile as NSString).deletingLastPathComponent
         return folder.isEmpty ? "drillbook.sqlite" : "\(folder)/drillbook.sqlite"
     }

@@ -11,9 +11,13 @@ struct Views: Sendable {
     let stylesheet: String
     /// `openapi.json`, the JSON API's description, served at `/openapi.json`.
     let openAPI: String
+    /// What the district's paths start with: "" alone on a server, `/d/<district>` among many.
+    /// Templates write their links as `{{base}}/schools/...`.
+    let base: String
 
     /// Reads every `.mustache` file of `folder` (partials by file name).
-    init(folder: String) throws {
+    init(folder: String, base: String = "") throws {
+        self.base = base
         var templates: [String: MustacheTemplate] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         for name in names where name.hasSuffix(".mustache") {
@@ -37,9 +41,11 @@ struct Views: Sendable {
     {
         var values = values
         for (key, value) in chrome { values[key] = value }
+        values["base"] = base
         let content = library.render(values, withTemplate: name) ?? ""
         values["content"] = content
         values["title"] = title
+        values["base"] = base
         let html = library.render(values, withTemplate: "layout") ?? content
         return Self.html(html, status: status)
     }

@@ -84,7 +84,8 @@ struct WebApp: Sendable {
         return (
             token,
             Cookie(
-                name: Self.csrfCookie, value: token, path: "/", secure: server.secureCookies, httpOnly: true,
+                name: Self.csrfCookie, value: token, path: server.cookiePath, secure: server.secureCookies,
+                httpOnly: true,
                 sameSite: .lax)
         )
     }
@@ -122,6 +123,10 @@ struct WebApp: Sendable {
 }
 
 extension DrillbookServer {
+    /// The path a district's cookies are sent back on: its own prefix among many districts, so a
+    /// browser signed in to one sends nothing of it to another.
+    var cookiePath: String { base.isEmpty ? "/" : base + "/" }
+
     /// Whether cookies carry `Secure`: the server's public address is HTTPS.
     var secureCookies: Bool { loaded.plan.server.baseURL?.lowercased().hasPrefix("https://") == true }
 }

@@ -29,7 +29,9 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load(year: year)
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         let report = try wrap { () throws(DrillbookError) in
             try ComplianceReport.make(loaded, store: store, asOf: asOf.day, school: school)
         }

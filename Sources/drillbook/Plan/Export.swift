@@ -31,7 +31,9 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         let items = try wrap { () throws(DrillbookError) in try Planner.published(loaded, store: store) }
         guard !items.isEmpty else {
             throw Failure("nothing is scheduled for \(loaded.plan.year): run `drillbook schedule` first")

@@ -39,7 +39,9 @@ struct List: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         var items = try wrap { () throws(DrillbookError) in try Planner.published(loaded, store: store) }
         if let school, !loaded.plan.schools.contains(where: { $0.school.id == school }) {
             throw Failure(

@@ -43,7 +43,9 @@ struct Schedule: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         let result = try wrap { () throws(DrillbookError) in
             try Planner.run(loaded, store: store, asOf: asOf.day, actor: actor)
         }

@@ -29,7 +29,9 @@ struct IncidentCommand: ParsableCommand {
                 try PlaybookLibrary.load(resources: resources, planFolder: folder.isEmpty ? "." : folder)
             }
             let store = try wrap { () throws(DrillbookError) in
-                try IncidentDatabase.open(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
+                try IncidentDatabase.open(
+                    Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB), plan: plan.plan,
+                    schedule: plan.databasePath)
             }
             let zone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
             return Incidents(
@@ -151,7 +153,7 @@ struct IncidentCommand: ParsableCommand {
 
         func run() throws {
             let incidents = try options.incidents()
-            let schedule = try? ScheduleDatabase.open(options.plan.databasePath)
+            let schedule = try? ScheduleDatabase.open(options.plan.databasePath, plan: options.plan.plan)
             let tabletop = try wrap { () throws(DrillbookError) in
                 try incidents.close(id, scheduleStore: schedule, asOf: asOf.day)
             }

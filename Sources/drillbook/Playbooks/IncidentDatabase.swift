@@ -18,10 +18,18 @@ enum IncidentDatabase {
         return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 
-    /// The store at `location`, made or brought up to date.
-    static func open(_ location: String) throws(DrillbookError) -> any IncidentStore {
+    /// The store at `location`, made or brought up to date. In PostgreSQL, a district registered
+    /// in its schedule database (`schedule`) keeps its incidents in a schema of its own here too.
+    static func open(_ location: String, plan: String, schedule: String) throws(DrillbookError) -> any IncidentStore {
         guard isServer(location) else { return try Incidents.openStore(location) }
-        do { return try PostgresIncidentStore(url: location) } catch { throw .store(error.description) }
+        let scope = try ScheduleDatabase.district(schedule, plan: plan)
+        do {
+            return try PostgresIncidentStore(
+                url: location,
+                district: try scope.map { (scope) throws(StoreError) in
+                    try PostgresDistricts.incidentScope(url: location, scope)
+                })
+        } catch { throw .store(error.description) }
     }
 
     /// Whether there is a database to read at `location` (a server always answers for itself).

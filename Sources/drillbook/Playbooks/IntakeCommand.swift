@@ -23,7 +23,9 @@ struct IntakeCommand: ParsableCommand {
 
         func store() throws -> any IncidentStore {
             try wrap { () throws(DrillbookError) in
-                try IncidentDatabase.open(Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB))
+                try IncidentDatabase.open(
+                    Incidents.databasePath(planFile: plan.plan, explicit: incidentsDB), plan: plan.plan,
+                    schedule: plan.databasePath)
             }
         }
     }

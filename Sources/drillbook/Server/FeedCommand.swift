@@ -44,7 +44,9 @@ struct FeedCommand: ParsableCommand {
 
         func run() throws {
             let loaded = try options.load()
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             let made = try wrap { () throws(DrillbookError) in
                 team
                     ? try Feeds.createTeam(loaded, store: store, label: label, actor: actor, asOf: asOf.day)
@@ -65,7 +67,9 @@ struct FeedCommand: ParsableCommand {
         @OptionGroup var options: PlanOptions
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             for feed in try wrap({ () throws(DrillbookError) in try Feeds.list(store: store) }) {
                 print(
                     "\(feed.id)  \(feed.scope)  \(feed.audience)  \(feed.label)  created \(feed.createdAt)"
@@ -84,7 +88,9 @@ struct FeedCommand: ParsableCommand {
         var actor: String?
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             let feed = try wrap { () throws(DrillbookError) in
                 try Feeds.revoke(id, store: store, actor: actor, asOf: asOf.day)
             }

@@ -4,6 +4,8 @@ import DrillbookKit
 import DrillbookServer
 import Foundation
 import Logging
+import Planning
+import PostgresStore
 import Prometheus
 import Store
 
@@ -13,7 +15,9 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve live calendar feeds from the same database as the CLI, until SIGTERM.",
         discussion: """
             Feeds: /feeds/TOKEN.ics (made by `drillbook feed create`), /schools/ID/families.ics when the plan \
-            says server.publish_families: true, and /healthz. Put it behind a reverse proxy for HTTPS.
+            says server.publish_families: true, and /healthz. Put it behind a reverse proxy for HTTPS. With the \
+            database in PostgreSQL and districts registered there (`drillbook district add`), it serves every one \
+            of them, each under /d/<district>/ once there are two or more, and --plan is not read.
             """)
 
     @OptionGroup var options: PlanOptions
@@ -55,8 +59,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
         let (host, port) = Self.address(listen)!
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -65,6 +67,59 @@ struct Serve: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         DrillbookServer.bootstrapMetrics(registry)
+        let location = options.databasePath
+        let registered = try wrap { () throws(DrillbookError) in
+            guard IncidentDatabase.isServer(location) else { return [PostgresDistricts.Registered]() }
+            do { return try PostgresDistricts.list(url: location) } catch { throw .store("\(error)") }
+        }
+        guard !registered.isEmpty else {
+            let loaded = try options.load()
+            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(location, plan: options.plan)
+            }
+            try await server(loaded: loaded, planFile: options.plan, store: store, metrics: registry)
+                .run(host: host, port: port, incidentCheck: .seconds(Self.incidentCheckSeconds()))
+            return
+        }
+        // Every registered district, each at /d/<district>/ once there are two or more.
+        printError(
+            "serving the \(registered.count) district(s) registered in the database (`drillbook district list`): "
+                + registered.map { registered.count > 1 ? "\($0.district) at /d/\($0.district)/" : $0.district }
+                .joined(separator: ", "))
+        var servers: [DrillbookServer] = []
+        for district in registered {
+            let planOptions = try PlanOptions.parse(
+                ["--plan", district.plan] + (options.templates.map { ["--templates", $0] } ?? []))
+            let loaded = try planOptions.load()
+            guard loaded.plan.district.id == district.district else {
+                throw Failure(
+                    "\(district.plan): its district is now \(loaded.plan.district.id), but it was registered as \(district.district); register the plan again, or put the id back"
+                )
+            }
+            let base = registered.count > 1 ? "/d/\(district.district)" : ""
+            if !base.isEmpty, let url = loaded.plan.server.baseURL, !url.hasSuffix(base) {
+                throw Failure(
+                    "\(district.plan): server.base_url \(url) must end in \(base): with \(registered.count) districts on one server, \(district.district) is served there, and links in its mail and feeds must say so"
+                )
+            }
+            let store = try wrap { () throws(DrillbookError) in
+                do {
+                    return try PostgresScheduleStore(
+                        url: location, district: .init(district: district.district, schema: district.schema))
+                } catch { throw .store("\(error)") }
+            }
+            servers.append(
+                try server(loaded: loaded, planFile: district.plan, store: store, metrics: registry, base: base))
+        }
+        try await DrillbookServer.run(
+            servers, metrics: registry, host: host, port: port,
+            incidentCheck: .seconds(Self.incidentCheckSeconds()))
+    }
+
+    /// One district's server: its plan, schedule, incidents, playbooks and attachments.
+    private func server(
+        loaded: LoadedPlan, planFile: String, store: any ScheduleStore, metrics: PrometheusCollectorRegistry,
+        base: String = ""
+    ) throws -> DrillbookServer {
         // A fixed day (--as-of, DRILLBOOK_NOW) for demonstrations and tests; else the district's today.
         var today: (@Sendable () -> CalendarDate)?
         if asOf.asOf != nil || ProcessInfo.processInfo.environment["DRILLBOOK_NOW"] != nil {
@@ -72,18 +127,21 @@ struct Serve: AsyncParsableCommand {
             today = { day }
         }
         let resources = try options.resources()
-        let folder = (options.plan as NSString).deletingLastPathComponent
+        let folder = (planFile as NSString).deletingLastPathComponent
         let library = try wrap { () throws(DrillbookError) in
             try PlaybookLibrary.load(resources: resources, planFolder: folder.isEmpty ? "." : folder)
         }
         let incidents = try wrap { () throws(DrillbookError) in
-            try IncidentDatabase.open(Incidents.databasePath(planFile: options.plan, explicit: incidentsDB))
+            try IncidentDatabase.open(
+                Incidents.databasePath(planFile: planFile, explicit: incidentsDB), plan: planFile,
+                schedule: options.databasePath)
         }
         let beside =
             IncidentDatabase.isServer(options.databasePath) ? "\(folder.isEmpty ? "." : folder)/attachments" : nil
-        try await DrillbookServer(
+        // A shared --attachments folder keeps each district's files apart when there are many.
+        let shared = attachments.map { base.isEmpty ? $0 : "\($0)/\(loaded.plan.district.id)" }
+        return DrillbookServer(
             loaded: loaded, store: store, resources: resources, incidents: incidents, library: library,
-            attachments: attachments ?? beside, metrics: registry, today: today
-        ).run(host: host, port: port, incidentCheck: .seconds(Self.incidentCheckSeconds()))
+            attachments: shared ?? beside, metrics: metrics, today: today, base: base)
     }
 }

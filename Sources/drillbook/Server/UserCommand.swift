@@ -26,7 +26,9 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             let loaded = try options.load()
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             let added = try wrap { () throws(DrillbookError) in
                 try Accounts.add(
                     email: email, role: role, school: school, loaded: loaded, store: store, actor: actor,
@@ -43,7 +45,9 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var options: PlanOptions
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             for user in try wrap({ () throws(DrillbookError) in try Accounts.list(store: store) }) {
                 print(
                     "\(user.id)  \(user.email)  \(user.role)  \(user.school ?? "district")"
@@ -64,7 +68,9 @@ struct UserCommand: ParsableCommand {
         var actor: String?
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             let user = try wrap { () throws(DrillbookError) in
                 try Accounts.disable(email: email, store: store, actor: actor, asOf: asOf.day)
             }
@@ -95,7 +101,9 @@ struct APIKeyCommand: ParsableCommand {
 
         func run() throws {
             let loaded = try options.load()
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             let made = try wrap { () throws(DrillbookError) in
                 try Accounts.createKey(
                     role: role, school: school, label: label, loaded: loaded, store: store, actor: actor, asOf: asOf.day
@@ -112,7 +120,9 @@ struct APIKeyCommand: ParsableCommand {
         @OptionGroup var options: PlanOptions
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             for key in try wrap({ () throws(DrillbookError) in try Accounts.keys(store: store) }) {
                 print(
                     "\(key.id)  \(key.role)  \(key.school ?? "district")  \(key.label)  created \(key.createdAt)"
@@ -131,7 +141,9 @@ struct APIKeyCommand: ParsableCommand {
         var actor: String?
 
         func run() throws {
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+            }
             let key = try wrap { () throws(DrillbookError) in
                 try Accounts.revokeKey(id, store: store, actor: actor, asOf: asOf.day)
             }

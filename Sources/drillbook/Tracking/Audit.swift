@@ -47,10 +47,14 @@ struct Audit: ParsableCommand {
 
         func run() throws {
             let path = try databases.schedule()
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(path) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(path, plan: databases.options.plan)
+            }
             print(try wrap { () throws(DrillbookError) in try AuditCheck.verify(store, head: head?.headHash) })
             if let incidents = try databases.incidents() {
-                let store = try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidents) }
+                let store = try wrap { () throws(DrillbookError) in
+                    try IncidentDatabase.open(incidents, plan: databases.options.plan, schedule: path)
+                }
                 print(
                     try wrap { () throws(DrillbookError) in
                         try AuditCheck.verify(store, head: incidentsHead?.headHash)
@@ -66,10 +70,14 @@ struct Audit: ParsableCommand {
 
         func run() throws {
             let path = try databases.schedule()
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(path) }
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(path, plan: databases.options.plan)
+            }
             print(try wrap { () throws(DrillbookError) in try AuditCheck.head(store) })
             if let incidents = try databases.incidents() {
-                let store = try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidents) }
+                let store = try wrap { () throws(DrillbookError) in
+                    try IncidentDatabase.open(incidents, plan: databases.options.plan, schedule: path)
+                }
                 print("incidents " + (try wrap { () throws(DrillbookError) in try AuditCheck.head(store) }))
             }
         }

@@ -47,7 +47,9 @@ struct Complete: ParsableCommand {
             }
             return seconds / 60
         }
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         let completion = try wrap { () throws(DrillbookError) in
             try Tracker.complete(
                 item, loaded: loaded, store: store, startedAt: start, endedAt: finish, durationMinutes: minutes,

@@ -2,6 +2,7 @@ import ArgumentParser
 import DrillbookKit
 import Foundation
 import PostgresStore
+import Store
 
 /// `drillbook db migrate --from drillbook.sqlite --to postgres://…`.
 struct DatabaseCommand: ParsableCommand {
@@ -26,6 +27,11 @@ struct DatabaseCommand: ParsableCommand {
         var to: String
         @Flag(help: "Copy an incidents database (drillbook-incidents.sqlite).")
         var incidents = false
+        @Option(
+            help:
+                "Into this district's tables, in a database of many (`drillbook district add` registered it; its tables must be empty)."
+        )
+        var district: String?
 
         func validate() throws {
             guard IncidentDatabase.isServer(to) else {
@@ -44,9 +50,27 @@ struct DatabaseCommand: ParsableCommand {
                 throw ExitStatus.error
             }
             let report = try wrap { () throws(DrillbookError) in
-                do { return try PostgresImport.copy(incidents ? .incidents : .schedule, from: from, to: to) } catch {
-                    throw .store("\(error)")
-                }
+                do {
+                    var scope: PostgresDistricts.Scope?
+                    if let district {
+                        // Registered in the schedule database: with --incidents, --to is the incidents
+                        // one, which keeps no registry (the district's schema is made there).
+                        let schema = try PostgresDistricts.schema(of: district)
+                        if !incidents {
+                            guard try PostgresDistricts.list(url: to).contains(where: { $0.district == district })
+                            else {
+                                throw StoreError(
+                                    message:
+                                        "district \(district) is not registered there: run `drillbook district add` first; nothing was copied"
+                                )
+                            }
+                        }
+                        let named = PostgresDistricts.Scope(district: district, schema: schema)
+                        scope = incidents ? try PostgresDistricts.incidentScope(url: to, named) : named
+                    }
+                    return try PostgresImport.copy(
+                        incidents ? .incidents : .schedule, from: from, to: to, district: scope)
+                } catch { throw .store("\(error)") }
             }
             print("copied \(from): \(report.rows) rows in \(report.tables) tables")
             print("row hashes equal on both sides: \(report.sealedRows) sealed rows")

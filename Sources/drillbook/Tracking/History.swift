@@ -14,7 +14,9 @@ struct History: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         let items = try wrap { () throws(DrillbookError) in try Planner.published(loaded, store: store) }
         let tracked = try wrap { () throws(DrillbookError) in try Tracker.item(item, in: items) }
         let completions = try wrap { () throws(DrillbookError) in try Tracker.completions(loaded, store: store) }

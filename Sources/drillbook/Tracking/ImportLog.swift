@@ -31,7 +31,9 @@ struct ImportLog: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         let names = try mapping.map { path in
             try wrap { () throws(DrillbookError) in try LogImporter.readMapping(path) }
         }

@@ -33,7 +33,9 @@ struct OverdueCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try options.load()
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         var report = try wrap { () throws(DrillbookError) in try Notifier.evaluate(loaded, store: store, asOf: asOf.day)
         }
         if notify {
@@ -65,7 +67,9 @@ struct OverdueCommand: ParsableCommand {
             }
             let incidents = Incidents(
                 loaded: loaded, library: library,
-                store: try wrap { () throws(DrillbookError) in try IncidentDatabase.open(incidentsPath) },
+                store: try wrap { () throws(DrillbookError) in
+                    try IncidentDatabase.open(incidentsPath, plan: options.plan, schedule: options.databasePath)
+                },
                 now: try IncidentCommand.Options.now(
                     zone: TimeZone(identifier: loaded.plan.district.timeZone) ?? .current),
                 actor: Actor.name(actor))

@@ -47,7 +47,9 @@ struct Record: ParsableCommand {
             }
             finish = start.adding(seconds: seconds)
         }
-        let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(options.databasePath) }
+        let store = try wrap { () throws(DrillbookError) in
+            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
+        }
         let (completion, item) = try wrap { () throws(DrillbookError) in
             try Tracker.record(
                 kind: activityKind, school: school, loaded: loaded, store: store, startedAt: start, endedAt: finish,
