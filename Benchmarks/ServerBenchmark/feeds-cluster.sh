@@ -15,7 +15,8 @@ done
 [ -n "${DRILLBOOK_TEST_POSTGRES:-}" ] || { echo "run it under scripts/postgres.sh run" >&2; exit 1; }
 duration=${SECONDS_PER_CASE:-10}
 schools=${SCHOOLS:-10000}
-swift build -c release --product drillbook --product plan-benchmark >/dev/null
+swift build -c release --product drillbook >/dev/null
+swift build -c release --product plan-benchmark >/dev/null
 bin="$(swift build -c release --show-bin-path)"
 work=$(mktemp -d)
 pids=()
@@ -49,7 +50,7 @@ done
 
 mkdir -p "$work/logs"
 cat >"$work/nginx.conf" <<EOF
-worker_processes 1;
+worker_processes auto;   # as Debian's nginx.conf
 pid $work/nginx.pid;
 error_log $work/logs/error.log;
 events { worker_connections 1024; }

@@ -49,6 +49,11 @@ public struct DistrictRouter: HTTPResponder {
         guard !inner.isEmpty else {
             return Response(status: .movedPermanently, headers: [.location: "/d/\(id)/"])
         }
+        // The process's own routes are answered once, at the top: `/metrics` kept off the public
+        // proxy there (README's nginx `location /metrics`) must not be reachable under a prefix.
+        guard inner != "/metrics" else {
+            return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
+        }
         var head = request.head
         let query = request.uri.query.map { "?\($0)" } ?? ""
         head.path = String(inner) + query

@@ -34,6 +34,8 @@ public struct DrillbookServer: Sendable {
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
     let cache = FeedCache()
+    /// Feed tokens and the last change, asked of a database server at most once a second.
+    let feedTokens: FeedTokens
     static var feedRequests: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "drillbook", metricName: "feed_requests", unitName: "total",
@@ -47,6 +49,7 @@ public struct DrillbookServer: Sendable {
         today: (@Sendable () -> CalendarDate)? = nil, base: String = ""
     ) {
         self.base = base
+        self.feedTokens = FeedTokens(interval: store.readsAreRoundTrips ? .seconds(1) : .zero)
         self.loaded = loaded
         self.store = store
         self.logger = logger
@@ -94,7 +97,7 @@ public struct DrillbookServer: Sendable {
         router.get("/feeds/{token}.ics") { request, context in
             let token = context.parameters.get("token") ?? ""
             // Unknown and revoked tokens look the same: nothing tells which.
-            let (found, seq, at) = try store.feedAndLastChange(token: token)
+            let (found, seq, at) = try feedTokens.lookup(token, in: store)
             if let feed = found, feed.audience == "team", let incidents, let library {
                 // The team's follow-ups come from the incidents database: built every time, never cached.
                 let followUps = try Incidents(
@@ -148,7 +151,7 @@ public struct DrillbookServer: Sendable {
         scope: String, audience: Audience, request: Request, public isPublic: Bool,
         change known: (seq: Int, at: String?)? = nil
     ) async throws -> Response {
-        let change = try known ?? store.lastChange()
+        let change = try known ?? feedTokens.lastChange(in: store)
         let asOf = today()
         let key = FeedCache.Key(scope: scope, audience: audience.rawValue, asOf: asOf.description, change: change.seq)
         let rendered: FeedCache.Rendered

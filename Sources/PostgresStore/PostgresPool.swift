@@ -127,6 +127,37 @@ final class PostgresPool: Sendable {
         }
     }
 
+    /// One reading statement, outside any transaction: a statement is its own snapshot, and the
+    /// `BEGIN` and `COMMIT` around it would be two more round trips (a feed GET is one statement).
+    /// One that fails on a kept connection runs once more on a new one, as `transaction` does.
+    func single<T>(_ failure: String, _ body: (PostgresSession) throws -> T) throws(StoreError) -> T {
+        func run() throws -> T {
+            try borrow { connection, reused in
+                do {
+                    return try body(
+                        PostgresSession(connection: connection, logger: Self.logger, answerSeconds: answerSeconds))
+                } catch {
+                    throw reused ? StaleConnection() : error
+                }
+            }
+        }
+        do {
+            do { return try run() } catch is StaleConnection {
+                for connection in idle.withLock({ idle in
+                    defer { idle.removeAll() }
+                    return idle
+                }) {
+                    Self.close(connection)
+                }
+                return try run()
+            }
+        } catch let refusal as Refusal {
+            throw StoreError(message: refusal.message)
+        } catch {
+            throw StoreError(message: "\(failure) (\(error))")
+        }
+    }
+
     /// A kept connection that no longer answered.
     private struct StaleConnection: Error {}
 

@@ -122,6 +122,8 @@ extension PostgresScheduleStore {
         migrations.register(
             "v10: completions by the record they correct",
             ["CREATE INDEX completion_by_corrects ON completion (corrects)"])
+        migrations.register(
+            "v11: items by school", ["CREATE INDEX item_by_year_school ON item (year, school_id, date)"])
         return migrations
     }
 }

@@ -145,7 +145,7 @@ extension PostgresScheduleStore {
     }
 
     public func feed(token: String) throws(StoreError) -> Feed? {
-        try read("cannot read the feeds") { session in try Self.liveFeed(session, token: token) }
+        try pool.single("cannot read the feeds") { session in try Self.liveFeed(session, token: token) }
     }
 
     public func revokeFeed(_ id: Int, audit: AuditContext) throws(StoreError) -> Feed {
@@ -164,10 +164,18 @@ extension PostgresScheduleStore {
     }
 
     public func feedAndLastChange(token: String) throws(StoreError) -> (Feed?, seq: Int, at: String?) {
-        try read("cannot read the feeds") { session in
-            let feed = try Self.liveFeed(session, token: token)
-            let (seq, at) = try Self.lastChange(session)
-            return (feed, seq, at)
+        // One statement, one round trip: every feed GET asks this.
+        try pool.single("cannot read the feeds") { session in
+            let row = try session.query(
+                """
+                SELECT last.seq AS last_seq, last.at AS last_at, feed.*
+                FROM (SELECT max(seq) AS seq FROM audit) newest
+                LEFT JOIN audit last ON last.seq = newest.seq
+                LEFT JOIN feed ON feed.token_hash = $1 AND feed.revoked_at IS NULL
+                """, [.text(sha256Hex(token))]
+            ).first
+            let feed = row.flatMap { $0.integer("id") == nil ? nil : Self.feedOf($0) }
+            return (feed, row?.integer("last_seq") ?? 0, row?.text("last_at"))
         }
     }
 

@@ -18,6 +18,7 @@ public final class PostgresScheduleStore: ScheduleStore {
     static let batch = 2_000
 
     public var location: String { pool.shown }
+    public var readsAreRoundTrips: Bool { true }
 
     /// Connects to the database at `url` and brings its tables up to date; with `district`, that
     /// district's own tables in a database of many (`PostgresDistricts.open`).
@@ -55,6 +56,19 @@ public final class PostgresScheduleStore: ScheduleStore {
                 SELECT \(Self.itemColumns) FROM item WHERE year = $1
                 ORDER BY date COLLATE "C", start_minutes NULLS FIRST, id COLLATE "C"
                 """, [.text(year)]
+            ) { row in items.append(ItemRows.tracked(row.map(\.canonical))) }
+            return items
+        }
+    }
+
+    public func items(year: String, school: String) throws(StoreError) -> [TrackedItem] {
+        try pool.single("cannot read the schedule") { session in
+            var items: [TrackedItem] = []
+            try session.forEach(
+                """
+                SELECT \(Self.itemColumns) FROM item WHERE year = $1 AND school_id = $2
+                ORDER BY date COLLATE "C", start_minutes NULLS FIRST, id COLLATE "C"
+                """, [.text(year), .text(school)]
             ) { row in items.append(ItemRows.tracked(row.map(\.canonical))) }
             return items
         }
@@ -335,7 +349,7 @@ public final class PostgresScheduleStore: ScheduleStore {
     }
 
     public func lastChange() throws(StoreError) -> (seq: Int, at: String?) {
-        try read("cannot read the audit log") { session in try Self.lastChange(session) }
+        try pool.single("cannot read the audit log") { session in try Self.lastChange(session) }
     }
 
     static func lastChange(_ session: PostgresSession) throws -> (seq: Int, at: String?) {

@@ -7,6 +7,8 @@ public import Planning
 /// named append-only migrations; every change is one transaction. A pool: `drillbook serve` reads
 /// on several connections at once while one writes.
 public final class SQLiteScheduleStore: ScheduleStore {
+    public var readsAreRoundTrips: Bool { false }
+
     let database: DatabasePool
 
     /// The database file's path: files kept with records (attachments) live beside it.
@@ -104,6 +106,10 @@ public final class SQLiteScheduleStore: ScheduleStore {
         migrator.registerMigration("v10: completions by the record they correct") { db in
             try db.create(index: "completion_by_corrects", on: "completion", columns: ["corrects"])
         }
+        // A school's feed reads its own items, not the state's year.
+        migrator.registerMigration("v11: items by school") { db in
+            try db.create(index: "item_by_year_school", on: "item", columns: ["year", "school_id", "date"])
+        }
         return migrator
     }
 
@@ -117,6 +123,14 @@ public final class SQLiteScheduleStore: ScheduleStore {
     public func items(year: String, onEveryCore: Bool = true) throws(StoreError) -> [TrackedItem] {
         let parts = onEveryCore ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
         return try items(year: year, parts: parts, atLeast: 20_000)
+    }
+
+    public func items(year: String, school: String) throws(StoreError) -> [TrackedItem] {
+        do {
+            return try database.read { db in try Self.items(db, year: year, from: nil, to: nil, school: school) }
+        } catch {
+            throw StoreError(message: "cannot read the schedule (\(error))")
+        }
     }
 
     /// The same, in `parts` when the year has at least `atLeast` items (tests split small years).
@@ -149,9 +163,9 @@ public final class SQLiteScheduleStore: ScheduleStore {
 
     /// A year's items from `lower` (a date, inclusive; nil: from the first, NULL dates included) to
     /// `upper` (exclusive; nil: to the last), in time order.
-    private static func items(_ db: Database, year: String, from lower: String?, to upper: String?) throws
-        -> [TrackedItem]
-    {
+    private static func items(
+        _ db: Database, year: String, from lower: String?, to upper: String?, school: String? = nil
+    ) throws -> [TrackedItem] {
         // SQLite compares a date of another type (an edit behind Drillbook's back) as ORDER BY does,
         // so such a row falls in exactly one part, where the whole read would have put it.
         var conditions = ["year = ?"]
@@ -163,6 +177,10 @@ public final class SQLiteScheduleStore: ScheduleStore {
         if let upper {
             conditions.append("(date < ? OR date IS NULL)")
             arguments.append(upper)
+        }
+        if let school {
+            conditions.append("school_id = ?")
+            arguments.append(school)
         }
         let select = try db.makeStatement(
             sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(conditions.joined(separator: " AND ")) "

@@ -15,9 +15,16 @@ public protocol ScheduleStore: AnyObject, Sendable {
     /// server's URL without its password.
     var location: String { get }
 
+    /// Whether each read is a round trip to a database server (PostgreSQL), not a local file: a
+    /// server then asks for the last change at most once a second on feed GETs (`FeedTokens`).
+    var readsAreRoundTrips: Bool { get }
+
     /// Every item published for `year`, in time order (date, then start, all-day first, then id).
     /// With `onEveryCore` false a large year is read in one piece, where the engine would split it.
     func items(year: String, onEveryCore: Bool) throws(StoreError) -> [TrackedItem]
+
+    /// One school's items of `year`, in the same order: what its feed shows.
+    func items(year: String, school: String) throws(StoreError) -> [TrackedItem]
 
     /// Writes a re-plan's changes and the activity versions it was made from, records the run and
     /// audits it, all or nothing.

@@ -58,6 +58,12 @@ import Testing
         #expect(Set(read) == Set(Self.items), "every field comes back as written")
         #expect(try store.items(year: "2026-2027").isEmpty)
         #expect(try store.verifyAudit() == .intact(entries: 1, head: try store.auditEntries().last!.hash))
+        // One school's items (a feed's read): its own, in the same order, nothing of another's.
+        let other = Self.item("delta", school: "ridge-ms", date: "2027-09-01", start: 600)
+        try store.apply(Self.added([other]), year: Self.year, asOf: CalendarDate("2027-08-02")!, audit: Self.context)
+        #expect(try store.items(year: Self.year, school: "lincoln-hs") == read)
+        #expect(try store.items(year: Self.year, school: "ridge-ms") == [other])
+        #expect(try store.items(year: "2026-2027", school: "lincoln-hs").isEmpty)
     }
 
     @Test(arguments: Engine.available)

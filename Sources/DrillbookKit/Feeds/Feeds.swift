@@ -82,7 +82,15 @@ public enum Feeds {
     public static func calendar(
         _ loaded: LoadedPlan, store: any ScheduleStore, scope: String, audience: Audience, asOf: CalendarDate
     ) throws(DrillbookError) -> String {
-        let items = try Planner.published(loaded, store: store)
+        // A school's feed reads the school's items alone (a state's year is 780,000 of them).
+        let items: [TrackedItem]
+        if scope == "district" {
+            items = try Planner.published(loaded, store: store)
+        } else {
+            do { items = try store.items(year: loaded.plan.year, school: scope) } catch {
+                throw .store(error.description)
+            }
+        }
         return try Exporter(loaded: loaded, asOf: asOf).calendar(
             items, school: scope == "district" ? nil : scope, audience: audience)
     }
