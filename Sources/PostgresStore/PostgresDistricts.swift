@@ -28,6 +28,8 @@ public enum PostgresDistricts {
         /// The plan file, as an absolute path: `serve` loads it.
         public let plan: String
         public let addedAt: String
+        /// From `add`, when the district was registered already: the plan's path before.
+        public var movedFrom: String? = nil
     }
 
     /// The schema a district's rows live in: its id with dashes as underscores (ids are lower-case
@@ -68,9 +70,11 @@ public enum PostgresDistricts {
     }
 
     /// Registers `district` (its plan at `plan`) in the database at `url`: makes its schema and
-    /// its tables there, and, given an incidents database, its schema in that one too. Refused when
-    /// it is registered already, or when the database holds a schedule outside any district (its
-    /// `public` tables, from before districts were registered): that one moves with `db migrate`.
+    /// its tables there, and, given an incidents database, its schema in that one too. A district
+    /// registered with another plan file has its plan's path updated (the plan moved). Refused when
+    /// it is registered already with this plan, or when the database holds a schedule outside any
+    /// district (its `public` tables, from before districts were registered): that one moves with
+    /// `db migrate`.
     public static func add(url: String, district: String, plan: String, incidents: String? = nil)
         throws(StoreError) -> Registered
     {
@@ -86,7 +90,15 @@ public enum PostgresDistricts {
                 """)
             let already = try registered(session)
             if let same = already.first(where: { $0.district == district }) {
-                throw Refusal("district \(district) is registered already (plan \(same.plan), since \(same.addedAt))")
+                guard same.plan != plan else {
+                    throw Refusal(
+                        "district \(district) is registered already (plan \(same.plan), since \(same.addedAt))")
+                }
+                // Its plan moved: the registry follows, its tables stay as they are.
+                try session.execute(
+                    "UPDATE public.drillbook_district SET plan = $1 WHERE id = $2", [.text(plan), .text(district)])
+                return Registered(
+                    district: district, schema: same.schema, plan: plan, addedAt: same.addedAt, movedFrom: same.plan)
             }
             if already.isEmpty, try holdsSchedule(session) {
                 throw Refusal(

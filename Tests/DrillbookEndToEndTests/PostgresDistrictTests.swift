@@ -43,6 +43,13 @@ struct PostgresDistrictTests {
         #expect(second.status == 0 && second.stdout.contains("/d/bayview-usd/"), "\(second.stderr)")
         let again = try run("district", "add", "--plan", lakeside)
         #expect(again.status == 1 && again.stderr.contains("registered already"), "\(again.stderr)")
+        // A plan that moved: the registry follows it, and nothing else changes.
+        let movedPlan = URL(fileURLWithPath: lakeside).deletingLastPathComponent().appendingPathComponent("moved.yaml")
+            .path
+        try FileManager.default.copyItem(atPath: lakeside, toPath: movedPlan)
+        let follow = try run("district", "add", "--plan", movedPlan)
+        #expect(follow.status == 0 && follow.stdout.contains("its plan is now \(movedPlan)"), "\(follow.stderr)")
+        #expect(try run("district", "add", "--plan", lakeside).status == 0)
         let listed = try run("district", "list")
         #expect(listed.stdout.contains("bayview-usd\tdistrict_bayview_usd") && listed.stdout.contains("lakeside-isd"))
         // A district nobody registered does not land beside them.
@@ -93,6 +100,14 @@ struct PostgresDistrictTests {
         try lakesideSees("incident", "list")
         try lakesideSees("intake", "source", "list")
         try lakesideSees("history", "lincoln-hs/fire-drill-1")
+        let out = URL(fileURLWithPath: lakeside).deletingLastPathComponent().appendingPathComponent("out").path
+        try lakesideSees("export", "--out", out)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(
+            files.contains("lincoln-hs-staff.ics") && !files.contains { $0.contains("bayview") || $0.contains("cove") })
+        let recorded = try run(
+            "record", "fire", "--school", "cove-ms", "--on", "2027-09-03T10:00", "--plan", lakeside)
+        #expect(recorded.status != 0 && recorded.stderr.contains("cove-ms"), "\(recorded.stderr)")
         let reach = try run("complete", "bayview-hs/fire-drill-1", "--plan", lakeside, "--as-of", "2027-09-02")
         #expect(reach.status != 0 && !reach.stdout.contains("recorded"), "\(reach.stdout)")
         let history = try run("history", "bayview-hs/fire-drill-1", "--plan", lakeside)

@@ -48,6 +48,10 @@ struct DistrictCommand: ParsableCommand {
                         incidents: IncidentDatabase.isServer(incidents) ? incidents : nil)
                 } catch { throw .store("\(error)") }
             }
+            if let before = added.movedFrom {
+                print("\(added.district): its plan is now \(plan) (was \(before)); its tables are as they were")
+                return
+            }
             print("registered \(added.district) (\(loaded.plan.district.name)): schema \(added.schema), plan \(plan)")
             let count = try wrap { () throws(DrillbookError) in
                 do { return try PostgresDistricts.list(url: url).count } catch { throw .store("\(error)") }
