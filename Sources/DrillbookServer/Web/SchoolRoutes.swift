@@ -36,7 +36,7 @@ extension WebApp {
             let principal = try require(context, path: request.uri.path)
             let school = try self.school(context.parameters.get("school") ?? "", for: principal)
             let asOf = server.today()
-            let items = try Planner.published(loaded, store: store).filter { $0.item.schoolID == school.id }
+            let items = try schoolItems(school.id)
             let done = Set(Completion.current(try Tracker.completions(loaded, store: store)).compactMap(\.itemUID))
             let upcoming = items.filter {
                 $0.status == .scheduled && $0.item.date >= asOf && !done.contains($0.item.uid)
@@ -237,11 +237,18 @@ extension WebApp {
 
     // MARK: - Pieces
 
+    /// One school's items of the year: its own rows, not a state's year filtered (as its feed reads them).
+    func schoolItems(_ school: String) throws -> [TrackedItem] {
+        do { return try store.items(year: loaded.plan.year, school: school) } catch {
+            throw DrillbookError.store(error.description)
+        }
+    }
+
     /// The school and item a route names; staff do not reach an unannounced drill before its day.
     func item(_ context: WebContext, _ principal: Principal) throws -> (School, TrackedItem) {
         let school = try self.school(context.parameters.get("school") ?? "", for: principal)
         let id = "\(school.id)/\(context.parameters.get("item") ?? "")"
-        guard let tracked = try Planner.published(loaded, store: store).first(where: { $0.item.id == id }),
+        guard let tracked = try schoolItems(school.id).first(where: { $0.item.id == id }),
             Self.visible(tracked.item, to: principal, asOf: server.today())
         else { throw HTTPError(.notFound, message: "There is no item \(id).") }
         return (school, tracked)
