@@ -46,6 +46,13 @@ var phases: [Phase] = []
         name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu: cpuSeconds() - cpu,
         peakMiB: peakMiB())
     phases.append(phase)
+    defer {
+        // `--until PHASE`: the phases up to it alone, for a profile or an instruction count of one.
+        if name == until {
+            if !keep { try? FileManager.default.removeItem(atPath: folder) }
+            exit(0)
+        }
+    }
     if !json {
         print(
             name.padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -62,6 +69,7 @@ var schools = 1_000
 var json = false
 var keep = false
 var database: String?
+var until: String?
 while let argument = arguments.popFirst() {
     if argument == "--schools", let value = arguments.popFirst().flatMap(Int.init) {
         schools = value
@@ -71,10 +79,13 @@ while let argument = arguments.popFirst() {
         keep = true
     } else if argument == "--db", let value = arguments.popFirst() {
         database = value
+    } else if argument == "--until", let value = arguments.popFirst() {
+        until = value
     } else {
         FileHandle.standardError.write(
             Data(
-                "usage: plan-benchmark [--schools N] [--json] [--keep] [--db postgres://... (an empty database)]\n".utf8
+                "usage: plan-benchmark [--schools N] [--json] [--keep] [--db postgres://... (an empty database)] [--until PHASE]\n"
+                    .utf8
             ))
         exit(64)
     }

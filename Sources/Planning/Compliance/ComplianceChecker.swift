@@ -78,8 +78,8 @@ public struct ComplianceChecker: Sendable {
         var planned: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
         for tracked in items where tracked.item.schoolID == school.id {
             guard let drill = tracked.item.relatedTo else { continue }
-            let families = tracked.item.id.contains("families-notice")
-            guard families || tracked.item.id.contains("responders-notice") else { continue }
+            let families = tracked.item.id.utf8.contains(noticeMarker)
+            guard families || tracked.item.id.utf8.contains(respondersNoticeMarker) else { continue }
             if let on = log.doneOn(tracked.item.uid) {
                 if families {
                     given[drill, default: (nil, nil)].families = on

@@ -52,23 +52,25 @@ struct Placement {
         after previous: CalendarDate?,
         salt: Int
     ) -> CalendarDate? {
+        // The days of the same kind are looked up once: the key is a string made from the kind.
+        let sameKind = daysByKind[activity.kind.description] ?? []
         for strict in [true, false] {
             for candidates in [stretch, period] where !candidates.isEmpty {
                 let offset = salt % candidates.count
                 for step in 0..<candidates.count {
                     let day = candidates[(offset + step) % candidates.count]
-                    if allows(day, for: activity, after: previous, strict: strict) { return day }
+                    if allows(day, for: activity, sameKind: sameKind, after: previous, strict: strict) { return day }
                 }
             }
         }
         return nil
     }
 
-    private func allows(_ day: CalendarDate, for activity: Activity, after previous: CalendarDate?, strict: Bool)
-        -> Bool
-    {
+    private func allows(
+        _ day: CalendarDate, for activity: Activity, sameKind: [CalendarDate], after previous: CalendarDate?,
+        strict: Bool
+    ) -> Bool {
         if activity.kind.isDrill && hasDrill(on: day) { return false }
-        let sameKind = daysByKind[activity.kind.description] ?? []
         if sameKind.contains(day) { return false }
         if let spacing = activity.minSpacingDays,
             sameKind.contains(where: { abs($0.dayNumber - day.dayNumber) < spacing })

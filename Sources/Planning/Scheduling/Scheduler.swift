@@ -132,10 +132,19 @@ public struct Scheduler: Sendable {
         var slot = 0
         let lead = activity.notice.leadDays
         for (period, count) in zip(plan.periods, plan.counts) where count > 0 {
+            // A re-plan pins most periods whole: their days need no candidates worked out.
+            if (slot + 1...slot + count).allSatisfy({ pinned[$0] != nil }) {
+                for _ in 0..<count {
+                    slot += 1
+                    chosen.append(pinned[slot]!)
+                    slots[slot] = pinned[slot]!
+                }
+                continue
+            }
             let windows = activity.windows.map { year.span(of: $0, period: period) }
+            let placed = state  // read through `inout` in the filter, the struct was copied per day
             var candidates = year.days(in: period).filter { day in
-                year.isInstructionalDay(day) && !year.isTesting(day) && windows.allSatisfy { $0.contains(day) }
-                    && state.allows(day, leadDays: lead)
+                year.isOpen(day) && windows.allSatisfy { $0.contains(day) } && placed.allows(day, leadDays: lead)
             }
             for index in 0..<count {
                 slot += 1

@@ -174,12 +174,14 @@ public enum Replan {
 }
 
 /// The part of a families notice's id that says what it is (`…/fire-drill-1/families-notice`).
-private let noticeMarker = Array("families-notice".utf8)
+let noticeMarker = Array("families-notice".utf8)
+/// The same of a responders notice.
+let respondersNoticeMarker = Array("responders-notice".utf8)
 
 extension String.UTF8View {
     /// Whether `needle` occurs in these bytes (a plain byte search, not `StringProtocol.contains`,
     /// which compares characters).
-    fileprivate func contains(_ needle: [UInt8]) -> Bool {
+    func contains(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first, count >= needle.count else { return false }
         var start = startIndex
         while let found = self[start...].firstIndex(of: first) {

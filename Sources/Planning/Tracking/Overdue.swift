@@ -58,7 +58,7 @@ public enum Overdue {
             if item.adminOnly {
                 // A families notice goes out on its day, while the drill it announces is still ahead,
                 // not cancelled and not already held.
-                guard item.id.contains("families-notice"), item.date <= asOf, !log.isDone(item.uid),
+                guard item.id.utf8.contains(noticeMarker), item.date <= asOf, !log.isDone(item.uid),
                     let drill = item.relatedTo.flatMap({ byID[$0].map { items[$0] } }), drill.status == .scheduled,
                     drill.item.date >= asOf, !log.isDone(drill.item.uid)
                 else { continue }
@@ -116,7 +116,7 @@ public enum Overdue {
         for (school, indices) in Dictionary(grouping: late, by: { findings[$0].item.schoolID }) {
             guard let year = years[school] else { continue }
             var taken = drillDays[school] ?? []
-            let open = year.days.filter { $0 > asOf && year.isInstructionalDay($0) && !year.isTesting($0) }
+            let open = year.days.filter { $0 > asOf && year.isOpen($0) }
             // With many due, leave a day between make-ups where the year has room.
             let gap = open.count >= indices.count * 2 ? 2 : 1
             var last: CalendarDate?

@@ -33,13 +33,18 @@ public struct SchoolClosure: Hashable, Sendable {
 public struct SchoolYear: Hashable, Sendable {
     /// `2027-2028`.
     public var name: String
-    public var first: CalendarDate
-    public var last: CalendarDate
+    public var first: CalendarDate { didSet { tabulate() } }
+    public var last: CalendarDate { didSet { tabulate() } }
     public var semesters: [Term]
     public var quarters: [Term]
-    public var closures: [CalendarDate: String]
-    public var staffOnly: Set<CalendarDate>
-    public var testing: [Term]
+    public var closures: [CalendarDate: String] { didSet { tabulate() } }
+    public var staffOnly: Set<CalendarDate> { didSet { tabulate() } }
+    public var testing: [Term] { didSet { tabulate() } }
+
+    /// What each day of the year is, worked out once from the fields above (and again whenever one
+    /// changes): the planner asks of every day for every activity of every school, and a closure or
+    /// staff-only lookup hashes the date each time.
+    private var table = DayTable()
 
     public init(
         name: String, first: CalendarDate, last: CalendarDate, semesters: [Term] = [], quarters: [Term] = [],
@@ -57,6 +62,20 @@ public struct SchoolYear: Hashable, Sendable {
         self.closures = Dictionary(closures.map { ($0.date, $0.reason) }, uniquingKeysWith: { first, _ in first })
         self.staffOnly = staffOnly
         self.testing = testing
+        tabulate()
+    }
+
+    private mutating func tabulate() {
+        table = DayTable(first: first.dayNumber, last: last.dayNumber) { day in
+            let date = CalendarDate(dayNumber: day)
+            var flags: UInt8 = 0
+            if date.weekday != .saturday && date.weekday != .sunday && closures[date] == nil {
+                flags |= DayTable.school
+                if !staffOnly.contains(date) { flags |= DayTable.instructional }
+            }
+            if testing.contains(where: { $0.contains(date) }) { flags |= DayTable.testing }
+            return flags
+        }
     }
 
     /// A term cut in two at its middle day.
@@ -68,14 +87,20 @@ public struct SchoolYear: Hashable, Sendable {
         ]
     }
 
-    public func isSchoolDay(_ date: CalendarDate) -> Bool {
-        date >= first && date <= last && date.weekday != .saturday && date.weekday != .sunday
-            && closures[date] == nil
+    public func isSchoolDay(_ date: CalendarDate) -> Bool { table.has(DayTable.school, date.dayNumber) }
+
+    public func isInstructionalDay(_ date: CalendarDate) -> Bool { table.has(DayTable.instructional, date.dayNumber) }
+
+    public func isTesting(_ date: CalendarDate) -> Bool {
+        // A testing window may reach past the year's days, which the table does not hold.
+        date >= first && date <= last
+            ? table.has(DayTable.testing, date.dayNumber) : testing.contains { $0.contains(date) }
     }
 
-    public func isInstructionalDay(_ date: CalendarDate) -> Bool { isSchoolDay(date) && !staffOnly.contains(date) }
-
-    public func isTesting(_ date: CalendarDate) -> Bool { testing.contains { $0.contains(date) } }
+    /// Whether a new placement may go on `date` at all: an instructional day outside testing windows.
+    public func isOpen(_ date: CalendarDate) -> Bool {
+        table.has(DayTable.instructional, date.dayNumber) && !table.has(DayTable.testing, date.dayNumber)
+    }
 
     /// Every day from the first to the last.
     public var days: [CalendarDate] {
@@ -110,6 +135,28 @@ public struct SchoolYear: Hashable, Sendable {
             }
             return result
         }
+    }
+}
+
+/// One byte of flags per day from a year's first day to its last; every day outside is none of them.
+private struct DayTable: Hashable, Sendable {
+    static let school: UInt8 = 1
+    static let instructional: UInt8 = 2
+    static let testing: UInt8 = 4
+
+    private var first = 0
+    private var flags: [UInt8] = []
+
+    init() {}
+
+    init(first: Int, last: Int, _ flagsOf: (Int) -> UInt8) {
+        self.first = first
+        flags = first <= last ? (first...last).map(flagsOf) : []
+    }
+
+    func has(_ flag: UInt8, _ dayNumber: Int) -> Bool {
+        let offset = dayNumber - first
+        return offset >= 0 && offset < flags.count && flags[offset] & flag != 0
     }
 }
 
