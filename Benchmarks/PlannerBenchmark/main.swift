@@ -70,6 +70,7 @@ var json = false
 var keep = false
 var database: String?
 var until: String?
+var state = "TX"
 while let argument = arguments.popFirst() {
     if argument == "--schools", let value = arguments.popFirst().flatMap(Int.init) {
         schools = value
@@ -81,10 +82,12 @@ while let argument = arguments.popFirst() {
         database = value
     } else if argument == "--until", let value = arguments.popFirst() {
         until = value
+    } else if argument == "--state", let value = arguments.popFirst() {
+        state = value
     } else {
         FileHandle.standardError.write(
             Data(
-                "usage: plan-benchmark [--schools N] [--json] [--keep] [--db postgres://... (an empty database)] [--until PHASE]\n"
+                "usage: plan-benchmark [--schools N] [--json] [--keep] [--db postgres://... (an empty database)] [--until PHASE] [--state XX (TX)]\n"
                     .utf8
             ))
         exit(64)
@@ -121,6 +124,9 @@ for index in 0..<schools {
         """
 }
 text = String(head) + schoolText + String(tail)
+// `--state XX`: the example district under another state's rules.
+text = text.replacingOccurrences(of: "  state: TX\n", with: "  state: \(state)\n")
+    .replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [baseline, \(state)]")
 try text.write(toFile: plan, atomically: true, encoding: .utf8)
 
 if !json {
