@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Who is acting, and on what day: stamped on every audit entry.
 public struct AuditContext: Sendable {
@@ -65,7 +66,21 @@ package enum AuditLog {
         seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
         rows: String, previous: String
     ) -> String {
-        sha256Hex(Canonical.encode([String(seq), at, asOf, actor, action, subject, detail, rows, previous]))
+        // `Canonical.encode`'s bytes, written into one buffer: the chain's walk hashes every entry.
+        let fields = [at, asOf, actor, action, subject, detail, rows, previous]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(64) { $0 + $1.utf8.count + 12 })
+        var number: [UInt8] = []
+        appendDecimal(Int64(seq), to: &number)
+        appendDecimal(Int64(number.count), to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        bytes += number
+        for field in fields {
+            appendDecimal(Int64(field.utf8.count), to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            bytes += field.utf8
+        }
+        return sha256Hex(bytes: bytes)
     }
 
     /// Appends one entry inside the caller's transaction, naming the rows it sealed.
@@ -145,20 +160,43 @@ package enum AuditLog {
     }
 
     /// Walks the chain of `table`: the first entry whose number, link or hash is wrong, or the
-    /// entries and the last hash.
-    static func walk(_ db: Database, table: String) throws -> (entries: Int, head: String, broken: (Int, String)?) {
+    /// entries and the last hash. With `ledger`, each good entry's sealed rows are recorded in it
+    /// on the way, so the rows' check does not read the entries a second time.
+    static func walk(_ db: Database, table: String, ledger: inout SealLedger) throws -> (
+        entries: Int, head: String, broken: (Int, String)?
+    ) {
         var chain = AuditChainWalk()
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) ORDER BY seq")
-        while let row = try rows.next() {
-            // Every field read without trusting its type: someone with the file can write a number
-            // where text was, and that must be reported as a change, not crash the check.
-            let entry = AuditChainWalk.Entry(
-                seq: row.integer("seq").map(Int.init), format: row.integer("format").map(Int.init),
-                at: row.text("at"), asOf: row.text("as_of"), actor: row.text("actor"), action: row.text("action"),
-                subject: row.text("subject"), detail: row.text("detail"), rows: row.text("rows"),
-                previousHash: row.text("previous_hash"), hash: row.text("hash"))
-            guard chain.follow(entry) else { break }
+        let columns = [
+            "seq", "format", "at", "as_of", "actor", "action", "subject", "detail", "rows", "previous_hash", "hash",
+        ]
+        let select = try db.makeStatement(sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY seq")
+        let statement = select.sqliteStatement
+        // Every field read without trusting its type: someone with the file can write a number
+        // where text was, and that must be reported as a change, not crash the check. Text is
+        // read as GRDB reads it (to the first NUL), as the chain has always been checked.
+        func text(_ index: Int32) -> String? {
+            guard sqlite3_column_type(statement, index) == SQLITE_TEXT,
+                let start = sqlite3_column_text(statement, index)
+            else { return nil }
+            return String(cString: start)
         }
+        func integer(_ index: Int32) -> Int? {
+            sqlite3_column_type(statement, index) == SQLITE_INTEGER ? Int(sqlite3_column_int64(statement, index)) : nil
+        }
+        // A list of rows that does not read is reported once the chain is known to hold: a broken
+        // link further on is the finding that says more.
+        var unreadable: StoreError?
+        let rows = try Row.fetchCursor(select)
+        while try rows.next() != nil {
+            let entry = AuditChainWalk.Entry(
+                seq: integer(0), format: integer(1), at: text(2), asOf: text(3), actor: text(4), action: text(5),
+                subject: text(6), detail: text(7), rows: text(8), previousHash: text(9), hash: text(10))
+            guard chain.follow(entry) else { break }
+            if unreadable == nil, let sealed = entry.rows, sealed != "{}", let seq = entry.seq {
+                do { try ledger.record(sealed, seq: seq) } catch { unreadable = error }
+            }
+        }
+        if chain.broken == nil, let unreadable { throw unreadable }
         return (chain.entries, chain.head, chain.broken)
     }
 
@@ -167,14 +205,15 @@ package enum AuditLog {
     static func verify(_ db: Database, table: String, sealed: [SealedTable], head expected: String?) throws
         -> AuditVerification
     {
-        let (entries, head, broken) = try walk(db, table: table)
+        var ledger = SealLedger()
+        let (entries, head, broken) = try walk(db, table: table, ledger: &ledger)
         if let (seq, reason) = broken { return .broken(seq: seq, reason: reason) }
         if let expected, expected != head,
             try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE hash = ?", arguments: [expected]) == 0
         {
             return .lostHead(expected, entries: entries)
         }
-        let differences = try RowSeal.differences(db, audit: table, tables: sealed)
+        let differences = try RowSeal.differences(db, ledger: ledger, tables: sealed)
         if !differences.isEmpty { return .tampered(differences) }
         return .intact(entries: entries, head: head)
     }
@@ -320,8 +359,64 @@ package struct AuditChainWalk {
 /// The sealed rows' check, whichever engine reads them: the hash each audit entry recorded for
 /// each row (the latest wins), then every row as it is now against it.
 package struct SealLedger {
-    private var named: [String: (hash: String, seq: Int)] = [:]
-    private var found: [(seq: Int, text: String)] = []
+    /// What the entries recorded for the rows of one table, by key (`lincoln-hs/...` of
+    /// `item:lincoln-hs/...`): a row is looked up by its key as read, with no name made of it.
+    package struct Table {
+        private var index: [String: Int] = [:]
+        private var hashes: [String] = []
+        private var seqs: [Int] = []
+        private var seen: [Bool] = []
+        fileprivate var found: [(seq: Int, text: String)] = []
+        fileprivate let name: String
+
+        fileprivate init(name: String) { self.name = name }
+
+        fileprivate mutating func record(_ key: String, hash: String, seq: Int) {
+            if let at = index[key] {
+                hashes[at] = hash
+                seqs[at] = seq
+            } else {
+                index[key] = hashes.count
+                hashes.append(hash)
+                seqs.append(seq)
+                seen.append(false)
+            }
+        }
+
+        fileprivate mutating func reserve(_ count: Int) {
+            index.reserveCapacity(index.count + count)
+            hashes.reserveCapacity(hashes.count + count)
+            seqs.reserveCapacity(seqs.count + count)
+            seen.reserveCapacity(seen.count + count)
+        }
+
+        /// A row as it is now: its key, its content's hash as hex digits, and whether the
+        /// `row_hash` it carries is that hash.
+        mutating func check(_ key: String, hex: UnsafeBufferPointer<UInt8>, storedMatches: Bool) {
+            // A key seen twice (a table without a unique key) is a row no entry accounts for.
+            guard let at = index[key], !seen[at] else {
+                found.append((Int.max, "\(name):\(key) is in no audit entry: it was added behind Drillbook's back"))
+                return
+            }
+            seen[at] = true
+            let recorded = hashes[at].utf8.withContiguousStorageIfAvailable { $0.elementsEqual(hex) }
+            if !(recorded ?? hashes[at].utf8.elementsEqual(hex)) || !storedMatches {
+                found.append(
+                    (seqs[at], "\(name):\(key) differs from what audit entry \(seqs[at]) recorded: it was changed"))
+            }
+        }
+
+        /// Rows named but never checked: deleted.
+        fileprivate func missing() -> [(seq: Int, text: String)] {
+            index.compactMap { key, at in
+                seen[at]
+                    ? nil
+                    : (seqs[at], "\(name):\(key), recorded by audit entry \(seqs[at]), is missing: it was deleted")
+            }
+        }
+    }
+
+    private var tables: [String: Table] = [:]
 
     package init() {}
 
@@ -332,37 +427,53 @@ package struct SealLedger {
         // entry names every row of the year, and reading it took most of `audit verify` (and of
         // `check`, which verifies).
         if let pairs = SortedJSON.pairs(text) {
-            if pairs.count > 1_000 { named.reserveCapacity(named.count + pairs.count) }
-            for (key, hash) in pairs { named[key] = (hash, seq) }
+            if pairs.count > 1_000, let first = pairs.first {
+                let (table, _) = Self.split(first.0)
+                tables[table, default: Table(name: table)].reserve(pairs.count)
+            }
+            for (name, hash) in pairs { record(name, hash: hash, seq: seq) }
             return
         }
         guard let hashes = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
             throw StoreError(message: "audit entry \(seq): its rows are not an object of hashes")
         }
-        for (key, hash) in hashes { named[key] = (hash, seq) }
+        for (name, hash) in hashes { record(name, hash: hash, seq: seq) }
+    }
+
+    private mutating func record(_ name: String, hash: String, seq: Int) {
+        let (table, key) = Self.split(name)
+        tables[table, default: Table(name: table)].record(key, hash: hash, seq: seq)
+    }
+
+    /// `item:lincoln-hs/...` -> (`item`, `lincoln-hs/...`); a name without a table has none.
+    private static func split(_ name: String) -> (table: String, key: String) {
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return ("", name) }
+        return (String(name[..<colon]), String(name[name.utf8.index(after: colon)...]))
     }
 
     /// A row as it is now: its name (`incident:2027-0001`), its content's hash and the `row_hash` it carries.
-    package mutating func check(_ key: String, hash: String, stored: String?) {
-        guard let recorded = named.removeValue(forKey: key) else {
-            found.append((Int.max, "\(key) is in no audit entry: it was added behind Drillbook's back"))
-            return
+    package mutating func check(_ name: String, hash: String, stored: String?) {
+        let (table, key) = Self.split(name)
+        var hex = Array(hash.utf8)
+        if hex.count != 64 { hex = [] }  // not a hash: matches nothing recorded
+        hex.withUnsafeBufferPointer { hex in
+            tables[table, default: Table(name: table)].check(key, hex: hex, storedMatches: stored == hash)
         }
-        if recorded.hash != hash || stored != hash {
-            found.append(
-                (recorded.seq, "\(key) differs from what audit entry \(recorded.seq) recorded: it was changed"))
-        }
+    }
+
+    /// Runs `body` on the rows recorded for `table`: for a caller checking a whole table's rows.
+    mutating func withTable<Result>(_ table: String, _ body: (inout Table) throws -> Result) rethrows -> Result {
+        var recorded = tables.removeValue(forKey: table) ?? Table(name: table)
+        defer { tables[table] = recorded }
+        return try body(&recorded)
     }
 
     /// Every difference, the earliest entry first: rows changed, rows no entry names (inserted),
     /// and rows of `tables` named but not checked (deleted).
-    package func differences(tables: [SealedTable]) -> [String] {
-        var found = found
-        let prefixes = Set(tables.map { $0.name + ":" })
-        for (key, recorded) in named
-        where prefixes.contains(where: { key.hasPrefix($0) }) {
-            found.append((recorded.seq, "\(key), recorded by audit entry \(recorded.seq), is missing: it was deleted"))
-        }
+    package func differences(tables sealed: [SealedTable]) -> [String] {
+        var found: [(seq: Int, text: String)] = []
+        for table in tables.values { found += table.found }
+        for table in sealed { found += tables[table.name]?.missing() ?? [] }
         return found.sorted { ($0.seq, $0.text) < ($1.seq, $1.text) }.map(\.text)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -26,20 +27,32 @@ enum RowSeal {
     static func canonical(_ order: [(name: String, index: Int)], value: (Int) -> DatabaseValue) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
-        func field(_ tag: StaticString, _ utf8: some Collection<UInt8>) {
-            bytes += String(utf8.count + tag.utf8CodeUnitCount).utf8
+        // Lengths and numbers written as digits straight into the buffer (a string for each was a
+        // third of sealing a first schedule's rows).
+        func prefix(_ length: Int, _ tag: UInt8?) {
+            appendDecimal(Int64(length + (tag == nil ? 0 : 1)), to: &bytes)
             bytes.append(UInt8(ascii: ":"))
-            bytes += UnsafeBufferPointer(start: tag.utf8Start, count: tag.utf8CodeUnitCount)
-            bytes += utf8
+            if let tag { bytes.append(tag) }
         }
         for (name, index) in order {
-            field("", name.utf8)
+            prefix(name.utf8.count, nil)
+            bytes += name.utf8
             switch value(index).storage {
-            case .null: field("n", EmptyCollection())
-            case .int64(let int): field("i", String(int).utf8)
-            case .double(let double): field("d", String(double.bitPattern).utf8)
-            case .string(let string): field("s", string.utf8)
-            case .blob(let data): field("b", data.base64EncodedString().utf8)
+            case .null: prefix(0, UInt8(ascii: "n"))
+            case .int64(let int):
+                prefix(decimalLength(int), UInt8(ascii: "i"))
+                appendDecimal(int, to: &bytes)
+            case .double(let double):
+                let digits = String(double.bitPattern).utf8
+                prefix(digits.count, UInt8(ascii: "d"))
+                bytes += digits
+            case .string(let string):
+                prefix(string.utf8.count, UInt8(ascii: "s"))
+                bytes += string.utf8
+            case .blob(let data):
+                let text = data.base64EncodedString().utf8
+                prefix(text.count, UInt8(ascii: "b"))
+                bytes += text
             }
         }
         return bytes
@@ -109,22 +122,17 @@ enum RowSeal {
         return sealed
     }
 
-    /// Every difference between the sealed tables and the hashes the audit entries recorded, the
-    /// earliest entry first: rows changed, rows no entry names (inserted), rows named but gone (deleted).
-    static func differences(_ db: Database, audit: String, tables: [SealedTable]) throws -> [String] {
-        var ledger = SealLedger()
-        let entries = try Row.fetchCursor(db, sql: "SELECT seq, rows FROM \(audit) WHERE rows != '{}' ORDER BY seq")
-        while let row = try entries.next() {
-            guard let text = row.text("rows"), let seq = row.integer("seq").map(Int.init) else { continue }
-            try ledger.record(text, seq: seq)
-        }
+    /// Every difference between the sealed tables and the hashes the audit entries recorded (in
+    /// `ledger`, filled by the chain's walk), the earliest entry first: rows changed, rows no entry
+    /// names (inserted), rows named but gone (deleted).
+    static func differences(_ db: Database, ledger: consuming SealLedger, tables: [SealedTable]) throws -> [String] {
         for table in tables {
             let select = try db.makeStatement(
                 sql: "SELECT *, CAST(\(table.key) AS TEXT) AS seal_key FROM \(table.name)")
             var hasher = RowHasher(select)
             let rows = try Row.fetchCursor(select)
-            while try rows.next() != nil {
-                ledger.check("\(table.name):\(hasher.key())", hash: hasher.hash(), stored: hasher.stored())
+            try ledger.withTable(table.name) { recorded in
+                while try rows.next() != nil { hasher.check(into: &recorded) }
             }
         }
         return ledger.differences(tables: tables)
@@ -138,20 +146,28 @@ enum RowSeal {
 /// does not).
 struct RowHasher {
     private let statement: SQLiteStatement
-    /// Each content column by name: its canonical name field (`6:status`) and position.
-    private let columns: [(field: [UInt8], index: Int32)]
+    /// Each content column by name: its canonical name field (`6:status`), one after the other in
+    /// `names` (each ending at `nameEnds`), and its position in the row.
+    private let names: [UInt8]
+    private let nameEnds: [Int]
+    private let indexes: [Int32]
     private let keyIndex: Int32?
     private let rowidIndex: Int32?
     private let hashIndex: Int32?
     private var bytes: [UInt8] = []
+    /// The hex digits of the last row hashed.
+    private var hex = [UInt8](repeating: 0, count: 64)
 
     /// For rows of `statement`, whose columns are a sealed table's and maybe `seal_key`, `seal_rowid`.
     init(_ statement: Statement) {
         self.statement = statement.sqliteStatement
         let names = statement.columnNames
-        columns = RowSeal.order(of: names.filter { !RowSeal.excluded.contains($0) }).map { name, _ in
-            (Array("\(name.utf8.count):\(name)".utf8), Int32(names.firstIndex(of: name)!))
+        let columns = RowSeal.order(of: names.filter { !RowSeal.excluded.contains($0) }).map { name, _ in
+            (field: Array("\(name.utf8.count):\(name)".utf8), index: Int32(names.firstIndex(of: name)!))
         }
+        self.names = columns.flatMap(\.field)
+        nameEnds = columns.indices.map { columns[...$0].reduce(0) { $0 + $1.field.count } }
+        indexes = columns.map(\.index)
         keyIndex = names.firstIndex(of: "seal_key").map(Int32.init)
         rowidIndex = names.firstIndex(of: "seal_rowid").map(Int32.init)
         hashIndex = names.firstIndex(of: "row_hash").map(Int32.init)
@@ -160,26 +176,58 @@ struct RowHasher {
 
     /// The hex SHA-256 of the current row's content.
     mutating func hash() -> String {
+        digest()
+        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// Hashes the current row's content into `hex`. Every value is written straight into the
+    /// buffer: a string per number and per length prefix was a third of verifying a year's rows.
+    private mutating func digest() {
         bytes.removeAll(keepingCapacity: true)
-        for (field, index) in columns {
-            bytes += field
-            switch sqlite3_column_type(statement, index) {
-            case SQLITE_NULL: append(UInt8(ascii: "n"), [])
-            case SQLITE_INTEGER: append(UInt8(ascii: "i"), Array(String(sqlite3_column_int64(statement, index)).utf8))
-            case SQLITE_FLOAT:
-                append(UInt8(ascii: "d"), Array(String(sqlite3_column_double(statement, index).bitPattern).utf8))
-            case SQLITE_TEXT:
-                let count = Int(sqlite3_column_bytes(statement, index))
-                let text = sqlite3_column_text(statement, index)
-                appendPrefix(count + 1, UInt8(ascii: "s"))
-                if let text, count > 0 { bytes += UnsafeBufferPointer(start: text, count: count) }
-            default:
-                let count = Int(sqlite3_column_bytes(statement, index))
-                let data = sqlite3_column_blob(statement, index).map { Data(bytes: $0, count: count) } ?? Data()
-                append(UInt8(ascii: "b"), Array(data.base64EncodedString().utf8))
+        names.withUnsafeBufferPointer { names in
+            var start = 0
+            for (column, index) in indexes.enumerated() {
+                bytes += UnsafeBufferPointer(rebasing: names[start..<nameEnds[column]])
+                start = nameEnds[column]
+                switch sqlite3_column_type(statement, index) {
+                case SQLITE_NULL: appendPrefix(1, UInt8(ascii: "n"))
+                case SQLITE_INTEGER:
+                    let value = sqlite3_column_int64(statement, index)
+                    appendPrefix(decimalLength(value) + 1, UInt8(ascii: "i"))
+                    appendDecimal(value, to: &bytes)
+                case SQLITE_FLOAT:
+                    append(UInt8(ascii: "d"), Array(String(sqlite3_column_double(statement, index).bitPattern).utf8))
+                case SQLITE_TEXT:
+                    let count = Int(sqlite3_column_bytes(statement, index))
+                    let text = sqlite3_column_text(statement, index)
+                    appendPrefix(count + 1, UInt8(ascii: "s"))
+                    if let text, count > 0 { bytes += UnsafeBufferPointer(start: text, count: count) }
+                default:
+                    let count = Int(sqlite3_column_bytes(statement, index))
+                    let data = sqlite3_column_blob(statement, index).map { Data(bytes: $0, count: count) } ?? Data()
+                    append(UInt8(ascii: "b"), Array(data.base64EncodedString().utf8))
+                }
             }
         }
-        return sha256Hex(bytes: bytes)
+        let digest = SHA256.hash(data: bytes)
+        hex.withUnsafeMutableBufferPointer { writeHex(digest, into: $0) }
+    }
+
+    /// Checks the current row against `ledger`'s table: its content hashed, compared with the hash
+    /// the audit entries recorded for its key and with the `row_hash` it carries, without a string
+    /// made of either hash.
+    mutating func check(into table: inout SealLedger.Table) {
+        digest()
+        let key = self.key()
+        let stored: Bool
+        if let hashIndex, sqlite3_column_type(statement, hashIndex) == SQLITE_TEXT,
+            sqlite3_column_bytes(statement, hashIndex) == 64, let text = sqlite3_column_text(statement, hashIndex)
+        {
+            stored = hex.withUnsafeBufferPointer { memcmp($0.baseAddress!, text, 64) == 0 }
+        } else {
+            stored = false
+        }
+        hex.withUnsafeBufferPointer { table.check(key, hex: $0, storedMatches: stored) }
     }
 
     /// `seal_key` of the current row, as text.
@@ -200,7 +248,7 @@ struct RowHasher {
     }
 
     private mutating func appendPrefix(_ length: Int, _ tag: UInt8) {
-        bytes += String(length).utf8
+        appendDecimal(Int64(length), to: &bytes)
         bytes.append(UInt8(ascii: ":"))
         bytes.append(tag)
     }

@@ -7,13 +7,46 @@ public func sha256Hex(_ text: String) -> String { sha256Hex(bytes: Array(text.ut
 
 /// The same, of bytes.
 package func sha256Hex(bytes: [UInt8]) -> String {
-    // Hex by table: `String(format:)` per byte was most of the cost of sealing 78,000 rows.
-    let digits = Array("0123456789abcdef".utf8)
-    var hex: [UInt8] = []
-    hex.reserveCapacity(64)
-    for byte in SHA256.hash(data: bytes) {
-        hex.append(digits[Int(byte >> 4)])
-        hex.append(digits[Int(byte & 0x0F)])
+    String(unsafeUninitializedCapacity: 64) { buffer in
+        writeHex(SHA256.hash(data: bytes), into: buffer)
+        return 64
     }
-    return String(decoding: hex, as: UTF8.self)
+}
+
+/// The 64 lower-case hex digits of a digest, written into `hex` (at least 64 bytes): by table, as
+/// `String(format:)` per byte was most of the cost of sealing 78,000 rows; into a buffer, so a
+/// verification compares a row's hash with the stored one without making a string of it.
+func writeHex(_ digest: SHA256.Digest, into hex: UnsafeMutableBufferPointer<UInt8>) {
+    let digits: StaticString = "0123456789abcdef"
+    digits.withUTF8Buffer { digits in
+        var index = 0
+        for byte in digest {
+            hex[index] = digits[Int(byte >> 4)]
+            hex[index + 1] = digits[Int(byte & 0x0F)]
+            index += 2
+        }
+    }
+}
+
+/// Appends `value` in decimal (as `String(value)` spells it) without making a string.
+package func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+    if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    let start = bytes.count
+    repeat {
+        bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+        magnitude /= 10
+    } while magnitude > 0
+    bytes[start...].reverse()
+}
+
+/// The number of bytes `appendDecimal` writes for `value`.
+package func decimalLength(_ value: Int64) -> Int {
+    var count = value < 0 ? 2 : 1
+    var rest = value.magnitude / 10
+    while rest > 0 {
+        count += 1
+        rest /= 10
+    }
+    return count
 }

@@ -111,6 +111,31 @@ import Testing
                 ]))
     }
 
+    /// A row's seal and its content are each checked: a seal rewritten alone and a number changed
+    /// by one are each named, and put back the row verifies again (the verification compares
+    /// hashes as bytes and writes numbers' digits without strings).
+    @Test(arguments: Engine.available)
+    func aSealOrANumberChangedAloneIsFound(_ engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let store = try database.schedule()
+        try store.apply(Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        let head = try store.auditEntries().last!.hash
+        let uid = Self.items[0].item.uid
+        let changed = ["\(uid)".itemName + " differs from what audit entry 1 recorded: it was changed"]
+
+        try database.tamper("UPDATE item SET row_hash = upper(row_hash) WHERE uid = ?", [uid])
+        #expect(try store.verifyAudit() == .tampered(changed), "an upper-cased seal is not the seal")
+        try database.tamper("UPDATE item SET row_hash = lower(row_hash) WHERE uid = ?", [uid])
+        #expect(try store.verifyAudit() == .intact(entries: 1, head: head))
+
+        try database.tamper("UPDATE item SET duration_minutes = duration_minutes + 1 WHERE uid = ?", [uid])
+        #expect(try store.verifyAudit() == .tampered(changed))
+        try database.tamper("UPDATE item SET duration_minutes = duration_minutes - 1 WHERE uid = ?", [uid])
+        #expect(try store.verifyAudit() == .intact(entries: 1, head: head))
+        try database.tamper("UPDATE item SET duration_minutes = -1234567890123 WHERE uid = ?", [uid])
+        #expect(try store.verifyAudit() == .tampered(changed))
+    }
+
     @Test(arguments: Engine.available)
     func aSecondRecordOfOneItemIsRefusedAndACorrectionStandsOnce(_ engine: Engine) throws {
         let store = try TestDatabase(engine).schedule()

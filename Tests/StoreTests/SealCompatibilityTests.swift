@@ -54,3 +54,20 @@ import Testing
         }
     }
 }
+
+/// The digits and hex the seals are made of, written into buffers, against the strings they stand for.
+@Suite struct SealBytesTests {
+    @Test(arguments: [0, 7, 10, -1, 99, -100, 1_234_567_890, Int64.max, Int64.min])
+    func decimalDigitsAreStringsDigits(_ value: Int64) {
+        var bytes: [UInt8] = Array("x".utf8)
+        appendDecimal(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x" + String(value))
+        #expect(decimalLength(value) == String(value).count)
+    }
+
+    @Test func hexOfAHashIsSHA256sDigits() {
+        // Known answers (FIPS 180-2): "" and "abc".
+        #expect(sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

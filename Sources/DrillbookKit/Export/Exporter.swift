@@ -12,6 +12,9 @@ public struct Exporter: Sendable {
     /// The zones every calendar's header defines, and the first year they are used in: the same for
     /// every file, worked out once (per file it was schools x files, quadratic in a state's schools).
     let zoneYears: (zones: Set<String>, firstYear: Int)
+    /// The plan's activities by id: every event of every audience looks its activity up (a walk of
+    /// the list per event was a tenth of building a state's events).
+    let activities: [String: Activity]
 
     public init(loaded: LoadedPlan, asOf: CalendarDate) {
         self.loaded = loaded
@@ -19,6 +22,7 @@ public struct Exporter: Sendable {
         zoneYears = (
             Set(loaded.plan.schools.map(\.school.timeZone)), loaded.years.values.map(\.first.year).min() ?? asOf.year
         )
+        activities = Dictionary(loaded.plan.activities.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Writes the files; returns their paths. Cancelled items stay in, as STATUS:CANCELLED, until the
@@ -37,7 +41,9 @@ public struct Exporter: Sendable {
         } catch {
             throw .usage("\(folder): cannot create the folder (\(error.localizedDescription))")
         }
-        let bySchool = Dictionary(grouping: shown(items), by: \.item.schoolID)
+        // Positions, not copies: a state's year is 780,000 items, and a copy grouped by school
+        // doubled what the export held and retained every string of every item once more.
+        let bySchool = positionsBySchool(items)
         let schools = plan.schools.filter { only == nil || $0.school.id == only }
         do {
             // The district's files stay open while the schools are written: a school's events are
@@ -61,7 +67,7 @@ public struct Exporter: Sendable {
                 let texts = [Result<[String], any Error>](concurrentlyComputing: chunk.count) { index in
                     Result {
                         try writeSchool(
-                            chunk[index].school, bySchool[chunk[index].school.id] ?? [], to: folder,
+                            chunk[index].school, items, bySchool[chunk[index].school.id] ?? [], to: folder,
                             audiences: audiences)
                     }
                 }
@@ -86,27 +92,31 @@ public struct Exporter: Sendable {
     }
 
     /// Writes one school's file of each audience; returns each one's events as text, for the district's.
-    private func writeSchool(_ school: School, _ items: [TrackedItem], to folder: String, audiences: [Audience])
-        throws -> [String]
-    {
+    private func writeSchool(
+        _ school: School, _ items: [TrackedItem], _ positions: [Int], to folder: String, audiences: [Audience]
+    ) throws -> [String] {
         // Admin and staff mostly see the same event: one rendering serves both, found by UID; all of
         // the school's renderings are made in one turn at libical.
         var unique: [Event] = []
         var renderingsByUID: [String: [Int]] = [:]
         var shown: [[Int]] = []
-        for audience in audiences {
-            var positions: [Int] = []
-            for tracked in items {
-                guard let event = event(for: tracked, audience: audience, school: school) else { continue }
-                if let same = renderingsByUID[event.uid]?.first(where: { unique[$0] == event }) {
-                    positions.append(same)
-                } else {
-                    renderingsByUID[event.uid, default: []].append(unique.count)
-                    positions.append(unique.count)
-                    unique.append(event)
+        // Items read in place: an array's element read by subscript is a copy, every string of the
+        // item retained and released again, for each audience.
+        items.withUnsafeBufferPointer { items in
+            for audience in audiences {
+                var rendering: [Int] = []
+                for position in positions {
+                    guard let event = event(for: items[position], audience: audience, school: school) else { continue }
+                    if let same = renderingsByUID[event.uid]?.first(where: { unique[$0] == event }) {
+                        rendering.append(same)
+                    } else {
+                        renderingsByUID[event.uid, default: []].append(unique.count)
+                        rendering.append(unique.count)
+                        unique.append(event)
+                    }
                 }
+                shown.append(rendering)
             }
-            shown.append(positions)
         }
         var texts: [String] = []
         var rendered: [String]?
@@ -124,10 +134,17 @@ public struct Exporter: Sendable {
     }
 
     /// What a calendar shows: scheduled items, and cancelled ones until their school year ends.
-    func shown(_ items: [TrackedItem]) -> [TrackedItem] {
-        items.filter { tracked in
-            tracked.status == .scheduled || loaded.years[tracked.item.schoolID].map { asOf <= $0.last } ?? false
+    func isShown(_ tracked: TrackedItem) -> Bool {
+        tracked.status == .scheduled || loaded.years[tracked.item.schoolID].map { asOf <= $0.last } ?? false
+    }
+
+    /// The positions in `items` of what each school's calendars show, in order, by school id.
+    func positionsBySchool(_ items: [TrackedItem]) -> [String: [Int]] {
+        var bySchool: [String: [Int]] = [:]
+        for (position, tracked) in items.enumerated() where isShown(tracked) {
+            bySchool[tracked.item.schoolID, default: []].append(position)
         }
+        return bySchool
     }
 
     /// The calendar a feed serves, byte for byte what `export` writes to `<school>-<audience>.ics`,
@@ -138,7 +155,7 @@ public struct Exporter: Sendable {
         let plan = loaded.plan
         let schools = plan.schools.map(\.school).filter { only == nil || $0.id == only }
         guard !schools.isEmpty else { throw .usage("school \"\(only ?? "")\" is not in the plan") }
-        let bySchool = Dictionary(grouping: shown(items), by: \.item.schoolID)
+        let bySchool = positionsBySchool(items)
         let buffer = TextBuffer()
         let name =
             only == nil
@@ -148,7 +165,7 @@ public struct Exporter: Sendable {
             let writer = try makeWriter(name: name) { buffer.text += $0 }
             for school in schools {
                 let events = (bySchool[school.id] ?? []).compactMap {
-                    event(for: $0, audience: audience, school: school)
+                    event(for: items[$0], audience: audience, school: school)
                 }
                 try writer.write(rendered: try writer.render(events))
             }
@@ -281,7 +298,7 @@ public struct Exporter: Sendable {
                 end = .date(item.date.adding(days: 1))
             }
             // Families read the activity's families wording where it has one.
-            let activity = loaded.plan.activities.first { $0.id == item.activityID && item.relatedTo == nil }
+            let activity = item.relatedTo == nil ? activities[item.activityID] : nil
             let title = audience == .families ? activity?.familiesTitle ?? item.title : item.title
             event = Event(
                 uid: item.uid, summary: title, start: start, end: end,
@@ -306,19 +323,37 @@ public struct Exporter: Sendable {
     private func details(_ item: ScheduledItem, _ audience: Audience, _ school: School, activity: Activity?)
         -> String?
     {
-        var lines = [audience == .families ? activity?.familiesDescription ?? item.description : item.description]
-            .compactMap(\.self)
-        if activity?.showsTipLine == true, let tip = loaded.plan.district.tipLine { lines.append(tip.line) }
-        guard audience != .families else { return lines.isEmpty ? nil : lines.joined(separator: "\n") }
-        let owner = school.contacts[item.owner].map { "\($0.name) (\(item.owner))" } ?? item.owner
-        lines.append("Owner: \(owner)")
-        if !item.presence.isEmpty {
-            let present = item.presence.map { role in school.contacts[role].map { "\($0.name) (\(role))" } ?? role }
-            lines.append("With: " + present.joined(separator: ", "))
+        // Lines appended to one string as they come (an array of lines joined made each line twice).
+        var text = ""
+        var lines = 0
+        func line(_ parts: String...) {
+            if lines > 0 { text += "\n" }
+            for part in parts { text += part }
+            lines += 1
         }
-        if let context = item.timeContext { lines.append("Time of day: \(context.rawValue)") }
-        if let source = item.source { lines.append("Source: \(source)") }
-        lines.append("Drillbook item: \(item.id)")
-        return lines.joined(separator: "\n")
+        text.reserveCapacity(256)
+        if let description = audience == .families
+            ? activity?.familiesDescription ?? item.description : item.description
+        {
+            line(description)
+        }
+        if activity?.showsTipLine == true, let tip = loaded.plan.district.tipLine { line(tip.line) }
+        guard audience != .families else { return lines == 0 ? nil : text }
+        if let contact = school.contacts[item.owner] {
+            line("Owner: ", contact.name, " (", item.owner, ")")
+        } else {
+            line("Owner: ", item.owner)
+        }
+        if !item.presence.isEmpty {
+            line("With: ")
+            for (index, role) in item.presence.enumerated() {
+                if index > 0 { text += ", " }
+                if let contact = school.contacts[role] { text += "\(contact.name) (\(role))" } else { text += role }
+            }
+        }
+        if let context = item.timeContext { line("Time of day: ", context.rawValue) }
+        if let source = item.source { line("Source: ", source) }
+        line("Drillbook item: ", item.id)
+        return text
     }
 }

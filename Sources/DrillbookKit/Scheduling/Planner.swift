@@ -117,31 +117,35 @@ public enum Planner {
         do { stored = try store.activityVersions(year: loaded.plan.year) } catch { throw .store(error.description) }
         var fixed: [FixedOccurrence] = []
         var reasons: [String: String] = [:]
-        var kept: Set<String> = []
+        // Which published items stay, by position (uids are unique): a set of 780,000 uids hashed
+        // each one again for every lookup.
+        var kept = [Bool](repeating: false, count: published.count)
         // Positions into `published`, not copies of its items: this runs over the whole year.
-        for index in published.indices where published[index].status == .scheduled {
-            guard published[index].item.relatedTo == nil else { continue }
-            let item = published[index].item
-            guard let year = loaded.years[item.schoolID] else { continue }
-            let pin = FixedOccurrence(
-                schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
-                timeContext: item.timeContext, presence: item.presence)
-            if item.date <= asOf || published[index].isAnnounced(by: asOf) {
-                // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
-                if year.isSchoolDay(item.date) {
-                    fixed.append(pin)
-                    kept.insert(item.uid)
+        published.withUnsafeBufferPointer { published in
+            for index in published.indices where published[index].status == .scheduled {
+                guard published[index].item.relatedTo == nil else { continue }
+                let item = published[index].item
+                guard let year = loaded.years[item.schoolID] else { continue }
+                let pin = FixedOccurrence(
+                    schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
+                    timeContext: item.timeContext, presence: item.presence)
+                if item.date <= asOf || published[index].isAnnounced(by: asOf) {
+                    // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
+                    if year.isSchoolDay(item.date) {
+                        fixed.append(pin)
+                        kept[index] = true
+                    }
+                    if let closure = year.closures[item.date] { reasons[item.uid] = "closure added: \(closure)" }
+                    continue
                 }
-                if let closure = year.closures[item.date] { reasons[item.uid] = "closure added: \(closure)" }
-                continue
-            }
-            if let why = lost(item.date, in: year) {
-                reasons[item.uid] = why
-            } else if let before = stored[item.activityID], before != versions[item.activityID] {
-                reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
-            } else {
-                fixed.append(pin)
-                kept.insert(item.uid)
+                if let why = lost(item.date, in: year) {
+                    reasons[item.uid] = why
+                } else if let before = stored[item.activityID], before != versions[item.activityID] {
+                    reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
+                } else {
+                    fixed.append(pin)
+                    kept[index] = true
+                }
             }
         }
         var skipped: [SchedulingError] = []
@@ -149,22 +153,23 @@ public enum Planner {
             loaded, fixed: fixed, notBefore: published.isEmpty ? nil : asOf, skipped: &skipped)
         // What follows an item that stayed (its notices, its review) stays as published too.
         let before = Replan.positions(published)
-        var uidsByID: [String: String] = [:]
-        for index in published.indices {
-            if uidsByID[published[index].item.id] == nil {
-                uidsByID[published[index].item.id] = published[index].item.uid
-            }
+        var positionsByID: [String: Int] = [:]
+        positionsByID.reserveCapacity(published.count)
+        for index in published.indices where positionsByID[published[index].item.id] == nil {
+            positionsByID[published[index].item.id] = index
         }
-        for index in planned.indices {
-            guard let position = before[planned[index].uid], published[position].status == .scheduled,
-                published[position].item.date > asOf, let year = loaded.years[planned[index].schoolID]
-            else { continue }
-            let related = planned[index].relatedTo
-            let main = related.flatMap { uidsByID[$0] } ?? planned[index].uid
-            let date = published[position].item.date
-            guard kept.contains(main), date == planned[index].date || related != nil else { continue }
-            let fits = planned[index].adminOnly ? year.closures[date] == nil : lost(date, in: year) == nil
-            if fits && published[position].item != planned[index] { planned[index] = published[position].item }
+        published.withUnsafeBufferPointer { published in
+            for index in planned.indices {
+                guard let position = before[planned[index].uid], published[position].status == .scheduled,
+                    published[position].item.date > asOf, let year = loaded.years[planned[index].schoolID]
+                else { continue }
+                let related = planned[index].relatedTo
+                let main = related.flatMap { positionsByID[$0] } ?? position
+                let date = published[position].item.date
+                guard kept[main], date == planned[index].date || related != nil else { continue }
+                let fits = planned[index].adminOnly ? year.closures[date] == nil : lost(date, in: year) == nil
+                if fits && published[position].item != planned[index] { planned[index] = published[position].item }
+            }
         }
         do {
             var result = Replan.diff(published: published, positions: before, planned: planned, asOf: asOf) {
