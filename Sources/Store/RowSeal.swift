@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// A table whose rows the audit chain vouches for.
 package struct SealedTable: Sendable {
@@ -146,8 +147,31 @@ enum RowSeal {
 /// does not).
 struct RowHasher {
     private let statement: SQLiteStatement
-    /// Each content column by name: its canonical name field (`6:status`), one after the other in
-    /// `names` (each ending at `nameEnds`), and its position in the row.
+    /// Where a statement's columns are, worked out once per set of column names: a log import seals
+    /// each record as it stores it, and sorting the names again each time was a twentieth of it.
+    private struct Layout: Sendable {
+        /// Each content column by name: its canonical name field (`6:status`), one after the other
+        /// (each ending at `nameEnds`), and its position in the row.
+        var names: [UInt8]
+        var nameEnds: [Int]
+        var indexes: [Int32]
+        var keyIndex, rowidIndex, hashIndex: Int32?
+
+        init(_ names: [String]) {
+            let columns = RowSeal.order(of: names.filter { !RowSeal.excluded.contains($0) }).map { name, _ in
+                (field: Array("\(name.utf8.count):\(name)".utf8), index: Int32(names.firstIndex(of: name)!))
+            }
+            self.names = columns.flatMap(\.field)
+            nameEnds = columns.indices.map { columns[...$0].reduce(0) { $0 + $1.field.count } }
+            indexes = columns.map(\.index)
+            keyIndex = names.firstIndex(of: "seal_key").map(Int32.init)
+            rowidIndex = names.firstIndex(of: "seal_rowid").map(Int32.init)
+            hashIndex = names.firstIndex(of: "row_hash").map(Int32.init)
+        }
+    }
+
+    private static let layouts = Mutex<[[String]: Layout]>([:])
+
     private let names: [UInt8]
     private let nameEnds: [Int]
     private let indexes: [Int32]
@@ -161,16 +185,20 @@ struct RowHasher {
     /// For rows of `statement`, whose columns are a sealed table's and maybe `seal_key`, `seal_rowid`.
     init(_ statement: Statement) {
         self.statement = statement.sqliteStatement
-        let names = statement.columnNames
-        let columns = RowSeal.order(of: names.filter { !RowSeal.excluded.contains($0) }).map { name, _ in
-            (field: Array("\(name.utf8.count):\(name)".utf8), index: Int32(names.firstIndex(of: name)!))
-        }
-        self.names = columns.flatMap(\.field)
-        nameEnds = columns.indices.map { columns[...$0].reduce(0) { $0 + $1.field.count } }
-        indexes = columns.map(\.index)
-        keyIndex = names.firstIndex(of: "seal_key").map(Int32.init)
-        rowidIndex = names.firstIndex(of: "seal_rowid").map(Int32.init)
-        hashIndex = names.firstIndex(of: "row_hash").map(Int32.init)
+        let columnNames = statement.columnNames
+        let layout =
+            Self.layouts.withLock { $0[columnNames] }
+            ?? {
+                let made = Layout(columnNames)
+                Self.layouts.withLock { $0[columnNames] = made }
+                return made
+            }()
+        names = layout.names
+        nameEnds = layout.nameEnds
+        indexes = layout.indexes
+        keyIndex = layout.keyIndex
+        rowidIndex = layout.rowidIndex
+        hashIndex = layout.hashIndex
         bytes.reserveCapacity(1024)
     }
 

@@ -223,10 +223,8 @@ public enum ScheduleRecords {
         return formatter.string(from: now.addingTimeInterval(TimeInterval(leaseSeconds)))
     }
 
-    /// Fields as an audit entry's detail: JSON, keys sorted.
-    package static func json(_ fields: [String: String]) -> String {
-        (try? JSONEncoder.sorted.encode(fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    /// Fields as an audit entry's detail: JSON, keys sorted (`JSONEncoder.sorted`'s bytes).
+    package static func json(_ fields: [String: String]) -> String { SortedJSON.object(fields) }
 
     /// The detail of a schedule run's audit entry.
     package static func scheduleDetail(_ result: ReplanResult) -> String {
