@@ -254,8 +254,25 @@ public struct Exporter: Sendable {
             throw DrillbookError.usage("\(path): cannot be written (\(reason))")
         }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        let writer = try makeWriter(name: name) { text in try handle.write(contentsOf: Data(text.utf8)) }
+        let writer = try makeWriter(name: name) { text in try Self.write(text, to: descriptor, path: path) }
         return CalendarFile(writer: writer, handle: handle, temporary: temporary, path: path)
+    }
+
+    /// Writes all of `text` from the string's own bytes: a `Data` made of each piece first copied
+    /// every byte an export writes (two gigabytes for a state) once more.
+    private static func write(_ text: String, to descriptor: Int32, path: String) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+            var done = 0
+            while done < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw DrillbookError.usage("\(path): cannot be written (\(String(cString: strerror(errno))))")
+                }
+                done += written
+            }
+        }
     }
 
     /// A calendar with the district's header, written piece by piece to `sink`.
