@@ -399,8 +399,11 @@ package struct SealLedger {
                 return
             }
             seen[at] = true
-            let recorded = hashes[at].utf8.withContiguousStorageIfAvailable { $0.elementsEqual(hex) }
-            if !(recorded ?? hashes[at].utf8.elementsEqual(hex)) || !storedMatches {
+            let recorded =
+                hashes[at].utf8.withContiguousStorageIfAvailable {
+                    $0.count == hex.count && (hex.isEmpty || memcmp($0.baseAddress!, hex.baseAddress!, hex.count) == 0)
+                } ?? hashes[at].utf8.elementsEqual(hex)
+            if !recorded || !storedMatches {
                 found.append(
                     (seqs[at], "\(name):\(key) differs from what audit entry \(seqs[at]) recorded: it was changed"))
             }

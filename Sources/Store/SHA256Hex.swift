@@ -28,16 +28,18 @@ func writeHex(_ digest: SHA256.Digest, into hex: UnsafeMutableBufferPointer<UInt
     }
 }
 
-/// Appends `value` in decimal (as `String(value)` spells it) without making a string.
+/// Appends `value` in decimal (as `String(value)` spells it) without making a string, most
+/// significant digit first (reversing a slice of the array afterwards copied it).
 package func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
     if value < 0 { bytes.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
-    let start = bytes.count
+    var divisor: UInt64 = 1
+    while magnitude / divisor >= 10 { divisor *= 10 }
     repeat {
-        bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-        magnitude /= 10
-    } while magnitude > 0
-    bytes[start...].reverse()
+        bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+        magnitude %= divisor
+        divisor /= 10
+    } while divisor > 0
 }
 
 /// The number of bytes `appendDecimal` writes for `value`.
