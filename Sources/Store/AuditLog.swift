@@ -61,12 +61,13 @@ package enum AuditLog {
         sha256Hex([String(seq), at, asOf, actor, action, subject, detail, previous].joined(separator: "\n"))
     }
 
-    /// Every field length-prefixed, the sealed rows included.
+    /// Every field length-prefixed (`5:hello`, so no content can pass for a boundary), the sealed
+    /// rows included.
     package static func hash(
         seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
         rows: String, previous: String
     ) -> String {
-        // `Canonical.encode`'s bytes, written into one buffer: the chain's walk hashes every entry.
+        // Written into one buffer (nine strings joined before): the chain's walk hashes every entry.
         let fields = [at, asOf, actor, action, subject, detail, rows, previous]
         var bytes: [UInt8] = []
         bytes.reserveCapacity(fields.reduce(64) { $0 + $1.utf8.count + 12 })

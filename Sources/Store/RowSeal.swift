@@ -264,12 +264,6 @@ struct RowHasher {
     /// `seal_rowid` of the current row.
     func rowid() -> Int64 { Int64(rowidIndex.flatMap(ColumnReader(statement).integer) ?? 0) }
 
-    /// The `row_hash` the current row carries, if text.
-    func stored() -> String? {
-        guard let hashIndex, sqlite3_column_type(statement, hashIndex) == SQLITE_TEXT else { return nil }
-        return ColumnReader(statement).text(hashIndex)
-    }
-
     private mutating func append(_ tag: UInt8, _ value: [UInt8]) {
         appendPrefix(value.count + 1, tag)
         bytes += value
@@ -280,12 +274,6 @@ struct RowHasher {
         bytes.append(UInt8(ascii: ":"))
         bytes.append(tag)
     }
-}
-
-/// Length-prefixed fields: `5:hello`, so no content can pass for a boundary.
-enum Canonical {
-    static func field(_ text: String) -> String { "\(text.utf8.count):\(text)" }
-    static func encode(_ fields: [String]) -> String { fields.map(field).joined() }
 }
 
 /// A row's canonical bytes from values an engine decoded (PostgreSQL's), tagged with the SQLite
