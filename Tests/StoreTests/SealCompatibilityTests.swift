@@ -70,4 +70,20 @@ import Testing
         #expect(sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    /// An audit entry's hash is the SHA-256 of its fields, each length-prefixed (`5:hello`), in
+    /// order: made here the plain way, so chains written before the buffer was written directly
+    /// still verify.
+    @Test func anEntrysHashIsItsFieldsLengthPrefixed() {
+        let previous = String(repeating: "0", count: 64)
+        let fields = [
+            "-12", "2027-08-01T12:00:00Z", "2027-08-01", "r.ortiz", "schedule", "2027-2028",
+            "{\"moved\":[\"évacuation ½\"]}", "{\"item:a@b\":\"c\"}", previous,
+        ]
+        let expected = sha256Hex(fields.map { "\($0.utf8.count):\($0)" }.joined())
+        #expect(
+            AuditLog.hash(
+                seq: -12, at: fields[1], asOf: fields[2], actor: fields[3], action: fields[4], subject: fields[5],
+                detail: fields[6], rows: fields[7], previous: previous) == expected)
+    }
 }
