@@ -50,8 +50,17 @@ public struct WallTime: Hashable, Comparable, Sendable, CustomStringConvertible 
         }
         let parts = text.split(separator: "T", omittingEmptySubsequences: false)
         guard parts.count == 2, let date = CalendarDate(parts[0]) else { return nil }
-        let clock = String(parts[1].filter { $0 != ":" })
-        guard clock.count == 4 || clock.count == 6, clock.allSatisfy(\.isASCII), let value = Int(clock) else {
+        // HH:MM, HH:MM:SS, HHMM or HHMMSS: a colon anywhere else (`1:0:00`) is not a time.
+        let written = Array(parts[1].utf8)
+        let colon = UInt8(ascii: ":")
+        let colons = written.indices.filter { written[$0] == colon }
+        guard colons == [] || (colons == [2] && written.count == 5) || (colons == [2, 5] && written.count == 8) else {
+            return nil
+        }
+        let clock = String(decoding: written.filter { $0 != colon }, as: UTF8.self)
+        guard clock.count == 4 || clock.count == 6, clock.utf8.allSatisfy({ (48...57).contains($0) }),
+            let value = Int(clock)
+        else {
             return nil
         }
         let hms = clock.count == 4 ? value * 100 : value

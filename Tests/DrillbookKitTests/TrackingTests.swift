@@ -428,6 +428,12 @@ import Testing
         ("2027-10-05T11:10:00.250Z", 1_822_734_600),
         // 01:30 on 2027-11-07 happens twice in Chicago; 12:00 on a winter day is -06:00.
         ("2027-12-01 12:00", 1_827_684_000),
+        // Offsets with minutes, in both ISO 8601 forms; a leap day that exists.
+        ("2027-10-05T06:10:00+05:30", 1_822_696_800), ("2027-10-05T06:10+0530", 1_822_696_800),
+        ("2028-02-29T10:00:00Z", 1_835_431_200),
+        // RFC 5545 3.3.5: a time that happens twice is its first (CDT, 06:30Z); one that never
+        // happens is read with the offset before the gap (-06:00: 08:30Z, which clocks show as 03:30).
+        ("2027-11-07 01:30", 1_825_569_000), ("2028-03-12T02:30", 1_836_462_600),
     ])
     func acceptedForms(text: String, seconds: Int) {
         #expect(TimeInput.instant(text, zone: Self.chicago) == seconds, "\(text)")
@@ -435,6 +441,11 @@ import Testing
 
     @Test(arguments: [
         "", "today", "2027-13-05", "2027-10-05T25:00", "05/10/2027", "2027-10-05T06:10 CDT", "1822734600",
+        // Days that do not exist, with a zone as without (Foundation's reader rolls them into the next
+        // month), offsets no zone has, a zone on a date alone, clocks written loosely.
+        "2027-09-31T10:00:00Z", "2027-02-29T10:00:00Z", "2027-09-31T10:00:00-05:00", "2027-10-05T10:00:00+99:00",
+        "2027-10-05T10:00:00+05:99", "2027-10-05T10:00:00+5:00", "2027-10-05T10:00:00+05:", "2027-10-05Z",
+        "2027-10-05T1:0:00", "2027-10-05T10:00:60.5.5Z", "2027-10-05T10:00:00.Z", "2027-10-05T10:00:00ZZ",
     ])
     func refusedForms(text: String) {
         #expect(TimeInput.instant(text, zone: Self.chicago) == nil, "\(text)")

@@ -11,22 +11,71 @@ public enum TimeInput {
         + "without a zone, the district's"
 
     /// Seconds since the Unix epoch, or nil. A date alone is its first minute in `zone`.
+    ///
+    /// A time with a zone is read here, not by Foundation's `ISO8601DateFormatter`, which takes
+    /// 2027-09-31T10:00Z for October 1st, 2027-02-29 for March 1st and `+99:00` for some offset:
+    /// an anonymous report's time or a drill's start must be the one written or none at all.
     public static func instant(_ text: String, zone: TimeZone) -> Int? {
         let text = text.trimmingCharacters(in: .whitespaces)
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [
-            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
-        ] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text.replacingOccurrences(of: " ", with: "T")) {
-                return Int(date.timeIntervalSince1970)
-            }
+        if let (local, offset) = zoned(text) {
+            guard let wall = DateTimeArgument.wallTime(String(local)), local.count > 10 else { return nil }
+            return wall.secondsSinceEpoch - offset
         }
-        guard let wall = DateTimeArgument.wallTime(text), wall.isValid else { return nil }
-        // The wall time read as if UTC, then moved by the zone's offset at (about) that instant.
+        guard let wall = DateTimeArgument.wallTime(text) else { return nil }
+        return instant(wall, zone: zone)
+    }
+
+    /// The instant a wall time in `zone` names, as RFC 5545 reads one (3.3.5): a time that happens
+    /// twice (the hour daylight saving ends) is its first, a time that never happens (the hour it
+    /// begins) is read with the offset in force before the gap.
+    public static func instant(_ wall: WallTime, zone: TimeZone) -> Int {
         let naive = wall.secondsSinceEpoch
-        let guess = naive - zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(naive)))
-        return naive - zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(guess)))
+        func offset(_ seconds: Int) -> Int {
+            zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        }
+        // A day either side of the wall reading is on either side of any change near it: zones do
+        // not change offset twice in two days.
+        let before = offset(naive - 86_400)
+        let after = offset(naive + 86_400)
+        let fitting = [before, after].filter { offset(naive - $0) == $0 }.map { naive - $0 }
+        return fitting.min() ?? naive - before
+    }
+
+    /// `text` split into its wall time and its zone's offset in seconds east of UTC, when it ends in
+    /// `Z`, `+05:30`/`-05:00` or `+0530` (RFC 3339, ISO 8601's basic offset) after a time of day;
+    /// fractional seconds are dropped. Nil when it carries no zone (or one not written this way).
+    static func zoned(_ text: String) -> (wall: Substring, offset: Int)? {
+        let bytes = Array(text.utf8)
+        guard bytes.count > 11 else { return nil }
+        var end = bytes.count
+        var offset = 0
+        if bytes[end - 1] == UInt8(ascii: "Z") || bytes[end - 1] == UInt8(ascii: "z") {
+            end -= 1
+        } else {
+            // The sign is the last + or -, after the date's own dashes.
+            guard let sign = bytes.lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }),
+                sign > 10
+            else { return nil }
+            let digits = bytes[(sign + 1)...].filter { $0 != UInt8(ascii: ":") }
+            let colons = bytes.count - sign - 1 - digits.count
+            guard digits.count == 4, colons == 0 || (colons == 1 && bytes[sign + 3] == UInt8(ascii: ":")),
+                digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { return nil }
+            let values = digits.map { Int($0 - UInt8(ascii: "0")) }
+            let hours = values[0] * 10 + values[1]
+            let minutes = values[2] * 10 + values[3]
+            // Real offsets run from -12:00 to +14:00; 18 hours is the widest ISO 8601 readers take.
+            guard minutes < 60, hours * 60 + minutes <= 18 * 60 else { return nil }
+            offset = (hours * 3_600 + minutes * 60) * (bytes[sign] == UInt8(ascii: "-") ? -1 : 1)
+            end = sign
+        }
+        // Fractional seconds (`11:10:00.250Z`): a dot after the seconds, then digits.
+        if let dot = bytes[..<end].lastIndex(of: UInt8(ascii: ".")), dot == 19, dot + 1 < end,
+            bytes[(dot + 1)..<end].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        {
+            end = dot
+        }
+        return (Substring(text.utf8.prefix(end)), offset)
     }
 
     /// A wall time in `zone` (a school's) from any of the forms: a time without a zone is already
