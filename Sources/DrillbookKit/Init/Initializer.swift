@@ -19,7 +19,7 @@ public enum Initializer {
         guard !FileManager.default.fileExists(atPath: plan) else {
             throw .usage("\(plan) already exists; Drillbook will not overwrite a plan (move it away first)")
         }
-        guard example || StateZones.zones[state] != nil else {
+        guard StateZones.zones[state] != nil else {
             throw .usage(
                 "--state \"\(state)\" is not a US state or DC (expected one of: "
                     + StateZones.zones.keys.sorted().joined(separator: ", ") + ")")
@@ -31,8 +31,10 @@ public enum Initializer {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             if example {
                 let calendar = "\(folder)/lakeside-2027-2028.ics"
-                try FileManager.default.copyItem(
-                    atPath: "\(resources.templates)/examples/lakeside/drillbook.yaml", toPath: plan)
+                let text = try String(
+                    contentsOfFile: "\(resources.templates)/examples/lakeside/drillbook.yaml", encoding: .utf8)
+                try Data(exampleText(text, state: state, resources: resources).utf8).write(
+                    to: URL(fileURLWithPath: plan))
                 if !FileManager.default.fileExists(atPath: calendar) {
                     try FileManager.default.copyItem(
                         atPath: "\(resources.calendars)/lakeside-2027-2028.ics", toPath: calendar)
@@ -56,6 +58,27 @@ public enum Initializer {
         } catch {
             throw .usage("cannot write the starter plan into \(folder) (\(error.localizedDescription))")
         }
+    }
+}
+
+extension Initializer {
+    /// The example district (a Texas one) moved to `state`: its rule set (the model fire code alone
+    /// where Drillbook has none for the state) and the state's main time zone. `--state` was once
+    /// passed over without a word, and a Michigan district was shown Texas's rules.
+    static func exampleText(_ text: String, state: String, resources: Resources) -> String {
+        guard state != "TX", let zone = StateZones.zones[state]?.zone else { return text }
+        let hasRules = FileManager.default.fileExists(atPath: "\(resources.templates)/compliance/\(state).yaml")
+        return
+            text
+            .replacingOccurrences(of: "example district (Texas)", with: "example district (moved to \(state))")
+            .replacingOccurrences(of: "\n  state: TX\n", with: "\n  state: \(state)\n")
+            .replacingOccurrences(of: "\n  time_zone: America/Chicago\n", with: "\n  time_zone: \(zone)\n")
+            .replacingOccurrences(
+                of: "rules: [baseline, TX]", with: hasRules ? "rules: [baseline, \(state)]" : "rules: [baseline]"
+            )
+            // What the starter plan says of its school too: Ohio's rules ask (ORC 3781.104), Texas's do not.
+            .replacingOccurrences(
+                of: "attributes: {sprinklers: true,", with: "attributes: {sprinklers: true, smoke_detectors: true,")
     }
 }
 

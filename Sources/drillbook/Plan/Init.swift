@@ -9,7 +9,8 @@ struct Init: ParsableCommand {
             "Write a commented starter drillbook.yaml and a starter calendar (or, with --example, the example district)."
     )
 
-    @Option(help: "Two-letter state code.")
+    @Option(
+        help: "Two-letter state code (with --example, the example district moved to that state's rules and time zone).")
     var state = "TX"
 
     @Option(help: "School year, like 2027-2028 (default: the next one starting after today).")
@@ -29,6 +30,12 @@ struct Init: ParsableCommand {
     func validate() throws {
         guard state.count == 2, state == state.uppercased() else {
             throw ValidationError("--state expects a code like TX")
+        }
+        // The example's calendar is its year's: `rollover` carries a plan to another year.
+        if example, let year, year != "2027-2028" {
+            throw ValidationError(
+                "--year \(year): the example district's calendar is for 2027-2028; write it, then carry it over with `drillbook rollover --to \(year)`"
+            )
         }
     }
 
