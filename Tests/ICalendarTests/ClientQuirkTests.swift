@@ -16,8 +16,12 @@ import Testing
         "excel-bom.ics": [.byteOrderMark],
         "google-x-wr-timezone.ics": [.wrTimeZone, .emptyRulePart, .emptyRulePart],
         "mac-cr-line-ends.ics": [.loneCR],
+        // The VALARM of ical.js's `samples/forced_types.ics` (Mozilla's calendar code): no TRIGGER.
+        "mozilla-alarm-without-trigger.ics": [.alarm],
         "nested-vevent.ics": [.nestedEvent],
         "outlook-all-day.ics": [.allDayEndEqual, .allDayRecurrenceID],
+        // RFC 2445 let events leave out UID and DTSTAMP; older exporters did (three events, two each).
+        "rfc2445-no-uid-dtstamp.ics": Array(repeating: .missingMetadata, count: 6),
         "rfc2445-several-rrules.ics": [.undefinedKnownZone, .severalRules],
         "sabredav-rdate-period.ics": [],
     ]

@@ -19,11 +19,18 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// A value of the wrong form where the meaning of the events does not hang on it
         /// (`SEQUENCE:abc`, `STATUS:DONE`): libical reads it as a default; `validate` calls it an error.
         case coercedValue
+        /// A VCALENDAR without PRODID or VERSION, an event without DTSTAMP, or without a UID when it
+        /// overrides nothing: RFC 5545 requires them, RFC 2445 let events leave out DTSTAMP and UID,
+        /// and hand-made and older exported files do. No event's meaning hangs on them (an override
+        /// without a UID names no series, and stays `missingProperty`).
+        case missingMetadata
 
-        /// Faults real calendars often have that do not change their meaning.
+        /// Faults real calendars often have that do not change their meaning. A VALARM's faults are
+        /// among them: reading for use keeps no alarm it cannot read, and an event means the same
+        /// without its reminder (Mozilla's clients have written a VALARM with no TRIGGER).
         public var isTolerable: Bool {
             isRepair || self == .lineEnding || self == .lineLength || self == .undefinedKnownZone
-                || self == .unknownProperty || self == .coercedValue
+                || self == .unknownProperty || self == .coercedValue || self == .missingMetadata || self == .alarm
         }
 
         /// What `calendar validate` calls an error: what RFC 5545 says MUST (or a client misreads).

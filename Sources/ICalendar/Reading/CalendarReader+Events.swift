@@ -32,7 +32,7 @@ extension ReaderWalk {
         }
         for required in ["VERSION", "PRODID"] where !names.contains(required) {
             report(
-                begin, .missingProperty,
+                begin, .missingMetadata,
                 "VCALENDAR has no \(required) (expected e.g. \(required == "VERSION" ? "VERSION:2.0" : "PRODID:-//District//Calendar//EN"))"
             )
         }
@@ -251,7 +251,8 @@ extension ReaderWalk {
             )
         }
         for required in ["UID", "DTSTAMP", "DTSTART"] where lines[required] == nil {
-            report(begin, .missingProperty, "VEVENT has no \(required)")
+            let essential = required == "DTSTART" || (required == "UID" && lines["RECURRENCE-ID"] != nil)
+            report(begin, essential ? .missingProperty : .missingMetadata, "VEVENT has no \(required)")
         }
         if lines["DTEND"] != nil && lines["DURATION"] != nil {
             report(lines["DURATION"]!, .value, "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other")
