@@ -144,6 +144,27 @@ import Testing
         "missing DTSTAMP", "VALARM without TRIGGER",
     ]
 
+    /// A date with a Z is read as the date only where the series is all-day; on a timed series it
+    /// could mean midnight UTC or the day, and is refused.
+    @Test func aDateWithAZIsReadOnlyOnAnAllDaySeries() throws {
+        let allDay = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902", "RDATE:20270909Z,20270916Z",
+            "EXDATE:20270902Z", "SUMMARY:Drill",
+        ])
+        let read = try CalendarReader.read(allDay.joined(separator: "\r\n"))
+        #expect(read.document.events.first?.recurrenceDates == [.date(day("2027-09-09")), .date(day("2027-09-16"))])
+        #expect(read.document.events.first?.exceptionDates == [.date(day("2027-09-02"))])
+        #expect(read.warnings.map(\.kind) == [.dateWithZ, .dateWithZ])
+        let timed = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "RDATE:20270909Z", "SUMMARY:Drill",
+        ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(timed.joined(separator: "\r\n")) }
+        let notADate = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902", "RDATE:20270931Z", "SUMMARY:Drill",
+        ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(notADate.joined(separator: "\r\n")) }
+    }
+
     /// An override's UID names its series: without one it is refused even for use.
     @Test func anOverrideWithoutAUIDIsRefusedForUse() {
         let override = Self.calendar(event: [

@@ -14,6 +14,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         // outside any VCALENDAR, calendars joined into one file, VEVENTs nested in a component.
         case byteOrderMark, loneCR, emptyRulePart, severalRules, rangeThisAndPrior, allDayEndEqual
         case allDayRecurrenceID, wrTimeZone, pastLibicalError, outsideCalendar, secondCalendar, nestedEvent
+        /// An all-day series' RDATE or EXDATE written as a date with a `Z` (`RDATE:20131210Z`, Google's
+        /// birthdays calendar): neither a DATE nor a DATE-TIME, read as the date it names.
+        case dateWithZ
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -47,7 +50,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         public var isRepair: Bool {
             switch self {
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
-                .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent:
+                .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
+                .dateWithZ:
                 true
             default: false
             }

@@ -147,6 +147,17 @@ extension ReaderWalk {
         if let event = readEvent(component, scanned: scanned) { document.events.append(event) }
     }
 
+    /// The dates of `20131210Z` or `20131210Z,20141210Z`, each a date that exists; nil for anything else.
+    static func datesWithZ(_ value: Substring) -> [CalendarDate]? {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+        var dates: [CalendarDate] = []
+        for part in parts {
+            guard part.utf8.count == 9, part.last == "Z", let date = CalendarDate(part.dropLast()) else { return nil }
+            dates.append(date)
+        }
+        return dates.isEmpty ? nil : dates
+    }
+
     /// Properties RFC 5545 allows once per VEVENT.
     static let singleEventProperties: Set<String> = [
         "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "STATUS",
@@ -159,6 +170,9 @@ extension ReaderWalk {
         var lines: [String: Int] = [:]
         lines.reserveCapacity(16)  // an event's dozen names without growing the table as they come
         var hasStart = false
+        // RDATE/EXDATE values libical refused that are dates with a Z: read once DTSTART says whether
+        // the series is all-day.
+        var datesWithZ: [(property: OpaquePointer, name: String, dates: [CalendarDate], line: Int)] = []
         let rawLines = scanned?.properties ?? []
         for (property, line) in propertyLines(component, scanned: scanned) {
             let name = Libical.propertyName(property)
@@ -226,6 +240,8 @@ extension ReaderWalk {
                     if let rule = checkedRule(String(raw.value), line: line, libicalRejected: property) {
                         event.recurrences.append(rule)
                     }
+                } else if let raw, raw.name == "RDATE" || raw.name == "EXDATE", let dates = Self.datesWithZ(raw.value) {
+                    datesWithZ.append((property, raw.name, dates, line))
                 } else {
                     reportLibicalError(property, line: line)
                 }
@@ -243,6 +259,21 @@ extension ReaderWalk {
             } else {
                 checkErrors(in: child, scanned: shape)
             }
+        }
+        for written in datesWithZ {
+            guard hasStart, case .date = event.start else {
+                reportLibicalError(written.property, line: written.line)
+                continue
+            }
+            if written.name == "RDATE" {
+                event.recurrenceDates += written.dates.map(EventTime.date)
+            } else {
+                event.exceptionDates += written.dates.map(EventTime.date)
+            }
+            report(
+                written.line, .dateWithZ,
+                "\(written.name) of an all-day event gives a date with a Z (as Google's birthdays calendar does); read as the date"
+            )
         }
         if event.recurrences.count > 1 {
             report(
