@@ -247,6 +247,37 @@ extension ValidatorTests {
         #expect(read.document.events.first?.start == .zoned(wall("2027-09-02T09:00:00"), tzid: "America/Chicago"))
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(text("Lakeside/Standard")) }
     }
+
+    /// Globally unique TZIDs (a leading "/") as Evolution, old Lightning and others write them,
+    /// without a VTIMEZONE: the Olson name they end in, at the instant that zone gives.
+    @Test(arguments: [
+        ("/freeassociation.sourceforge.net/Europe/Berlin", "2027-09-02T07:00:00"),
+        ("/freeassociation.sourceforge.net/Tzfile/Europe/Berlin", "2027-09-02T07:00:00"),
+        ("/mozilla.org/20070129_1/America/New_York", "2027-09-02T13:00:00"),
+        ("/freeassociation.sourceforge.net/Tzfile/America/Argentina/Buenos_Aires", "2027-09-02T12:00:00"),
+        ("/Europe/Stockholm", "2027-09-02T07:00:00"),
+    ])
+    func aGloballyUniqueTZIDReadsAsTheZoneItEndsIn(tzid: String, utc: String) throws {
+        let text =
+            Self.calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=\(tzid):20270902T090000"])
+            .joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        // The longest TZIDs make a line over 75 octets as well.
+        #expect(read.warnings.map(\.kind).filter { $0 != .lineLength } == [.undefinedKnownZone])
+        let starts = try RecurrenceExpander(
+            from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"), zone: "UTC"
+        ).expand(read.document).map(\.start)
+        #expect(starts == [.zoned(wall(utc), tzid: "UTC")])
+    }
+
+    @Test func aGloballyUniqueTZIDEndingInNoZoneIsRefused() {
+        let text =
+            Self.calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=/lakeside.example/Bell:20270902T090000",
+            ])
+            .joined(separator: "\r\n") + "\r\n"
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(text) }
+    }
 }
 
 extension ValidatorTests {

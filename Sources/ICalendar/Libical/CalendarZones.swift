@@ -53,9 +53,18 @@ final class CalendarZones {
     }
 
     static func builtin(_ tzid: String) -> OpaquePointer? {
-        // Some writers keep libical's own prefix; the Olson name follows it.
-        let location = tzid.hasPrefix("/") ? String(tzid.split(separator: "/", maxSplits: 2).last ?? "") : tzid
-        return icaltimezone_get_builtin_timezone(location)
+        if let zone = icaltimezone_get_builtin_timezone(tzid) { return zone }
+        // A globally unique TZID (RFC 5545 3.2.19: it starts with "/") ends in the Olson name its
+        // writer meant: Evolution's `/freeassociation.sourceforge.net/Tzfile/Europe/Berlin`, old
+        // Lightning's `/mozilla.org/20070129_1/America/New_York`, `/Europe/Stockholm`. The longest
+        // tail that names a zone is it (`America/Argentina/Buenos_Aires`, not a shorter one). This
+        // took the last part alone once, and no such TZID named a zone.
+        guard tzid.hasPrefix("/") else { return nil }
+        let parts = tzid.split(separator: "/")
+        for start in parts.indices {
+            if let zone = icaltimezone_get_builtin_timezone(parts[start...].joined(separator: "/")) { return zone }
+        }
+        return nil
     }
 
     /// Seconds since the Unix epoch of an event time; floating times and dates read as UTC
