@@ -14,6 +14,7 @@ import Testing
         "calendarlabs-holidays.ics": [.lineLength],
         "concatenated-feeds.ics": [.outsideCalendar, .secondCalendar, .outsideCalendar],
         "excel-bom.ics": [.byteOrderMark],
+        "exchange-cdo-spaced-byday.ics": [.spacedRulePart],
         "google-birthday-date-with-z.ics": [.dateWithZ, .dateWithZ],
         "google-x-wr-timezone.ics": [.wrTimeZone, .emptyRulePart, .emptyRulePart],
         "mac-cr-line-ends.ics": [.loneCR],
@@ -50,12 +51,17 @@ import Testing
     /// The same occurrences, starts, ends and summaries as python's reader. The one difference is
     /// Outlook's all-day DTEND equal to DTSTART, which python keeps as a day of no length and
     /// Drillbook reads as the one day it means.
-    /// Fixtures python's `icalendar` refuses, with what they mean: Google's `RDATE:20131210Z` raises
-    /// BrokenCalendarProperty there; ical.js (Mozilla's reader) takes it as the date, as Drillbook does.
+    /// Fixtures python's readers refuse, with what they mean: Google's `RDATE:20131210Z` raises
+    /// BrokenCalendarProperty in `icalendar`; ical.js (Mozilla's reader) takes it as the date, as
+    /// Drillbook does.
     static let pythonRefuses: [String: [String]] = [
+        // dateutil refuses the spaced BYDAY ("UNTIL parameter has a bad format").
+        "exchange-cdo-spaced-byday.ics": (6...10).map {
+            "2027-09-\($0 < 10 ? "0" : "")\($0)T14:00:00Z\t2027-09-\($0 < 10 ? "0" : "")\($0)T14:30:00Z\tSafety team daily check-in"
+        },
         "google-birthday-date-with-z.ics": [
             "2027-12-10\t2027-12-11\tPrincipal Lee's birthday", "2028-12-10\t2028-12-11\tPrincipal Lee's birthday",
-        ]
+        ],
     ]
 
     @Test(arguments: ClientQuirkTests.fixtures)

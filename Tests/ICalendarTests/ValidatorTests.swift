@@ -165,6 +165,22 @@ import Testing
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(notADate.joined(separator: "\r\n")) }
     }
 
+    /// An RDATE or EXDATE of no dates changes no occurrence: read with a warning, an error to `validate`.
+    @Test func anEmptyDateListIsReadAsNoDates() throws {
+        let lines = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270902", "RRULE:FREQ=WEEKLY;COUNT=3",
+            "EXDATE;VALUE=DATE:", "RDATE:", "SUMMARY:Drill",
+        ])
+        let read = try CalendarReader.read(lines.joined(separator: "\r\n"))
+        #expect(read.warnings.map(\.kind) == [.emptyDateList, .emptyDateList])
+        let days = try RecurrenceExpander(
+            from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"), zone: "UTC"
+        ).expand(read.document).map(\.start)
+        #expect(days == [.date(day("2027-09-02")), .date(day("2027-09-09")), .date(day("2027-09-16"))])
+        let found = Self.problems(lines)
+        #expect(found.count == 2 && found.allSatisfy { $0.kind.breaksRFC }, "\(found)")
+    }
+
     /// An override's UID names its series: without one it is refused even for use.
     @Test func anOverrideWithoutAUIDIsRefusedForUse() {
         let override = Self.calendar(event: [

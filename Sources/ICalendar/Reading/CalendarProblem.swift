@@ -17,6 +17,10 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// An all-day series' RDATE or EXDATE written as a date with a `Z` (`RDATE:20131210Z`, Google's
         /// birthdays calendar): neither a DATE nor a DATE-TIME, read as the date it names.
         case dateWithZ
+        /// An RRULE with spaces in its lists (`BYDAY=MO, TU, WE`): read without them.
+        case spacedRulePart
+        /// An RDATE or EXDATE with no value (`EXDATE;VALUE=DATE:`): read as no dates.
+        case emptyDateList
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -51,7 +55,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             switch self {
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
-                .dateWithZ:
+                .dateWithZ, .spacedRulePart, .emptyDateList:
                 true
             default: false
             }

@@ -166,9 +166,18 @@ extension ReaderWalk {
             report(line, .emptyRulePart, "RRULE has an empty part (a trailing or doubled \";\"); read without it")
             guard !text.isEmpty else { return nil }
         }
+        // Exchange's CDO (and hand-made files) write a list with spaces after its commas
+        // (BYDAY=MO, TU, WE); no part or value holds a space, so the rule is read without them.
+        var spaced = false
+        if text.contains(" ") {
+            text.removeAll { $0 == " " }
+            spaced = true
+            report(line, .spacedRulePart, "RRULE has spaces between its values; read without them")
+        }
         do {
             let rule = try RecurrenceRule(parsing: text)
-            if let libicalRejected {
+            // libical refused the text as written; the rule read without its spaces is its own.
+            if let libicalRejected, !spaced {
                 reportLibicalError(libicalRejected, line: line)
                 return nil
             }
@@ -216,7 +225,10 @@ extension ReaderWalk {
         if let name = Libical.emptyValueProperty(message) {
             // RFC 5545 lets a TEXT value be empty (Google writes LOCATION: and DESCRIPTION:); libical
             // drops such a property, which loses nothing. Any other empty value is a fault.
-            if !Libical.textProperties.contains(name) && !name.hasPrefix("X-") {
+            if name == "RDATE" || name == "EXDATE" {
+                // A list of no dates adds or removes none: exporters write `EXDATE;VALUE=DATE:`.
+                report(line, .emptyDateList, "\(name) has no value; read as no dates")
+            } else if !Libical.textProperties.contains(name) && !name.hasPrefix("X-") {
                 report(line, .value, "\(name) has no value")
             }
             return
