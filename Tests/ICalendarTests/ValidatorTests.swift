@@ -141,7 +141,7 @@ import Testing
     /// event (an event without DTSTART, or with a date that does not exist, is still refused).
     static let readPast: Set<String> = [
         "line over 75 octets", "TZID without VTIMEZONE", "missing VERSION", "missing PRODID", "missing UID",
-        "missing DTSTAMP", "VALARM without TRIGGER",
+        "missing DTSTAMP", "VALARM without TRIGGER", "duplicate UID",
     ]
 
     /// A date with a Z is read as the date only where the series is all-day; on a timed series it
@@ -179,6 +179,25 @@ import Testing
         #expect(days == [.date(day("2027-09-02")), .date(day("2027-09-09")), .date(day("2027-09-16"))])
         let found = Self.problems(lines)
         #expect(found.count == 2 && found.allSatisfy { $0.kind.breaksRFC }, "\(found)")
+    }
+
+    /// Copies of one occurrence with the same SEQUENCE: the later DTSTAMP is the newer (RFC 5546
+    /// 2.1.5), wherever it stands in the file; python's reader takes the first copy instead.
+    @Test func ofTwoCopiesTheLaterStampIsRead() throws {
+        func copy(_ stamp: String, _ summary: String) -> [String] {
+            [
+                "BEGIN:VEVENT", "UID:a", "DTSTAMP:\(stamp)", "DTSTART;VALUE=DATE:20270902", "SUMMARY:\(summary)",
+                "END:VEVENT",
+            ]
+        }
+        let lines =
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN"] + copy("20270805T100000Z", "newer")
+            + copy("20270801T100000Z", "older") + ["END:VCALENDAR"]
+        let read = try CalendarReader.read(lines.joined(separator: "\r\n"))
+        #expect(read.document.events.map(\.summary) == ["newer"])
+        #expect(read.warnings.map(\.kind) == [.supersededCopy])
+        #expect(Self.problems(lines).map(\.kind) == [.supersededCopy])
+        #expect(Self.problems(lines).allSatisfy { $0.kind.breaksRFC })
     }
 
     /// An override's UID names its series: without one it is refused even for use.
@@ -245,7 +264,7 @@ extension ValidatorTests {
         // The zone is known to tzdata; the all-day DTEND equal to its DTSTART is read as one day.
         #expect(
             inspection.warnings.map(\.kind) == [
-                .missingMetadata, .undefinedKnownZone, .alarm, .allDayEndEqual, .missingMetadata,
+                .missingMetadata, .supersededCopy, .undefinedKnownZone, .alarm, .allDayEndEqual, .missingMetadata,
             ])
         // The events before the cut are read; the one with an impossible start is not.
         #expect(inspection.document.events.map(\.summary) == ["Lockdown drill", "After-action review"])
@@ -299,7 +318,7 @@ extension ValidatorTests {
 extension ValidatorTests {
     /// Google Calendar writes `LOCATION:` and `DESCRIPTION:` with nothing after them; RFC 5545 allows
     /// an empty TEXT value. The file is clean and its event is read; an empty DTSTART is a fault on its line.
-    @Test func emptyTextValuesAreLegalAndAnEmptyDateIsNot() {
+    @Test func emptyTextValuesAreLegalAndAnEmptyDateIsNot() throws {
         let google = Self.calendar(
             header: ["PRODID:-//Google Inc//Google Calendar 70.9054//EN", "VERSION:2.0"],
             event: [
@@ -313,6 +332,27 @@ extension ValidatorTests {
         let empty = Self.problems(
             Self.calendar(event: ["UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:", "SUMMARY:"]))
         #expect(empty.contains { $0.line == 7 && $0.message == "DTSTART has no value" }, "\(empty)")
+        // Empty X- values (Confluence's X-WR-CALDESC:, Google's X-GOOGLE-CALENDAR-CONTENT-TITLE:) are
+        // as legal as empty TEXT; libical names them all "X" when it drops them, which read as a fault.
+        let xEmpty = Self.problems(
+            Self.calendar(
+                header: ["VERSION:2.0", "PRODID:-//Atlassian Confluence//Calendar Plugin 1.0//EN", "X-WR-CALDESC:"],
+                event: [
+                    "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:Drill",
+                    "X-GOOGLE-CALENDAR-CONTENT-TITLE:",
+                ]))
+        #expect(xEmpty.isEmpty, "\(xEmpty)")
+        // Thunderbird's `CLASS:`: an error to validate, read past for use; an empty DTSTART is not.
+        let classEmpty = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:Drill", "CLASS:",
+        ])
+        #expect(Self.problems(classEmpty).map(\.kind) == [.coercedValue])
+        #expect(try CalendarReader.read(classEmpty.joined(separator: "\r\n")).document.events.count == 1)
+        #expect(throws: CalendarReadError.self) {
+            try CalendarReader.read(
+                Self.calendar(event: ["UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:", "SUMMARY:Drill"])
+                    .joined(separator: "\r\n"))
+        }
         #expect(!empty.contains { $0.message.contains("SUMMARY") || $0.message.contains("Removing entire property") })
     }
 }

@@ -3,7 +3,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
     /// What sort of fault; the planner tolerates some of them in a district's published calendar.
     public enum Kind: String, Hashable, Sendable {
         case lineEnding, lineLength, fold, encoding, syntax, structure
-        case missingProperty, value, recurrence, dates, timeZone, duplicateUID, alarm
+        case missingProperty, value, recurrence, dates, timeZone, alarm
         /// A TZID with no VTIMEZONE in the file that is still a known Olson zone.
         case undefinedKnownZone
         // What real clients write that reading sets right, each its own kind so a reader is told
@@ -21,6 +21,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case spacedRulePart
         /// An RDATE or EXDATE with no value (`EXDATE;VALUE=DATE:`): read as no dates.
         case emptyDateList
+        /// A second copy of an event or of one occurrence, under the same UID (and RECURRENCE-ID): an
+        /// edit's history kept in the file; the newest copy is read (`ReaderWalk.supersede`).
+        case supersededCopy
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -55,7 +58,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             switch self {
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
-                .dateWithZ, .spacedRulePart, .emptyDateList:
+                .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy:
                 true
             default: false
             }

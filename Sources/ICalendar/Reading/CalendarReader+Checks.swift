@@ -225,11 +225,17 @@ extension ReaderWalk {
         if let name = Libical.emptyValueProperty(message) {
             // RFC 5545 lets a TEXT value be empty (Google writes LOCATION: and DESCRIPTION:); libical
             // drops such a property, which loses nothing. Any other empty value is a fault.
+            // libical names every X- property "X" in this message: Confluence writes `X-WR-CALDESC:`,
+            // Google `X-GOOGLE-CALENDAR-CONTENT-TITLE:`, and an empty X- value is as legal as an empty TEXT.
+            if Libical.textProperties.contains(name) || name == "X" || name.hasPrefix("X-") { return }
             if name == "RDATE" || name == "EXDATE" {
                 // A list of no dates adds or removes none: exporters write `EXDATE;VALUE=DATE:`.
                 report(line, .emptyDateList, "\(name) has no value; read as no dates")
-            } else if !Libical.textProperties.contains(name) && !name.hasPrefix("X-") {
+            } else if Libical.timingProperties.contains(name) {
                 report(line, .value, "\(name) has no value")
+            } else {
+                // Thunderbird writes `CLASS:`; no event's time or meaning hangs on such a property.
+                report(line, .coercedValue, "\(name) has no value; read without it")
             }
             return
         }

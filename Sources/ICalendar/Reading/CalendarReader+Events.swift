@@ -295,8 +295,10 @@ extension ReaderWalk {
         if !event.uid.isEmpty {
             let key = event.uid + "\u{0}" + (event.recurrenceID?.description ?? "")
             if let first = seenUIDs[key] {
+                // A later copy of the same event (or of the same occurrence): CalDAV servers and
+                // exporters keep an edit's history so. `supersede` reads the newest of them.
                 report(
-                    lines["UID"] ?? begin, .duplicateUID,
+                    lines["UID"] ?? begin, .supersededCopy,
                     "UID \"\(event.uid)\" is used again (first at line \(first)); each event needs its own")
             } else {
                 seenUIDs[key] = lines["UID"] ?? begin

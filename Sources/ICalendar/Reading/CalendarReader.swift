@@ -216,6 +216,40 @@ struct ReaderWalk {
             }
         }
         matchAllDayOverrides()
+        supersede()
+    }
+
+    /// Copies of one event (one UID, or one UID and RECURRENCE-ID) are versions of it: the one with
+    /// the highest SEQUENCE is read, then the latest DTSTAMP, then the last in the file (RFC 5546
+    /// 2.1.5 orders updates so). An override older than a newer series that excludes its occurrence
+    /// (EXDATE) was deleted by that edit and is not read either (python's recurring-ical-events reads
+    /// them so: its issues 148, 163 and 164, from real servers' files).
+    mutating func supersede() {
+        guard problems.contains(where: { $0.kind == .supersededCopy }) else { return }
+        func key(_ event: Event) -> String { event.uid + "\u{0}" + (event.recurrenceID?.description ?? "") }
+        func newer(_ a: Event, than b: Event) -> Bool {
+            if a.sequence != b.sequence { return a.sequence > b.sequence }
+            return (a.stamp ?? WallTime(secondsSinceEpoch: 0)) >= (b.stamp ?? WallTime(secondsSinceEpoch: 0))
+        }
+        var newest: [String: Int] = [:]
+        for (index, event) in document.events.enumerated() where !event.uid.isEmpty {
+            if let held = newest[key(event)], !newer(event, than: document.events[held]) { continue }
+            newest[key(event)] = index
+        }
+        let series = Dictionary(
+            document.events.enumerated().filter { !$0.element.uid.isEmpty && $0.element.recurrenceID == nil }
+                .compactMap { newest[key($0.element)] == $0.offset ? ($0.element.uid, $0.element) : nil },
+            uniquingKeysWith: { first, _ in first })
+        document.events = document.events.enumerated().compactMap { index, event in
+            guard !event.uid.isEmpty else { return event }
+            guard newest[key(event)] == index else { return nil }
+            if let recurrenceID = event.recurrenceID, let master = series[event.uid], master.sequence > event.sequence,
+                master.exceptionDates.contains(where: { $0.wallTime == recurrenceID.wallTime })
+            {
+                return nil
+            }
+            return event
+        }
     }
 
     /// Outlook names an occurrence of an all-day series by a date-time (`RECURRENCE-ID;TZID=...:
@@ -385,6 +419,14 @@ extension Libical {
     static let textProperties: Set<String> = [
         "SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "CONTACT", "CATEGORIES", "RESOURCES", "RELATED-TO",
         "PRODID", "TZNAME", "NAME", "COLOR", "IMAGE", "CONFERENCE", "STYLED-DESCRIPTION", "REQUEST-STATUS",
+    ]
+
+    /// Properties whose value says when something happens or in which zone: empty, they are an
+    /// error even where a calendar is read for use (an empty UID is read as a missing one).
+    static let timingProperties: Set<String> = [
+        "DTSTART", "DTEND", "DUE", "DURATION", "RRULE", "RECURRENCE-ID", "TZID", "TZOFFSETFROM", "TZOFFSETTO",
+        "TRIGGER",
+        "FREEBUSY",
     ]
 
     /// Properties registered with IANA after RFC 5545 that libical 3.0.16 does not know: RFC 7986
