@@ -28,6 +28,7 @@ import Testing
         "rfc2445-no-uid-dtstamp.ics": Array(repeating: .missingMetadata, count: 6),
         "rfc2445-several-rrules.ics": [.undefinedKnownZone, .severalRules],
         "sabredav-rdate-period.ics": [],
+        "thunderbird-moved-occurrence.ics": [.undefinedKnownZone, .zeroDurationBesideEnd],
     ]
 
     static var fixtures: [String] {

@@ -200,6 +200,19 @@ import Testing
         #expect(Self.problems(lines).allSatisfy { $0.kind.breaksRFC })
     }
 
+    /// A reminder libical cannot read (`TRIGGER;VALUE=TIME`, python recurring-ical-events' issue
+    /// 186) leaves its event as it was: read for use, an error to `validate`.
+    @Test func anUnreadableReminderLeavesItsEvent() throws {
+        let lines = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:Drill", "BEGIN:VALARM",
+            "ACTION:DISPLAY", "DESCRIPTION:x", "TRIGGER;VALUE=TIME:083000", "END:VALARM",
+        ])
+        let read = try CalendarReader.read(lines.joined(separator: "\r\n"))
+        #expect(read.document.events.map(\.summary) == ["Drill"])
+        #expect(read.warnings.map(\.kind).allSatisfy { $0 == .alarm } && !read.warnings.isEmpty, "\(read.warnings)")
+        #expect(!Self.problems(lines).isEmpty && Self.problems(lines).allSatisfy { $0.kind.breaksRFC })
+    }
+
     /// An override's UID names its series: without one it is refused even for use.
     @Test func anOverrideWithoutAUIDIsRefusedForUse() {
         let override = Self.calendar(event: [

@@ -24,6 +24,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// A second copy of an event or of one occurrence, under the same UID (and RECURRENCE-ID): an
         /// edit's history kept in the file; the newest copy is read (`ReaderWalk.supersede`).
         case supersededCopy
+        /// DURATION:PT0S beside a DTEND (Thunderbird, in an occurrence it moved): the DTEND is read.
+        case zeroDurationBesideEnd
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -58,7 +60,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             switch self {
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
-                .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy:
+                .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd:
                 true
             default: false
             }

@@ -286,7 +286,17 @@ extension ReaderWalk {
             report(begin, essential ? .missingProperty : .missingMetadata, "VEVENT has no \(required)")
         }
         if lines["DTEND"] != nil && lines["DURATION"] != nil {
-            report(lines["DURATION"]!, .value, "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other")
+            if event.duration == EventDuration() && event.end != nil {
+                // Thunderbird writes DURATION:PT0S beside the DTEND of an occurrence it moved: the
+                // DTEND is the event's end.
+                event.duration = nil
+                report(
+                    lines["DURATION"]!, .zeroDurationBesideEnd,
+                    "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other; DURATION:PT0S is read past")
+            } else {
+                report(
+                    lines["DURATION"]!, .value, "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other")
+            }
         }
         if hasStart { checkSpan(&event, endLine: lines["DTEND"] ?? begin) }
         if let recurrenceID = event.recurrenceID, let line = lines["RECURRENCE-ID"] {
@@ -321,7 +331,14 @@ extension ReaderWalk {
                 }
             case ICAL_ACTION_PROPERTY: hasAction = true
             case ICAL_DESCRIPTION_PROPERTY: alarm.description = Libical.valueText(property)
-            case ICAL_XLICERROR_PROPERTY: reportLibicalError(property, line: line)
+            case ICAL_XLICERROR_PROPERTY:
+                // A value libical could not read in a reminder (`TRIGGER;VALUE=TIME`) is the alarm's
+                // fault: the event means the same without it.
+                let before = problems.count
+                reportLibicalError(property, line: line)
+                for index in before..<problems.count where problems[index].kind == .value {
+                    problems[index].kind = .alarm
+                }
             default: break
             }
         }
