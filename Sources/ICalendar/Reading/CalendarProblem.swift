@@ -26,6 +26,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case supersededCopy
         /// DURATION:PT0S beside a DTEND (Thunderbird, in an occurrence it moved): the DTEND is read.
         case zeroDurationBesideEnd
+        /// Lines not in UTF-8, read as Windows-1252 (Outlook's and Excel's code page on Windows).
+        case windows1252
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -60,7 +62,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             switch self {
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
-                .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd:
+                .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252:
                 true
             default: false
             }

@@ -121,7 +121,64 @@ public enum CalendarReader {
                         "\(loneCR) line\(loneCR == 1 ? "" : "s") end in CR alone (expected CRLF); read as line ends"
                 ))
         }
+        // Validated in place (a String made of it copied a state's feed once more).
+        if (try? UTF8Span(validating: bytes.span)) == nil, let (fixed, lines) = windows1252(bytes) {
+            bytes = fixed
+            problems.append(
+                CalendarProblem(
+                    file: file, line: lines[0], kind: .windows1252,
+                    message:
+                        "line is not valid UTF-8 (\(lines.count) line\(lines.count == 1 ? "" : "s") from here); read as Windows-1252, as Windows tools write"
+                ))
+        }
         return (bytes, problems)
+    }
+
+    /// The file with each logical line that is not UTF-8 read as Windows-1252 (Outlook's and Excel's
+    /// code page on a US or European Windows: `’` as 0x92, `é` as 0xE9), and the numbers of its
+    /// physical lines that were; nil when every logical line is UTF-8 (a fold that splits a
+    /// character is `ContentLineScanner`'s to report).
+    static func windows1252(_ bytes: [UInt8]) -> ([UInt8], [Int])? {
+        var lines: [Range<Int>] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == 0x0A {
+            lines.append(start..<index + 1)
+            start = index + 1
+        }
+        if start < bytes.count { lines.append(start..<bytes.count) }
+        var fixed: [UInt8] = []
+        fixed.reserveCapacity(bytes.count + bytes.count / 8)
+        var changed: [Int] = []
+        var first = 0
+        while first < lines.count {
+            // A logical line: its first physical line and those that continue it (a space or a tab).
+            var last = first
+            while last + 1 < lines.count, let lead = bytes[lines[last + 1]].first, lead == 0x20 || lead == 0x09 {
+                last += 1
+            }
+            var unfolded: [UInt8] = []
+            for line in first...last {
+                let content = bytes[lines[line]].prefix { $0 != 0x0D && $0 != 0x0A }
+                unfolded += line == first ? content : content.dropFirst()
+            }
+            if (try? UTF8Span(validating: unfolded.span)) == nil {
+                for line in first...last {
+                    fixed += bytes[lines[line]].flatMap { Self.windows1252Table[Int($0)] }
+                    changed.append(line + 1)
+                }
+            } else {
+                for line in first...last { fixed += bytes[lines[line]] }
+            }
+            first = last + 1
+        }
+        return changed.isEmpty ? nil : (fixed, changed)
+    }
+
+    /// Each byte's UTF-8 as Windows-1252 reads it, by Foundation's decoder (its five unassigned
+    /// bytes as U+FFFD).
+    static let windows1252Table: [[UInt8]] = (0...255).map { byte in
+        guard byte >= 0x80 else { return [UInt8(byte)] }
+        return Array((String(bytes: [UInt8(byte)], encoding: .windowsCP1252) ?? "\u{FFFD}").utf8)
     }
 
     /// The bytes with the given ranges (sorted, disjoint) left out.
