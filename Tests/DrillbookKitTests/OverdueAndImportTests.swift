@@ -118,6 +118,29 @@ import Testing
         #expect(try store.completions(year: "2027-2028").count == 2)
     }
 
+    /// Excel's "CSV (Comma delimited)" is the Windows code page: a school named with `ñ` and a curly
+    /// apostrophe are read as written (once replacement characters, and the school not found).
+    @Test func aWindows1252LogImportsItsNamesAsWritten() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        var mapping = LogImporter.Mapping()
+        mapping.schools = ["Peña Elementary": "harbor-es"]
+        let text =
+            "school,kind,started_at,head_count,conducted_by,notification_method,problems,time_to_evacuate\r\n"
+            + "Peña Elementary,Fire Drill,2027-08-27 11:12,540,Tom O’Brien,alarm,none,3m\r\n"
+        // Encoded as Excel does on a US Windows: ñ is 0xF1, ’ is 0x92.
+        let file = try Self.file(Array(text.data(using: .windowsCP1252)!))
+        let outcome = try LogImporter.run(
+            file: file, mapping: mapping, loaded: loaded, store: store, actor: "t", asOf: day("2027-10-01"))
+        #expect(outcome.readAsWindows1252)
+        #expect(outcome.imported.map(\.schoolID) == ["harbor-es"])
+        #expect(outcome.imported.first?.evidence[.conductedBy] == "Tom O’Brien")
+        // The same text in UTF-8 is read as UTF-8.
+        let utf8 = try LogImporter.run(
+            file: try Self.file(Array(text.utf8)), mapping: mapping, loaded: loaded, store: store, actor: "t",
+            asOf: day("2027-10-01"))
+        #expect(!utf8.readAsWindows1252 && utf8.alreadyRecorded == 1)
+    }
+
     /// The same log as an .xlsx workbook (Excel's shared strings, dates as serials, the log on its
     /// second sheet) imports the same rows, and after the CSV imports nothing new.
     @Test func theSameLogAsAWorkbookImportsTheSameRowsOnce() throws {

@@ -59,6 +59,25 @@ import Testing
         #expect(message.hasPrefix("drillbook.yaml:27: schools[0].grade: is not a known field (did you mean grades?)"))
     }
 
+    /// YAML 1.2 reads UTF-16 with a byte-order mark (Notepad's "Unicode"); a plan in another code
+    /// page is refused at its first line that is not UTF-8, where a school's name once became
+    /// another without a word.
+    @Test func aPlanIsReadInUTF16AndRefusedInACodePage() throws {
+        let text = try examplePlan(replacing: "Maria Chen", with: "María Chen")
+        let path = try planFile(text)
+        try text.data(using: .utf16)!.write(to: URL(fileURLWithPath: path))
+        let loaded = try Planner.load(planFile: path, resources: resources)
+        #expect(loaded.plan.schools.count == 3)
+        try text.data(using: .windowsCP1252)!.write(to: URL(fileURLWithPath: path))
+        let line =
+            text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("María") }! + 1
+        #expect {
+            try Planner.load(planFile: path, resources: resources)
+        } throws: { error in
+            "\(error)".hasPrefix("\(path):\(line): is not UTF-8")
+        }
+    }
+
     @Test func brokenYAMLNamesItsLine() throws {
         let message = try error(try examplePlan(replacing: "year: 2027-2028", with: "year: [2027-2028"))
         #expect(message.contains("drillbook.yaml:") && message.contains("not valid YAML"))

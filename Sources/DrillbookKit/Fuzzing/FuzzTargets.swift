@@ -58,7 +58,7 @@ package enum FuzzTargets {
     /// A drill log as `import-log` reads it: rows, then each cell as the date, time or number it
     /// claims to be.
     package static func drillLog(_ bytes: [UInt8]) {
-        guard let (_, rows) = try? LogImporter.rows(of: file("log.csv", bytes), sheet: nil) else { return }
+        guard let (_, rows, _) = try? LogImporter.rows(of: file("log.csv", bytes), sheet: nil) else { return }
         for row in rows {
             for cell in row.cells {
                 _ = SpreadsheetDate.parse(cell, order: nil)

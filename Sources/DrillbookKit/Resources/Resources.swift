@@ -61,10 +61,39 @@ public struct Resources: Sendable {
 
     /// A file's text, or a `PlanError` that names it.
     static func text(_ path: String) throws(PlanError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw PlanError(file: path, line: 0, field: "", message: "cannot be read (no such file)")
         }
-        return String(decoding: data, as: UTF8.self)
+        guard !isFolder.boolValue else {
+            throw PlanError(file: path, line: 0, field: "", message: "is a folder; expected a YAML file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PlanError(file: path, line: 0, field: "", message: "cannot be read (permission denied?)")
+        }
+        return try text(Array(data), file: path)
+    }
+
+    /// A YAML file's text: UTF-8, or UTF-16 with its byte-order mark (Notepad's "Unicode"), both of
+    /// which YAML 1.2 reads. Anything else is refused at its first line that is not UTF-8: decoded
+    /// with replacement characters, a school's name (`Peña`) silently became another.
+    static func text(_ bytes: [UInt8], file: String) throws(PlanError) -> String {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]),
+            let text = String(bytes: bytes, encoding: .utf16)
+        {
+            return text
+        }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var line = 1
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            if String(validating: bytes[start..<index], as: UTF8.self) == nil { break }
+            line += 1
+            start = index + 1
+        }
+        throw PlanError(
+            file: file, line: line, field: "",
+            message: "is not UTF-8 (saved as Windows-1252, Latin-1 or another code page?); save the file as UTF-8")
     }
 }
 

@@ -1,6 +1,7 @@
 import CSV
 public import Dates
 import Foundation
+import ICalendar
 public import Planning
 import Spreadsheets
 public import Store
@@ -31,6 +32,8 @@ public enum LogImporter {
         /// Rows already in the log (same school, drill and start): skipped, so a retry or the same
         /// log imported twice never doubles it.
         public var alreadyRecorded: Int
+        /// The CSV was not UTF-8 and was read as Windows-1252: Excel's "CSV (Comma delimited)".
+        public var readAsWindows1252 = false
     }
 
     static let columns =
@@ -70,7 +73,7 @@ public enum LogImporter {
         actor: String?,
         asOf: CalendarDate
     ) throws(DrillbookError) -> Outcome {
-        let (source, records) = try rows(of: file, sheet: sheet)
+        let (source, records, windows1252) = try rows(of: file, sheet: sheet)
         guard let headerRecord = records.first else { throw .usage("\(file): no rows to import") }
         let rawHeaders = headerRecord.cells
         let headers = rawHeaders.map { mapping.columns[$0] ?? $0 }
@@ -126,13 +129,15 @@ public enum LogImporter {
         guard problems.isEmpty else { throw .usage(problems.joined(separator: "\n") + "\nnothing was imported") }
         guard !completions.isEmpty || alreadyRecorded > 0 else { throw .usage("\(file): no rows to import") }
         let saved = completions.isEmpty ? [] : try Tracker.save(completions, store: store, actor: actor, asOf: asOf)
-        return Outcome(imported: saved, alreadyRecorded: alreadyRecorded)
+        return Outcome(imported: saved, alreadyRecorded: alreadyRecorded, readAsWindows1252: windows1252)
     }
 
     /// The rows of a CSV file (by physical line) or of an .xlsx worksheet (by Excel's row number),
     /// each cell trimmed, and how errors name their source: the file, or `FILE[SHEET]` for a workbook.
-    static func rows(of file: String, sheet: String?) throws(DrillbookError) -> (String, [(line: Int, cells: [String])])
-    {
+    /// A CSV that is not UTF-8 is read as Windows-1252 (the third value says so).
+    static func rows(of file: String, sheet: String?) throws(DrillbookError) -> (
+        String, [(line: Int, cells: [String])], Bool
+    ) {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .usage("\(file): cannot be read (no such file)")
         }
@@ -144,7 +149,7 @@ public enum LogImporter {
                 let rows = try workbook.rows(sheet: name).map { row in
                     (row.number, row.cells.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
                 }
-                return ("\(file)[\(SpreadsheetText.printable(name))]", rows)
+                return ("\(file)[\(SpreadsheetText.printable(name))]", rows, false)
             } catch {
                 throw .usage(error.description)
             }
@@ -154,7 +159,12 @@ public enum LogImporter {
         }
         if let sheet { throw .usage("--sheet \(sheet): \(file) is CSV, which has one sheet; --sheet is for .xlsx") }
         var rows: [(line: Int, cells: [String])] = []
-        for record in SpreadsheetText.records(bytes) {
+        // Excel's "CSV (Comma delimited)" is written in the Windows code page, not UTF-8: `O’Brien`
+        // (0x92) and `Peña` (0xF1) were read as replacement characters, and a school by its name
+        // was not found.
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+        let windows1252 = (try? UTF8Span(validating: body.span)) == nil
+        for record in SpreadsheetText.records(windows1252 ? Windows1252.utf8(body) : bytes) {
             do {
                 let reader = try CSVReader(string: record.text, hasHeaderRow: false, trimFields: true)
                 rows.append((record.line, reader.next() ?? []))
@@ -162,7 +172,7 @@ public enum LogImporter {
                 throw .usage("\(file):\(record.line): not a CSV row (\(error))")
             }
         }
-        return (file, rows)
+        return (file, rows, windows1252)
     }
 
     /// A school by its id, the mapping's name for it, or its name in the plan (case and spacing aside).

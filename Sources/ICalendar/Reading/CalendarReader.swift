@@ -163,7 +163,7 @@ public enum CalendarReader {
             }
             if (try? UTF8Span(validating: unfolded.span)) == nil {
                 for line in first...last {
-                    fixed += bytes[lines[line]].flatMap { Self.windows1252Table[Int($0)] }
+                    fixed += Windows1252.utf8(bytes[lines[line]])
                     changed.append(line + 1)
                 }
             } else {
@@ -172,13 +172,6 @@ public enum CalendarReader {
             first = last + 1
         }
         return changed.isEmpty ? nil : (fixed, changed)
-    }
-
-    /// Each byte's UTF-8 as Windows-1252 reads it, by Foundation's decoder (its five unassigned
-    /// bytes as U+FFFD).
-    static let windows1252Table: [[UInt8]] = (0...255).map { byte in
-        guard byte >= 0x80 else { return [UInt8(byte)] }
-        return Array((String(bytes: [UInt8(byte)], encoding: .windowsCP1252) ?? "\u{FFFD}").utf8)
     }
 
     /// The bytes with the given ranges (sorted, disjoint) left out.

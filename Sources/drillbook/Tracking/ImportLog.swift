@@ -43,6 +43,9 @@ struct ImportLog: ParsableCommand {
                 actor: actor,
                 asOf: asOf.day)
         }
+        if outcome.readAsWindows1252 {
+            printError("note: \(file) is not UTF-8; read as Windows-1252, as Excel saves \"CSV (Comma delimited)\"")
+        }
         let matched = outcome.imported.filter { $0.itemUID != nil }.count
         print(
             "imported \(outcome.imported.count) rows from \(file) (\(matched) counted for scheduled items)"
