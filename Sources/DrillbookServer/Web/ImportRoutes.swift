@@ -44,6 +44,7 @@ extension WebApp {
                 values["imported"] = outcome.imported.count
                 values["matched"] = outcome.imported.filter { $0.itemUID != nil }.count
                 values["skipped"] = outcome.alreadyRecorded
+                values["windows1252"] = outcome.readAsWindows1252
                 values["done"] = true
                 return page("import", title: "Import a drill log", values, principal: principal, context: context)
             } catch {
