@@ -7,9 +7,6 @@ public enum Windows1252 {
     /// The bytes as UTF-8.
     public static func utf8(_ bytes: some Sequence<UInt8>) -> [UInt8] { bytes.flatMap { table[Int($0)] } }
 
-    /// The bytes as a string.
-    public static func string(_ bytes: some Sequence<UInt8>) -> String { String(decoding: utf8(bytes), as: UTF8.self) }
-
     /// Each byte's UTF-8 as Foundation's decoder reads it; its five unassigned bytes (0x81, 0x8D,
     /// 0x8F, 0x90, 0x9D), which it refuses, as U+FFFD.
     private static let table: [[UInt8]] = (0...255).map { byte in
