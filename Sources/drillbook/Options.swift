@@ -56,7 +56,7 @@ struct AsOfOption: ParsableArguments {
 
     var day: CalendarDate {
         if let asOf, let day = CalendarDate(asOf) { return day }
-        if let now = ProcessInfo.processInfo.environment["DRILLBOOK_NOW"], let day = CalendarDate(now.prefix(10)) {
+        if let now = ProcessInfo.processInfo.environment["DRILLBOOK_NOW"], let day = TimeInput.writtenDate(now) {
             return day
         }
         let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())

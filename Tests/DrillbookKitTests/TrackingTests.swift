@@ -430,6 +430,8 @@ import Testing
         ("2027-12-01 12:00", 1_827_684_000),
         // Offsets with minutes, in both ISO 8601 forms; a leap day that exists.
         ("2027-10-05T06:10:00+05:30", 1_822_696_800), ("2027-10-05T06:10+0530", 1_822_696_800),
+        // ISO 8601's hour-only offset and basic format.
+        ("2027-10-05T06:10-05", 1_822_734_600), ("20271005T111000Z", 1_822_734_600),
         ("2028-02-29T10:00:00Z", 1_835_431_200),
         // RFC 5545 3.3.5: a time that happens twice is its first (CDT, 06:30Z); one that never
         // happens is read with the offset before the gap (-06:00: 08:30Z, which clocks show as 03:30).
@@ -449,5 +451,13 @@ import Testing
     ])
     func refusedForms(text: String) {
         #expect(TimeInput.instant(text, zone: Self.chicago) == nil, "\(text)")
+    }
+
+    /// The day DRILLBOOK_NOW names is the date it writes, in any form it is taken in.
+    @Test(arguments: [
+        "2027-10-05", "2027-10-05 23:30", "2027-10-05T23:30:00-05:00", "20271005T061000Z", "2027-10-05T06:10:00.5Z",
+    ])
+    func theDayIsTheDateWritten(text: String) {
+        #expect(TimeInput.writtenDate(text) == CalendarDate(year: 2027, month: 10, day: 5), "\(text)")
     }
 }

@@ -42,7 +42,7 @@ public enum TimeInput {
     }
 
     /// `text` split into its wall time and its zone's offset in seconds east of UTC, when it ends in
-    /// `Z`, `+05:30`/`-05:00` or `+0530` (RFC 3339, ISO 8601's basic offset) after a time of day;
+    /// `Z`, `+05:30`/`-05:00`, `+0530` or `-05` (RFC 3339, ISO 8601's other offsets) after a time of day;
     /// fractional seconds are dropped. Nil when it carries no zone (or one not written this way).
     static func zoned(_ text: String) -> (wall: Substring, offset: Int)? {
         let bytes = Array(text.utf8)
@@ -58,12 +58,14 @@ public enum TimeInput {
             else { return nil }
             let digits = bytes[(sign + 1)...].filter { $0 != UInt8(ascii: ":") }
             let colons = bytes.count - sign - 1 - digits.count
-            guard digits.count == 4, colons == 0 || (colons == 1 && bytes[sign + 3] == UInt8(ascii: ":")),
+            // ±HH:MM, ±HHMM, or ISO 8601's ±HH.
+            guard digits.count == 4 || (digits.count == 2 && colons == 0),
+                colons == 0 || (colons == 1 && bytes[sign + 3] == UInt8(ascii: ":")),
                 digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
             else { return nil }
             let values = digits.map { Int($0 - UInt8(ascii: "0")) }
             let hours = values[0] * 10 + values[1]
-            let minutes = values[2] * 10 + values[3]
+            let minutes = digits.count == 4 ? values[2] * 10 + values[3] : 0
             // Real offsets run from -12:00 to +14:00; 18 hours is the widest ISO 8601 readers take.
             guard minutes < 60, hours * 60 + minutes <= 18 * 60 else { return nil }
             offset = (hours * 3_600 + minutes * 60) * (bytes[sign] == UInt8(ascii: "-") ? -1 : 1)
@@ -86,6 +88,14 @@ public enum TimeInput {
         guard let instant = instant(trimmed, zone: zone) else { return nil }
         return WallTime(
             secondsSinceEpoch: instant + zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant))))
+    }
+
+    /// The date an input writes, zone or not (`20271005T061000Z` and `2027-10-05 23:30-05:00` are
+    /// October 5th): the day a command takes as today from DRILLBOOK_NOW. Its first ten characters
+    /// were read once, and a basic-format time fell back to the clock without a word.
+    public static func writtenDate(_ text: String) -> CalendarDate? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        return DateTimeArgument.wallTime(zoned(text).map { String($0.wall) } ?? text)?.date
     }
 
     /// The day an instant falls on in `zone`.
