@@ -49,9 +49,11 @@ let package = Package(
             name: "Dates",
             swiftSettings: swiftSettings
         ),
+        // Windows zone names (TZID=Pacific Standard Time) through CLDR's windowsZones.xml from Debian's
+        // unicode-cldr-core, read by XMLCoder.
         .target(
             name: "ICalendar",
-            dependencies: ["CLibical", "Dates"],
+            dependencies: ["CLibical", "Dates", "XMLCoder"],
             swiftSettings: swiftSettings
         ),
         // The domain, pure Swift: no I/O, no C.

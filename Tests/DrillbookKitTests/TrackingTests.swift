@@ -67,7 +67,7 @@ import Testing
             _ = try Tracker.save([again], store: store, actor: "other", asOf: day("2027-09-15"))
             Issue.record("a second record was stored")
         } catch {
-            guard case .conflict = error as? DrillbookError else {
+            guard case .conflict = error else {
                 Issue.record("not a conflict: \(error)")
                 return
             }

@@ -326,6 +326,102 @@ extension ValidatorTests {
             .joined(separator: "\r\n") + "\r\n"
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(text) }
     }
+
+    /// Windows names as Outlook and Exchange write them, without a VTIMEZONE (or with a misspelt
+    /// one, as python recurring-ical-events' issue 107): the zone CLDR maps each to, daylight
+    /// saving included, and the warning says which zone was read.
+    @Test(
+        arguments: [
+            ("Pacific Standard Time", "America/Los_Angeles", "2027-09-02T16:00:00", "2027-12-02T17:00:00"),
+            ("Eastern Standard Time", "America/New_York", "2027-09-02T13:00:00", "2027-12-02T14:00:00"),
+            ("W. Europe Standard Time", "Europe/Berlin", "2027-09-02T07:00:00", "2027-12-02T08:00:00"),
+            ("US Mountain Standard Time", "America/Phoenix", "2027-09-02T16:00:00", "2027-12-02T16:00:00"),
+            // CLDR names some zones by tzdata's older names, which libical knows as well.
+            ("US Eastern Standard Time", "America/Indianapolis", "2027-09-02T13:00:00", "2027-12-02T14:00:00"),
+            ("India Standard Time", "Asia/Calcutta", "2027-09-02T03:30:00", "2027-12-02T03:30:00"),
+            // tzdata's older names themselves, as older exporters wrote them: known zones, nothing to say.
+            ("US/Eastern", nil, "2027-09-02T13:00:00", "2027-12-02T14:00:00"),
+            ("US/Pacific", nil, "2027-09-02T16:00:00", "2027-12-02T17:00:00"),
+        ] as [(String, String?, String, String)])
+    func aWindowsZoneNameReadsAsTheZoneCLDRGivesIt(tzid: String, olson: String?, september: String, december: String)
+        throws
+    {
+        let text =
+            Self.calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=\(tzid):20270902T090000",
+                "RRULE:FREQ=MONTHLY;COUNT=4",
+            ])
+            .joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.warnings.map(\.kind) == [.undefinedKnownZone])
+        let message = read.warnings.first?.message ?? ""
+        #expect(
+            message.hasSuffix("has no VTIMEZONE in this file" + (olson.map { "; read as \($0)" } ?? "")), "\(message)")
+        let starts = try RecurrenceExpander(
+            from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"), zone: "UTC"
+        ).expand(read.document).map(\.start)
+        #expect(starts.first == .zoned(wall(september), tzid: "UTC"))
+        #expect(starts.last == .zoned(wall(december), tzid: "UTC"))
+    }
+
+    /// The file's own VTIMEZONE of a Windows name is its zone, whatever CLDR says the name means.
+    @Test func aWindowsNameWithItsOwnVTimezoneKeepsTheFilesRules() throws {
+        let text =
+            (["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN"]
+            + [
+                "BEGIN:VTIMEZONE", "TZID:Pacific Standard Time", "BEGIN:STANDARD", "DTSTART:16010101T000000",
+                "TZOFFSETFROM:-0300", "TZOFFSETTO:-0300", "END:STANDARD", "END:VTIMEZONE",
+            ]
+            + [
+                "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z",
+                "DTSTART;TZID=Pacific Standard Time:20270902T090000", "END:VEVENT", "END:VCALENDAR",
+            ]).joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.warnings.isEmpty, "\(read.warnings)")
+        let starts = try RecurrenceExpander(
+            from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"), zone: "UTC"
+        ).expand(read.document).map(\.start)
+        #expect(starts == [.zoned(wall("2027-09-02T12:00:00"), tzid: "UTC")])
+    }
+
+    /// A name that is neither Olson's nor Windows' is still refused, and the error says both forms.
+    @Test func aZoneNameNoTableKnowsIsRefusedNamingBothForms() throws {
+        let text =
+            Self.calendar(event: [
+                "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=Lakeside Standard Time:20270902T090000",
+            ])
+            .joined(separator: "\r\n") + "\r\n"
+        do {
+            _ = try CalendarReader.read(text)
+            Issue.record("an unknown zone was read")
+        } catch {
+            #expect("\(error)".contains("\"Lakeside Standard Time\" has no VTIMEZONE"))
+            #expect("\(error)".contains("or a Windows name such as Pacific Standard Time"))
+        }
+    }
+
+    /// CLDR's table as Debian ships it: every Windows name stands for a zone libical has, but for
+    /// the fixed offsets (`UTC-11` is Etc/GMT+11, which libical does not list), and the names US
+    /// schools' Exchange servers write stand for their zones.
+    @Test func everyWindowsNameButTheFixedOffsetsIsAZone() throws {
+        let table = try WindowsZones.load(WindowsZones.path)
+        #expect(table.count > 130)
+        let unread = table.filter { CalendarZones.builtin($0.key) == nil }
+        #expect(unread.values.allSatisfy { $0.hasPrefix("Etc/") }, "\(unread)")
+        #expect(unread.count < 10)
+        for (windows, olson) in [
+            ("Hawaiian Standard Time", "Pacific/Honolulu"), ("Alaskan Standard Time", "America/Anchorage"),
+            ("Pacific Standard Time", "America/Los_Angeles"), ("Mountain Standard Time", "America/Denver"),
+            ("US Mountain Standard Time", "America/Phoenix"), ("Central Standard Time", "America/Chicago"),
+            ("Eastern Standard Time", "America/New_York"), ("US Eastern Standard Time", "America/Indianapolis"),
+            ("SA Western Standard Time", "America/La_Paz"), ("West Pacific Standard Time", "Pacific/Port_Moresby"),
+        ] {
+            #expect(CalendarZones.olsonName(windows) == olson, "\(windows)")
+        }
+        // Names libical knows need nothing worked out; names of nothing stay nothing.
+        #expect(CalendarZones.olsonName("America/Chicago") == nil)
+        #expect(CalendarZones.olsonName("Lakeside Standard Time") == nil)
+    }
 }
 
 extension ValidatorTests {

@@ -1,8 +1,10 @@
 internal import CLibical
 import Dates
+import Synchronization
 
 /// The zones a calendar's TZIDs name: the file's own VTIMEZONEs first, then libical's builtin
-/// Olson zones (read from /usr/share/zoneinfo).
+/// Olson zones (read from /usr/share/zoneinfo, older names such as US/Eastern included), which
+/// also answer for Windows names and globally unique TZIDs.
 ///
 /// Lives inside one locked libical call; frees the zones it made.
 final class CalendarZones {
@@ -52,8 +54,36 @@ final class CalendarZones {
         return Self.builtin(tzid)
     }
 
+    /// libical's builtin zone for a TZID: an Olson name (or one of tzdata's older names, US/Eastern),
+    /// a Windows name, or a globally unique TZID ending in one.
     static func builtin(_ tzid: String) -> OpaquePointer? {
         if let zone = icaltimezone_get_builtin_timezone(tzid) { return zone }
+        return olsonName(tzid).flatMap { icaltimezone_get_builtin_timezone($0) }
+    }
+
+    /// The Olson name libical knows that a TZID which is not one stands for: nil for such a name
+    /// itself and for a TZID that names no zone. Worked out once per TZID for the process (an
+    /// expansion asks for every occurrence).
+    static func olsonName(_ tzid: String) -> String? {
+        meanings.withLock { cache in
+            if let meaning = cache[tzid] { return meaning }
+            let meaning = meaning(of: tzid)
+            cache[tzid] = .some(meaning)
+            return meaning
+        }
+    }
+
+    private static let meanings = Mutex<[String: String?]>([:])
+
+    private static func meaning(of tzid: String) -> String? {
+        // libical knows tzdata's zones by their names and older names (US/Eastern, Asia/Calcutta).
+        guard icaltimezone_get_builtin_timezone(tzid) == nil else { return nil }
+        // Outlook and Exchange write Windows names ("Pacific Standard Time"), usually with a
+        // VTIMEZONE of that name, which is then the file's own zone; without one (or with a
+        // misspelt one) the name means what CLDR says it does, as it does to python's icalendar.
+        if let olson = WindowsZones.olson[tzid] {
+            return icaltimezone_get_builtin_timezone(olson) != nil ? olson : nil
+        }
         // A globally unique TZID (RFC 5545 3.2.19: it starts with "/") ends in the Olson name its
         // writer meant: Evolution's `/freeassociation.sourceforge.net/Tzfile/Europe/Berlin`, old
         // Lightning's `/mozilla.org/20070129_1/America/New_York`, `/Europe/Stockholm`. The longest
@@ -62,9 +92,18 @@ final class CalendarZones {
         guard tzid.hasPrefix("/") else { return nil }
         let parts = tzid.split(separator: "/")
         for start in parts.indices {
-            if let zone = icaltimezone_get_builtin_timezone(parts[start...].joined(separator: "/")) { return zone }
+            let tail = parts[start...].joined(separator: "/")
+            if icaltimezone_get_builtin_timezone(tail) != nil { return tail }
         }
         return nil
+    }
+
+    /// What an unknown zone's error says a TZID should be.
+    static var expected: String {
+        WindowsZones.isAvailable
+            ? "(expected an Olson name such as America/Chicago, or a Windows name such as Pacific Standard Time)"
+            : "(expected an Olson name such as America/Chicago; Windows names such as Pacific Standard Time "
+                + "are read through CLDR's table, from Debian's unicode-cldr-core, which is not installed)"
     }
 
     /// Seconds since the Unix epoch of an event time; floating times and dates read as UTC

@@ -46,10 +46,11 @@ extension ReaderWalk {
         if let tzid, refusedZones.contains(tzid) { return nil }
         if let tzid, !zones.isDefined(tzid), reportedZones.insert(tzid).inserted {
             let known = CalendarZones.builtin(tzid) != nil
+            let meaning = known ? CalendarZones.olsonName(tzid).map { "; read as \($0)" } ?? "" : ""
             report(
                 line, known ? .undefinedKnownZone : .timeZone,
                 "TZID \"\(tzid)\" has no VTIMEZONE in this file"
-                    + (known ? "" : " and is not a known time zone (expected an Olson name such as America/Chicago)"))
+                    + (known ? meaning : " and is not a known time zone \(CalendarZones.expected)"))
         }
         if let tzid, !zones.isDefined(tzid), CalendarZones.builtin(tzid) == nil { return nil }
         return Libical.eventTime(time, tzid: tzid)

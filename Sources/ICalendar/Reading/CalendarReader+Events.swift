@@ -85,7 +85,7 @@ extension ReaderWalk {
         guard zones.zone(tzid) != nil else {
             report(
                 line, .timeZone,
-                "X-WR-TIMEZONE \"\(tzid)\" is not a known time zone (expected an Olson name such as America/Chicago)")
+                "X-WR-TIMEZONE \"\(tzid)\" is not a known time zone \(CalendarZones.expected)")
             return
         }
         let zones = self.zones
