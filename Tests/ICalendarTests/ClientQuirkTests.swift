@@ -32,6 +32,9 @@ import Testing
         "rfc2445-no-uid-dtstamp.ics": Array(repeating: .missingMetadata, count: 6),
         "rfc2445-several-rrules.ics": [.undefinedKnownZone, .severalRules],
         "sabredav-rdate-period.ics": [],
+        // A school website's event export: an end typed before the start, a holiday ending at a
+        // UTC midnight (python recurring-ical-events' issue 201), a timed event ending on a date.
+        "school-site-export-ends.ics": [.undefinedKnownZone, .swappedEnd, .mixedEndKind, .mixedEndKind],
         "thunderbird-moved-occurrence.ics": [.undefinedKnownZone, .zeroDurationBesideEnd],
     ]
 
@@ -66,6 +69,12 @@ import Testing
         "outlook-windows-1252.ics": [
             "2027-09-16\t2027-09-17\tDía de la Independencia (Mexico) – family night at Lincoln Caféteria",
             "2027-10-08\t2027-10-09\tTeacher’s In-Service Day – No School",
+        ],
+        // python reads the holiday as a timed event from a UTC midnight; its DTSTART says all-day.
+        "school-site-export-ends.ics": [
+            "2027-09-23T23:00:00Z\t2027-09-24T00:00:00Z\tParent safety night",
+            "2027-10-11\t2027-10-13\tFall break - no school",
+            "2027-10-20T18:00:00Z\t2027-10-21T05:00:00Z\tStaff training (afternoon)",
         ],
         "google-birthday-date-with-z.ics": [
             "2027-12-10\t2027-12-11\tPrincipal Lee's birthday", "2028-12-10\t2028-12-11\tPrincipal Lee's birthday",

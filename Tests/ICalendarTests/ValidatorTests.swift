@@ -141,7 +141,7 @@ import Testing
     /// event (an event without DTSTART, or with a date that does not exist, is still refused).
     static let readPast: Set<String> = [
         "line over 75 octets", "TZID without VTIMEZONE", "missing VERSION", "missing PRODID", "missing UID",
-        "missing DTSTAMP", "VALARM without TRIGGER", "duplicate UID",
+        "missing DTSTAMP", "VALARM without TRIGGER", "duplicate UID", "DTEND before DTSTART",
     ]
 
     /// A date with a Z is read as the date only where the series is all-day; on a timed series it
@@ -274,10 +274,12 @@ extension ValidatorTests {
     @Test func brokenFixtureKeepsWhatCanBeRead() throws {
         let inspection = CalendarReader.inspect(try fixture("broken.ics"), file: "broken.ics")
         #expect(inspection.problems.count == 11)
-        // The zone is known to tzdata; the all-day DTEND equal to its DTSTART is read as one day.
+        // The zone is known to tzdata; the end written before the start is read the other way
+        // round; the all-day DTEND equal to its DTSTART is read as one day.
         #expect(
             inspection.warnings.map(\.kind) == [
-                .missingMetadata, .supersededCopy, .undefinedKnownZone, .alarm, .allDayEndEqual, .missingMetadata,
+                .missingMetadata, .supersededCopy, .undefinedKnownZone, .swappedEnd, .alarm, .allDayEndEqual,
+                .missingMetadata,
             ])
         // The events before the cut are read; the one with an impossible start is not.
         #expect(inspection.document.events.map(\.summary) == ["Lockdown drill", "After-action review"])
@@ -362,6 +364,62 @@ extension ValidatorTests {
         ).expand(read.document).map(\.start)
         #expect(starts.first == .zoned(wall(september), tzid: "UTC"))
         #expect(starts.last == .zoned(wall(december), tzid: "UTC"))
+    }
+
+    /// A DTEND of the other kind is read in DTSTART's: a date-time ending an all-day event ends on
+    /// its day (the day after, when it is past midnight); a date ending a timed event, at its
+    /// midnight in the event's zone.
+    @Test(arguments: [
+        ("DTSTART;VALUE=DATE:20271011", "DTEND:20271013T000000Z", EventTime.date(day("2027-10-13"))),
+        ("DTSTART;VALUE=DATE:20271011", "DTEND:20271012T150000Z", .date(day("2027-10-13"))),
+        ("DTSTART;VALUE=DATE:20271011", "DTEND:20271009T000000Z", .date(day("2027-10-12"))),
+        (
+            "DTSTART;TZID=America/Chicago:20271020T130000", "DTEND;VALUE=DATE:20271021",
+            .zoned(wall("2027-10-21T00:00:00"), tzid: "America/Chicago")
+        ),
+    ])
+    func anEndOfTheOtherKindIsReadInTheStartsKind(start: String, end: String, read: EventTime) throws {
+        let text =
+            Self.calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", start, end]).joined(separator: "\r\n") + "\r\n"
+        let calendar = try CalendarReader.read(text)
+        #expect(calendar.warnings.map(\.kind).filter { $0 != .undefinedKnownZone } == [.mixedEndKind])
+        #expect(calendar.document.events.first?.end == read)
+    }
+
+    /// A single event's end before its start is read the other way round; a series' is refused, as
+    /// its DTSTART places every occurrence and names each RECURRENCE-ID.
+    @Test func anEndBeforeTheStartIsSwappedOnlyOutsideASeries() throws {
+        let single = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "DTEND:20270902T083000Z",
+        ])
+        let read = try CalendarReader.read(single.joined(separator: "\r\n") + "\r\n")
+        #expect(read.warnings.map(\.kind) == [.swappedEnd])
+        #expect(read.document.events.first?.start == .utc(wall("2027-09-02T08:30:00")))
+        #expect(read.document.events.first?.end == .utc(wall("2027-09-02T09:00:00")))
+        let series = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "DTEND:20270902T083000Z",
+            "RRULE:FREQ=WEEKLY;COUNT=3",
+        ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(series.joined(separator: "\r\n") + "\r\n") }
+    }
+
+    /// An X- property whose declared VALUE libical cannot read is passed over: RFC 5545 lets readers
+    /// ignore X- properties. The same fault in a property an event's time hangs on refuses the file.
+    @Test func anXPropertysUnreadableValueIsPassedOverButADatesIsNot() throws {
+        let xProperty = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "X-MAYBE;VALUE=BOOLEAN:MAYBE",
+        ])
+        let read = try CalendarReader.read(xProperty.joined(separator: "\r\n") + "\r\n")
+        #expect(read.warnings.map(\.kind) == [.coercedValue])
+        #expect(
+            read.warnings.first?.message
+                == "an X- property's \"MAYBE\" is not a BOOLEAN value; the property is not read")
+        #expect(read.document.events.count == 1)
+        let exdate = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "RRULE:FREQ=DAILY;COUNT=3",
+            "EXDATE:soon",
+        ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(exdate.joined(separator: "\r\n") + "\r\n") }
     }
 
     /// The file's own VTIMEZONE of a Windows name is its zone, whatever CLDR says the name means.

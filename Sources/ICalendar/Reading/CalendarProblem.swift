@@ -28,6 +28,11 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case zeroDurationBesideEnd
         /// Lines not in UTF-8, read as Windows-1252 (Outlook's and Excel's code page on Windows).
         case windows1252
+        /// A DTEND of the other kind than DTSTART (a date ending a date-time, or the reverse): read
+        /// in DTSTART's kind.
+        case mixedEndKind
+        /// A single event's DTEND before its DTSTART: read the other way round.
+        case swappedEnd
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -62,7 +67,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             switch self {
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
-                .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252:
+                .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
+                .mixedEndKind, .swappedEnd:
                 true
             default: false
             }

@@ -191,13 +191,25 @@ extension ReaderWalk {
 
     /// DTEND after DTSTART, both of one kind; an all-day DTEND is exclusive.
     mutating func checkSpan(_ event: inout Event, endLine: Int) {
-        guard let end = event.end else { return }
+        guard var end = event.end else { return }
         if event.start.isAllDay != end.isAllDay {
+            // RFC 5545: DTEND takes DTSTART's kind. Exporters that mix them mean DTSTART's: an
+            // all-day holiday "ending" at a UTC midnight (python recurring-ical-events' issue 201)
+            // ends that day; a timed event "ending" on a date ends at its midnight in DTSTART's zone.
+            let read: EventTime
+            if event.start.isAllDay {
+                let wall = end.wallTime
+                let last = wall.date.adding(days: wall == WallTime(date: wall.date) ? 0 : 1)
+                read = .date(max(last, event.start.wallTime.date.adding(days: 1)))
+            } else {
+                read = event.start.with(wallTime: WallTime(date: end.wallTime.date))
+            }
             report(
-                endLine, .dates,
-                "DTEND is \(end.isAllDay ? "a date" : "a date-time") but DTSTART is \(event.start.isAllDay ? "a date" : "a date-time"); they must match"
+                endLine, .mixedEndKind,
+                "DTEND is \(end.isAllDay ? "a date" : "a date-time") but DTSTART is \(event.start.isAllDay ? "a date" : "a date-time"); RFC 5545 has them match: read as \(read)"
             )
-            return
+            event.end = read
+            end = read
         }
         if event.start.isAllDay {
             if end.wallTime.date <= event.start.wallTime.date {
@@ -213,7 +225,18 @@ extension ReaderWalk {
                 }
             }
         } else if zones.instant(end) < zones.instant(event.start) {
-            report(endLine, .dates, "DTEND \(end) is before DTSTART \(event.start)")
+            // Start and end written the wrong way round (python recurring-ical-events' issues 132
+            // and its end-before-start calendar): read as meant, which python does too. Not for a
+            // series, whose DTSTART places every occurrence and names each one's RECURRENCE-ID.
+            guard event.recurrences.isEmpty, event.recurrenceDates.isEmpty, event.recurrencePeriods.isEmpty else {
+                report(endLine, .dates, "DTEND \(end) is before DTSTART \(event.start)")
+                return
+            }
+            report(
+                endLine, .swappedEnd,
+                "DTEND \(end) is before DTSTART \(event.start); read the other way round, from \(end) to \(event.start)"
+            )
+            (event.start, event.end) = (end, event.start)
         }
     }
 
@@ -262,6 +285,11 @@ extension ReaderWalk {
         }
         if message.hasPrefix("Got a data line, but could not find a property name") {
             report(line, .syntax, "line is not a property (expected NAME:value)")
+        } else if message.hasPrefix("Can't parse as "), message.contains(" value in X property") {
+            // An X- property whose VALUE libical cannot read (`X-MAYBE;VALUE=BOOLEAN:MAYBE`, in
+            // ical.js's tests): RFC 5545 lets readers ignore X- properties, and no event hangs on one.
+            // libical names every X- property "X" here: "X \"MAYBE\" is not a BOOLEAN value; ...".
+            report(line, .coercedValue, "an X- property's" + Libical.inOwnWords(message).dropFirst(1))
         } else {
             report(line, .value, Libical.inOwnWords(message))
         }
