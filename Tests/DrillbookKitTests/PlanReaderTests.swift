@@ -54,6 +54,41 @@ import Testing
         )
     }
 
+    /// YAML's unquoted words for true and false are booleans (`yes`, `On`, `FALSE`) and a quoted
+    /// "true" is text, refused where a boolean goes: as Yams' default resolver read them, which
+    /// loading no longer runs.
+    @Test(arguments: [("yes", true), ("On", true), ("FALSE", false), ("no", false), ("\"true\"", nil)])
+    func booleansAreYAMLsWords(written: String, announced: Bool?) throws {
+        let text = try examplePlan(replacing: "    announced: true\n", with: "    announced: \(written)\n")
+        guard let announced else {
+            let message = try error(text)
+            return #expect(
+                message.contains("bus-evacuation") || message.contains("expected true or false, not \"true\""))
+        }
+        let loaded = try Planner.load(planFile: try planFile(text), resources: resources)
+        #expect(loaded.plan.activities.first { $0.id == "bus-evacuation" }?.announced == announced)
+    }
+
+    /// An alias (`*harbor`) stands for its anchor's value; a merge key (`<<: *harbor`) is no field.
+    @Test func anAliasIsItsAnchorsValueAndAMergeKeyIsNoField() throws {
+        var text = try examplePlan(
+            replacing:
+                "    attributes: {sprinklers: true, bus_riders: true}\n    contacts:\n      principal: {name: Maria Chen",
+            with:
+                "    attributes: &harbor {sprinklers: true, bus_riders: false}\n    contacts:\n      principal: {name: Maria Chen"
+        )
+        text = text.replacingOccurrences(
+            of:
+                "    bell_schedule: secondary\n    attributes: {sprinklers: true, bus_riders: true}\n    contacts:\n      principal: {name: Omar",
+            with: "    bell_schedule: secondary\n    attributes: *harbor\n    contacts:\n      principal: {name: Omar")
+        let loaded = try Planner.load(planFile: try planFile(text), resources: resources)
+        let ridge = loaded.plan.schools.first { $0.school.id == "ridge-ms" }?.school
+        #expect(ridge?.attributes["bus_riders"] == "false")
+        #expect(ridge?.attributes["sprinklers"] == "true")
+        let merged = try error(text.replacingOccurrences(of: "attributes: *harbor", with: "attributes: {<<: *harbor}"))
+        #expect(merged.contains("schools[1].attributes.<<: is not an attribute"))
+    }
+
     @Test func aMisspelledFieldIsRefused() throws {
         let message = try error(try examplePlan(replacing: "    grades: K-5", with: "    grade: K-5"))
         #expect(message.hasPrefix("drillbook.yaml:27: schools[0].grade: is not a known field (did you mean grades?)"))

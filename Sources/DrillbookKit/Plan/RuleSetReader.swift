@@ -227,7 +227,7 @@ enum RuleSetReader {
                 throw attribute.fail(
                     "attribute \"\(name)\" is not declared in this file's attributes (add \(name): {type: bool})")
             }
-            set.attributes[name] = AttributeDeclaration(kind: equals.node.bool != nil ? .bool : .text)
+            set.attributes[name] = AttributeDeclaration(kind: equals.truth != nil ? .bool : .text)
         }
         return .equals(attribute: name, value: try AttributeValue.normalize(equals, as: set.attributes[name]!.kind))
     }
@@ -251,7 +251,7 @@ enum AttributeValue {
     static func normalize(_ value: YAMLValue, as kind: AttributeDeclaration.Kind) throws(PlanError) -> String {
         switch kind {
         case .bool:
-            if let bool = value.node.bool { return bool ? "true" : "false" }
+            if let bool = value.truth { return bool ? "true" : "false" }
             let text = (value.node.string ?? "").lowercased()
             if ["true", "yes", "on"].contains(text) { return "true" }
             if ["false", "no", "off"].contains(text) { return "false" }

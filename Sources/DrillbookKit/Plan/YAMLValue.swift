@@ -12,7 +12,11 @@ struct YAMLValue {
     /// Parses YAML text; a syntax error names its line.
     static func load(_ text: String, file: String) throws(PlanError) -> YAMLValue {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // Each scalar is read as text and typed by the field that reads it (`int`, `truth`), so
+            // Yams' default resolver, seven regular expressions tried on every scalar (and again on
+            // every mapping key for the duplicate check), decides nothing here: it was a third to a
+            // half of loading a state's plan.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw PlanError(file: file, line: 1, field: "", message: "the file is empty")
             }
             return YAMLValue(node: node, file: file, path: "")
@@ -151,9 +155,22 @@ struct YAMLValue {
     }
 
     func bool() throws(PlanError) -> Bool {
-        guard let value = node.bool else { throw fail("expected true or false, not \"\(node.string ?? "?")\"") }
+        guard let value = truth else { throw fail("expected true or false, not \"\(node.string ?? "?")\"") }
         return value
     }
+
+    /// The value as YAML 1.1 reads an unquoted true or false (`yes`, `On`, `FALSE`...); nil for
+    /// anything else, a quoted "true" included.
+    var truth: Bool? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return nil }
+        return Self.truthValues[scalar.string]
+    }
+
+    /// The words YAML 1.1 reads as true and false, unquoted: those of Yams' `Resolver.Rule.bool`,
+    /// which `load` does not run on every scalar.
+    private static let truthValues: [String: Bool] = Dictionary(
+        uniqueKeysWithValues: ["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map { ($0, true) }
+            + ["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map { ($0, false) })
 
     /// One of `choices`, or an error that lists them.
     func choice(_ choices: [String]) throws(PlanError) -> String {
