@@ -52,14 +52,19 @@ struct Placement {
         after previous: CalendarDate?,
         salt: Int
     ) -> CalendarDate? {
-        // The days of the same kind are looked up once: the key is a string made from the kind.
-        let sameKind = daysByKind[activity.kind.description] ?? []
+        // The days of the same kind are looked up once (the key is a string made from the kind),
+        // as day numbers: each candidate is measured against each of them, and a date's day
+        // number is worked out from its year, month and day every time it is asked.
+        let sameKind = (daysByKind[activity.kind.description] ?? []).map(\.dayNumber)
+        let previousWeekday = previous?.weekday
         for strict in [true, false] {
             for candidates in [stretch, period] where !candidates.isEmpty {
                 let offset = salt % candidates.count
                 for step in 0..<candidates.count {
                     let day = candidates[(offset + step) % candidates.count]
-                    if allows(day, for: activity, sameKind: sameKind, after: previous, strict: strict) { return day }
+                    if allows(day, for: activity, sameKind: sameKind, afterWeekday: previousWeekday, strict: strict) {
+                        return day
+                    }
                 }
             }
         }
@@ -67,19 +72,17 @@ struct Placement {
     }
 
     private func allows(
-        _ day: CalendarDate, for activity: Activity, sameKind: [CalendarDate], after previous: CalendarDate?,
-        strict: Bool
+        _ day: CalendarDate, for activity: Activity, sameKind: [Int], afterWeekday previous: Weekday?, strict: Bool
     ) -> Bool {
+        let dayNumber = day.dayNumber
         if activity.kind.isDrill && hasDrill(on: day) { return false }
-        if sameKind.contains(day) { return false }
-        if let spacing = activity.minSpacingDays,
-            sameKind.contains(where: { abs($0.dayNumber - day.dayNumber) < spacing })
-        {
+        if sameKind.contains(dayNumber) { return false }
+        if let spacing = activity.minSpacingDays, sameKind.contains(where: { abs($0 - dayNumber) < spacing }) {
             return false
         }
         guard strict else { return true }
-        if sameKind.contains(where: { abs($0.dayNumber - day.dayNumber) < 7 }) { return false }
-        if let previous, previous.weekday == day.weekday { return false }
+        if sameKind.contains(where: { abs($0 - dayNumber) < 7 }) { return false }
+        if let previous, previous == day.weekday { return false }
         return (itemsPerDay[day] ?? 0) < (activity.kind.isDrill ? 2 : 1)
     }
 

@@ -100,7 +100,9 @@ extension Scheduler {
             _ presence: Set<PresenceRole>, _ meets: [Bool], _ typeDays: DayIndex?, _ viaDays: DayIndex?,
             _ viaUsed: [Int]
         ) {
-            result.removeAll(keepingCapacity: true)
+            // Emptied one element at a time: `removeAll(keepingCapacity:)` went through the
+            // generic `replaceSubrange`, 2 % of the placement for lists of one or two.
+            while result.popLast() != nil {}
             guard offset >= 0, offset < dayCount else { return }
             if let typeDays {
                 for slot in typeDays.range(offset) where meets[entryOf[typeDays.constraints[slot]]] {
@@ -108,7 +110,8 @@ extension Scheduler {
                 }
             }
             guard let viaDays else { return }
-            let day = CalendarDate(dayNumber: firstDay + offset)
+            // Worked out only for a day some substitution may count on (most days have none).
+            lazy var day = CalendarDate(dayNumber: firstDay + offset)
             for slot in viaDays.range(offset) {
                 let index = viaDays.constraints[slot]
                 let via = viaDays.vias[slot]
@@ -148,23 +151,52 @@ extension Scheduler {
         }
         for drill in drills { count(drill) }
 
+        // What each constraint asks for, worked out once (every round asked it of every unmet
+        // constraint again): a type, maybe a time of day, maybe who must be there; each distinct
+        // want once in `wants`, with what the candidate loop reads of it.
+        var wants: [Want] = []
+        let wantsOf: [[Int]] = constraints.indices.map { index in
+            let rule = model.entries[constraints[index].entry].rule
+            let types = rule.drills.count > 4 ? rule.drills.filter(seriesTypes.contains) : rule.drills
+            let contexts: [TimeOfDay?] =
+                rule.condition.during.isEmpty ? [nil] : rule.condition.during.filter(school.bellSchedule.has)
+            let presence = Set(rule.condition.present)
+            var list: [Int] = []
+            for type in types where !rule.condition.studentsInside || RequirementModel.insideTypes.contains(type) {
+                for context in contexts {
+                    let position =
+                        wants.firstIndex { $0.type == type && $0.context == context && $0.presence == presence }
+                        ?? {
+                            wants.append(
+                                Want(
+                                    type: type, context: context, presence: presence,
+                                    meets: meeting(type, context, presence),
+                                    salt: stableHash("\(districtID)/\(school.id)/\(type)")))
+                            return wants.count - 1
+                        }()
+                    if !list.contains(position) { list.append(position) }
+                }
+            }
+            return list
+        }
+        // On a re-plan, which open days each notice lead leaves a drill (worked out per lead, not per day weighed).
+        var allowedByLead: [Int: [Bool]] = [:]
+        if state.notBefore != nil {
+            for leadDays in Set(wants.map { lead[$0.type] ?? 0 }) {
+                allowedByLead[leadDays] = openDays.map { state.allows($0, leadDays: leadDays) }
+            }
+        }
+
         while true {
             let unmet = constraints.indices.filter { counts[$0] < atLeast[$0] && !givenUp.contains($0) }
             guard !unmet.isEmpty else { break }
-            // What unmet constraints ask for: a type, maybe a time of day, maybe who must be there.
-            var wanted: [(type: String, context: TimeOfDay?, presence: Set<PresenceRole>)] = []
+            // The wants of the unmet constraints, in the order they first come.
+            var wanted: [Int] = []
+            var isWanted = Array(repeating: false, count: wants.count)
             for index in unmet {
-                let rule = model.entries[constraints[index].entry].rule
-                let types = rule.drills.count > 4 ? rule.drills.filter(seriesTypes.contains) : rule.drills
-                let contexts: [TimeOfDay?] =
-                    rule.condition.during.isEmpty ? [nil] : rule.condition.during.filter(school.bellSchedule.has)
-                for type in types where !rule.condition.studentsInside || RequirementModel.insideTypes.contains(type) {
-                    for context in contexts
-                    where !wanted.contains(where: {
-                        $0.type == type && $0.context == context && $0.presence == Set(rule.condition.present)
-                    }) {
-                        wanted.append((type, context, Set(rule.condition.present)))
-                    }
+                for position in wantsOf[index] where !isWanted[position] {
+                    isWanted[position] = true
+                    wanted.append(position)
                 }
             }
             var best: (drill: PlannedDrill, score: (Double, Double, Int, Int, Int))?
@@ -182,19 +214,20 @@ extension Scheduler {
             // The placement as a constant for the candidate loop: read through `inout`, the whole
             // struct was copied for every day weighed (a third of this function's own time).
             let placed = state
-            for want in wanted {
-                let typeSalt = stableHash("\(districtID)/\(school.id)/\(want.type)")
+            for wantPosition in wanted {
+                let want = wants[wantPosition]
+                let typeSalt = want.salt
                 let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
                 let allDays = placed.drillDayNumbers
                 let typeDays = byTypeDay[want.type]
                 let viaDays = viaTypeDay[want.type]
-                let leadDays = lead[want.type] ?? 0
-                let meets = meeting(want.type, want.context, want.presence)
+                let allowed = allowedByLead[lead[want.type] ?? 0]
+                let meets = want.meets
                 for (position, offset) in openOffsets.enumerated() where !placed.hasDrill(offset: offset) {
                     // Most days help no unmet constraint: tell that without building the list.
                     if viaDays?.range(offset).isEmpty ?? true, !helps(typeDays, offset, counted) { continue }
+                    if let allowed, !allowed[position] { continue }
                     let day = openDays[position]
-                    guard placed.allows(day, leadDays: leadDays) else { continue }
                     var context = want.context
                     contributions(
                         into: &candidate, want.type, offset, context, want.presence, meets, typeDays, viaDays,
@@ -269,6 +302,17 @@ extension Scheduler {
             count(chosen)
         }
         return drills
+    }
+
+    /// A kind of drill some constraint asks for, with what the candidate loop reads of it.
+    private struct Want {
+        var type: String
+        var context: TimeOfDay?
+        var presence: Set<PresenceRole>
+        /// Whether such a drill meets each rule's conditions.
+        var meets: [Bool]
+        /// Spreads the schools' drills of the type over different days.
+        var salt: Int
     }
 
     /// A constraint's span as offsets into the year (clamped to it; empty when outside).
