@@ -179,13 +179,9 @@ extension Scheduler {
             }
             return list
         }
-        // On a re-plan, which open days each notice lead leaves a drill (worked out per lead, not per day weighed).
+        // On a re-plan, which open days each notice lead leaves a drill: worked out for a lead the
+        // first time a round needs it (most re-plans pin every drill and need none).
         var allowedByLead: [Int: [Bool]] = [:]
-        if state.notBefore != nil {
-            for leadDays in Set(wants.map { lead[$0.type] ?? 0 }) {
-                allowedByLead[leadDays] = openDays.map { state.allows($0, leadDays: leadDays) }
-            }
-        }
 
         while true {
             let unmet = constraints.indices.filter { counts[$0] < atLeast[$0] && !givenUp.contains($0) }
@@ -221,7 +217,11 @@ extension Scheduler {
                 let allDays = placed.drillDayNumbers
                 let typeDays = byTypeDay[want.type]
                 let viaDays = viaTypeDay[want.type]
-                let allowed = allowedByLead[lead[want.type] ?? 0]
+                let leadDays = lead[want.type] ?? 0
+                if placed.notBefore != nil, allowedByLead[leadDays] == nil {
+                    allowedByLead[leadDays] = openDays.map { placed.allows($0, leadDays: leadDays) }
+                }
+                let allowed = allowedByLead[leadDays]
                 let meets = want.meets
                 for (position, offset) in openOffsets.enumerated() where !placed.hasDrill(offset: offset) {
                     // Most days help no unmet constraint: tell that without building the list.
