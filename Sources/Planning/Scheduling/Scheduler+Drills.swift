@@ -153,32 +153,38 @@ extension Scheduler {
 
         // What each constraint asks for, worked out once (every round asked it of every unmet
         // constraint again): a type, maybe a time of day, maybe who must be there; each distinct
-        // want once in `wants`, with what the candidate loop reads of it.
-        var wants: [Want] = []
-        let wantsOf: [[Int]] = constraints.indices.map { index in
-            let rule = model.entries[constraints[index].entry].rule
-            let types = rule.drills.count > 4 ? rule.drills.filter(seriesTypes.contains) : rule.drills
-            let contexts: [TimeOfDay?] =
-                rule.condition.during.isEmpty ? [nil] : rule.condition.during.filter(school.bellSchedule.has)
-            let presence = Set(rule.condition.present)
-            var list: [Int] = []
-            for type in types where !rule.condition.studentsInside || RequirementModel.insideTypes.contains(type) {
-                for context in contexts {
-                    let position =
-                        wants.firstIndex { $0.type == type && $0.context == context && $0.presence == presence }
-                        ?? {
-                            wants.append(
-                                Want(
-                                    type: type, context: context, presence: presence,
-                                    meets: meeting(type, context, presence),
-                                    salt: stableHash("\(districtID)/\(school.id)/\(type)")))
-                            return wants.count - 1
-                        }()
-                    if !list.contains(position) { list.append(position) }
+        // want once in `wants`, with what the candidate loop reads of it. Worked out when a first
+        // round runs: a re-plan that pins every drill needs none.
+        func makeWants() -> (wants: [Want], of: [[Int]]) {
+            var wants: [Want] = []
+            let wantsOf: [[Int]] = constraints.indices.map { index in
+                let rule = model.entries[constraints[index].entry].rule
+                let types = rule.drills.count > 4 ? rule.drills.filter(seriesTypes.contains) : rule.drills
+                let contexts: [TimeOfDay?] =
+                    rule.condition.during.isEmpty ? [nil] : rule.condition.during.filter(school.bellSchedule.has)
+                let presence = Set(rule.condition.present)
+                var list: [Int] = []
+                for type in types where !rule.condition.studentsInside || RequirementModel.insideTypes.contains(type) {
+                    for context in contexts {
+                        let position =
+                            wants.firstIndex { $0.type == type && $0.context == context && $0.presence == presence }
+                            ?? {
+                                wants.append(
+                                    Want(
+                                        type: type, context: context, presence: presence,
+                                        meets: meeting(type, context, presence),
+                                        salt: stableHash("\(districtID)/\(school.id)/\(type)")))
+                                return wants.count - 1
+                            }()
+                        if !list.contains(position) { list.append(position) }
+                    }
                 }
+                return list
             }
-            return list
+            return (wants, wantsOf)
         }
+        var wants: [Want] = []
+        var wantsOf: [[Int]] = []
         // On a re-plan, which open days each notice lead leaves a drill: worked out for a lead the
         // first time a round needs it (most re-plans pin every drill and need none).
         var allowedByLead: [Int: [Bool]] = [:]
@@ -186,6 +192,7 @@ extension Scheduler {
         while true {
             let unmet = constraints.indices.filter { counts[$0] < atLeast[$0] && !givenUp.contains($0) }
             guard !unmet.isEmpty else { break }
+            if wantsOf.isEmpty { (wants, wantsOf) = makeWants() }
             // The wants of the unmet constraints, in the order they first come.
             var wanted: [Int] = []
             var isWanted = Array(repeating: false, count: wants.count)
