@@ -422,6 +422,28 @@ extension ValidatorTests {
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(exdate.joined(separator: "\r\n") + "\r\n") }
     }
 
+    /// A COUNT of 0 or less beside an UNTIL (an exporter's "no count") is read without it; a COUNT
+    /// of nothing alone, or a real COUNT beside an UNTIL, is still refused.
+    @Test func aCountThatCountsNothingBesideUntilIsReadWithout() throws {
+        func text(_ rule: String) -> String {
+            Self.calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270906", rule])
+                .joined(separator: "\r\n") + "\r\n"
+        }
+        for count in ["-1", "0"] {
+            let read = try CalendarReader.read(text("RRULE:FREQ=WEEKLY;UNTIL=20271004;COUNT=\(count);BYDAY=MO"))
+            #expect(read.warnings.map(\.kind) == [.sentinelCount])
+            let starts = try RecurrenceExpander(
+                from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"), zone: "UTC"
+            ).expand(read.document).map(\.start)
+            #expect(
+                starts == ["2027-09-06", "2027-09-13", "2027-09-20", "2027-09-27", "2027-10-04"].map { .date(day($0)) })
+        }
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(text("RRULE:FREQ=WEEKLY;COUNT=-1")) }
+        #expect(throws: CalendarReadError.self) {
+            try CalendarReader.read(text("RRULE:FREQ=WEEKLY;UNTIL=20271004;COUNT=3"))
+        }
+    }
+
     /// The file's own VTIMEZONE of a Windows name is its zone, whatever CLDR says the name means.
     @Test func aWindowsNameWithItsOwnVTimezoneKeepsTheFilesRules() throws {
         let text =

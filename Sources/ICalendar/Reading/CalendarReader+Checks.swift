@@ -169,16 +169,32 @@ extension ReaderWalk {
         }
         // Exchange's CDO (and hand-made files) write a list with spaces after its commas
         // (BYDAY=MO, TU, WE); no part or value holds a space, so the rule is read without them.
-        var spaced = false
+        var rewritten = false
         if text.contains(" ") {
             text.removeAll { $0 == " " }
-            spaced = true
+            rewritten = true
             report(line, .spacedRulePart, "RRULE has spaces between its values; read without them")
+        }
+        // Some exporters write COUNT=-1 (or 0) for "no count" beside the UNTIL that ends the series
+        // (python recurring-ical-events' issue 128); such a count counts nothing: UNTIL is the end.
+        var named = text.split(separator: ";").map(String.init)
+        let partName = { (part: String) in part.prefix { $0 != "=" }.uppercased() }
+        if named.contains(where: { partName($0) == "UNTIL" }),
+            let position = named.firstIndex(where: { partName($0) == "COUNT" }),
+            let count = Int(named[position].drop { $0 != "=" }.dropFirst()), count <= 0
+        {
+            named.remove(at: position)
+            text = named.joined(separator: ";")
+            rewritten = true
+            report(
+                line, .sentinelCount,
+                "RRULE has COUNT=\(count) beside UNTIL; a count of \(count) counts nothing: read as ending at UNTIL")
         }
         do {
             let rule = try RecurrenceRule(parsing: text)
-            // libical refused the text as written; the rule read without its spaces is its own.
-            if let libicalRejected, !spaced {
+            // libical refused the text as written; the rule read without its spaces (or its
+            // sentinel COUNT) is its own.
+            if let libicalRejected, !rewritten {
                 reportLibicalError(libicalRejected, line: line)
                 return nil
             }
