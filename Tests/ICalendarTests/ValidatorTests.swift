@@ -141,7 +141,7 @@ import Testing
     /// event (an event without DTSTART, or with a date that does not exist, is still refused).
     static let readPast: Set<String> = [
         "line over 75 octets", "TZID without VTIMEZONE", "missing VERSION", "missing PRODID", "missing UID",
-        "missing DTSTAMP", "VALARM without TRIGGER", "duplicate UID", "DTEND before DTSTART",
+        "missing DTSTAMP", "VALARM without TRIGGER", "duplicate UID", "DTEND before DTSTART", "COUNT with UNTIL",
     ]
 
     /// A date with a Z is read as the date only where the series is all-day; on a timed series it
@@ -422,16 +422,17 @@ extension ValidatorTests {
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(exdate.joined(separator: "\r\n") + "\r\n") }
     }
 
-    /// A COUNT of 0 or less beside an UNTIL (an exporter's "no count") is read without it; a COUNT
-    /// of nothing alone, or a real COUNT beside an UNTIL, is still refused.
-    @Test func aCountThatCountsNothingBesideUntilIsReadWithout() throws {
+    /// A COUNT of 0 or less beside an UNTIL (an exporter's "no count") is read without it; a real
+    /// COUNT beside an UNTIL ends the series at whichever comes first (as libical and python's
+    /// dateutil read it); a COUNT of nothing alone is still refused.
+    @Test func aRuleWithCountAndUntilEndsAtTheFirst() throws {
         func text(_ rule: String) -> String {
             Self.calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270906", rule])
                 .joined(separator: "\r\n") + "\r\n"
         }
         for count in ["-1", "0"] {
             let read = try CalendarReader.read(text("RRULE:FREQ=WEEKLY;UNTIL=20271004;COUNT=\(count);BYDAY=MO"))
-            #expect(read.warnings.map(\.kind) == [.sentinelCount])
+            #expect(read.warnings.map(\.kind) == [.countWithUntil])
             let starts = try RecurrenceExpander(
                 from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"), zone: "UTC"
             ).expand(read.document).map(\.start)
@@ -439,8 +440,13 @@ extension ValidatorTests {
                 starts == ["2027-09-06", "2027-09-13", "2027-09-20", "2027-09-27", "2027-10-04"].map { .date(day($0)) })
         }
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(text("RRULE:FREQ=WEEKLY;COUNT=-1")) }
-        #expect(throws: CalendarReadError.self) {
-            try CalendarReader.read(text("RRULE:FREQ=WEEKLY;UNTIL=20271004;COUNT=3"))
+        for (rule, last) in [("UNTIL=20271004;COUNT=3", "2027-09-20"), ("UNTIL=20270920;COUNT=5", "2027-09-20")] {
+            let read = try CalendarReader.read(text("RRULE:FREQ=WEEKLY;\(rule)"))
+            #expect(read.warnings.map(\.kind) == [.countWithUntil])
+            let starts = try RecurrenceExpander(
+                from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"), zone: "UTC"
+            ).expand(read.document).map(\.start)
+            #expect(starts.count == 3 && starts.last == .date(day(last)), "\(rule): \(starts)")
         }
     }
 

@@ -90,7 +90,9 @@ extension RecurrenceRule {
     ]
 
     /// Parses an RRULE value such as `FREQ=MONTHLY;BYDAY=1MO`.
-    public init(parsing text: String) throws(RecurrenceRuleError) {
+    /// With `endingAtFirst`, a rule with both COUNT and UNTIL (which RFC 5545 forbids) is read as
+    /// ending at whichever comes first, as libical and python's dateutil read it.
+    public init(parsing text: String, endingAtFirst: Bool = false) throws(RecurrenceRuleError) {
         func fail(_ message: String) -> RecurrenceRuleError { RecurrenceRuleError(description: message) }
         var seen = Set<String>()
         var frequency: Frequency?
@@ -174,7 +176,7 @@ extension RecurrenceRule {
             }
         }
         guard let frequency else { throw fail("RRULE has no FREQ (expected e.g. FREQ=WEEKLY)") }
-        if rule.count != nil && rule.until != nil {
+        if rule.count != nil && rule.until != nil && !endingAtFirst {
             throw fail("RRULE has both COUNT and UNTIL; RFC 5545 allows one or the other")
         }
         if rule.byDay.contains(where: { $0.ordinal != nil }) && ![.monthly, .yearly].contains(frequency) {

@@ -33,8 +33,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case mixedEndKind
         /// A single event's DTEND before its DTSTART: read the other way round.
         case swappedEnd
-        /// An RRULE's COUNT of 0 or less beside its UNTIL (an exporter's "no count"): read without it.
-        case sentinelCount
+        /// An RRULE with both COUNT and UNTIL: it ends at whichever comes first (a COUNT of 0 or
+        /// less, an exporter's "no count", is read as none).
+        case countWithUntil
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -70,7 +71,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
                 .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
-                .mixedEndKind, .swappedEnd, .sentinelCount:
+                .mixedEndKind, .swappedEnd, .countWithUntil:
                 true
             default: false
             }

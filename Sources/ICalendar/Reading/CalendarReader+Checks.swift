@@ -175,23 +175,35 @@ extension ReaderWalk {
             rewritten = true
             report(line, .spacedRulePart, "RRULE has spaces between its values; read without them")
         }
-        // Some exporters write COUNT=-1 (or 0) for "no count" beside the UNTIL that ends the series
-        // (python recurring-ical-events' issue 128); such a count counts nothing: UNTIL is the end.
+        // RFC 5545 allows COUNT or UNTIL; exporters write both, and libical and python's dateutil
+        // end the series at whichever comes first. Some write COUNT=-1 (or 0) for "no count" beside
+        // the UNTIL (python recurring-ical-events' issue 128): such a count counts nothing.
         var named = text.split(separator: ";").map(String.init)
         let partName = { (part: String) in part.prefix { $0 != "=" }.uppercased() }
-        if named.contains(where: { partName($0) == "UNTIL" }),
-            let position = named.firstIndex(where: { partName($0) == "COUNT" }),
-            let count = Int(named[position].drop { $0 != "=" }.dropFirst()), count <= 0
+        let bothEnds =
+            named.contains { partName($0) == "UNTIL" } && named.contains { partName($0) == "COUNT" }
+        if bothEnds, let position = named.firstIndex(where: { partName($0) == "COUNT" }),
+            let count = Int(named[position].drop { $0 != "=" }.dropFirst())
         {
-            named.remove(at: position)
-            text = named.joined(separator: ";")
-            rewritten = true
-            report(
-                line, .sentinelCount,
-                "RRULE has COUNT=\(count) beside UNTIL; a count of \(count) counts nothing: read as ending at UNTIL")
+            if count <= 0 {
+                named.remove(at: position)
+                text = named.joined(separator: ";")
+                rewritten = true
+                report(
+                    line, .countWithUntil,
+                    "RRULE has COUNT=\(count) beside UNTIL; a count of \(count) counts nothing: read as ending at UNTIL"
+                )
+            } else {
+                // libical's parser refuses the pair; the rule is read here, and the expansion
+                // applies COUNT and UNTIL itself.
+                rewritten = true
+                report(
+                    line, .countWithUntil,
+                    "RRULE has both COUNT and UNTIL; RFC 5545 allows one: read as ending at whichever comes first")
+            }
         }
         do {
-            let rule = try RecurrenceRule(parsing: text)
+            let rule = try RecurrenceRule(parsing: text, endingAtFirst: bothEnds)
             // libical refused the text as written; the rule read without its spaces (or its
             // sentinel COUNT) is its own.
             if let libicalRejected, !rewritten {
