@@ -204,8 +204,8 @@ extension ReaderWalk {
         }
         do {
             let rule = try RecurrenceRule(parsing: text, endingAtFirst: bothEnds)
-            // libical refused the text as written; the rule read without its spaces (or its
-            // sentinel COUNT) is its own.
+            // libical refused the text as written; the rule read without its spaces, or with both
+            // its ends, is its own.
             if let libicalRejected, !rewritten {
                 reportLibicalError(libicalRejected, line: line)
                 return nil
