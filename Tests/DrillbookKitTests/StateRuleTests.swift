@@ -1,8 +1,9 @@
 import Dates
 import DrillbookKit
 import Foundation
-import Planning
 import Testing
+
+@testable import Planning
 
 /// For baseline and every state file, on the starter calendar and on generated years: the schedule
 /// Drillbook makes checks clean before the year; a log holding exactly that schedule checks clean
@@ -233,6 +234,54 @@ import Testing
                 log += extra
                 expectFound(log, "over its maximum", touched: extra + [target])
             }
+        }
+    }
+
+    /// The drill search keeps each day's verdict between rounds and forgets only what the round's
+    /// drill touched: it must choose exactly what working every verdict out every round chooses,
+    /// on the starter year and on generated ones, for a first schedule and for a re-plan from
+    /// mid-year (pinned first half, second half placed again after the day with its notices).
+    @Test(arguments: states)
+    func keptVerdictsChooseWhatFreshOnesDo(state: String) throws {
+        let loaded = try Self.plan(state)
+        let school = loaded.plan.schools[0].school
+        var random = SeededRandom(seed: UInt64(state.unicodeScalars.reduce(11) { $0 * 31 + Int($1.value) }))
+        var years = [loaded.years[school.id]!]
+        for _ in 0..<2 {
+            let first = CalendarDate(year: 2027, month: 8, day: Int.random(in: 10...24, using: &random))
+            let last = CalendarDate(year: 2028, month: 5, day: Int.random(in: 20...31, using: &random))
+            let closures = (0..<Int.random(in: 5...25, using: &random)).map { _ in
+                SchoolClosure(
+                    date: first.adding(days: Int.random(in: 0...(last.dayNumber - first.dayNumber), using: &random)),
+                    reason: "Closed")
+            }
+            years.append(SchoolYear(name: "2027-2028", first: first, last: last, closures: closures))
+        }
+        var kept = Scheduler(
+            districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
+        var fresh = kept
+        kept.reusesVerdicts = true
+        fresh.reusesVerdicts = false
+        for year in years {
+            let items = try kept.schedule(school, year: year)
+            #expect(items == (try fresh.schedule(school, year: year)), "\(state) \(year.first)...\(year.last)")
+            let midYear = CalendarDate(year: 2027, month: 12, day: 15)
+            let pinned = items.filter { $0.relatedTo == nil && $0.date <= midYear }.map {
+                FixedOccurrence(
+                    schoolID: $0.schoolID, activityID: $0.activityID, slot: $0.slot, date: $0.date,
+                    timeContext: $0.timeContext, presence: $0.presence)
+            }
+            var keptSkipped: [SchedulingError] = []
+            var freshSkipped: [SchedulingError] = []
+            let replanned = try kept.schedule(
+                school, year: year, fixed: pinned, notBefore: midYear, skipped: &keptSkipped)
+            #expect(
+                replanned
+                    == (try fresh.schedule(
+                        school, year: year, fixed: pinned, notBefore: midYear, skipped: &freshSkipped)),
+                "\(state) re-plan from \(midYear)")
+            #expect(keptSkipped.map(\.constraint) == freshSkipped.map(\.constraint))
+            #expect(replanned.contains { $0.kind.isDrill && $0.date > midYear }, "\(state): nothing placed again")
         }
     }
 

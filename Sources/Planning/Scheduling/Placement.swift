@@ -137,7 +137,8 @@ extension SchoolYear {
         let first = max(period.first, self.first)
         let last = min(period.last, self.last)
         guard first <= last else { return [] }
-        return (0...(last.dayNumber - first.dayNumber)).map { first.adding(days: $0) }
+        let start = first.dayNumber
+        return (start...last.dayNumber).map { CalendarDate(dayNumber: $0) }
     }
 
     /// The span of days a window allows, measured from the year's first day or `period`'s start.

@@ -188,11 +188,40 @@ extension Scheduler {
         // On a re-plan, which open days each notice lead leaves a drill: worked out for a lead the
         // first time a round needs it (most re-plans pin every drill and need none).
         var allowedByLead: [Int: [Bool]] = [:]
+        // Each want's verdict on each open day (want by want, day by day), kept from round to
+        // round: a round adds one drill, which changes what its own type, the rules it counted for
+        // and the week around its day see, and nothing else (worked out after each drill is
+        // counted). Every round weighed every day for every want again, three in four unchanged.
+        // A verdict holds while its epoch is its want's: a want forgets all its days in one step.
+        var verdicts: [Verdict] = []
+        var epochs: [Int] = []
+        let dayTotal = openDays.count
+        // Per drill type, what its days can count for: the rules (a constraint's count, spacing and
+        // times of day are its rule's) and the substituting rules.
+        var reaches: [String: Reach] = [:]
+        func reach(of type: String) -> Reach {
+            if let known = reaches[type] { return known }
+            var touched = Reach(
+                entries: Array(repeating: false, count: model.entries.count),
+                vias: Array(repeating: false, count: model.entries.count))
+            for days in [byTypeDay[type], viaTypeDay[type]].compactMap({ $0 }) {
+                for (constraint, via) in zip(days.constraints, days.vias) {
+                    touched.entries[entryOf[constraint]] = true
+                    if via >= 0 { touched.vias[via] = true }
+                }
+            }
+            reaches[type] = touched
+            return touched
+        }
 
         while true {
             let unmet = constraints.indices.filter { counts[$0] < atLeast[$0] && !givenUp.contains($0) }
             guard !unmet.isEmpty else { break }
-            if wantsOf.isEmpty { (wants, wantsOf) = makeWants() }
+            if wantsOf.isEmpty {
+                (wants, wantsOf) = makeWants()
+                verdicts = Array(repeating: Verdict(), count: wants.count * dayTotal)
+                epochs = Array(repeating: 0, count: wants.count)
+            }
             // The wants of the unmet constraints, in the order they first come.
             var wanted: [Int] = []
             var isWanted = Array(repeating: false, count: wants.count)
@@ -202,7 +231,6 @@ extension Scheduler {
                     wanted.append(position)
                 }
             }
-            var best: (drill: PlannedDrill, score: (Double, Double, Int, Int, Int))?
             // Whether a drill of the type on day `offset` would count toward some unmet constraint.
             func helps(_ days: DayIndex?, _ offset: Int, _ counts: [Int]) -> Bool {
                 guard let days else { return false }
@@ -217,11 +245,11 @@ extension Scheduler {
             // The placement as a constant for the candidate loop: read through `inout`, the whole
             // struct was copied for every day weighed (a third of this function's own time).
             let placed = state
+            // The best so far: its want, its open day, its score (the first of equal scores wins).
+            var best: (want: Int, position: Int, score: Score)?
             for wantPosition in wanted {
                 let want = wants[wantPosition]
                 let typeSalt = want.salt
-                let sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
-                let allDays = placed.drillDayNumbers
                 let typeDays = byTypeDay[want.type]
                 let viaDays = viaTypeDay[want.type]
                 let leadDays = lead[want.type] ?? 0
@@ -230,69 +258,80 @@ extension Scheduler {
                 }
                 let allowed = allowedByLead[leadDays]
                 let meets = want.meets
+                // Worked out for the first day that needs them.
+                lazy var sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
+                lazy var allDays = placed.drillDayNumbers
+                let epoch = epochs[wantPosition]
+                let base = wantPosition * dayTotal
                 for (position, offset) in openOffsets.enumerated() where !placed.hasDrill(offset: offset) {
-                    // Most days help no unmet constraint: tell that without building the list.
-                    if viaDays?.range(offset).isEmpty ?? true, !helps(typeDays, offset, counted) { continue }
-                    if let allowed, !allowed[position] { continue }
-                    let day = openDays[position]
-                    var context = want.context
-                    contributions(
-                        into: &candidate, want.type, offset, context, want.presence, meets, typeDays, viaDays,
-                        substitutionsUsed)
-                    guard candidate.contains(where: { counted[$0] < atLeast[$0] }) else { continue }
-                    // Hard limits: maxima, spacing, and a time of day of its own where a rule asks.
-                    var allowed = true
-                    let dayNumber = firstDay + offset
-                    for index in candidate {
-                        let entry = entryOf[index]
-                        if let most = atMost[index], counted[index] + 1 > most { allowed = false }
-                        if let spacing = spacingOf[entry],
-                            daysByEntry[entry].contains(where: { abs($0 - dayNumber) < spacing })
-                        {
-                            allowed = false
-                        }
-                        if distinctOf[entry] {
-                            let used = usedContexts[entry]
-                            if let chosen = context {
-                                if used.contains(chosen) { allowed = false }
-                            } else if let free = TimeOfDay.drillContexts.first(where: {
-                                school.bellSchedule.has($0) && !used.contains($0)
-                            }) {
-                                context = free
-                            } else {
+                    if verdicts[base + position].epoch != epoch {
+                        var verdict = Verdict(epoch: epoch)
+                        defer { verdicts[base + position] = verdict }
+                        // Most days help no unmet constraint: tell that without building the list.
+                        if viaDays?.range(offset).isEmpty ?? true, !helps(typeDays, offset, counted) { continue }
+                        if let allowed, !allowed[position] { continue }
+                        var context = want.context
+                        contributions(
+                            into: &candidate, want.type, offset, context, want.presence, meets, typeDays, viaDays,
+                            substitutionsUsed)
+                        guard candidate.contains(where: { counted[$0] < atLeast[$0] }) else { continue }
+                        // Hard limits: maxima, spacing, and a time of day of its own where a rule asks.
+                        var allowed = true
+                        let dayNumber = firstDay + offset
+                        for index in candidate {
+                            let entry = entryOf[index]
+                            if let most = atMost[index], counted[index] + 1 > most { allowed = false }
+                            if let spacing = spacingOf[entry],
+                                daysByEntry[entry].contains(where: { abs($0 - dayNumber) < spacing })
+                            {
                                 allowed = false
                             }
+                            if distinctOf[entry] {
+                                let used = usedContexts[entry]
+                                if let chosen = context {
+                                    if used.contains(chosen) { allowed = false }
+                                } else if let free = TimeOfDay.drillContexts.first(where: {
+                                    school.bellSchedule.has($0) && !used.contains($0)
+                                }) {
+                                    context = free
+                                } else {
+                                    allowed = false
+                                }
+                            }
+                            if !allowed { break }
                         }
-                        if !allowed { break }
+                        guard allowed else { continue }
+                        if context != want.context {
+                            contributions(
+                                into: &candidate, want.type, offset, context, want.presence,
+                                meeting(want.type, context, want.presence), typeDays, viaDays, substitutionsUsed)
+                        }
+                        var weighted = 0.0
+                        var tightness = 0.0
+                        for index in candidate where counted[index] < atLeast[index] {
+                            weighted += typeWeight[entryOf[index]]
+                            tightness += spanWeight[index]
+                        }
+                        var spread = 60
+                        for other in sameType { spread = min(spread, abs(other - dayNumber)) }
+                        var apart = 7
+                        for other in allDays { apart = min(apart, abs(other - dayNumber)) }
+                        let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ dayNumber &* 2_654_435_761) % 1_000_003)
+                        verdict.score = (weighted, tightness, spread, apart, salt)
+                        verdict.context = context
                     }
-                    guard allowed else { continue }
-                    if context != want.context {
-                        contributions(
-                            into: &candidate, want.type, offset, context, want.presence,
-                            meeting(want.type, context, want.presence), typeDays, viaDays, substitutionsUsed)
-                    }
-                    var weighted = 0.0
-                    var tightness = 0.0
-                    for index in candidate where counted[index] < atLeast[index] {
-                        weighted += typeWeight[entryOf[index]]
-                        tightness += spanWeight[index]
-                    }
-                    // Only a candidate that could win needs its finer preferences worked out.
-                    if let best, (weighted, tightness) < (best.score.0, best.score.1) { continue }
-                    var spread = 60
-                    for other in sameType { spread = min(spread, abs(other - dayNumber)) }
-                    var apart = 7
-                    for other in allDays { apart = min(apart, abs(other - dayNumber)) }
-                    let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ dayNumber &* 2_654_435_761) % 1_000_003)
-                    let score = (weighted, tightness, spread, apart, salt)
-                    if best.map({ score > $0.score }) ?? true {
-                        best = (
-                            PlannedDrill(type: want.type, date: day, context: context, presence: want.presence), score
-                        )
-                    }
+                    guard let score = verdicts[base + position].score else { continue }
+                    if let best, score <= best.score { continue }
+                    best = (wantPosition, position, score)
                 }
             }
-            guard let chosen = best?.drill else {
+            let choice = best.map { best in
+                PlannedDrill(
+                    type: wants[best.want].type, date: openDays[best.position],
+                    context: verdicts[best.want * dayTotal + best.position].context, presence: wants[best.want].presence
+                )
+            }
+            guard let chosen = choice else {
                 let tightest = unmet.min {
                     (constraints[$0].span.upperBound.dayNumber - constraints[$0].span.lowerBound.dayNumber)
                         < (constraints[$1].span.upperBound.dayNumber - constraints[$1].span.lowerBound.dayNumber)
@@ -306,9 +345,53 @@ extension Scheduler {
             }
             drills.append(chosen)
             state.recordDrill(chosen.date)
+            let viasBefore = viaUsed
             count(chosen)
+            // What the new drill changed: its type's spread, the counts, spacing and times of day of
+            // the rules it counted for, a substitution it used, and the week around its day (how far
+            // apart drills are). A want none of that reaches keeps its verdicts beyond that week.
+            guard reusesVerdicts else {
+                for position in epochs.indices { epochs[position] += 1 }
+                continue
+            }
+            let chosenOffset = chosen.date.dayNumber - firstDay
+            let entries = contributed.map { entryOf[$0] }
+            let vias = viaUsed.indices.filter { viaUsed[$0] != viasBefore[$0] }
+            for position in wants.indices {
+                let touched = reach(of: wants[position].type)
+                if wants[position].type == chosen.type || entries.contains(where: { touched.entries[$0] })
+                    || vias.contains(where: { touched.vias[$0] })
+                {
+                    epochs[position] += 1
+                } else {
+                    for day in openOffsets.indices where abs(openOffsets[day] - chosenOffset) < 7 {
+                        verdicts[position * dayTotal + day].epoch = -1
+                    }
+                }
+            }
         }
         return drills
+    }
+
+    /// A candidate's rank: rules helped (weighted by how few types each takes), how tight their
+    /// windows are, days from the nearest drill of its type (to 60) and of any type (to 7), a hash.
+    private typealias Score = (Double, Double, Int, Int, Int)
+
+    /// What the candidate loop found for one want on one open day.
+    private struct Verdict {
+        /// Its want's epoch when worked out; another (or -1): something it depends on changed since.
+        var epoch = -1
+        /// Nil: no candidate that day (it helps nothing, or a hard limit rules it out).
+        var score: Score?
+        /// The time of day a rule of distinct times gave it.
+        var context: TimeOfDay?
+    }
+
+    /// What a drill type's days can count for: the rules of their constraints, and the
+    /// substituting rules, each as flags by rule index.
+    private struct Reach {
+        var entries: [Bool]
+        var vias: [Bool]
     }
 
     /// A kind of drill some constraint asks for, with what the candidate loop reads of it.

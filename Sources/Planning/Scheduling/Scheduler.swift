@@ -15,6 +15,9 @@ public struct Scheduler: Sendable {
     public var activities: [Activity]
     /// The rules the drills must meet: the selected rule sets, and the plan's own drill activities.
     public var rules: [ComplianceRuleSet]
+    /// Whether the drill search keeps a day's verdict from round to round until the drill a round
+    /// adds touches it; false works every verdict out again every round. Tests compare the two.
+    var reusesVerdicts = true
 
     /// Drill activities with a cadence of their own (a plan's bus evacuation each semester) add
     /// that cadence as rules beside `rules`.
