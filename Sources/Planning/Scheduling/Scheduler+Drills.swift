@@ -196,6 +196,11 @@ extension Scheduler {
         var verdicts: [Verdict] = []
         var epochs: [Int] = []
         let dayTotal = openDays.count
+        // Each want's best day (the first of its highest score), while it holds: a want the new
+        // drill does not touch sees only the days of that week lose (drills nearer, the day taken),
+        // so its best stands unless it lies in that week.
+        var wantBests: [(position: Int, score: Score)?] = []
+        var wantBestEpochs: [Int] = []
         // Per drill type, what its days can count for: the rules (a constraint's count, spacing and
         // times of day are its rule's) and the substituting rules.
         var reaches: [String: Reach] = [:]
@@ -221,6 +226,8 @@ extension Scheduler {
                 (wants, wantsOf) = makeWants()
                 verdicts = Array(repeating: Verdict(), count: wants.count * dayTotal)
                 epochs = Array(repeating: 0, count: wants.count)
+                wantBests = Array(repeating: nil, count: wants.count)
+                wantBestEpochs = Array(repeating: -1, count: wants.count)
             }
             // The wants of the unmet constraints, in the order they first come.
             var wanted: [Int] = []
@@ -248,6 +255,19 @@ extension Scheduler {
             // The best so far: its want, its open day, its score (the first of equal scores wins).
             var best: (want: Int, position: Int, score: Score)?
             for wantPosition in wanted {
+                let epoch = epochs[wantPosition]
+                if wantBestEpochs[wantPosition] != epoch {
+                    wantBests[wantPosition] = bestDay(of: wantPosition, epoch: epoch)
+                    wantBestEpochs[wantPosition] = epoch
+                }
+                if let own = wantBests[wantPosition], best.map({ own.score > $0.score }) ?? true {
+                    best = (wantPosition, own.position, own.score)
+                }
+            }
+            // The first day of the highest score for a want, each day's verdict worked out again
+            // where it is not known.
+            func bestDay(of wantPosition: Int, epoch: Int) -> (position: Int, score: Score)? {
+                var best: (position: Int, score: Score)?
                 let want = wants[wantPosition]
                 let typeSalt = want.salt
                 let typeDays = byTypeDay[want.type]
@@ -261,7 +281,6 @@ extension Scheduler {
                 // Worked out for the first day that needs them.
                 lazy var sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
                 lazy var allDays = placed.drillDayNumbers
-                let epoch = epochs[wantPosition]
                 let base = wantPosition * dayTotal
                 for (position, offset) in openOffsets.enumerated() where !placed.hasDrill(offset: offset) {
                     if verdicts[base + position].epoch != epoch {
@@ -322,8 +341,9 @@ extension Scheduler {
                     }
                     guard let score = verdicts[base + position].score else { continue }
                     if let best, score <= best.score { continue }
-                    best = (wantPosition, position, score)
+                    best = (position, score)
                 }
+                return best
             }
             let choice = best.map { best in
                 PlannedDrill(
@@ -357,6 +377,16 @@ extension Scheduler {
             let chosenOffset = chosen.date.dayNumber - firstDay
             let entries = contributed.map { entryOf[$0] }
             let vias = viaUsed.indices.filter { viaUsed[$0] != viasBefore[$0] }
+            // The open days less than a week from it (`apart` weighs up to 7 days).
+            var weekStart = 0
+            var weekEnd = openOffsets.count
+            while weekStart < weekEnd {
+                let middle = (weekStart + weekEnd) / 2
+                if openOffsets[middle] <= chosenOffset - 7 { weekStart = middle + 1 } else { weekEnd = middle }
+            }
+            weekEnd = weekStart
+            while weekEnd < openOffsets.count, openOffsets[weekEnd] < chosenOffset + 7 { weekEnd += 1 }
+            let week = weekStart..<weekEnd
             for position in wants.indices {
                 let touched = reach(of: wants[position].type)
                 if wants[position].type == chosen.type || entries.contains(where: { touched.entries[$0] })
@@ -364,8 +394,9 @@ extension Scheduler {
                 {
                     epochs[position] += 1
                 } else {
-                    for day in openOffsets.indices where abs(openOffsets[day] - chosenOffset) < 7 {
+                    for day in week {
                         verdicts[position * dayTotal + day].epoch = -1
+                        if wantBests[position]?.position == day { wantBestEpochs[position] = -1 }
                     }
                 }
             }
