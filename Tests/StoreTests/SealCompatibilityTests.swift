@@ -57,7 +57,10 @@ import Testing
 
 /// The digits and hex the seals are made of, written into buffers, against the strings they stand for.
 @Suite struct SealBytesTests {
-    @Test(arguments: [0, 7, 10, -1, 99, -100, 1_234_567_890, Int64.max, Int64.min])
+    @Test(arguments: [
+        0, 7, 9, 10, -1, -9, -10, 99, 100, -100, 1_234_567_890, 1_000_000_000_000_000_000, Int64.max, Int64.min,
+        Int64.min + 1,
+    ])
     func decimalDigitsAreStringsDigits(_ value: Int64) {
         var bytes: [UInt8] = Array("x".utf8)
         appendDecimal(value, to: &bytes)
