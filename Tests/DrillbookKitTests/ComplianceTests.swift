@@ -14,6 +14,24 @@ import Testing
         return (loaded, store)
     }
 
+    /// Schools are judged side by side: the district's report lists them in plan order, each with
+    /// the tallies and findings it gets when checked alone.
+    @Test func aDistrictsReportIsEachSchoolCheckedAloneInPlanOrder() throws {
+        let (loaded, store) = try Self.scheduled(try exampleFolder())
+        let asOf = day("2028-02-15")
+        let district = try ComplianceReport.make(loaded, store: store, asOf: asOf, school: nil)
+        #expect(district.schools.map(\.school.id) == loaded.plan.schools.map(\.school.id))
+        #expect(!district.findings.isEmpty)
+        for result in district.schools {
+            let alone = try ComplianceReport.make(loaded, store: store, asOf: asOf, school: result.school.id)
+            #expect(alone.schools.count == 1)
+            #expect(alone.schools[0].tallies == result.tallies)
+            #expect(alone.schools[0].findings == result.findings)
+            #expect(alone.schools[0].items.map(\.item.uid) == result.items.map(\.item.uid))
+        }
+        #expect(try ComplianceReport.make(loaded, store: store, asOf: asOf, school: nil).text == district.text)
+    }
+
     @Test func theExampleDistrictChecksCleanAndAnEmptyLogDoesNot() throws {
         let (loaded, store) = try Self.scheduled(try exampleFolder())
         let plan = try ComplianceReport.make(loaded, store: store, asOf: day("2027-07-01"), school: nil)

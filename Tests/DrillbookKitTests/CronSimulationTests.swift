@@ -110,12 +110,37 @@ import Testing
         #expect(missed.allSatisfy { $0 == .missed || $0 == .cancelled })
     }
 
+    /// Schools are evaluated side by side: each school's findings are what it gets alone, and the
+    /// district's list is theirs in one order (day, then id), the same from run to run.
+    @Test func eachSchoolsAlertsAreWhatItGetsAloneInOneOrder() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let asOf = day("2028-01-20")
+        let items = try Planner.published(loaded, store: store)
+        let completions = try Tracker.completions(loaded, store: store)
+        let district = Overdue.evaluate(
+            items, completions: completions, asOf: asOf, ladder: loaded.plan.ladder, years: loaded.years)
+        #expect(Set(district.map(\.item.schoolID)).count == loaded.plan.schools.count)
+        #expect(district.filter { $0.makeUp != nil }.count > 20)
+        let alone = loaded.plan.schools.flatMap { planned in
+            Overdue.evaluate(
+                items.filter { $0.item.schoolID == planned.school.id }, completions: completions, asOf: asOf,
+                ladder: loaded.plan.ladder, years: loaded.years)
+        }
+        #expect(Set(district) == Set(alone))
+        #expect(district.count == alone.count)
+        #expect(
+            zip(district, district.dropFirst()).allSatisfy { ($0.item.date, $0.item.id) < ($1.item.date, $1.item.id) })
+        for _ in 0..<3 {
+            #expect(
+                Overdue.evaluate(
+                    items, completions: completions, asOf: asOf, ladder: loaded.plan.ladder, years: loaded.years)
+                    == district)
+        }
+    }
+
     /// Many overdue drills at one school get distinct make-up days, spread, after their notices.
     @Test func makeUpDaysAreDistinctAndLeaveRoomForNotices() throws {
-        let folder = try exampleFolder()
-        let loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
-        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
-        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        let (loaded, store) = try TrackingTests.scheduled()
         let asOf = day("2028-01-20")
         let report = try Notifier.evaluate(loaded, store: store, asOf: asOf)
         let year = loaded.years["lincoln-hs"]!

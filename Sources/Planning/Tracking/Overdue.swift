@@ -48,13 +48,34 @@ public enum Overdue {
     ) -> [AlertFinding] {
         let log = CompletionLog(completions)
         // Positions, not copies: a copy of every item doubled what a state's run held.
-        let byID = Dictionary(items.indices.map { (items[$0].item.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var bySchool: [String: [Int]] = [:]
+        for index in items.indices { bySchool[items[index].item.schoolID, default: []].append(index) }
+        // Each school's items, notices and make-up days are its own: schools are judged on every core
+        // (one core judging a state's 10,000 was most of `overdue`), then sorted as one list.
+        let schools = Array(bySchool)
+        let parts = [[AlertFinding]](concurrentlyComputing: schools.count) { index in
+            guard let year = years[schools[index].key], asOf <= year.last else { return [] }
+            return evaluate(items, schools[index].value, log: log, asOf: asOf, ladder: ladder, year: year)
+        }
+        return parts.joined().sorted { ($0.item.date, $0.item.id) < ($1.item.date, $1.item.id) }
+    }
+
+    /// One school's findings, from the positions of its items in `items`. (A school the plan no
+    /// longer has owes nothing, its items are cancelled at the next schedule; after the year,
+    /// nothing more is owed: what was not done is missed. The caller skips both.)
+    static func evaluate(
+        _ items: [TrackedItem], _ positions: [Int], log: CompletionLog, asOf: CalendarDate, ladder: AlertLadder,
+        year: SchoolYear
+    ) -> [AlertFinding] {
+        // A notice's drill is of the same school: looked up among the school's items.
+        var byID: [String: Int] = [:]
+        for position in positions where byID[items[position].item.id] == nil {
+            byID[items[position].item.id] = position
+        }
         var findings: [AlertFinding] = []
-        for tracked in items where tracked.status == .scheduled {
+        for position in positions where items[position].status == .scheduled {
+            let tracked = items[position]
             let item = tracked.item
-            // A school the plan no longer has owes nothing (its items are cancelled at the next schedule);
-            // after the year, nothing more is owed: what was not done is missed.
-            guard let year = years[item.schoolID], asOf <= year.last else { continue }
             if item.adminOnly {
                 // A families notice goes out on its day, while the drill it announces is still ahead,
                 // not cancelled and not already held.
@@ -89,50 +110,46 @@ public enum Overdue {
                 continue
             }
         }
-        assignMakeUps(&findings, items: items, asOf: asOf, years: years)
-        return findings.sorted { ($0.item.date, $0.item.id) < ($1.item.date, $1.item.id) }
+        assignMakeUps(&findings, items: items, positions, asOf: asOf, year: year)
+        return findings
     }
 
-    /// Proposes a make-up day for each overdue item: distinct per school (one a day, none on a day
-    /// that already has a drill), instructional, outside testing windows, late enough for the
+    /// Proposes a make-up day for each of one school's overdue items: distinct (one a day, none on a
+    /// day that already has a drill), instructional, outside testing windows, late enough for the
     /// item's notices to go out first, and spread out when many are due.
     static func assignMakeUps(
-        _ findings: inout [AlertFinding], items: [TrackedItem], asOf: CalendarDate, years: [String: SchoolYear]
+        _ findings: inout [AlertFinding], items: [TrackedItem], _ positions: [Int], asOf: CalendarDate,
+        year: SchoolYear
     ) {
         let late = findings.indices.filter { findings[$0].kind == .overdue || findings[$0].kind == .escalated }
         guard !late.isEmpty else { return }
-        // Indexed once (not per school or per finding): each school's drill days, and each item's
-        // earliest admin-only notice, by the item it serves (the lead a make-up day must leave).
-        var drillDays: [String: Set<CalendarDate>] = [:]
+        // Indexed once (not per finding): the school's drill days, and each item's earliest admin-only
+        // notice, by the item it serves (the lead a make-up day must leave).
+        var taken: Set<CalendarDate> = []
         var firstNotice: [String: CalendarDate] = [:]
-        for tracked in items {
-            if tracked.status == .scheduled && tracked.item.kind.isDrill {
-                drillDays[tracked.item.schoolID, default: []].insert(tracked.item.date)
-            }
+        for position in positions {
+            let tracked = items[position]
+            if tracked.status == .scheduled && tracked.item.kind.isDrill { taken.insert(tracked.item.date) }
             if tracked.item.adminOnly, let served = tracked.item.relatedTo {
                 firstNotice[served] = min(firstNotice[served] ?? tracked.item.date, tracked.item.date)
             }
         }
-        for (school, indices) in Dictionary(grouping: late, by: { findings[$0].item.schoolID }) {
-            guard let year = years[school] else { continue }
-            var taken = drillDays[school] ?? []
-            let open = year.days.filter { $0 > asOf && year.isOpen($0) }
-            // With many due, leave a day between make-ups where the year has room.
-            let gap = open.count >= indices.count * 2 ? 2 : 1
-            var last: CalendarDate?
-            for index in indices.sorted(by: { findings[$0].item.date < findings[$1].item.date }) {
-                let item = findings[index].item
-                let lead = firstNotice[item.id].map { item.date.dayNumber - $0.dayNumber } ?? 0
-                let day =
-                    open.first { day in
-                        !taken.contains(day) && day.dayNumber - asOf.dayNumber > lead
-                            && (last.map { day.dayNumber - $0.dayNumber >= gap } ?? true)
-                    } ?? open.first { !taken.contains($0) && $0.dayNumber - asOf.dayNumber > lead }
-                findings[index].makeUp = day
-                if let day {
-                    taken.insert(day)
-                    last = day
-                }
+        let open = year.days.filter { $0 > asOf && year.isOpen($0) }
+        // With many due, leave a day between make-ups where the year has room.
+        let gap = open.count >= late.count * 2 ? 2 : 1
+        var last: CalendarDate?
+        for index in late.sorted(by: { findings[$0].item.date < findings[$1].item.date }) {
+            let item = findings[index].item
+            let lead = firstNotice[item.id].map { item.date.dayNumber - $0.dayNumber } ?? 0
+            let day =
+                open.first { day in
+                    !taken.contains(day) && day.dayNumber - asOf.dayNumber > lead
+                        && (last.map { day.dayNumber - $0.dayNumber >= gap } ?? true)
+                } ?? open.first { !taken.contains($0) && $0.dayNumber - asOf.dayNumber > lead }
+            findings[index].makeUp = day
+            if let day {
+                taken.insert(day)
+                last = day
             }
         }
     }
