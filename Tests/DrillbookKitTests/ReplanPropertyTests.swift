@@ -80,13 +80,37 @@ import Testing
         #expect(try Planner.run(loaded, store: store, asOf: asOf).isEmpty)
     }
 
+    /// Schools the plan no longer has: their future items are cancelled, listed as they were
+    /// published (by day, the schools interleaved), their past ones stay; no other school moves.
+    @Test func schoolsLeavingThePlanHaveTheirFutureCancelledInPublishedOrder() throws {
+        var (plan, loaded, store) = try scheduledExample(asOf: "2027-08-01")
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        let start = try #require(text.range(of: "  - id: harbor-es\n"))
+        let end = try #require(text.range(of: "  - id: lincoln-hs\n"))
+        try text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "")
+            .write(toFile: plan, atomically: true, encoding: .utf8)
+        loaded = try Planner.load(planFile: plan, resources: resources)
+        #expect(loaded.plan.schools.map(\.school.id) == ["lincoln-hs"])
+        let asOf = day("2027-10-01")
+        let published = try Planner.published(loaded, store: store)
+        let result = try Planner.run(loaded, store: store, asOf: asOf)
+        let gone = published.filter {
+            $0.status == .scheduled && $0.item.schoolID != "lincoln-hs" && $0.item.date > asOf
+        }
+        #expect(Set(gone.map(\.item.schoolID)) == ["harbor-es", "ridge-ms"])
+        #expect(result.cancelled.map(\.item.uid) == gone.map(\.item.uid))
+        #expect(result.cancelled.allSatisfy { $0.status == .cancelled && $0.sequence == 1 })
+        #expect(result.added.isEmpty && result.moved.isEmpty)
+        for cancelled in result.cancelled {
+            let reason = result.reasons[cancelled.item.uid]
+            #expect(reason == "no longer in the plan" || reason == cancelled.item.relatedTo.map { "follows \($0)" })
+        }
+        #expect(try Planner.run(loaded, store: store, asOf: asOf).isEmpty)
+    }
+
     /// A changed activity moves its own future items only.
     @Test func aChangedActivityMovesItsFutureItemsOnly() throws {
-        let folder = try exampleFolder()
-        let plan = "\(folder)/drillbook.yaml"
-        var loaded = try Planner.load(planFile: plan, resources: resources)
-        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
-        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        var (plan, loaded, store) = try scheduledExample(asOf: "2027-08-01")
         let text = try String(contentsOfFile: plan, encoding: .utf8)
         try text.replacingOccurrences(
             of: "    time_of_day: dismissal\n    duration: 20m", with: "    time_of_day: arrival\n    duration: 25m"

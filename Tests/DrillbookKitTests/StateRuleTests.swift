@@ -346,11 +346,7 @@ extension StateRuleTests {
     /// Changing the rule sets moves or cancels drills of a series; it never adds a second drill
     /// under a new UID for a slot the series already had.
     @Test func aRuleSetChangeMovesDrillsInsteadOfDuplicatingThem() throws {
-        let folder = try exampleFolder()
-        let plan = "\(folder)/drillbook.yaml"
-        var loaded = try Planner.load(planFile: plan, resources: resources)
-        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
-        _ = try Planner.run(loaded, store: store, asOf: day("2027-07-01"))
+        var (plan, loaded, store) = try scheduledExample(asOf: "2027-07-01")
         let before = try Planner.published(loaded, store: store).filter {
             $0.item.kind.isDrill && $0.item.relatedTo == nil
         }

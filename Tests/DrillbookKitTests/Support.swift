@@ -1,6 +1,7 @@
 import Dates
 import DrillbookKit
 import Foundation
+import Store
 import Testing
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -16,6 +17,16 @@ func exampleFolder() throws -> String {
     _ = try Initializer.write(
         to: folder, example: true, state: "TX", year: "2027-2028", resources: resources, today: day("2027-08-01"))
     return folder
+}
+
+/// The example district scheduled on `asOf` in a fresh folder: its plan's path, the plan as read, the store.
+func scheduledExample(asOf: String) throws -> (plan: String, loaded: LoadedPlan, store: SQLiteScheduleStore) {
+    let folder = try exampleFolder()
+    let plan = "\(folder)/drillbook.yaml"
+    let loaded = try Planner.load(planFile: plan, resources: resources)
+    let store = try Planner.openStore("\(folder)/drillbook.sqlite")
+    _ = try Planner.run(loaded, store: store, asOf: day(asOf))
+    return (plan, loaded, store)
 }
 
 /// Writes `text` as a plan beside a copy of the example calendar; returns the plan's path.

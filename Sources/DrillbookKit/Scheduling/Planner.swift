@@ -115,79 +115,50 @@ public enum Planner {
         let versions = self.versions(loaded)
         let stored: [String: String]
         do { stored = try store.activityVersions(year: loaded.plan.year) } catch { throw .store(error.description) }
-        var fixed: [FixedOccurrence] = []
-        var reasons: [String: String] = [:]
-        // Which published items stay, by position (uids are unique): a set of 780,000 uids hashed
-        // each one again for every lookup.
-        var kept = [Bool](repeating: false, count: published.count)
-        // Positions into `published`, not copies of its items: this runs over the whole year.
-        published.withUnsafeBufferPointer { published in
-            for index in published.indices where published[index].status == .scheduled {
-                guard published[index].item.relatedTo == nil else { continue }
-                let item = published[index].item
-                guard let year = loaded.years[item.schoolID] else { continue }
-                let pin = FixedOccurrence(
-                    schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
-                    timeContext: item.timeContext, presence: item.presence)
-                if item.date <= asOf || published[index].isAnnounced(by: asOf) {
-                    // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
-                    if year.isSchoolDay(item.date) {
-                        fixed.append(pin)
-                        kept[index] = true
-                    }
-                    if let closure = year.closures[item.date] { reasons[item.uid] = "closure added: \(closure)" }
-                    continue
-                }
-                if let why = lost(item.date, in: year) {
-                    reasons[item.uid] = why
-                } else if let before = stored[item.activityID], before != versions[item.activityID] {
-                    reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
-                } else {
-                    fixed.append(pin)
-                    kept[index] = true
-                }
+        let changed = Set(stored.keys.filter { stored[$0] != versions[$0] })
+        // Each school is re-planned on its own, on every core: its pins, its placement, what stays as
+        // published and its diff are its own (UIDs and ids name the school). A state's re-plan did
+        // all but the placement on one core, most of its time. Schools the plan no longer has come
+        // last: their future items are cancelled.
+        var grouped: [String: [Int]] = [:]
+        for index in published.indices { grouped[published[index].item.schoolID, default: []].append(index) }
+        let bySchool = grouped
+        let schools = loaded.plan.schools.map(\.school)
+        let gone = bySchool.keys.filter { loaded.years[$0] == nil }.sorted()
+        let scheduler = Scheduler(
+            districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
+        let notBefore = published.isEmpty ? nil : asOf
+        let parts = [Result<SchoolReplan, SchedulingError>](concurrentlyComputing: schools.count + gone.count) {
+            index in
+            let school = index < schools.count ? schools[index] : nil
+            let positions = bySchool[school?.id ?? gone[index - schools.count]] ?? []
+            return Result { () throws(SchedulingError) in
+                try replan(
+                    school, year: school.flatMap { loaded.years[$0.id] }, published: published, positions: positions,
+                    changed: changed, scheduler: scheduler, asOf: asOf, notBefore: notBefore)
             }
         }
-        var skipped: [SchedulingError] = []
-        var planned = try schedule(
-            loaded, fixed: fixed, notBefore: published.isEmpty ? nil : asOf, skipped: &skipped)
-        // What follows an item that stayed (its notices, its review) stays as published too.
-        let before = Replan.positions(published)
-        var positionsByID: [String: Int] = [:]
-        positionsByID.reserveCapacity(published.count)
-        for index in published.indices where positionsByID[published[index].item.id] == nil {
-            positionsByID[published[index].item.id] = index
-        }
-        published.withUnsafeBufferPointer { published in
-            for index in planned.indices {
-                guard let position = before[planned[index].uid], published[position].status == .scheduled,
-                    published[position].item.date > asOf, let year = loaded.years[planned[index].schoolID]
-                else { continue }
-                let related = planned[index].relatedTo
-                let main = related.flatMap { positionsByID[$0] } ?? position
-                let date = published[position].item.date
-                guard kept[main], date == planned[index].date || related != nil else { continue }
-                let fits = planned[index].adminOnly ? year.closures[date] == nil : lost(date, in: year) == nil
-                if fits && published[position].item != planned[index] { planned[index] = published[position].item }
+        var result = ReplanResult()
+        var errors: [SchedulingError] = []
+        var cancelled: [(position: Int, item: TrackedItem)] = []
+        for part in parts {
+            switch part {
+            case .success(let part):
+                result.added += part.result.added
+                result.moved += part.result.moved
+                result.kept += part.result.kept
+                result.renoticed += part.result.renoticed
+                result.unchanged += part.result.unchanged
+                result.reasons.merge(part.result.reasons) { first, _ in first }
+                result.skipped += part.result.skipped
+                cancelled += zip(part.cancelledAt, part.result.cancelled).map { ($0, $1) }
+            case .failure(let error): errors.append(error)
             }
         }
+        guard errors.isEmpty else { throw .scheduling(errors) }
+        // Cancelled items in the order they were published, as one diff of the whole year listed them.
+        result.cancelled = cancelled.sorted { $0.position < $1.position }.map(\.item)
         do {
-            var result = Replan.diff(published: published, positions: before, planned: planned, asOf: asOf) {
-                school, date in
-                loaded.years[school].map { !$0.isSchoolDay(date) } ?? false
-            }
-            for (from, to) in result.moved where reasons[to.item.uid] == nil {
-                let year = loaded.years[to.item.schoolID]
-                reasons[to.item.uid] =
-                    year.flatMap { lost(from.item.date, in: $0) }
-                    ?? to.item.relatedTo.map { "follows \($0)" } ?? "placed again"
-            }
-            for cancelled in result.cancelled where reasons[cancelled.item.uid] == nil {
-                reasons[cancelled.item.uid] =
-                    cancelled.item.relatedTo.map { "follows \($0)" } ?? "no longer in the plan"
-            }
-            result.reasons = reasons
-            result.skipped = skipped
             if !result.isEmpty || !result.renoticed.isEmpty {
                 try store.apply(
                     result, year: loaded.plan.year, asOf: asOf, versions: versions,
@@ -199,6 +170,89 @@ public enum Planner {
         } catch {
             throw .store(error.description)
         }
+    }
+
+    /// One school's re-plan, and the position in the year's published items of each item it cancels.
+    struct SchoolReplan: Sendable {
+        var result: ReplanResult
+        var cancelledAt: [Int]
+    }
+
+    /// Re-plans one school from its published items (`positions` into `published`, in order); with no
+    /// `school` (the plan no longer has it), places nothing, so its future items are cancelled.
+    static func replan(
+        _ school: School?, year: SchoolYear?, published: [TrackedItem], positions: [Int], changed: Set<String>,
+        scheduler: Scheduler, asOf: CalendarDate, notBefore: CalendarDate?
+    ) throws(SchedulingError) -> SchoolReplan {
+        let mine = positions.map { published[$0] }
+        var fixed: [FixedOccurrence] = []
+        var reasons: [String: String] = [:]
+        // Which published items stay, by position (uids are unique).
+        var kept = [Bool](repeating: false, count: mine.count)
+        if let year {
+            for index in mine.indices where mine[index].status == .scheduled {
+                let item = mine[index].item
+                guard item.relatedTo == nil else { continue }
+                let pin = FixedOccurrence(
+                    schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
+                    timeContext: item.timeContext, presence: item.presence)
+                if item.date <= asOf || mine[index].isAnnounced(by: asOf) {
+                    // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
+                    if year.isSchoolDay(item.date) {
+                        fixed.append(pin)
+                        kept[index] = true
+                    }
+                    if let closure = year.closures[item.date] { reasons[item.uid] = "closure added: \(closure)" }
+                    continue
+                }
+                if let why = lost(item.date, in: year) {
+                    reasons[item.uid] = why
+                } else if changed.contains(item.activityID) {
+                    reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
+                } else {
+                    fixed.append(pin)
+                    kept[index] = true
+                }
+            }
+        }
+        var skipped: [SchedulingError] = []
+        var planned: [ScheduledItem] = []
+        if let school, let year {
+            planned = try scheduler.schedule(school, year: year, fixed: fixed, notBefore: notBefore, skipped: &skipped)
+        }
+        // What follows an item that stayed (its notices, its review) stays as published too.
+        let before = Replan.positions(mine)
+        var positionsByID: [String: Int] = [:]
+        for index in mine.indices where positionsByID[mine[index].item.id] == nil {
+            positionsByID[mine[index].item.id] = index
+        }
+        if let year {
+            for index in planned.indices {
+                guard let position = before[planned[index].uid], mine[position].status == .scheduled,
+                    mine[position].item.date > asOf
+                else { continue }
+                let related = planned[index].relatedTo
+                let main = related.flatMap { positionsByID[$0] } ?? position
+                let date = mine[position].item.date
+                guard kept[main], date == planned[index].date || related != nil else { continue }
+                let fits = planned[index].adminOnly ? year.closures[date] == nil : lost(date, in: year) == nil
+                if fits && mine[position].item != planned[index] { planned[index] = mine[position].item }
+            }
+        }
+        var result = Replan.diff(published: mine, positions: before, planned: planned, asOf: asOf) { _, date in
+            year.map { !$0.isSchoolDay(date) } ?? false
+        }
+        for (from, to) in result.moved where reasons[to.item.uid] == nil {
+            reasons[to.item.uid] =
+                year.flatMap { lost(from.item.date, in: $0) } ?? to.item.relatedTo.map { "follows \($0)" }
+                ?? "placed again"
+        }
+        for cancelled in result.cancelled where reasons[cancelled.item.uid] == nil {
+            reasons[cancelled.item.uid] = cancelled.item.relatedTo.map { "follows \($0)" } ?? "no longer in the plan"
+        }
+        result.reasons = reasons
+        result.skipped = skipped
+        return SchoolReplan(result: result, cancelledAt: result.cancelled.map { positions[before[$0.item.uid]!] })
     }
 
     /// Why an unannounced future item can no longer stay on `date`, if it cannot.
