@@ -240,13 +240,12 @@ public final class SQLiteScheduleStore: ScheduleStore {
                         sql:
                             "INSERT INTO item (\(ItemRecord.selection), row_hash) VALUES (\(ItemRecord.placeholders), ?)"
                     )
+                    var inserted = false
+                    defer { if !inserted { pipeline.abandon() } }
                     for part in 0..<pipeline.chunks {
-                        let (range, hashes) = pipeline.chunk(part)
-                        for (index, hash) in zip(range, hashes) {
-                            try insert.execute(
-                                binding: ItemRecord(result.added[index], year: year).values + [hash.databaseValue])
-                        }
+                        for values in pipeline.take(part) { try insert.execute(binding: values) }
                     }
+                    inserted = true
                     added = []
                 } else {
                     for item in result.added { try ItemRecord(item, year: year).insert(db) }

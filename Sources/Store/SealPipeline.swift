@@ -1,21 +1,40 @@
 import Dispatch
+import GRDB
 import Planning
+import Synchronization
 
 /// A first schedule's seals worked out on another core while this one inserts the rows: chunk by
 /// chunk, each chunk's hashes ready (a semaphore apiece) before its rows are written; then, still
 /// there, the audit entry's list of every sealed row, encoded.
 ///
 /// Sealing before inserting kept both cores on the seals and then one on the inserts while the
-/// other encoded the list; side by side the seals cost no time of their own.
+/// other encoded the list; side by side the seals cost no time of their own. The values a row is
+/// sealed from are the values it is inserted with: made once, there, and handed over with the
+/// hash, so the inserting core only binds and steps. (It was the slower of the two, and made every
+/// row's values a second time.)
 final class SealPipeline: @unchecked Sendable {
     static let chunk = 1_024
+    /// How many chunks of values (a thousand rows of bound values, about a megabyte) the sealing
+    /// may run ahead of the inserts: a sixth of them, at least 8. The inserts are the slower half;
+    /// the sealing, done with its last chunk that far ahead, encodes the audit entry's list while
+    /// the inserts finish (with a lead of 8 chunks the inserts then waited for it: a tenth of a
+    /// first schedule's store).
+    static func lead(chunks: Int) -> Int { max(8, chunks / 6) }
 
     private let count: Int
-    /// Chunk `i`'s hashes are written once on the other thread before `ready[i]` is signalled.
+    /// Chunk `i`'s hashes and rows are written once on the other thread before `ready[i]` is
+    /// signalled; its rows are taken (and freed) by the inserts, which then signal `room`.
     private let hashes: UnsafeMutablePointer<[String]>
+    private let bound: UnsafeMutablePointer<[[DatabaseValue]]>
     private let ready: [DispatchSemaphore]
+    private let room: DispatchSemaphore
+    /// Set when the inserts stopped (an error): the sealing stops too, instead of waiting for room.
+    private let abandoned = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private var encoded: String = ""
+    /// Sealing threads at work in this process: back to nought once every pipeline has ended, its
+    /// inserts done or abandoned (none waits for room that will never come).
+    static let running = Atomic<Int>(0)
 
     var chunks: Int { ready.count }
 
@@ -25,12 +44,35 @@ final class SealPipeline: @unchecked Sendable {
         let chunks = (items.count + Self.chunk - 1) / Self.chunk
         hashes = .allocate(capacity: chunks)
         hashes.initialize(repeating: [], count: chunks)
+        bound = .allocate(capacity: chunks)
+        bound.initialize(repeating: [], count: chunks)
         ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+        // Made empty and then given its room: libdispatch traps when a semaphore is freed holding
+        // less than it was made with, which an abandoned pipeline may.
+        room = DispatchSemaphore(value: 0)
+        for _ in 0..<Self.lead(chunks: chunks) { room.signal() }
+        Self.running.add(1, ordering: .relaxed)
         DispatchQueue.global().async { [self] in
+            defer { Self.running.subtract(1, ordering: .relaxed) }
             for part in 0..<chunks {
-                hashes[part] = Self.range(part, of: items.count).map { index in
-                    RowSeal.hash(columns: ItemRecord.sealOrder, values: ItemRecord(items[index], year: year).values)
+                room.wait()
+                if abandoned.load(ordering: .acquiring) {
+                    finished.signal()
+                    return
                 }
+                var sealed: [String] = []
+                var values: [[DatabaseValue]] = []
+                sealed.reserveCapacity(Self.chunk)
+                values.reserveCapacity(Self.chunk)
+                for index in Self.range(part, of: items.count) {
+                    var row = ItemRecord(items[index], year: year).values
+                    let hash = RowSeal.hash(columns: ItemRecord.sealOrder, values: row)
+                    row.append(hash.databaseValue)
+                    sealed.append(hash)
+                    values.append(row)
+                }
+                hashes[part] = sealed
+                bound[part] = values
                 ready[part].signal()
             }
             var named: [(String, String)] = []
@@ -49,6 +91,8 @@ final class SealPipeline: @unchecked Sendable {
         // (The other thread holds this object until it is done: nothing is freed under it.)
         hashes.deinitialize(count: ready.count)
         hashes.deallocate()
+        bound.deinitialize(count: ready.count)
+        bound.deallocate()
     }
 
     static func range(_ part: Int, of count: Int) -> Range<Int> {
@@ -60,6 +104,24 @@ final class SealPipeline: @unchecked Sendable {
         ready[part].wait()
         ready[part].signal()  // a second look (`named`) finds it ready too
         return (Self.range(part, of: count), hashes[part])
+    }
+
+    /// Chunk `part`'s rows to insert, once sealed: each item's content values in
+    /// `ItemRecord.columns` order, then its hash. Taken once, in order: the sealing goes on with the
+    /// room it leaves.
+    func take(_ part: Int) -> [[DatabaseValue]] {
+        ready[part].wait()
+        ready[part].signal()
+        let taken = bound[part]
+        bound[part] = []
+        room.signal()
+        return taken
+    }
+
+    /// The inserts stopped short: the sealing stops at its next chunk.
+    func abandon() {
+        abandoned.store(true, ordering: .releasing)
+        room.signal()
     }
 
     /// Every sealed row by name (`item:UID` -> hash).

@@ -1,8 +1,10 @@
 import Dates
 import Foundation
 import Planning
-import Store
+import Synchronization
 import Testing
+
+@testable import Store
 
 /// The schedule store, the same suite on each engine: what one engine answers, the other must.
 @Suite struct ScheduleStoreTests {
@@ -64,6 +66,31 @@ import Testing
         #expect(try store.items(year: Self.year, school: "lincoln-hs") == read)
         #expect(try store.items(year: Self.year, school: "ridge-ms") == [other])
         #expect(try store.items(year: "2026-2027", school: "lincoln-hs").isEmpty)
+    }
+
+    /// A large first schedule whose insert fails part way (a UID twice) writes nothing, returns
+    /// its error instead of waiting on its sealing (which runs ahead of the inserts), and the
+    /// same year stored right after is whole and sealed. On each engine: both must refuse it.
+    @Test(arguments: Engine.available)
+    func aLargeFirstScheduleFailingPartWayWritesNothing(_ engine: Engine) throws {
+        let store = try TestDatabase(engine).schedule()
+        let items = (0..<30_000).map { n in
+            Self.item(String(format: "a%05d", n), date: "2027-09-\(10 + n % 18)", start: 480 + n % 300)
+        }
+        var twice = items
+        twice[2_000].item.uid = twice[1].item.uid
+        #expect(throws: StoreError.self) {
+            try store.apply(Self.added(twice), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        }
+        #expect(try store.items(year: Self.year).isEmpty)
+        #expect(try store.auditEntries().isEmpty)
+        // The sealing thread ended too (other tests' pipelines end within moments).
+        let deadline = Date().addingTimeInterval(20)
+        while SealPipeline.running.load(ordering: .relaxed) > 0 && Date() < deadline { usleep(10_000) }
+        #expect(SealPipeline.running.load(ordering: .relaxed) == 0, "a sealing thread waits for inserts that stopped")
+        try store.apply(Self.added(items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        #expect(try store.items(year: Self.year).count == items.count)
+        #expect(try store.verifyAudit() == .intact(entries: 1, head: try store.auditEntries().last!.hash))
     }
 
     @Test(arguments: Engine.available)
