@@ -130,3 +130,63 @@ extension WriterTests {
         #expect(Libical.repairFolds("UID:\r\n \(value)u\r\n \r\nEND") == "UID:\r\n \(value)u\r\nEND")
     }
 }
+
+extension WriterTests {
+    /// Events that share lines, and lines that only look alike: the same wall time in two zones,
+    /// floating and UTC, a day and a midnight; values that fill a fold to 73, 74, 75, 76 octets.
+    static func lookAlikes() throws -> [Event] {
+        let wall = WallTime(year: 2027, month: 9, day: 2, hour: 9)
+        let times: [EventTime] = [
+            .zoned(wall, tzid: "America/Chicago"), .zoned(wall, tzid: "America/New_York"), .floating(wall), .utc(wall),
+            .date(wall.date), .utc(WallTime(date: wall.date)),
+        ]
+        var events: [Event] = []
+        for (index, start) in times.enumerated() {
+            for length in 73...76 {
+                var event = drill(
+                    uid: "look-\(index)-\(length)@test", summary: String(repeating: "é", count: length / 2))
+                event.start = start
+                event.end = times[(index + length) % times.count]
+                event.location = length % 2 == 0 ? "Lincoln High School" : String(repeating: "L", count: length - 9)
+                event.status = [nil, .tentative, .confirmed, .cancelled][length % 4]
+                event.sequence = length % 3
+                event.stamp = length % 2 == 0 ? nil : wall
+                event.categories = length % 2 == 0 ? ["drill", "fire"] : ["drill, fire"]
+                if length == 74 {
+                    event.end = nil
+                    event.duration = EventDuration(days: 1, seconds: 600)
+                    event.recurrenceID = start
+                    event.overridesFuture = true
+                    event.recurrenceDates = [start]
+                    event.recurrencePeriods = [
+                        EventPeriod(start: .utc(wall), end: .utc(WallTime(date: wall.date, hour: 10)))
+                    ]
+                }
+                events.append(event)
+            }
+        }
+        return events
+    }
+
+    /// An event's text made line by line, with lines shared from event to event, is the text libical
+    /// writes for the whole event, whatever came before it.
+    @Test func sharedLinesMakeTheTextLibicalWritesForTheWholeEvent() throws {
+        let writer = CalendarWriter(stamp: Self.stamp)
+        let events = try Self.lookAlikes() + ConcurrentRenderingTests.events() + [Self.drill()]
+        // libical's text of each event as a whole: its VEVENT in a calendar of its own.
+        let whole = try events.map { event in
+            let text = try writer.write(CalendarDocument(events: [event]))
+            let start = try #require(text.range(of: "BEGIN:VEVENT\r\n"))
+            let end = try #require(text.range(of: "END:VEVENT\r\n", options: .backwards))
+            return String(text[start.lowerBound..<end.upperBound])
+        }
+        for order in [Array(events.indices), events.indices.reversed(), events.indices.shuffled()] {
+            var shared: [CalendarWriter.SharedLine: String] = [:]
+            for index in order {
+                let text = try writer.text(for: events[index], shared: &shared)
+                #expect(text == whole[index], "\(events[index].uid)")
+            }
+            #expect(shared.count > 30 && shared.count < events.count * 6)
+        }
+    }
+}

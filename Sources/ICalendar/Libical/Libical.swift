@@ -46,6 +46,15 @@ enum Libical {
         }
     }
 
+    /// Renders one property as its content line (folded, CRLF-ended), as a component's text holds it.
+    static func serialize(property: OpaquePointer) -> String {
+        guard let buffer = icalproperty_as_ical_string_r(property) else { return "" }
+        defer { icalmemory_free_buffer(buffer) }
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: strlen(buffer)) { start in
+            repairFolds(UnsafeBufferPointer(start: start, count: strlen(buffer)))
+        }
+    }
+
     /// libical 3.0.16 counts the CR of a line's own CRLF when it folds: a value that fills its last
     /// fold to 74 octets comes out as `value CR CRLF SPACE LF` (a bare CR), one of 75 as `value CRLF
     /// SPACE CRLF` (an empty continuation line). Put the line end back together; content never holds

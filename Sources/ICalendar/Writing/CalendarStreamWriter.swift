@@ -32,11 +32,8 @@ public final class CalendarStreamWriter {
     public func render(_ events: [Event]) throws -> String {
         try Libical.rendering { () throws(CalendarWriteError) -> String in
             var text = ""
-            for event in events {
-                let component = try writer.component(for: event)
-                text += Libical.serialize(component)
-                icalcomponent_free(component)
-            }
+            var shared: [CalendarWriter.SharedLine: String] = [:]
+            for event in events { text += try writer.text(for: event, shared: &shared) }
             return text
         }
     }
@@ -45,10 +42,9 @@ public final class CalendarStreamWriter {
     /// several threads (rendering takes no lock: `Libical.rendering`).
     public func renderEach(_ events: [Event]) throws -> [String] {
         try Libical.rendering { () throws(CalendarWriteError) -> [String] in
-            try events.map { event throws(CalendarWriteError) -> String in
-                let component = try writer.component(for: event)
-                defer { icalcomponent_free(component) }
-                return Libical.serialize(component)
+            var shared: [CalendarWriter.SharedLine: String] = [:]
+            return try events.map { event throws(CalendarWriteError) -> String in
+                try writer.text(for: event, shared: &shared)
             }
         }
     }

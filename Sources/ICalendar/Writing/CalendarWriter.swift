@@ -60,76 +60,138 @@ public struct CalendarWriter: Sendable {
     // MARK: - Events
 
     func component(for event: Event) throws(CalendarWriteError) -> OpaquePointer {
+        let recurrences = try recurrences(of: event)
         let component = icalcomponent_new(ICAL_VEVENT_COMPONENT)!
-        icalcomponent_add_property(component, icalproperty_new_uid(event.uid))
-        icalcomponent_add_property(component, icalproperty_new_dtstamp(Libical.time(event.stamp ?? stamp, utc: true)))
-        add(time: event.start, to: component, icalproperty_new_dtstart)
-        if let end = event.end {
-            add(time: end, to: component, icalproperty_new_dtend)
-        } else if let duration = event.duration {
-            var value = icaldurationtype_null_duration()
-            value.days = UInt32(abs(duration.days))
-            value.seconds = UInt32(abs(duration.seconds))
-            value.is_neg = duration.days < 0 || duration.seconds < 0 ? 1 : 0
-            icalcomponent_add_property(component, icalproperty_new_duration(value))
+        eachProperty(of: event, recurrences: recurrences) { _, make in
+            if let property = make() { icalcomponent_add_property(component, property) }
         }
-        if let recurrenceID = event.recurrenceID {
-            add(time: recurrenceID, to: component) { time in
-                let property = icalproperty_new_recurrenceid(time)
-                if event.overridesFuture, let property {
-                    icalproperty_add_parameter(property, icalparameter_new_range(ICAL_RANGE_THISANDFUTURE))
-                }
-                return property
+        for alarm in event.alarms { icalcomponent_add_component(component, self.component(for: alarm)) }
+        return component
+    }
+
+    /// A property line many events of a calendar share, by what it is made from.
+    enum SharedLine: Hashable {
+        case stamp(WallTime)
+        case start(EventTime)
+        case end(EventTime)
+        case summary(String)
+        case location(String)
+        case category(String)
+        case status(Event.Status)
+        case sequence(Int)
+    }
+
+    /// The event's text: the bytes libical writes for `component(for:)`, which are BEGIN:VEVENT, each
+    /// property's line in order, each alarm, END:VEVENT (libical 3.0.16's
+    /// `icalcomponent_as_ical_string_r`). Each line is still libical's, but a line `shared` already
+    /// holds (the school's name as LOCATION, the stamp, the status, a title, a day and time) is not
+    /// made again: a school's calendar made most of its lines many times over, and libical makes
+    /// each with a few allocations per line and one append per character.
+    func text(for event: Event, shared: inout [SharedLine: String]) throws(CalendarWriteError) -> String {
+        let recurrences = try recurrences(of: event)
+        var text = "BEGIN:VEVENT\r\n"
+        eachProperty(of: event, recurrences: recurrences) { key, make in
+            if let key, let line = shared[key] {
+                text += line
+                return
             }
+            guard let property = make() else { return }
+            let line = Libical.serialize(property: property)
+            icalproperty_free(property)
+            if let key { shared[key] = line }
+            text += line
         }
+        for alarm in event.alarms {
+            let component = component(for: alarm)
+            text += Libical.serialize(component)
+            icalcomponent_free(component)
+        }
+        return text + "END:VEVENT\r\n"
+    }
+
+    /// Each RRULE as libical reads it, or why one is not valid.
+    private func recurrences(of event: Event) throws(CalendarWriteError) -> [icalrecurrencetype] {
+        var recurrences: [icalrecurrencetype] = []
         for rule in event.recurrences {
             let text = rule.description
             drillbook_icalerrno_clear()
             let recurrence = icalrecurrencetype_from_string(text)
             guard recurrence.freq != ICAL_NO_RECURRENCE, drillbook_icalerrno() == ICAL_NO_ERROR else {
-                icalcomponent_free(component)
                 throw .invalidRecurrence(text, uid: event.uid)
             }
-            icalcomponent_add_property(component, icalproperty_new_rrule(recurrence))
+            recurrences.append(recurrence)
         }
-        for date in event.exceptionDates { add(time: date, to: component, icalproperty_new_exdate) }
+        return recurrences
+    }
+
+    /// The event's properties in the order they are written: each made on demand by `make`, with
+    /// the key its line may be shared under when it is often the same.
+    private func eachProperty(
+        of event: Event, recurrences: [icalrecurrencetype],
+        _ body: (_ shared: SharedLine?, _ make: () -> OpaquePointer?) -> Void
+    ) {
+        let stamp = event.stamp ?? stamp
+        body(nil) { icalproperty_new_uid(event.uid) }
+        body(.stamp(stamp)) { icalproperty_new_dtstamp(Libical.time(stamp, utc: true)) }
+        body(.start(event.start)) { property(event.start, icalproperty_new_dtstart) }
+        if let end = event.end {
+            body(.end(end)) { property(end, icalproperty_new_dtend) }
+        } else if let duration = event.duration {
+            body(nil) {
+                var value = icaldurationtype_null_duration()
+                value.days = UInt32(abs(duration.days))
+                value.seconds = UInt32(abs(duration.seconds))
+                value.is_neg = duration.days < 0 || duration.seconds < 0 ? 1 : 0
+                return icalproperty_new_duration(value)
+            }
+        }
+        if let recurrenceID = event.recurrenceID {
+            body(nil) {
+                property(recurrenceID) { time in
+                    let property = icalproperty_new_recurrenceid(time)
+                    if event.overridesFuture, let property {
+                        icalproperty_add_parameter(property, icalparameter_new_range(ICAL_RANGE_THISANDFUTURE))
+                    }
+                    return property
+                }
+            }
+        }
+        for recurrence in recurrences { body(nil) { icalproperty_new_rrule(recurrence) } }
+        for date in event.exceptionDates { body(nil) { property(date, icalproperty_new_exdate) } }
         for date in event.recurrenceDates {
-            add(time: date, to: component) { time in
-                var value = icaldatetimeperiodtype()
-                value.time = time
-                value.period = icalperiodtype_null_period()
-                return icalproperty_new_rdate(value)
+            body(nil) {
+                property(date) { time in
+                    var value = icaldatetimeperiodtype()
+                    value.time = time
+                    value.period = icalperiodtype_null_period()
+                    return icalproperty_new_rdate(value)
+                }
             }
         }
         for period in event.recurrencePeriods {
-            add(time: period.start, to: component) { time in
-                var value = icaldatetimeperiodtype()
-                value.time = icaltime_null_time()
-                value.period = icalperiodtype_null_period()
-                value.period.start = time
-                value.period.end = Libical.time(period.end)
-                return icalproperty_new_rdate(value)
+            body(nil) {
+                property(period.start) { time in
+                    var value = icaldatetimeperiodtype()
+                    value.time = icaltime_null_time()
+                    value.period = icalperiodtype_null_period()
+                    value.period.start = time
+                    value.period.end = Libical.time(period.end)
+                    return icalproperty_new_rdate(value)
+                }
             }
         }
-        icalcomponent_add_property(component, icalproperty_new_summary(event.summary))
-        if let description = event.description {
-            icalcomponent_add_property(component, icalproperty_new_description(description))
-        }
-        if let location = event.location { icalcomponent_add_property(component, icalproperty_new_location(location)) }
+        body(.summary(event.summary)) { icalproperty_new_summary(event.summary) }
+        if let description = event.description { body(nil) { icalproperty_new_description(description) } }
+        if let location = event.location { body(.location(location)) { icalproperty_new_location(location) } }
         // One CATEGORIES line per category: libical would escape the commas of a joined list.
-        for category in event.categories {
-            icalcomponent_add_property(component, icalproperty_new_categories(category))
-        }
+        for category in event.categories { body(.category(category)) { icalproperty_new_categories(category) } }
         if let status = event.status {
-            icalcomponent_add_property(
-                component, icalproperty_new_status(icalproperty_string_to_status(status.rawValue)))
+            body(.status(status)) { icalproperty_new_status(icalproperty_string_to_status(status.rawValue)) }
         }
         if event.sequence != 0 {
-            icalcomponent_add_property(component, icalproperty_new_sequence(Int32(event.sequence)))
+            body(.sequence(event.sequence)) { icalproperty_new_sequence(Int32(event.sequence)) }
         }
-        for extra in event.extraProperties { add(extra: extra, to: component) }
-        for alarm in event.alarms { icalcomponent_add_component(component, self.component(for: alarm)) }
-        return component
+        for extra in event.extraProperties { body(nil) { property(extra) } }
     }
 
     func component(for alarm: Alarm) -> OpaquePointer {
@@ -143,19 +205,22 @@ public struct CalendarWriter: Sendable {
         return component
     }
 
-    /// Adds a DATE or DATE-TIME property; a zoned time carries its Olson name as TZID.
-    func add(
-        time: EventTime, to component: OpaquePointer, _ make: (icaltimetype) -> OpaquePointer?
-    ) {
-        guard let property = make(Libical.time(time)) else { return }
+    /// A DATE or DATE-TIME property; a zoned time carries its Olson name as TZID.
+    func property(_ time: EventTime, _ make: (icaltimetype) -> OpaquePointer?) -> OpaquePointer? {
+        guard let property = make(Libical.time(time)) else { return nil }
         if let tzid = time.tzid { icalproperty_add_parameter(property, icalparameter_new_tzid(tzid)) }
-        icalcomponent_add_property(component, property)
+        return property
+    }
+
+    /// An X- property.
+    func property(_ extra: ExtraProperty) -> OpaquePointer {
+        let property = icalproperty_new_x(extra.value)!
+        icalproperty_set_x_name(property, extra.name)
+        return property
     }
 
     func add(extra: ExtraProperty, to component: OpaquePointer) {
-        let property = icalproperty_new_x(extra.value)!
-        icalproperty_set_x_name(property, extra.name)
-        icalcomponent_add_property(component, property)
+        icalcomponent_add_property(component, property(extra))
     }
 
     // MARK: - Time zones
