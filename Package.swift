@@ -76,11 +76,13 @@ let package = Package(
         ),
         // glibc's mallopt, which Swift's Glibc module leaves out (Allocator.oneArenaPerCore).
         .target(name: "CAllocator"),
+        // sqlite3_config, which is variadic and so out of Swift's reach (SQLiteSetup).
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         // SQLite through GRDB; only Store imports GRDB.
         .target(
             name: "Store",
             dependencies: [
-                "Dates", "Planning", "Playbooks", .product(name: "GRDB", package: "GRDB.swift"),
+                "CSQLiteSetup", "Dates", "Planning", "Playbooks", .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's own column accessors, for sealing rows without decoding them (RowSeal).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -10,7 +10,7 @@ public final class SQLiteIncidentStore: IncidentStore {
         try StoreError.refuseServerURL(path)
         do {
             let isNew = !FileManager.default.fileExists(atPath: path)
-            var configuration = Configuration()
+            var configuration = SQLiteSetup.configuration()
             configuration.foreignKeysEnabled = true
             // Concurrent `incident` commands wait for each other instead of failing "database is locked".
             configuration.busyMode = .timeout(10)

@@ -21,7 +21,7 @@ public final class SQLiteScheduleStore: ScheduleStore {
         try StoreError.refuseServerURL(path)
         do {
             let isNew = !FileManager.default.fileExists(atPath: path)
-            var configuration = Configuration()
+            var configuration = SQLiteSetup.configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(10)
             // A first schedule writes, then seals, tens of thousands of rows in one transaction: with

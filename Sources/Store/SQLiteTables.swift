@@ -22,7 +22,7 @@ package enum SQLiteTables {
         _ path: String, tables: [String],
         _ each: (_ table: String, _ columns: [String], _ rows: [[CanonicalRow.Value]]) throws -> Void
     ) throws {
-        var configuration = Configuration()
+        var configuration = SQLiteSetup.configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.read { db in
@@ -39,7 +39,7 @@ package enum SQLiteTables {
 
     /// The names of the tables in the database at `path`, read without changing it.
     package static func names(_ path: String) throws -> Set<String> {
-        var configuration = Configuration()
+        var configuration = SQLiteSetup.configuration()
         configuration.readonly = true
         return Set(
             try DatabaseQueue(path: path, configuration: configuration).read { db in
@@ -49,7 +49,7 @@ package enum SQLiteTables {
 
     /// Every sealed row's key and the `row_hash` it carries, by table (`item:UID` -> hash).
     package static func rowHashes(_ path: String, tables: [SealedTable]) throws -> [String: String?] {
-        var configuration = Configuration()
+        var configuration = SQLiteSetup.configuration()
         configuration.readonly = true
         return try DatabaseQueue(path: path, configuration: configuration).read { db in
             var hashes: [String: String?] = [:]
