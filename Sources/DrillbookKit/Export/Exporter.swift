@@ -95,27 +95,30 @@ public struct Exporter: Sendable {
     private func writeSchool(
         _ school: School, _ items: [TrackedItem], _ positions: [Int], to folder: String, audiences: [Audience]
     ) throws -> [String] {
-        // Admin and staff mostly see the same event: one rendering serves both, found by UID; all of
-        // the school's renderings are made in one turn at libical.
+        // Admin and staff mostly see the same event: an item's event is made once for each look it
+        // has (its view, in families' words or staff's), one rendering serving every audience that
+        // sees it so; all of the school's renderings are made in one turn at libical. Different
+        // items never share one: their UIDs differ.
         var unique: [Event] = []
-        var renderingsByUID: [String: [Int]] = [:]
-        var shown: [[Int]] = []
+        var shown = [[Int]](repeating: [], count: audiences.count)
+        for audience in shown.indices { shown[audience].reserveCapacity(positions.count) }
         // Items read in place: an array's element read by subscript is a copy, every string of the
         // item retained and released again, for each audience.
         items.withUnsafeBufferPointer { items in
-            for audience in audiences {
-                var rendering: [Int] = []
-                for position in positions {
-                    guard let event = event(for: items[position], audience: audience, school: school) else { continue }
-                    if let same = renderingsByUID[event.uid]?.first(where: { unique[$0] == event }) {
-                        rendering.append(same)
+            var made: [(look: EventLook, rendering: Int)] = []
+            for position in positions {
+                made.removeAll(keepingCapacity: true)
+                for (index, audience) in audiences.enumerated() {
+                    guard let view = audience.view(of: items[position].item) else { continue }
+                    let look = EventLook(view: view, forFamilies: audience == .families)
+                    if let same = made.first(where: { $0.look == look }) {
+                        shown[index].append(same.rendering)
                     } else {
-                        renderingsByUID[event.uid, default: []].append(unique.count)
-                        rendering.append(unique.count)
-                        unique.append(event)
+                        made.append((look, unique.count))
+                        shown[index].append(unique.count)
+                        unique.append(event(for: items[position], look: look, school: school))
                     }
                 }
-                shown.append(rendering)
             }
         }
         var texts: [String] = []
@@ -290,12 +293,25 @@ public struct Exporter: Sendable {
             stamp: WallTime(date: asOf), output: sink)
     }
 
+    /// What an item's event depends on besides the item and its school: how the audience sees it,
+    /// and whether in families' words. Audiences with the same look get the same event.
+    struct EventLook: Equatable {
+        var view: ItemView
+        var forFamilies: Bool
+    }
+
     /// The event an item becomes for an audience, or nil when the audience must not see it.
     func event(for tracked: TrackedItem, audience: Audience, school: School) -> Event? {
+        guard let view = audience.view(of: tracked.item) else { return nil }
+        return event(for: tracked, look: EventLook(view: view, forFamilies: audience == .families), school: school)
+    }
+
+    /// The event an item becomes for audiences that see it with `look`.
+    func event(for tracked: TrackedItem, look: EventLook, school: School) -> Event {
         let item = tracked.item
-        guard let view = audience.view(of: item) else { return nil }
+        let forFamilies = look.forFamilies
         var event: Event
-        switch view {
+        switch look.view {
         case .weekMarker:
             let monday = item.date.adding(days: -((item.date.weekday.rawValue + 6) % 7))
             event = Event(
@@ -316,14 +332,14 @@ public struct Exporter: Sendable {
             }
             // Families read the activity's families wording where it has one.
             let activity = item.relatedTo == nil ? activities[item.activityID] : nil
-            let title = audience == .families ? activity?.familiesTitle ?? item.title : item.title
+            let title = forFamilies ? activity?.familiesTitle ?? item.title : item.title
             event = Event(
                 uid: item.uid, summary: title, start: start, end: end,
-                description: details(item, audience, school, activity: activity))
+                description: details(item, forFamilies: forFamilies, school, activity: activity))
             event.categories =
                 [item.kind.isDrill ? "drill" : item.kind.description]
                 + (item.kind.isDrill ? [item.kind.description] : [])
-            if audience != .families {
+            if !forFamilies {
                 event.extraProperties = [ExtraProperty(name: "X-DRILLBOOK-ITEM", value: item.id)]
             }
         }
@@ -337,7 +353,7 @@ public struct Exporter: Sendable {
     /// A stable stand-in for a UID, so the marker's UID does not name the drill it hides.
     static func opaque(_ text: String) -> String { String(fnv1a(text), radix: 16) }
 
-    private func details(_ item: ScheduledItem, _ audience: Audience, _ school: School, activity: Activity?)
+    private func details(_ item: ScheduledItem, forFamilies: Bool, _ school: School, activity: Activity?)
         -> String?
     {
         // Lines appended to one string as they come (an array of lines joined made each line twice).
@@ -349,13 +365,13 @@ public struct Exporter: Sendable {
             lines += 1
         }
         text.reserveCapacity(256)
-        if let description = audience == .families
+        if let description = forFamilies
             ? activity?.familiesDescription ?? item.description : item.description
         {
             line(description)
         }
         if activity?.showsTipLine == true, let tip = loaded.plan.district.tipLine { line(tip.line) }
-        guard audience != .families else { return lines == 0 ? nil : text }
+        guard !forFamilies else { return lines == 0 ? nil : text }
         if let contact = school.contacts[item.owner] {
             line("Owner: ", contact.name, " (", item.owner, ")")
         } else {
