@@ -54,10 +54,25 @@ extension SortedJSON {
     /// text's order; nil for anything else, which the caller hands to a general JSON reader. `audit
     /// verify` reads every entry's list of sealed rows, a first schedule's naming every row of the year.
     static func pairs(_ text: String) -> [(String, String)]? {
+        var pairs: [(String, String)] = []
+        let read = eachPair(text) { name, value in
+            pairs.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        }
+        return read ? pairs : nil
+    }
+
+    /// The same pairs handed to `body` one at a time as bytes, each valid only during its call, with
+    /// no string made of either: a first schedule's entry names 780,000 rows at 10,000 schools, and
+    /// their strings in one array were a quarter of a gigabyte held while `check` verified. False
+    /// for anything but such an object, found out part way: pairs already handed over stand, so a
+    /// caller whose reading of a pair is idempotent reads the text again with a general reader.
+    static func eachPair(
+        _ text: String, _ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Bool {
         var text = text
-        return text.withUTF8 { bytes -> [(String, String)]? in
+        return text.withUTF8 { bytes -> Bool in
             var reader = Reader(bytes: bytes)
-            return reader.object()
+            return reader.object(body)
         }
     }
 
@@ -68,15 +83,33 @@ extension SortedJSON {
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-        mutating func object() -> [(String, String)]? {
-            var pairs: [(String, String)] = []
-            guard take(UInt8(ascii: "{")) else { return nil }
-            if take(UInt8(ascii: "}")) { return end() ? pairs : nil }
+        mutating func object(
+            _ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void
+        ) -> Bool {
+            guard take(UInt8(ascii: "{")) else { return false }
+            if take(UInt8(ascii: "}")) { return end() }
+            var name: [UInt8] = []
             repeat {
-                guard let key = string(), take(UInt8(ascii: ":")), let value = string() else { return nil }
-                pairs.append((key, value))
+                guard let key = string() else { return false }
+                // The value's escapes are undone into the same scratch as the name's.
+                if case .unescaped = key { name = scratch }
+                guard take(UInt8(ascii: ":")), let value = string() else { return false }
+                withBytes(of: key, escaped: name) { name in withBytes(of: value, escaped: scratch) { body(name, $0) } }
             } while take(UInt8(ascii: ","))
-            return take(UInt8(ascii: "}")) && end() ? pairs : nil
+            return take(UInt8(ascii: "}")) && end()
+        }
+
+        /// Where a string's bytes are: in the text (no escape) or undone into `scratch`.
+        enum Piece {
+            case text(Range<Int>)
+            case unescaped
+        }
+
+        private func withBytes(of piece: Piece, escaped: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            switch piece {
+            case .text(let range): body(UnsafeBufferPointer(rebasing: bytes[range]))
+            case .unescaped: escaped.withUnsafeBufferPointer(body)
+            }
         }
 
         private mutating func skipSpace() {
@@ -100,7 +133,7 @@ extension SortedJSON {
             return index == bytes.count
         }
 
-        private mutating func string() -> String? {
+        private mutating func string() -> Piece? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = index
             // Most strings have no escape: made straight from the text.
@@ -111,7 +144,7 @@ extension SortedJSON {
             guard index < bytes.count else { return nil }
             if bytes[index] == UInt8(ascii: "\"") {
                 index += 1
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), as: UTF8.self)
+                return .text(start..<index - 1)
             }
             scratch.removeAll(keepingCapacity: true)
             scratch += UnsafeBufferPointer(rebasing: bytes[start..<index])
@@ -120,7 +153,7 @@ extension SortedJSON {
                 index += 1
                 switch byte {
                 case UInt8(ascii: "\""):
-                    return String(decoding: scratch, as: UTF8.self)
+                    return .unescaped
                 case UInt8(ascii: "\\"):
                     guard index < bytes.count else { return nil }
                     let escaped = bytes[index]

@@ -1,7 +1,8 @@
 import Foundation
 import Playbooks
-import Store
 import Testing
+
+@testable import Store
 
 /// A row's seal is the same bytes on every engine, so a district moved between them keeps its
 /// audit chain's word for every row.
@@ -88,5 +89,35 @@ import Testing
             AuditLog.hash(
                 seq: -12, at: fields[1], asOf: fields[2], actor: fields[3], action: fields[4], subject: fields[5],
                 detail: fields[6], rows: fields[7], previous: previous) == expected)
+    }
+
+    /// What the entries recorded, the latest entry winning, is what each row is checked against,
+    /// however an entry's list is spelled; a recorded value that is not a hash matches no row.
+    @Test func aRowIsCheckedAgainstTheLatestHashItsEntriesRecorded() throws {
+        let old = String(repeating: "a", count: 64)
+        let new = String(repeating: "b", count: 64)
+        var ledger = SealLedger()
+        // Entry 1 as SortedJSON writes it, large enough to be read a pair at a time into a reserved table.
+        var first: [String: String] = ["item:x/1": old, "item:x\"2": old, "item:short": "abc", "item:empty": ""]
+        for row in 0..<2_000 { first["item:filler-\(row)"] = old }
+        try ledger.record(SortedJSON.object(first), seq: 1)
+        // Entry 2 spelled with spaces and escapes: it moves x/1 on and names a row of another table.
+        try ledger.record(#"{ "item:x\/1" : "\#(new)", "completion:7":"\#(old)" }"#, seq: 2)
+        ledger.check("item:x/1", hash: new, stored: new)
+        ledger.check("item:x\"2", hash: new, stored: new)
+        ledger.check("item:short", hash: "abc", stored: "abc")
+        ledger.check("item:empty", hash: "", stored: "")
+        ledger.check("completion:7", hash: old, stored: old)
+        ledger.check("completion:8", hash: old, stored: old)
+        for row in 0..<2_000 where row != 5 { ledger.check("item:filler-\(row)", hash: old, stored: old) }
+        let tables = [SealedTable(name: "item", key: "uid"), SealedTable(name: "completion", key: "id")]
+        #expect(
+            ledger.differences(tables: tables) == [
+                "item:empty differs from what audit entry 1 recorded: it was changed",
+                "item:filler-5, recorded by audit entry 1, is missing: it was deleted",
+                "item:short differs from what audit entry 1 recorded: it was changed",
+                "item:x\"2 differs from what audit entry 1 recorded: it was changed",
+                "completion:8 is in no audit entry: it was added behind Drillbook's back",
+            ])
     }
 }
