@@ -47,6 +47,27 @@ struct ColumnReader {
     /// The column as a date (`2027-09-02`); nil for NULL or anything else.
     func date(_ index: Int32) -> CalendarDate? { bytes(index).flatMap { CalendarDate(utf8: $0) } }
 
+    /// Where columns `date` (text such as `2027-09-02`) and `start` (NULL, or a day's minute as an
+    /// integer) put the row in `ORDER BY date, start` (SQLite's order: text byte by byte, NULL
+    /// first), as one number; nil when either holds anything else, which SQLite orders by other
+    /// rules (a number before every text, a date of another form where its bytes fall).
+    func timeOrder(date: Int32, start: Int32) -> UInt64? {
+        // Ten bytes `YYYY-MM-DD` of a real day: in byte order exactly when in calendar order.
+        guard sqlite3_column_type(statement, date) == SQLITE_TEXT, let text = bytes(date), text.count == 10,
+            let day = CalendarDate(utf8: text)
+        else { return nil }
+        let minute: UInt64
+        switch sqlite3_column_type(statement, start) {
+        case SQLITE_NULL: minute = 0
+        case SQLITE_INTEGER:
+            let value = sqlite3_column_int64(statement, start)
+            guard value >= 0, value < 1 << 24 else { return nil }
+            minute = UInt64(value) + 1
+        default: return nil
+        }
+        return UInt64(day.year * 10_000 + day.month * 100 + day.day) << 25 | minute
+    }
+
     /// The column as an integer; nil for NULL.
     func integer(_ index: Int32) -> Int? {
         sqlite3_column_type(statement, index) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(statement, index))

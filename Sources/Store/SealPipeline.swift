@@ -38,9 +38,14 @@ final class SealPipeline: @unchecked Sendable {
 
     var chunks: Int { ready.count }
 
-    /// Starts sealing `items` (as rows of `year`) at once.
-    init(_ items: [TrackedItem], year: String) {
+    /// The positions of `items`, in the order their rows are inserted.
+    let order: [Int]
+
+    /// Starts sealing `items` (as rows of `year`) at once, in `order` (positions in `items`, each once).
+    init(_ items: [TrackedItem], order: [Int], year: String) {
+        precondition(order.count == items.count)
         count = items.count
+        self.order = order
         let chunks = (items.count + Self.chunk - 1) / Self.chunk
         hashes = .allocate(capacity: chunks)
         hashes.initialize(repeating: [], count: chunks)
@@ -65,7 +70,7 @@ final class SealPipeline: @unchecked Sendable {
                 sealed.reserveCapacity(Self.chunk)
                 values.reserveCapacity(Self.chunk)
                 for index in Self.range(part, of: items.count) {
-                    var row = ItemRecord(items[index], year: year).values
+                    var row = ItemRecord(items[order[index]], year: year).values
                     let hash = RowSeal.hash(columns: ItemRecord.sealOrder, values: row)
                     row.append(hash.databaseValue)
                     sealed.append(hash)
@@ -79,7 +84,7 @@ final class SealPipeline: @unchecked Sendable {
             named.reserveCapacity(items.count)
             for part in 0..<chunks {
                 for (index, hash) in zip(Self.range(part, of: items.count), hashes[part]) {
-                    named.append(("item:\(items[index].item.uid)", hash))
+                    named.append(("item:\(items[order[index]].item.uid)", hash))
                 }
             }
             encoded = SortedJSON.object(named)
@@ -99,7 +104,7 @@ final class SealPipeline: @unchecked Sendable {
         (part * chunk)..<min(count, (part + 1) * chunk)
     }
 
-    /// The items of chunk `part` (positions in the array given) with their hashes, once sealed.
+    /// The items of chunk `part` (positions in `order`) with their hashes, once sealed.
     func chunk(_ part: Int) -> (items: Range<Int>, hashes: [String]) {
         ready[part].wait()
         ready[part].signal()  // a second look (`named`) finds it ready too
@@ -130,7 +135,7 @@ final class SealPipeline: @unchecked Sendable {
         named.reserveCapacity(count)
         for part in 0..<chunks {
             let (range, hashes) = chunk(part)
-            for (index, hash) in zip(range, hashes) { named["item:\(items[index].item.uid)"] = hash }
+            for (index, hash) in zip(range, hashes) { named["item:\(items[order[index]].item.uid)"] = hash }
         }
         return named
     }

@@ -152,24 +152,80 @@ import Testing
     }
 }
 
-/// A large year is read in parts on every core: the parts, put together, are the one-piece read,
-/// whatever the dates hold.
+/// A year is read in id order (in parts on every core when large) and put in time order in Swift:
+/// the result is SQLite's own `ORDER BY date, start_minutes, id`, whatever the rows hold.
 @Suite struct SplitReadTests {
-    @Test(arguments: [2, 3, 7])
-    func aYearReadInPartsIsTheYearReadWhole(parts: Int) throws {
+    /// The year as SQLite orders it.
+    static func reference(_ store: SQLiteScheduleStore) throws -> [TrackedItem] {
+        try store.database.read { db in try SQLiteScheduleStore.items(db, year: "2027-2028") }
+    }
+
+    static func edit(_ store: SQLiteScheduleStore, _ sql: String) throws {
+        try store.database.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    }
+
+    @Test(arguments: [1, 2, 3, 7])
+    func aYearIsReadInSQLitesTimeOrder(parts: Int) throws {
         let (_, store) = try TrackingTests.scheduled()
-        let whole = try store.items(year: "2027-2028", parts: 1, atLeast: 0)
+        let whole = try Self.reference(store)
         #expect(whole.count > 200)
         #expect(try store.items(year: "2027-2028", parts: parts, atLeast: 0) == whole)
-        // Dates of other types, edited in: each still read once, where the whole read puts it.
-        try store.database.writeWithoutTransaction { db in
-            try db.execute(sql: "UPDATE item SET date = '2027-13-45' WHERE id = 'harbor-es/fire-drill-2'")
-            try db.execute(sql: "UPDATE item SET date = 20271001 WHERE id = 'ridge-ms/fire-drill-2'")
-            try db.execute(sql: "UPDATE item SET date = x'ff' WHERE id = 'lincoln-hs/fire-drill-2'")
-            try db.execute(sql: "UPDATE item SET date = 'soon' WHERE id = 'lincoln-hs/fire-drill-3'")
+        // Many items on one day at one time: the ids break the tie, byte by byte (a school whose id
+        // extends another's sorts before it by id, after it by school: `-` is below `/`).
+        try Self.edit(
+            store,
+            "UPDATE item SET date = '2027-10-05', start_minutes = 600 WHERE kind IN ('drill/fire', 'drill/lockdown')")
+        try Self.edit(
+            store, "UPDATE item SET start_minutes = NULL WHERE id LIKE 'lincoln-hs/%' AND kind = 'drill/fire'")
+        try Self.edit(
+            store, "UPDATE item SET id = 'harbor-es-annex/' || substr(id, 11) WHERE id LIKE 'harbor-es/fire%'")
+        let ties = try Self.reference(store)
+        #expect(Set(ties.filter { $0.item.date == CalendarDate("2027-10-05")! }.map(\.item.schoolID)).count > 2)
+        #expect(try store.items(year: "2027-2028", parts: parts, atLeast: 0) == ties)
+        // Put in order here, not read again in SQLite's order: every row has its place in time.
+        var byID = try store.database.read { db in
+            [try SQLiteScheduleStore.itemsByID(db, year: "2027-2028", from: nil, to: nil)]
         }
-        let tampered = try store.items(year: "2027-2028", parts: 1, atLeast: 0)
-        #expect(tampered.count == whole.count)
-        #expect(try store.items(year: "2027-2028", parts: parts, atLeast: 0) == tampered)
+        #expect(byID[0].times?.count == ties.count)
+        #expect(SQLiteScheduleStore.inTimeOrder(&byID) == ties)
+    }
+
+    /// Dates and starts of other types or forms, edited in: each item still read once, where SQLite
+    /// puts it.
+    @Test(arguments: [
+        "UPDATE item SET date = '2027-13-45' WHERE id = 'harbor-es/fire-drill-2'",
+        "UPDATE item SET date = 20271001 WHERE id = 'ridge-ms/fire-drill-2'",
+        "UPDATE item SET date = '20271001' WHERE id = 'ridge-ms/fire-drill-2'",
+        "UPDATE item SET date = x'ff' WHERE id = 'lincoln-hs/fire-drill-2'",
+        "UPDATE item SET date = 'soon' WHERE id = 'lincoln-hs/fire-drill-3'",
+        "UPDATE item SET start_minutes = 'noon' WHERE id = 'lincoln-hs/fire-drill-3'",
+        "UPDATE item SET start_minutes = 600.5 WHERE id = 'lincoln-hs/fire-drill-3'",
+        "UPDATE item SET start_minutes = -5 WHERE id = 'lincoln-hs/fire-drill-3'",
+        "UPDATE item SET id = x'00' WHERE id = 'lincoln-hs/fire-drill-3'",
+    ])
+    func anEditedRowIsWhereSQLitePutsIt(edit: String) throws {
+        let (_, store) = try TrackingTests.scheduled()
+        let count = try Self.reference(store).count
+        try Self.edit(store, edit)
+        let edited = try Self.reference(store)
+        #expect(edited.count == count)
+        for parts in [1, 2, 3, 7] {
+            #expect(try store.items(year: "2027-2028", parts: parts, atLeast: 0) == edited, "in \(parts) parts")
+        }
+    }
+
+    /// A first schedule inserts its rows school by school in the byte order of the schools' ids (the
+    /// order of the id and UID indexes, which then grow at one end), not in the plan's order.
+    @Test func aFirstScheduleInsertsSchoolBySchoolInIdOrder() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let planned = loaded.plan.schools.map(\.school.id)
+        let inserted = try store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT school_id FROM item ORDER BY rowid")
+        }
+        var schools: [String] = []
+        for school in inserted where school != schools.last { schools.append(school) }
+        #expect(schools == planned.sorted(), "each school's rows together, the schools in id order")
+        #expect(planned != planned.sorted(), "the example's plan lists its schools in another order")
+        #expect(try store.items(year: "2027-2028", parts: 2, atLeast: 0) == Self.reference(store))
     }
 }
