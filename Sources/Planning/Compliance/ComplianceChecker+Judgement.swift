@@ -10,6 +10,8 @@ struct Judgement {
     let mode: CheckMode
     let asOf: CalendarDate
     let school: School
+    /// What each of `events` owes (notices, evidence), worked out once for both judgements.
+    let owed: [Obligations]
     var findings: [ComplianceFinding] = []
 
     init(
@@ -22,6 +24,7 @@ struct Judgement {
         self.mode = mode
         self.asOf = asOf
         self.school = school
+        owed = events.map(model.obligations)
     }
 
     private mutating func add(
@@ -126,8 +129,7 @@ struct Judgement {
     /// Each drill that counts for a rule with a notice owes it once, measured from the day it is
     /// (or was) held; a cancelled notice is no notice.
     mutating func notices() {
-        for event in events {
-            let owed = model.obligations(event)
+        for (event, owed) in zip(events, owed) {
             let audiences: [(String, Int?, CalendarDate?, [RuleReference])] = [
                 ("families", owed.notice.familiesDays, event.familiesNoticeOn, owed.familiesNoticeRules),
                 (
@@ -156,8 +158,7 @@ struct Judgement {
 
     /// Each held drill carries every field the rules it counts for require, first recorded in time.
     mutating func evidence() {
-        for event in events where event.state == .held {
-            let owed = model.obligations(event)
+        for (event, owed) in zip(events, owed) where event.state == .held {
             let missing = owed.requiredFields.filter { (event.evidence[$0] ?? "").isEmpty }
             if !missing.isEmpty {
                 var rules: [RuleReference] = []

@@ -72,7 +72,13 @@ public struct ComplianceChecker: Sendable {
         school: School, items: [TrackedItem], log: CompletionLog, asOf: CalendarDate, mode: CheckMode
     ) -> [DrillEvent] {
         let standing = log.standing(school: school.id)
-        let byUID = Dictionary(items.map { ($0.item.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        // Item ids by UID, for the records: the ids alone (a copy of each item, every string of it
+        // retained, was a tenth of judging a school).
+        var idByUID: [String: String] = [:]
+        if !standing.isEmpty {
+            idByUID.reserveCapacity(items.count)
+            for tracked in items where idByUID[tracked.item.uid] == nil { idByUID[tracked.item.uid] = tracked.item.id }
+        }
         // Notices by the drill item they serve: when given (recorded), or when planned (still ahead).
         var given: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
         var planned: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
@@ -96,7 +102,7 @@ public struct ComplianceChecker: Sendable {
         }
         var events: [DrillEvent] = []
         for completion in standing {
-            let itemID = completion.itemUID.flatMap { byUID[$0]?.item.id }
+            let itemID = completion.itemUID.flatMap { idByUID[$0] }
             guard
                 var event = DrillEvent.held(
                     completion, school: school, itemID: itemID,
