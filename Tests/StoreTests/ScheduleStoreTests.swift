@@ -1,5 +1,6 @@
 import Dates
 import Foundation
+import GRDB
 import Planning
 import Synchronization
 import Testing
@@ -419,4 +420,29 @@ import Testing
 extension String {
     /// An item's name in an audit entry.
     fileprivate var itemName: String { "item:" + self }
+}
+
+/// What opening a database made by an earlier Drillbook changes in it.
+@Suite struct ScheduleMigrationTests {
+    /// The index by date (the old year read's) goes: a year is read by id now, and every insert paid
+    /// for it. The year still reads in time order without it.
+    @Test func aDatabaseOfAnEarlierVersionLosesTheDateIndex() throws {
+        let database = try TestDatabase(.sqlite)
+        let queue = try DatabaseQueue(path: database.location)
+        try SQLiteScheduleStore.migrator.migrate(queue, upTo: "v11: items by school")
+        let indexes = "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'item' ORDER BY name"
+        #expect(try database.texts(indexes).contains("item_by_year_date"))
+        try queue.close()
+        let store = try SQLiteScheduleStore(path: database.location)
+        #expect(try !database.texts(indexes).contains("item_by_year_date"))
+        #expect(try database.texts(indexes).contains("item_by_year_school"))
+        try store.apply(
+            ScheduleStoreTests.added(ScheduleStoreTests.items.shuffled()), year: ScheduleStoreTests.year,
+            asOf: CalendarDate("2027-08-01")!, audit: ScheduleStoreTests.context)
+        #expect(
+            try store.items(year: ScheduleStoreTests.year).map(\.item.id) == [
+                "lincoln-hs/Zeta", "lincoln-hs/a-b", "lincoln-hs/aa", "lincoln-hs/ab", "lincoln-hs/Gamma",
+                "lincoln-hs/beta", "lincoln-hs/c1",
+            ])
+    }
 }
