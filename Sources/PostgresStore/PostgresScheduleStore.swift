@@ -136,6 +136,9 @@ public final class PostgresScheduleStore: ScheduleStore {
                 // New rows carry their seal from the values written, while the table has exactly the
                 // columns written (a column added behind Drillbook's back is sealed from the row read).
                 let fromValues = try PostgresRowSeal.contentColumns(session, "item") == Set(ItemRows.columns)
+                // In the order SQLite's inserts take (school by school, by id): the indexes on ids
+                // and UIDs grow at one end.
+                let order = ItemRows.insertionOrder(result.added)
                 let added = result.added
                 var hashes: [String] = []
                 hashes.reserveCapacity(added.count)
@@ -147,7 +150,7 @@ public final class PostgresScheduleStore: ScheduleStore {
                     let parts = [([[CanonicalRow.Value]], [String])](concurrentlyComputing: (end - start + 255) / 256) {
                         part in
                         let rows = ((start + part * 256)..<min(end, start + (part + 1) * 256)).map {
-                            ItemRows.values(added[$0], year: year)
+                            ItemRows.values(added[order[$0]], year: year)
                         }
                         let sealed = rows.map {
                             fromValues ? CanonicalRow.hash(columns: ItemRows.columns, values: $0) : ""
@@ -164,7 +167,7 @@ public final class PostgresScheduleStore: ScheduleStore {
                 var rows: [String: String] = [:]
                 var touched: [String] = []
                 if fromValues {
-                    for (item, hash) in zip(result.added, hashes) { rows["item:\(item.item.uid)"] = hash }
+                    for (position, hash) in zip(order, hashes) { rows["item:\(added[position].item.uid)"] = hash }
                 } else {
                     touched = result.added.map(\.item.uid)
                 }

@@ -123,6 +123,22 @@ package enum ItemRows {
     /// Every content column of `item`, in the order of `values`.
     package static var columns: [String] { ItemRecord.columns }
 
+    /// The order a year's new rows are inserted in: school by school, the schools in the byte order
+    /// of their ids (each item's order within its school kept). A UID and an item id both begin with
+    /// the school's id and a `/`, so each index on them (and the one by school) grows at one end
+    /// instead of at every school's place in it; in the plan's order (school-2 after school-10's
+    /// place, or a district's schools as its plan lists them) a state's first schedule spent a
+    /// quarter of its inserts more, walking to cold pages of those indexes. (For both engines.)
+    package static func insertionOrder(_ items: [TrackedItem]) -> [Int] {
+        var bySchool: [String: [Int]] = [:]
+        for (position, tracked) in items.enumerated() { bySchool[tracked.item.schoolID, default: []].append(position) }
+        let schools = bySchool.keys.sorted { ($0 + "/").utf8.lexicographicallyPrecedes(($1 + "/").utf8) }
+        var order: [Int] = []
+        order.reserveCapacity(items.count)
+        for school in schools { order += bySchool[school]! }
+        return order
+    }
+
     /// The row an item of `year` is: `columns`' values, booleans as 0 and 1, for binding and for the row's seal.
     package static func values(_ tracked: TrackedItem, year: String) -> [CanonicalRow.Value] {
         ItemRecord(tracked, year: year).values.map(CanonicalRow.Value.init)

@@ -324,22 +324,6 @@ public final class SQLiteScheduleStore: ScheduleStore {
         try Int.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0
     }
 
-    /// The order a year's new rows are inserted in: school by school, the schools in the byte order
-    /// of their ids (each item's order within its school kept). A UID and an item id both begin with
-    /// the school's id and a `/`, so each index on them (and the one by school) grows at one end
-    /// instead of at every school's place in it; in the plan's order (school-2 after school-10's
-    /// place, or a district's schools as its plan lists them) a state's first schedule spent a
-    /// quarter of its inserts more, walking to cold pages of those indexes.
-    static func insertionOrder(_ items: [TrackedItem]) -> [Int] {
-        var bySchool: [String: [Int]] = [:]
-        for (position, tracked) in items.enumerated() { bySchool[tracked.item.schoolID, default: []].append(position) }
-        let schools = bySchool.keys.sorted { ($0 + "/").utf8.lexicographicallyPrecedes(($1 + "/").utf8) }
-        var order: [Int] = []
-        order.reserveCapacity(items.count)
-        for school in schools { order += bySchool[school]! }
-        return order
-    }
-
     /// Writes a re-plan's changes and the activity versions it was made from, records the run and
     /// audits it, all or nothing.
     public func apply(
@@ -358,7 +342,7 @@ public final class SQLiteScheduleStore: ScheduleStore {
                 if !result.added.isEmpty,
                     try RowSeal.contentColumns(db, "item") == Set(ItemRecord.columns)
                 {
-                    let pipeline = SealPipeline(result.added, order: Self.insertionOrder(result.added), year: year)
+                    let pipeline = SealPipeline(result.added, order: ItemRows.insertionOrder(result.added), year: year)
                     sealing = pipeline
                     let insert = try db.makeStatement(
                         sql:
