@@ -161,7 +161,9 @@ public final class SQLiteScheduleStore: ScheduleStore {
                 Result {
                     try database.read { db in
                         (
-                            try Self.itemsByID(db, year: year, from: bounds[part], to: bounds[part + 1]),
+                            try Self.itemsByID(
+                                db, year: year, from: bounds[part], to: bounds[part + 1],
+                                expecting: count / (bounds.count - 1) + count / 64 + 16),
                             try Self.head(db)
                         )
                     }
@@ -217,10 +219,12 @@ public final class SQLiteScheduleStore: ScheduleStore {
     }
 
     /// A year's items with ids from `lower` (inclusive; nil: from the first, ids of other types
-    /// included) to `upper` (exclusive; nil: to the last), in id order.
-    static func itemsByID(_ db: Database, year: String, from lower: String?, to upper: String?) throws
-        -> IDOrderedPart
-    {
+    /// included) to `upper` (exclusive; nil: to the last), in id order; room is made for
+    /// `expecting` of them at once (grown by doubling, a state's part was copied again and again,
+    /// each time into memory the kernel had to clear: a tenth of a re-plan).
+    static func itemsByID(
+        _ db: Database, year: String, from lower: String?, to upper: String?, expecting: Int = 0
+    ) throws -> IDOrderedPart {
         var conditions = ["year = ?"]
         var arguments: [String] = [year]
         if let lower {
@@ -234,6 +238,8 @@ public final class SQLiteScheduleStore: ScheduleStore {
         let select = try db.makeStatement(
             sql: "SELECT \(ItemRecord.selection) FROM item WHERE \(conditions.joined(separator: " AND ")) ORDER BY id")
         var part = IDOrderedPart()
+        part.items.reserveCapacity(expecting)
+        part.times!.reserveCapacity(expecting)
         let rows = try Row.fetchCursor(select, arguments: StatementArguments(arguments))
         let columns = ColumnReader(select)
         var pools = ItemPools()

@@ -8,15 +8,22 @@ public struct CompletionLog: Sendable {
     public let all: [Completion]
     /// The records that stand: each correction replaces the record it corrects.
     public let standing: [Completion]
-    private let byID: [Int: Completion]
+    /// Where each record is in `all`, by its id.
+    private let byID: [Int: Int]
     private let standingBySchool: [String: [Completion]]
     private let doneOn: [String: CalendarDate]
 
     public init(_ all: [Completion]) {
         self.all = all
         let corrected = Set(all.compactMap(\.corrects))
-        standing = all.filter { !corrected.contains($0.id) }
-        byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Without corrections the records that stand are all of them: the same array, not a copy
+        // (a state's half year is 380,000 records, each string retained once more).
+        standing = corrected.isEmpty ? all : all.filter { !corrected.contains($0.id) }
+        // Positions, not records: a record kept here was every string of it retained again.
+        var byID: [Int: Int] = [:]
+        byID.reserveCapacity(all.count)
+        for position in all.indices where byID[all[position].id] == nil { byID[all[position].id] = position }
+        self.byID = byID
         standingBySchool = Dictionary(grouping: standing, by: \.schoolID)
         var doneOn: [String: CalendarDate] = [:]
         for completion in standing {
@@ -40,7 +47,7 @@ public struct CompletionLog: Sendable {
         var current = completion
         var earliest = completion.recordedOn
         var seen: Set<Int> = [completion.id]
-        while let previous = current.corrects.flatMap({ byID[$0] }), seen.insert(previous.id).inserted {
+        while let previous = current.corrects.flatMap({ byID[$0].map { all[$0] } }), seen.insert(previous.id).inserted {
             earliest = min(earliest, previous.recordedOn)
             current = previous
         }
