@@ -279,7 +279,7 @@ public final class SQLiteScheduleStore: ScheduleStore {
             next[time] = start
             start += counts[time]!
         }
-        let vacant = vacantItem
+        let vacant = TrackedItem.vacant
         return [TrackedItem](unsafeUninitializedCapacity: total) { ordered, initialized in
             for number in parts.indices {
                 let times = parts[number].times!
@@ -295,16 +295,6 @@ public final class SQLiteScheduleStore: ScheduleStore {
             initialized = total
         }
     }
-
-    /// An item that holds no object (its strings are empty, so stored inline): what a moved item's
-    /// old place holds until its array goes.
-    private static let vacantItem = TrackedItem(
-        item: ScheduledItem(
-            id: "", uid: "", schoolID: "", activityID: "", slot: 0, kind: .protocolReview, title: "",
-            description: nil, date: CalendarDate(year: 1970, month: 1, day: 1), start: nil, durationMinutes: 0,
-            timeZone: "", announced: false, adminOnly: false, owner: "", presence: [], relatedTo: nil, timeContext: nil,
-            source: nil),
-        status: .scheduled, sequence: 0, noticeDate: nil, changedOn: CalendarDate(year: 1970, month: 1, day: 1))
 
     /// The year's row count, and where to split its read: nil, the ids at each part's share of its
     /// items, nil; just nil, nil for a year of fewer than `atLeast` items, read in one piece.

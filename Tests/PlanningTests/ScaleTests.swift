@@ -58,6 +58,50 @@ import Testing
         #expect(item.status(on: day("2027-09-30"), log: log, ladder: ladder) == .done(late: true))
     }
 
+    /// A log without corrections stands on every record; one record's corrections still reach back
+    /// to it by id.
+    @Test func aLogWithoutCorrectionsStandsOnEveryRecord() {
+        let all = [
+            Self.record(4, uid: "a", on: "2027-09-03"), Self.record(2, uid: "b", school: "harbor-es", on: "2027-09-04"),
+            Self.record(9, uid: "c", on: "2027-09-05", recorded: "2027-09-06"),
+        ]
+        let log = CompletionLog(all)
+        #expect(log.standing.map(\.id) == [4, 2, 9])
+        #expect(log.standing(school: "lincoln-hs").map(\.id) == [4, 9])
+        #expect(log.firstRecorded(all[2]) == day("2027-09-06"))
+        let corrected = CompletionLog(
+            all + [Self.record(10, uid: "c", on: "2027-09-07", recorded: "2027-09-08", corrects: 9)])
+        #expect(corrected.standing.map(\.id) == [4, 2, 10])
+        #expect(corrected.firstRecorded(corrected.standing[2]) == day("2027-09-06"))
+    }
+
+    /// Grouping a year by school moves each item to its school's list, in the order given, every
+    /// field intact.
+    @Test func itemsMovedBySchoolKeepTheirOrderAndFields() {
+        func tracked(_ id: String, school: String, on date: String, sequence: Int) -> TrackedItem {
+            TrackedItem(
+                item: ScheduledItem(
+                    id: "\(school)/\(id)", uid: "\(school)/\(id)@x", schoolID: school, activityID: id, slot: 1,
+                    kind: .drill("fire"), title: "Fire drill at \(school), a title too long to be stored inline",
+                    date: day(date), start: nil, durationMinutes: 15, timeZone: "America/Chicago", announced: false,
+                    adminOnly: false, owner: "principal"),
+                status: .scheduled, sequence: sequence, noticeDate: nil, changedOn: day("2027-08-01"))
+        }
+        let items = [
+            tracked("fire-1", school: "b", on: "2027-09-01", sequence: 0),
+            tracked("fire-1", school: "a", on: "2027-09-02", sequence: 1),
+            tracked("fire-2", school: "b", on: "2027-09-03", sequence: 2),
+            tracked("fire-2", school: "a", on: "2027-09-04", sequence: 3),
+            tracked("fire-3", school: "b", on: "2027-09-05", sequence: 4),
+        ]
+        let copy = items
+        let bySchool = items.movedBySchool()
+        #expect(bySchool.keys.sorted() == ["a", "b"])
+        #expect(bySchool["a"] == [copy[1], copy[3]])
+        #expect(bySchool["b"] == [copy[0], copy[2], copy[4]])
+        #expect([TrackedItem]().movedBySchool().isEmpty)
+    }
+
     @Test func datesAreReadOnlyInTheirTwoForms() {
         #expect(CalendarDate("2027-09-02") == CalendarDate(year: 2027, month: 9, day: 2))
         #expect(CalendarDate("20270902") == CalendarDate(year: 2027, month: 9, day: 2))
