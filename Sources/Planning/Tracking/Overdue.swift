@@ -81,41 +81,46 @@ public enum Overdue {
             byID[items[position].item.id] = position
         }
         var findings: [AlertFinding] = []
-        for position in positions where items[position].status == .scheduled {
-            let tracked = items[position]
-            let item = tracked.item
-            if item.adminOnly {
-                // A families notice goes out on its day, while the drill it announces is still ahead,
-                // not cancelled and not already held.
-                guard item.id.utf8.contains(noticeMarker), item.date <= asOf, !log.isDone(item.uid),
-                    let drill = item.relatedTo.flatMap({ byID[$0].map { items[$0] } }), drill.status == .scheduled,
-                    drill.item.date >= asOf, !log.isDone(drill.item.uid)
-                else { continue }
-                findings.append(
-                    AlertFinding(
-                        item: item, kind: .familyNotice, status: .scheduled, step: "family-notice",
-                        roles: ["communications"], announces: drill.item))
-                continue
-            }
-            let status = tracked.status(on: asOf, log: log, ladder: ladder, yearEnd: year.last)
-            func roles(_ step: String) -> [String] {
-                (ladder.roles[step] ?? []).map { $0 == "owner" ? item.owner : $0 }
-            }
-            switch status {
-            case .dueSoon:
-                findings.append(
-                    AlertFinding(
-                        item: item, kind: .reminder, status: status, step: "reminder", roles: roles("reminder")))
-            case .overdue(let days):
-                let late = days - ladder.overdueAfter - ladder.escalateAfter
-                let escalated = late >= 0
-                findings.append(
-                    AlertFinding(
-                        item: item, kind: escalated ? .escalated : .overdue, status: status,
-                        step: escalated ? "escalated-\(late / max(1, ladder.repeatEvery))" : "overdue",
-                        roles: roles(escalated ? "escalated" : "overdue")))
-            default:
-                continue
+        // Items read in place, each field where it lies: an item bound to a name is a copy, every
+        // string of it retained and released again, for each of a state's 780,000 items.
+        items.withUnsafeBufferPointer { items in
+            for position in positions where items[position].status == .scheduled {
+                if items[position].item.adminOnly {
+                    // A families notice goes out on its day, while the drill it announces is still
+                    // ahead, not cancelled and not already held.
+                    guard items[position].item.id.utf8.contains(noticeMarker), items[position].item.date <= asOf,
+                        !log.isDone(items[position].item.uid),
+                        let drill = items[position].item.relatedTo.flatMap({ byID[$0] }),
+                        items[drill].status == .scheduled, items[drill].item.date >= asOf,
+                        !log.isDone(items[drill].item.uid)
+                    else { continue }
+                    findings.append(
+                        AlertFinding(
+                            item: items[position].item, kind: .familyNotice, status: .scheduled, step: "family-notice",
+                            roles: ["communications"], announces: items[drill].item))
+                    continue
+                }
+                let status = items[position].status(on: asOf, log: log, ladder: ladder, yearEnd: year.last)
+                func roles(_ step: String) -> [String] {
+                    (ladder.roles[step] ?? []).map { $0 == "owner" ? items[position].item.owner : $0 }
+                }
+                switch status {
+                case .dueSoon:
+                    findings.append(
+                        AlertFinding(
+                            item: items[position].item, kind: .reminder, status: status, step: "reminder",
+                            roles: roles("reminder")))
+                case .overdue(let days):
+                    let late = days - ladder.overdueAfter - ladder.escalateAfter
+                    let escalated = late >= 0
+                    findings.append(
+                        AlertFinding(
+                            item: items[position].item, kind: escalated ? .escalated : .overdue, status: status,
+                            step: escalated ? "escalated-\(late / max(1, ladder.repeatEvery))" : "overdue",
+                            roles: roles(escalated ? "escalated" : "overdue")))
+                default:
+                    continue
+                }
             }
         }
         assignMakeUps(&findings, items: items, positions, asOf: asOf, year: year)
@@ -135,11 +140,13 @@ public enum Overdue {
         // notice, by the item it serves (the lead a make-up day must leave).
         var taken: Set<CalendarDate> = []
         var firstNotice: [String: CalendarDate] = [:]
-        for position in positions {
-            let tracked = items[position]
-            if tracked.status == .scheduled && tracked.item.kind.isDrill { taken.insert(tracked.item.date) }
-            if tracked.item.adminOnly, let served = tracked.item.relatedTo {
-                firstNotice[served] = min(firstNotice[served] ?? tracked.item.date, tracked.item.date)
+        items.withUnsafeBufferPointer { items in
+            for position in positions {
+                let date = items[position].item.date
+                if items[position].status == .scheduled && items[position].item.kind.isDrill { taken.insert(date) }
+                if items[position].item.adminOnly, let served = items[position].item.relatedTo {
+                    firstNotice[served] = min(firstNotice[served] ?? date, date)
+                }
             }
         }
         let open = year.days.filter { $0 > asOf && year.isOpen($0) }
