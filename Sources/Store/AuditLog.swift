@@ -68,25 +68,41 @@ package enum AuditLog {
         seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
         rows: String, previous: String
     ) -> String {
+        var rows = rows
+        return rows.withUTF8 { rows in
+            hash(
+                seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
+                rows: rows, previous: previous)
+        }
+    }
+
+    /// The same, with the rows as their bytes: read where SQLite holds them, a state's first
+    /// schedule's entry is not made into a string of 100 MB first.
+    package static func hash(
+        seq: Int, at: String, asOf: String, actor: String, action: String, subject: String, detail: String,
+        rows: UnsafeBufferPointer<UInt8>, previous: String
+    ) -> String {
         // Each field goes into the hash from its own bytes: the entry of a state's first schedule
         // names 780,000 sealed rows (100 MB of text), which a buffer of the whole entry copied once
         // more, into memory the kernel had to clear first.
         var hasher = SHA256()
         var prefix: [UInt8] = []
         prefix.reserveCapacity(40)
-        func add(_ field: String) {
+        func add(_ bytes: UnsafeBufferPointer<UInt8>) {
             prefix.removeAll(keepingCapacity: true)
-            appendDecimal(Int64(field.utf8.count), to: &prefix)
+            appendDecimal(Int64(bytes.count), to: &prefix)
             prefix.append(UInt8(ascii: ":"))
             hasher.update(data: prefix)
-            if field.utf8.withContiguousStorageIfAvailable({ hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) })
-                == nil
-            {
-                hasher.update(data: Array(field.utf8))
-            }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        }
+        func add(_ field: String) {
+            var field = field
+            field.withUTF8 { add($0) }
         }
         add(String(seq))
-        for field in [at, asOf, actor, action, subject, detail, rows, previous] { add(field) }
+        for field in [at, asOf, actor, action, subject, detail] { add(field) }
+        add(rows)
+        add(previous)
         return String(unsafeUninitializedCapacity: 64) { buffer in
             writeHex(hasher.finalize(), into: buffer)
             return 64
@@ -197,12 +213,22 @@ package enum AuditLog {
         // link further on is the finding that says more.
         var unreadable: StoreError?
         let rows = try Row.fetchCursor(select)
+        // The rows as SQLite holds them, to the first NUL as `text` reads: a state's first schedule's
+        // entry is 100 MB, which a string of it copied (into memory the kernel had to clear first).
+        func bytes(_ index: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard sqlite3_column_type(statement, index) == SQLITE_TEXT,
+                let start = sqlite3_column_text(statement, index)
+            else { return nil }
+            return UnsafeBufferPointer(start: start, count: strlen(start))
+        }
+        let empty = Array("{}".utf8)
         while try rows.next() != nil {
             let entry = AuditChainWalk.Entry(
                 seq: integer(0), format: integer(1), at: text(2), asOf: text(3), actor: text(4), action: text(5),
-                subject: text(6), detail: text(7), rows: text(8), previousHash: text(9), hash: text(10))
-            guard chain.follow(entry) else { break }
-            if unreadable == nil, let sealed = entry.rows, sealed != "{}", let seq = entry.seq {
+                subject: text(6), detail: text(7), rows: nil, previousHash: text(9), hash: text(10))
+            let sealed = bytes(8)
+            guard chain.follow(entry, rows: sealed) else { break }
+            if unreadable == nil, let sealed, !sealed.elementsEqual(empty), let seq = entry.seq {
                 do { try ledger.record(sealed, seq: seq) } catch { unreadable = error }
             }
         }
@@ -330,6 +356,13 @@ package struct AuditChainWalk {
 
     /// Checks the next entry; false (and `broken` set) when it is wrong, and the walk stops there.
     package mutating func follow(_ entry: Entry) -> Bool {
+        guard var rows = entry.rows else { return follow(entry, rows: nil) }
+        return rows.withUTF8 { follow(entry, rows: $0) }
+    }
+
+    /// The same, with the entry's rows given as their bytes (valid for the call; `entry.rows` is
+    /// not read): the walk over SQLite hashes them where SQLite holds them.
+    package mutating func follow(_ entry: Entry, rows: UnsafeBufferPointer<UInt8>?) -> Bool {
         entries += 1
         guard let seq = entry.seq else {
             broken = (entries, "its number is not a number")
@@ -344,7 +377,7 @@ package struct AuditChainWalk {
             return false
         }
         guard let format = entry.format, let at = entry.at, let asOf = entry.asOf, let actor = entry.actor,
-            let action = entry.action, let subject = entry.subject, let detail = entry.detail, let sealed = entry.rows
+            let action = entry.action, let subject = entry.subject, let detail = entry.detail, let sealed = rows
         else {
             broken = (seq, "its content was changed after it was written (a field of the wrong type)")
             return false
@@ -443,22 +476,32 @@ package struct SealLedger {
     /// The rows an entry (`seq`) names: its `rows` text. (The chain walk before this has vouched
     /// for every entry's fields and their types.)
     package mutating func record(_ text: String, seq: Int) throws(StoreError) {
+        var text = text
+        var failure: StoreError?
+        text.withUTF8 { bytes in
+            do throws(StoreError) { try record(bytes, seq: seq) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// The same, from the text's bytes.
+    package mutating func record(_ text: UnsafeBufferPointer<UInt8>, seq: Int) throws(StoreError) {
         // Read as written (`SortedJSON`), a pair at a time, else by Foundation's general reader: a
         // first schedule's entry names every row of the year, and reading it took most of `audit
         // verify` (and of `check`, which verifies). Recording a pair twice changes nothing, so pairs
         // read before `SortedJSON` gives up stand when Foundation reads them all again.
-        let large = text.utf8.count > 128_000
+        let large = text.count > 128_000
         var reserved = false
         let read = SortedJSON.eachPair(text) { name, hash in
             if large && !reserved {
                 reserved = true
                 let table = Self.table(of: name)
-                tables[table, default: Table(name: table)].reserve(text.utf8.count / 128)
+                tables[table, default: Table(name: table)].reserve(text.count / 128)
             }
             record(name, hash: hash, seq: seq)
         }
         if read { return }
-        guard let hashes = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+        guard let hashes = try? JSONSerialization.jsonObject(with: Data(buffer: text)) as? [String: String] else {
             throw StoreError(message: "audit entry \(seq): its rows are not an object of hashes")
         }
         for (name, hash) in hashes {

@@ -70,10 +70,16 @@ extension SortedJSON {
         _ text: String, _ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void
     ) -> Bool {
         var text = text
-        return text.withUTF8 { bytes -> Bool in
-            var reader = Reader(bytes: bytes)
-            return reader.object(body)
-        }
+        return text.withUTF8 { bytes -> Bool in eachPair(bytes, body) }
+    }
+
+    /// The same, over the text's bytes.
+    static func eachPair(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Bool {
+        var reader = Reader(bytes: bytes)
+        return reader.object(body)
     }
 
     private struct Reader {

@@ -225,6 +225,10 @@ import Testing
         ("UPDATE audit SET format = 'x' WHERE seq = 2", "chain: its content was changed"),
         ("UPDATE audit SET previous_hash = 3 WHERE seq = 2", "chain: it does not follow"),
         ("UPDATE audit SET hash = x'00' WHERE seq = 1", "chain: its content was changed"),
+        // The sealed rows are hashed and read where SQLite holds them: every byte still counts.
+        ("UPDATE audit SET rows = 5 WHERE seq = 1", "chain: its content was changed"),
+        ("UPDATE audit SET rows = replace(rows, ':\"', ': \"') WHERE seq = 1", "chain: its content was changed"),
+        ("UPDATE audit SET rows = CAST(rows || x'ff' AS TEXT) WHERE seq = 1", "chain: its content was changed"),
         ("DELETE FROM completion WHERE id = 2", "completion:2, recorded by audit entry"),
         (
             "INSERT INTO completion (year, school_id, kind, started_at, evidence, recorded_by, recorded_on, source) "
