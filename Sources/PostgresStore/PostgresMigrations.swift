@@ -87,15 +87,32 @@ enum PostgresRowSeal {
     /// Rows of one statement hashed, their content columns sorted by name once, from the first.
     struct SortedHasher {
         private var order: [(name: String, index: Int)]?
+        /// Where the row's key and its stored seal are, found once: looked up by name in each row,
+        /// each was a walk over the row's cells (a cell made and released per column) for every
+        /// row of the year.
+        private var keyIndex: Int?
+        private var sealIndex: Int?
 
-        mutating func hash(_ row: PostgresRow) -> String {
-            let cells = Array(row)
+        mutating func hash(_ row: PostgresRow) -> String { hash(Array(row)) }
+
+        private mutating func hash(_ cells: [PostgresCell]) -> String {
             let order =
                 self.order
                 ?? cells.enumerated().map { ($1.columnName, $0) }
                 .filter { !["row_hash", "seal_key", "seal_rowid"].contains($0.0) }.sorted { $0.0 < $1.0 }
-            self.order = order
+            if self.order == nil {
+                self.order = order
+                keyIndex = cells.firstIndex { $0.columnName == "seal_key" }
+                sealIndex = cells.firstIndex { $0.columnName == "row_hash" }
+            }
             return CanonicalRow.hash(sorted: order.map { ($0.name, cells[$0.index].canonical) })
+        }
+
+        /// A row's key (its `seal_key` column), the hash of its content, and the seal it carries.
+        mutating func seal(_ row: PostgresRow) -> (key: String?, hash: String, stored: String?) {
+            let cells = Array(row)
+            let hash = hash(cells)
+            return (keyIndex.flatMap { cells[$0].text }, hash, sealIndex.flatMap { cells[$0].text })
         }
     }
 
@@ -109,9 +126,8 @@ enum PostgresRowSeal {
         for table in tables {
             var hasher = SortedHasher()
             try session.forEach("SELECT *, CAST(\(table.key) AS text) AS seal_key FROM \(table.name)") { row in
-                ledger.check(
-                    "\(table.name):\(row.text("seal_key") ?? "")", hash: hasher.hash(row),
-                    stored: row.text("row_hash"))
+                let (key, hash, stored) = hasher.seal(row)
+                ledger.check("\(table.name):\(key ?? "")", hash: hash, stored: stored)
             }
         }
         return ledger.differences(tables: tables)

@@ -389,16 +389,20 @@ struct PostgresSession {
     }
 }
 
+extension PostgresCell {
+    /// The cell as text, or nil when it is NULL or not text.
+    var text: String? {
+        guard bytes != nil, [.text, .varchar, .name].contains(dataType) else { return nil }
+        return try? decode(String.self)
+    }
+}
+
 extension PostgresRow {
     /// The cell named `column`, if the row has it.
     subscript(column name: String) -> PostgresCell? { first { $0.columnName == name } }
 
     /// `column` as text, or nil when it is NULL, missing or not text.
-    func text(_ name: String) -> String? {
-        guard let cell = self[column: name], cell.bytes != nil, [.text, .varchar, .name].contains(cell.dataType)
-        else { return nil }
-        return try? cell.decode(String.self)
-    }
+    func text(_ name: String) -> String? { self[column: name]?.text }
 
     /// `column` as a double, or nil when it is NULL, missing or not a number.
     func double(_ name: String) -> Double? {
