@@ -148,7 +148,7 @@ do {
     let stored = try timed("schedule") { try Planner.run(loaded, store: store, asOf: asOf).added.count }
     let calendars = try timed("export") {
         try Exporter(loaded: loaded, asOf: asOf).export(
-            try Planner.published(loaded, store: store), to: "\(folder)/out"
+            bySchool: try Planner.publishedBySchool(loaded, store: store), to: "\(folder)/out"
         )
         .count
     }

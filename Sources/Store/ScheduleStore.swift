@@ -26,6 +26,11 @@ public protocol ScheduleStore: AnyObject, Sendable {
     /// One school's items of `year`, in the same order: what its feed shows.
     func items(year: String, school: String) throws(StoreError) -> [TrackedItem]
 
+    /// Every item published for `year`, by school id, each school's in the same order: what a
+    /// command that judges, re-plans or writes school by school reads. With `onEveryCore` false a
+    /// large year is read in one piece, where the engine would split it.
+    func itemsBySchool(year: String, onEveryCore: Bool) throws(StoreError) -> [String: [TrackedItem]]
+
     /// Writes a re-plan's changes and the activity versions it was made from, records the run and
     /// audits it, all or nothing.
     func apply(
@@ -159,6 +164,12 @@ extension ScheduleStore {
     /// Every item published for `year`, in time order, read as fast as the engine can.
     public func items(year: String) throws(StoreError) -> [TrackedItem] {
         try items(year: year, onEveryCore: true)
+    }
+
+    /// The year in time order, then moved into each school's list: what an engine without a read
+    /// of its own by school gives (PostgreSQL's).
+    public func itemsBySchool(year: String, onEveryCore: Bool) throws(StoreError) -> [String: [TrackedItem]] {
+        try items(year: year, onEveryCore: onEveryCore).movedBySchool()
     }
 
     /// `apply` without activity versions (a re-plan that did not change them).

@@ -152,8 +152,9 @@ import Testing
     }
 }
 
-/// A year is read in id order (in parts on every core when large) and put in time order in Swift:
-/// the result is SQLite's own `ORDER BY date, start_minutes, id`, whatever the rows hold.
+/// A year is read in id order (in parts on every core when large) and put in time order in Swift, as
+/// a whole or school by school: the result is SQLite's own `ORDER BY date, start_minutes, id`,
+/// whatever the rows hold.
 @Suite struct SplitReadTests {
     /// The year as SQLite orders it.
     static func reference(_ store: SQLiteScheduleStore) throws -> [TrackedItem] {
@@ -188,6 +189,35 @@ import Testing
         }
         #expect(byID[0].times?.count == ties.count)
         #expect(SQLiteScheduleStore.inTimeOrder(&byID) == ties)
+        #expect(try store.itemsBySchool(year: "2027-2028", parts: parts, atLeast: 0) == ties.movedBySchool())
+    }
+
+    /// A year read by school gives each school's items in SQLite's time order, whether the split cuts
+    /// a school in two and whether a school's rows lie together in id order or not (ids edited so
+    /// that some of a school's rows sort among another school's, at the same day and time as
+    /// theirs: the ids still break the tie, byte by byte).
+    @Test(arguments: [1, 2, 3, 7])
+    func aYearReadBySchoolIsEachSchoolInSQLitesTimeOrder(parts: Int) throws {
+        let (_, store) = try TrackingTests.scheduled()
+        let whole = try Self.reference(store)
+        let bySchool = try store.itemsBySchool(year: "2027-2028", parts: parts, atLeast: 0)
+        #expect(bySchool.keys.sorted() == ["harbor-es", "lincoln-hs", "ridge-ms"])
+        #expect(bySchool == whole.movedBySchool())
+        try Self.edit(
+            store,
+            "UPDATE item SET date = '2027-10-05', start_minutes = 600 WHERE kind IN ('drill/fire', 'drill/lockdown')")
+        try Self.edit(store, "UPDATE item SET id = 'ridge-ms/' || id WHERE id LIKE 'lincoln-hs/lockdown%'")
+        try Self.edit(store, "UPDATE item SET id = 'harbor-es/zz-' || id WHERE id LIKE 'ridge-ms/fire%'")
+        let scattered = try Self.reference(store)
+        let split = try store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT school_id FROM item WHERE year = '2027-2028' ORDER BY id")
+        }
+        var runs: [String] = []
+        for school in split where school != runs.last { runs.append(school) }
+        #expect(runs.count > Set(runs).count, "some school's rows are apart in id order: \(runs)")
+        let read = try store.itemsBySchool(year: "2027-2028", parts: parts, atLeast: 0)
+        #expect(read == scattered.movedBySchool(), "in \(parts) parts")
+        #expect(read.values.reduce(0) { $0 + $1.count } == whole.count)
     }
 
     /// Dates and starts of other types or forms, edited in: each item still read once, where SQLite
@@ -211,6 +241,9 @@ import Testing
         #expect(edited.count == count)
         for parts in [1, 2, 3, 7] {
             #expect(try store.items(year: "2027-2028", parts: parts, atLeast: 0) == edited, "in \(parts) parts")
+            #expect(
+                try store.itemsBySchool(year: "2027-2028", parts: parts, atLeast: 0) == edited.movedBySchool(),
+                "by school, in \(parts) parts")
         }
     }
 

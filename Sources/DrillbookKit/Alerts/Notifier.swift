@@ -23,11 +23,12 @@ public enum Notifier {
         throws(DrillbookError)
         -> OverdueReport
     {
-        let items = try Planner.published(loaded, store: store)
+        let bySchool = try Planner.publishedBySchool(loaded, store: store)
         let completions = try Tracker.completions(loaded, store: store)
         return OverdueReport(
             findings: Overdue.evaluate(
-                items, completions: completions, asOf: asOf, ladder: loaded.plan.ladder, years: loaded.years))
+                bySchool: bySchool, completions: completions, asOf: asOf, ladder: loaded.plan.ladder,
+                years: loaded.years))
     }
 
     /// Sends every alert not sent before: intent, send, result, each recorded (a crash can at worst

@@ -60,7 +60,7 @@ public struct ComplianceReport: Sendable {
         defer { verified.wait() }
         // Indexed once: each school's share is a lookup, so a district is linear in items + records.
         // (Read on this core: the other is verifying the chain.)
-        let itemsBySchool = try Planner.published(loaded, store: store, onEveryCore: false).movedBySchool()
+        let itemsBySchool = try Planner.publishedBySchool(loaded, store: store, onEveryCore: false)
         let log = CompletionLog(try Tracker.completions(loaded, store: store))
         let checker = ComplianceChecker(ruleSets: loaded.plan.rules)
         // Schools are judged on every core (each on its own: the checker is pure), in plan order:

@@ -30,6 +30,15 @@ public struct Exporter: Sendable {
     public func export(
         _ items: [TrackedItem], to folder: String, school only: String? = nil, audiences: [Audience] = Audience.allCases
     ) throws(DrillbookError) -> [String] {
+        try export(bySchool: items.movedBySchool(), to: folder, school: only, audiences: audiences)
+    }
+
+    /// The same, from the year by school (`Planner.publishedBySchool`), each school's items in time
+    /// order.
+    public func export(
+        bySchool: [String: [TrackedItem]], to folder: String, school only: String? = nil,
+        audiences: [Audience] = Audience.allCases
+    ) throws(DrillbookError) -> [String] {
         let plan = loaded.plan
         if let only, !plan.schools.contains(where: { $0.school.id == only }) {
             throw .usage(
@@ -41,9 +50,6 @@ public struct Exporter: Sendable {
         } catch {
             throw .usage("\(folder): cannot create the folder (\(error.localizedDescription))")
         }
-        // Positions, not copies: a state's year is 780,000 items, and a copy grouped by school
-        // doubled what the export held and retained every string of every item once more.
-        let bySchool = positionsBySchool(items)
         let schools = plan.schools.filter { only == nil || $0.school.id == only }
         do {
             // The district's files stay open while the schools are written: a school's events are
@@ -66,9 +72,11 @@ public struct Exporter: Sendable {
                 let chunk = Array(schools[start..<min(start + batch, schools.count)])
                 let texts = [Result<[String], any Error>](concurrentlyComputing: chunk.count) { index in
                     Result {
-                        try writeSchool(
-                            chunk[index].school, items, bySchool[chunk[index].school.id] ?? [], to: folder,
-                            audiences: audiences)
+                        let items = bySchool[chunk[index].school.id] ?? []
+                        let shown = items.withUnsafeBufferPointer { items in
+                            items.indices.filter { isShown(items[$0]) }
+                        }
+                        return try writeSchool(chunk[index].school, items, shown, to: folder, audiences: audiences)
                     }
                 }
                 for index in chunk.indices {

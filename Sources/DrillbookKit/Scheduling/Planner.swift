@@ -111,7 +111,7 @@ public enum Planner {
         throws(DrillbookError)
         -> ReplanResult
     {
-        let published = try self.published(loaded, store: store)
+        let bySchool = try publishedBySchool(loaded, store: store)
         let versions = self.versions(loaded)
         let stored: [String: String]
         do { stored = try store.activityVersions(year: loaded.plan.year) } catch { throw .store(error.description) }
@@ -119,28 +119,26 @@ public enum Planner {
         // Each school is re-planned on its own, on every core: its pins, its placement, what stays as
         // published and its diff are its own (UIDs and ids name the school). A state's re-plan did
         // all but the placement on one core, most of its time. Schools the plan no longer has come
-        // last: their future items are cancelled.
-        var grouped: [String: [Int]] = [:]
-        for index in published.indices { grouped[published[index].item.schoolID, default: []].append(index) }
-        let bySchool = grouped
+        // last: their future items are cancelled. The year is read by school (each school's items in
+        // time order), never put in time order as a whole, and each school's list is its own.
         let schools = loaded.plan.schools.map(\.school)
         let gone = bySchool.keys.filter { loaded.years[$0] == nil }.sorted()
         let scheduler = Scheduler(
             districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
-        let notBefore = published.isEmpty ? nil : asOf
+        let notBefore = bySchool.isEmpty ? nil : asOf
         let parts = [Result<SchoolReplan, SchedulingError>](concurrentlyComputing: schools.count + gone.count) {
             index in
             let school = index < schools.count ? schools[index] : nil
-            let positions = bySchool[school?.id ?? gone[index - schools.count]] ?? []
+            let mine = bySchool[school?.id ?? gone[index - schools.count]] ?? []
             return Result { () throws(SchedulingError) in
                 try replan(
-                    school, year: school.flatMap { loaded.years[$0.id] }, published: published, positions: positions,
-                    changed: changed, scheduler: scheduler, asOf: asOf, notBefore: notBefore)
+                    school, year: school.flatMap { loaded.years[$0.id] }, published: mine, changed: changed,
+                    scheduler: scheduler, asOf: asOf, notBefore: notBefore)
             }
         }
         var result = ReplanResult()
         var errors: [SchedulingError] = []
-        var cancelled: [(position: Int, item: TrackedItem)] = []
+        var cancelled: [TrackedItem] = []
         for part in parts {
             switch part {
             case .success(let part):
@@ -151,13 +149,20 @@ public enum Planner {
                 result.unchanged += part.result.unchanged
                 result.reasons.merge(part.result.reasons) { first, _ in first }
                 result.skipped += part.result.skipped
-                cancelled += zip(part.cancelledAt, part.result.cancelled).map { ($0, $1) }
+                cancelled += part.result.cancelled
             case .failure(let error): errors.append(error)
             }
         }
         guard errors.isEmpty else { throw .scheduling(errors) }
-        // Cancelled items in the order they were published, as one diff of the whole year listed them.
-        result.cancelled = cancelled.sorted { $0.position < $1.position }.map(\.item)
+        // Cancelled items in the order they were published (the year's time order: date, start with
+        // all-day first, id byte by byte), as one diff of the whole year listed them.
+        result.cancelled = cancelled.sorted { first, second in
+            let (a, b) = (first.item, second.item)
+            if (a.date, a.start?.minutes ?? -1) != (b.date, b.start?.minutes ?? -1) {
+                return (a.date, a.start?.minutes ?? -1) < (b.date, b.start?.minutes ?? -1)
+            }
+            return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+        }
         do {
             if !result.isEmpty || !result.renoticed.isEmpty {
                 try store.apply(
@@ -175,16 +180,14 @@ public enum Planner {
     /// One school's re-plan, and the position in the year's published items of each item it cancels.
     struct SchoolReplan: Sendable {
         var result: ReplanResult
-        var cancelledAt: [Int]
     }
 
-    /// Re-plans one school from its published items (`positions` into `published`, in order); with no
-    /// `school` (the plan no longer has it), places nothing, so its future items are cancelled.
+    /// Re-plans one school from its published items (`mine`, in time order); with no `school` (the
+    /// plan no longer has it), places nothing, so its future items are cancelled.
     static func replan(
-        _ school: School?, year: SchoolYear?, published: [TrackedItem], positions: [Int], changed: Set<String>,
+        _ school: School?, year: SchoolYear?, published mine: [TrackedItem], changed: Set<String>,
         scheduler: Scheduler, asOf: CalendarDate, notBefore: CalendarDate?
     ) throws(SchedulingError) -> SchoolReplan {
-        let mine = positions.map { published[$0] }
         var fixed: [FixedOccurrence] = []
         var reasons: [String: String] = [:]
         // Which published items stay, by position (uids are unique).
@@ -252,7 +255,7 @@ public enum Planner {
         }
         result.reasons = reasons
         result.skipped = skipped
-        return SchoolReplan(result: result, cancelledAt: result.cancelled.map { positions[before[$0.item.uid]!] })
+        return SchoolReplan(result: result)
     }
 
     /// Why an unannounced future item can no longer stay on `date`, if it cannot.
@@ -281,6 +284,16 @@ public enum Planner {
         throws(DrillbookError) -> [TrackedItem]
     {
         do { return try store.items(year: loaded.plan.year, onEveryCore: onEveryCore) } catch {
+            throw .store(error.description)
+        }
+    }
+
+    /// What was published for the plan's year, by school id, each school's items in time order: for
+    /// a command that goes school by school (the year is not put in time order as a whole).
+    public static func publishedBySchool(_ loaded: LoadedPlan, store: any ScheduleStore, onEveryCore: Bool = true)
+        throws(DrillbookError) -> [String: [TrackedItem]]
+    {
+        do { return try store.itemsBySchool(year: loaded.plan.year, onEveryCore: onEveryCore) } catch {
             throw .store(error.description)
         }
     }

@@ -53,19 +53,37 @@ extension Array where Element == TrackedItem {
         }
         var bySchool: [String: [TrackedItem]] = [:]
         bySchool.reserveCapacity(positions.count)
+        for (school, places) in positions { bySchool[school] = moveOut(places) }
+        return bySchool
+    }
+
+    /// The items at `positions` (each once), in that order, moved into a list of their own made at
+    /// its size; their places here hold `TrackedItem.vacant`, which owns nothing, until this array
+    /// goes.
+    package mutating func moveOut(_ positions: [Int]) -> [TrackedItem] {
         let vacant = TrackedItem.vacant
-        withUnsafeMutableBufferPointer { items in
-            for (school, places) in positions {
-                bySchool[school] = [TrackedItem](unsafeUninitializedCapacity: places.count) { list, count in
-                    for (offset, place) in places.enumerated() {
-                        (list.baseAddress! + offset).moveInitialize(from: items.baseAddress! + place, count: 1)
-                        (items.baseAddress! + place).initialize(to: vacant)
-                    }
-                    count = places.count
+        return withUnsafeMutableBufferPointer { items in
+            [TrackedItem](unsafeUninitializedCapacity: positions.count) { list, count in
+                for (offset, place) in positions.enumerated() {
+                    (list.baseAddress! + offset).moveInitialize(from: items.baseAddress! + place, count: 1)
+                    (items.baseAddress! + place).initialize(to: vacant)
                 }
+                count = positions.count
             }
         }
-        return bySchool
+    }
+
+    /// Items of one school, in time order as a published year is (date, then start with all-day
+    /// first), items at equal times in the order given: stable, whatever the sort's own guarantee.
+    package mutating func putInTimeOrder() {
+        let order = withUnsafeBufferPointer { items in
+            items.indices.sorted {
+                (items[$0].item.date, items[$0].item.start?.minutes ?? -1, $0)
+                    < (items[$1].item.date, items[$1].item.start?.minutes ?? -1, $1)
+            }
+        }
+        guard !order.elementsEqual(indices) else { return }
+        self = moveOut(order)
     }
 }
 

@@ -46,10 +46,16 @@ public enum Overdue {
         _ items: [TrackedItem], completions: [Completion], asOf: CalendarDate, ladder: AlertLadder,
         years: [String: SchoolYear]
     ) -> [AlertFinding] {
+        evaluate(bySchool: items.movedBySchool(), completions: completions, asOf: asOf, ladder: ladder, years: years)
+    }
+
+    /// The same, of a year already by school (`ScheduleStore.itemsBySchool`), each school's items in
+    /// time order.
+    public static func evaluate(
+        bySchool: [String: [TrackedItem]], completions: [Completion], asOf: CalendarDate, ladder: AlertLadder,
+        years: [String: SchoolYear]
+    ) -> [AlertFinding] {
         let log = CompletionLog(completions)
-        // Positions, not copies: a copy of every item doubled what a state's run held.
-        var bySchool: [String: [Int]] = [:]
-        for index in items.indices { bySchool[items[index].item.schoolID, default: []].append(index) }
         // Each school's items, notices and make-up days are its own: schools are judged on every core
         // (one core judging a state's 10,000 was most of `overdue`), then sorted as one list.
         let schools = Array(bySchool)
@@ -57,7 +63,8 @@ public enum Overdue {
         do {
             let parts = [[AlertFinding]](concurrentlyComputing: schools.count) { index in
                 guard let year = years[schools[index].key], asOf <= year.last else { return [] }
-                return evaluate(items, schools[index].value, log: log, asOf: asOf, ladder: ladder, year: year)
+                let items = schools[index].value
+                return evaluate(items, Array(items.indices), log: log, asOf: asOf, ladder: ladder, year: year)
             }
             // One list, sorted where it lies: a state's findings (each with its item) held once
             // more for a joined copy and again for a sorted one raised its run's peak.

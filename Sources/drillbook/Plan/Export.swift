@@ -34,13 +34,13 @@ struct Export: ParsableCommand {
         let store = try wrap { () throws(DrillbookError) in
             try ScheduleDatabase.open(options.databasePath, plan: options.plan)
         }
-        let items = try wrap { () throws(DrillbookError) in try Planner.published(loaded, store: store) }
-        guard !items.isEmpty else {
+        let bySchool = try wrap { () throws(DrillbookError) in try Planner.publishedBySchool(loaded, store: store) }
+        guard !bySchool.isEmpty else {
             throw Failure("nothing is scheduled for \(loaded.plan.year): run `drillbook schedule` first")
         }
         let paths = try wrap { () throws(DrillbookError) in
             try Exporter(loaded: loaded, asOf: asOf.day).export(
-                items, to: out, school: school,
+                bySchool: bySchool, to: out, school: school,
                 audiences: audience.flatMap(Audience.init(rawValue:)).map { [$0] } ?? Audience.allCases)
         }
         for path in paths { print(path) }
