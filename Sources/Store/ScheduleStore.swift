@@ -172,6 +172,12 @@ extension ScheduleStore {
         try items(year: year, onEveryCore: onEveryCore).movedBySchool()
     }
 
+    /// Every item published for `year` by school, each school's in time order, read as fast as the
+    /// engine can.
+    public func itemsBySchool(year: String) throws(StoreError) -> [String: [TrackedItem]] {
+        try itemsBySchool(year: year, onEveryCore: true)
+    }
+
     /// `apply` without activity versions (a re-plan that did not change them).
     public func apply(_ result: ReplanResult, year: String, asOf: CalendarDate, audit: AuditContext)
         throws(StoreError)

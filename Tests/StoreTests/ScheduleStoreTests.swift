@@ -67,6 +67,9 @@ import Testing
         #expect(try store.items(year: Self.year, school: "lincoln-hs") == read)
         #expect(try store.items(year: Self.year, school: "ridge-ms") == [other])
         #expect(try store.items(year: "2026-2027", school: "lincoln-hs").isEmpty)
+        // The year by school (what re-plan, check, overdue and export read): each school's, in the same order.
+        #expect(try store.itemsBySchool(year: Self.year) == ["lincoln-hs": read, "ridge-ms": [other]])
+        #expect(try store.itemsBySchool(year: "2026-2027").isEmpty)
     }
 
     /// A large first schedule whose insert fails part way (a UID twice) writes nothing, returns
