@@ -25,7 +25,10 @@ public struct CompletionLog: Sendable {
         for position in all.indices where byID[all[position].id] == nil { byID[all[position].id] = position }
         self.byID = byID
         standingBySchool = Dictionary(grouping: standing, by: \.schoolID)
+        // Room made at once: grown by doubling, a state's half year rehashed its 380,000 uids into
+        // fresh memory again and again.
         var doneOn: [String: CalendarDate] = [:]
+        doneOn.reserveCapacity(standing.count)
         for completion in standing {
             guard let uid = completion.itemUID else { continue }
             doneOn[uid] = min(doneOn[uid] ?? completion.startedAt.date, completion.startedAt.date)
