@@ -177,7 +177,7 @@ public enum Planner {
         }
     }
 
-    /// One school's re-plan, and the position in the year's published items of each item it cancels.
+    /// One school's re-plan (its cancelled items are put in the year's order by `run`).
     struct SchoolReplan: Sendable {
         var result: ReplanResult
     }
