@@ -111,6 +111,23 @@ import Testing
         }
     }
 
+    @Test func itemsAreInTheOrderTheirSortKeysGive() throws {
+        let items = try schedule([Self.fire, Self.lockdown, Self.meeting], year: smallYear())
+        #expect(items.count > 20)
+        // The scheduler's order is the keys' order.
+        for (a, b) in zip(items, items.dropFirst()) { #expect(!(b.sortKey < a.sortKey), "\(a.id) before \(b.id)") }
+        // And the comparison it sorts by agrees with the keys on every pair, ties on day and
+        // time (the same day's notices and meetings, all-day items) included.
+        var sameDay = 0
+        for a in items {
+            for b in items {
+                #expect(ScheduledItem.isInTimeOrder(a, b) == (a.sortKey < b.sortKey), "\(a.id), \(b.id)")
+                if a.id != b.id && a.date == b.date { sameDay += 1 }
+            }
+        }
+        #expect(sameDay > 0)
+    }
+
     @Test func theSamePlanGivesTheSameSchedule() throws {
         #expect(
             try schedule([Self.fire, Self.lockdown, Self.meeting])

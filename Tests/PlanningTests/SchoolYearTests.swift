@@ -56,4 +56,40 @@ import Testing
         other.closures = smallYear().closures
         #expect(other == smallYear())
     }
+
+    /// The days a placement may take, as the scheduler asks for them: a period's open days inside
+    /// its windows, counted by day number. They must be the days a walk over the dates keeps, for
+    /// periods reaching past the year, windows cutting them, and windows outside them.
+    @Test func aPeriodsOpenDaysAreTheDatesThatAreOpenInsideEveryWindow() {
+        let year = smallYear()
+        let periods =
+            year.periods(.month) + year.periods(.semester)
+            + [Term(name: "wide", first: year.first.adding(days: -30), last: year.last.adding(days: 30))]
+        let windowSets: [[ClosedRange<CalendarDate>]] = [
+            [],
+            [day("2027-09-10")...day("2027-10-20")],
+            [day("2027-09-10")...day("2027-10-20"), day("2027-10-01")...day("2028-01-31")],
+            [year.last.adding(days: 1)...year.last.adding(days: 1)],
+        ]
+        var nonEmpty = 0
+        for period in periods {
+            for windows in windowSets {
+                var walked: [CalendarDate] = []
+                var date = period.first
+                while date <= period.last {
+                    if date >= year.first, date <= year.last, year.isOpen(date),
+                        windows.allSatisfy({ $0.contains(date) })
+                    {
+                        walked.append(date)
+                    }
+                    date = date.adding(days: 1)
+                }
+                #expect(year.openDays(in: period, within: windows) == walked, "\(period.name), \(windows)")
+                if !walked.isEmpty { nonEmpty += 1 }
+            }
+        }
+        // The cases compared are not all empty ones.
+        #expect(nonEmpty > periods.count)
+        #expect(!year.openDays(in: periods[0], within: []).contains(day("2027-09-06")))  // Labor Day
+    }
 }

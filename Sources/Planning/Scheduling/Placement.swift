@@ -132,13 +132,21 @@ struct Placement {
 }
 
 extension SchoolYear {
-    /// The days of `period` (within the year).
-    func days(in period: Term) -> [CalendarDate] {
-        let first = max(period.first, self.first)
-        let last = min(period.last, self.last)
+    /// The days of `period` a new placement may take (`isOpen`) inside every one of `windows`, in
+    /// order. Days are counted, and a date made only of a day that passes: the planner asks this of
+    /// every period of every activity of every school, and a date's day number is worked out from
+    /// its year, month and day each time it is asked.
+    func openDays(in period: Term, within windows: [ClosedRange<CalendarDate>]) -> [CalendarDate] {
+        let first = max(period.first, self.first).dayNumber
+        let last = min(period.last, self.last).dayNumber
         guard first <= last else { return [] }
-        let start = first.dayNumber
-        return (start...last.dayNumber).map { CalendarDate(dayNumber: $0) }
+        let spans = windows.map { $0.lowerBound.dayNumber...$0.upperBound.dayNumber }
+        var days: [CalendarDate] = []
+        days.reserveCapacity(last - first + 1)
+        for day in first...last where isOpen(dayNumber: day) && spans.allSatisfy({ $0.contains(day) }) {
+            days.append(CalendarDate(dayNumber: day))
+        }
+        return days
     }
 
     /// The span of days a window allows, measured from the year's first day or `period`'s start.

@@ -46,11 +46,12 @@ extension Scheduler {
             presence: activity.presence, timeContext: activity.kind.isDrill ? context : nil, source: activity.source)
     }
 
-    /// Notices owed before an item and the after-action review that follows a drill.
-    func followUps(
-        of item: ScheduledItem, activity: Activity, school: School, year: SchoolYear, state: inout Placement
-    ) -> [ScheduledItem] {
-        var result: [ScheduledItem] = []
+    /// Notices owed before an item and the after-action review that follows a drill, appended to
+    /// `result` (a list of their own was each one copied into the school's and released).
+    func appendFollowUps(
+        of item: ScheduledItem, activity: Activity, school: School, year: SchoolYear, state: inout Placement,
+        to result: inout [ScheduledItem]
+    ) {
         let when = "\(item.date)" + (item.start.map { " at \($0)" } ?? "")
         func notice(_ suffix: String, daysBefore: Int, title: String, owner: String) {
             // Back to a weekday that is not a closure: a notice is an office's task.
@@ -90,6 +91,5 @@ extension Scheduler {
                     timeZone: school.timeZone, announced: item.announced, owner: "safety_coordinator",
                     relatedTo: item.id, source: activity.source))
         }
-        return result
     }
 }

@@ -75,10 +75,16 @@ public struct Scheduler: Sendable {
             for (slot, day) in days.sorted(by: { $0.key < $1.key }) {
                 let item = makeItem(activity, slot: slot, day: day, school: school, year: year, state: &state)
                 items.append(item)
-                items += followUps(of: item, activity: activity, school: school, year: year, state: &state)
+                appendFollowUps(of: item, activity: activity, school: school, year: year, state: &state, to: &items)
             }
         }
-        return items.sorted { $0.sortKey < $1.sortKey }
+        // Positions sorted, each item compared where it lies, then moved once into its place: a
+        // sort of the items themselves copied them as it went.
+        let order = items.withUnsafeBufferPointer { items in
+            items.indices.sorted { ScheduledItem.isInTimeOrder(items[$0], items[$1]) }
+        }
+        items.permute(order)
+        return items
     }
 
     /// Items for the chosen drills: each type's drills are slots 1, 2, ... of its series in date
@@ -115,7 +121,7 @@ public struct Scheduler: Sendable {
                         presence: Set(item.presence.compactMap(PresenceRole.init(rawValue:)))))
                 activity.notice = activity.notice.merged(owed.notice)
                 items.append(item)
-                items += followUps(of: item, activity: activity, school: school, year: year, state: &state)
+                appendFollowUps(of: item, activity: activity, school: school, year: year, state: &state, to: &items)
             }
         }
         return items
@@ -145,9 +151,10 @@ public struct Scheduler: Sendable {
                 continue
             }
             let windows = activity.windows.map { year.span(of: $0, period: period) }
-            let placed = state  // read through `inout` in the filter, the struct was copied per day
-            var candidates = year.days(in: period).filter { day in
-                year.isOpen(day) && windows.allSatisfy { $0.contains(day) } && placed.allows(day, leadDays: lead)
+            var candidates = year.openDays(in: period, within: windows)
+            if state.notBefore != nil {
+                let placed = state  // read through `inout` in the filter, the struct was copied per day
+                candidates.removeAll { !placed.allows($0, leadDays: lead) }
             }
             for index in 0..<count {
                 slot += 1

@@ -98,8 +98,11 @@ public struct SchoolYear: Hashable, Sendable {
     }
 
     /// Whether a new placement may go on `date` at all: an instructional day outside testing windows.
-    public func isOpen(_ date: CalendarDate) -> Bool {
-        table.has(DayTable.instructional, date.dayNumber) && !table.has(DayTable.testing, date.dayNumber)
+    public func isOpen(_ date: CalendarDate) -> Bool { isOpen(dayNumber: date.dayNumber) }
+
+    /// `isOpen` of the day `dayNumber` days after 1970-01-01.
+    public func isOpen(dayNumber: Int) -> Bool {
+        table.has(DayTable.instructional, dayNumber) && !table.has(DayTable.testing, dayNumber)
     }
 
     /// Every day from the first to the last.
