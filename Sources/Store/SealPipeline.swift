@@ -4,8 +4,8 @@ import Planning
 import Synchronization
 
 /// A first schedule's seals worked out on another core while this one inserts the rows: chunk by
-/// chunk, each chunk's hashes ready (a semaphore apiece) before its rows are written; then, still
-/// there, the audit entry's list of every sealed row, encoded.
+/// chunk, each chunk's hashes ready (a semaphore apiece) before its rows are written, and the audit
+/// entry's list of every sealed row written there as they are sealed.
 ///
 /// Sealing before inserting kept both cores on the seals and then one on the inserts while the
 /// other encoded the list; side by side the seals cost no time of their own. The values a row is
@@ -16,9 +16,9 @@ final class SealPipeline: @unchecked Sendable {
     static let chunk = 1_024
     /// How many chunks of values (a thousand rows of bound values, about a megabyte) the sealing
     /// may run ahead of the inserts: a sixth of them, at least 8. The inserts are the slower half;
-    /// the sealing, done with its last chunk that far ahead, encodes the audit entry's list while
-    /// the inserts finish (with a lead of 8 chunks the inserts then waited for it: a tenth of a
-    /// first schedule's store).
+    /// the sealing, done with its last chunk that far ahead, has the audit entry's list ready
+    /// before the inserts finish (when the whole list was encoded after the last chunk, a lead of
+    /// 8 chunks left the inserts waiting for it: a tenth of a first schedule's store).
     static func lead(chunks: Int) -> Int { max(8, chunks / 6) }
 
     private let count: Int
@@ -59,6 +59,11 @@ final class SealPipeline: @unchecked Sendable {
         Self.running.add(1, ordering: .relaxed)
         DispatchQueue.global().async { [self] in
             defer { Self.running.subtract(1, ordering: .relaxed) }
+            // The audit entry's list, written school by school as each is sealed (the rows go in by
+            // school): at the end of the store it only ends the text. About 160 bytes a row.
+            var list = SortedJSONBlocks(capacity: items.count * 160)
+            var school: [(String, String)] = []
+            var schoolID = ""
             for part in 0..<chunks {
                 room.wait()
                 if abandoned.load(ordering: .acquiring) {
@@ -70,24 +75,40 @@ final class SealPipeline: @unchecked Sendable {
                 sealed.reserveCapacity(Self.chunk)
                 values.reserveCapacity(Self.chunk)
                 for index in Self.range(part, of: items.count) {
-                    var row = ItemRecord(items[order[index]], year: year).values
+                    let tracked = items[order[index]]
+                    var row = ItemRecord(tracked, year: year).values
                     let hash = RowSeal.hash(columns: ItemRecord.sealOrder, values: row)
                     row.append(hash.databaseValue)
                     sealed.append(hash)
                     values.append(row)
+                    if list.inOrder {
+                        if tracked.item.schoolID != schoolID {
+                            list.append(school)
+                            school.removeAll(keepingCapacity: true)
+                            schoolID = tracked.item.schoolID
+                        }
+                        school.append(("item:\(tracked.item.uid)", hash))
+                    }
                 }
                 hashes[part] = sealed
                 bound[part] = values
                 ready[part].signal()
             }
-            var named: [(String, String)] = []
-            named.reserveCapacity(items.count)
-            for part in 0..<chunks {
-                for (index, hash) in zip(Self.range(part, of: items.count), hashes[part]) {
-                    named.append(("item:\(items[order[index]].item.uid)", hash))
+            list.append(school)
+            school = []
+            if let text = list.finish() {
+                encoded = text
+            } else {
+                // UIDs that do not begin with their school's path: the whole list sorted at once.
+                var named: [(String, String)] = []
+                named.reserveCapacity(items.count)
+                for part in 0..<chunks {
+                    for (index, hash) in zip(Self.range(part, of: items.count), hashes[part]) {
+                        named.append(("item:\(items[order[index]].item.uid)", hash))
+                    }
                 }
+                encoded = SortedJSON.object(named)
             }
-            encoded = SortedJSON.object(named)
             finished.signal()
         }
     }

@@ -6,21 +6,29 @@ enum SortedJSON {
     /// `pairs` as one object, sorted by key (keys must be distinct). Foundation sorts keys by their
     /// UTF-8 bytes, not as Swift compares strings (`e` + U+0301 comes before `f` there, after it here).
     static func object(_ pairs: [(String, String)]) -> String {
-        // ASCII keys (UIDs) compare the same either way, and Swift compares them at memcmp's speed.
-        let sorted =
-            pairs.allSatisfy { $0.0.utf8.allSatisfy { $0 < 0x80 } }
-            ? pairs.sorted { $0.0 < $1.0 }
-            : pairs.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
         var bytes: [UInt8] = [UInt8(ascii: "{")]
         bytes.reserveCapacity(pairs.reduce(2) { $0 + $1.0.utf8.count + $1.1.utf8.count + 6 })
-        for (index, (key, value)) in sorted.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        members(sorted(pairs), into: &bytes, first: true)
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `pairs` in the order `object` writes them: by the keys' UTF-8 bytes.
+    static func sorted(_ pairs: [(String, String)]) -> [(String, String)] {
+        // ASCII keys (UIDs) compare the same either way, and Swift compares them at memcmp's speed.
+        pairs.allSatisfy { $0.0.utf8.allSatisfy { $0 < 0x80 } }
+            ? pairs.sorted { $0.0 < $1.0 }
+            : pairs.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+    }
+
+    /// Writes `pairs` as members of an object, in the order given; `first`: no comma before the first.
+    fileprivate static func members(_ pairs: [(String, String)], into bytes: inout [UInt8], first: Bool) {
+        for (index, (key, value)) in pairs.enumerated() {
+            if index > 0 || !first { bytes.append(UInt8(ascii: ",")) }
             string(key, into: &bytes)
             bytes.append(UInt8(ascii: ":"))
             string(value, into: &bytes)
         }
-        bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func object(_ dictionary: [String: String]) -> String {
@@ -46,6 +54,43 @@ enum SortedJSON {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// `SortedJSON.object` written block by block while the pairs are still being made: each block
+/// sorted and written as it comes. A first schedule's audit entry names every row of the year,
+/// school by school, and every UID begins with its school's path, so its blocks come in order and
+/// the whole list is never sorted, nor held twice, at the end of the store. Once a block's first
+/// key does not come after the last key written, the pairs cannot be written this way: `finish`
+/// gives nil, and the caller writes them all with `object`.
+struct SortedJSONBlocks {
+    private var bytes: [UInt8] = [UInt8(ascii: "{")]
+    /// The last key written, as bytes.
+    private var last: [UInt8]?
+    /// False once a block came out of order (or repeated a key): nothing more is written.
+    private(set) var inOrder = true
+
+    /// With room for about `capacity` bytes of text.
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    /// Writes a block of pairs (keys distinct), sorted, after those written so far.
+    mutating func append(_ pairs: [(String, String)]) {
+        guard inOrder, !pairs.isEmpty else { return }
+        let sorted = SortedJSON.sorted(pairs)
+        if let last, !last.lexicographicallyPrecedes(sorted[0].0.utf8) {
+            inOrder = false
+            bytes = []
+            return
+        }
+        SortedJSON.members(sorted, into: &bytes, first: last == nil)
+        last = Array(sorted[sorted.count - 1].0.utf8)
+    }
+
+    /// The object's text, or nil when the blocks did not come in order.
+    consuming func finish() -> String? {
+        guard inOrder else { return nil }
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

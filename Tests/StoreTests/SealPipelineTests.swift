@@ -1,0 +1,80 @@
+import Dates
+import Planning
+import Testing
+
+@testable import Store
+
+/// A first schedule's audit entry lists every row it sealed, written on the sealing core school by
+/// school while the rows are inserted: the text must be the one `AuditLog.encode` writes of the same
+/// rows, or `audit verify` would read a different list than the one the chain was sealed over.
+@Suite struct SealPipelineTests {
+    /// `count` items of each of `schools`, in an order unlike their UIDs'; `uid` names each.
+    static func items(schools: [String], count: Int, uid: (String, Int) -> String) -> [TrackedItem] {
+        schools.flatMap { school in
+            (0..<count).reversed().map { index in
+                var tracked = ScheduleStoreTests.item("i\(index)", school: school, date: "2027-09-02", start: 600)
+                tracked.item.uid = uid(school, index)
+                return tracked
+            }
+        }
+    }
+
+    static func sealedList(_ items: [TrackedItem]) -> (pipeline: String, encoded: String) {
+        let pipeline = SealPipeline(items, order: ItemRows.insertionOrder(items), year: ScheduleStoreTests.year)
+        // The inserts' side: each chunk taken in turn, which lets the sealing run on.
+        for part in 0..<pipeline.chunks { _ = pipeline.take(part) }
+        return (pipeline.rows(), AuditLog.encode(rows: pipeline.named(items)))
+    }
+
+    // School ids that sort differently with and without the "/" after them ("a-b" and "a"), and
+    // enough rows to span several chunks.
+    static let schools = ["school-10", "school-1", "a-b", "a", "b", "school-2"]
+
+    @Test func aDistrictsListIsTheOneTheAuditEncodes() {
+        let items = Self.items(schools: Self.schools, count: 500) {
+            "lakeside/2027-2028/\($0)/fire-drill/\($1)@drillbook"
+        }
+        let (pipeline, encoded) = Self.sealedList(items)
+        #expect(pipeline == encoded)
+        #expect(pipeline.utf8.count > 3_000 * 100)
+    }
+
+    @Test func uidsThatDoNotBeginWithTheirSchoolAreListedInOrderToo() {
+        // The school last in the UIDs' order comes first in the schools': its block is out of order.
+        let items = Self.items(schools: Self.schools, count: 400) { "\($1)-\($0)@drillbook" }
+        let (pipeline, encoded) = Self.sealedList(items)
+        #expect(pipeline == encoded)
+    }
+}
+
+@Suite struct SortedJSONBlocksTests {
+    static let pairs = (0..<2_000).map { ("item:\(String($0, radix: 7))/é", "\($0)") }
+
+    @Test func blocksInOrderMakeTheSortedObject() {
+        let sorted = SortedJSON.sorted(Self.pairs)
+        var blocks = SortedJSONBlocks()
+        var start = 0
+        // Blocks of uneven sizes, each shuffled: each is sorted as it is written.
+        for size in [1, 7, 300, 2, 900, 790] {
+            blocks.append(Array(sorted[start..<start + size]).shuffled())
+            start += size
+        }
+        blocks.append([])
+        #expect(start == Self.pairs.count)
+        #expect(blocks.finish() == SortedJSON.object(Self.pairs))
+        #expect(SortedJSONBlocks().finish() == "{}")
+    }
+
+    @Test func aBlockOutOfOrderOrRepeatingAKeyGivesNothing() {
+        let sorted = SortedJSON.sorted(Self.pairs)
+        var late = SortedJSONBlocks()
+        late.append(Array(sorted[1_000...]))
+        late.append(Array(sorted[..<1_000]))
+        #expect(!late.inOrder)
+        #expect(late.finish() == nil)
+        var repeated = SortedJSONBlocks()
+        repeated.append(Array(sorted[..<1_000]))
+        repeated.append(Array(sorted[999...]))
+        #expect(repeated.finish() == nil)
+    }
+}
