@@ -55,7 +55,14 @@ public enum Overdue {
         bySchool: [String: [TrackedItem]], completions: [Completion], asOf: CalendarDate, ladder: AlertLadder,
         years: [String: SchoolYear]
     ) -> [AlertFinding] {
-        let log = CompletionLog(completions)
+        evaluate(bySchool: bySchool, log: CompletionLog(completions), asOf: asOf, ladder: ladder, years: years)
+    }
+
+    /// The same, against a log already indexed.
+    public static func evaluate(
+        bySchool: [String: [TrackedItem]], log: CompletionLog, asOf: CalendarDate, ladder: AlertLadder,
+        years: [String: SchoolYear]
+    ) -> [AlertFinding] {
         // Each school's items, notices and make-up days are its own: schools are judged on every core
         // (one core judging a state's 10,000 was most of `overdue`), then sorted as one list.
         let schools = Array(bySchool)
