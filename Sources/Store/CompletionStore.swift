@@ -170,16 +170,7 @@ struct CompletionRecord: Codable, FetchableRecord, PersistableRecord {
     /// GRDB's record insert encoded the record and built its statement for every record, a sixth
     /// of importing a log.
     func insertRow(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).execute(
-            binding: insertValues.map { value -> DatabaseValue in
-                switch value {
-                case .null: .null
-                case .integer(let number): number.databaseValue
-                case .real(let number): number.databaseValue
-                case .text(let text): text.databaseValue
-                case .blob(let bytes): Data(bytes).databaseValue
-                }
-            })
+        try db.cachedStatement(sql: Self.insertSQL).execute(binding: insertValues.map(\.databaseValue))
     }
 
     /// The current row of a statement that selects `selection`.

@@ -71,15 +71,40 @@ struct ItemRecord: PersistableRecord {
     static let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
 
     /// The values of `columns`, in order, as SQLite stores them.
-    var values: [DatabaseValue] {
-        [
-            uid.databaseValue, year.databaseValue, id.databaseValue, schoolId.databaseValue,
-            activityId.databaseValue, slot.databaseValue, kind.databaseValue, title.databaseValue,
-            description.databaseValue, date.databaseValue, startMinutes.databaseValue, durationMinutes.databaseValue,
-            timeZone.databaseValue, announced.databaseValue, adminOnly.databaseValue, owner.databaseValue,
-            presence.databaseValue, relatedTo.databaseValue, timeContext.databaseValue, source.databaseValue,
-            status.databaseValue, sequence.databaseValue, noticeDate.databaseValue, changedOn.databaseValue,
-        ]
+    var values: [DatabaseValue] { Self.columns.indices.map { value($0).databaseValue } }
+
+    /// The value of `columns[column]` as SQLite stores it (booleans as 0 and 1): what is bound and
+    /// what the row's seal hashes, without an array of the row's values.
+    func value(_ column: Int) -> CanonicalRow.Value {
+        func text(_ text: String?) -> CanonicalRow.Value { text.map(CanonicalRow.Value.text) ?? .null }
+        func integer(_ number: Int?) -> CanonicalRow.Value { number.map { .integer(Int64($0)) } ?? .null }
+        switch column {
+        case 0: return .text(uid)
+        case 1: return .text(year)
+        case 2: return .text(id)
+        case 3: return .text(schoolId)
+        case 4: return .text(activityId)
+        case 5: return integer(slot)
+        case 6: return .text(kind)
+        case 7: return .text(title)
+        case 8: return text(description)
+        case 9: return .text(date)
+        case 10: return integer(startMinutes)
+        case 11: return integer(durationMinutes)
+        case 12: return .text(timeZone)
+        case 13: return .integer(announced ? 1 : 0)
+        case 14: return .integer(adminOnly ? 1 : 0)
+        case 15: return .text(owner)
+        case 16: return .text(presence)
+        case 17: return text(relatedTo)
+        case 18: return text(timeContext)
+        case 19: return text(source)
+        case 20: return .text(status)
+        case 21: return integer(sequence)
+        case 22: return text(noticeDate)
+        case 23: return .text(changedOn)
+        default: preconditionFailure("item has \(Self.columns.count) columns, not \(column + 1)")
+        }
     }
 
     /// `columns` sorted by name, for the row's seal.

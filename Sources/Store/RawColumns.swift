@@ -158,7 +158,7 @@ extension Statement {
         guard code == SQLITE_DONE else { throw failure(code) }
     }
 
-    private func failure(_ code: Int32) -> DatabaseError {
+    func failure(_ code: Int32) -> DatabaseError {
         DatabaseError(
             resultCode: ResultCode(rawValue: code),
             message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))), sql: sql)

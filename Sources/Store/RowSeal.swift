@@ -28,35 +28,58 @@ enum RowSeal {
     static func canonical(_ order: [(name: String, index: Int)], value: (Int) -> DatabaseValue) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
-        // Lengths and numbers written as digits straight into the buffer (a string for each was a
-        // third of sealing a first schedule's rows).
-        func prefix(_ length: Int, _ tag: UInt8?) {
-            appendDecimal(Int64(length + (tag == nil ? 0 : 1)), to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            if let tag { bytes.append(tag) }
-        }
-        for (name, index) in order {
-            prefix(name.utf8.count, nil)
-            bytes += name.utf8
-            switch value(index).storage {
-            case .null: prefix(0, UInt8(ascii: "n"))
-            case .int64(let int):
-                prefix(decimalLength(int), UInt8(ascii: "i"))
-                appendDecimal(int, to: &bytes)
-            case .double(let double):
-                let digits = String(double.bitPattern).utf8
-                prefix(digits.count, UInt8(ascii: "d"))
-                bytes += digits
-            case .string(let string):
-                prefix(string.utf8.count, UInt8(ascii: "s"))
-                bytes += string.utf8
-            case .blob(let data):
-                let text = data.base64EncodedString().utf8
-                prefix(text.count, UInt8(ascii: "b"))
-                bytes += text
-            }
-        }
+        for (name, index) in order { appendField(name, CanonicalRow.Value(value(index)), to: &bytes) }
         return bytes
+    }
+
+    /// Appends one column's part of a row's canonical bytes (its name, then its value, each
+    /// length-prefixed, the value with its type's tag) to `bytes`; returns where the value's own
+    /// bytes begin (a text's UTF-8, a number's digits). Lengths and numbers are written as digits
+    /// straight into the buffer: a string for each was a third of sealing a first schedule's rows.
+    @discardableResult
+    static func appendField(_ name: String, _ value: CanonicalRow.Value, to bytes: inout [UInt8]) -> Int {
+        bytes += nameField(name)
+        return appendValue(value, to: &bytes)
+    }
+
+    /// The name's part of a column's canonical bytes (`6:status`): the same for every row.
+    static func nameField(_ name: String) -> [UInt8] { Array("\(name.utf8.count):\(name)".utf8) }
+
+    /// The value's part of a column's canonical bytes, after its `nameField`; returns where the
+    /// value's own bytes begin.
+    static func appendValue(_ value: CanonicalRow.Value, to bytes: inout [UInt8]) -> Int {
+        func prefix(_ length: Int, _ tag: UInt8) {
+            appendDecimal(Int64(length + 1), to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(tag)
+        }
+        switch value {
+        case .null:
+            prefix(0, UInt8(ascii: "n"))
+        case .integer(let int):
+            prefix(decimalLength(int), UInt8(ascii: "i"))
+            let start = bytes.count
+            appendDecimal(int, to: &bytes)
+            return start
+        case .real(let double):
+            let digits = String(double.bitPattern).utf8
+            prefix(digits.count, UInt8(ascii: "d"))
+            let start = bytes.count
+            bytes += digits
+            return start
+        case .text(let string):
+            prefix(string.utf8.count, UInt8(ascii: "s"))
+            let start = bytes.count
+            bytes += string.utf8
+            return start
+        case .blob(let data):
+            let text = Data(data).base64EncodedString().utf8
+            prefix(text.count, UInt8(ascii: "b"))
+            let start = bytes.count
+            bytes += text
+            return start
+        }
+        return bytes.count
     }
 
     /// The hash a row of `columns` holding `values` will have once written, without reading it back:
@@ -295,6 +318,17 @@ package enum CanonicalRow {
             case .double(let double): self = .real(double)
             case .string(let string): self = .text(string)
             case .blob(let data): self = .blob(Array(data))
+            }
+        }
+
+        /// The value to bind, of the same storage class.
+        var databaseValue: DatabaseValue {
+            switch self {
+            case .null: .null
+            case .integer(let int): int.databaseValue
+            case .real(let double): double.databaseValue
+            case .text(let string): string.databaseValue
+            case .blob(let bytes): Data(bytes).databaseValue
             }
         }
 

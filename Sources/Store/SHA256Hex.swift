@@ -31,6 +31,12 @@ func writeHex(_ digest: SHA256.Digest, into hex: UnsafeMutableBufferPointer<UInt
 /// Appends `value` in decimal (as `String(value)` spells it) without making a string, most
 /// significant digit first (reversing a slice of the array afterwards copied it).
 package func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+    // Most numbers written are a canonical row's lengths and small values: one or two digits.
+    if value >= 0, value < 100 {
+        if value >= 10 { bytes.append(UInt8(ascii: "0") + UInt8(value / 10)) }
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        return
+    }
     if value < 0 { bytes.append(UInt8(ascii: "-")) }
     var magnitude = value.magnitude
     var divisor: UInt64 = 1

@@ -471,7 +471,7 @@ public final class SQLiteScheduleStore: ScheduleStore {
                     var inserted = false
                     defer { if !inserted { pipeline.abandon() } }
                     for part in 0..<pipeline.chunks {
-                        for values in pipeline.take(part) { try insert.execute(binding: values) }
+                        try pipeline.take(part).insert(with: insert)
                     }
                     inserted = true
                     added = []

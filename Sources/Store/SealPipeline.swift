@@ -25,7 +25,7 @@ final class SealPipeline: @unchecked Sendable {
     /// Chunk `i`'s hashes and rows are written once on the other thread before `ready[i]` is
     /// signalled; its rows are taken (and freed) by the inserts, which then signal `room`.
     private let hashes: UnsafeMutablePointer<[String]>
-    private let bound: UnsafeMutablePointer<[[DatabaseValue]]>
+    private let bound: UnsafeMutablePointer<SealedRows>
     private let ready: [DispatchSemaphore]
     private let room: DispatchSemaphore
     /// Set when the inserts stopped (an error): the sealing stops too, instead of waiting for room.
@@ -50,7 +50,7 @@ final class SealPipeline: @unchecked Sendable {
         hashes = .allocate(capacity: chunks)
         hashes.initialize(repeating: [], count: chunks)
         bound = .allocate(capacity: chunks)
-        bound.initialize(repeating: [], count: chunks)
+        bound.initialize(repeating: SealedRows(capacity: 0), count: chunks)
         ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
         // Made empty and then given its room: libdispatch traps when a semaphore is freed holding
         // less than it was made with, which an abandoned pipeline may.
@@ -71,16 +71,13 @@ final class SealPipeline: @unchecked Sendable {
                     return
                 }
                 var sealed: [String] = []
-                var values: [[DatabaseValue]] = []
-                sealed.reserveCapacity(Self.chunk)
-                values.reserveCapacity(Self.chunk)
-                for index in Self.range(part, of: items.count) {
+                let range = Self.range(part, of: items.count)
+                var rows = SealedRows(capacity: range.count)
+                sealed.reserveCapacity(range.count)
+                for index in range {
                     let tracked = items[order[index]]
-                    var row = ItemRecord(tracked, year: year).values
-                    let hash = RowSeal.hash(columns: ItemRecord.sealOrder, values: row)
-                    row.append(hash.databaseValue)
+                    let hash = rows.append(ItemRecord(tracked, year: year))
                     sealed.append(hash)
-                    values.append(row)
                     if list.inOrder {
                         if tracked.item.schoolID != schoolID {
                             list.append(school)
@@ -91,7 +88,7 @@ final class SealPipeline: @unchecked Sendable {
                     }
                 }
                 hashes[part] = sealed
-                bound[part] = values
+                bound[part] = rows
                 ready[part].signal()
             }
             list.append(school)
@@ -132,14 +129,13 @@ final class SealPipeline: @unchecked Sendable {
         return (Self.range(part, of: count), hashes[part])
     }
 
-    /// Chunk `part`'s rows to insert, once sealed: each item's content values in
-    /// `ItemRecord.columns` order, then its hash. Taken once, in order: the sealing goes on with the
-    /// room it leaves.
-    func take(_ part: Int) -> [[DatabaseValue]] {
+    /// Chunk `part`'s rows to insert, once sealed (`SealedRows.insert(with:)`). Taken once, in
+    /// order: the sealing goes on with the room it leaves.
+    func take(_ part: Int) -> SealedRows {
         ready[part].wait()
         ready[part].signal()
         let taken = bound[part]
-        bound[part] = []
+        bound[part] = SealedRows(capacity: 0)
         room.signal()
         return taken
     }

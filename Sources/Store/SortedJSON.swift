@@ -39,6 +39,19 @@ enum SortedJSON {
 
     private static func string(_ text: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Most text (a UID, a hash) needs no escape: its bytes copied at once, not appended one by one.
+        let plain =
+            text.utf8.withContiguousStorageIfAvailable { utf8 in
+                for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    return false
+                }
+                bytes += utf8
+                return true
+            } ?? false
+        if plain {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), byte]

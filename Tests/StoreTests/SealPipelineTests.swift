@@ -1,4 +1,5 @@
 import Dates
+import GRDB
 import Planning
 import Testing
 
@@ -76,5 +77,64 @@ import Testing
         repeated.append(Array(sorted[..<1_000]))
         repeated.append(Array(sorted[999...]))
         #expect(repeated.finish() == nil)
+    }
+}
+
+/// A first schedule's rows are sealed into one buffer and bound where they lie (`SealedRows`): the
+/// bytes hashed must be `RowSeal.canonical`'s, and what SQLite stores must be what was hashed, or
+/// `audit verify` would report every new row as changed.
+@Suite struct SealedRowsTests {
+    static var records: [ItemRecord] {
+        var odd = ScheduleStoreTests.item("nul", date: "2027-09-03", start: 0, sequence: 1_000_000_007)
+        odd.item.title = "before\u{0}after — ✓"
+        odd.item.description = ""
+        odd.item.slot = -12
+        odd.item.presence = ["a", "b,c"]
+        return (ScheduleStoreTests.items + [odd]).map { ItemRecord($0, year: ScheduleStoreTests.year) }
+    }
+
+    @Test func eachRowHashesItsCanonicalBytes() {
+        var rows = SealedRows(capacity: 2)
+        for (index, record) in Self.records.enumerated() {
+            let hash = rows.append(record)
+            let canonical = RowSeal.canonical(ItemRecord.sealOrder) { record.values[$0] }
+            #expect(Array(rows.canonical(index)) == canonical)
+            #expect(hash == sha256Hex(bytes: canonical))
+            #expect(hash == RowSeal.hash(columns: ItemRecord.sealOrder, values: record.values))
+        }
+        #expect(rows.count == Self.records.count)
+    }
+
+    @Test func whatSQLiteStoresIsWhatWasHashed() throws {
+        let queue = try DatabaseQueue()
+        try SQLiteScheduleStore.migrator.migrate(queue)
+        var rows = SealedRows(capacity: 1)
+        let hashes = Self.records.map { rows.append($0) }
+        try queue.write { db in
+            let insert = try db.makeStatement(
+                sql: "INSERT INTO item (\(ItemRecord.selection), row_hash) VALUES (\(ItemRecord.placeholders), ?)")
+            try rows.insert(with: insert)
+        }
+        try queue.read { db in
+            let select = try db.makeStatement(
+                sql: "SELECT *, CAST(uid AS TEXT) AS seal_key, rowid AS seal_rowid FROM item ORDER BY rowid")
+            var hasher = RowHasher(select)
+            let cursor = try Row.fetchCursor(select)
+            var read: [(key: String, hash: String, stored: String?)] = []
+            while let row = try cursor.next() {
+                read.append((hasher.key(), hasher.hash(), row["row_hash"]))
+            }
+            #expect(read.map(\.key) == Self.records.map(\.uid))
+            #expect(read.map(\.hash) == hashes)
+            #expect(read.map(\.stored) == hashes)
+            // Text is stored whole, past a NUL; numbers as numbers.
+            #expect(
+                try Int.fetchOne(db, sql: "SELECT length(CAST(title AS BLOB)) FROM item WHERE uid LIKE 'nul@%'")
+                    == "before\u{0}after — ✓".utf8.count)
+            #expect(
+                try String.fetchOne(
+                    db, sql: "SELECT typeof(slot) || typeof(description) FROM item WHERE uid LIKE 'nul@%'")
+                    == "integertext")
+        }
     }
 }
