@@ -153,7 +153,7 @@ public final class PostgresScheduleStore: ScheduleStore {
                             ItemRows.values(added[order[$0]], year: year)
                         }
                         let sealed = rows.map {
-                            fromValues ? CanonicalRow.hash(columns: ItemRows.columns, values: $0) : ""
+                            fromValues ? ItemRows.hash($0) : ""
                         }
                         return (rows, sealed)
                     }

@@ -166,7 +166,13 @@ package enum ItemRows {
 
     /// The row an item of `year` is: `columns`' values, booleans as 0 and 1, for binding and for the row's seal.
     package static func values(_ tracked: TrackedItem, year: String) -> [CanonicalRow.Value] {
-        ItemRecord(tracked, year: year).values.map(CanonicalRow.Value.init)
+        let record = ItemRecord(tracked, year: year)
+        return columns.indices.map(record.value)
+    }
+
+    /// The seal of a row of `values` (`values(_:year:)`): its columns sorted by name once, not per row.
+    package static func hash(_ values: [CanonicalRow.Value]) -> String {
+        CanonicalRow.hash(sorted: ItemRecord.sealOrder.map { ($0.name, values[$0.index]) })
     }
 
     /// The item a row of `columns`' values holds; a value of another type reads as SQLite would

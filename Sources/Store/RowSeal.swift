@@ -370,22 +370,7 @@ package enum CanonicalRow {
     package static func hash(sorted columns: [(name: String, value: Value)]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
-        func field(_ tag: String, _ utf8: some Collection<UInt8>) {
-            bytes += String(utf8.count + tag.utf8.count).utf8
-            bytes.append(UInt8(ascii: ":"))
-            bytes += tag.utf8
-            bytes += utf8
-        }
-        for (name, value) in columns {
-            field("", name.utf8)
-            switch value {
-            case .null: field("n", EmptyCollection())
-            case .integer(let int): field("i", String(int).utf8)
-            case .real(let double): field("d", String(double.bitPattern).utf8)
-            case .text(let string): field("s", string.utf8)
-            case .blob(let data): field("b", Data(data).base64EncodedString().utf8)
-            }
-        }
+        for (name, value) in columns { RowSeal.appendField(name, value, to: &bytes) }
         return sha256Hex(bytes: bytes)
     }
 }
