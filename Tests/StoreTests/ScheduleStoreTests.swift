@@ -448,4 +448,20 @@ extension String {
                 "lincoln-hs/beta", "lincoln-hs/c1",
             ])
     }
+
+    /// PostgreSQL keeps an audit entry's list of sealed rows as written, out of line and not
+    /// compressed: a first schedule's names every row of the year, and the server compressed it
+    /// alone after the last insert. The chain still verifies, and the list reads back whole.
+    @Test(.enabled(if: Engine.serverURL != nil)) func postgreSQLStoresTheAuditListUncompressed() throws {
+        let database = try TestDatabase(.postgres)
+        let store = try database.schedule()
+        let storage =
+            "SELECT attstorage::text FROM pg_attribute WHERE attrelid = 'audit'::regclass AND attname = 'rows'"
+        #expect(try database.texts(storage) == ["e"])
+        try store.apply(
+            ScheduleStoreTests.added(ScheduleStoreTests.items), year: ScheduleStoreTests.year,
+            asOf: CalendarDate("2027-08-01")!, audit: ScheduleStoreTests.context)
+        #expect(try store.verifyAudit() == .intact(entries: 1, head: try store.auditEntries().last!.hash))
+        #expect(try database.texts("SELECT rows FROM audit").first?.contains("item:Zeta@lincoln-hs.drillbook") == true)
+    }
 }
