@@ -38,12 +38,24 @@ enum RowSeal {
     /// straight into the buffer: a string for each was a third of sealing a first schedule's rows.
     @discardableResult
     static func appendField(_ name: String, _ value: CanonicalRow.Value, to bytes: inout [UInt8]) -> Int {
-        bytes += nameField(name)
+        appendName(name, to: &bytes)
         return appendValue(value, to: &bytes)
     }
 
-    /// The name's part of a column's canonical bytes (`6:status`): the same for every row.
-    static func nameField(_ name: String) -> [UInt8] { Array("\(name.utf8.count):\(name)".utf8) }
+    /// The name's part of a column's canonical bytes (`6:status`), written into the buffer (made
+    /// as a string or an array of its own, it was an allocation per column of every row verified).
+    static func appendName(_ name: String, to bytes: inout [UInt8]) {
+        appendDecimal(Int64(name.utf8.count), to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        bytes += name.utf8
+    }
+
+    /// The same as bytes of their own: the same for every row, made once.
+    static func nameField(_ name: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        appendName(name, to: &bytes)
+        return bytes
+    }
 
     /// The value's part of a column's canonical bytes, after its `nameField`; returns where the
     /// value's own bytes begin.
