@@ -3,9 +3,10 @@ import Store
 
 /// Named, append-only migrations, as GRDB's migrator keeps them for SQLite: each runs once, in
 /// order, and its name is recorded in `drillbook_migrations` (the names are the SQLite migrations'
-/// own, so one list says what both engines hold). The missing ones run in one transaction, so a
-/// failure leaves the database as it was; servers starting at once take turns through an advisory
-/// lock, and the one that comes second finds nothing left to do.
+/// own, so one list says what both engines hold; a step PostgreSQL alone needs is named
+/// `postgres: …`). The missing ones run in one transaction, so a failure leaves the database as it
+/// was; servers starting at once take turns through an advisory lock, and the one that comes second
+/// finds nothing left to do.
 struct PostgresMigrations {
     private var steps: [(name: String, sql: [String])] = []
 

@@ -1,6 +1,7 @@
 import Foundation
 import Playbooks
 import Store
+import Synchronization
 import Testing
 
 @testable import PostgresStore
@@ -247,6 +248,30 @@ extension IncidentStoreTests {
             "\(error)" == "the database did not answer within 1 s"
         }
         #expect(try pool.transaction(writing: nil) { session in try session.query("SELECT 1").count } == 1)
+    }
+
+    /// A statement read row by row (a year's items, every sealed row `audit verify` hashes) may take
+    /// longer in all than the limit, as long as the server is never silent for that long; one that
+    /// sends nothing for longer still fails.
+    @Test(.enabled(if: Engine.serverURL != nil))
+    func aLongReadFailsOnlyWhenTheServerFallsSilent() throws {
+        let database = try TestDatabase(.postgres)
+        let pool = try PostgresPool(url: database.location, answerSeconds: 1)
+        let seen = Mutex(0)
+        try pool.transaction(writing: nil) { session in
+            try session.forEach("SELECT generate_series(1, 25)") { _ in
+                usleep(100_000)
+                seen.withLock { $0 += 1 }
+            }
+        }
+        #expect(seen.withLock { $0 } == 25, "2.5 s of rows under a limit of 1 s")
+        #expect {
+            try pool.transaction(writing: nil) { session in
+                try session.forEach("SELECT 1 FROM pg_sleep(3)") { _ in }
+            }
+        } throws: { error in
+            "\(error)" == "the database did not answer within 1 s"
+        }
     }
 }
 
