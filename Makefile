@@ -8,7 +8,7 @@ VENV := .venv
 
 all: build
 
-## deps: Debian packages (libical-dev, libsqlite3-dev, zlib1g-dev, pkg-config, tzdata, unicode-cldr-core, python3-venv, msmtp)
+## deps: Debian packages (libical-dev, libsqlite3-dev, zlib1g-dev, pkg-config, tzdata, unicode-cldr-core, python3-venv, msmtp, libmimalloc-dev)
 deps:
 	@scripts/install-deps.sh
 

@@ -8,6 +8,12 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// Release builds allocate through mimalloc (Debian's libmimalloc-dev), which replaces malloc and
+/// free for the whole process, libical's and SQLite's included: a state's export, schedule and check
+/// spent a fifth of their time in glibc's malloc and free (BENCHMARKS.md, "mimalloc"). Debug builds,
+/// and so the tests and the sanitizers (which bring their own malloc), keep glibc's.
+let releaseAllocator: [LinkerSetting] = [.linkedLibrary("mimalloc", .when(configuration: .release))]
+
 let package = Package(
     name: "Drillbook",
     platforms: [.macOS(.v14)],
@@ -144,7 +150,8 @@ let package = Package(
                 "Playbooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: releaseAllocator
         ),
         // libFuzzer harnesses (make fuzz): with -D FUZZING each is libFuzzer's; otherwise it replays
         // the files it is given, as the regression tests do.
@@ -201,7 +208,8 @@ let package = Package(
             name: "plan-benchmark",
             dependencies: ["Dates", "DrillbookKit", "Planning", "PostgresStore", "Store"],
             path: "Benchmarks/PlannerBenchmark",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            linkerSettings: releaseAllocator
         ),
         .testTarget(
             name: "ICalendarTests",
