@@ -9,9 +9,10 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 /// Release builds allocate through mimalloc (Debian's libmimalloc-dev), which replaces malloc and
-/// free for the whole process, libical's and SQLite's included: a state's export, schedule and check
-/// spent a fifth of their time in glibc's malloc and free (BENCHMARKS.md, "mimalloc"). Debug builds,
-/// and so the tests and the sanitizers (which bring their own malloc), keep glibc's.
+/// free for the whole process, libical's and SQLite's included: a state's export spent 15 to 20 % of
+/// its CPU in glibc's malloc and free, and whole runs took a fifth less with mimalloc
+/// (BENCHMARKS.md, "mimalloc"). Debug builds, and so the tests and the sanitizers (which bring their
+/// own malloc), keep glibc's.
 let releaseAllocator: [LinkerSetting] = [.linkedLibrary("mimalloc", .when(configuration: .release))]
 
 let package = Package(
