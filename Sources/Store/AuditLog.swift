@@ -405,7 +405,12 @@ package struct SealLedger {
     /// What the entries recorded for the rows of one table, by key (`lincoln-hs/...` of
     /// `item:lincoln-hs/...`): a row is looked up by its key as read, with no name made of it.
     package struct Table {
-        private var index: [String: Int] = [:]
+        /// Each recorded key's position, the key's bytes kept in `keys`: a row is looked up by the
+        /// bytes SQLite hands over, and no string is made of a key unless a finding names it (a
+        /// string for each of a state's 1.2 million recorded keys, and another for each row
+        /// checked, were a fifth of `audit verify`).
+        private var index: [ByteKey: Int] = [:]
+        private let keys = ByteArena()
         /// The 64 hex digits of each recorded hash, kept inline (a string each was 780,000 more
         /// allocations at 10,000 schools); zero bytes for a recorded value that is no such hash,
         /// which no row's hash equals.
@@ -423,12 +428,13 @@ package struct SealLedger {
             return UnsafeRawPointer(start).loadUnaligned(as: SIMD64<UInt8>.self)
         }
 
-        fileprivate mutating func record(_ key: String, hash: UnsafeBufferPointer<UInt8>, seq: Int) {
-            if let at = index[key] {
+        fileprivate mutating func record(_ key: UnsafeBufferPointer<UInt8>, hash: UnsafeBufferPointer<UInt8>, seq: Int)
+        {
+            if let at = index[ByteKey(key)] {
                 hashes[at] = Self.digits(hash)
                 seqs[at] = seq
             } else {
-                index[key] = hashes.count
+                index[keys.keep(key)] = hashes.count
                 hashes.append(Self.digits(hash))
                 seqs.append(seq)
                 seen.append(false)
@@ -443,11 +449,15 @@ package struct SealLedger {
         }
 
         /// A row as it is now: its key, its content's hash as hex digits, and whether the
-        /// `row_hash` it carries is that hash.
-        mutating func check(_ key: String, hex: UnsafeBufferPointer<UInt8>, storedMatches: Bool) {
+        /// `row_hash` it carries is that hash. The key's bytes need only last the call.
+        mutating func check(_ key: UnsafeBufferPointer<UInt8>, hex: UnsafeBufferPointer<UInt8>, storedMatches: Bool) {
             // A key seen twice (a table without a unique key) is a row no entry accounts for.
-            guard let at = index[key], !seen[at] else {
-                found.append((Int.max, "\(name):\(key) is in no audit entry: it was added behind Drillbook's back"))
+            guard let at = index[ByteKey(key)], !seen[at] else {
+                found.append(
+                    (
+                        Int.max,
+                        "\(name):\(String(decoding: key, as: UTF8.self)) is in no audit entry: it was added behind Drillbook's back"
+                    ))
                 return
             }
             seen[at] = true
@@ -455,7 +465,10 @@ package struct SealLedger {
             let recorded = digits != .zero && hashes[at] == digits
             if !recorded || !storedMatches {
                 found.append(
-                    (seqs[at], "\(name):\(key) differs from what audit entry \(seqs[at]) recorded: it was changed"))
+                    (
+                        seqs[at],
+                        "\(name):\(String(decoding: key, as: UTF8.self)) differs from what audit entry \(seqs[at]) recorded: it was changed"
+                    ))
             }
         }
 
@@ -464,7 +477,10 @@ package struct SealLedger {
             index.compactMap { key, at in
                 seen[at]
                     ? nil
-                    : (seqs[at], "\(name):\(key), recorded by audit entry \(seqs[at]), is missing: it was deleted")
+                    : (
+                        seqs[at],
+                        "\(name):\(key.text), recorded by audit entry \(seqs[at]), is missing: it was deleted"
+                    )
             }
         }
     }
@@ -513,8 +529,7 @@ package struct SealLedger {
 
     private mutating func record(_ name: UnsafeBufferPointer<UInt8>, hash: UnsafeBufferPointer<UInt8>, seq: Int) {
         let colon = name.firstIndex(of: UInt8(ascii: ":"))
-        let key = String(
-            decoding: colon.map { UnsafeBufferPointer(rebasing: name[($0 + 1)...]) } ?? name, as: UTF8.self)
+        let key = colon.map { UnsafeBufferPointer(rebasing: name[($0 + 1)...]) } ?? name
         let table = Self.table(of: name)
         tables[table, default: Table(name: table)].record(key, hash: hash, seq: seq)
     }
@@ -533,11 +548,13 @@ package struct SealLedger {
 
     /// A row as it is now: its name (`incident:2027-0001`), its content's hash and the `row_hash` it carries.
     package mutating func check(_ name: String, hash: String, stored: String?) {
-        let (table, key) = Self.split(name)
+        var (table, key) = Self.split(name)
         var hex = Array(hash.utf8)
         if hex.count != 64 { hex = [] }  // not a hash: matches nothing recorded
-        hex.withUnsafeBufferPointer { hex in
-            tables[table, default: Table(name: table)].check(key, hex: hex, storedMatches: stored == hash)
+        key.withUTF8 { key in
+            hex.withUnsafeBufferPointer { hex in
+                tables[table, default: Table(name: table)].check(key, hex: hex, storedMatches: stored == hash)
+            }
         }
     }
 
@@ -556,4 +573,52 @@ package struct SealLedger {
         for table in sealed { found += tables[table.name]?.missing() ?? [] }
         return found.sorted { ($0.seq, $0.text) < ($1.seq, $1.text) }.map(\.text)
     }
+}
+
+/// A key's bytes where they lie, hashed and compared as bytes: for looking up bytes SQLite holds
+/// without a string made of them. Valid while the bytes are.
+struct ByteKey: Hashable {
+    let start: UnsafePointer<UInt8>?
+    let count: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        start = bytes.baseAddress
+        count = bytes.count
+    }
+
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    static func == (left: ByteKey, right: ByteKey) -> Bool {
+        guard left.count == right.count else { return false }
+        guard left.count > 0, let a = left.start, let b = right.start else { return true }
+        return memcmp(a, b, left.count) == 0
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(bytes)) }
+}
+
+/// Bytes kept for as long as the arena lives, in blocks that never move (a growing array would
+/// move them, and every `ByteKey` into it with them).
+final class ByteArena {
+    private var blocks: [UnsafeMutableBufferPointer<UInt8>] = []
+    private var used = 0
+    private static let blockSize = 1 << 20
+
+    /// A copy of `bytes` in the arena, as a key valid while the arena is.
+    func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> ByteKey {
+        guard !bytes.isEmpty else { return ByteKey(UnsafeBufferPointer(start: nil, count: 0)) }
+        if blocks.isEmpty || used + bytes.count > blocks[blocks.count - 1].count {
+            blocks.append(.allocate(capacity: max(Self.blockSize, bytes.count)))
+            used = 0
+        }
+        let block = blocks[blocks.count - 1]
+        let copy = UnsafeMutableBufferPointer(rebasing: block[used..<used + bytes.count])
+        _ = copy.initialize(from: bytes)
+        used += bytes.count
+        return ByteKey(UnsafeBufferPointer(copy))
+    }
+
+    deinit { for block in blocks { block.deallocate() } }
 }

@@ -281,7 +281,6 @@ struct RowHasher {
     /// made of either hash.
     mutating func check(into table: inout SealLedger.Table) {
         digest()
-        let key = self.key()
         let stored: Bool
         if let hashIndex, sqlite3_column_type(statement, hashIndex) == SQLITE_TEXT,
             sqlite3_column_bytes(statement, hashIndex) == 64, let text = sqlite3_column_text(statement, hashIndex)
@@ -290,6 +289,8 @@ struct RowHasher {
         } else {
             stored = false
         }
+        // The key as SQLite holds it (NULL as no bytes, as `key()` reads it), valid until the row moves.
+        let key = keyIndex.flatMap(ColumnReader(statement).bytes) ?? UnsafeBufferPointer(start: nil, count: 0)
         hex.withUnsafeBufferPointer { table.check(key, hex: $0, storedMatches: stored) }
     }
 

@@ -42,7 +42,9 @@ public final class CalendarStreamWriter {
     /// several threads (rendering takes no lock: `Libical.rendering`).
     public func renderEach(_ events: [Event]) throws -> [String] {
         try Libical.rendering { () throws(CalendarWriteError) -> [String] in
+            // A school's year shares a few hundred lines: made room for at once, not grown by doubling.
             var shared: [CalendarWriter.SharedLine: String] = [:]
+            shared.reserveCapacity(min(events.count * 2, 512))
             return try events.map { event throws(CalendarWriteError) -> String in
                 try writer.text(for: event, shared: &shared)
             }
