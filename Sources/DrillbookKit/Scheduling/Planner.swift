@@ -126,7 +126,7 @@ public enum Planner {
         let scheduler = Scheduler(
             districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
         let notBefore = bySchool.isEmpty ? nil : asOf
-        let parts = [Result<SchoolReplan, SchedulingError>](concurrentlyComputing: schools.count + gone.count) {
+        var parts = [Result<SchoolReplan, SchedulingError>](concurrentlyComputing: schools.count + gone.count) {
             index in
             let school = index < schools.count ? schools[index] : nil
             let mine = bySchool[school?.id ?? gone[index - schools.count]] ?? []
@@ -139,7 +139,14 @@ public enum Planner {
         var result = ReplanResult()
         var errors: [SchedulingError] = []
         var cancelled: [TrackedItem] = []
-        for part in parts {
+        // The year's list made at its size once (grown by doubling, a state's first schedule
+        // copied it into fresh memory a dozen times), and each school's part let go as soon as it
+        // is in: held to the end, every item was in memory twice while the year was stored.
+        var added = 0
+        for part in parts { if case .success(let part) = part { added += part.result.added.count } }
+        result.added.reserveCapacity(added)
+        parts.reverse()
+        while let part = parts.popLast() {
             switch part {
             case .success(let part):
                 result.added += part.result.added
