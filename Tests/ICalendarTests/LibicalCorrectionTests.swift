@@ -106,6 +106,53 @@ import Testing
             ])
     }
 
+    /// libical 3.0.16 keeps INTERVAL in a 16-bit field: 65,537 days reads as 1 (every day), so the rule
+    /// goes to the reference expansion, which keeps the interval as written.
+    @Test func anIntervalLibicalCannotHoldIsExpandedAsWritten() throws {
+        let text = "FREQ=DAILY;INTERVAL=65537;COUNT=3"
+        let rule = try RecurrenceRule(parsing: text)
+        #expect(rule.libicalFault != nil, "this rule must not reach libical's iterator")
+        let raw = Libical.withLock {
+            LibicalIteration.occurrences(
+                of: rule, start: WallTime("20270101T090000")!, allDay: false,
+                through: WallTime(year: 2030, month: 1, day: 1), limit: 3
+            ).map(\.description)
+        }
+        #expect(raw == at("09:00:00", ["2027-01-01", "2027-01-02", "2027-01-03"]), "libical reads 65,537 as 1")
+        #expect(
+            try expand(text, from: "20270101T090000", zone: nil, before: "2400-01-01")
+                == at("09:00:00", ["2027-01-01", "2206-06-09", "2385-11-14"]))
+        // In seconds, such an interval is every 11 hours and 6 minutes and 40 seconds.
+        #expect(
+            try expand("FREQ=SECONDLY;INTERVAL=40000;COUNT=3", from: "20270101T000000", zone: nil) == [
+                "2027-01-01T00:00:00", "2027-01-01T11:06:40", "2027-01-01T22:13:20",
+            ])
+    }
+
+    /// The reader takes such a rule whether libical wrapped it (65,537) or refused it (32,768), and
+    /// keeps the interval as written; the writer refuses it rather than write INTERVAL=1.
+    @Test(arguments: [32_768, 65_537, 4_294_967_297])
+    func anIntervalLibicalCannotHoldIsReadAndNotMiswritten(_ interval: Int) throws {
+        let lines = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", "BEGIN:VEVENT", "UID:a",
+            "DTSTAMP:20270801T120000Z", "DTSTART:20270101T090000Z", "RRULE:FREQ=MINUTELY;INTERVAL=\(interval);COUNT=2",
+            "SUMMARY:x", "END:VEVENT", "END:VCALENDAR",
+        ]
+        let read = try CalendarReader.read(Array((lines.joined(separator: "\r\n") + "\r\n").utf8), file: "big.ics")
+        #expect(read.problems.isEmpty, "\(read.problems)")
+        let event = try #require(read.document.events.first)
+        #expect(event.recurrences.map(\.interval) == [interval])
+        // The second occurrence where the interval puts it, when it falls in the expander's five years.
+        let second = WallTime("20270101T090000")!.adding(seconds: interval * 60)
+        let expected = ["2027-01-01T09:00:00Z"] + (second.date.year < 2032 ? [second.description + "Z"] : [])
+        #expect(
+            try RecurrenceExpander(before: nil, limit: nil).expand(read.document).map(\.start.description)
+                == expected)
+        #expect(throws: CalendarWriteError.intervalTooLarge(event.recurrences[0].description, uid: "a")) {
+            try CalendarWriter(stamp: WallTime("20270801T120000")!).write(read.document)
+        }
+    }
+
     /// BYDAY is a union: "1FR,FR" is every Friday. libical agrees with RFC 5545 here; python-dateutil
     /// intersects the two and answers first Fridays only, so it is no reference for this shape.
     @Test func bydayWithAndWithoutOrdinalIsAUnion() throws {

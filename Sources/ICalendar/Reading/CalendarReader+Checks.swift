@@ -152,6 +152,13 @@ extension ReaderWalk {
         }
     }
 
+    /// Whether libical's parser takes the rule's text.
+    static func libicalReads(_ text: String) -> Bool {
+        drillbook_icalerrno_clear()
+        let recurrence = icalrecurrencetype_from_string(text)
+        return recurrence.freq != ICAL_NO_RECURRENCE && drillbook_icalerrno() == ICAL_NO_ERROR
+    }
+
     /// An RRULE read by our parser (which names the bad part); libical must accept it too.
     mutating func checkedRule(_ text: String?, line: Int, libicalRejected: OpaquePointer? = nil) -> RecurrenceRule? {
         guard var text else { return nil }
@@ -207,8 +214,14 @@ extension ReaderWalk {
             // libical refused the text as written; the rule read without its spaces, or with both
             // its ends, is its own.
             if let libicalRejected, !rewritten {
-                reportLibicalError(libicalRejected, line: line)
-                return nil
+                // libical refuses INTERVAL=32768 to 65535 (its field is 16 bits): when that is all it
+                // refuses, the rule read here stands, and its expansion does not go to libical.
+                var small = rule
+                small.interval = 1
+                guard rule.interval > RecurrenceRule.libicalIntervalLimit, Self.libicalReads(small.description) else {
+                    reportLibicalError(libicalRejected, line: line)
+                    return nil
+                }
             }
             return rule
         } catch {

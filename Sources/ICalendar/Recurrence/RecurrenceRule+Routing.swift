@@ -8,6 +8,9 @@ import Dates
 extension RecurrenceRule {
     /// Why libical cannot be trusted with this rule, or nil when it can.
     var libicalFault: String? {
+        if interval > Self.libicalIntervalLimit {
+            return "libical 3.0.16 keeps INTERVAL in 16 bits: 65,537 reads as 1, and 32,768 to 65,535 are refused"
+        }
         if frequency < .daily {
             return "libical 3.0.16 can spin forever on HOURLY and finer rules"
         }
@@ -22,6 +25,9 @@ extension RecurrenceRule {
         if hasNoPossibleDay { return "no month has the days this rule asks for" }
         return nil
     }
+
+    /// The largest INTERVAL libical 3.0.16's `short` field holds.
+    static let libicalIntervalLimit = Int(Int16.max)
 
     /// True when BYMONTHDAY names only days that no month allowed by BYMONTH has (Feb 30):
     /// libical's iterator would search for them without end.

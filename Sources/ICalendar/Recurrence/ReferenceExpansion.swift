@@ -174,6 +174,21 @@ struct ReferenceExpansion {
         while day <= horizon.date && result.count < limit {
             examined += 1
             if examined % 64 == 0 && ContinuousClock.now > deadline { throw .tooSlow(rule.description) }
+            // The day's times fall in periods `first...last`; with no multiple of INTERVAL among them
+            // none of its times occurs, and the walk goes straight to the day of the next multiple
+            // (every 2^32 minutes looked at each of five years' minutes, and timed out).
+            let dayStart = WallTime(date: day).secondsSinceEpoch
+            let first = max(dayStart / unit - origin, 0)
+            let remainder = first % rule.interval
+            let (next, overflow) = first.addingReportingOverflow(remainder == 0 ? 0 : rule.interval - remainder)
+            if overflow { break }
+            if next > (dayStart + 86_399) / unit - origin {
+                let (period, pastOrigin) = origin.addingReportingOverflow(next)
+                let (seconds, pastSeconds) = period.multipliedReportingOverflow(by: unit)
+                guard !pastOrigin, !pastSeconds, seconds / 86_400 <= horizon.date.dayNumber else { break }
+                day = max(WallTime(secondsSinceEpoch: seconds).date, day.adding(days: 1))
+                continue
+            }
             if matches(day) {
                 for hour in hours {
                     for minute in minutes {
