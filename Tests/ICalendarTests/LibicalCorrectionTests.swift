@@ -148,7 +148,29 @@ import Testing
         #expect(
             try RecurrenceExpander(before: nil, limit: nil).expand(read.document).map(\.start.description)
                 == expected)
-        #expect(throws: CalendarWriteError.intervalTooLarge(event.recurrences[0].description, uid: "a")) {
+        #expect(throws: CalendarWriteError.numberTooLarge(event.recurrences[0].description, uid: "a")) {
+            try CalendarWriter(stamp: WallTime("20270801T120000")!).write(read.document)
+        }
+    }
+
+    /// A COUNT past libical's 32-bit field: libical refuses 3,000,000,000 and reads 4,294,967,298 as 2;
+    /// the rule is read with its COUNT, which the expansion applies, and not written.
+    @Test(arguments: [3_000_000_000, 4_294_967_298])
+    func aCountLibicalCannotHoldIsReadAndNotMiswritten(_ count: Int) throws {
+        let lines = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", "BEGIN:VEVENT", "UID:a",
+            "DTSTAMP:20270801T120000Z", "DTSTART:20270101T090000Z", "RRULE:FREQ=DAILY;COUNT=\(count)", "SUMMARY:x",
+            "END:VEVENT", "END:VCALENDAR",
+        ]
+        let read = try CalendarReader.read(Array((lines.joined(separator: "\r\n") + "\r\n").utf8), file: "many.ics")
+        #expect(read.problems.isEmpty, "\(read.problems)")
+        let event = try #require(read.document.events.first)
+        #expect(event.recurrences.map(\.count) == [count])
+        #expect(
+            try RecurrenceExpander(before: nil, limit: 4).expand(read.document).map(\.start.description) == [
+                "2027-01-01T09:00:00Z", "2027-01-02T09:00:00Z", "2027-01-03T09:00:00Z", "2027-01-04T09:00:00Z",
+            ])
+        #expect(throws: CalendarWriteError.numberTooLarge(event.recurrences[0].description, uid: "a")) {
             try CalendarWriter(stamp: WallTime("20270801T120000")!).write(read.document)
         }
     }

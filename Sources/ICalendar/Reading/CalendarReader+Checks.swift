@@ -214,11 +214,10 @@ extension ReaderWalk {
             // libical refused the text as written; the rule read without its spaces, or with both
             // its ends, is its own.
             if let libicalRejected, !rewritten {
-                // libical refuses INTERVAL=32768 to 65535 (its field is 16 bits): when that is all it
-                // refuses, the rule read here stands, and its expansion does not go to libical.
-                var small = rule
-                small.interval = 1
-                guard rule.interval > RecurrenceRule.libicalIntervalLimit, Self.libicalReads(small.description) else {
+                // libical refuses an INTERVAL or COUNT too large for its fields (INTERVAL=32768, COUNT=
+                // 3000000000): when that is all it refuses, the rule read here stands (the expansion
+                // applies COUNT itself, and sends such an INTERVAL to the reference expansion).
+                guard rule.exceedsLibicalFields, Self.libicalReads(rule.withinLibicalFields.description) else {
                     reportLibicalError(libicalRejected, line: line)
                     return nil
                 }

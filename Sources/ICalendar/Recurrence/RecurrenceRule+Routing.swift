@@ -28,6 +28,22 @@ extension RecurrenceRule {
 
     /// The largest INTERVAL libical 3.0.16's `short` field holds.
     static let libicalIntervalLimit = Int(Int16.max)
+    /// The largest COUNT its `int` field holds.
+    static let libicalCountLimit = Int(Int32.max)
+
+    /// Whether INTERVAL or COUNT is larger than libical's fields hold: its parser wraps or refuses
+    /// such a rule, and its writer would write another.
+    var exceedsLibicalFields: Bool {
+        interval > Self.libicalIntervalLimit || (count ?? 0) > Self.libicalCountLimit
+    }
+
+    /// The same rule with numbers libical holds, for asking whether libical reads the rest of it.
+    var withinLibicalFields: RecurrenceRule {
+        var rule = self
+        rule.interval = min(interval, Self.libicalIntervalLimit)
+        rule.count = count.map { min($0, Self.libicalCountLimit) }
+        return rule
+    }
 
     /// True when BYMONTHDAY names only days that no month allowed by BYMONTH has (Feb 30):
     /// libical's iterator would search for them without end.

@@ -5,16 +5,18 @@ public import Dates
 public enum CalendarWriteError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownTimeZone(String, uid: String)
     case invalidRecurrence(String, uid: String)
-    /// An INTERVAL libical cannot write (its field is 16 bits): written, it would say another rule.
-    case intervalTooLarge(String, uid: String)
+    /// An INTERVAL or COUNT libical cannot write (its fields are 16 and 32 bits): written, it would
+    /// say another rule.
+    case numberTooLarge(String, uid: String)
 
     public var description: String {
         switch self {
         case .unknownTimeZone(let tzid, let uid):
             "event \(uid): time zone \"\(tzid)\" is unknown (expected an Olson name such as America/Chicago)"
         case .invalidRecurrence(let rule, let uid): "event \(uid): RRULE \"\(rule)\" is not valid"
-        case .intervalTooLarge(let rule, let uid):
-            "event \(uid): RRULE \"\(rule)\" cannot be written: libical writes an INTERVAL of at most \(RecurrenceRule.libicalIntervalLimit)"
+        case .numberTooLarge(let rule, let uid):
+            "event \(uid): RRULE \"\(rule)\" cannot be written: libical writes INTERVAL up to "
+                + "\(RecurrenceRule.libicalIntervalLimit) and COUNT up to \(RecurrenceRule.libicalCountLimit)"
         }
     }
 }
@@ -122,10 +124,8 @@ public struct CalendarWriter: Sendable {
         var recurrences: [icalrecurrencetype] = []
         for rule in event.recurrences {
             let text = rule.description
-            // libical would wrap it (65,537 written as 1): refused rather than written as another rule.
-            guard rule.interval <= RecurrenceRule.libicalIntervalLimit else {
-                throw .intervalTooLarge(text, uid: event.uid)
-            }
+            // libical would wrap it (INTERVAL=65537 written as 1): refused rather than written as another rule.
+            guard !rule.exceedsLibicalFields else { throw .numberTooLarge(text, uid: event.uid) }
             drillbook_icalerrno_clear()
             let recurrence = icalrecurrencetype_from_string(text)
             guard recurrence.freq != ICAL_NO_RECURRENCE, drillbook_icalerrno() == ICAL_NO_ERROR else {
