@@ -175,6 +175,43 @@ import Testing
         }
     }
 
+    /// libical 3.0.16 reads each number of a duration into 32 bits and wraps the rest: P4294967297D is
+    /// one day, -PT4294967296S no offset. The reader judges the text's own digits, so each is refused
+    /// at its line (the reminder is left out; the event stands without it) instead of read as another.
+    @Test(arguments: [
+        ("DURATION:P4294967297D", "DURATION P4294967297D is longer than ten years"),
+        (
+            "RDATE;VALUE=PERIOD:20270102T090000Z/P4294967297D",
+            "RDATE period duration must be positive and at most ten years"
+        ),
+        (
+            "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:x\r\nTRIGGER:-PT4294967296S\r\nEND:VALARM",
+            "TRIGGER -PT4294967296S is more than ten years from its event; the reminder is not read"
+        ),
+    ])
+    func aDurationLibicalWrapsIsRefusedAtItsLine(_ example: (line: String, message: String)) throws {
+        let text =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", "BEGIN:VEVENT", "UID:a",
+                "DTSTAMP:20270801T120000Z",
+                "DTSTART:20270101T090000Z", "SUMMARY:x", example.line, "END:VEVENT", "END:VCALENDAR",
+            ].joined(separator: "\r\n") + "\r\n"
+        let inspection = CalendarReader.inspect(Array(text.utf8), file: "long.ics")
+        #expect(inspection.problems.map(\.message) == [example.message])
+        #expect(inspection.problems.map(\.line) == [example.line.hasPrefix("BEGIN:VALARM") ? 12 : 9])
+        #expect(inspection.document.events.first?.alarms.isEmpty != false)
+    }
+
+    /// The text's magnitude, in seconds, whatever libical's fields would hold.
+    @Test func durationTextIsReadInInt() {
+        #expect(DurationText.seconds("P1W2DT3H4M5S") == 788_645)
+        #expect(DurationText.seconds("-PT15M") == 900)
+        #expect(DurationText.seconds("P4294967297D") == 4_294_967_297 * 86_400)
+        #expect(DurationText.seconds("P99999999999999999999D") == .max)
+        #expect(DurationText.seconds("P1X") == nil)
+        #expect(DurationText.seconds("20270101T090000Z") == nil)
+    }
+
     /// BYDAY is a union: "1FR,FR" is every Friday. libical agrees with RFC 5545 here; python-dateutil
     /// intersects the two and answers first Fridays only, so it is no reference for this shape.
     @Test func bydayWithAndWithoutOrdinalIsAUnion() throws {

@@ -79,7 +79,8 @@ extension ReaderWalk {
 
     /// The end of an RDATE;VALUE=PERIOD (given as an end or a duration), in the form of its start;
     /// nil for an RDATE of one date or time.
-    mutating func periodEnd(_ property: OpaquePointer, start: EventTime, line: Int) -> EventTime? {
+    mutating func periodEnd(_ property: OpaquePointer, start: EventTime, line: Int, raw: Substring? = nil) -> EventTime?
+    {
         let value = icalproperty_get_rdate(property)
         guard icaltime_is_null_time(value.time) != 0, icalperiodtype_is_null_period(value.period) == 0 else {
             return nil
@@ -96,7 +97,13 @@ extension ReaderWalk {
         let seconds =
             (Int(duration.weeks) * 7 + Int(duration.days)) * 86_400 + Int(duration.hours) * 3600
             + Int(duration.minutes) * 60 + Int(duration.seconds)
-        guard duration.is_neg == 0, seconds <= 3_660 * 86_400 else {
+        // The text's own durations too: libical wraps P4294967297D to one day.
+        let written = (raw ?? "").split(separator: ",").compactMap { item in
+            item.firstIndex(of: "/").flatMap { DurationText.seconds(item[item.index(after: $0)...]) }
+        }
+        guard duration.is_neg == 0, seconds <= DurationText.tenYears,
+            written.allSatisfy({ $0 <= DurationText.tenYears })
+        else {
             report(line, .value, "RDATE period duration must be positive and at most ten years")
             return nil
         }

@@ -216,7 +216,7 @@ extension ReaderWalk {
                 }
             case "RDATE":
                 guard let time = checkedTime(property, name: name, line: line, raw: raw) else { continue }
-                if let end = periodEnd(property, start: time, line: line) {
+                if let end = periodEnd(property, start: time, line: line, raw: raw?.value) {
                     event.recurrencePeriods.append(EventPeriod(start: time, end: end))
                 } else {
                     event.recurrenceDates.append(time)
@@ -227,8 +227,10 @@ extension ReaderWalk {
                 let sign = value.is_neg != 0 ? -1 : 1
                 let days = Int(value.weeks) * 7 + Int(value.days)
                 let seconds = Int(value.hours) * 3600 + Int(value.minutes) * 60 + Int(value.seconds)
-                // Ten years is longer than any school event; past it the arithmetic of dates is not safe either.
-                guard days + seconds / 86_400 <= 3_660 else {
+                // Ten years is longer than any school event; past it the arithmetic of dates is not safe
+                // either. Judged on the text's own digits too: libical wraps P4294967297D to one day.
+                let written = raw.flatMap { DurationText.seconds($0.value) } ?? 0
+                guard days + seconds / 86_400 <= 3_660, written <= DurationText.tenYears else {
                     report(line, .value, "DURATION \(raw.map { String($0.value) } ?? "") is longer than ten years")
                     continue
                 }
@@ -324,8 +326,16 @@ extension ReaderWalk {
         for (property, line) in propertyLines(component, scanned: scanned) {
             switch icalproperty_isa(property) {
             case ICAL_TRIGGER_PROPERTY:
-                hasTrigger = true
                 let trigger = icalproperty_get_trigger(property)
+                // Judged on the text's digits: libical wraps -PT4294967296S to no offset at all.
+                let text = scanned?.properties.first { $0.number == line }?.value
+                if let written = text.flatMap(DurationText.seconds), written > DurationText.tenYears {
+                    report(
+                        line, .alarm,
+                        "TRIGGER \(text ?? "") is more than ten years from its event; the reminder is not read")
+                    return nil
+                }
+                hasTrigger = true
                 if icaldurationtype_is_null_duration(trigger.duration) == 0 {
                     alarm.triggerOffset = Int(icaldurationtype_as_int(trigger.duration))
                 }
