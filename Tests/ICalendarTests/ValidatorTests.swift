@@ -60,6 +60,10 @@ import Testing
             lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270931"]), line: 7,
             says: "DTSTART 2027-09-31 does not exist (September 2027 has 30 days)"),
         Fault(
+            name: "year zero",
+            lines: calendar(event: ["UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:00000101T090000Z"]), line: 7,
+            says: "DTSTART 0000-01-01T09:00:00 is not a valid date and time (years run from 0001 to 9999)"),
+        Fault(
             name: "February 29 of a common year",
             lines: calendar(event: [
                 "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "EXDATE:20270229T090000",

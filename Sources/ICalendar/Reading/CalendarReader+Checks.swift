@@ -23,7 +23,9 @@ extension ReaderWalk {
         let wall = Libical.wallTime(time)
         guard wall.isValid else {
             let date = wall.date
-            if date.isValid || !(1...12).contains(date.month) {
+            if !(1...9999).contains(date.year) {
+                report(line, .value, "\(name) \(wall) is not a valid date and time (years run from 0001 to 9999)")
+            } else if date.isValid || !(1...12).contains(date.month) {
                 report(line, .value, "\(name) \(wall) is not a valid date and time")
             } else {
                 let month = Self.monthNames[date.month - 1]
