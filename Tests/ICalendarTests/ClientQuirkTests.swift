@@ -136,6 +136,28 @@ import Testing
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(bytes, file: "never.ics") }
     }
 
+    /// libical 3.0.16 keeps a zone rule's INTERVAL in a `short` and its COUNT in an `int`: a
+    /// DAYLIGHT rule every 65,537 years became one every year (65537 wraps to 1), so an event in
+    /// that zone moved by an hour and `validate` called the file clean. Such a rule is refused at
+    /// its line, like one that never matches.
+    @Test(arguments: [
+        "FREQ=YEARLY;INTERVAL=65537;BYMONTH=3;BYDAY=2SU", "FREQ=YEARLY;COUNT=4294967297;BYMONTH=3;BYDAY=2SU",
+    ])
+    func aZoneRuleLibicalWouldWrapIsRefused(_ rule: String) throws {
+        let bytes = Self.calendar([
+            "BEGIN:VTIMEZONE", "TZID:Wrapped", "BEGIN:STANDARD", "DTSTART:19701101T020000",
+            "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU", "TZOFFSETFROM:-0400", "TZOFFSETTO:-0500", "END:STANDARD",
+            "BEGIN:DAYLIGHT", "DTSTART:19700308T020000", "RRULE:\(rule)", "TZOFFSETFROM:-0500", "TZOFFSETTO:-0400",
+            "END:DAYLIGHT", "END:VTIMEZONE", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z",
+            "DTSTART;TZID=Wrapped:20270601T090000", "DTEND;TZID=Wrapped:20270601T100000", "SUMMARY:x", "END:VEVENT",
+        ])
+        let inspection = CalendarReader.inspect(bytes, file: "wrapped.ics")
+        #expect(inspection.errors.map(\.line) == [14], "\(inspection.problems)")
+        #expect(inspection.errors.first?.message.contains("VTIMEZONE \"Wrapped\"") == true)
+        #expect(inspection.errors.first?.message.contains("INTERVAL above 32767") == true)
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(bytes, file: "wrapped.ics") }
+    }
+
     /// Properties registered after RFC 5545, RELATED-TO;VALUE=UID and an earlier round trip's
     /// X-LIC-ERROR are no errors; an unregistered name is a warning.
     @Test func newerPropertiesAndPastNotesAreNoErrors() throws {

@@ -175,6 +175,41 @@ import Testing
         }
     }
 
+    /// A length built through the API that libical's 32-bit duration fields cannot hold, or that the
+    /// reader would refuse, is a write error, not a trap (`UInt32(abs(Int.min))`) or a wrapped line;
+    /// a DURATION with days and seconds of different signs is refused rather than written with one
+    /// sign for both. Ten years, the reader's limit, is written and read back as it was.
+    @Test(arguments: [
+        (EventDuration(days: Int.min), [Alarm](), "longer than ten years"),
+        (EventDuration(seconds: 4_294_967_297), [], "longer than ten years"),
+        (EventDuration(days: 3_000, seconds: 86_400 * 700), [], "longer than ten years"),
+        (EventDuration(days: 1, seconds: -3_600), [], "mixes signs"),
+        (EventDuration(seconds: 1_800), [Alarm(triggerOffset: Int.min, description: "x")], "alarm TRIGGER"),
+        (EventDuration(seconds: 1_800), [Alarm(triggerOffset: 2_147_483_648, description: "x")], "alarm TRIGGER"),
+    ])
+    func aLengthLibicalCannotHoldIsAnErrorNotATrap(_ duration: EventDuration, _ alarms: [Alarm], _ reason: String)
+        throws
+    {
+        var event = Event(uid: "a", summary: "x", start: .utc(WallTime("20270101T090000")!))
+        event.duration = duration
+        event.alarms = alarms
+        let writer = CalendarWriter(stamp: WallTime("20270801T120000")!)
+        do {
+            _ = try writer.write(CalendarDocument(events: [event]))
+            Issue.record("written")
+        } catch {
+            #expect(error.description.contains(reason), "\(error)")
+            #expect(error.description.hasPrefix("event a:"))
+        }
+        event.duration = EventDuration(days: 3_660)
+        event.alarms = [Alarm(triggerOffset: -DurationText.tenYears, description: "x")]
+        let text = try writer.write(CalendarDocument(events: [event]))
+        let read = try CalendarReader.read(Array(text.utf8), file: "back.ics")
+        #expect(read.problems.isEmpty, "\(read.problems)")
+        #expect(read.document.events.first?.duration == EventDuration(days: 3_660))
+        #expect(read.document.events.first?.alarms.map(\.triggerOffset) == [-DurationText.tenYears])
+    }
+
     /// libical 3.0.16 reads each number of a duration into 32 bits and wraps the rest: P4294967297D is
     /// one day, -PT4294967296S no offset. The reader judges the text's own digits, so each is refused
     /// at its line (the reminder is left out; the event stands without it) instead of read as another.

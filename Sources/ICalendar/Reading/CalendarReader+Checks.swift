@@ -117,7 +117,7 @@ extension ReaderWalk {
     }
 
     /// VTIMEZONEs whose STANDARD or DAYLIGHT rule libical would search for without end (a rule that
-    /// never matches, or one finer than daily): refused at the rule's line, after a bounded search,
+    /// never matches, or one finer than daily) or wrap (numbers past its fields): refused at the rule's line, after a bounded search,
     /// so no zone is built from them. Returns their TZIDs.
     mutating func checkZoneRules(_ calendar: OpaquePointer, scanned: ScannedComponent?) -> Set<String> {
         var refused = Set<String>()
@@ -149,6 +149,11 @@ extension ReaderWalk {
         if rule.frequency < .daily {
             return
                 "recurs more often than daily; a time zone changes its offset a few times a year (expected FREQ=YEARLY)"
+        }
+        // libical's zone expansion wraps these into other numbers and would build a different zone.
+        if rule.exceedsLibicalFields {
+            return
+                "has an INTERVAL above \(RecurrenceRule.libicalIntervalLimit) or a COUNT above \(RecurrenceRule.libicalCountLimit), which libical's time-zone expansion cannot hold (expected FREQ=YEARLY with a small or no INTERVAL)"
         }
         let horizon = WallTime(
             date: CalendarDate(year: min(onset.date.year + zoneRuleSearchYears, 9999), month: 12, day: 31))

@@ -8,6 +8,9 @@ public enum CalendarWriteError: Error, Hashable, Sendable, CustomStringConvertib
     /// An INTERVAL or COUNT libical cannot write (its fields are 16 and 32 bits): written, it would
     /// say another rule.
     case numberTooLarge(String, uid: String)
+    /// A DURATION or alarm offset the reader would refuse (longer than ten years), or a DURATION
+    /// whose days and seconds have different signs (RFC 5545 gives a whole duration one sign).
+    case lengthNotWritable(String, uid: String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,7 @@ public enum CalendarWriteError: Error, Hashable, Sendable, CustomStringConvertib
         case .numberTooLarge(let rule, let uid):
             "event \(uid): RRULE \"\(rule)\" cannot be written: libical writes INTERVAL up to "
                 + "\(RecurrenceRule.libicalIntervalLimit) and COUNT up to \(RecurrenceRule.libicalCountLimit)"
+        case .lengthNotWritable(let reason, let uid): "event \(uid): \(reason)"
         }
     }
 }
@@ -66,7 +70,7 @@ public struct CalendarWriter: Sendable {
     // MARK: - Events
 
     func component(for event: Event) throws(CalendarWriteError) -> OpaquePointer {
-        let recurrences = try recurrences(of: event)
+        let recurrences = try prepared(event)
         let component = icalcomponent_new(ICAL_VEVENT_COMPONENT)!
         eachProperty(of: event, recurrences: recurrences) { _, make in
             if let property = make() { icalcomponent_add_property(component, property) }
@@ -94,7 +98,7 @@ public struct CalendarWriter: Sendable {
     /// made again: a school's calendar made most of its lines many times over, and libical makes
     /// each with a few allocations per line and one append per character.
     func text(for event: Event, shared: inout [SharedLine: String]) throws(CalendarWriteError) -> String {
-        let recurrences = try recurrences(of: event)
+        let recurrences = try prepared(event)
         // Room for a typical event at once: grown line by line, the text was copied five or six
         // times over on its way to some 700 bytes.
         var text = ""
@@ -117,6 +121,32 @@ public struct CalendarWriter: Sendable {
             icalcomponent_free(component)
         }
         return text + "END:VEVENT\r\n"
+    }
+
+    /// The event's RRULEs as libical reads them, once its lengths are known to fit libical's
+    /// fields (32 bits each, which `Int` would trap or wrap on).
+    private func prepared(_ event: Event) throws(CalendarWriteError) -> [icalrecurrencetype] {
+        if let duration = event.duration {
+            let limit = DurationText.tenYears
+            if (duration.days < 0 && duration.seconds > 0) || (duration.days > 0 && duration.seconds < 0) {
+                throw .lengthNotWritable(
+                    "DURATION of \(duration.days) days and \(duration.seconds) seconds mixes signs "
+                        + "(a DURATION has one sign)", uid: event.uid)
+            }
+            let days = duration.days.magnitude
+            let seconds = duration.seconds.magnitude
+            guard days <= limit / 86_400, seconds <= limit, days * 86_400 + seconds <= limit else {
+                throw .lengthNotWritable(
+                    "DURATION of \(duration.days) days and \(duration.seconds) seconds is longer than "
+                        + "ten years (\(limit) seconds)", uid: event.uid)
+            }
+        }
+        for alarm in event.alarms where alarm.triggerOffset.magnitude > DurationText.tenYears {
+            throw .lengthNotWritable(
+                "alarm TRIGGER of \(alarm.triggerOffset) seconds is further from the start than ten years "
+                    + "(\(DurationText.tenYears) seconds)", uid: event.uid)
+        }
+        return try recurrences(of: event)
     }
 
     /// Each RRULE as libical reads it, or why one is not valid.
