@@ -454,6 +454,70 @@ extension ValidatorTests {
         }
     }
 
+    /// An UNTIL of another kind than DTSTART (python recurring-ical-events' issue 75 calendar: a
+    /// date ending a series at noon UTC) breaks RFC 5545, and `validate` said the file was clean. It
+    /// is reported at the RRULE; reading takes it as libical and the clients do: a date is through
+    /// the end of that day, a local time is in the event's zone. An UNTIL of the right kind is no
+    /// problem, and it still cuts at its instant.
+    @Test(
+        arguments: [
+            ("DTSTART:20270906T120000Z", "UNTIL=20270920", 3, "through the end of 2027-09-20"),
+            ("DTSTART;VALUE=DATE:20270906", "UNTIL=20270920T000000Z", 3, "through 2027-09-20"),
+            ("DTSTART;TZID=America/Chicago:20270906T090000", "UNTIL=20270920T090000", 3, "read in America/Chicago"),
+            ("DTSTART:20270906T090000", "UNTIL=20270920T085959Z", 2, "read as 2027-09-20T08:59:59 local time"),
+            ("DTSTART;TZID=America/Chicago:20270906T090000", "UNTIL=20270920T140000Z", 3, nil),
+            ("DTSTART;TZID=America/Chicago:20270906T090000", "UNTIL=20270920T135959Z", 2, nil),
+            ("DTSTART;VALUE=DATE:20270906", "UNTIL=20270919", 2, nil),
+        ] as [(String, String, Int, String?)])
+    func anUntilOfAnotherKindIsReportedAndReadAsMeant(_ start: String, _ until: String, _ count: Int, _ says: String?)
+        throws
+    {
+        let lines = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", start, "RRULE:FREQ=WEEKLY;\(until)", "SUMMARY:Drill",
+        ])
+        let found = Self.problems(lines).filter { $0.kind != .undefinedKnownZone }
+        if let says {
+            #expect(found.map(\.kind) == [.untilKind], "\(found)")
+            #expect(found.map(\.line) == [8])
+            #expect(found.first?.message.contains(says) == true, "\(found)")
+        } else {
+            #expect(found.isEmpty, "\(found)")
+        }
+        let read = try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n")
+        let starts = try RecurrenceExpander(from: wall("2027-01-01T00:00:00"), before: wall("2028-01-01T00:00:00"))
+            .expand(read.document)
+        #expect(starts.count == count, "\(starts.map(\.start))")
+    }
+
+    /// RFC 5545 has no PERIOD of dates: libical read `19970101/19970102` as one, which stretched
+    /// the event's own occurrence to the next day while `validate` said clean (collective
+    /// icalendar's issue 1633 calendar). It is refused at its line, as a PERIOD that ends before it
+    /// starts is; a PERIOD of date-times is read.
+    @Test(arguments: [
+        ("RDATE;VALUE=PERIOD:19970101/19970102", "is given in dates"),
+        ("RDATE;VALUE=PERIOD:19970103T090000Z/19970104", "is given in dates"),
+        ("RDATE;VALUE=PERIOD:19970103/PT1H", "is given in dates"),
+        ("RDATE;VALUE=PERIOD:19970103T090000Z/19970103T080000Z", "ends 1997-01-03T08:00:00Z before it starts"),
+    ])
+    func aPeriodInDatesIsRefused(_ rdate: String, _ says: String) throws {
+        let lines = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:19970101T180000Z", rdate, "SUMMARY:Drill",
+        ])
+        let found = Self.problems(lines)
+        #expect(found.map(\.line) == [8], "\(found)")
+        #expect(found.first?.message.contains(says) == true, "\(found)")
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n") }
+        let fine = Self.calendar(event: [
+            "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:19970101T180000Z",
+            "RDATE;VALUE=PERIOD:19970103T090000Z/19970103T100000Z", "SUMMARY:Drill",
+        ])
+        let read = try CalendarReader.read(fine.joined(separator: "\r\n") + "\r\n")
+        #expect(read.problems.isEmpty, "\(read.problems)")
+        let spans = try RecurrenceExpander(from: wall("1997-01-01T00:00:00"), before: wall("1997-02-01T00:00:00"))
+            .expand(read.document).map { "\($0.start)/\($0.end)" }
+        #expect(spans == ["1997-01-01T18:00:00Z/1997-01-01T18:00:00Z", "1997-01-03T09:00:00Z/1997-01-03T10:00:00Z"])
+    }
+
     /// The file's own VTIMEZONE of a Windows name is its zone, whatever CLDR says the name means.
     @Test func aWindowsNameWithItsOwnVTimezoneKeepsTheFilesRules() throws {
         let text =

@@ -36,6 +36,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// An RRULE with both COUNT and UNTIL: it ends at whichever comes first (a COUNT of 0 or
         /// less, an exporter's "no count", is read as none).
         case countWithUntil
+        /// An RRULE's UNTIL of another kind than DTSTART asks (a date for a timed series, a local
+        /// time for one in a time zone): read as its exporter meant (`untilFault`).
+        case untilKind
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -71,7 +74,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
                 .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
-                .mixedEndKind, .swappedEnd, .countWithUntil:
+                .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind:
                 true
             default: false
             }

@@ -79,21 +79,44 @@ extension ReaderWalk {
         return matching && position == wanted.utf8CodeUnitCount
     }
 
-    /// The end of an RDATE;VALUE=PERIOD (given as an end or a duration), in the form of its start;
-    /// nil for an RDATE of one date or time.
-    mutating func periodEnd(_ property: OpaquePointer, start: EventTime, line: Int, raw: Substring? = nil) -> EventTime?
-    {
+    /// What an RDATE's value is, once checked.
+    enum RecurrenceDateValue {
+        /// One date or time.
+        case single
+        /// A PERIOD, with its end in the form of its start.
+        case period(end: EventTime)
+        /// A PERIOD that cannot be read (reported at its line): the property is not read.
+        case refused
+    }
+
+    /// Whether an RDATE is one date or time or a PERIOD (given with an end or a duration), and the
+    /// period's end in the form of its start.
+    mutating func recurrenceDateValue(
+        _ property: OpaquePointer, start: EventTime, line: Int, raw: Substring? = nil
+    ) -> RecurrenceDateValue {
         let value = icalproperty_get_rdate(property)
         guard icaltime_is_null_time(value.time) != 0, icalperiodtype_is_null_period(value.period) == 0 else {
-            return nil
+            return .single
+        }
+        // libical takes `19970101/19970102` as a period of dates, which RFC 5545 has no form for; read
+        // as one, it stretched the event's own first occurrence over a day and validate said clean.
+        if value.period.start.is_date != 0
+            || (icaltime_is_null_time(value.period.end) == 0 && value.period.end.is_date != 0)
+        {
+            report(
+                line, .value,
+                "RDATE period \"\(raw ?? "")\" is given in dates; a PERIOD is a date-time and an end or a "
+                    + "duration (expected e.g. 19970101T090000Z/PT2H, or RDATE;VALUE=DATE:19970101 for a whole day); "
+                    + "the property is not read")
+            return .refused
         }
         if icaltime_is_null_time(value.period.end) == 0 {
             let end = start.with(wallTime: Libical.wallTime(value.period.end))
             guard end.wallTime >= start.wallTime else {
                 report(line, .dates, "RDATE period ends \(end) before it starts \(start)")
-                return nil
+                return .refused
             }
-            return end
+            return .period(end: end)
         }
         let duration = value.period.duration
         let seconds =
@@ -107,13 +130,14 @@ extension ReaderWalk {
             written.allSatisfy({ $0 <= DurationText.tenYears })
         else {
             report(line, .value, "RDATE period duration must be positive and at most ten years")
-            return nil
+            return .refused
         }
         // An exact duration: added to the instant, so a period across a daylight-saving change keeps its length.
         if case .zoned(_, let tzid) = start, zones.zone(tzid) != nil {
-            return start.with(wallTime: zones.wallTime(atInstant: zones.instant(start) + seconds, in: tzid))
+            return .period(
+                end: start.with(wallTime: zones.wallTime(atInstant: zones.instant(start) + seconds, in: tzid)))
         }
-        return start.with(wallTime: start.wallTime.adding(seconds: seconds))
+        return .period(end: start.with(wallTime: start.wallTime.adding(seconds: seconds)))
     }
 
     /// VTIMEZONEs whose STANDARD or DAYLIGHT rule libical would search for without end (a rule that
@@ -240,6 +264,34 @@ extension ReaderWalk {
         } catch {
             report(line, .recurrence, error.description)
             return nil
+        }
+    }
+
+    /// Why an RRULE's UNTIL is not of the kind RFC 5545 asks beside DTSTART (a date for an all-day
+    /// series, UTC for one in a time zone, the same kind otherwise), with how it is read; nil when it is.
+    /// The expansion reads a date as through the end of that day, as libical and the calendar clients
+    /// do (python's dateutil stops at its midnight, dropping that day's occurrence).
+    static func untilFault(_ until: EventTime?, start: EventTime) -> String? {
+        guard let until else { return nil }
+        let prefix = "RRULE UNTIL \(until) is "
+        switch (until, start) {
+        case (.date, .date), (.utc, .zoned), (.utc, .utc), (.floating, .floating): return nil
+        case (.date(let date), _):
+            return prefix + "a date but DTSTART is a date-time; RFC 5545 has UNTIL take DTSTART's kind: "
+                + "read as through the end of \(date)"
+        case (_, .date):
+            return prefix + "a date-time but DTSTART is a date; RFC 5545 has UNTIL take DTSTART's kind: "
+                + "read as through \(until.wallTime.date)"
+        case (.floating, .zoned(_, let tzid)):
+            return prefix + "a local time but DTSTART has a TZID; RFC 5545 has such an UNTIL in UTC (ending in Z): "
+                + "read in \(tzid)"
+        case (.floating, .utc):
+            return prefix + "a local time but DTSTART is in UTC; RFC 5545 has UNTIL in UTC too: read as UTC"
+        case (.utc, .floating):
+            return prefix + "in UTC but DTSTART is a local time; RFC 5545 has UNTIL a local time too: read as "
+                + "\(until.wallTime) local time"
+        case (.zoned, _):
+            return prefix + "given with a time zone, which RFC 5545 does not allow in UNTIL: read as its wall time"
         }
     }
 

@@ -216,10 +216,10 @@ extension ReaderWalk {
                 }
             case "RDATE":
                 guard let time = checkedTime(property, name: name, line: line, raw: raw) else { continue }
-                if let end = periodEnd(property, start: time, line: line, raw: raw?.value) {
-                    event.recurrencePeriods.append(EventPeriod(start: time, end: end))
-                } else {
-                    event.recurrenceDates.append(time)
+                switch recurrenceDateValue(property, start: time, line: line, raw: raw?.value) {
+                case .single: event.recurrenceDates.append(time)
+                case .period(let end): event.recurrencePeriods.append(EventPeriod(start: time, end: end))
+                case .refused: continue
                 }
             case "DURATION":
                 // In Int, not libical's 32-bit fields: PT1193047H overflows them (and trapped).
@@ -282,6 +282,13 @@ extension ReaderWalk {
                 lines["RRULE"] ?? begin, .severalRules,
                 "VEVENT has \(event.recurrences.count) RRULEs; RFC 5545 allows one: read as their union, as RFC 2445 did"
             )
+        }
+        if hasStart {
+            for rule in event.recurrences {
+                if let fault = Self.untilFault(rule.until, start: event.start) {
+                    report(lines["RRULE"] ?? begin, .untilKind, fault)
+                }
+            }
         }
         for required in ["UID", "DTSTAMP", "DTSTART"] where lines[required] == nil {
             let essential = required == "DTSTART" || (required == "UID" && lines["RECURRENCE-ID"] != nil)

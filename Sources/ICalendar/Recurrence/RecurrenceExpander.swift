@@ -14,7 +14,8 @@ public struct RecurrenceExpander: Sendable {
     /// More occurrences than this in a window is refused, never silently cut.
     public static let maximumOccurrences = 1_000_000
 
-    /// Occurrences starting at or after this wall time (in each event's own zone).
+    /// Occurrences starting at or after this wall time (in each event's own zone, or in `zone` when
+    /// set: the window is in the times shown).
     public var from: WallTime?
     /// Occurrences starting before this wall time.
     public var before: WallTime?

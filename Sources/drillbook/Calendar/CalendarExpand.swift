@@ -24,10 +24,13 @@ struct CalendarExpand: ParsableCommand {
     @Argument(help: "The .ics file.")
     var file: String
 
-    @Option(help: "First day (2027-09-01) or time (2027-09-01T08:00) to list, in each event's own zone.")
+    @Option(
+        help:
+            "First day (2027-09-01) or time (2027-09-01T08:00) to list, in each event's own zone (in --zone's, with --zone)."
+    )
     var from: String?
 
-    @Option(help: "Last day to list (up to the end of that day), or a time to stop before.")
+    @Option(help: "Last day to list (up to the end of that day), or a time to stop before; zoned as --from.")
     var to: String?
 
     @Option(help: "At most this many occurrences.")
