@@ -19,6 +19,10 @@ import Testing
         "exchange-cdo-spaced-byday.ics": [.spacedRulePart],
         // Exchange's published feeds name zones the Windows way and may leave the VTIMEZONEs out.
         "exchange-windows-zone-names.ics": [.undefinedKnownZone, .undefinedKnownZone],
+        // Exchange's name for a zone of its user's making, its VTIMEZONE left out (once per name).
+        "exchange-customized-time-zone.ics": [.placeholderZone],
+        // Proton Calendar's quoted VALUE on SUMMARY; an x-name VALUE (RFC 5545 allows one) is no fault.
+        "proton-value-on-summary.ics": [.coercedValue],
         "google-birthday-date-with-z.ics": [.dateWithZ, .dateWithZ],
         "google-x-wr-timezone.ics": [.wrTimeZone, .emptyRulePart, .emptyRulePart],
         "mac-cr-line-ends.ics": [.loneCR],
@@ -156,6 +160,45 @@ import Testing
         #expect(inspection.errors.first?.message.contains("VTIMEZONE \"Wrapped\"") == true)
         #expect(inspection.errors.first?.message.contains("INTERVAL above 32767") == true)
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(bytes, file: "wrapped.ics") }
+    }
+
+    /// libical drops a text property whose VALUE it does not take, and its errors for two such lines
+    /// came back paired with each other's lines. The text is read as it stands, each complaint at
+    /// its own line; a VALUE naming an x-name or iana-token type is RFC 5545's and no complaint.
+    @Test func aTextPropertyWithAnOddValueTypeKeepsItsText() throws {
+        let bytes = Self.calendar([
+            "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270915T140000Z",
+            "SUMMARY;VALUE=INTEGER:Fire drill\\, Lincoln", "DESCRIPTION;VALUE=INTEGER:Meet at the\\nfront gate",
+            "LOCATION;VALUE=X-PLACE:Gym", "END:VEVENT",
+        ])
+        let inspection = CalendarReader.inspect(bytes, file: "odd.ics")
+        #expect(inspection.problems.map(\.kind) == [.coercedValue, .coercedValue], "\(inspection.problems)")
+        #expect(inspection.problems.map(\.line) == [8, 9])
+        #expect(inspection.problems.map { $0.message.prefix(11) } == ["SUMMARY has", "DESCRIPTION"])
+        let event = try #require(try CalendarReader.read(bytes, file: "odd.ics").document.events.first)
+        #expect(event.summary == "Fire drill, Lincoln")
+        #expect(event.description == "Meet at the\nfront gate")
+        #expect(event.location == "Gym")
+    }
+
+    /// Exchange's "Customized Time Zone" with no VTIMEZONE names no zone anyone can know: its times
+    /// are read as floating (the school's own wall clock) with one warning, where the file was
+    /// refused; any other unknown TZID is still refused.
+    @Test func exchangesCustomZoneIsReadAsLocalTime() throws {
+        let read = try CalendarReader.read(
+            try fixture("quirks/exchange-customized-time-zone.ics"), file: "exchange.ics")
+        #expect(read.problems.map(\.line) == [25], "\(read.problems)")
+        #expect(
+            read.document.events.map(\.start) == [
+                .floating(WallTime("20270914T153000")!),
+                .zoned(WallTime("20270921T150000")!, tzid: "Central Standard Time"),
+                .floating(WallTime("20271005T100000")!),
+            ])
+        let other = Self.calendar([
+            "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=Mars/Olympus_Mons:20270915T140000",
+            "END:VEVENT",
+        ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(other, file: "mars.ics") }
     }
 
     /// Properties registered after RFC 5545, RELATED-TO;VALUE=UID and an earlier round trip's

@@ -61,6 +61,15 @@ final class CalendarZones {
         return olsonName(tzid).flatMap { icaltimezone_get_builtin_timezone($0) }
     }
 
+    /// Whether a TZID is one of the names Exchange and Office 365 give a zone of the organizer's own
+    /// making (`Customized Time Zone`, `tzone://Microsoft/Custom`), which they often leave out of
+    /// the file: no zone can be known from such a name, so its times are read as local times, as
+    /// Home Assistant's `ical` reads them.
+    static func isPlaceholder(_ tzid: String) -> Bool {
+        let name = tzid.lowercased()
+        return name.hasPrefix("customized time zone") || name.hasPrefix("tzone://microsoft/")
+    }
+
     /// The Olson name libical knows that a TZID which is not one stands for: nil for such a name
     /// itself and for a TZID that names no zone. Worked out once per TZID for the process (an
     /// expansion asks for every occurrence).

@@ -39,6 +39,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// An RRULE's UNTIL of another kind than DTSTART asks (a date for a timed series, a local
         /// time for one in a time zone): read as its exporter meant (`untilFault`).
         case untilKind
+        /// A TZID Exchange gives a zone of its user's making, with no VTIMEZONE in the file
+        /// (`Customized Time Zone`): read as local time (`CalendarZones.isPlaceholder`).
+        case placeholderZone
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -74,7 +77,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
                 .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
-                .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind:
+                .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone:
                 true
             default: false
             }

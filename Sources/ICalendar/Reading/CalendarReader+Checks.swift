@@ -46,6 +46,15 @@ extension ReaderWalk {
         }
         let tzid = Libical.tzid(property)
         if let tzid, refusedZones.contains(tzid) { return nil }
+        if let tzid, !zones.isDefined(tzid), CalendarZones.builtin(tzid) == nil, CalendarZones.isPlaceholder(tzid) {
+            if reportedZones.insert(tzid).inserted {
+                report(
+                    line, .placeholderZone,
+                    "TZID \"\(tzid)\" is Exchange's name for a zone it did not write into the file (no VTIMEZONE); "
+                        + "its times are read as floating local times (in a district calendar, the school's own zone)")
+            }
+            return Libical.eventTime(time, tzid: nil)
+        }
         if let tzid, !zones.isDefined(tzid), reportedZones.insert(tzid).inserted {
             let known = CalendarZones.builtin(tzid) != nil
             let meaning = known ? CalendarZones.olsonName(tzid).map { "; read as \($0)" } ?? "" : ""
@@ -371,6 +380,19 @@ extension ReaderWalk {
         }
         // RFC 9253 gives RELATED-TO a VALUE of UID or URI, which libical 3.0.16 does not know yet.
         if message.hasPrefix("Invalid VALUE type for property RELATED-TO") { return }
+        // A text property with a VALUE libical does not take: its text is read as it stands
+        // (`ReaderWalk.textDespiteValueType`). RFC 5545 lets VALUE name an x-name or iana-token type a
+        // reader keeps uninterpreted (allenporter/ical's `VALUE=X-CUSTOM-TYPE`); a known type of another
+        // kind, or a quoted string (Proton Calendar's `SUMMARY;VALUE="IBE150 ..."`), breaks it.
+        if let (name, type) = Libical.invalidValueType(message), Libical.textProperties.contains(name) {
+            let upper = type.uppercased()
+            if Libical.isToken(upper) && !Libical.valueTypes.contains(upper) { return }
+            report(
+                line, .coercedValue,
+                "\(name) has VALUE=\(type); its value is TEXT (or a type named by a token, kept as it is): read as text"
+            )
+            return
+        }
         // A property libical 3.0.16 does not know: registered ones (RFC 7986, 9073, 9074, 9253) are
         // iCalendar; any other well-formed name is one RFC 5545 tells readers to ignore.
         if message.hasPrefix("Parse error in property name: ") {

@@ -164,6 +164,18 @@ extension ReaderWalk {
         "SEQUENCE", "RECURRENCE-ID", "CLASS", "CREATED", "LAST-MODIFIED", "TRANSP", "PRIORITY",
     ]
 
+    /// The text of a text property libical dropped for its VALUE parameter (`SUMMARY;VALUE=X-FOO:Fire
+    /// drill`), read by libical as that property without the parameter; nil for any other error.
+    static func textDespiteValueType(_ error: OpaquePointer, raw: ContentLine) -> String? {
+        let message = Libical.string(icalproperty_get_xlicerror(error)) ?? ""
+        guard let (name, _) = Libical.invalidValueType(message), name == raw.name.uppercased(),
+            Libical.textProperties.contains(name),
+            let property = icalproperty_new_from_string("\(name):\(raw.value)")
+        else { return nil }
+        defer { icalproperty_free(property) }
+        return Libical.valueText(property)
+    }
+
     mutating func readEvent(_ component: OpaquePointer, scanned: ScannedComponent?) -> Event? {
         let begin = scanned?.beginLine ?? 1
         var event = Event(uid: "", summary: "", start: .date(CalendarDate(year: 1970, month: 1, day: 1)))
@@ -238,7 +250,16 @@ extension ReaderWalk {
             case "RRULE":
                 if let rule = checkedRule(raw.map { String($0.value) }, line: line) { event.recurrences.append(rule) }
             case "X-LIC-ERROR":
-                if let raw, raw.name == "RRULE" {
+                if let raw, let text = Self.textDespiteValueType(property, raw: raw) {
+                    switch raw.name {
+                    case "SUMMARY": event.summary = text
+                    case "DESCRIPTION": event.description = text
+                    case "LOCATION": event.location = text
+                    case "CATEGORIES": event.categories.append(text)
+                    default: break
+                    }
+                    reportLibicalError(property, line: line)
+                } else if let raw, raw.name == "RRULE" {
                     if let rule = checkedRule(String(raw.value), line: line, libicalRejected: property) {
                         event.recurrences.append(rule)
                     }

@@ -402,7 +402,13 @@ extension ReaderWalk {
                     matches = { $0.name == empty && $0.value.isEmpty }
                 } else {
                     let quoted = message.range(of: ": ", options: .backwards).map { String(message[$0.upperBound...]) }
-                    matches = { line in quoted.map { !$0.isEmpty && line.text.contains($0) } == true }
+                    // Where the message names its property, only that property's lines: two lines with
+                    // the same VALUE=X-FOO had their errors swapped.
+                    let named = Libical.invalidValueType(message)?.property
+                    matches = { line in
+                        (named == nil || line.name == named)
+                            && quoted.map { !$0.isEmpty && line.text.contains($0) } == true
+                    }
                 }
                 let index =
                     lines.indices.first { $0 >= next && matches(lines[$0]) }
@@ -486,6 +492,21 @@ extension Libical {
         "NAME", "REFRESH-INTERVAL", "SOURCE", "COLOR", "IMAGE", "CONFERENCE", "BUSYTYPE", "TZUNTIL", "TZID-ALIAS-OF",
         "LOCATION-TYPE", "PARTICIPANT-TYPE", "RESOURCE-TYPE", "CALENDAR-ADDRESS", "STYLED-DESCRIPTION",
         "STRUCTURED-DATA", "ACKNOWLEDGED", "PROXIMITY", "LINK", "CONCEPT", "REFID",
+    ]
+
+    /// The property and VALUE of libical's "Invalid VALUE type for property SUMMARY: VALUE=X-FOO".
+    static func invalidValueType(_ message: String) -> (property: String, value: String)? {
+        let prefix = "Invalid VALUE type for property "
+        guard message.hasPrefix(prefix), let colon = message.range(of: ": VALUE=") else { return nil }
+        let property = message[message.index(message.startIndex, offsetBy: prefix.count)..<colon.lowerBound]
+        return (property.uppercased(), String(message[colon.upperBound...]))
+    }
+
+    /// RFC 5545's value types (section 3.3): any other token in VALUE is an iana-token or x-name a
+    /// reader keeps without interpreting.
+    static let valueTypes: Set<String> = [
+        "BINARY", "BOOLEAN", "CAL-ADDRESS", "DATE", "DATE-TIME", "DURATION", "FLOAT", "INTEGER", "PERIOD", "RECUR",
+        "TEXT", "TIME", "URI", "UTC-OFFSET",
     ]
 
     /// Whether a name is an iana-token or x-name: letters, digits and `-`.
