@@ -489,6 +489,37 @@ extension ValidatorTests {
         #expect(starts.count == count, "\(starts.map(\.start))")
     }
 
+    /// RFC 5545 requires DTSTART only in a calendar without METHOD, and RFC 5546 sends REPLY,
+    /// CANCEL, REFRESH and DECLINECOUNTER without one (ical4j's `incoming.ics`). Such an event is a
+    /// warning and is not read; its UID names the event it answers, so a second answer is no copy.
+    /// Without METHOD, or with PUBLISH (which RFC 5546 gives a DTSTART), it is still an error.
+    @Test(arguments: [("METHOD:REPLY", false), ("METHOD:cancel", false), ("METHOD:PUBLISH", true), (nil, true)])
+    func anAnswerWithoutStartIsNoError(_ method: String?, _ refused: Bool) throws {
+        let answer = [
+            "UID:a", "DTSTAMP:20270801T120000Z", "SEQUENCE:1", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:b@x.example",
+        ]
+        let lines =
+            Self.calendar(
+                header: ["VERSION:2.0", "PRODID:-//Test//Test//EN"] + (method.map { [$0] } ?? []), event: answer
+            )
+            .dropLast() + ["BEGIN:VEVENT"] + answer + ["END:VEVENT", "END:VCALENDAR"]
+        let found = Self.problems(Array(lines))
+        #expect(
+            found.map(\.kind)
+                == (refused
+                    ? [.missingProperty, .missingProperty, .supersededCopy]
+                    : [.messageWithoutStart, .messageWithoutStart]),
+            "\(found)")
+        #expect(found.allSatisfy { $0.kind.breaksRFC == refused })
+        if refused {
+            #expect(throws: CalendarReadError.self) {
+                try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n")
+            }
+        } else {
+            #expect(try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n").document.events.isEmpty)
+        }
+    }
+
     /// RFC 5545 has no PERIOD of dates: libical read `19970101/19970102` as one, which stretched
     /// the event's own occurrence to the next day while `validate` said clean (collective
     /// icalendar's issue 1633 calendar). It is refused at its line, as a PERIOD that ends before it

@@ -42,6 +42,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// A TZID Exchange gives a zone of its user's making, with no VTIMEZONE in the file
         /// (`Customized Time Zone`): read as local time (`CalendarZones.isPlaceholder`).
         case placeholderZone
+        /// A VEVENT with no DTSTART in a METHOD:REPLY, CANCEL, REFRESH or DECLINECOUNTER calendar,
+        /// which RFC 5546 allows: it places nothing, so it is not read as an event.
+        case messageWithoutStart
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -59,6 +62,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         public var isTolerable: Bool {
             isRepair || self == .lineEnding || self == .lineLength || self == .undefinedKnownZone
                 || self == .unknownProperty || self == .coercedValue || self == .missingMetadata || self == .alarm
+                || self == .messageWithoutStart
         }
 
         /// What `calendar validate` calls an error: what RFC 5545 says MUST (or a client misreads).
@@ -66,7 +70,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// X-LIC-ERROR or X-WR-TIMEZONE (which readers may ignore) are warnings.
         public var breaksRFC: Bool {
             switch self {
-            case .lineLength, .severalRules, .unknownProperty, .pastLibicalError, .wrTimeZone: false
+            case .lineLength, .severalRules, .unknownProperty, .pastLibicalError, .wrTimeZone, .messageWithoutStart:
+                false
             default: true
             }
         }

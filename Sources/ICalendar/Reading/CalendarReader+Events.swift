@@ -11,6 +11,10 @@ extension ReaderWalk {
         for (property, line) in propertyLines(calendar, scanned: scanned) {
             let name = Libical.propertyName(property)
             names.insert(name)
+            if name == "METHOD" {
+                let method = Libical.valueText(property).uppercased()
+                messageMethod = ["REPLY", "CANCEL", "REFRESH", "DECLINECOUNTER"].contains(method) ? method : nil
+            }
             switch name {
             case "VERSION":
                 let version = Libical.valueText(property)
@@ -312,6 +316,13 @@ extension ReaderWalk {
             }
         }
         for required in ["UID", "DTSTAMP", "DTSTART"] where lines[required] == nil {
+            if required == "DTSTART", let method = messageMethod {
+                report(
+                    begin, .messageWithoutStart,
+                    "VEVENT has no DTSTART, which METHOD:\(method) allows (RFC 5546: an answer about an event, "
+                        + "not one); it places nothing on a calendar and is not read")
+                continue
+            }
             let essential = required == "DTSTART" || (required == "UID" && lines["RECURRENCE-ID"] != nil)
             report(begin, essential ? .missingProperty : .missingMetadata, "VEVENT has no \(required)")
         }
@@ -332,7 +343,8 @@ extension ReaderWalk {
         if let recurrenceID = event.recurrenceID, let line = lines["RECURRENCE-ID"] {
             recurrenceIDLines[event.uid + "\u{0}" + recurrenceID.description] = line
         }
-        if !event.uid.isEmpty {
+        // An answer with no time (a REPLY) names the event it answers: its UID is no copy of it.
+        if !event.uid.isEmpty && (hasStart || messageMethod == nil) {
             let key = event.uid + "\u{0}" + (event.recurrenceID?.description ?? "")
             if let first = seenUIDs[key] {
                 // A later copy of the same event (or of the same occurrence): CalDAV servers and

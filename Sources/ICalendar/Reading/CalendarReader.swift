@@ -215,6 +215,9 @@ struct ReaderWalk {
     var zones = CalendarZones()
     /// TZIDs whose VTIMEZONE was refused (a rule that never matches): reported once, at the rule.
     var refusedZones = Set<String>()
+    /// The METHOD of the VCALENDAR being read when it is one RFC 5546 sends without DTSTART (REPLY,
+    /// CANCEL, REFRESH, DECLINECOUNTER): an answer about an event, not an event.
+    var messageMethod: String?
     /// A large calendar read a slice at a time: the walk reads the first, and the rest after it.
     var slices: SliceReader?
 
@@ -254,6 +257,7 @@ struct ReaderWalk {
                 refusedZones = refused
                 reportedZones = []
                 readCalendar(component, scanned: shape)
+                messageMethod = nil
             case ICAL_VEVENT_COMPONENT:
                 report(
                     line, .outsideCalendar,
