@@ -84,4 +84,41 @@ extension TimeZoneTests {
                 "2027-11-01T14:00:00", "2027-11-08T15:00:00",
             ])
     }
+
+    /// RFC 5545's own example of section 4 puts a meeting on March 12, 1998 at 8:30 in New York
+    /// under a VTIMEZONE whose first observance is October 25, 1998: the file says nothing of March,
+    /// and libical took the first observance's TZOFFSETFROM (-0400), an hour off. Apple's iCal wrote
+    /// observances from the file's year on, the first "from" +0000: earlier events came out as UTC,
+    /// ten hours off in Sydney. Before the first observance a zone tzdata knows by name is read by
+    /// tzdata (13:30Z, EST), once warned; from it on, the file's own definition holds, even where it
+    /// departs from tzdata, and a name tzdata does not know keeps libical's reading.
+    @Test(arguments: [
+        ("America/New_York", "19981025T020000", "-0400", "-0500", "19980312T083000", "1998-03-12T13:30:00", true),
+        ("Australia/Sydney", "20060325T160000", "+0000", "+1000", "20030109T200000", "2003-01-09T09:00:00", true),
+        ("America/New_York", "19981025T020000", "-0400", "-0500", "19981201T083000", "1998-12-01T13:30:00", false),
+        ("America/New_York", "19800101T000000", "-0300", "-0300", "19981201T083000", "1998-12-01T11:30:00", false),
+        ("Lakeside Local", "19981025T020000", "-0400", "-0500", "19980312T083000", "1998-03-12T12:30:00", false),
+    ])
+    func aTimeBeforeTheFilesZoneBeginsIsReadByTzdata(
+        _ tzid: String, _ onset: String, _ from: String, _ to: String, _ start: String, _ instant: String,
+        _ warned: Bool
+    ) throws {
+        let text =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//RDU Software//NONSGML HandCal//EN",
+                "BEGIN:VTIMEZONE", "TZID:\(tzid)", "BEGIN:STANDARD", "DTSTART:\(onset)", "TZOFFSETFROM:\(from)",
+                "TZOFFSETTO:\(to)", "END:STANDARD", "END:VTIMEZONE",
+                "BEGIN:VEVENT", "UID:guid-1.example.com", "DTSTAMP:19980309T231000Z",
+                "DTSTART;TZID=\(tzid):\(start)", "SUMMARY:XYZ Project Review", "END:VEVENT", "END:VCALENDAR",
+            ].joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.problems.map(\.kind) == (warned ? [.beforeZoneOnset] : []), "\(read.problems)")
+        #expect(read.problems.map(\.line) == (warned ? [15] : []))
+        #expect(read.problems.allSatisfy { !$0.kind.breaksRFC })
+        let got = try RecurrenceExpander().expand(read.document)
+        #expect(got.map { WallTime(secondsSinceEpoch: $0.instant).description } == [instant])
+        // Shown back in the zone, the instant is the wall time it was written as.
+        let shown = try RecurrenceExpander(zone: tzid).expand(read.document)
+        #expect(shown.map(\.start.wallTime) == [WallTime(start)!])
+    }
 }

@@ -10,6 +10,13 @@ import Synchronization
 final class CalendarZones {
     private var zones: [String: OpaquePointer] = [:]
     private var owned: [OpaquePointer] = []
+    /// Where each file zone that tzdata also knows begins: its earliest observance's DTSTART, and
+    /// that instant. Before it the file says nothing (RFC 5545's own example in section 4 has a
+    /// meeting in March 1998 under a VTIMEZONE whose first observance is October 1998; Apple's
+    /// iCal wrote observances from the file's year on, the first "from" +0000), and libical took
+    /// the first observance's TZOFFSETFROM: an hour off there, nine hours off for Apple's. Times
+    /// before it are read by tzdata's zone of that name, as python's `icalendar` reads them.
+    private var onsets: [String: (wall: WallTime, instant: Int)] = [:]
 
     /// Builds the zones defined by the VTIMEZONEs of `calendar` (which it does not keep).
     init(definedIn calendar: OpaquePointer? = nil, excluding refused: Set<String> = []) {
@@ -21,7 +28,7 @@ final class CalendarZones {
                 let zone = icaltimezone_new()
             {
                 if icaltimezone_set_component(zone, icalcomponent_new_clone(component)) != 0 {
-                    zones[tzid] = zone
+                    register(tzid, zone: zone, component: component)
                 }
                 owned.append(zone)
             }
@@ -41,8 +48,34 @@ final class CalendarZones {
             defer { icalcomponent_free(component) }
             guard let zone = icaltimezone_new() else { continue }
             owned.append(zone)
-            if icaltimezone_set_component(zone, icalcomponent_new_clone(component)) != 0 { zones[tzid] = zone }
+            if icaltimezone_set_component(zone, icalcomponent_new_clone(component)) != 0 {
+                register(tzid, zone: zone, component: component)
+            }
         }
+    }
+
+    private func register(_ tzid: String, zone: OpaquePointer, component: OpaquePointer) {
+        zones[tzid] = zone
+        guard Self.builtin(tzid) != nil else { return }
+        var first: WallTime?
+        var observance = icalcomponent_get_first_component(component, ICAL_ANY_COMPONENT)
+        while let current = observance {
+            if let start = icalcomponent_get_first_property(current, ICAL_DTSTART_PROPERTY) {
+                let wall = Libical.wallTime(icalproperty_get_dtstart(start))
+                if wall.isValid, first.map({ wall < $0 }) ?? true { first = wall }
+            }
+            observance = icalcomponent_get_next_component(component, ICAL_ANY_COMPONENT)
+        }
+        if let first {
+            onsets[tzid] = (first, Int(icaltime_as_timet_with_zone(Libical.time(first), zone)))
+        }
+    }
+
+    /// Where the file's own zone `tzid` begins, when `wall` lies before it and tzdata's zone of that
+    /// name reads it instead.
+    func onset(of tzid: String, after wall: WallTime) -> WallTime? {
+        guard let onset = onsets[tzid], wall < onset.wall else { return nil }
+        return onset.wall
     }
 
     /// Whether the file itself defines `tzid`.
@@ -121,14 +154,16 @@ final class CalendarZones {
         switch time {
         case .date, .floating, .utc: return time.wallTime.secondsSinceEpoch
         case .zoned(let wall, let tzid):
-            guard let zone = zone(tzid) else { return wall.secondsSinceEpoch }
+            guard var zone = zone(tzid) else { return wall.secondsSinceEpoch }
+            if let onset = onsets[tzid], wall < onset.wall, let known = Self.builtin(tzid) { zone = known }
             return Int(icaltime_as_timet_with_zone(Libical.time(wall), zone))
         }
     }
 
     /// The wall time in `tzid` of an instant.
     func wallTime(atInstant seconds: Int, in tzid: String) -> WallTime {
-        guard let zone = zone(tzid) else { return WallTime(secondsSinceEpoch: seconds) }
+        guard var zone = zone(tzid) else { return WallTime(secondsSinceEpoch: seconds) }
+        if let onset = onsets[tzid], seconds < onset.instant, let known = Self.builtin(tzid) { zone = known }
         return Libical.wallTime(icaltime_from_timet_with_zone(time_t(seconds), 0, zone))
     }
 }

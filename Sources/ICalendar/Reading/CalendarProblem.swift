@@ -45,6 +45,10 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// A VEVENT with no DTSTART in a METHOD:REPLY, CANCEL, REFRESH or DECLINECOUNTER calendar,
         /// which RFC 5546 allows: it places nothing, so it is not read as an event.
         case messageWithoutStart
+        /// A time before the first observance of its file's VTIMEZONE, which tzdata also knows by
+        /// name: read by tzdata's zone (`CalendarZones.onset`). RFC 5545 does not say what such a
+        /// time is, so it is a warning.
+        case beforeZoneOnset
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -62,7 +66,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         public var isTolerable: Bool {
             isRepair || self == .lineEnding || self == .lineLength || self == .undefinedKnownZone
                 || self == .unknownProperty || self == .coercedValue || self == .missingMetadata || self == .alarm
-                || self == .messageWithoutStart
+                || self == .messageWithoutStart || self == .beforeZoneOnset
         }
 
         /// What `calendar validate` calls an error: what RFC 5545 says MUST (or a client misreads).
@@ -70,7 +74,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// X-LIC-ERROR or X-WR-TIMEZONE (which readers may ignore) are warnings.
         public var breaksRFC: Bool {
             switch self {
-            case .lineLength, .severalRules, .unknownProperty, .pastLibicalError, .wrTimeZone, .messageWithoutStart:
+            case .lineLength, .severalRules, .unknownProperty, .pastLibicalError, .wrTimeZone, .messageWithoutStart,
+                .beforeZoneOnset:
                 false
             default: true
             }

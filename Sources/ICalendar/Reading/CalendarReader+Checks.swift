@@ -64,6 +64,14 @@ extension ReaderWalk {
                     + (known ? meaning : " and is not a known time zone \(CalendarZones.expected)"))
         }
         if let tzid, !zones.isDefined(tzid), CalendarZones.builtin(tzid) == nil { return nil }
+        if let tzid, time.is_date == 0, let onset = zones.onset(of: tzid, after: wall),
+            reportedOnsets.insert(tzid).inserted
+        {
+            report(
+                line, .beforeZoneOnset,
+                "\(name) \(wall) is before the first observance of VTIMEZONE \"\(tzid)\" (\(onset)), which says "
+                    + "nothing of it: read by tzdata's \(tzid), as are other such times")
+        }
         return Libical.eventTime(time, tzid: tzid)
     }
 

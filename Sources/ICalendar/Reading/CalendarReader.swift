@@ -213,6 +213,8 @@ struct ReaderWalk {
     /// TZIDs already reported as undefined: said once a file, at first use.
     var reportedZones = Set<String>()
     var zones = CalendarZones()
+    /// File zones already reported as beginning after a time given in them: said once a file.
+    var reportedOnsets = Set<String>()
     /// TZIDs whose VTIMEZONE was refused (a rule that never matches): reported once, at the rule.
     var refusedZones = Set<String>()
     /// The METHOD of the VCALENDAR being read when it is one RFC 5546 sends without DTSTART (REPLY,
@@ -256,6 +258,7 @@ struct ReaderWalk {
                 zones = CalendarZones(definedIn: component, excluding: refused)
                 refusedZones = refused
                 reportedZones = []
+                reportedOnsets = []
                 readCalendar(component, scanned: shape)
                 messageMethod = nil
             case ICAL_VEVENT_COMPONENT:
