@@ -24,6 +24,11 @@ import Testing
         // Proton Calendar's quoted VALUE on SUMMARY; an x-name VALUE (RFC 5545 allows one) is no fault.
         "proton-value-on-summary.ics": [.coercedValue],
         "google-birthday-date-with-z.ics": [.dateWithZ, .dateWithZ],
+        // Google's early exports: dates without VALUE=DATE, an override's RECURRENCE-ID at a UTC midnight.
+        "google-early-all-day.ics": [
+            .dateWithoutValueType, .undefinedKnownZone, .dateWithoutValueType, .dateWithoutValueType,
+            .dateWithoutValueType, .allDayRecurrenceID,
+        ],
         "google-x-wr-timezone.ics": [.wrTimeZone, .emptyRulePart, .emptyRulePart],
         "mac-cr-line-ends.ics": [.loneCR],
         // The VALARM of ical.js's `samples/forced_types.ics` (Mozilla's calendar code): no TRIGGER.
@@ -82,6 +87,12 @@ import Testing
         ],
         "google-birthday-date-with-z.ics": [
             "2027-12-10\t2027-12-11\tPrincipal Lee's birthday", "2028-12-10\t2028-12-11\tPrincipal Lee's birthday",
+        ],
+        // python reads each date as a midnight in the zone (05:00Z), not as the day it names. Drillbook
+        // once moved the override's UTC midnight into X-WR-TIMEZONE, the evening before, and kept it
+        // beside the day it replaces.
+        "google-early-all-day.ics": [
+            "2027-10-11\t2027-10-12\tFall holiday", "2028-10-09\t2028-10-10\tFall holiday (staff day)",
         ],
     ]
 

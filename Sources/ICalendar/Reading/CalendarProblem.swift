@@ -49,6 +49,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// name: read by tzdata's zone (`CalendarZones.onset`). RFC 5545 does not say what such a
         /// time is, so it is a warning.
         case beforeZoneOnset
+        /// A date where a DATE-TIME is the default, without VALUE=DATE (`DTSTART;TZID=...:20040425`,
+        /// Google's early exports): read as the all-day date it names.
+        case dateWithoutValueType
         /// A property that is neither registered nor an X- name: RFC 5545 has readers ignore it.
         case unknownProperty
         /// A value of the wrong form where the meaning of the events does not hang on it
@@ -87,7 +90,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
                 .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
-                .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone:
+                .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone, .dateWithoutValueType:
                 true
             default: false
             }

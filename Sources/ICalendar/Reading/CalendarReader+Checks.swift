@@ -43,6 +43,14 @@ extension ReaderWalk {
                     "\(name) has VALUE=DATE but \"\(value)\" has a time; write \(value.prefix(8)) or drop VALUE=DATE")
                 return nil
             }
+            // Google's early exports wrote holidays as `DTSTART;TZID=America/Los_Angeles:20040425`:
+            // libical reads the date, as the all-day day it names.
+            if !declaresDate && time.is_date != 0 && !value.contains("T") && !value.contains("/") {
+                report(
+                    line, .dateWithoutValueType,
+                    "\(name) \"\(value)\" is a date, but without VALUE=DATE the value is a DATE-TIME; "
+                        + "read as the all-day date \(wall.date)")
+            }
         }
         let tzid = Libical.tzid(property)
         if let tzid, refusedZones.contains(tzid) { return nil }

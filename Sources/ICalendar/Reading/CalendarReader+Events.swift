@@ -100,13 +100,17 @@ extension ReaderWalk {
             case .date, .zoned: time
             }
         }
+        // An override of an all-day series names its day by a date-time's own date (Google wrote
+        // `RECURRENCE-ID:20030425T000000Z` for Anzac Day): moved into the zone, it named the day before.
+        let allDaySeries = Set(
+            document.events[range].lazy.filter { $0.recurrenceID == nil && $0.start.isAllDay }.map(\.uid))
         var changed = 0
         for index in range {
             var event = document.events[index]
             let before = event
             event.start = zoned(event.start)
             event.end = event.end.map(zoned)
-            event.recurrenceID = event.recurrenceID.map(zoned)
+            if !allDaySeries.contains(event.uid) { event.recurrenceID = event.recurrenceID.map(zoned) }
             event.exceptionDates = event.exceptionDates.map(zoned)
             event.recurrenceDates = event.recurrenceDates.map(zoned)
             event.recurrencePeriods = event.recurrencePeriods.map {
@@ -115,6 +119,13 @@ extension ReaderWalk {
             if event != before {
                 changed += 1
                 document.events[index] = event
+            }
+            // The override's line is found by its time: it moves with it (an all-day series'
+            // date-time RECURRENCE-ID was reported at line 1).
+            if let old = before.recurrenceID, let new = event.recurrenceID, old != new,
+                let recurrenceLine = recurrenceIDLines.removeValue(forKey: event.uid + "\u{0}" + old.description)
+            {
+                recurrenceIDLines[event.uid + "\u{0}" + new.description] = recurrenceLine
             }
         }
         if changed > 0 {
