@@ -157,6 +157,44 @@ import Testing
         #expect(try store.completions(year: "2027-2028").isEmpty)
     }
 
+    /// A completion counts in the plan's school year and lasts less than a day, as --duration does:
+    /// `--on 0001-01-01` was stored as a 2027-2028 completion, and an end two weeks after the start
+    /// as one drill. Each is refused with why, and nothing is stored; a day's end exactly is taken.
+    @Test(
+        arguments: [
+            (WallTime(year: 1, month: 1, day: 1, hour: 0), nil, "outside the 2027-2028 school year"),
+            (WallTime(year: 2027, month: 6, day: 30, hour: 10), nil, "(2027-07-01 to 2028-06-30)"),
+            (WallTime(year: 2028, month: 7, day: 2, hour: 10), nil, "`drillbook rollover` starts the next year"),
+            (
+                WallTime(year: 2027, month: 9, day: 14, hour: 10), WallTime(year: 2027, month: 9, day: 28, hour: 10),
+                "more than a day after the start"
+            ),
+            (WallTime(year: 2027, month: 9, day: 14, hour: 10), WallTime(year: 2027, month: 9, day: 15, hour: 10), nil),
+        ] as [(WallTime, WallTime?, String?)])
+    func aCompletionOutsideTheYearOrLongerThanADayChangesNothing(
+        _ start: WallTime, _ end: WallTime?, _ says: String?
+    ) throws {
+        let (loaded, store) = try Self.scheduled()
+        for record in [false, true] {
+            do {
+                if record {
+                    _ = try Tracker.record(
+                        kind: .drill("fire"), school: "lincoln-hs", loaded: loaded, store: store, startedAt: start,
+                        endedAt: end, evidence: Self.fireEvidence, actor: nil, asOf: day("2028-07-03"))
+                } else {
+                    _ = try Tracker.complete(
+                        "lincoln-hs/fire-drill-1", loaded: loaded, store: store, startedAt: start, endedAt: end,
+                        durationMinutes: nil, evidence: Self.fireEvidence, corrects: nil, actor: nil,
+                        asOf: day("2028-07-03"))
+                }
+                #expect(says == nil, "stored: \(record ? "record" : "complete")")
+            } catch {
+                #expect(says.map { "\(error)".contains($0) } == true, "\(error)")
+            }
+        }
+        #expect(try store.completions(year: "2027-2028").count == (says == nil ? 2 : 0))
+    }
+
     @Test func theAuditChainCatchesAnEditAndARewrite() throws {
         let (loaded, store) = try Self.scheduled()
         _ = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)

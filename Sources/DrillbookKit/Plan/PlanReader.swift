@@ -1,3 +1,4 @@
+import Dates
 import Foundation
 import Planning
 import Yams
@@ -510,6 +511,11 @@ struct SchoolYearName {
             (2000...2200).contains(first)
         else { return nil }
         self.first = first
+    }
+
+    /// July 1 to June 30: the days whose calendar events, completions and records are the year's.
+    var days: ClosedRange<CalendarDate> {
+        CalendarDate(year: first, month: 7, day: 1)...CalendarDate(year: first + 1, month: 6, day: 30)
     }
 }
 

@@ -9,8 +9,8 @@ enum YearReader {
         let inspection: CalendarInspection
         do { inspection = try CalendarFiles.load(path: path) } catch { throw .calendar(error) }
         guard let name = SchoolYearName(plan.year) else { throw .usage("bad year \(plan.year)") }
-        let windowStart = CalendarDate(year: name.first, month: 7, day: 1)
-        let windowEnd = CalendarDate(year: name.first + 1, month: 7, day: 1)
+        let windowStart = name.days.lowerBound
+        let windowEnd = name.days.upperBound.adding(days: 1)
         let occurrences: [Occurrence]
         do {
             // In the district's zone: a closure a calendar gives in UTC falls on the school's own date.

@@ -45,6 +45,8 @@ public enum RecordForm {
         if let started {
             if started.date > asOf {
                 problems["started_at"] = "is after today (\(asOf)): a record cannot be in the future"
+            } else if let name = SchoolYearName(loaded.plan.year), !name.days.contains(started.date) {
+                problems["started_at"] = "is outside the \(loaded.plan.year) school year"
             }
         } else {
             problems["started_at"] = "is not a date and time like 2027-09-03T10:15"
@@ -53,6 +55,9 @@ public enum RecordForm {
         if !endText.isEmpty {
             if let ended = DateTimeArgument.wallTime(endText) {
                 if let started, ended <= started { problems["ended_at"] = "is not after the start \(started)" }
+                if let started, ended.secondsSinceEpoch - started.secondsSinceEpoch > 86_400 {
+                    problems["ended_at"] = "is more than a day after the start \(started)"
+                }
             } else {
                 problems["ended_at"] = "is not a date and time like 2027-09-03T10:25"
             }

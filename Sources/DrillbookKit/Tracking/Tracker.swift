@@ -25,13 +25,26 @@ public enum Tracker {
     /// start, evidence in shape, and every field the rules require present.
     static func check(
         startedAt: WallTime, endedAt: WallTime?, evidence: [EvidenceField: String],
-        required: ([EvidenceField: String]) -> [EvidenceField], asOf: CalendarDate, what: String
+        required: ([EvidenceField: String]) -> [EvidenceField], asOf: CalendarDate, year: String, what: String
     ) throws(DrillbookError) -> [EvidenceField: String] {
         guard startedAt.date <= asOf else {
             throw .usage("\(what): \(startedAt) is after \(asOf) (--as-of): a completion cannot be in the future")
         }
+        // A completion counts in the plan's school year: one dated in another year (0001-01-01, or
+        // last spring's drill) was stored as this year's and counted toward its rules.
+        if let days = SchoolYearName(year)?.days, !days.contains(startedAt.date) {
+            throw .usage(
+                "\(what): \(startedAt) is outside the \(year) school year the plan is for "
+                    + "(\(days.lowerBound) to \(days.upperBound))"
+                    + (startedAt.date > days.upperBound ? "; `drillbook rollover` starts the next year" : ""))
+        }
         if let endedAt, endedAt <= startedAt {
             throw .usage("\(what): the end \(endedAt) is not after the start \(startedAt)")
+        }
+        // As --duration: a drill or an activity of the plan takes less than a day.
+        if let endedAt, endedAt.secondsSinceEpoch - startedAt.secondsSinceEpoch > 86_400 {
+            throw .usage(
+                "\(what): the end \(endedAt) is more than a day after the start \(startedAt) (at most 24h)")
         }
         var normalized: [EvidenceField: String] = [:]
         for (field, value) in evidence {
@@ -79,7 +92,7 @@ public enum Tracker {
                 scheduled.relatedTo == nil
                     ? loaded.owed(kind: scheduled.kind, school: scheduled.schoolID, startedAt: start, evidence: given)
                         .requiredFields : []
-            }, asOf: asOf, what: scheduled.id)
+            }, asOf: asOf, year: loaded.plan.year, what: scheduled.id)
         let completion = Completion(
             year: loaded.plan.year, itemUID: scheduled.uid, schoolID: scheduled.schoolID, kind: scheduled.kind,
             startedAt: start,
@@ -113,7 +126,7 @@ public enum Tracker {
         let fields = try check(
             startedAt: startedAt, endedAt: endedAt, evidence: evidence,
             required: { loaded.owed(kind: kind, school: school, startedAt: startedAt, evidence: $0).requiredFields },
-            asOf: asOf, what: "\(school) \(kind)")
+            asOf: asOf, year: loaded.plan.year, what: "\(school) \(kind)")
         let completion = Completion(
             year: loaded.plan.year, itemUID: match?.item.uid, schoolID: school, kind: kind, startedAt: startedAt,
             endedAt: endedAt,
