@@ -42,6 +42,13 @@ import Testing
         }
         let rows = try JSONDecoder().decode([Row].self, from: Data(list.stdout.utf8))
         #expect(rows.map(\.id) == ["lincoln-hs/lockdown-drill-1", "lincoln-hs/lockdown-drill-2"])
+        // A kind no item has is a mistake named with the kinds there are, not "no items"; filters that
+        // leave nothing say so, not that nothing is scheduled.
+        let typo = try Drillbook.run("list", "--plan", plan, "--kind", "drill/lockdwn")
+        #expect(typo.status == 1 && typo.stderr.contains("kind \"drill/lockdwn\" matches no scheduled item"))
+        #expect(typo.stderr.contains("drill,"), "\(typo.stderr)")
+        let none = try Drillbook.run("list", "--plan", plan, "--from", "2030-01-01")
+        #expect(none.status == 0 && none.stdout == "no items match\n", "\(none.stdout)")
         let export = try Drillbook.run(
             "export", "--plan", plan, "--out", folder.appendingPathComponent("out").path, "--school", "lincoln-hs",
             "--audience", "staff", "--as-of", "2027-08-01")

@@ -48,6 +48,18 @@ struct List: ParsableCommand {
                 "school \"\(school)\" is not in the plan (it has: \(loaded.plan.schools.map(\.school.id).joined(separator: ", ")))"
             )
         }
+        let stored = !items.isEmpty
+        // A kind no item has is a typo, not an empty answer (`--kind nope` said "no items").
+        if let kind, stored,
+            !items.contains(where: {
+                $0.item.kind.description == kind || $0.item.kind.description.hasPrefix(kind + "/")
+            })
+        {
+            let kinds = Set(items.map { $0.item.kind.description.split(separator: "/").first.map(String.init) ?? "" })
+            throw Failure(
+                "kind \"\(kind)\" matches no scheduled item (kinds: \(kinds.sorted().joined(separator: ", ")), "
+                    + "or one of them with its type, such as drill/fire)")
+        }
         items = items.filter { tracked in
             let item = tracked.item
             return (all || tracked.status == .scheduled) && (school.map { item.schoolID == $0 } ?? true)
@@ -61,7 +73,7 @@ struct List: ParsableCommand {
             print(try ItemListJSON.render(items, statuses: statuses))
             return
         }
-        if items.isEmpty { print("no items (run `drillbook schedule` first?)") }
+        if items.isEmpty { print(stored ? "no items match" : "no items (run `drillbook schedule` first?)") }
         let width = items.map(\.item.id.count).max() ?? 0
         for (tracked, status) in zip(items, statuses) {
             let item = tracked.item
