@@ -14,7 +14,7 @@ final class CalendarZones {
     /// that instant. Before it the file says nothing (RFC 5545's own example in section 4 has a
     /// meeting in March 1998 under a VTIMEZONE whose first observance is October 1998; Apple's
     /// iCal wrote observances from the file's year on, the first "from" +0000), and libical took
-    /// the first observance's TZOFFSETFROM: an hour off there, nine hours off for Apple's. Times
+    /// the first observance's TZOFFSETFROM: an hour off there, nine or ten for Apple's. Times
     /// before it are read by tzdata's zone of that name, as python's `icalendar` reads them.
     private var onsets: [String: (wall: WallTime, instant: Int)] = [:]
 
@@ -54,6 +54,7 @@ final class CalendarZones {
         }
     }
 
+    /// Keeps a file's zone, and where it begins when tzdata also knows its name.
     private func register(_ tzid: String, zone: OpaquePointer, component: OpaquePointer) {
         zones[tzid] = zone
         guard Self.builtin(tzid) != nil else { return }
