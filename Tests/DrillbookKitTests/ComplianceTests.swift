@@ -306,4 +306,25 @@ extension ComplianceTests {
         #expect(html.contains("Signature:") && html.contains("Audit head \(head)"))
         #expect(html.contains("(held)</title>"))
     }
+
+    /// Each school's part of the text and HTML reports is written on its own core: the parts still
+    /// come in plan order, each once, and a name with markup in it is escaped in the page, a quote
+    /// or `<` followed by a combining mark included (one `Character`, which equals neither).
+    @Test func reportsListEverySchoolOnceInPlanOrderWithNamesEscaped() throws {
+        let (loaded, store) = try Self.scheduled(try exampleFolder())
+        var report = try ComplianceReport.make(loaded, store: store, asOf: day("2028-02-15"), school: nil)
+        #expect(report.schools.count == 3)
+        report.schools[1].school.name = "Q\"\u{301} onmouseover=x <\u{338}b> & Co"
+        let names = report.schools.map(\.school.name)
+        let text = report.text
+        let positions = names.map { text.range(of: "\n\n\($0) (")?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil } && positions.map { $0! } == positions.map { $0! }.sorted())
+        #expect(text.components(separatedBy: "\n\n").count == names.count + 1)
+        let html = report.html
+        #expect(html.contains("<h2>Q&quot;\u{301} onmouseover=x &lt;\u{338}b&gt; &amp; Co <small>"))
+        #expect(!html.contains("\"\u{301}") && !html.contains("<\u{338}"))
+        let headings = names.map { html.range(of: "<h2>\($0 == names[1] ? "Q&quot" : $0)")?.lowerBound }
+        #expect(headings.allSatisfy { $0 != nil } && headings.map { $0! } == headings.map { $0! }.sorted())
+        #expect(html.components(separatedBy: "<svg ").count == names.count + 1)
+    }
 }

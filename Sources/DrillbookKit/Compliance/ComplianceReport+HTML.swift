@@ -12,32 +12,9 @@ extension ComplianceReport {
             \(localRules.isEmpty ? "" : " Local rules in force: " + htmlEscaped(localRules.joined(separator: ", ")) + ".")</p>
 
             """
-        for result in schools {
-            body +=
-                "<h2>\(htmlEscaped(result.school.name)) <small>(\(result.findings.isEmpty ? "compliant" : Self.count(result.findings.count)))</small></h2>\n"
-            body +=
-                "<table><tr><th>Rule</th><th>Drills</th><th>Required</th><th>Counted</th><th>Done</th><th>Scheduled ahead</th><th>Dates</th><th>Source</th></tr>\n"
-            // Sources once under the table, by number: a school's table stays short enough to print on a page.
-            var sources: [String] = []
-            for tally in result.tallies {
-                if !sources.contains(tally.source) { sources.append(tally.source) }
-                body +=
-                    "<tr><td>\(htmlEscaped(tally.rule.description))</td><td>\(htmlEscaped(tally.drills.isEmpty ? "any" : tally.drills))</td><td>\(tally.required)</td>"
-                    + "<td>\(tally.counted)</td><td>\(tally.done)</td><td>\(tally.scheduledAhead)</td>"
-                    + "<td>\(tally.dates.map(\.description).joined(separator: ", "))</td><td>[\(sources.firstIndex(of: tally.source)! + 1)]</td></tr>\n"
-            }
-            body += "</table>\n<ol class=\"sources\">"
-            body += sources.map { "<li>\(htmlEscaped($0))</li>" }.joined() + "</ol>\n"
-            if !result.findings.isEmpty {
-                body += "<ul class=\"findings\">\n"
-                for finding in result.findings {
-                    body +=
-                        "<li><b>\(htmlEscaped(finding.severity.rawValue))</b> \(htmlEscaped(finding.rules.map(\.description).joined(separator: ", "))): \(htmlEscaped(finding.message)). <i>Fix:</i> \(htmlEscaped(finding.fix)). <small>\(htmlEscaped(finding.source))</small></li>\n"
-                }
-                body += "</ul>\n"
-            }
-            body += chart(result)
-        }
+        // Each school's section on every core, as the text report's parts.
+        let report = self
+        body += [String](concurrentlyComputing: schools.count) { report.section(report.schools[$0]) }.joined()
         body += """
             <section class="sign"><h2>Certification</h2>
             <p>I certify that the drills above were held as recorded.</p>
@@ -57,6 +34,35 @@ extension ComplianceReport {
             """
     }
 
+    /// One school's section: its heading, rules table, findings and chart.
+    func section(_ result: SchoolResult) -> String {
+        var body =
+            "<h2>\(htmlEscaped(result.school.name)) <small>(\(result.findings.isEmpty ? "compliant" : Self.count(result.findings.count)))</small></h2>\n"
+        body +=
+            "<table><tr><th>Rule</th><th>Drills</th><th>Required</th><th>Counted</th><th>Done</th><th>Scheduled ahead</th><th>Dates</th><th>Source</th></tr>\n"
+        // Sources once under the table, by number: a school's table stays short enough to print on a page.
+        var sources: [String] = []
+        for tally in result.tallies {
+            if !sources.contains(tally.source) { sources.append(tally.source) }
+            body +=
+                "<tr><td>\(htmlEscaped(tally.rule.description))</td><td>\(htmlEscaped(tally.drills.isEmpty ? "any" : tally.drills))</td><td>\(tally.required)</td>"
+                + "<td>\(tally.counted)</td><td>\(tally.done)</td><td>\(tally.scheduledAhead)</td>"
+                + "<td>\(tally.dates.map(\.description).joined(separator: ", "))</td><td>[\(sources.firstIndex(of: tally.source)! + 1)]</td></tr>\n"
+        }
+        body += "</table>\n<ol class=\"sources\">"
+        body += sources.map { "<li>\(htmlEscaped($0))</li>" }.joined() + "</ol>\n"
+        if !result.findings.isEmpty {
+            body += "<ul class=\"findings\">\n"
+            for finding in result.findings {
+                body +=
+                    "<li><b>\(htmlEscaped(finding.severity.rawValue))</b> \(htmlEscaped(finding.rules.map(\.description).joined(separator: ", "))): \(htmlEscaped(finding.message)). <i>Fix:</i> \(htmlEscaped(finding.fix)). <small>\(htmlEscaped(finding.source))</small></li>\n"
+            }
+            body += "</ul>\n"
+        }
+        body += chart(result)
+        return body
+    }
+
     /// Months across, one row per activity kind, a mark per item: green done, red overdue, grey scheduled.
     public func chart(_ result: SchoolResult) -> String {
         let first = year.first.firstOfMonth(addingMonths: 0)
@@ -69,7 +75,12 @@ extension ComplianceReport {
         let done = Dictionary(
             result.completions.compactMap { completion in completion.itemUID.map { ($0, completion.startedAt.date) } },
             uniquingKeysWith: min)
-        let kinds = Array(Set(result.items.filter { $0.item.relatedTo == nil }.map(\.item.kind.description))).sorted()
+        // Each kind's items in one pass, in the school's order: a row per kind then walks only its own.
+        var byKind: [String: [TrackedItem]] = [:]
+        for tracked in result.items where tracked.item.relatedTo == nil {
+            byKind[tracked.item.kind.description, default: []].append(tracked)
+        }
+        let kinds = byKind.keys.sorted()
         let left = 170
         let width = left + months.count * 60
         let height = 30 + kinds.count * 18
@@ -86,9 +97,7 @@ extension ComplianceReport {
         for (row, kind) in kinds.enumerated() {
             let y = 30 + row * 18
             svg += "<text x=\"2\" y=\"\(y + 4)\">\(htmlEscaped(Self.kindWords(kind)))</text>"
-            for tracked in result.items
-            where tracked.item.relatedTo == nil && tracked.item.kind.description == kind && tracked.status == .scheduled
-            {
+            for tracked in byKind[kind]! where tracked.status == .scheduled {
                 // A drill held is marked on the day it was held, not the day it was planned.
                 let held = done[tracked.item.uid]
                 let day = held ?? tracked.item.date
