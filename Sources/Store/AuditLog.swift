@@ -241,17 +241,38 @@ package enum AuditLog {
     static func verify(_ db: Database, table: String, sealed: [SealedTable], head expected: String?) throws
         -> AuditVerification
     {
+        let chain = try verifyChain(db, table: table, head: expected)
+        if let verdict = chain.verdict { return verdict }
+        let differences = try RowSeal.differences(db, ledger: chain.ledger, tables: sealed)
+        if !differences.isEmpty { return .tampered(differences) }
+        return .intact(entries: chain.entries, head: chain.head)
+    }
+
+    /// The chain's half of `verify`: a verdict when the chain does not hold (or lost the kept
+    /// head), else its entries, its head and the rows its entries recorded, for the rows' half.
+    static func verifyChain(_ db: Database, table: String, head expected: String?) throws -> CheckedChain {
         var ledger = SealLedger()
         let (entries, head, broken) = try walk(db, table: table, ledger: &ledger)
-        if let (seq, reason) = broken { return .broken(seq: seq, reason: reason) }
-        if let expected, expected != head,
+        var chain = CheckedChain(verdict: nil, ledger: ledger, entries: entries, head: head)
+        if let (seq, reason) = broken {
+            chain.verdict = .broken(seq: seq, reason: reason)
+        } else if let expected, expected != head,
             try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE hash = ?", arguments: [expected]) == 0
         {
-            return .lostHead(expected, entries: entries)
+            chain.verdict = .lostHead(expected, entries: entries)
         }
-        let differences = try RowSeal.differences(db, ledger: ledger, tables: sealed)
-        if !differences.isEmpty { return .tampered(differences) }
-        return .intact(entries: entries, head: head)
+        return chain
+    }
+
+    /// A chain's half of `verify` and the rows' half read apart from it: the verdict, or nil when
+    /// the two reads saw different heads (a write came between them) and so cannot be joined.
+    static func verdict(_ chain: consuming CheckedChain, rows: HashedRows, sealed: [SealedTable]) -> AuditVerification?
+    {
+        if let verdict = chain.verdict { return verdict }
+        guard rows.head.seq == chain.entries, rows.head.hash == chain.head else { return nil }
+        rows.check(into: &chain.ledger)
+        let differences = chain.ledger.differences(tables: sealed)
+        return differences.isEmpty ? .intact(entries: chain.entries, head: chain.head) : .tampered(differences)
     }
 
     /// Seals every row of `tables` as it is now, in one entry (the v6 migration, for rows written
@@ -298,11 +319,30 @@ extension SQLiteScheduleStore {
     }
 
     public func verifyAudit(head expected: String?) throws(StoreError) -> AuditVerification {
+        // The rows are read and hashed on a reader of their own while this thread walks the chain
+        // on another (`HashedRows`). Neither read waits for the other while it holds a reader, so
+        // any number of verifications can share the pool. When a write came between the two reads
+        // (the heads they saw differ), everything is read again in one.
+        let hashed = HashedRowsRead()
+        let group = DispatchGroup()
+        let database = self.database
+        DispatchQueue.global().async(group: group) {
+            hashed.rows = try? database.read { db in
+                try HashedRows.read(db, audit: "audit", sealed: Self.sealedTables)
+            }
+        }
         do {
+            let chain = try database.read { db in try AuditLog.verifyChain(db, table: "audit", head: expected) }
+            group.wait()
+            if let verdict = chain.verdict { return verdict }
+            if let rows = hashed.rows, let verdict = AuditLog.verdict(chain, rows: rows, sealed: Self.sealedTables) {
+                return verdict
+            }
             return try database.read { db in
                 try AuditLog.verify(db, table: "audit", sealed: Self.sealedTables, head: expected)
             }
         } catch {
+            group.wait()
             throw StoreError(message: "cannot read the audit log (\(error))")
         }
     }
@@ -316,6 +356,20 @@ extension SQLiteScheduleStore {
             try AuditLog.sealAll(db, table: "audit", tables: sealedAtV7)
         }
     }
+}
+
+/// What `verifyChain` found: `verdict` when the chain does not hold, else the chain's entries, its
+/// head and what its entries recorded of the rows.
+struct CheckedChain {
+    var verdict: AuditVerification?
+    var ledger: SealLedger
+    var entries: Int
+    var head: String
+}
+
+/// The rows `verifyAudit` hashes on another thread, read back after that thread's group is waited for.
+private final class HashedRowsRead: @unchecked Sendable {
+    var rows: HashedRows?
 }
 
 /// The chain check itself, whichever engine reads the entries: each entry in turn, its number,

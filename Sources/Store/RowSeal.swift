@@ -276,10 +276,13 @@ struct RowHasher {
         hex.withUnsafeMutableBufferPointer { writeHex(digest, into: $0) }
     }
 
-    /// Checks the current row against `ledger`'s table: its content hashed, compared with the hash
-    /// the audit entries recorded for its key and with the `row_hash` it carries, without a string
-    /// made of either hash.
-    mutating func check(into table: inout SealLedger.Table) {
+    /// The current row hashed: its key as SQLite holds it (NULL as no bytes, as `key()` reads
+    /// it; valid until the row moves), its content's hash as hex digits, and whether the
+    /// `row_hash` it carries is that hash, without a string made of either hash.
+    mutating func withCurrent<Result>(
+        _ body: (_ key: UnsafeBufferPointer<UInt8>, _ hex: UnsafeBufferPointer<UInt8>, _ storedMatches: Bool) ->
+            Result
+    ) -> Result {
         digest()
         let stored: Bool
         if let hashIndex, sqlite3_column_type(statement, hashIndex) == SQLITE_TEXT,
@@ -289,9 +292,14 @@ struct RowHasher {
         } else {
             stored = false
         }
-        // The key as SQLite holds it (NULL as no bytes, as `key()` reads it), valid until the row moves.
         let key = keyIndex.flatMap(ColumnReader(statement).bytes) ?? UnsafeBufferPointer(start: nil, count: 0)
-        hex.withUnsafeBufferPointer { table.check(key, hex: $0, storedMatches: stored) }
+        return hex.withUnsafeBufferPointer { body(key, $0, stored) }
+    }
+
+    /// Checks the current row against `ledger`'s table: its content hashed, compared with the hash
+    /// the audit entries recorded for its key and with the `row_hash` it carries.
+    mutating func check(into table: inout SealLedger.Table) {
+        withCurrent { table.check($0, hex: $1, storedMatches: $2) }
     }
 
     /// `seal_key` of the current row, as text.
