@@ -295,6 +295,39 @@ extension ComplianceTests {
         #expect(imported[0].itemUID == done.itemUID)
     }
 
+    /// A comma, quote or `=` followed by a combining mark is one `Character` that equals none of them;
+    /// a spreadsheet sees the comma, the quote and the formula all the same. The drill log quotes,
+    /// doubles and neutralises by scalar: python's csv module reads every row with the header's
+    /// columns and each value as written, and import-log reads the values back.
+    @Test func drillLogCellsAreQuotedByScalarForEveryReader() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        var evidence = TrackingTests.fireEvidence
+        evidence[.conductedBy] = "=\u{301}HYPERLINK(\"x\",\u{301} \"\u{301}Ana\"\u{301})\r\nRuiz\u{2028}fixed"
+        evidence[.present] = "fire"
+        _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: evidence)
+        var report = try ComplianceReport.make(loaded, store: store, asOf: day("2028-06-01"), school: "lincoln-hs")
+        report.schools[0].school.name = "Lincoln,\u{301} High"
+        let file = try OverdueAndImportTests.csv(report.csv(public: false))
+        let data = try runPython([
+            "-c", "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))", file,
+        ])
+        let rows = try JSONDecoder().decode([[String]].self, from: data)
+        try #require(rows.count == 2)
+        #expect(rows[1].count == rows[0].count, "\(rows[1])")
+        let column = { (name: String) in rows[0].firstIndex(of: name).map { rows[1][$0] } }
+        #expect(column("school_name") == "Lincoln,\u{301} High")
+        #expect(column("conducted_by") == "'" + evidence[.conductedBy]!)
+        let (fresh, freshStore) = try TrackingTests.scheduled()
+        let imported = try LogImporter.run(
+            file: file, mapping: .init(), loaded: fresh, store: freshStore, actor: "importer", asOf: day("2028-06-01")
+        ).imported
+        try #require(imported.count == 1)
+        // A spreadsheet's line ends inside a cell read back as LF. (The literal stands apart: #expect's
+        // expansion cannot hold a U+2028 escape.)
+        let typed = "=\u{301}HYPERLINK(\"x\",\u{301} \"\u{301}Ana\"\u{301})\nRuiz\u{2028}fixed"
+        #expect(imported[0].evidence[.conductedBy] == typed)
+    }
+
     @Test func theHTMLReportNamesTheDistrictAndEndsWithASignatureAndTheAuditHead() throws {
         let (loaded, store) = try TrackingTests.scheduled()
         _ = try TrackingTests.complete("lincoln-hs/fire-drill-1", loaded, store)

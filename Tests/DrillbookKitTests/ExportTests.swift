@@ -118,16 +118,8 @@ import Testing
     @Test func pythonIcalendarReadsTheAdminFileWithTheSameInstants() throws {
         let run = try Self.run()
         let path = "\(run.folder)/out/lincoln-hs-admin.ics"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: checkerPython())
-        process.arguments = [packageRoot.appendingPathComponent("Tests/Checkers/read_instants.py").path]
-        process.standardInput = FileHandle(forReadingAtPath: path)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let data = try runPython(
+            [packageRoot.appendingPathComponent("Tests/Checkers/read_instants.py").path], input: path)
         let rows = String(decoding: data, as: UTF8.self).split(separator: "\n").map {
             $0.split(separator: "\t").map(String.init)
         }

@@ -255,6 +255,14 @@ extension String {
         let markdown = try incidents.report(id, html: false)
         #expect(!markdown.contains("<img"))
         #expect(markdown.contains("&lt;img src=x onerror=alert(1)&gt; \\| next<br>line"))
+        // A Windows line end (one `Character`, neither "\r" nor "\n") and a bar or `<` followed by a
+        // combining mark still cannot end the row or the cell, nor open a tag.
+        _ = try incidents.act(
+            id, .decide(step: "imminent", option: "no", why: "a |\u{301} b\r\nc <\u{301}img> d", signoffs: []))
+        let windows = try incidents.report(id, html: false)
+        let row = try #require(windows.split(separator: "\n").first { $0.contains("Decided imminent") }, "\(windows)")
+        #expect(row.contains("a \\|\u{301} b <br>c &lt;\u{301}img&gt; d. "), "\(row)")
+        #expect(!windows.contains("\r"))
     }
 
     @Test func closingAnExerciseRecordsTheSchoolsTabletopExercise() throws {

@@ -49,3 +49,19 @@ func checkerPython() -> String {
     ProcessInfo.processInfo.environment["DRILLBOOK_PYTHON"]
         ?? packageRoot.appendingPathComponent(".venv/bin/python").path
 }
+
+/// The checkers' python run with `arguments` (a script of Tests/Checkers and its arguments, or `-c`
+/// and code), reading the file `input`; its standard output once it has exited 0.
+func runPython(_ arguments: [String], input: String? = nil) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: checkerPython())
+    process.arguments = arguments
+    if let input { process.standardInput = FileHandle(forReadingAtPath: input) }
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "python \(arguments.prefix(2)) exited \(process.terminationStatus)")
+    return data
+}

@@ -42,6 +42,15 @@ import Testing
         return try await client.execute(uri: uri, method: .post, headers: headers, body: body.0)
     }
 
+    /// A part's header parameters are split by scalar: a quote followed by a combining mark still
+    /// closes the value (it is one `Character`, which is no quote), so the next parameter is found.
+    @Test func partHeaderParametersSplitAtEveryQuoteAndSemicolon() {
+        let header = "form-data; name=\"scan\"\u{301}; filename=\"a;\\\"b.png\""
+        #expect(FormBody.parameter("filename", of: header) == "a;\"b.png")
+        #expect(FormBody.parameter("name", of: header) == "scan\u{301}")
+        #expect(FormBody.parameter("boundary", of: "multipart/form-data; boundary=x\u{301}") == "x\u{301}")
+    }
+
     @Test func aRecordKeepsItsScansAndServesThemToThoseWhoSeeTheSchool() async throws {
         let district = try WebAppTests.district()
         try await district.app().test(.router) { client in

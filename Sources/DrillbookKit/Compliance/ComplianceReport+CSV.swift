@@ -67,11 +67,11 @@ extension ComplianceReport {
     }
 
     /// A CSV cell: quoted when it must be, and a leading `=`, `+`, `-` or `@` (or tab, CR) neutralised
-    /// with a `'` so a spreadsheet never runs it as a formula.
+    /// with a `'` so a spreadsheet never runs it as a formula. Tested by scalar (see `replacingScalars`).
     static func cell(_ text: String) -> String {
         var text = text
-        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-        return "\"" + String(text.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] }) + "\""
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0.isLineEnd }) else { return text }
+        return "\"" + replacingScalars(text) { $0 == "\"" ? "\"\"" : nil } + "\""
     }
 }

@@ -203,8 +203,15 @@ extension Incidents {
     /// A Markdown table cell: HTML escaped (Markdown passes raw HTML through to the page), and no
     /// `|` or line end that would end the cell or the row.
     static func cell(_ text: String) -> String {
-        htmlEscaped(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
-            .replacingOccurrences(of: "\n", with: "<br>")
+        // By scalar: `\r\n` is one `Character`, which a replacement of "\n" did not find, and the row broke.
+        replacingScalars(htmlEscaped(text)) {
+            switch $0 {
+            case "|": "\\|"
+            case "\r": " "
+            case "\n": "<br>"
+            default: nil
+            }
+        }
     }
 
     static func html(

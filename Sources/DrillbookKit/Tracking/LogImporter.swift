@@ -110,9 +110,13 @@ public enum LogImporter {
                         )
                     }
                     guard !ignored.contains(headers[index]) else { continue }
-                    // A cell the drill log neutralised ('=...) reads back as written.
-                    let formula = value.count > 1 && value.first == "'" && "=+-@".contains(value.dropFirst().first!)
-                    values[headers[index]] = formula ? String(value.dropFirst()) : value
+                    // A cell the drill log neutralised ('=...) reads back as written; by scalar, as
+                    // `ComplianceReport.cell` wrote it (`=` and a combining mark is one `Character`).
+                    let scalars = value.unicodeScalars
+                    let formula =
+                        scalars.first == "'"
+                        && scalars.dropFirst().first.map { "=+-@\t\r".unicodeScalars.contains($0) } == true
+                    values[headers[index]] = formula ? String(scalars.dropFirst()) : value
                 }
                 let completion = try self.completion(
                     values, mapping: mapping, items: items, done: done, loaded: loaded, asOf: asOf, what: what)

@@ -83,28 +83,32 @@ struct FormBody {
     /// `boundary=...` of a Content-Type, `name="..."` of a Content-Disposition: parameters split at
     /// `;` outside quotes, a quoted value unescaped (`filename="sheet;1.png"` is one value).
     static func parameter(_ key: String, of header: String) -> String? {
+        // By scalar, as the client wrote it: `"` or `;` followed by a combining mark is still a quote
+        // or a separator to every other reader of the header.
         var parts: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var quoted = false
         var escaped = false
-        for character in header {
+        for scalar in header.unicodeScalars {
             if escaped {
-                current.append(character)
+                current.append(scalar)
                 escaped = false
-            } else if quoted && character == "\\" {
+            } else if quoted && scalar == "\\" {
                 escaped = true
-            } else if character == "\"" {
+            } else if scalar == "\"" {
                 quoted.toggle()
-            } else if character == ";" && !quoted {
-                parts.append(current)
-                current = ""
+            } else if scalar == ";" && !quoted {
+                parts.append(String(current))
+                current = String.UnicodeScalarView()
             } else {
-                current.append(character)
+                current.append(scalar)
             }
         }
-        parts.append(current)
+        parts.append(String(current))
         for part in parts.dropFirst() {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = part.unicodeScalars.split(separator: "=", maxSplits: 1).map { String($0) }.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             if pair.count == 2, pair[0].lowercased() == key { return pair[1] }
         }
         return nil

@@ -1,3 +1,4 @@
+import DrillbookKit
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,8 +21,15 @@ struct Views: Sendable {
         self.base = base
         var templates: [String: MustacheTemplate] = [:]
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        MustacheContentTypes.register(ScalarHTML(), named: ScalarHTML.name)
         for name in names where name.hasSuffix(".mustache") {
-            let text = try String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8)
+            // swift-mustache's own HTML escaping tests each `Character`: a quote followed by a combining
+            // mark went through raw and ended the attribute it stood in. Every template, and so every
+            // partial (which swift-mustache starts again in its own HTML), opens with ours, on a line
+            // of its own that renders nothing.
+            let text =
+                "{{%CONTENT_TYPE: \(ScalarHTML.name)}}\n"
+                + (try String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8))
             do { templates[String(name.dropLast(9))] = try MustacheTemplate(string: text) } catch {
                 throw WebError.templates("\(folder)/\(name): \(error)")
             }
@@ -69,6 +77,12 @@ struct Views: Sendable {
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
+}
+
+/// HTML escaping by Unicode scalar (`htmlEscaped`), for `{{value}}` in the web templates.
+struct ScalarHTML: MustacheContentType {
+    static let name = "DRILLBOOK_HTML"
+    func escapeText(_ text: String) -> String { htmlEscaped(text) }
 }
 
 enum WebError: Error, CustomStringConvertible {
