@@ -30,7 +30,7 @@ example: deps checkers build
 ## test: formatting lint, then every test (unit, independent-reader, end-to-end, the browser)
 test: deps checkers lint
 	$(SWIFT) build --build-tests
-	scripts/postgres.sh run $(SWIFT) test
+	scripts/postgres.sh run scripts/scratch.sh $(SWIFT) test
 	$(MAKE) browser api
 
 ## api: schemathesis against the served /openapi.json (no 5xx, every response as documented), a tip
@@ -117,10 +117,10 @@ concurrency: build
 ## asan: every test under AddressSanitizer (CI runs it); tsan: under ThreadSanitizer, before a release
 asan: deps checkers
 	LSAN_OPTIONS="suppressions=$(CURDIR)/Fuzz/lsan.supp:print_suppressions=0" \
-		scripts/postgres.sh run $(SWIFT) test --scratch-path .build-asan --sanitize=address
+		scripts/postgres.sh run scripts/scratch.sh $(SWIFT) test --scratch-path .build-asan --sanitize=address
 
 tsan: deps checkers
-	scripts/postgres.sh run $(SWIFT) test --scratch-path .build-tsan --sanitize=thread
+	scripts/postgres.sh run scripts/scratch.sh $(SWIFT) test --scratch-path .build-tsan --sanitize=thread
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan $(VENV)
