@@ -129,11 +129,28 @@ package enum AuditLog {
         _ db: Database, table: String = "audit", context: AuditContext, action: String, subject: String,
         detail: String, sealed: String
     ) throws {
-        // Cached statements: an imported log appends one entry per record, thousands in one transaction.
+        var last = try head(db, table: table)
+        try append(
+            db, table: table, context: context, action: action, subject: subject, detail: detail, sealed: sealed,
+            after: &last)
+    }
+
+    /// The number and hash of the last entry of `table` (0 and the genesis hash when it is empty).
+    static func head(_ db: Database, table: String = "audit") throws -> (seq: Int, hash: String) {
+        // Cached: an imported log appends one entry per record, thousands in one transaction.
         let last = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1"))
-        let seq = (last?.anyInt("seq") ?? 0) + 1
-        let previous = last?.anyText("hash") ?? genesis
+        return ((last?.anyInt("seq") ?? 0), last?.anyText("hash") ?? genesis)
+    }
+
+    /// The same, after the entry `last` (read by `head` in the same transaction, and moved on to the
+    /// new entry): for a caller appending many entries, who need not read the head back each time.
+    static func append(
+        _ db: Database, table: String = "audit", context: AuditContext, action: String, subject: String,
+        detail: String, sealed: String, after last: inout (seq: Int, hash: String)
+    ) throws {
+        let seq = last.seq + 1
+        let previous = last.hash
         let hash = hash(
             seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: action, subject: subject,
             detail: detail, rows: sealed, previous: previous)
@@ -146,6 +163,7 @@ package enum AuditLog {
             arguments: [
                 seq, context.at, context.asOf, context.actor, action, subject, detail, sealed, previous, hash,
             ])
+        last = (seq, hash)
     }
 
     /// Every entry of an audit table, in order.

@@ -119,9 +119,11 @@ enum RowSeal {
     {
         var found: [(key: String, rowid: Int64, hash: String)] = []
         let selectAll = "SELECT *, CAST(\(table.key) AS TEXT) AS seal_key, rowid AS seal_rowid FROM \(table.name)"
-        // A few rows are looked up one by one; a first schedule or an imported log touches thousands,
-        // and one pass over the table beats as many lookups.
-        if keys.count < 256 {
+        // A few rows are looked up one by one; a first schedule or a state's imported log touches
+        // most of the table, and one pass over it beats as many lookups. (A few hundred records
+        // added to a table of a million rows are still looked up: `max(rowid)` tells the size.)
+        let size = keys.count < 256 ? 0 : try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \(table.name)") ?? 0
+        if keys.count < 256 || keys.count * 4 < size {
             // Cached: a log import seals each record as it stores it, thousands in one transaction.
             let select = try db.cachedStatement(sql: selectAll + " WHERE \(table.key) = ?")
             var hasher = RowHasher(select)
