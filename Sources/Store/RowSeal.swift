@@ -124,7 +124,7 @@ enum RowSeal {
         // added to a table of a million rows are still looked up: `max(rowid)` tells the size.)
         let size = keys.count < 256 ? 0 : try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \(table.name)") ?? 0
         if keys.count < 256 || keys.count * 4 < size {
-            // Cached: a log import seals each record as it stores it, thousands in one transaction.
+            // Cached: every change of an account, feed or record seals its rows this way.
             let select = try db.cachedStatement(sql: selectAll + " WHERE \(table.key) = ?")
             var hasher = RowHasher(select)
             for key in keys {
