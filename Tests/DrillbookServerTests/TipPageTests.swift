@@ -38,6 +38,15 @@ import Testing
 
             let empty = try await Self.post(client, "/tip/lakeside-isd", ["school": "lincoln-hs", "text": "  "])
             #expect(empty.status == .badRequest && String(buffer: empty.body).contains("id=\"text-error\""))
+            // The public page gives back what was typed, escaped by scalar: a quote followed by a
+            // combining mark still cannot end the attribute it is shown in.
+            let typed = try await Self.post(
+                client, "/tip/lakeside-isd",
+                ["school": "lincoln-hs", "text": "", "contact": "me\"\u{301} autofocus x=\"", "when": "'\u{301}<b>"])
+            let echoed = String(buffer: typed.body)
+            #expect(typed.status == .badRequest)
+            #expect(echoed.contains("value=\"me&quot;\u{301} autofocus x=&quot;\""), "\(echoed)")
+            #expect(echoed.contains("value=\"&#39;\u{301}&lt;b&gt;\""))
             let bot = try await Self.post(
                 client, "/tip/lakeside-isd", ["school": "lincoln-hs", "text": "buy now", "website": "http://spam"])
             #expect(bot.status == .ok)
