@@ -79,6 +79,8 @@ let package = Package(
         // Response procedures and incidents as a pure state machine: no I/O.
         .target(
             name: "Playbooks",
+            // A notice's message is a Mustache template over the incident's facts (NoticeText).
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
         // glibc's mallopt, which Swift's Glibc module leaves out (Allocator.oneArenaPerCore).

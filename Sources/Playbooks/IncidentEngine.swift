@@ -112,9 +112,11 @@ public enum IncidentEngine {
                 added.append(IncidentEvent(kind: .signedOff, at: at, actor: actor, step: id, data: ["role": role]))
             }
             if step.kind == .notify {
-                let message = render(
-                    step.message ?? step.title, facts: state.facts.merging(facts) { $1 }, playbook: playbook,
-                    audience: step.audience)
+                let message: String
+                do throws(IncidentError) {
+                    message = try render(
+                        step.message ?? step.title, facts: state.facts.merging(facts) { $1 }, playbook: playbook)
+                } catch { throw IncidentError("step \(id): \(error.message)") }
                 let simulated = state.exercise
                 added.append(
                     IncidentEvent(
@@ -145,15 +147,23 @@ public enum IncidentEngine {
         return "\(minutes)m"
     }
 
-    /// A notice's text with facts filled in; confidential facts never reach a notice, whoever reads it.
-    public static func render(_ text: String, facts: [String: String], playbook: Playbook, audience: String?) -> String
+    /// A notice's text with facts filled in (``NoticeText``); confidential facts never reach a notice,
+    /// whoever reads it, and a notice that names a fact not set yet is refused, not sent with a gap.
+    public static func render(_ text: String, facts: [String: String], playbook: Playbook) throws(IncidentError)
+        -> String
     {
-        var result = text
-        for (name, value) in facts {
-            let hidden = playbook.facts[name]?.confidential == true
-            result = result.replacing("{{facts.\(name)}}", with: hidden ? "[withheld]" : value)
+        let filled = try NoticeText(text).render(facts: facts, playbook: playbook)
+        if !filled.unknown.isEmpty {
+            throw IncidentError(
+                "the notice names \(filled.unknown.joined(separator: ", ")), not facts of playbook \(playbook.id) "
+                    + "(facts: \(playbook.facts.keys.sorted().joined(separator: ", ")))")
         }
-        return result
+        if !filled.unset.isEmpty {
+            throw IncidentError(
+                "the notice names facts not set yet: "
+                    + filled.unset.map { "--fact \($0)=VALUE" }.joined(separator: " "))
+        }
+        return filled.text
     }
 
     // MARK: - Checks

@@ -89,6 +89,20 @@ public enum PlaybookValidator {
             // A notice is read outside the team (and logged in the report): no confidential fact in
             // any, staff's included.
             if step.kind == .notify, let message = step.message {
+                do throws(IncidentError) {
+                    // Every declared fact given a value: what is left over is a name that is not a fact.
+                    let sample = playbook.facts.mapValues { _ in "x" }
+                    let unknown = try NoticeText(message).render(facts: sample, playbook: playbook).unknown
+                    if !unknown.isEmpty {
+                        report(
+                            step,
+                            "\(name): the message names \(unknown.joined(separator: ", ")), not facts of this playbook "
+                                + "(write {{facts.NAME}}; facts: \(playbook.facts.keys.sorted().joined(separator: ", ")))"
+                        )
+                    }
+                } catch { report(step, "\(name): \(error.message)") }
+                // Read as text, not rendered: a confidential name anywhere in the message, even in a
+                // section or a comment, is refused.
                 for (id, fact) in playbook.facts where fact.confidential && message.contains("facts.\(id)") {
                     report(
                         step,

@@ -232,17 +232,41 @@ extension String {
         }
     }
 
+    /// A notice goes out as text: a value is neither HTML-escaped nor read as a template, and a
+    /// notice never goes out with a hole where a fact should be.
+    @Test func noticesAreFilledInAsPlainTextAndNeverWithAGap() throws {
+        let (incidents, _, _) = try Self.setUp()
+        let playbook = try incidents.library.resolve("anonymous-threat")
+        let text = try IncidentEngine.render(
+            "Seen on {{facts.platform}} & {{facts.credibility}}{{#facts.source_identified}}, source {{facts.source_identified}}{{/facts.source_identified}}.",
+            facts: ["platform": "<b>x</b> & \"y\"", "credibility": "{{facts.threat_text}}"], playbook: playbook)
+        #expect(text == "Seen on <b>x</b> & \"y\" & {{facts.threat_text}}.")
+        #expect(
+            performing: { _ = try IncidentEngine.render("On {{facts.platform}}", facts: [:], playbook: playbook) },
+            throws: { "\($0)".contains("--fact platform=VALUE") })
+        #expect(
+            performing: {
+                _ = try IncidentEngine.render("On {{platform}} {{facts.nope}}", facts: [:], playbook: playbook)
+            },
+            throws: { "\($0)".contains("names facts.nope, platform, not facts") })
+        #expect(
+            performing: { _ = try IncidentEngine.render("On {{#facts.platform}}", facts: [:], playbook: playbook) },
+            throws: { "\($0)".contains("not a valid template") })
+
+    }
+
     @Test func confidentialFactsStayOutOfFamilyNoticesAndReports() throws {
         let (incidents, _, _) = try Self.setUp()
         let playbook = try incidents.library.resolve("anonymous-threat")
-        let text = IncidentEngine.render(
+        let text = try IncidentEngine.render(
             "Seen on {{facts.platform}}: {{facts.threat_text}}", facts: ["platform": "x", "threat_text": "kill"],
-            playbook: playbook,
-            audience: "families")
+            playbook: playbook)
         #expect(text == "Seen on x: [withheld]")
-        let staff = IncidentEngine.render(
-            "{{facts.threat_text}}", facts: ["threat_text": "kill"], playbook: playbook, audience: "staff")
-        #expect(staff == "[withheld]")
+        // Whatever the tag: triple braces, an unescaped `&`, a section.
+        let staff = try IncidentEngine.render(
+            "{{{facts.threat_text}}} {{& facts.threat_text}} {{#facts.threat_text}}{{.}}{{/facts.threat_text}}",
+            facts: ["threat_text": "kill"], playbook: playbook)
+        #expect(staff == "[withheld] [withheld] [withheld]")
         let id = try incidents.open(
             "anonymous-threat", school: "lincoln-hs", exercise: true,
             facts: ["platform": "x", "threat_text": "the words of the threat"])

@@ -52,6 +52,21 @@ import Testing
         #expect(found.contains("test.yaml:12: step n: fact \"missing\" is not declared (secret)"))
     }
 
+    /// A message that is not a template, or names something that is not a declared fact, is found
+    /// when the playbook is loaded, not when the notice is due.
+    @Test func aNoticeMustBeATemplateOverDeclaredFacts() {
+        var broken = Self.step("a", .notify, next: "b", line: 5)
+        broken.message = "Seen on {{#facts.platform}}"
+        var stray = Self.step("b", .notify, next: "e", line: 7)
+        stray.message = "Seen on {{platform}}, {{facts.platfrom}}{{^facts.secret}}{{/facts.secret}}"
+        let found = messages([broken, stray, Self.step("e", .end)])
+        #expect(found.contains { $0.hasPrefix("test.yaml:5: step a: the message is not a valid template") })
+        #expect(
+            found.contains(
+                "test.yaml:7: step b: the message names facts.platfrom, platform, not facts of this playbook (write {{facts.NAME}}; facts: secret)"
+            ))
+    }
+
     /// Staff notices are read outside the team and logged in the report: no confidential fact there either.
     @Test func aConfidentialFactInAStaffNoticeIsRefused() {
         var notice = Self.step("a", .notify, next: "e", line: 5)
