@@ -148,6 +148,20 @@ import Testing
         let before = try Drillbook.run("overdue", "--plan", plan, "--as-of", "2027-08-01")
         #expect(before.status == 0)
         #expect(before.stdout == "nothing due or overdue on 2027-08-01\n")
+        // After the last day of school nothing can be made up: no alert, but no all-clear either.
+        let summer = try Drillbook.run("overdue", "--plan", plan, "--as-of", "2028-06-10")
+        #expect(summer.status == 0)
+        let summerLines = summer.stdout.split(separator: "\n")
+        #expect(summerLines.first == "nothing due or overdue on 2028-06-10")
+        #expect(
+            summerLines.last?.hasPrefix("year-ended    The school year ended on 2028-05-26 at every school: ") == true,
+            "\(summer.stdout)")
+        let missedCount = summerLines.last.flatMap {
+            Int($0.split(separator: ": ").last?.split(separator: " ").first ?? "")
+        }
+        #expect((missedCount ?? 0) > 100, "\(summer.stdout)")
+        let lastDay = try Drillbook.run("overdue", "--plan", plan, "--as-of", "2028-05-26")
+        #expect(lastDay.status == 3 && !lastDay.stdout.contains("year-ended"))
         let later = try Drillbook.run("overdue", "--plan", plan, "--as-of", "2027-09-01", "--json")
         #expect(later.status == 3)
         #expect(later.stdout.contains("\"kind\" : \"overdue\"") || later.stdout.contains("\"kind\" : \"escalated\""))

@@ -49,6 +49,28 @@ public enum Notifier {
     /// repeat one message). A recipient hears about an item at most once per `min_interval` days. A
     /// failed send is reported and tried again on the next run, even once its step has passed, until
     /// it is sent or a later step reaches the same recipient.
+    /// Schools whose year ended before `asOf`, grouped by their last day, with how many of their
+    /// items were never done. `overdue` owes nothing for them (what was not done can no longer be
+    /// made up), and says so rather than print an all-clear over a year of missed drills.
+    public static func yearsEnded(_ loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate)
+        throws(DrillbookError) -> [(last: CalendarDate, schools: [String], missed: Int)]
+    {
+        let ended = loaded.plan.schools.map(\.school.id).filter { loaded.years[$0].map { asOf > $0.last } ?? false }
+        guard !ended.isEmpty else { return [] }
+        let log = CompletionLog(try Tracker.completions(loaded, store: store))
+        var missed: [String: Int] = [:]
+        for tracked in try Planner.published(loaded, store: store) where !tracked.item.adminOnly {
+            guard let year = loaded.years[tracked.item.schoolID], asOf > year.last else { continue }
+            if tracked.status(on: asOf, log: log, ladder: loaded.plan.ladder, yearEnd: year.last) == .missed {
+                missed[tracked.item.schoolID, default: 0] += 1
+            }
+        }
+        let byLast = Dictionary(grouping: ended) { loaded.years[$0]!.last }
+        return byLast.keys.sorted().map { last in
+            (last, byLast[last]!, byLast[last]!.reduce(0) { $0 + (missed[$1] ?? 0) })
+        }
+    }
+
     public static func notify(
         _ report: OverdueReport, loaded: LoadedPlan, store: any ScheduleStore, resources: Resources, asOf: CalendarDate,
         actor: String?

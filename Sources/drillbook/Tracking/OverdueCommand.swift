@@ -49,10 +49,20 @@ struct OverdueCommand: ParsableCommand {
         if json {
             print(try OverdueJSON.render(report.findings))
         } else {
-            if report.findings.isEmpty && !json { print("nothing due or overdue on \(asOf.day)") }
+            if report.findings.isEmpty { print("nothing due or overdue on \(asOf.day)") }
             for finding in report.findings {
                 print(
                     "\(finding.kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(schools[finding.item.schoolID].map { Notifier.summary(finding, school: $0) } ?? finding.item.id)"
+                )
+            }
+            let ended = try wrap { () throws(DrillbookError) in
+                try Notifier.yearsEnded(loaded, store: store, asOf: asOf.day)
+            }
+            for (last, ids, missed) in ended {
+                let which = ids.count == loaded.plan.schools.count ? "every school" : ids.joined(separator: ", ")
+                print(
+                    "year-ended    The school year ended on \(last) at \(which): \(missed) item\(missed == 1 ? "" : "s") never done "
+                        + "\(missed == 1 ? "is" : "are") missed, not overdue (drillbook list --as-of \(asOf.day) marks them, check judges the year)"
                 )
             }
         }
