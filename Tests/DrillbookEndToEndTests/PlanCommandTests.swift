@@ -27,6 +27,19 @@ import Testing
         let validate = try Drillbook.run("validate", "--plan", plan)
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("3 schools"))
+        #expect(!validate.stderr.contains("warning"), "\(validate.stderr)")
+        // The state's rules left out (compliance.rules defaults to the baseline alone): said.
+        let text = try String(contentsOfFile: plan, encoding: .utf8)
+        let baselineOnly = folder.appendingPathComponent("baseline-only.yaml").path
+        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [baseline]")
+            .write(toFile: baselineOnly, atomically: true, encoding: .utf8)
+        let unselected = try Drillbook.run("validate", "--plan", baselineOnly)
+        #expect(unselected.status == 0, "\(unselected.stderr)")
+        #expect(
+            unselected.stderr.contains(
+                "warning: \(baselineOnly): the plan's schools are in TX, but compliance.rules does not select TX's drill rules (it selects baseline); add TX to check them"
+            ), "\(unselected.stderr)")
+        try FileManager.default.removeItem(atPath: baselineOnly)
         let first = try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("added 78 items at lincoln-hs"))

@@ -143,6 +143,34 @@ import Testing
         )
     }
 
+    /// A zone tzdata knows but calendars cannot carry (libical has no VTIMEZONE named UTC) is refused
+    /// here, not at export, with the name that works.
+    @Test func aTimeZoneCalendarsCannotCarryIsRefusedWithTheNameThatWorks() throws {
+        let message = try error(try examplePlan(replacing: "time_zone: America/Chicago", with: "time_zone: UTC"))
+        #expect(
+            message
+                == "drillbook.yaml:8: district.time_zone: \"UTC\" is not a time zone (expected an Olson name such as America/Chicago; for UTC, write Etc/UTC)"
+        )
+        let path = try planFile(try examplePlan(replacing: "time_zone: America/Chicago", with: "time_zone: Etc/UTC"))
+        #expect(try Planner.load(planFile: path, resources: resources).plan.district.timeZone == "Etc/UTC")
+    }
+
+    @Test func aStateAndItsRuleSetsAreChecked() throws {
+        #expect(
+            try error(try examplePlan(replacing: "state: TX", with: "state: ZZ"))
+                == "drillbook.yaml:7: district.state: \"ZZ\" is not a US state or territory code (expected two capital letters like TX)"
+        )
+        #expect(
+            try error(try examplePlan(replacing: "rules: [baseline, TX]", with: "rules: []")).hasSuffix(
+                "compliance.rules: name at least one rule set, like [baseline, TX]"))
+        #expect(
+            try error(try examplePlan(replacing: "rules: [baseline, TX]", with: "rules: [baseline, TX, TX]")).hasSuffix(
+                "compliance.rules: rule set TX is named twice"))
+        #expect(
+            try error(try examplePlan(replacing: "grades: K-5", with: "grades: K-5\n    state: tx")).contains(
+                "schools[0].state: \"tx\" is not a US state or territory code"))
+    }
+
     @Test func anUnknownRuleSetIsNamed() throws {
         let message = try error(try examplePlan(replacing: "rules: [baseline, TX]", with: "rules: [baseline, ZZ]"))
         #expect(message.contains("rule set \"ZZ\" is unknown"))

@@ -1,4 +1,5 @@
 import Dates
+import Foundation
 import Testing
 
 @testable import ICalendar
@@ -47,6 +48,24 @@ import Testing
             end: .zoned(wall("2027-11-07T01:30:00"), tzid: "America/Chicago"))
         let got = try RecurrenceExpander().expand(CalendarDocument(events: [event]))
         #expect(got.map(\.end.description) == ["2027-11-07T01:30:00"])
+    }
+
+    /// The plan reader takes `canWrite`'s word for a zone: for every name tzdata knows (and the bare
+    /// UTC and GMT, which tzdata knows and libical does not), it must be what writing says.
+    @Test func canWriteSaysWhichZonesAWriteAccepts() throws {
+        let writer = CalendarWriter(stamp: wall("2027-08-01T00:00:00"))
+        var writable = 0
+        for tzid in TimeZone.knownTimeZoneIdentifiers + ["UTC", "GMT"] {
+            let start = wall("2027-11-07T09:00:00")
+            let event = Event(
+                uid: "z", summary: "Drill", start: .zoned(start, tzid: tzid),
+                end: .zoned(start.adding(seconds: 900), tzid: tzid))
+            let written = (try? writer.write(CalendarDocument(events: [event]))) != nil
+            #expect(CalendarWriter.canWrite(timeZone: tzid) == written, "\(tzid)")
+            if written { writable += 1 }
+        }
+        #expect(writable > 400)
+        #expect(!CalendarWriter.canWrite(timeZone: "UTC") && CalendarWriter.canWrite(timeZone: "Etc/UTC"))
     }
 
     @Test func allDayEventsStayOnTheirDatesAcrossDaylightSaving() throws {

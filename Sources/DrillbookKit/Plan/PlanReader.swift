@@ -1,5 +1,6 @@
 import Dates
 import Foundation
+import ICalendar
 import Planning
 import Yams
 
@@ -173,10 +174,33 @@ public struct PlanReader: Sendable {
 
     private func timeZone(_ value: YAMLValue) throws(PlanError) -> String {
         let name = try value.string()
-        guard TimeZone(identifier: name) != nil, name.contains("/") || name == "UTC" else {
-            throw value.fail("\"\(name)\" is not a time zone (expected an Olson name such as America/Chicago)")
+        // Dates are worked out with tzdata (Foundation) and calendars carry libical's VTIMEZONE of
+        // the same name: a zone one of them lacks would pass here and fail at export.
+        guard TimeZone(identifier: name) != nil, name.contains("/"), CalendarWriter.canWrite(timeZone: name) else {
+            let etc = "Etc/\(name)"
+            let hint =
+                !name.contains("/") && TimeZone(identifier: etc) != nil && CalendarWriter.canWrite(timeZone: etc)
+                ? "; for \(name), write \(etc)" : ""
+            throw value.fail(
+                "\"\(name)\" is not a time zone (expected an Olson name such as America/Chicago\(hint))")
         }
         return name
+    }
+
+    /// The fifty states, DC and the territories, by their USPS codes.
+    static let stateCodes: Set<String> = [
+        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
+        "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
+        "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR", "GU", "VI",
+        "AS", "MP",
+    ]
+
+    private func state(_ value: YAMLValue) throws(PlanError) -> String {
+        let code = try value.string()
+        guard Self.stateCodes.contains(code) else {
+            throw value.fail("\"\(code)\" is not a US state or territory code (expected two capital letters like TX)")
+        }
+        return code
     }
 
     private func district(_ value: YAMLValue) throws(PlanError) -> District {
@@ -184,10 +208,7 @@ public struct PlanReader: Sendable {
         for key in ["id", "name", "state", "time_zone"] where fields[key] == nil {
             throw value.fail("\(key) is missing")
         }
-        let state = try fields["state"]!.string()
-        guard state.count == 2, state == state.uppercased() else {
-            throw fields["state"]!.fail("expected a two-letter state code like TX")
-        }
+        let state = try state(fields["state"]!)
         var district = District(
             id: try identifier(fields["id"]!), name: try fields["name"]!.string(), state: state,
             timeZone: try timeZone(fields["time_zone"]!),
@@ -278,7 +299,7 @@ public struct PlanReader: Sendable {
         let school = School(
             id: try identifier(fields["id"]!), name: try fields["name"]!.string(),
             grades: try fields["grades"]?.string() ?? "",
-            state: try fields["state"]?.string() ?? district.state,
+            state: try fields["state"].map { (field) throws(PlanError) in try state(field) } ?? district.state,
             timeZone: try fields["time_zone"].map { (field) throws(PlanError) in try timeZone(field) }
                 ?? district.timeZone,
             bellSchedule: bell, attributes: attributes, contacts: contacts)
@@ -431,7 +452,15 @@ public struct PlanReader: Sendable {
         var local: String?
         if let value {
             let fields = try value.mapping(allowed: ["rules", "local"])
-            names = try fields["rules"]?.strings() ?? names
+            if let field = fields["rules"] {
+                names = try field.strings()
+                guard !names.isEmpty else {
+                    throw field.fail("name at least one rule set, like [baseline, \(district.state)]")
+                }
+                if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+                    throw field.fail("rule set \(twice) is named twice")
+                }
+            }
             local = try fields["local"].map { (field) throws(PlanError) in
                 var path = resolve(try field.string(), in: folder)
                 while path.count > 1 && path.hasSuffix("/") { path.removeLast() }

@@ -37,6 +37,18 @@ public struct CalendarWriter: Sendable {
 
     public init(stamp: WallTime) { self.stamp = stamp }
 
+    /// Whether events in `tzid` can be written: libical has a VTIMEZONE for it (an Olson name, one
+    /// of tzdata's older names, or a Windows name). tzdata's bare `UTC` and `GMT` are not among
+    /// them (`Etc/UTC` is).
+    public static func canWrite(timeZone tzid: String) -> Bool {
+        Libical.withLock { vtimezone(tzid) != nil }
+    }
+
+    /// libical's VTIMEZONE for a TZID. (libical answers `UTC` with its UTC zone, which has none.)
+    static func vtimezone(_ tzid: String) -> OpaquePointer? {
+        CalendarZones.builtin(tzid).flatMap { icaltimezone_get_component($0) }
+    }
+
     /// The document as iCalendar text.
     public func write(_ document: CalendarDocument) throws(CalendarWriteError) -> String {
         try write(document, zoneYears: nil)
@@ -284,7 +296,7 @@ public struct CalendarWriter: Sendable {
                 [event.start, event.end, event.recurrenceID].compactMap(\.self)
                 + event.exceptionDates + event.recurrenceDates + event.recurrencePeriods.flatMap { [$0.start, $0.end] }
             for case .zoned(let wall, let tzid) in times {
-                guard CalendarZones.builtin(tzid) != nil else { throw .unknownTimeZone(tzid, uid: event.uid) }
+                guard Self.vtimezone(tzid) != nil else { throw .unknownTimeZone(tzid, uid: event.uid) }
                 years[tzid] = min(years[tzid] ?? wall.date.year, wall.date.year)
             }
         }
@@ -323,7 +335,7 @@ public struct CalendarWriter: Sendable {
                 icalcomponent_add_component(calendar, icalcomponent_new_clone(cached))
                 continue
             }
-            guard let zone = CalendarZones.builtin(tzid), let builtin = icaltimezone_get_component(zone) else {
+            guard let builtin = Self.vtimezone(tzid) else {
                 throw .unknownTimeZone(tzid, uid: "")
             }
             let vtimezone = icalcomponent_new_clone(builtin)!

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DrillbookKit
+import Foundation
 import Planning
 
 /// `drillbook validate`: lint the plan, its calendars and rule files, and try the schedule.
@@ -20,6 +21,18 @@ struct Validate: ParsableCommand {
             "  \(plan.schools.count) schools, \(plan.activities.count) activities (\(plan.activities.filter(\.kind.isDrill).count) drills from \(plan.ruleSets.joined(separator: ", ")) and the plan)"
         )
         print("  \(items.count) items would be placed; the plan is valid")
+        // A state whose rules Drillbook ships but the plan does not select is most likely an
+        // oversight (compliance.rules defaults to the baseline alone): said, not refused, since a
+        // district may keep its state's rules in a local file of another name.
+        let templates = try options.resources().templates
+        let states = Set([plan.district.state] + plan.schools.map(\.school.state))
+        for state in states.sorted() where !plan.ruleSets.contains(state) {
+            guard FileManager.default.fileExists(atPath: "\(templates)/compliance/\(state).yaml") else { continue }
+            printError(
+                "warning: \(plan.file): the plan's schools are in \(state), but compliance.rules does not select "
+                    + "\(state)'s drill rules (it selects \(plan.ruleSets.joined(separator: ", "))); add \(state) to check them"
+            )
+        }
     }
 }
 
