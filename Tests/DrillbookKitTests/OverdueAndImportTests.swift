@@ -141,6 +141,25 @@ import Testing
         #expect(!utf8.readAsWindows1252 && utf8.alreadyRecorded == 1)
     }
 
+    /// Excel's "Unicode Text": UTF-16 (little- or big-endian, with its byte-order mark), tab-separated;
+    /// a comma inside a cell is text. Both byte orders import the same row, once.
+    @Test func aUnicodeTextLogImportsAsItsCSVWould() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let text =
+            "school\tkind\tstarted_at\thead_count\tconducted_by\tnotification_method\tproblems\ttime_to_evacuate\r\n"
+            + "Harbor Elementary School\tFire Drill\t2027-08-27 11:12\t540\tPeña, Tom\talarm\tnone\t3m\r\n"
+        let little = try LogImporter.run(
+            file: try Self.file(Array(text.data(using: .utf16LittleEndian)!).withBOM(little: true)), mapping: .init(),
+            loaded: loaded, store: store, actor: "t", asOf: day("2027-10-01"))
+        #expect(little.imported.map(\.schoolID) == ["harbor-es"])
+        #expect(little.imported.first?.evidence[.conductedBy] == "Peña, Tom")
+        #expect(little.imported.first?.startedAt == WallTime("2027-08-27T11:12")!)
+        let big = try LogImporter.run(
+            file: try Self.file(Array(text.data(using: .utf16BigEndian)!).withBOM(little: false)), mapping: .init(),
+            loaded: loaded, store: store, actor: "t", asOf: day("2027-10-01"))
+        #expect(big.imported.isEmpty && big.alreadyRecorded == 1)
+    }
+
     /// The same log as an .xlsx workbook (Excel's shared strings, dates as serials, the log on its
     /// second sheet) imports the same rows, and after the CSV imports nothing new.
     @Test func theSameLogAsAWorkbookImportsTheSameRowsOnce() throws {
@@ -247,4 +266,8 @@ import Testing
         }
         #expect(time.description == expected)
     }
+}
+
+extension [UInt8] {
+    fileprivate func withBOM(little: Bool) -> [UInt8] { (little ? [0xFF, 0xFE] : [0xFE, 0xFF]) + self }
 }

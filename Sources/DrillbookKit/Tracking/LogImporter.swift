@@ -145,7 +145,14 @@ public enum LogImporter {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .usage("\(file): cannot be read (no such file)")
         }
-        let bytes = Array(data)
+        var bytes = Array(data)
+        // Excel's "Unicode Text" is UTF-16 with a byte-order mark (and tab-separated, below).
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            guard let text = String(data: data, encoding: .utf16) else {
+                throw .usage("\(file): UTF-16 text that does not decode; save it as CSV UTF-8")
+            }
+            bytes = Array(text.utf8)
+        }
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             do {
                 let workbook = try Workbook(path: file)
@@ -168,9 +175,14 @@ public enum LogImporter {
         // was not found.
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let windows1252 = (try? UTF8Span(validating: body.span)) == nil
-        for record in SpreadsheetText.records(windows1252 ? Windows1252.utf8(body) : bytes) {
+        let records = SpreadsheetText.records(windows1252 ? Windows1252.utf8(body) : bytes)
+        // Tab-separated when the header row has tabs and no comma (Excel's "Unicode Text", .tsv).
+        let delimiter: UnicodeScalar =
+            records.first.map { $0.text.contains("\t") && !$0.text.contains(",") } == true ? "\t" : ","
+        for record in records {
             do {
-                let reader = try CSVReader(string: record.text, hasHeaderRow: false, trimFields: true)
+                let reader = try CSVReader(
+                    string: record.text, hasHeaderRow: false, trimFields: true, delimiter: delimiter)
                 rows.append((record.line, reader.next() ?? []))
             } catch {
                 throw .usage("\(file):\(record.line): not a CSV row (\(error))")
