@@ -160,6 +160,28 @@ import Testing
         #expect(big.imported.isEmpty && big.alreadyRecorded == 1)
     }
 
+    /// A quote never closed swallows every later line into one cell: the file is refused on the
+    /// quote's line, not reported for what the swallowed record lacks; a quote written twice is text.
+    @Test func aQuoteNeverClosedIsNamedOnItsLine() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let header = "school,kind,started_at,head_count,conducted_by,notification_method,problems,time_to_evacuate\r\n"
+        let row = "harbor-es,fire,2027-08-27 11:12,540,Tom,alarm,none,3m\r\n"
+        let broken = header + row + "harbor-es,fire,2027-09-03 11:12,540,\"Tom,alarm,none,3m\r\n" + row
+        #expect(
+            performing: {
+                _ = try LogImporter.run(
+                    file: try Self.file(Array(broken.utf8)), mapping: .init(), loaded: loaded, store: store,
+                    actor: "t", asOf: day("2027-10-01"))
+            },
+            throws: { "\($0)".contains(":3: a quote opens a cell here and is never closed") })
+        #expect(try store.completions(year: "2027-2028").isEmpty)
+        let quoted = header + "harbor-es,fire,2027-08-27 11:12,540,\"Tom \"\"T\"\" Wells\",alarm,none,3m\r\n"
+        let outcome = try LogImporter.run(
+            file: try Self.file(Array(quoted.utf8)), mapping: .init(), loaded: loaded, store: store, actor: "t",
+            asOf: day("2027-10-01"))
+        #expect(outcome.imported.first?.evidence[.conductedBy] == "Tom \"T\" Wells")
+    }
+
     /// The same log as an .xlsx workbook (Excel's shared strings, dates as serials, the log on its
     /// second sheet) imports the same rows, and after the CSV imports nothing new.
     @Test func theSameLogAsAWorkbookImportsTheSameRowsOnce() throws {

@@ -175,7 +175,12 @@ public enum LogImporter {
         // was not found.
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let windows1252 = (try? UTF8Span(validating: body.span)) == nil
-        let records = SpreadsheetText.records(windows1252 ? Windows1252.utf8(body) : bytes)
+        let (records, unclosed) = SpreadsheetText.records(windows1252 ? Windows1252.utf8(body) : bytes)
+        if let unclosed {
+            throw .usage(
+                "\(file):\(unclosed): a quote opens a cell here and is never closed, so every line after it "
+                    + "would be read as one cell (a quote inside a cell is written twice: \"\"); nothing was imported")
+        }
         // Tab-separated when the header row has tabs and no comma (Excel's "Unicode Text", .tsv).
         let delimiter: UnicodeScalar =
             records.first.map { $0.text.contains("\t") && !$0.text.contains(",") } == true ? "\t" : ","

@@ -6,7 +6,9 @@ import Foundation
 /// each record starts, because CSV.swift does not say, and an error must name the physical line.
 enum SpreadsheetText {
     /// The file's records, each with the physical line it starts on (1-based). Blank lines are dropped.
-    static func records(_ data: [UInt8]) -> [(line: Int, text: String)] {
+    /// `unclosed` is the line of a quote that is never closed: every line after it was read into one
+    /// cell, so the caller refuses the file rather than report whatever that record lacks.
+    static func records(_ data: [UInt8]) -> (records: [(line: Int, text: String)], unclosed: Int?) {
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         var records: [(Int, String)] = []
@@ -14,6 +16,7 @@ enum SpreadsheetText {
         var line = 1
         var start = 1
         var quoted = false
+        var openedOn = 0
         var index = bytes.startIndex
         func finish() {
             // A line of nothing but commas and spaces (an empty row Excel saved) is no record.
@@ -24,7 +27,10 @@ enum SpreadsheetText {
         }
         while index < bytes.endIndex {
             let byte = bytes[index]
-            if byte == 0x22 { quoted.toggle() }
+            if byte == 0x22 {
+                quoted.toggle()
+                if quoted { openedOn = line }
+            }
             if byte == 0x0D || byte == 0x0A {
                 // CRLF is one line end; a lone CR (old Mac) is one too.
                 if byte == 0x0D, bytes.index(after: index) < bytes.endIndex, bytes[bytes.index(after: index)] == 0x0A {
@@ -43,7 +49,7 @@ enum SpreadsheetText {
             index = bytes.index(after: index)
         }
         finish()
-        return records
+        return (records, quoted ? openedOn : nil)
     }
 
     /// A cell's text fit to print: control characters shown as `\u{1B}`, never sent raw to a terminal.
