@@ -47,6 +47,16 @@ import Testing
             #expect(typed.status == .badRequest)
             #expect(echoed.contains("value=\"me&quot;\u{301} autofocus x=&quot;\""), "\(echoed)")
             #expect(echoed.contains("value=\"&#39;\u{301}&lt;b&gt;\""))
+            // A form body split and unplussed by byte: `+` and `&` before a combining mark (raw, as
+            // a hostile client may send) are still a space and a separator.
+            let raw = try await client.execute(
+                uri: "/tip/lakeside-isd", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "school=lincoln-hs&text=&contact=a+\u{301}b&\u{301}z=1&when=c"))
+            let rawEcho = String(buffer: raw.body)
+            #expect(raw.status == .badRequest)
+            #expect(rawEcho.contains("value=\"a \u{301}b\""), "\(rawEcho)")
+            #expect(rawEcho.contains("value=\"c\""), "\(rawEcho)")
             let bot = try await Self.post(
                 client, "/tip/lakeside-isd", ["school": "lincoln-hs", "text": "buy now", "website": "http://spam"])
             #expect(bot.status == .ok)

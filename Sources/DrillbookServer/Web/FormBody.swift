@@ -34,10 +34,13 @@ struct FormBody {
             return try multipart(buffer, boundary: boundary)
         }
         var body = FormBody()
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        // Split and unplussed as bytes: as Characters, `&`, `=` or `+` followed by a combining mark
+        // is one Character that matches none of them.
+        for pair in buffer.readableBytesView.split(separator: UInt8(ascii: "&")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ bytes: some Sequence<UInt8>) -> String {
+                let spaced = bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
+                return String(decoding: spaced, as: UTF8.self).removingPercentEncoding ?? ""
             }
             body.add(decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
