@@ -34,6 +34,27 @@ public func htmlEscaped(_ text: String) -> String {
     }
 }
 
+/// Text fit to print on a terminal: control characters other than line feed and tab, C1 controls
+/// and the bidirectional overrides written as `\u{1B}`. A calendar, a spreadsheet or a web form
+/// is not ours: ESC starts the sequences that clear the screen, move the cursor or retitle the
+/// window, CR overwrites what the line said, and an override shows text in another order than
+/// it is.
+public func terminalSafe(_ text: String) -> String {
+    // Most text has none: returned as it is, after one pass over its bytes (C1 controls are
+    // 0xC2 0x80-0x9F in UTF-8, the overrides 0xE2 0x80 0xAA-0xAE and 0xE2 0x81 0xA6-0xA9).
+    guard
+        text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 })
+    else { return text }
+    return replacingScalars(text) { scalar in
+        switch scalar.value {
+        case 0x0A, 0x09: nil
+        case 0x00..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
+            "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        default: nil
+        }
+    }
+}
+
 extension Unicode.Scalar {
     /// A line end to a reader that splits lines by Unicode's rules: LF, VT, FF, CR, NEL, LS, PS.
     var isLineEnd: Bool {

@@ -1,4 +1,5 @@
 import Dates
+import DrillbookKit
 import Foundation
 import ICalendar
 
@@ -13,7 +14,15 @@ enum DateArgument {
     }
 }
 
-/// Writes a line to standard error, where diagnostics belong.
+/// Writes a line to standard error, where diagnostics belong. Diagnostics quote what they were
+/// given (a calendar's values, a spreadsheet's cells): control characters are shown, not sent.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((terminalSafe(message) + "\n").utf8))
+}
+
+/// Prints text made from what others wrote (records, calendars, notes typed in the web app), its
+/// control characters shown rather than sent to the terminal. (JSON, CSV, HTML and calendars are
+/// printed as they are: their readers are programs.)
+func printText(_ text: String) {
+    print(terminalSafe(text))
 }

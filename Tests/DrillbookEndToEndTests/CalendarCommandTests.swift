@@ -29,6 +29,30 @@ import Testing
         #expect(result.stderr.contains("2 problems in 2 files"))
     }
 
+    /// A calendar's values quoted in a problem reach the terminal as text: no escape sequence of
+    /// the file's (clear the screen, recolour, retitle the window) is sent.
+    @Test func validateShowsTheControlCharactersItQuotes() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let file = folder.appendingPathComponent("hostile.ics")
+        let lines = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z",
+            "DTSTART:20270901T090000Z", "RRULE:FREQ=DAILY;BYDAY=\u{1B}[2J", "SUMMARY:\u{1B}]0;owned\u{7}Drill",
+            "END:VEVENT", "END:VCALENDAR",
+        ]
+        try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try Drillbook.run("calendar", "validate", file.path)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("RRULE BYDAY value \"\\u{1B}[2J\" is not a weekday"), "\(result.stdout)")
+        #expect(!result.stdout.utf8.contains(0x1B) && !result.stderr.utf8.contains(0x1B))
+        var fixed = lines
+        fixed[7] = "RRULE:FREQ=DAILY;COUNT=1"
+        try (fixed.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let expanded = try Drillbook.run("calendar", "expand", file.path)
+        #expect(expanded.status == 0, "\(expanded.stderr)")
+        #expect(expanded.stdout.contains("\\u{1B}]0;owned\\u{7}Drill"), "\(expanded.stdout)")
+        #expect(!expanded.stdout.utf8.contains(0x1B) && !expanded.stdout.utf8.contains(0x07))
+    }
+
     @Test func validateOfAMissingFileIsAnError() throws {
         let result = try Drillbook.run("calendar", "validate", "no-such.ics")
         #expect(result.status == 1)

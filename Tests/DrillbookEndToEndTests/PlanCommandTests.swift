@@ -192,6 +192,15 @@ import Testing
         #expect(history.stdout.contains("(done)") && history.stdout.contains("recorded by Ana Ruiz"))
         let verify = try Drillbook.run("audit", "verify", "--plan", plan)
         #expect(verify.status == 0 && verify.stdout.hasPrefix("audit log intact: 2 entries"))
+        // What someone typed is shown, not sent to the terminal (this one would clear the screen).
+        let typed = try Drillbook.run(
+            "complete", "lincoln-hs/fire-drill-5", "--plan", plan, "--as-of", "2027-12-10", "--conducted-by",
+            "Ana Ruiz", "--notification-method", "fire alarm", "--head-count", "1180", "--problems",
+            "door 3 stuck\u{1B}[2J", "--time-to-evacuate", "4m", "--as", "Ana Ruiz")
+        #expect(typed.status == 0, "\(typed.stderr)")
+        let shown = try Drillbook.run("history", "lincoln-hs/fire-drill-5", "--plan", plan, "--as-of", "2027-12-10")
+        #expect(shown.stdout.contains("problems: door 3 stuck\\u{1B}[2J"), "\(shown.stdout)")
+        #expect(!shown.stdout.utf8.contains(0x1B))
         // --on in any documented form: with a zone, it becomes the school's wall time (Chicago, CDT).
         let evidence = [
             "--conducted-by", "Ana Ruiz", "--notification-method", "alarm", "--head-count", "1180", "--problems",

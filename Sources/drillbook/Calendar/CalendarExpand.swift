@@ -84,7 +84,7 @@ struct CalendarExpand: ParsableCommand {
                 let zone = occurrence.start.tzid.map { "  (\($0))" } ?? ""
                 let start = occurrence.start.description.padding(toLength: 20, withPad: " ", startingAt: 0)
                 let end = occurrence.end.description.padding(toLength: 20, withPad: " ", startingAt: 0)
-                print("\(start) \(end) \(occurrence.summary)\(zone)")
+                printText("\(start) \(end) \(occurrence.summary)\(zone)")
             }
         }
     }

@@ -28,9 +28,9 @@ struct CalendarValidate: ParsableCommand {
                 let (broken, notes) = (
                     inspection.problems.filter(\.kind.breaksRFC), inspection.problems.filter { !$0.kind.breaksRFC }
                 )
-                for problem in broken { print(problem) }
+                for problem in broken { printText(problem.description) }
                 // One line per kind of warning: 500 long lines are one finding, not 500.
-                for warning in CalendarProblem.summarized(notes, label: "warning: ") { print(warning) }
+                for warning in CalendarProblem.summarized(notes, label: "warning: ") { printText(warning) }
                 errors += broken.count
                 warnings += notes.count
             } catch {
@@ -44,6 +44,6 @@ struct CalendarValidate: ParsableCommand {
             printError("\(errors) problem\(errors == 1 ? "" : "s") in \(filesText)\(warningsText)")
             throw ExitStatus.error
         }
-        print("\(filesText) \(warnings == 0 ? "clean" : "valid")\(warningsText)")
+        printText("\(filesText) \(warnings == 0 ? "clean" : "valid")\(warningsText)")
     }
 }

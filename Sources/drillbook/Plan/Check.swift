@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
         case "json": print(try report.json())
         case "csv": print(report.csv(public: `public`), terminator: "")
         case "html": print(report.html, terminator: "")
-        default: print(report.text)
+        default: printText(report.text)
         }
         if !report.findings.isEmpty { throw ExitStatus.findings }
     }

@@ -73,13 +73,13 @@ struct List: ParsableCommand {
             print(try ItemListJSON.render(items, statuses: statuses))
             return
         }
-        if items.isEmpty { print(stored ? "no items match" : "no items (run `drillbook schedule` first?)") }
+        if items.isEmpty { printText(stored ? "no items match" : "no items (run `drillbook schedule` first?)") }
         let width = items.map(\.item.id.count).max() ?? 0
         for (tracked, status) in zip(items, statuses) {
             let item = tracked.item
             let time = item.start.map { "\($0)" } ?? "all day"
             let status = status == .scheduled ? "" : "  [\(status)]"
-            print(
+            printText(
                 "\(item.id.padding(toLength: width, withPad: " ", startingAt: 0)) \(item.date) \(time.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.title)\(status)"
             )
         }

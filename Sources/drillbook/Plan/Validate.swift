@@ -16,11 +16,11 @@ struct Validate: ParsableCommand {
         do { items = try Planner.schedule(loaded) } catch { throw Failure(error.description) }
         let plan = loaded.plan
         let year = loaded.years.values.first!
-        print("\(plan.file): \(plan.district.name), \(plan.year) (\(year.first) to \(year.last))")
-        print(
+        printText("\(plan.file): \(plan.district.name), \(plan.year) (\(year.first) to \(year.last))")
+        printText(
             "  \(plan.schools.count) schools, \(plan.activities.count) activities (\(plan.activities.filter(\.kind.isDrill).count) drills from \(plan.ruleSets.joined(separator: ", ")) and the plan)"
         )
-        print("  \(items.count) items would be placed; the plan is valid")
+        printText("  \(items.count) items would be placed; the plan is valid")
         // A state whose rules Drillbook ships but the plan does not select is most likely an
         // oversight (compliance.rules defaults to the baseline alone): said, not refused, since a
         // district may keep its state's rules in a local file of another name.
@@ -62,7 +62,7 @@ struct Schedule: ParsableCommand {
         let result = try wrap { () throws(DrillbookError) in
             try Planner.run(loaded, store: store, asOf: asOf.day, actor: actor)
         }
-        print(ScheduleReport.render(result, verbose: verbose))
+        printText(ScheduleReport.render(result, verbose: verbose))
     }
 }
 

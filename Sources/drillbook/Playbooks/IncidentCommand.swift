@@ -90,8 +90,8 @@ struct IncidentCommand: ParsableCommand {
                     try incidents.open(playbook, school: school, exercise: exercise, facts: facts)
                 }
             }
-            print("opened incident \(id)")
-            print(try wrap { () throws(DrillbookError) in try incidents.status(id) })
+            printText("opened incident \(id)")
+            printText(try wrap { () throws(DrillbookError) in try incidents.status(id) })
         }
     }
 
@@ -102,7 +102,7 @@ struct IncidentCommand: ParsableCommand {
 
         func run() throws {
             let incidents = try options.incidents()
-            print(try wrap { () throws(DrillbookError) in try incidents.status(id) })
+            printText(try wrap { () throws(DrillbookError) in try incidents.status(id) })
         }
     }
 
@@ -140,7 +140,7 @@ struct IncidentCommand: ParsableCommand {
                 action = .done(step: step, note: note, signoffs: signoff, facts: try IncidentCommand.facts(fact))
             }
             _ = try wrap { () throws(DrillbookError) in try incidents.act(id, action) }
-            print(try wrap { () throws(DrillbookError) in try incidents.status(id) })
+            printText(try wrap { () throws(DrillbookError) in try incidents.status(id) })
         }
     }
 
@@ -157,7 +157,7 @@ struct IncidentCommand: ParsableCommand {
             let tabletop = try wrap { () throws(DrillbookError) in
                 try incidents.close(id, scheduleStore: schedule, asOf: asOf.day)
             }
-            print("closed incident \(id)" + (tabletop.map { "; recorded \($0) as done" } ?? ""))
+            printText("closed incident \(id)" + (tabletop.map { "; recorded \($0) as done" } ?? ""))
         }
     }
 
@@ -186,9 +186,9 @@ struct IncidentCommand: ParsableCommand {
                 print(String(decoding: try encoder.encode(list), as: UTF8.self))
                 return
             }
-            if list.isEmpty { print("no incidents") }
+            if list.isEmpty { printText("no incidents") }
             for incident in list {
-                print(
+                printText(
                     "\(incident.id)  \(incident.opened)  \(incident.school)  \(incident.playbook)"
                         + (incident.exercise ? "  EXERCISE" : "") + "  \(incident.status)"
                         + (incident.openSteps.isEmpty ? "" : " (\(incident.openSteps.count) steps open)"))
@@ -227,7 +227,7 @@ struct IncidentCommand: ParsableCommand {
         func run() throws {
             let incidents = try options.incidents()
             _ = try wrap { () throws(DrillbookError) in try incidents.act(id, .cancel(why: why)) }
-            print("cancelled incident \(id)")
+            printText("cancelled incident \(id)")
         }
     }
 
@@ -244,9 +244,8 @@ struct IncidentCommand: ParsableCommand {
 
         func run() throws {
             let incidents = try options.incidents()
-            print(
-                try wrap { () throws(DrillbookError) in try incidents.report(id, html: format == "html") },
-                terminator: "")
+            let report = try wrap { () throws(DrillbookError) in try incidents.report(id, html: format == "html") }
+            print(format == "html" ? report : terminalSafe(report), terminator: "")
         }
     }
 }

@@ -28,7 +28,7 @@ struct PlaybookCommand: ParsableCommand {
         func run() throws {
             let library = try PlaybookCommand.library(templates, plan: plan)
             for playbook in library.playbooks.values.sorted(by: { $0.id < $1.id }) {
-                print(
+                printText(
                     "\(playbook.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \(playbook.version)  \(playbook.title)\(playbook.builtIn ? "" : "  (district)")"
                 )
             }
@@ -45,12 +45,12 @@ struct PlaybookCommand: ParsableCommand {
         func run() throws {
             let library = try PlaybookCommand.library(templates, plan: plan)
             let playbook = try wrap { () throws(DrillbookError) in try library.resolve(id) }
-            print("\(playbook.id) \(playbook.version): \(playbook.title)")
-            print(
+            printText("\(playbook.id) \(playbook.version): \(playbook.title)")
+            printText(
                 "roles: "
                     + playbook.roles.values.sorted { $0.id < $1.id }.map { "\($0.id) (\($0.title))" }.joined(
                         separator: ", "))
-            print(
+            printText(
                 "facts: "
                     + playbook.facts.values.sorted { $0.id < $1.id }.map {
                         $0.id + ($0.confidential ? " (confidential)" : "")
@@ -61,7 +61,7 @@ struct PlaybookCommand: ParsableCommand {
                 let options =
                     step.options.isEmpty
                     ? "" : " [" + step.options.map { "\($0.name) -> \($0.next)" }.joined(separator: ", ") + "]"
-                print(
+                printText(
                     "\(indent)\(step.id) (\(step.kind.rawValue)\(step.owner.map { ", \($0)" } ?? "")): \(step.title)\(options)"
                 )
             }
@@ -82,7 +82,7 @@ struct PlaybookCommand: ParsableCommand {
                 let builtIn = file.contains("Templates/playbooks/")
                 do {
                     let problems = try library.validate(file: file, builtIn: builtIn)
-                    for problem in problems { print(problem) }
+                    for problem in problems { printText(problem.description) }
                     count += problems.count
                 } catch {
                     printError(error.description)
@@ -93,7 +93,7 @@ struct PlaybookCommand: ParsableCommand {
                 printError("\(count) problem\(count == 1 ? "" : "s")")
                 throw ExitStatus.error
             }
-            print("\(files.count) playbook\(files.count == 1 ? "" : "s") valid")
+            printText("\(files.count) playbook\(files.count == 1 ? "" : "s") valid")
         }
     }
 }

@@ -25,20 +25,20 @@ struct History: ParsableCommand {
             on: asOf.day, completions: Completion.current(completions), ladder: loaded.plan.ladder,
             yearEnd: loaded.years[tracked.item.schoolID]?.last)
         let scheduled = tracked.item
-        print(
+        printText(
             "\(scheduled.id): \(scheduled.title), \(scheduled.date)" + (scheduled.start.map { " \($0)" } ?? "")
                 + " (\(status))")
-        print("  uid \(scheduled.uid), sequence \(tracked.sequence)")
-        if completions.isEmpty { print("  no completion recorded") }
+        printText("  uid \(scheduled.uid), sequence \(tracked.sequence)")
+        if completions.isEmpty { printText("  no completion recorded") }
         let superseded = Set(completions.compactMap(\.corrects))
         for completion in completions {
             let mark = superseded.contains(completion.id) ? " [corrected]" : ""
-            print(
+            printText(
                 "  #\(completion.id) \(completion.startedAt)" + (completion.endedAt.map { " to \($0)" } ?? "")
                     + ", recorded by \(completion.recordedBy) on \(completion.recordedOn) (\(completion.source.rawValue))"
                     + (completion.corrects.map { ", corrects #\($0)" } ?? "") + mark)
             for field in EvidenceField.allCases {
-                if let value = completion.evidence[field] { print("      \(field.rawValue): \(value)") }
+                if let value = completion.evidence[field] { printText("      \(field.rawValue): \(value)") }
             }
         }
     }

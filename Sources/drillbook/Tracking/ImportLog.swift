@@ -47,7 +47,7 @@ struct ImportLog: ParsableCommand {
             printError("note: \(file) is not UTF-8; read as Windows-1252, as Excel saves \"CSV (Comma delimited)\"")
         }
         let matched = outcome.imported.filter { $0.itemUID != nil }.count
-        print(
+        printText(
             "imported \(outcome.imported.count) rows from \(file) (\(matched) counted for scheduled items)"
                 + (outcome.alreadyRecorded > 0 ? "; \(outcome.alreadyRecorded) already recorded, skipped" : ""))
     }

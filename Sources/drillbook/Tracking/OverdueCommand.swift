@@ -49,9 +49,9 @@ struct OverdueCommand: ParsableCommand {
         if json {
             print(try OverdueJSON.render(report.findings))
         } else {
-            if report.findings.isEmpty { print("nothing due or overdue on \(asOf.day)") }
+            if report.findings.isEmpty { printText("nothing due or overdue on \(asOf.day)") }
             for finding in report.findings {
-                print(
+                printText(
                     "\(finding.kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(schools[finding.item.schoolID].map { Notifier.summary(finding, school: $0) } ?? finding.item.id)"
                 )
             }
@@ -60,7 +60,7 @@ struct OverdueCommand: ParsableCommand {
             }
             for (last, ids, missed) in ended {
                 let which = ids.count == loaded.plan.schools.count ? "every school" : ids.joined(separator: ", ")
-                print(
+                printText(
                     "year-ended    The school year ended on \(last) at \(which): \(missed) item\(missed == 1 ? "" : "s") never done "
                         + "\(missed == 1 ? "is" : "are") missed, not overdue (drillbook list --as-of \(asOf.day) marks them, check judges the year)"
                 )
@@ -86,7 +86,7 @@ struct OverdueCommand: ParsableCommand {
             let late = try wrap { () throws(DrillbookError) in try incidents.lateSteps() }
             lateIncidentSteps = late.contains { !$0.exercise }
             for step in late where !json {
-                print(
+                printText(
                     "incident-step incident \(step.incident)\(step.exercise ? " [EXERCISE]" : ""): \(step.step) (\(step.title)) late since \(step.due), for \(step.role)"
                 )
             }
