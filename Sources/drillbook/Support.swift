@@ -26,3 +26,12 @@ func printError(_ message: String) {
 func printText(_ text: String) {
     print(terminalSafe(text))
 }
+
+extension String {
+    /// The text and spaces after it up to `width` characters, for columns; a longer text is kept
+    /// whole (Foundation's `padding(toLength:)` cuts it: a district playbook's long id was listed
+    /// cut short).
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -284,6 +284,22 @@ import Testing
 }
 
 extension IncidentCommandTests {
+    /// A district playbook's id, however long, is listed whole: it is what `incident open` takes.
+    @Test func aDistrictPlaybookIsListedWithItsWholeId() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        let playbooks = folder.appendingPathComponent("playbooks")
+        try FileManager.default.createDirectory(at: playbooks, withIntermediateDirectories: true)
+        let id = "after-action-review-for-the-high-school"
+        let text = try String(contentsOfFile: "Templates/playbooks/after-action-review.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "id: after-action-review", with: "id: \(id)")
+        try text.write(to: playbooks.appendingPathComponent("\(id).yaml"), atomically: true, encoding: .utf8)
+        let listed = try Drillbook.run("playbook", "list", "--plan", plan)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.split(separator: "\n").contains { $0.hasPrefix("\(id) ") && $0.hasSuffix("(district)") })
+    }
+
     @Test func aLateIncidentStepIsReportedByOverdueWithoutItsFacts() throws {
         let folder = try Drillbook.temporaryFolder()
         let plan = folder.appendingPathComponent("drillbook.yaml").path

@@ -82,8 +82,8 @@ struct CalendarExpand: ParsableCommand {
         } else {
             for occurrence in occurrences {
                 let zone = occurrence.start.tzid.map { "  (\($0))" } ?? ""
-                let start = occurrence.start.description.padding(toLength: 20, withPad: " ", startingAt: 0)
-                let end = occurrence.end.description.padding(toLength: 20, withPad: " ", startingAt: 0)
+                let start = occurrence.start.description.padded(to: 20)
+                let end = occurrence.end.description.padded(to: 20)
                 printText("\(start) \(end) \(occurrence.summary)\(zone)")
             }
         }

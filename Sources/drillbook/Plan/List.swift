@@ -80,7 +80,7 @@ struct List: ParsableCommand {
             let time = item.start.map { "\($0)" } ?? "all day"
             let status = status == .scheduled ? "" : "  [\(status)]"
             printText(
-                "\(item.id.padding(toLength: width, withPad: " ", startingAt: 0)) \(item.date) \(time.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.title)\(status)"
+                "\(item.id.padded(to: width)) \(item.date) \(time.padded(to: 7)) \(item.title)\(status)"
             )
         }
     }

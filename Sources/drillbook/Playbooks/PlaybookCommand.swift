@@ -29,7 +29,7 @@ struct PlaybookCommand: ParsableCommand {
             let library = try PlaybookCommand.library(templates, plan: plan)
             for playbook in library.playbooks.values.sorted(by: { $0.id < $1.id }) {
                 printText(
-                    "\(playbook.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \(playbook.version)  \(playbook.title)\(playbook.builtIn ? "" : "  (district)")"
+                    "\(playbook.id.padded(to: 22)) \(playbook.version)  \(playbook.title)\(playbook.builtIn ? "" : "  (district)")"
                 )
             }
         }

@@ -52,7 +52,7 @@ struct OverdueCommand: ParsableCommand {
             if report.findings.isEmpty { printText("nothing due or overdue on \(asOf.day)") }
             for finding in report.findings {
                 printText(
-                    "\(finding.kind.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(schools[finding.item.schoolID].map { Notifier.summary(finding, school: $0) } ?? finding.item.id)"
+                    "\(finding.kind.rawValue.padded(to: 13)) \(schools[finding.item.schoolID].map { Notifier.summary(finding, school: $0) } ?? finding.item.id)"
                 )
             }
             let ended = try wrap { () throws(DrillbookError) in
