@@ -64,3 +64,31 @@ extension Unicode.Scalar {
         }
     }
 }
+
+/// What is wrong with a JSON document, as its writer would say it (`"school" is missing`,
+/// `"facts.platform" is a number, not text`) rather than Swift's coding-path dump.
+func jsonProblem(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ keys: [any CodingKey]) -> String {
+        "\"" + keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "\""
+    }
+    func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Int.Type, is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "a list"
+        default: "an object"
+        }
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+        return context.codingPath.isEmpty
+            ? "expected \(kind(type))" : "\(path(context.codingPath)) is not \(kind(type))"
+    case .dataCorrupted(let context):
+        return context.codingPath.isEmpty
+            ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
+    @unknown default: return "\(error)"
+    }
+}

@@ -255,6 +255,27 @@ extension String {
 
     }
 
+    /// A JSON report that is not one is refused with the field and what is wrong, as its writer
+    /// would say it, and opens nothing.
+    @Test func aBadJSONReportNamesItsField() throws {
+        let (incidents, _, _) = try Self.setUp()
+        let cases = [
+            ("{\"school\": \"lincoln-hs\"}", "(\"type\" is missing;"),
+            ("{\"type\": \"tip\", \"school\": 5}", "(\"school\" is not text;"),
+            ("{\"type\": \"tip\", \"school\": \"lincoln-hs\", \"text\": [\"a\"]}", "(\"text\" is not text;"),
+            ("[1, 2", "(not valid JSON;"),
+        ]
+        for (json, message) in cases {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).json")
+            try json.write(to: file, atomically: true, encoding: .utf8)
+            #expect(
+                performing: { _ = try incidents.open(fromJSON: file.path, exercise: true) },
+                throws: { "\($0)".contains(message) && !"\($0)".contains("CodingKeys") })
+            try? FileManager.default.removeItem(at: file)
+        }
+        #expect(try incidents.store.incidentIDs().isEmpty)
+    }
+
     @Test func confidentialFactsStayOutOfFamilyNoticesAndReports() throws {
         let (incidents, _, _) = try Self.setUp()
         let playbook = try incidents.library.resolve("anonymous-threat")

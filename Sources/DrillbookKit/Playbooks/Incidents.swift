@@ -107,8 +107,8 @@ public struct Incidents: Sendable {
         let report: Report
         do { report = try JSONDecoder().decode(Report.self, from: data) } catch {
             throw .usage(
-                "\(file): not a report (expected JSON with type, school, and optionally source, channel, text, time): \(error)"
-            )
+                "\(file): not a report (\(jsonProblem(error)); expected JSON with type, school, and optionally source, "
+                    + "channel, text, time)")
         }
         guard let playbookID = playbooksByReport[report.type] else {
             throw .usage(
