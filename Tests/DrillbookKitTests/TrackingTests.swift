@@ -140,6 +140,32 @@ import Testing
         #expect(completion.source == .record)
     }
 
+    /// A drill recorded on a Saturday is kept, but it completes no scheduled drill (that one still
+    /// has to be held) and the recorder is told at once that it counts for no rule.
+    @Test func aDrillRecordedOnAWeekendCompletesNothingAndIsFlagged() throws {
+        let (loaded, store) = try Self.scheduled()
+        let lockdown = try Tracker.item("lincoln-hs/lockdown-drill-1", in: try Planner.published(loaded, store: store))
+        var saturday = lockdown.item.date
+        while saturday.weekday != .saturday { saturday = saturday.adding(days: 1) }
+        let (completion, item) = try Tracker.record(
+            kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+            startedAt: WallTime(date: saturday, hour: 10), endedAt: nil, evidence: [:], actor: nil,
+            asOf: saturday.adding(days: 2))
+        #expect(item == nil && completion.itemUID == nil)
+        #expect(
+            Tracker.noStudentsWarnings([completion], loaded: loaded) == [
+                "lincoln-hs: the lockdown drill of \(saturday) was on a Saturday, when there are no students: "
+                    + "it counts for no rule (drillbook check names it)"
+            ])
+        var schoolDay = saturday
+        while !loaded.years["lincoln-hs"]!.isInstructionalDay(schoolDay) { schoolDay = schoolDay.adding(days: 1) }
+        let weekday = try Tracker.record(
+            kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+            startedAt: WallTime(date: schoolDay, hour: 10), endedAt: nil, evidence: [:], actor: nil, asOf: schoolDay)
+        #expect(weekday.1?.id == "lincoln-hs/lockdown-drill-1")
+        #expect(Tracker.noStudentsWarnings([weekday.0], loaded: loaded).isEmpty)
+    }
+
     @Test func aRecordInTheFutureOrAtAnUnknownSchoolChangesNothing() throws {
         let (loaded, store) = try Self.scheduled()
         #expect(throws: DrillbookError.self) {

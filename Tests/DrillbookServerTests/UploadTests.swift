@@ -143,16 +143,22 @@ import Testing
             #expect(
                 try district.store.completions(year: "2027-2028").allSatisfy { $0.recordedBy == "da@lakeside.example" })
             #expect(!String(buffer: imported.body).contains("Windows-1252"))
+            #expect(!String(buffer: imported.body).contains("counted for no rule"))
             // Excel's "CSV (Comma delimited)" on Windows: the page says how it was read.
             let windowsText =
                 "school,kind,started_at,conducted_by,head_count,notification_method,problems,time_to_evacuate\n"
                 + "harbor-es,fire,2027-09-20 09:30,Tom O’Brien,540,alarm,none,3m\n"
+                + "harbor-es,fire,2027-09-25 09:30,Tom Wells,540,alarm,none,3m\n"
             let windows = Array(windowsText.data(using: .windowsCP1252)!)
             let read = try await Self.send(
                 client, "/import", Self.multipart(["csrf": csrf], files: [("log", "october.csv", windows)]),
                 browser: admin)
             #expect(read.status == .ok)
             #expect(String(buffer: read.body).contains("read as Windows-1252"))
+            // A Saturday's drill is stored, and the page says at once that it counts for nothing.
+            #expect(
+                String(buffer: read.body).contains(
+                    "<li>harbor-es: the fire drill of 2027-09-25 was on a Saturday, when there are no students"))
             #expect(
                 try district.store.completions(year: "2027-2028").contains {
                     $0.evidence[.conductedBy] == "Tom O’Brien"

@@ -181,6 +181,48 @@ import Testing
         #expect(!during[0].fix.contains("schedule"))
     }
 
+    /// A drill is practice with students: one held on a Saturday, a closure or a staff-only day
+    /// counts for no rule, whatever item it completes, and the finding says which day it was.
+    @Test func aDrillOnADayWithoutStudentsCountsForNothing() {
+        let rule = Self.rule("xx-fire", ["fire"], [RuleCount(atLeast: 1, per: .semester)])
+        let fall = Self.drill("fire", on: "2027-09-08")
+        let spring = Self.drill("fire", on: "2027-11-03", slot: 2)
+        let days = [
+            ("2027-09-11T10:00", "a Saturday"), ("2027-09-06T10:00", "a closure day (Holiday)"),
+            ("2027-10-11T10:00", "a staff-only day"),
+        ]
+        for (time, why) in days {
+            let findings = check(
+                [rule], [fall, spring], completions: [Self.held("fire", at: time, item: fall, id: 7)],
+                asOf: "2027-10-20")
+            #expect(findings.map(\.severity) == [.notCounted, .cannotBeMet], "\(time)")
+            #expect(
+                findings.first?.message
+                    == "lincoln-hs/fire-drill-1 (\(time.prefix(10))) was held on \(why), when there are no students: "
+                    + "it counts for no rule")
+            #expect(findings.first?.fix.contains("drillbook complete lincoln-hs/fire-drill-1 --corrects 7") == true)
+        }
+        // The same record on a school day counts.
+        let counted = check(
+            [rule], [fall, spring], completions: [Self.held("fire", at: "2027-09-10T10:00", item: fall, id: 7)],
+            asOf: "2027-10-20")
+        #expect(counted.isEmpty)
+    }
+
+    /// A closure added after the schedule was published: the drill still scheduled on it is named, and
+    /// the plan's count is short until a re-plan moves it.
+    @Test func aDrillStillScheduledOnANewClosureDoesNotCount() {
+        let rule = Self.rule("xx-fire", ["fire"], [RuleCount(atLeast: 1, per: .semester)])
+        let items = [Self.drill("fire", on: "2027-09-08"), Self.drill("fire", on: "2027-11-03", slot: 2)]
+        let findings = ComplianceChecker(ruleSets: [Self.set([rule])]).check(
+            school: school, year: smallYear(closures: ["2027-09-08"]), items: items, completions: [],
+            asOf: day("2027-08-01")
+        ).findings
+        #expect(findings.map(\.severity) == [.notCounted, .unmet])
+        #expect(findings[0].message.contains("is scheduled on a closure day (Holiday)"))
+        #expect(findings[0].fix == "run drillbook schedule to move it to a school day")
+    }
+
     // MARK: - Notices
 
     @Test func noticesAreMeasuredFromTheDayHeldAndACancelledNoticeIsNone() {

@@ -182,3 +182,22 @@ extension SchedulerTests {
         #expect(again.map(\.date) == free.map(\.date))
     }
 }
+
+extension SchedulerTests {
+    /// A kept drill on a day that has lost its students since (a staff day or closure added after it
+    /// was held or announced) counts for nothing, as `check` has it: the period gets another drill.
+    @Test func aKeptDrillOnADayWithoutStudentsIsMadeUp() throws {
+        let year = smallYear()
+        let fixed = [
+            FixedOccurrence(schoolID: "lincoln-hs", activityID: "lockdown-drill", slot: 1, date: day("2027-10-11"))
+        ]
+        let items = try Scheduler(districtID: "lakeside-isd", activities: [Self.lockdown])
+            .schedule(school, year: year, fixed: fixed)
+        let lockdowns = items.filter { $0.activityID == "lockdown-drill" && $0.kind.isDrill }
+        #expect(lockdowns.contains { $0.slot == 1 && $0.date == day("2027-10-11") }, "the kept drill stays")
+        let fall = lockdowns.filter { $0.date <= day("2027-10-15") && year.isInstructionalDay($0.date) }
+        #expect(fall.count == 1, "\(lockdowns.map(\.date))")
+        let spring = lockdowns.filter { $0.date >= day("2027-10-18") }
+        #expect(spring.count == 1)
+    }
+}

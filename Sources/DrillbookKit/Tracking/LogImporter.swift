@@ -249,7 +249,8 @@ public enum LogImporter {
         if let id = cells["item"] {
             item = try Tracker.item(id, in: items)
             if done.contains(item!.item.uid) { throw .usage("\(what): \(id) is already done") }
-        } else {
+        } else if loaded.years[school]?.noStudents(on: started.date) == nil {
+            // A drill on a day without students counts for nothing, so it completes no scheduled one.
             item = items.filter {
                 $0.status == .scheduled && $0.item.schoolID == school && $0.item.kind == kind
                     && $0.item.relatedTo == nil

@@ -123,6 +123,8 @@ public enum Tracker {
                 < abs($1.item.date.dayNumber - startedAt.date.dayNumber)
         }
         .flatMap { abs($0.item.date.dayNumber - startedAt.date.dayNumber) <= 31 ? $0 : nil }
+        // A drill on a day without students counts for nothing, so it completes no scheduled one.
+        .flatMap { loaded.years[school]?.noStudents(on: startedAt.date) == nil ? $0 : nil }
         let fields = try check(
             startedAt: startedAt, endedAt: endedAt, evidence: evidence,
             required: { loaded.owed(kind: kind, school: school, startedAt: startedAt, evidence: $0).requiredFields },
@@ -135,6 +137,18 @@ public enum Tracker {
     }
 
     /// Every completion of the plan's year.
+    /// Drills just recorded on a day of their school's year without students: kept, as they are what
+    /// was written down, but `check` counts them for no rule; said at once, one line each.
+    public static func noStudentsWarnings(_ recorded: [Completion], loaded: LoadedPlan) -> [String] {
+        recorded.compactMap { completion in
+            guard case .drill(let type) = completion.kind, let year = loaded.years[completion.schoolID],
+                let why = year.noStudents(on: completion.startedAt.date)
+            else { return nil }
+            return "\(completion.schoolID): \(DrillEvent(type: type, date: completion.startedAt.date).label) was on "
+                + "\(why), when there are no students: it counts for no rule (drillbook check names it)"
+        }
+    }
+
     public static func completions(_ loaded: LoadedPlan, store: any ScheduleStore) throws(DrillbookError)
         -> [Completion]
     {

@@ -124,6 +124,23 @@ struct Judgement {
             scheduledAhead: ahead, done: counted.count - ahead, source: entry.source, dates: counted.map(\.date))
     }
 
+    /// A drill on a day without students, filed under the rules that count its type.
+    mutating func notCounted(_ event: DrillEvent, why: String) {
+        let rules = model.entries.indices.filter { model.entries[$0].rule.drills.contains(event.type) }.map(reference)
+        guard !rules.isEmpty else { return }
+        let held = event.state == .held
+        let correction =
+            event.itemID.map { "drillbook complete \($0) --corrects \(event.completionID ?? 0) --on DATE" }
+            ?? "drillbook record with its real date"
+        add(
+            rules, .notCounted,
+            "\(event.label) \(held ? "was held" : "is scheduled") on \(why), when there are no students: "
+                + "it counts for no rule",
+            fix: held
+                ? "if it was held on another day, record that day (\(correction)); if not, hold another on a school day"
+                : "run drillbook schedule to move it to a school day", items: [event])
+    }
+
     // MARK: - Notices and evidence
 
     /// Each drill that counts for a rule with a notice owes it once, measured from the day it is

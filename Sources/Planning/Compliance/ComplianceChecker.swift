@@ -23,6 +23,9 @@ public struct ComplianceFinding: Hashable, Sendable {
         case notice
         /// A record lacks what the rules require, or came too late.
         case evidence
+        /// A drill held (or scheduled) on a day of the year without students (a weekend, a closure,
+        /// a staff-only day): it counts for no rule.
+        case notCounted = "not-counted"
     }
 
     public var schoolID: String
@@ -147,10 +150,14 @@ public struct ComplianceChecker: Sendable {
     ) -> (tallies: [RuleTally], findings: [ComplianceFinding]) {
         let mode = Self.mode(on: asOf, year: year)
         let model = RequirementModel(ruleSets: ruleSets, school: school, year: year)
-        let events = Self.events(school: school, items: items, log: log, asOf: asOf, mode: mode)
+        var events = Self.events(school: school, items: items, log: log, asOf: asOf, mode: mode)
+        // A drill is practice with students: one on a day without them counts for nothing, and says so.
+        let offDays = events.filter { $0.state != .missed && year.noStudents(on: $0.date) != nil }
+        if !offDays.isEmpty { events.removeAll { $0.state != .missed && year.noStudents(on: $0.date) != nil } }
         var judge = Judgement(
             model: model, events: events.filter { $0.state != .missed }, missed: events.filter { $0.state == .missed },
             mode: mode, asOf: asOf, school: school)
+        for event in offDays { judge.notCounted(event, why: year.noStudents(on: event.date)!) }
         var tallies: [RuleTally] = []
         for index in model.entries.indices {
             tallies.append(judge.counts(index))

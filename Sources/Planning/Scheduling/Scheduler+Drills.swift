@@ -149,7 +149,8 @@ extension Scheduler {
                 if let context = drill.context { contextsByEntry[entry].insert(context) }
             }
         }
-        for drill in drills { count(drill) }
+        // A kept drill on a day without students (a closure added since) counts for nothing, as in `check`.
+        for drill in drills where year.noStudents(on: drill.date) == nil { count(drill) }
 
         // What each constraint asks for, worked out once (every round asked it of every unmet
         // constraint again): a type, maybe a time of day, maybe who must be there; each distinct

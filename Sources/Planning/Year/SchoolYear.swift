@@ -91,6 +91,18 @@ public struct SchoolYear: Hashable, Sendable {
 
     public func isInstructionalDay(_ date: CalendarDate) -> Bool { table.has(DayTable.instructional, date.dayNumber) }
 
+    /// Why a day of the year has no students (`a Saturday`, `a closure day (Labor Day)`, `a staff-only
+    /// day`); nil for an instructional day and for a day outside the year, which a rule's period
+    /// already leaves out (or a summer session counts).
+    public func noStudents(on date: CalendarDate) -> String? {
+        guard date >= first, date <= last, !isInstructionalDay(date) else { return nil }
+        if date.weekday == .saturday || date.weekday == .sunday {
+            return "a " + (date.weekday == .saturday ? "Saturday" : "Sunday")
+        }
+        if let reason = closures[date] { return "a closure day (\(reason))" }
+        return "a staff-only day"
+    }
+
     public func isTesting(_ date: CalendarDate) -> Bool {
         // A testing window may reach past the year's days, which the table does not hold.
         date >= first && date <= last
