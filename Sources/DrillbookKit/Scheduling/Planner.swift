@@ -116,6 +116,9 @@ public enum Planner {
         let stored: [String: String]
         do { stored = try store.activityVersions(year: loaded.plan.year) } catch { throw .store(error.description) }
         let changed = Set(stored.keys.filter { stored[$0] != versions[$0] })
+        // The log, so the drills placed are what `check` still finds missing: a drill counts on the
+        // day it was held, and one whose day passed unrecorded counts for nothing.
+        let log = CompletionLog(bySchool.isEmpty ? [] : try Tracker.completions(loaded, store: store))
         // Each school is re-planned on its own, on every core: its pins, its placement, what stays as
         // published and its diff are its own (UIDs and ids name the school). A state's re-plan did
         // all but the placement on one core, most of its time. Schools the plan no longer has come
@@ -132,7 +135,7 @@ public enum Planner {
             let mine = bySchool[school?.id ?? gone[index - schools.count]] ?? []
             return Result { () throws(SchedulingError) in
                 try replan(
-                    school, year: school.flatMap { loaded.years[$0.id] }, published: mine, changed: changed,
+                    school, year: school.flatMap { loaded.years[$0.id] }, published: mine, log: log, changed: changed,
                     scheduler: scheduler, asOf: asOf, notBefore: notBefore)
             }
         }
@@ -189,11 +192,12 @@ public enum Planner {
         var result: ReplanResult
     }
 
-    /// Re-plans one school from its published items (`mine`, in time order); with no `school` (the
-    /// plan no longer has it), places nothing, so its future items are cancelled.
+    /// Re-plans one school from its published items (`mine`, in time order) and its records in
+    /// `log`; with no `school` (the plan no longer has it), places nothing, so its future items are
+    /// cancelled.
     static func replan(
-        _ school: School?, year: SchoolYear?, published mine: [TrackedItem], changed: Set<String>,
-        scheduler: Scheduler, asOf: CalendarDate, notBefore: CalendarDate?
+        _ school: School?, year: SchoolYear?, published mine: [TrackedItem], log: CompletionLog,
+        changed: Set<String>, scheduler: Scheduler, asOf: CalendarDate, notBefore: CalendarDate?
     ) throws(SchedulingError) -> SchoolReplan {
         var fixed: [FixedOccurrence] = []
         var reasons: [String: String] = [:]
@@ -203,9 +207,11 @@ public enum Planner {
             for index in mine.indices where mine[index].status == .scheduled {
                 let item = mine[index].item
                 guard item.relatedTo == nil else { continue }
+                // A drill done counts by its record; one whose day passed unrecorded, for nothing.
+                let counts = !item.kind.isDrill || (!log.isDone(item.uid) && item.date >= asOf)
                 let pin = FixedOccurrence(
                     schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
-                    timeContext: item.timeContext, presence: item.presence)
+                    timeContext: item.timeContext, presence: item.presence, counts: counts)
                 if item.date <= asOf || mine[index].isAnnounced(by: asOf) {
                     // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
                     if year.isSchoolDay(item.date) {
@@ -228,7 +234,11 @@ public enum Planner {
         var skipped: [SchedulingError] = []
         var planned: [ScheduledItem] = []
         if let school, let year {
-            planned = try scheduler.schedule(school, year: year, fixed: fixed, notBefore: notBefore, skipped: &skipped)
+            let held = log.standing(school: school.id).compactMap {
+                DrillEvent.held($0, school: school, itemID: nil, firstRecordedOn: $0.recordedOn)
+            }
+            planned = try scheduler.schedule(
+                school, year: year, fixed: fixed, held: held, notBefore: notBefore, skipped: &skipped)
         }
         // What follows an item that stayed (its notices, its review) stays as published too.
         let before = Replan.positions(mine)

@@ -136,7 +136,6 @@ public enum Tracker {
         return (try save([completion], store: store, actor: actor, asOf: asOf)[0], match?.item)
     }
 
-    /// Every completion of the plan's year.
     /// Drills just recorded on a day of their school's year without students: kept, as they are what
     /// was written down, but `check` counts them for no rule; said at once, one line each.
     public static func noStudentsWarnings(_ recorded: [Completion], loaded: LoadedPlan) -> [String] {
@@ -149,6 +148,7 @@ public enum Tracker {
         }
     }
 
+    /// Every completion of the plan's year.
     public static func completions(_ loaded: LoadedPlan, store: any ScheduleStore) throws(DrillbookError)
         -> [Completion]
     {

@@ -9,6 +9,10 @@ struct PlannedDrill: Hashable {
     var presence: Set<PresenceRole>
     /// Kept from a fixed occurrence, so its UID stays.
     var slot: Int?
+    /// Whether it counts for the rules (a kept drill whose day passed unrecorded does not).
+    var counts = true
+    /// Whether it is a scheduled item (a held drill's record counts without making one).
+    var isItem = true
 }
 
 /// Choosing a school's drills: the fewest that meet every constraint of the requirement model.
@@ -150,7 +154,14 @@ extension Scheduler {
             }
         }
         // A kept drill on a day without students (a closure added since) counts for nothing, as in `check`.
-        for drill in drills where year.noStudents(on: drill.date) == nil { count(drill) }
+        for drill in drills where drill.counts && year.noStudents(on: drill.date) == nil { count(drill) }
+        // A window that closed before a re-plan's first free day takes no new drill: its shortfall
+        // is `check`'s to report (cannot be met), not a placement that failed.
+        if let notBefore = state.notBefore {
+            for index in constraints.indices where constraints[index].span.upperBound <= notBefore {
+                givenUp.insert(index)
+            }
+        }
 
         // What each constraint asks for, worked out once (every round asked it of every unmet
         // constraint again): a type, maybe a time of day, maybe who must be there; each distinct

@@ -42,10 +42,13 @@ public struct Scheduler: Sendable {
 
     /// A re-plan: every new placement falls after `notBefore` with its notices too (never into the
     /// past, never inside a notice's lead time); an occurrence that no longer fits anywhere is left
-    /// out and reported in `skipped` instead of failing the run.
+    /// out and reported in `skipped` instead of failing the run. `held` are the school's drills as
+    /// its log has them (done items and drills recorded without one): they count for the rules on
+    /// the day they were held and make no item, so the drills placed are what `check` still finds
+    /// missing.
     public func schedule(
-        _ school: School, year: SchoolYear, fixed: [FixedOccurrence], notBefore: CalendarDate?,
-        skipped: inout [SchedulingError]
+        _ school: School, year: SchoolYear, fixed: [FixedOccurrence], held: [DrillEvent] = [],
+        notBefore: CalendarDate?, skipped: inout [SchedulingError]
     ) throws(SchedulingError) -> [ScheduledItem] {
         var state = Placement(school: school, year: year, notBefore: notBefore)
         var pinned: [String: [Int: CalendarDate]] = [:]
@@ -57,17 +60,24 @@ public struct Scheduler: Sendable {
                     PlannedDrill(
                         type: type, date: occurrence.date, context: occurrence.timeContext,
                         presence: Set(occurrence.presence.compactMap(PresenceRole.init(rawValue:))),
-                        slot: occurrence.slot))
+                        slot: occurrence.slot, counts: occurrence.counts))
             } else {
                 pinned[activity.id, default: [:]][occurrence.slot] = occurrence.date
             }
             state.record(occurrence.date, for: activity)
         }
+        for event in held where event.state == .held {
+            pinnedDrills.append(
+                PlannedDrill(
+                    type: event.type, date: event.date, context: event.context, presence: event.presence, slot: nil,
+                    isItem: false))
+            if year.noStudents(on: event.date) == nil { state.recordDrill(event.date) }
+        }
         // Drills first: they have the hardest rules; then the rest, each in id order.
         let model = RequirementModel(ruleSets: rules, school: school, year: year)
         let drills = try chooseDrills(
             model: model, school: school, year: year, fixed: pinnedDrills, state: &state, skipped: &skipped)
-        var items = drillItems(drills, model: model, school: school, year: year, state: &state)
+        var items = drillItems(drills.filter(\.isItem), model: model, school: school, year: year, state: &state)
         for activity in activities.filter({ !$0.kind.isDrill }).sorted(by: { $0.id < $1.id }) {
             let days = try place(
                 activity, school: school, year: year, pinned: pinned[activity.id] ?? [:], state: &state,
@@ -210,10 +220,14 @@ public struct FixedOccurrence: Hashable, Sendable {
     /// For a drill: its time of day and who is to be there, which the rules count.
     public var timeContext: TimeOfDay?
     public var presence: [String]
+    /// For a drill: whether it counts for the rules on its day, as `check` judges it. A drill whose
+    /// day passed unrecorded counts for nothing, and one done counts by its record (the day it was
+    /// held, given as a held drill); either keeps its day and UID all the same.
+    public var counts: Bool
 
     public init(
         schoolID: String, activityID: String, slot: Int, date: CalendarDate, timeContext: TimeOfDay? = nil,
-        presence: [String] = []
+        presence: [String] = [], counts: Bool = true
     ) {
         self.schoolID = schoolID
         self.activityID = activityID
@@ -221,6 +235,7 @@ public struct FixedOccurrence: Hashable, Sendable {
         self.date = date
         self.timeContext = timeContext
         self.presence = presence
+        self.counts = counts
     }
 }
 
