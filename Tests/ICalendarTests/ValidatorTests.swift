@@ -705,6 +705,23 @@ extension ValidatorTests {
             ]))
         #expect(problems.contains { $0.line == 8 && $0.message.hasSuffix("is longer than ten years") }, "\(problems)")
     }
+
+    /// An end no file can write (year 10000) was read and printed as `10000-01-30`; a duration that
+    /// ends on the last day still reads.
+    @Test func aDurationEndingPastTheYear9999IsAFault() {
+        func problems(_ start: String) -> [CalendarProblem] {
+            Self.problems(
+                Self.calendar(event: [
+                    "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:\(start)", "DURATION:P30D", "SUMMARY:Drill",
+                ]))
+        }
+        #expect(
+            problems("99991231T100000Z").map(\.description) == [
+                "test.ics:8: DTSTART 9999-12-31T10:00:00Z plus its DURATION ends after 9999-12-31, the last day "
+                    + "iCalendar can write"
+            ])
+        #expect(problems("99991201T000000Z").isEmpty)
+    }
 }
 
 extension ValidatorTests {

@@ -118,7 +118,7 @@ public enum Planner {
         let changed = Set(stored.keys.filter { stored[$0] != versions[$0] })
         // The log, so the drills placed are what `check` still finds missing: a drill counts on the
         // day it was held, and one whose day passed unrecorded counts for nothing.
-        let log = CompletionLog(bySchool.isEmpty ? [] : try Tracker.completions(loaded, store: store))
+        let log = CompletionLog(try Tracker.completions(loaded, store: store))
         // Each school is re-planned on its own, on every core: its pins, its placement, what stays as
         // published and its diff are its own (UIDs and ids name the school). A state's re-plan did
         // all but the placement on one core, most of its time. Schools the plan no longer has come

@@ -320,8 +320,18 @@ extension ReaderWalk {
         }
     }
 
-    /// DTEND after DTSTART, both of one kind; an all-day DTEND is exclusive.
+    /// DTEND after DTSTART, both of one kind; an all-day DTEND is exclusive. A DURATION that ends
+    /// past 9999-12-31 is refused: iCalendar writes four-digit years, so no file could hold that end.
     mutating func checkSpan(_ event: inout Event, endLine: Int) {
+        if let duration = event.duration {
+            let last = event.start.wallTime.date.dayNumber + duration.days + (duration.seconds + 86_399) / 86_400
+            if last > Self.lastWritableDay {
+                report(
+                    endLine, .dates,
+                    "DTSTART \(event.start) plus its DURATION ends after 9999-12-31, the last day iCalendar can write")
+                event.duration = nil
+            }
+        }
         guard var end = event.end else { return }
         if event.start.isAllDay != end.isAllDay {
             // RFC 5545: DTEND takes DTSTART's kind. Exporters that mix them mean DTSTART's: an
@@ -370,6 +380,9 @@ extension ReaderWalk {
             (event.start, event.end) = (end, event.start)
         }
     }
+
+    /// 9999-12-31, as a day number.
+    static let lastWritableDay = CalendarDate(year: 9999, month: 12, day: 31).dayNumber
 
     /// libical's own complaint, reworded where it quotes its internals.
     mutating func reportLibicalError(_ property: OpaquePointer, line: Int) {

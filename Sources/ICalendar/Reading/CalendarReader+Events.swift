@@ -350,7 +350,7 @@ extension ReaderWalk {
                     lines["DURATION"]!, .value, "VEVENT has both DTEND and DURATION; RFC 5545 allows one or the other")
             }
         }
-        if hasStart { checkSpan(&event, endLine: lines["DTEND"] ?? begin) }
+        if hasStart { checkSpan(&event, endLine: lines["DTEND"] ?? lines["DURATION"] ?? begin) }
         if let recurrenceID = event.recurrenceID, let line = lines["RECURRENCE-ID"] {
             recurrenceIDLines[event.uid + "\u{0}" + recurrenceID.description] = line
         }
