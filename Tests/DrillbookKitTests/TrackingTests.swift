@@ -153,7 +153,7 @@ import Testing
             asOf: saturday.adding(days: 2))
         #expect(item == nil && completion.itemUID == nil)
         #expect(
-            Tracker.noStudentsWarnings([completion], loaded: loaded) == [
+            Tracker.recordWarnings([completion], loaded: loaded) == [
                 "lincoln-hs: the lockdown drill of \(saturday) was on a Saturday, when there are no students: "
                     + "it counts for no rule (drillbook check names it)"
             ])
@@ -163,7 +163,18 @@ import Testing
             kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
             startedAt: WallTime(date: schoolDay, hour: 10), endedAt: nil, evidence: [:], actor: nil, asOf: schoolDay)
         #expect(weekday.1?.id == "lincoln-hs/lockdown-drill-1")
-        #expect(Tracker.noStudentsWarnings([weekday.0], loaded: loaded).isEmpty)
+        #expect(Tracker.recordWarnings([weekday.0], loaded: loaded).isEmpty)
+        // A time outside the school day (03:00 for 15:00) is said too; a record with no time is not.
+        var night = weekday.0
+        night.startedAt = WallTime(date: schoolDay, hour: 3)
+        #expect(
+            Tracker.recordWarnings([night], loaded: loaded) == [
+                "lincoln-hs: the lockdown drill of \(schoolDay) at 03:00 is outside the school day (08:30-15:45): it "
+                    + "counts only for rules that ask no time of day; if the time is wrong, correct it "
+                    + "(--corrects \(night.id))"
+            ])
+        night.startedAt = WallTime(date: schoolDay)
+        #expect(Tracker.recordWarnings([night], loaded: loaded).isEmpty)
     }
 
     @Test func aRecordInTheFutureOrAtAnUnknownSchoolChangesNothing() throws {

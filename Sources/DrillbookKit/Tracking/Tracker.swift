@@ -137,14 +137,28 @@ public enum Tracker {
     }
 
     /// Drills just recorded on a day of their school's year without students: kept, as they are what
-    /// was written down, but `check` counts them for no rule; said at once, one line each.
-    public static func noStudentsWarnings(_ recorded: [Completion], loaded: LoadedPlan) -> [String] {
+    /// was written down, but `check` counts them for no rule; and drills given a time outside the
+    /// school day (`03:00` for `15:00`), which count only for rules that ask no time of day. Said
+    /// at once, one line each. (A record with no time, 00:00, is not judged by its time.)
+    public static func recordWarnings(_ recorded: [Completion], loaded: LoadedPlan) -> [String] {
         recorded.compactMap { completion in
-            guard case .drill(let type) = completion.kind, let year = loaded.years[completion.schoolID],
-                let why = year.noStudents(on: completion.startedAt.date)
+            guard case .drill(let type) = completion.kind, let year = loaded.years[completion.schoolID] else {
+                return nil
+            }
+            let label = DrillEvent(type: type, date: completion.startedAt.date).label
+            if let why = year.noStudents(on: completion.startedAt.date) {
+                return "\(completion.schoolID): \(label) was on \(why), when there are no students: it counts "
+                    + "for no rule (drillbook check names it)"
+            }
+            let start = ClockTime(hour: completion.startedAt.hour, minute: completion.startedAt.minute)
+            guard start.minutes != 0, completion.evidence[.timeContext] == nil,
+                let bells = loaded.plan.schools.first(where: { $0.school.id == completion.schoolID })?.school
+                    .bellSchedule,
+                bells.context(at: start) == nil
             else { return nil }
-            return "\(completion.schoolID): \(DrillEvent(type: type, date: completion.startedAt.date).label) was on "
-                + "\(why), when there are no students: it counts for no rule (drillbook check names it)"
+            return "\(completion.schoolID): \(label) at \(start) is outside the school day (\(bells.day)): it "
+                + "counts only for rules that ask no time of day"
+                + (completion.itemUID == nil ? "" : "; if the time is wrong, correct it (--corrects \(completion.id))")
         }
     }
 

@@ -45,7 +45,7 @@ extension WebApp {
                 values["matched"] = outcome.imported.filter { $0.itemUID != nil }.count
                 values["skipped"] = outcome.alreadyRecorded
                 values["windows1252"] = outcome.readAsWindows1252
-                let warnings = Tracker.noStudentsWarnings(outcome.imported, loaded: loaded)
+                let warnings = Tracker.recordWarnings(outcome.imported, loaded: loaded)
                 values["warnings"] = warnings
                 values["hasWarnings"] = !warnings.isEmpty
                 values["done"] = true

@@ -55,7 +55,7 @@ struct Complete: ParsableCommand {
                 item, loaded: loaded, store: store, startedAt: start, endedAt: finish, durationMinutes: minutes,
                 evidence: evidence.fields, corrects: corrects, actor: actor, asOf: asOf.day)
         }
-        for warning in Tracker.noStudentsWarnings([completion], loaded: loaded) { printError("warning: \(warning)") }
+        for warning in Tracker.recordWarnings([completion], loaded: loaded) { printError("warning: \(warning)") }
         printText(
             "recorded completion \(completion.id) for \(item): \(completion.startedAt)"
                 + (completion.corrects.map { " (corrects \($0))" } ?? ""))

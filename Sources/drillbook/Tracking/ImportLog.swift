@@ -46,9 +46,9 @@ struct ImportLog: ParsableCommand {
         if outcome.readAsWindows1252 {
             printError("note: \(file) is not UTF-8; read as Windows-1252, as Excel saves \"CSV (Comma delimited)\"")
         }
-        let offDays = Tracker.noStudentsWarnings(outcome.imported, loaded: loaded)
-        for warning in offDays.prefix(20) { printError("warning: \(warning)") }
-        if offDays.count > 20 { printError("warning: and \(offDays.count - 20) more drills on days without students") }
+        let warnings = Tracker.recordWarnings(outcome.imported, loaded: loaded)
+        for warning in warnings.prefix(20) { printError("warning: \(warning)") }
+        if warnings.count > 20 { printError("warning: and \(warnings.count - 20) more like these") }
         let matched = outcome.imported.filter { $0.itemUID != nil }.count
         printText(
             "imported \(outcome.imported.count) rows from \(file) (\(matched) counted for scheduled items)"

@@ -55,7 +55,7 @@ struct Record: ParsableCommand {
                 kind: activityKind, school: school, loaded: loaded, store: store, startedAt: start, endedAt: finish,
                 evidence: evidence.fields, actor: actor, asOf: asOf.day)
         }
-        for warning in Tracker.noStudentsWarnings([completion], loaded: loaded) { printError("warning: \(warning)") }
+        for warning in Tracker.recordWarnings([completion], loaded: loaded) { printError("warning: \(warning)") }
         printText(
             "recorded completion \(completion.id): \(activityKind) at \(school) on \(start)"
                 + (item.map { ", counted for \($0.id)" } ?? ""))
