@@ -128,7 +128,11 @@ public enum Planner {
         let gone = bySchool.keys.filter { loaded.years[$0] == nil }.sorted()
         let scheduler = Scheduler(
             districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
-        let notBefore = bySchool.isEmpty ? nil : asOf
+        // A first schedule before the year places the whole year (and fails when it cannot be met);
+        // one made after a year has begun places nothing on or before today, as a re-plan does: an
+        // item placed in the past would be missed the moment it was stored.
+        let begun = loaded.years.values.contains { asOf >= $0.first }
+        let notBefore = bySchool.isEmpty && !begun ? nil : asOf
         var parts = [Result<SchoolReplan, SchedulingError>](concurrentlyComputing: schools.count + gone.count) {
             index in
             let school = index < schools.count ? schools[index] : nil
