@@ -23,6 +23,45 @@ extension SQLiteScheduleStore {
         }
     }
 
+    /// The drill records of `year`, oldest first, with their time of day and who was present taken
+    /// from the evidence by SQLite: a re-plan of a state's half year read 380,000 records whole (each
+    /// one's evidence decoded by Foundation, 325 MiB held) for these two fields.
+    public func drillRecords(year: String) throws(StoreError) -> [Completion] {
+        do {
+            return try database.read { db in
+                var records: [Completion] = []
+                let select = try db.makeStatement(
+                    sql: """
+                        SELECT id, item_uid, school_id, kind, started_at, corrects,
+                        CASE WHEN json_valid(evidence) THEN json_extract(evidence, '$.time_context') END,
+                        CASE WHEN json_valid(evidence) THEN json_extract(evidence, '$.present') END
+                        FROM completion WHERE year = ? AND kind LIKE 'drill/%' ORDER BY id
+                        """)
+                let rows = try Row.fetchCursor(select, arguments: [year])
+                let row = ColumnReader(select)
+                var schools = TextPool()
+                var kinds = TextPool(capacity: 64)
+                let epoch = WallTime(year: 1970, month: 1, day: 1)
+                while try rows.next() != nil {
+                    var evidence: [EvidenceField: String] = [:]
+                    if let context = row.text(6) { evidence[.timeContext] = context }
+                    if let present = row.text(7) { evidence[.present] = present }
+                    let started = WallTime(row.string(4)) ?? epoch
+                    records.append(
+                        Completion(
+                            id: row.integer(0) ?? 0, year: year, itemUID: row.text(1),
+                            schoolID: row.string(2, pool: &schools),
+                            kind: ActivityKind(row.string(3, pool: &kinds)) ?? .drill("fire"), startedAt: started,
+                            evidence: evidence, corrects: row.integer(5), recordedBy: "", recordedOn: started.date,
+                            source: .complete))
+                }
+                return records
+            }
+        } catch {
+            throw StoreError(message: "cannot read drill records (\(error))")
+        }
+    }
+
     /// Appends completions (one, or a whole imported log) and their audit entries, all or nothing;
     /// returns them with their ids.
     public func add(_ completions: [Completion], audit: AuditContext) throws(StoreError) -> [Completion] {

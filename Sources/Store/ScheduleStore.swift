@@ -46,6 +46,11 @@ public protocol ScheduleStore: AnyObject, Sendable {
     /// Every completion of `year`, oldest first.
     func completions(year: String) throws(StoreError) -> [Completion]
 
+    /// The drill records of `year`, oldest first, with what a re-plan counts of them: their item,
+    /// school, kind, start and the record they correct, and of their evidence only the time of day
+    /// and who was present.
+    func drillRecords(year: String) throws(StoreError) -> [Completion]
+
     /// Appends completions (one, or a whole imported log) and their audit entries, all or nothing;
     /// returns them with their ids. Refused when an item is already done or a record was already
     /// corrected, even by another run at the same moment.
@@ -183,6 +188,17 @@ extension ScheduleStore {
         throws(StoreError)
     {
         try apply(result, year: year, asOf: asOf, versions: nil, audit: audit)
+    }
+
+    /// `completions(year:)`'s drills, their evidence cut to what a re-plan counts: what an engine
+    /// without a read of its own gives (PostgreSQL's).
+    public func drillRecords(year: String) throws(StoreError) -> [Completion] {
+        try completions(year: year).compactMap { completion in
+            guard completion.kind.isDrill else { return nil }
+            var kept = completion
+            kept.evidence = completion.evidence.filter { $0.key == .timeContext || $0.key == .present }
+            return kept
+        }
     }
 
     /// Walks the chain and every sealed row.

@@ -40,6 +40,21 @@ import Testing
         item("c1", date: "2027-10-15", start: 540, title: "Lockdown — ½ day ✓"),
     ]
 
+    /// A store of `engine` holding `items`.
+    static func scheduledStore(_ engine: Engine) throws -> any ScheduleStore {
+        let store = try TestDatabase(engine).schedule()
+        try store.apply(Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        return store
+    }
+
+    /// The first item's fire drill, held on its day with `evidence`.
+    static func fireDrillDone(evidence: [EvidenceField: String]) -> Completion {
+        Completion(
+            year: Self.year, itemUID: Self.items[0].item.uid, schoolID: "lincoln-hs", kind: .drill("fire"),
+            startedAt: WallTime("2027-09-02T10:00")!, endedAt: WallTime("2027-09-02T10:12"), evidence: evidence,
+            recordedBy: "ortiz", recordedOn: CalendarDate("2027-09-02")!, source: .complete)
+    }
+
     static func added(_ items: [TrackedItem]) -> ReplanResult {
         var result = ReplanResult()
         result.added = items
@@ -170,13 +185,8 @@ import Testing
 
     @Test(arguments: Engine.available)
     func aSecondRecordOfOneItemIsRefusedAndACorrectionStandsOnce(_ engine: Engine) throws {
-        let store = try TestDatabase(engine).schedule()
-        try store.apply(Self.added(Self.items), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
-        let done = Completion(
-            year: Self.year, itemUID: Self.items[0].item.uid, schoolID: "lincoln-hs", kind: .drill("fire"),
-            startedAt: WallTime("2027-09-02T10:00")!, endedAt: WallTime("2027-09-02T10:12"),
-            evidence: [.headCount: "512", .conductedBy: "R. Ortiz; \"fire marshal\""], recordedBy: "ortiz",
-            recordedOn: CalendarDate("2027-09-02")!, source: .complete)
+        let store = try Self.scheduledStore(engine)
+        let done = Self.fireDrillDone(evidence: [.headCount: "512", .conductedBy: "R. Ortiz; \"fire marshal\""])
         let stored = try store.add([done], audit: Self.context)
         #expect(stored.count == 1 && stored[0].id > 0)
         #expect(throws: StoreError.self) { try store.add([done], audit: Self.context) }
@@ -208,6 +218,42 @@ import Testing
         #expect(try store.completions(year: "2026-2027").isEmpty)
         #expect(try store.auditEntries().map(\.action) == ["schedule", "complete", "correct", "record"])
         #expect(try store.verifyAudit() == .intact(entries: 4, head: try store.auditEntries().last!.hash))
+    }
+
+    /// A re-plan reads drill records alone, with their time of day and who was present: the same
+    /// records, ids and fields as the whole log read, on both engines, other kinds left out.
+    @Test(arguments: Engine.available)
+    func drillRecordsAreTheLogsDrillsWithWhatARePlanCounts(_ engine: Engine) throws {
+        let store = try Self.scheduledStore(engine)
+        let held = Self.fireDrillDone(evidence: [
+            .headCount: "512", .timeContext: "lunch", .present: "law_enforcement; fire \"dept\"",
+        ])
+        let first = try store.add([held], audit: Self.context)[0]
+        var correction = held
+        correction.corrects = first.id
+        correction.startedAt = WallTime("2027-09-03T11:40")!
+        correction.evidence = [.conductedBy: "Ortiz"]
+        let review = Completion(
+            year: Self.year, itemUID: nil, schoolID: "ridge-ms", kind: .afterActionReview,
+            startedAt: WallTime("2027-09-04T15:00")!, evidence: [.timeContext: "class"], recordedBy: "ortiz",
+            recordedOn: CalendarDate("2027-09-04")!, source: .record)
+        let record = Completion(
+            year: Self.year, itemUID: nil, schoolID: "ridge-ms", kind: .drill("lockdown"),
+            startedAt: WallTime("2027-09-05T09:00")!, evidence: [.present: "school_resource_officer"],
+            recordedBy: "ortiz", recordedOn: CalendarDate("2027-09-05")!, source: .record)
+        _ = try store.add([correction, review, record], audit: Self.context)
+        let expected = try store.completions(year: Self.year).filter(\.kind.isDrill)
+        let read = try store.drillRecords(year: Self.year)
+        #expect(read.count == 3)
+        #expect(read.map(\.id) == expected.map(\.id))
+        for (got, want) in zip(read, expected) {
+            #expect(
+                got.itemUID == want.itemUID && got.schoolID == want.schoolID && got.kind == want.kind
+                    && got.startedAt == want.startedAt && got.corrects == want.corrects)
+            #expect(got.evidence == want.evidence.filter { $0.key == .timeContext || $0.key == .present })
+        }
+        #expect(read[0].evidence == [.timeContext: "lunch", .present: "law_enforcement; fire \"dept\""])
+        #expect(try store.drillRecords(year: "2026-2027").isEmpty)
     }
 
     @Test(arguments: Engine.available)

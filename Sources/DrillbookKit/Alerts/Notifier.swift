@@ -24,25 +24,15 @@ public enum Notifier {
         throws(DrillbookError)
         -> OverdueReport
     {
-        // The log is read and indexed on another core while the year is read on every core: read
-        // after the year, a state's half year of records (380,000) kept one core busy for a quarter
-        // of `overdue` while the other waited. (Two reads, as before: each its own snapshot.)
-        let log = Mutex<Result<CompletionLog, DrillbookError>?>(nil)
-        let indexed = DispatchGroup()
-        DispatchQueue.global().async(group: indexed) {
-            let result = Result { () throws(DrillbookError) -> CompletionLog in
-                CompletionLog(try Tracker.completions(loaded, store: store))
-            }
-            log.withLock { $0 = result }
+        // The log read and indexed on another core while the year is read on every core (it was a
+        // quarter of a state's `overdue`, one core busy while the other waited).
+        let log = ReadBeside { () throws(DrillbookError) in CompletionLog(try Tracker.completions(loaded, store: store))
         }
-        // Waited for on every way out: the other core reads the same store.
-        defer { indexed.wait() }
+        defer { log.wait() }
         let bySchool = try Planner.publishedBySchool(loaded, store: store)
-        indexed.wait()
         return OverdueReport(
             findings: Overdue.evaluate(
-                bySchool: bySchool, log: try log.withLock { $0! }.get(), asOf: asOf, ladder: loaded.plan.ladder,
-                years: loaded.years))
+                bySchool: bySchool, log: try log.value(), asOf: asOf, ladder: loaded.plan.ladder, years: loaded.years))
     }
 
     /// Sends every alert not sent before: intent, send, result, each recorded (a crash can at worst

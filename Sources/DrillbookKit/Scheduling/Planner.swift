@@ -111,14 +111,19 @@ public enum Planner {
         throws(DrillbookError)
         -> ReplanResult
     {
+        // The log, so the drills placed are what `check` still finds missing (a drill counts on the
+        // day it was held, one whose day passed unrecorded for nothing), read beside the year.
+        let log = ReadBeside { () throws(DrillbookError) in
+            do throws(StoreError) { return CompletionLog(try store.drillRecords(year: loaded.plan.year)) } catch {
+                throw .store(error.description)
+            }
+        }
+        defer { log.wait() }
         let bySchool = try publishedBySchool(loaded, store: store)
         let versions = self.versions(loaded)
         let stored: [String: String]
         do { stored = try store.activityVersions(year: loaded.plan.year) } catch { throw .store(error.description) }
         let changed = Set(stored.keys.filter { stored[$0] != versions[$0] })
-        // The log, so the drills placed are what `check` still finds missing: a drill counts on the
-        // day it was held, and one whose day passed unrecorded counts for nothing.
-        let log = CompletionLog(try Tracker.completions(loaded, store: store))
         // Each school is re-planned on its own, on every core: its pins, its placement, what stays as
         // published and its diff are its own (UIDs and ids name the school). A state's re-plan did
         // all but the placement on one core, most of its time. Schools the plan no longer has come
@@ -133,13 +138,15 @@ public enum Planner {
         // item placed in the past would be missed the moment it was stored.
         let begun = loaded.years.values.contains { asOf >= $0.first }
         let notBefore = bySchool.isEmpty && !begun ? nil : asOf
+        let records = try log.value()
         var parts = [Result<SchoolReplan, SchedulingError>](concurrentlyComputing: schools.count + gone.count) {
             index in
             let school = index < schools.count ? schools[index] : nil
             let mine = bySchool[school?.id ?? gone[index - schools.count]] ?? []
             return Result { () throws(SchedulingError) in
                 try replan(
-                    school, year: school.flatMap { loaded.years[$0.id] }, published: mine, log: log, changed: changed,
+                    school, year: school.flatMap { loaded.years[$0.id] }, published: mine, log: records,
+                    changed: changed,
                     scheduler: scheduler, asOf: asOf, notBefore: notBefore)
             }
         }
