@@ -48,6 +48,29 @@ import Testing
         #expect(after.csv.hasPrefix("school,school_name,drill,kind,started_at,ended_at,time_zone,"))
     }
 
+    /// Oklahoma's security drills (4 a year, at most 2 a semester) with the fall's missed: by
+    /// February no spring drill can make up for them. `check` calls it final and the re-plan says
+    /// which maximum stops it (both called it a lack of free days, and `check` "at risk").
+    @Test func oklahomasSemesterMaximumMakesAMissedFallFinal() throws {
+        let folder = try exampleFolder(state: "OK")
+        let (loaded, store) = try Self.scheduled(folder)
+        let asOf = day("2028-02-15")
+        let replan = try Planner.run(loaded, store: store, asOf: asOf)
+        let security = replan.skipped.filter { $0.activityID == "OK/ok-security" }
+        #expect(security.count == loaded.plan.schools.count, "\(replan.skipped)")
+        for skip in security {
+            #expect(skip.constraint.hasSuffix("the rule allows at most 2 in Semester 2 (2 counted there)"), "\(skip)")
+        }
+        let report = try ComplianceReport.make(loaded, store: store, asOf: asOf, school: nil)
+        let year = report.findings.filter {
+            $0.ruleID == "ok-security"
+                && $0.message.hasPrefix("2 of 4 lockdown drills between 2027-08-16 and 2028-05-26")
+        }
+        #expect(year.count == loaded.plan.schools.count, "\(report.text)")
+        #expect(year.allSatisfy { $0.severity == .cannotBeMet }, "\(year.map(\.message))")
+        #expect(!report.findings.contains { $0.severity == .atRisk && $0.ruleID == "ok-security" }, "\(report.text)")
+    }
+
     /// Every state with a rule file in Templates/compliance.
     static let states: [String] =
         ((try? FileManager.default.contentsOfDirectory(atPath: "\(resources.templates)/compliance")) ?? [])

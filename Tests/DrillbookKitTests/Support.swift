@@ -11,17 +11,19 @@ let resources = Resources(templates: packageRoot.appendingPathComponent("Templat
 func day(_ text: String) -> CalendarDate { CalendarDate(text)! }
 
 /// A fresh folder holding the example district (plan and calendar).
-func exampleFolder() throws -> String {
+func exampleFolder(state: String = "TX") throws -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drillbook-kit-\(UUID().uuidString)")
         .path
     _ = try Initializer.write(
-        to: folder, example: true, state: "TX", year: "2027-2028", resources: resources, today: day("2027-08-01"))
+        to: folder, example: true, state: state, year: "2027-2028", resources: resources, today: day("2027-08-01"))
     return folder
 }
 
 /// The example district scheduled on `asOf` in a fresh folder: its plan's path, the plan as read, the store.
-func scheduledExample(asOf: String) throws -> (plan: String, loaded: LoadedPlan, store: SQLiteScheduleStore) {
-    let folder = try exampleFolder()
+func scheduledExample(asOf: String, state: String = "TX") throws -> (
+    plan: String, loaded: LoadedPlan, store: SQLiteScheduleStore
+) {
+    let folder = try exampleFolder(state: state)
     let plan = "\(folder)/drillbook.yaml"
     let loaded = try Planner.load(planFile: plan, resources: resources)
     let store = try Planner.openStore("\(folder)/drillbook.sqlite")

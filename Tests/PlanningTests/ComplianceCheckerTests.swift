@@ -181,6 +181,82 @@ import Testing
         #expect(!during[0].fix.contains("schedule"))
     }
 
+    /// A window still open can be closed off by the rule's own limits: "4 a year, at most 2 a
+    /// semester" with nothing in a fall that has ended can no longer reach 4, however many spring
+    /// drills are added; while the fall is open it can.
+    @Test func aShortfallTheMaximaForbidCannotBeMet() {
+        let rule = Self.rule(
+            "xx-security", ["lockdown"],
+            [RuleCount(atLeast: 4, per: .year), RuleCount(atLeast: 0, atMost: 2, per: .semester)])
+        let spring = [Self.drill("lockdown", on: "2027-11-03"), Self.drill("lockdown", on: "2027-12-01", slot: 2)]
+        let open = check([rule], spring, asOf: "2027-09-20")
+        #expect(open.map(\.severity) == [.atRisk])
+        let closed = check([rule], spring, asOf: "2027-10-20")
+        #expect(closed.map(\.severity) == [.cannotBeMet])
+        #expect(
+            closed.first?.message.hasSuffix(
+                "no more can count by 2027-12-17: the rule allows at most 2 in Semester 2 (2 counted there)") == true,
+            "\(closed.map(\.message))")
+        #expect(closed.first?.fix == "hold and record the 2 scheduled ahead; note the shortfall for the state")
+        // One spring drill: one more can still count, and the finding says so.
+        let one = check([rule], [spring[0]], asOf: "2027-10-20")
+        #expect(one.map(\.severity) == [.cannotBeMet])
+        #expect(one.first?.message.contains("at most 1 more can count by 2027-12-17") == true, "\(one.map(\.message))")
+        // A rule set asking for more than its maxima allow: the plan check says no plan can.
+        let greedy = Self.rule(
+            "xx-security", ["lockdown"],
+            [RuleCount(atLeast: 5, per: .year), RuleCount(atLeast: 0, atMost: 2, per: .semester)])
+        let four =
+            spring + [
+                Self.drill("lockdown", on: "2027-08-25", slot: 3), Self.drill("lockdown", on: "2027-09-08", slot: 4),
+            ]
+        let plan = check([greedy], four)
+        #expect(plan.map(\.severity) == [.unmet])
+        #expect(
+            plan.first?.fix
+                == "no plan can add them, as the rule allows at most 2 in Semester 1 (2 counted there), "
+                + "at most 2 in Semester 2 (2 counted there): the rule set asks for more than it allows")
+    }
+
+    /// Spacing leaves so many days: three drills 30 days apart fit in October 18 to December 17
+    /// from its first day (18 Oct, 17 Nov, 17 Dec) and not from October 20.
+    @Test func aShortfallTheSpacingForbidsCannotBeMet() {
+        var rule = Self.rule(
+            "xx-fire", ["fire"], [RuleCount(atLeast: 3, per: .year)],
+            windows: [.between(from: MonthDay(month: 10, day: 18), to: MonthDay(month: 12, day: 31))])
+        rule.minSpacingDays = 30
+        #expect(check([rule], [], asOf: "2027-10-18").map(\.severity) == [.atRisk])
+        let late = check([rule], [], asOf: "2027-10-20")
+        #expect(late.map(\.severity) == [.cannotBeMet])
+        #expect(
+            late.first?.message.contains(
+                "at most 2 more can count by 2027-12-17: its drills must be at least 30 days apart")
+                == true, "\(late.map(\.message))")
+    }
+
+    /// Distinct times of day run out: the bells have five (class, passing, lunch, arrival,
+    /// dismissal); two more drills with three used can still count, two more with four cannot.
+    @Test func aShortfallTheTimesOfDayForbidCannotBeMet() {
+        var rule = Self.rule("xx-security", ["lockdown"], [RuleCount(atLeast: 4, per: .year)])
+        rule.condition.distinctTimes = true
+        let contexts: [TimeOfDay] = [.class, .passing, .lunch, .arrival]
+        // Scheduled ahead of the day checked, so they count.
+        let used = zip(["2027-10-25", "2027-11-01", "2027-11-08", "2027-11-15"], contexts).enumerated().map {
+            Self.drill("lockdown", on: $0.element.0, slot: $0.offset + 1, context: $0.element.1)
+        }
+        #expect(check([rule], used, asOf: "2027-10-20").isEmpty)
+        rule.counts = [RuleCount(atLeast: 5, per: .year)]
+        #expect(check([rule], Array(used.prefix(3)), asOf: "2027-10-20").map(\.severity) == [.atRisk])
+        rule.counts = [RuleCount(atLeast: 6, per: .year)]
+        let short = check([rule], used, asOf: "2027-10-20")
+        #expect(short.map(\.severity) == [.cannotBeMet])
+        #expect(
+            short.first?.message.hasSuffix(
+                "at most 1 more can count by 2027-12-17: each must be at a time of day not used yet, and only dismissal is left"
+            )
+                == true, "\(short.map(\.message))")
+    }
+
     /// A drill is practice with students: one held on a Saturday, a closure or a staff-only day
     /// counts for no rule, whatever item it completes, and the finding says which day it was.
     @Test func aDrillOnADayWithoutStudentsCountsForNothing() {

@@ -201,3 +201,26 @@ extension SchedulerTests {
         #expect(spring.count == 1)
     }
 }
+
+extension SchedulerTests {
+    /// A re-plan that cannot place a drill says which of the rule's limits stops it, as `check`
+    /// does: "4 a year, at most 2 a semester" from October 20 with the fall empty.
+    @Test func aReplanNamesTheMaximumThatStopsIt() throws {
+        let rule = ComplianceRule(
+            id: "xx-security", drills: ["lockdown"],
+            counts: [RuleCount(atLeast: 4, per: .year), RuleCount(atLeast: 0, atMost: 2, per: .semester)],
+            source: "s", confidence: "H")
+        let rules = [
+            ComplianceRuleSet(jurisdiction: "XX", title: "Test rules", sources: ["s": "A statute"], rules: [rule])
+        ]
+        let scheduler = Scheduler(districtID: "lakeside-isd", activities: [Self.lockdown], rules: rules)
+        var skipped: [SchedulingError] = []
+        let items = try scheduler.schedule(
+            school, year: smallYear(), fixed: [], notBefore: day("2027-10-20"), skipped: &skipped)
+        #expect(items.filter { $0.kind.isDrill && $0.date > day("2027-10-20") }.count == 2)
+        #expect(
+            skipped.map(\.constraint) == [
+                "2 of 4 lockdown drills between 2027-08-16 and 2027-12-17: the rule allows at most 2 in Semester 2 (2 counted there)"
+            ])
+    }
+}

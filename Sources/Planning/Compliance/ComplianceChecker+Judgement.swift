@@ -65,11 +65,19 @@ struct Judgement {
             if have < need {
                 let behind = inSpan + missed.filter { constraint.span.contains($0.date) && model.mayCount(index, $0) }
                 let what = "\(have) of \(need) \(words) drill\(need == 1 ? "" : "s")\(condition)\(between)\(first)"
+                // What the rule's own maxima, spacing and times of day still leave room for.
+                func room(from day: CalendarDate) -> Room {
+                    model.room(
+                        constraintIndex, from: day, dayNumbers: counted.map(\.date.dayNumber),
+                        usedTimes: Set(counted.compactMap(\.context)), wanted: need - have)
+                }
                 switch mode {
                 case .plan:
+                    let limit = room(from: constraint.span.lowerBound).limit
                     add(
                         [reference(index)], .unmet, what + " scheduled",
-                        fix: "add \(need - have) to the plan between \(constraint.span.lowerBound) and "
+                        fix: limit.map { "no plan can add them, as \($0): the rule set asks for more than it allows" }
+                            ?? "add \(need - have) to the plan between \(constraint.span.lowerBound) and "
                             + "\(constraint.span.upperBound) (drillbook schedule places what the rules ask)",
                         items: behind)
                 case .log:
@@ -84,6 +92,18 @@ struct Judgement {
                         what + " held; the window closed on \(constraint.span.upperBound)",
                         fix: "record any that were held; note the shortfall for the state", items: behind)
                 case .duringYear:
+                    let left = room(from: asOf)
+                    if let limit = left.limit {
+                        add(
+                            [reference(index)], .cannotBeMet,
+                            what + " (\(held) held, \(have - held) scheduled ahead); "
+                                + (left.count == 0 ? "no more" : "at most \(left.count) more")
+                                + " can count by \(constraint.span.upperBound): \(limit)",
+                            fix: (have > held ? "hold and record the \(have - held) scheduled ahead; " : "")
+                                + (left.count == 0 ? "" : "hold and record \(left.count) more; ")
+                                + "note the shortfall for the state", items: behind)
+                        break
+                    }
                     add(
                         [reference(index)], .atRisk,
                         what + " (\(held) held, \(have - held) scheduled ahead)",

@@ -368,7 +368,11 @@ extension Scheduler {
                     (constraints[$0].span.upperBound.dayNumber - constraints[$0].span.lowerBound.dayNumber)
                         < (constraints[$1].span.upperBound.dayNumber - constraints[$1].span.lowerBound.dayNumber)
                 }!
-                let error = unplaceable(tightest, model: model, counts: counts, school: school)
+                let entry = entryOf[tightest]
+                let room = model.room(
+                    tightest, from: state.notBefore?.adding(days: 1) ?? year.first, dayNumbers: byEntry[entry],
+                    usedTimes: contextsByEntry[entry], wanted: atLeast[tightest] - counts[tightest])
+                let error = unplaceable(tightest, model: model, counts: counts, school: school, limit: room.limit)
                 // On a re-plan, what can no longer be met is reported and the rest still placed.
                 guard state.notBefore != nil else { throw error }
                 skipped.append(error)
@@ -455,15 +459,17 @@ extension Scheduler {
         return lower < upper ? lower..<upper : 0..<0
     }
 
-    private func unplaceable(_ index: Int, model: RequirementModel, counts: [Int], school: School) -> SchedulingError {
+    /// Why a constraint took no drill: the rule's own limits where they forbid one (`limit`, from
+    /// `RequirementModel.room`), else the days the school's calendar and other drills leave.
+    private func unplaceable(
+        _ index: Int, model: RequirementModel, counts: [Int], school: School, limit: String?
+    ) -> SchedulingError {
         let constraint = model.constraints[index]
         let entry = model.entries[constraint.entry]
         let condition = entry.rule.condition
-        let missing = condition.during.filter { !school.bellSchedule.has($0) }
         let why =
-            !missing.isEmpty && missing.count == condition.during.count
-            ? "the bell schedule has no " + missing.map(\.words).joined(separator: " or ")
-            : "no free instructional day left, once closures, staff-only days, testing windows and other drills are kept clear"
+            limit
+            ?? "no free instructional day left, once closures, staff-only days, testing windows and other drills are kept clear"
         return SchedulingError(
             schoolID: school.id,
             activityID: entry.jurisdiction == "plan" ? entry.rule.id : "\(entry.jurisdiction)/\(entry.rule.id)",
