@@ -143,8 +143,75 @@ import Testing
             #expect(final.contains("\(skip.schoolID) \(skip.activityID)"), "as of \(asOf): \(skip)")
         }
         for added in result.added { #expect(added.item.date > asOf, "\(added.item.id) on \(added.item.date)") }
+        // Every future drill not yet announced is needed: without it `check` finds another shortfall.
+        try expectEveryMovableDrillNeeded(loaded, store: store, asOf: asOf, "recorded \(recorded)")
         // Running again with nothing new changes nothing.
         #expect(try Planner.run(loaded, store: store, asOf: asOf).isEmpty)
+    }
+
+    /// A drill that stays on the calendar after a re-plan is one `check` misses when it is taken off:
+    /// the shortfalls it finds (at risk, cannot be met) change, under the rule sets and the plan's
+    /// own drill cadences (a bus evacuation each semester), which the scheduler meets too. Past,
+    /// announced and done drills stay whatever they count for; the others must earn their place.
+    func expectEveryMovableDrillNeeded(
+        _ loaded: LoadedPlan, store: SQLiteScheduleStore, asOf: CalendarDate, _ context: String
+    ) throws {
+        let rules = Scheduler(
+            districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules
+        ).rules
+        let checker = ComplianceChecker(ruleSets: rules)
+        let log = CompletionLog(try store.completions(year: loaded.plan.year))
+        let published = try Planner.published(loaded, store: store)
+        for entry in loaded.plan.schools {
+            let school = entry.school
+            let mine = published.filter { $0.item.schoolID == school.id }
+            func shortfalls(_ items: [TrackedItem]) -> Set<String> {
+                Set(
+                    checker.check(school: school, year: loaded.years[school.id]!, items: items, log: log, asOf: asOf)
+                        .findings.filter { $0.severity == .atRisk || $0.severity == .cannotBeMet }
+                        .map { "\($0.rules[0]) \($0.message)" })
+            }
+            let all = shortfalls(mine)
+            for tracked in mine
+            where tracked.status == .scheduled && tracked.item.kind.isDrill && tracked.item.relatedTo == nil
+                && tracked.item.date > asOf && !tracked.isAnnounced(by: asOf) && !log.isDone(tracked.item.uid)
+            {
+                let without = shortfalls(mine.filter { $0.item.uid != tracked.item.uid })
+                #expect(
+                    without != all, "as of \(asOf): \(tracked.item.id) on \(tracked.item.date) is needless (\(context))"
+                )
+            }
+        }
+    }
+
+    /// A drill recorded late, after a re-plan made it up: the next re-plan cancels the make-up (and
+    /// its notices and review), with the reason, instead of leaving a drill nobody needs.
+    @Test func aLateRecordCancelsTheMakeUpItMadeNeedless() throws {
+        let (_, loaded, store) = try scheduledExample(asOf: "2027-08-01")
+        let lockdown = try Planner.published(loaded, store: store).first {
+            $0.item.schoolID == "lincoln-hs" && $0.item.activityID == "lockdown-drill" && $0.item.relatedTo == nil
+        }!.item
+        let missedOn = lockdown.date.adding(days: 7)
+        let makeUps = try Planner.run(loaded, store: store, asOf: missedOn).added.filter {
+            $0.item.schoolID == "lincoln-hs" && $0.item.activityID == "lockdown-drill" && $0.item.relatedTo == nil
+        }
+        #expect(makeUps.count == 1, "the missed lockdown is made up")
+        _ = try Tracker.complete(
+            lockdown.id, loaded: loaded, store: store, startedAt: WallTime(date: lockdown.date, hour: 10),
+            endedAt: nil, durationMinutes: 12,
+            evidence: [
+                .conductedBy: "Ana Ruiz", .notificationMethod: "PA", .headCount: "500", .studentsPresent: "480",
+                .scenario: "intruder",
+            ],
+            corrects: nil, actor: "t", asOf: missedOn.adding(days: 2))
+        let result = try Planner.run(loaded, store: store, asOf: missedOn.adding(days: 2))
+        let cancelled = result.cancelled.filter { ($0.item.relatedTo ?? $0.item.id) == makeUps.first?.item.id }
+        #expect(cancelled.count >= 2 && result.added.isEmpty, "\(result.cancelled.map(\.item.id))")
+        #expect(
+            result.reasons[makeUps.first!.item.uid]
+                == "no longer needed: the drills recorded meet every rule it counted for")
+        try expectEveryMovableDrillNeeded(loaded, store: store, asOf: missedOn.adding(days: 2), "late record")
+        #expect(try Planner.run(loaded, store: store, asOf: missedOn.adding(days: 2)).isEmpty)
     }
 
     /// A district that starts mid-year: its first schedule places nothing on or before today (an

@@ -214,6 +214,8 @@ public enum Planner {
         var reasons: [String: String] = [:]
         // Which published items stay, by position (uids are unique).
         var kept = [Bool](repeating: false, count: mine.count)
+        // Future drills kept only while a rule needs them.
+        var droppable: Set<String> = []
         if let year {
             for index in mine.indices where mine[index].status == .scheduled {
                 let item = mine[index].item
@@ -237,6 +239,9 @@ public enum Planner {
                 } else if changed.contains(item.activityID) {
                     reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
                 } else {
+                    var pin = pin
+                    pin.droppable = item.kind.isDrill && !log.isDone(item.uid)
+                    if pin.droppable { droppable.insert(item.uid) }
                     fixed.append(pin)
                     kept[index] = true
                 }
@@ -279,7 +284,10 @@ public enum Planner {
                 ?? "placed again"
         }
         for cancelled in result.cancelled where reasons[cancelled.item.uid] == nil {
-            reasons[cancelled.item.uid] = cancelled.item.relatedTo.map { "follows \($0)" } ?? "no longer in the plan"
+            reasons[cancelled.item.uid] =
+                cancelled.item.relatedTo.map { "follows \($0)" }
+                ?? (droppable.contains(cancelled.item.uid)
+                    ? "no longer needed: the drills recorded meet every rule it counted for" : "no longer in the plan")
         }
         result.reasons = reasons
         result.skipped = skipped

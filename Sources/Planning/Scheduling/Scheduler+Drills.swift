@@ -13,6 +13,8 @@ struct PlannedDrill: Hashable {
     var counts = true
     /// Whether it is a scheduled item (a held drill's record counts without making one).
     var isItem = true
+    /// A kept drill a re-plan may leave out when every rule is met without it.
+    var droppable = false
 }
 
 /// Choosing a school's drills: the fewest that meet every constraint of the requirement model.
@@ -417,7 +419,69 @@ extension Scheduler {
                 }
             }
         }
-        return drills
+        // A kept drill a re-plan may leave out: one every constraint its day and type can reach
+        // has more than it asks (by the search's own tallies; the exact judgement follows).
+        let candidates = drills.indices.filter { index in
+            let drill = drills[index]
+            let offset = drill.date.dayNumber - firstDay
+            guard drill.droppable, drill.counts, offset >= 0, offset < dayCount, year.noStudents(on: drill.date) == nil
+            else { return false }
+            let meets = meeting(drill.type, drill.context, drill.presence)
+            if let days = byTypeDay[drill.type] {
+                for slot in days.range(offset) where meets[entryOf[days.constraints[slot]]] {
+                    if counts[days.constraints[slot]] <= atLeast[days.constraints[slot]] { return false }
+                }
+            }
+            if let days = viaTypeDay[drill.type] {
+                for slot in days.range(offset) where counts[days.constraints[slot]] <= atLeast[days.constraints[slot]] {
+                    return false
+                }
+            }
+            return true
+        }
+        return candidates.isEmpty ? drills : withoutNeedless(drills, candidates: candidates, model: model, year: year)
+    }
+
+    /// The drills with the `candidates` no rule needs left out, the latest first: one counts for
+    /// nothing a rule still lacks when, without it, every constraint keeps at least what it asks
+    /// (or, one already short, keeps its count). Judged as `check` counts, substitution caps
+    /// included.
+    private func withoutNeedless(
+        _ drills: [PlannedDrill], candidates: [Int], model: RequirementModel, year: SchoolYear
+    ) -> [PlannedDrill] {
+        let constraints = model.constraints
+        func counting(_ drill: PlannedDrill) -> Bool { drill.counts && year.noStudents(on: drill.date) == nil }
+        var events = drills.indices.filter { counting(drills[$0]) }.map { index in
+            (
+                index,
+                DrillEvent(
+                    type: drills[index].type, date: drills[index].date, context: drills[index].context,
+                    presence: drills[index].presence)
+            )
+        }
+        func tallies(_ events: [(Int, DrillEvent)]) -> [Int] {
+            var result = Array(repeating: 0, count: constraints.count)
+            let list = events.map(\.1)
+            for entry in model.entries.indices {
+                let counted = model.counted(entry, in: list)
+                for constraint in model.entries[entry].constraints {
+                    result[constraint] = counted.filter { constraints[constraint].span.contains(list[$0].date) }.count
+                }
+            }
+            return result
+        }
+        var before = tallies(events)
+        var dropped = Set<Int>()
+        for index in candidates.sorted(by: { drills[$0].date > drills[$1].date }) {
+            let without = events.filter { $0.0 != index }
+            let after = tallies(without)
+            if constraints.indices.allSatisfy({ after[$0] >= constraints[$0].atLeast || after[$0] == before[$0] }) {
+                dropped.insert(index)
+                events = without
+                before = after
+            }
+        }
+        return drills.indices.filter { !dropped.contains($0) }.map { drills[$0] }
     }
 
     /// A candidate's rank: rules helped (weighted by how few types each takes), how tight their

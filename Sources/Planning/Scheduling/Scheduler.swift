@@ -60,7 +60,7 @@ public struct Scheduler: Sendable {
                     PlannedDrill(
                         type: type, date: occurrence.date, context: occurrence.timeContext,
                         presence: Set(occurrence.presence.compactMap(PresenceRole.init(rawValue:))),
-                        slot: occurrence.slot, counts: occurrence.counts))
+                        slot: occurrence.slot, counts: occurrence.counts, droppable: occurrence.droppable))
             } else {
                 pinned[activity.id, default: [:]][occurrence.slot] = occurrence.date
             }
@@ -224,10 +224,14 @@ public struct FixedOccurrence: Hashable, Sendable {
     /// day passed unrecorded counts for nothing, and one done counts by its record (the day it was
     /// held, given as a held drill); either keeps its day and UID all the same.
     public var counts: Bool
+    /// For a drill: kept only while it is needed. A re-plan's future drill not yet announced stays
+    /// where it is, unless the drills around it (a record made late, a drill held early) meet every
+    /// rule without it: then it is left out, and so cancelled, rather than held for nothing.
+    public var droppable: Bool
 
     public init(
         schoolID: String, activityID: String, slot: Int, date: CalendarDate, timeContext: TimeOfDay? = nil,
-        presence: [String] = [], counts: Bool = true
+        presence: [String] = [], counts: Bool = true, droppable: Bool = false
     ) {
         self.schoolID = schoolID
         self.activityID = activityID
@@ -236,6 +240,7 @@ public struct FixedOccurrence: Hashable, Sendable {
         self.timeContext = timeContext
         self.presence = presence
         self.counts = counts
+        self.droppable = droppable
     }
 }
 
