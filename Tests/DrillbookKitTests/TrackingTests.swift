@@ -177,6 +177,66 @@ import Testing
         #expect(Tracker.recordWarnings([night], loaded: loaded).isEmpty)
     }
 
+    /// A drill recorded with no item on a wrong day (a Saturday typed for the Friday) is corrected
+    /// by a record that replaces it: `check` stops naming it, the log keeps both, and the corrected
+    /// day completes the open item it now matches. One that completes an item, one at another
+    /// school, one already corrected and one that does not exist are refused, naming what to do.
+    @Test func aRecordWithNoItemIsCorrectedByAnotherRecord() throws {
+        let (loaded, store) = try Self.scheduled()
+        let lockdown = try Tracker.item("lincoln-hs/lockdown-drill-1", in: try Planner.published(loaded, store: store))
+        var saturday = lockdown.item.date
+        while saturday.weekday != .saturday { saturday = saturday.adding(days: 1) }
+        let asOf = saturday.adding(days: 3)
+        func record(on date: CalendarDate, school: String = "lincoln-hs", corrects: Int? = nil) throws -> (
+            Completion, ScheduledItem?
+        ) {
+            try Tracker.record(
+                kind: .drill("lockdown"), school: school, loaded: loaded, store: store,
+                startedAt: WallTime(date: date, hour: 10), endedAt: nil, evidence: [:], corrects: corrects,
+                actor: nil, asOf: asOf)
+        }
+        let (wrong, none) = try record(on: saturday)
+        #expect(none == nil)
+        func notCounted() throws -> [ComplianceFinding] {
+            try ComplianceReport.make(loaded, store: store, asOf: asOf, school: "lincoln-hs").findings.filter {
+                $0.severity == .notCounted
+            }
+        }
+        #expect(
+            try notCounted().map(\.fix) == [
+                "if it was held on another day, record that day (drillbook record lockdown --school lincoln-hs "
+                    + "--on REAL-DAY --corrects \(wrong.id)); if not, hold another on a school day"
+            ])
+        let friday = saturday.adding(days: -1)
+        let (fixed, item) = try record(on: friday, corrects: wrong.id)
+        #expect(fixed.corrects == wrong.id && item?.id == "lincoln-hs/lockdown-drill-1")
+        #expect(try notCounted().isEmpty)
+        let all = try store.completions(year: "2027-2028")
+        #expect(all.map(\.id).contains(wrong.id))
+        #expect(!Completion.current(all).map(\.id).contains(wrong.id))
+        // What cannot be corrected this way is refused, and nothing is written.
+        let (other, _) = try record(on: friday, school: "ridge-ms")
+        let refusals: [(Int, String)] = [
+            (
+                fixed.id,
+                "completion \(fixed.id) completes lincoln-hs/lockdown-drill-1: correct it with drillbook complete "
+                    + "lincoln-hs/lockdown-drill-1 --corrects \(fixed.id)"
+            ),
+            (wrong.id, "completion \(wrong.id) is already corrected; correct the latest record instead"),
+            (other.id, "completion \(other.id) is for ridge-ms, not lincoln-hs"),
+            (9999, "completion 9999 does not exist in 2027-2028"),
+        ]
+        let count = try store.completions(year: "2027-2028").count
+        for (id, message) in refusals {
+            #expect {
+                _ = try record(on: friday, corrects: id)
+            } throws: { error in
+                "\(error)".contains(message)
+            }
+        }
+        #expect(try store.completions(year: "2027-2028").count == count)
+    }
+
     @Test func aRecordInTheFutureOrAtAnUnknownSchoolChangesNothing() throws {
         let (loaded, store) = try Self.scheduled()
         #expect(throws: DrillbookError.self) {

@@ -102,10 +102,12 @@ public enum Tracker {
 
     /// `drillbook record KIND --school ID --on ...`: a drill (or a real event counted as one) that was
     /// not scheduled. It completes the open item of that kind nearest its day (within a month), if any.
+    /// With `corrects`, it replaces an earlier record that completes no item (a wrong day, time or
+    /// kind), as `complete --corrects` replaces an item's; the earlier one stays in the log.
     public static func record(
         kind: ActivityKind, school: String, loaded: LoadedPlan, store: any ScheduleStore, startedAt: WallTime,
         endedAt: WallTime?,
-        evidence: [EvidenceField: String], actor: String?, asOf: CalendarDate
+        evidence: [EvidenceField: String], corrects: Int? = nil, actor: String?, asOf: CalendarDate
     ) throws(DrillbookError) -> (Completion, ScheduledItem?) {
         guard loaded.plan.schools.contains(where: { $0.school.id == school }) else {
             throw .usage(
@@ -113,7 +115,25 @@ public enum Tracker {
             )
         }
         let items = try Planner.published(loaded, store: store)
-        let done = Set(Completion.current(try completions(loaded, store: store)).compactMap(\.itemUID))
+        let all = try completions(loaded, store: store)
+        if let corrects {
+            guard let original = all.first(where: { $0.id == corrects }) else {
+                throw .usage("completion \(corrects) does not exist in \(loaded.plan.year)")
+            }
+            if let uid = original.itemUID {
+                let id = items.first { $0.item.uid == uid }?.item.id ?? uid
+                throw .usage(
+                    "completion \(corrects) completes \(id): correct it with drillbook complete \(id) --corrects \(corrects)"
+                )
+            }
+            guard original.schoolID == school else {
+                throw .usage("completion \(corrects) is for \(original.schoolID), not \(school)")
+            }
+            guard !all.contains(where: { $0.corrects == corrects }) else {
+                throw .conflict("completion \(corrects) is already corrected; correct the latest record instead")
+            }
+        }
+        let done = Set(Completion.current(all).compactMap(\.itemUID))
         let open = items.filter {
             $0.status == .scheduled && $0.item.schoolID == school && $0.item.kind == kind && $0.item.relatedTo == nil
                 && !done.contains($0.item.uid)
@@ -132,7 +152,7 @@ public enum Tracker {
         let completion = Completion(
             year: loaded.plan.year, itemUID: match?.item.uid, schoolID: school, kind: kind, startedAt: startedAt,
             endedAt: endedAt,
-            evidence: fields, recordedBy: "", recordedOn: asOf, source: .record)
+            evidence: fields, corrects: corrects, recordedBy: "", recordedOn: asOf, source: .record)
         return (try save([completion], store: store, actor: actor, asOf: asOf)[0], match?.item)
     }
 
@@ -158,7 +178,7 @@ public enum Tracker {
             else { return nil }
             return "\(completion.schoolID): \(label) at \(start) is outside the school day (\(bells.day)): it "
                 + "counts only for rules that ask no time of day"
-                + (completion.itemUID == nil ? "" : "; if the time is wrong, correct it (--corrects \(completion.id))")
+                + "; if the time is wrong, correct it (--corrects \(completion.id))"
         }
     }
 

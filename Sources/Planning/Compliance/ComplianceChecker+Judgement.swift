@@ -151,7 +151,7 @@ struct Judgement {
         let held = event.state == .held
         let correction =
             event.itemID.map { "drillbook complete \($0) --corrects \(event.completionID ?? 0) --on DATE" }
-            ?? "drillbook record with its real date"
+            ?? "drillbook record \(event.type) --school \(school.id) --on REAL-DAY --corrects \(event.completionID ?? 0)"
         add(
             rules, .notCounted,
             "\(event.label) \(held ? "was held" : "is scheduled") on \(why), when there are no students: "

@@ -7,7 +7,11 @@ import Planning
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Log a drill that was not scheduled (or a real event a rule lets count as one).",
-        discussion: "It counts for the open scheduled item of the same kind nearest its day, within a month.")
+        discussion: """
+            It counts for the open scheduled item of the same kind nearest its day, within a month. Records are \
+            never changed: --corrects ID adds a record that replaces one made with no item (a wrong day, time or \
+            kind); a record that completes an item is corrected with drillbook complete ITEM --corrects ID.
+            """)
 
     @OptionGroup var options: PlanOptions
     @OptionGroup var asOf: AsOfOption
@@ -28,6 +32,9 @@ struct Record: ParsableCommand {
     var duration: String?
 
     @OptionGroup var evidence: EvidenceOptions
+
+    @Option(help: "The id of a record with no item this one corrects.")
+    var corrects: Int?
 
     @Option(name: .customLong("as"), help: "Who is recording (default: the login name).")
     var actor: String?
@@ -53,11 +60,12 @@ struct Record: ParsableCommand {
         let (completion, item) = try wrap { () throws(DrillbookError) in
             try Tracker.record(
                 kind: activityKind, school: school, loaded: loaded, store: store, startedAt: start, endedAt: finish,
-                evidence: evidence.fields, actor: actor, asOf: asOf.day)
+                evidence: evidence.fields, corrects: corrects, actor: actor, asOf: asOf.day)
         }
         for warning in Tracker.recordWarnings([completion], loaded: loaded) { printError("warning: \(warning)") }
         printText(
             "recorded completion \(completion.id): \(activityKind) at \(school) on \(start)"
-                + (item.map { ", counted for \($0.id)" } ?? ""))
+                + (item.map { ", counted for \($0.id)" } ?? "")
+                + (completion.corrects.map { " (corrects \($0))" } ?? ""))
     }
 }
