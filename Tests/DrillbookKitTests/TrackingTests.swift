@@ -125,6 +125,14 @@ import Testing
         let all = try store.completions(year: "2027-2028")
         #expect(all.count == 2)
         #expect(Completion.current(all).map(\.id) == [second.id])
+        // A second correction of the first would stand beside the first correction: the store refuses it.
+        #expect {
+            _ = try Self.complete("lincoln-hs/fire-drill-1", loaded, store, evidence: fixed, corrects: first.id)
+        } throws: { error in
+            "\(error)".contains("completion \(first.id) was corrected already")
+        }
+        let third = try Self.complete("lincoln-hs/fire-drill-1", loaded, store, corrects: second.id)
+        #expect(Completion.current(try store.completions(year: "2027-2028")).map(\.id) == [third.id])
     }
 
     @Test func aRecordedDrillCountsForTheNearestOpenItem() throws {
@@ -222,7 +230,7 @@ import Testing
                 "completion \(fixed.id) completes lincoln-hs/lockdown-drill-1: correct it with drillbook complete "
                     + "lincoln-hs/lockdown-drill-1 --corrects \(fixed.id)"
             ),
-            (wrong.id, "completion \(wrong.id) is already corrected; correct the latest record instead"),
+            (wrong.id, "completion \(wrong.id) was corrected already"),
             (other.id, "completion \(other.id) is for ridge-ms, not lincoln-hs"),
             (9999, "completion 9999 does not exist in 2027-2028"),
         ]

@@ -129,9 +129,6 @@ public enum Tracker {
             guard original.schoolID == school else {
                 throw .usage("completion \(corrects) is for \(original.schoolID), not \(school)")
             }
-            guard !all.contains(where: { $0.corrects == corrects }) else {
-                throw .conflict("completion \(corrects) is already corrected; correct the latest record instead")
-            }
         }
         let done = Set(Completion.current(all).compactMap(\.itemUID))
         let open = items.filter {
