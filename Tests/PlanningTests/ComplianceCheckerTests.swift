@@ -195,7 +195,8 @@ import Testing
         #expect(closed.map(\.severity) == [.cannotBeMet])
         #expect(
             closed.first?.message.hasSuffix(
-                "no more can count by 2027-12-17: the rule allows at most 2 in Semester 2 (2 counted there)") == true,
+                "no more can count by 2027-12-17: the rule allows at most 2 in Semester 2 (2 already counted there)")
+                == true,
             "\(closed.map(\.message))")
         #expect(closed.first?.fix == "hold and record the 2 scheduled ahead; note the shortfall for the state")
         // One spring drill: one more can still count, and the finding says so.
@@ -214,8 +215,8 @@ import Testing
         #expect(plan.map(\.severity) == [.unmet])
         #expect(
             plan.first?.fix
-                == "no plan can add them, as the rule allows at most 2 in Semester 1 (2 counted there), "
-                + "at most 2 in Semester 2 (2 counted there): the rule set asks for more than it allows")
+                == "no plan can add them, as the rule allows at most 2 in Semester 1 (2 already counted there), "
+                + "at most 2 in Semester 2 (2 already counted there): the rule set asks for more than it allows")
     }
 
     /// Spacing leaves so many days: three drills 30 days apart fit in October 18 to December 17

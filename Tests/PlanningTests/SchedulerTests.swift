@@ -220,7 +220,7 @@ extension SchedulerTests {
         #expect(items.filter { $0.kind.isDrill && $0.date > day("2027-10-20") }.count == 2)
         #expect(
             skipped.map(\.constraint) == [
-                "2 of 4 lockdown drills between 2027-08-16 and 2027-12-17: the rule allows at most 2 in Semester 2 (2 counted there)"
+                "2 of 4 lockdown drills between 2027-08-16 and 2027-12-17: the rule allows at most 2 in Semester 2 (2 already counted there)"
             ])
     }
 }

@@ -76,8 +76,8 @@ extension RequirementModel {
         if byMaxima.count < wanted {
             let periods = byMaxima.full.map { index in
                 let there = dayNumbers.filter { constraints[index].span.contains(dayNumber: $0) }.count
-                return
-                    "at most \(constraints[index].atMost!) in \(constraints[index].periodName) (\(there) counted there)"
+                return "at most \(constraints[index].atMost!) in \(constraints[index].periodName)"
+                    + (there == 0 ? "" : " (\(there) already counted there)")
             }
             return Room(count: byMaxima.count, limit: "the rule allows " + periods.joined(separator: ", "))
         }
