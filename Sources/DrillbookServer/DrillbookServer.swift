@@ -33,6 +33,10 @@ public struct DrillbookServer: Sendable {
     public let base: String
     /// Today, in the district's zone, unless a test fixes it.
     let today: @Sendable () -> CalendarDate
+    /// Now, in Unix seconds, unless a test fixes it: what incidents are timed by and what a signed
+    /// report's timestamp is held against. (A test that stamped a report with the wall clock failed
+    /// when the machine's clock was stepped between the stamp and the check.)
+    let now: @Sendable () -> Int
     let cache = FeedCache()
     /// Feed tokens and the last change, asked of a database server at most once a second.
     let feedTokens: FeedTokens
@@ -46,7 +50,7 @@ public struct DrillbookServer: Sendable {
         loaded: LoadedPlan, store: any ScheduleStore, resources: Resources, incidents: (any IncidentStore)? = nil,
         library: PlaybookLibrary? = nil, attachments: String? = nil, logger: Logger = Logger(label: "drillbook"),
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        today: (@Sendable () -> CalendarDate)? = nil, base: String = ""
+        today: (@Sendable () -> CalendarDate)? = nil, now: (@Sendable () -> Int)? = nil, base: String = ""
     ) {
         self.base = base
         self.feedTokens = FeedTokens(interval: store.readsAreRoundTrips ? .seconds(1) : .zero)
@@ -60,6 +64,7 @@ public struct DrillbookServer: Sendable {
         self.attachments = attachments ?? Attachments.folder(besideDatabase: store.location)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: loaded.plan.district.timeZone) ?? .current
+        self.now = now ?? { Int(Date().timeIntervalSince1970) }
         self.today =
             today ?? { [calendar] in
                 let parts = calendar.dateComponents([.year, .month, .day], from: Date())
@@ -101,7 +106,7 @@ public struct DrillbookServer: Sendable {
             if let feed = found, feed.audience == "team", let incidents, let library {
                 // The team's follow-ups come from the incidents database: built every time, never cached.
                 let followUps = try Incidents(
-                    loaded: loaded, library: library, store: incidents, now: Int(Date().timeIntervalSince1970),
+                    loaded: loaded, library: library, store: incidents, now: now(),
                     actor: "feed \(feed.id)"
                 ).followUps()
                 let text = try Exporter(loaded: loaded, asOf: today()).followUps(followUps)

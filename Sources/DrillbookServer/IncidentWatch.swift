@@ -14,7 +14,7 @@ struct IncidentWatch: Service {
 
     func run() async throws {
         while !Task.isCancelled {
-            tick(now: Int(Date().timeIntervalSince1970))
+            tick(now: server.now())
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             } catch {

@@ -14,7 +14,14 @@ import Testing
 /// `POST /api/v1/intake`: signed per source, replay-proof, one incident per source and external id,
 /// each field named when wrong, every field kept, deadlines from the report's time.
 @Suite struct IntakeTests {
-    static func server() throws -> (DrillbookServer, any IncidentStore, String) {
+    /// The server's clock in these tests (2027-10-05 11:10Z), and what reports are stamped with:
+    /// stamped with the machine's clock, a report was refused as stale when CI's clock was stepped
+    /// between the stamp and the server's check.
+    static let now = 1_822_734_600
+
+    /// The example district with an incidents database and two intake sources, one revoked; `now`
+    /// fixes the server's clock.
+    static func server(now: (@Sendable () -> Int)? = nil) throws -> (DrillbookServer, any IncidentStore, String) {
         let (loaded, store, folder) = try FeedRouteTests.district(publishFamilies: false)
         let incidents = try Incidents.openStore("\(folder)/drillbook-incidents.sqlite")
         let library = try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder)
@@ -24,7 +31,7 @@ import Testing
         try incidents.revokeIntakeSource("old-vendor", at: "2027-08-02T00:00:00Z")
         let server = DrillbookServer(
             loaded: loaded, store: store, resources: FeedRouteTests.resources, incidents: incidents, library: library,
-            today: { FeedRouteTests.today })
+            today: { FeedRouteTests.today }, now: now)
         return (server, incidents, folder)
     }
 
@@ -33,8 +40,7 @@ import Testing
         secret: String = "s3cret-of-the-tip-line", skew: Int = 0, signature: String? = nil
     ) async throws -> TestResponse {
         let body = Data(json.utf8)
-        // Stamped as the request leaves, so a slow run (sanitizers, a busy machine) cannot age it.
-        let stamp = String(Int(Date().timeIntervalSince1970) + skew)
+        let stamp = String(Self.now + skew)
         return try await client.execute(
             uri: "/api/v1/intake", method: .post,
             headers: [
@@ -51,8 +57,8 @@ import Testing
     }
 
     @Test func aSignedReportOpensOneIncidentWithEverythingItCarried() async throws {
-        let (server, store, _) = try Self.server()
-        let reportedAt = Int(Date().timeIntervalSince1970) - 3600
+        let (server, store, _) = try Self.server(now: { Self.now })
+        let reportedAt = Self.now - 3600
         let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(reportedAt)))
         let report = """
             {"type": "social-media-threat", "school": "lincoln-hs", "channel": "instagram", "source": "Safe Lakeside app",
@@ -88,7 +94,7 @@ import Testing
     }
 
     @Test func badReportsAreRefusedAndStoreNothing() async throws {
-        let (server, store, _) = try Self.server()
+        let (server, store, _) = try Self.server(now: { Self.now })
         let good = #"{"type": "tip", "school": "lincoln-hs", "external_id": "x1", "text": "hi"}"#
         try await Application(router: try server.router()).test(.router) { client in
             let cases: [(TestResponse, HTTPResponse.Status, String)] = [

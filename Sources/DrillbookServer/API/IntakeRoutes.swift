@@ -18,7 +18,7 @@ extension WebApp {
             let body = Data(buffer.readableBytesView)
             let header = { (name: String) in request.headers[HTTPField.Name(name)!] ?? "" }
             let source = header("X-Drillbook-Source")
-            let now = Int(Date().timeIntervalSince1970)
+            let now = server.now()
             // Unknown, revoked and wrongly signed look alike from outside.
             guard !source.isEmpty, let secret = try incidentStore.intakeSecret(source) else {
                 throw HTTPError(.unauthorized, message: "unknown source or bad signature")

@@ -94,7 +94,7 @@ extension WebApp {
             throw HTTPError(.serviceUnavailable, message: "This server has no incidents database.")
         }
         return Incidents(
-            loaded: loaded, library: library, store: store, now: Int(Date().timeIntervalSince1970),
+            loaded: loaded, library: library, store: store, now: server.now(),
             actor: principal.name)
     }
 }

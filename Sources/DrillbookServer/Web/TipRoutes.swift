@@ -82,7 +82,7 @@ extension WebApp {
     func tipIncidents() throws -> Incidents? {
         guard let store = server.incidents, let library = server.library else { return nil }
         return Incidents(
-            loaded: loaded, library: library, store: store, now: Int(Date().timeIntervalSince1970),
+            loaded: loaded, library: library, store: store, now: server.now(),
             actor: "intake:\(Incidents.tipSource)")
     }
 
