@@ -241,7 +241,10 @@ public enum Planner {
                 } else {
                     var pin = pin
                     pin.droppable = item.kind.isDrill && !log.isDone(item.uid)
-                    if pin.droppable { droppable.insert(item.uid) }
+                    if pin.droppable {
+                        droppable.insert(item.uid)
+                        pin.placedOn = mine[index].changedOn
+                    }
                     fixed.append(pin)
                     kept[index] = true
                 }

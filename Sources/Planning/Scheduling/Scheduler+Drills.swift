@@ -15,6 +15,8 @@ struct PlannedDrill: Hashable {
     var isItem = true
     /// A kept drill a re-plan may leave out when every rule is met without it.
     var droppable = false
+    /// When a droppable drill was placed on its day: the most recent go first.
+    var placedOn: CalendarDate?
 }
 
 /// Choosing a school's drills: the fewest that meet every constraint of the requirement model.
@@ -442,7 +444,9 @@ extension Scheduler {
         return candidates.isEmpty ? drills : withoutNeedless(drills, candidates: candidates, model: model, year: year)
     }
 
-    /// The drills with the `candidates` no rule needs left out, the latest first: one counts for
+    /// The drills with the `candidates` no rule needs left out, the most recently placed first (a
+    /// make-up a late record made needless, not the drill planned months before it), then the
+    /// latest: one counts for
     /// nothing a rule still lacks when, without it, every constraint keeps at least what it asks
     /// (or, one already short, keeps its count). Judged as `check` counts, substitution caps
     /// included.
@@ -472,7 +476,14 @@ extension Scheduler {
         }
         var before = tallies(events)
         var dropped = Set<Int>()
-        for index in candidates.sorted(by: { drills[$0].date > drills[$1].date }) {
+        let order = candidates.sorted {
+            let (first, second) = (drills[$0], drills[$1])
+            if first.placedOn != second.placedOn {
+                return (first.placedOn?.dayNumber ?? Int.min) > (second.placedOn?.dayNumber ?? Int.min)
+            }
+            return first.date > second.date
+        }
+        for index in order {
             let without = events.filter { $0.0 != index }
             let after = tallies(without)
             if constraints.indices.allSatisfy({ after[$0] >= constraints[$0].atLeast || after[$0] == before[$0] }) {

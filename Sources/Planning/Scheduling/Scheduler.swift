@@ -60,7 +60,8 @@ public struct Scheduler: Sendable {
                     PlannedDrill(
                         type: type, date: occurrence.date, context: occurrence.timeContext,
                         presence: Set(occurrence.presence.compactMap(PresenceRole.init(rawValue:))),
-                        slot: occurrence.slot, counts: occurrence.counts, droppable: occurrence.droppable))
+                        slot: occurrence.slot, counts: occurrence.counts, droppable: occurrence.droppable,
+                        placedOn: occurrence.placedOn))
             } else {
                 pinned[activity.id, default: [:]][occurrence.slot] = occurrence.date
             }
@@ -228,10 +229,14 @@ public struct FixedOccurrence: Hashable, Sendable {
     /// where it is, unless the drills around it (a record made late, a drill held early) meet every
     /// rule without it: then it is left out, and so cancelled, rather than held for nothing.
     public var droppable: Bool
+    /// For a droppable drill: the day the run that put it on its day ran (its item's
+    /// `changed_on`). Of the drills no rule needs, the most recently placed go first: a make-up
+    /// that a record made late leaves needless, before the drills planned earlier.
+    public var placedOn: CalendarDate?
 
     public init(
         schoolID: String, activityID: String, slot: Int, date: CalendarDate, timeContext: TimeOfDay? = nil,
-        presence: [String] = [], counts: Bool = true, droppable: Bool = false
+        presence: [String] = [], counts: Bool = true, droppable: Bool = false, placedOn: CalendarDate? = nil
     ) {
         self.schoolID = schoolID
         self.activityID = activityID
@@ -241,6 +246,7 @@ public struct FixedOccurrence: Hashable, Sendable {
         self.presence = presence
         self.counts = counts
         self.droppable = droppable
+        self.placedOn = placedOn
     }
 }
 
