@@ -446,10 +446,9 @@ extension Scheduler {
 
     /// The drills with the `candidates` no rule needs left out, the most recently placed first (a
     /// make-up a late record made needless, not the drill planned months before it), then the
-    /// latest: one counts for
-    /// nothing a rule still lacks when, without it, every constraint keeps at least what it asks
-    /// (or, one already short, keeps its count). Judged as `check` counts, substitution caps
-    /// included.
+    /// latest: one counts for nothing a rule still lacks when, without it, every constraint keeps
+    /// at least what it asks (or, one already short, keeps its count). Judged as `check` counts,
+    /// substitution caps included.
     private func withoutNeedless(
         _ drills: [PlannedDrill], candidates: [Int], model: RequirementModel, year: SchoolYear
     ) -> [PlannedDrill] {
