@@ -42,6 +42,18 @@ enum PlanRoles {
             }
         }
         let known = Set(plan.schools.flatMap { $0.school.contacts.keys })
+        // The schools lacking a role (and each of its alternates), worked out once per role: a
+        // plan names the same few roles in dozens of places, and asking a state's 10,000 schools
+        // again for each place was a quarter of loading its plan.
+        var lacking: [String: [Int]] = [:]
+        func schoolsLacking(_ choices: [String], role: String) -> [Int] {
+            if let known = lacking[role] { return known }
+            let found = plan.schools.indices.filter { index in
+                !choices.contains { plan.schools[index].school.contacts[$0] != nil }
+            }
+            lacking[role] = found
+            return found
+        }
         var problems: [PlanError] = []
         for need in needs {
             let choices = need.role.split(separator: "|").map(String.init)
@@ -63,7 +75,8 @@ enum PlanRoles {
                         "\(need.by): \"\(choices[0])\" names no contact of any school (did you mean \(near)?)"))
                 continue
             }
-            for planned in plan.schools where !choices.contains(where: { planned.school.contacts[$0] != nil }) {
+            for index in schoolsLacking(choices, role: need.role) {
+                let planned = plan.schools[index]
                 let at = positions.schools[planned.school.id]
                 let message =
                     "\(planned.school.id) has no \(choices.joined(separator: " or ")) contact, which \(need.by) needs "
