@@ -366,6 +366,41 @@ extension IncidentCommandTests {
         let posting = try Drillbook.run("check", "--plan", plan, "--as-of", "2028-05-27", "--format", "csv", "--public")
         #expect(posting.stdout.hasPrefix("school,") && !posting.stdout.contains("recorded_by"))
     }
+
+    /// `check` verifies the audit chain while it reads the plan: the head it reports is `audit
+    /// head`'s, a database edited behind Drillbook's back gives none, and a plan that cannot be read
+    /// still stops the command with its own error, making no database where there was none.
+    @Test func checkReportsTheVerifiedHeadAndAPlanErrorStillStopsIt() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        let head = try Drillbook.run("audit", "head", "--plan", plan)
+        let line = head.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(head.status == 0 && line.hasSuffix("(1 entries)"), "\(head.stdout)\(head.stderr)")
+        let report = try Drillbook.run("check", "--plan", plan, "--as-of", "2027-08-01", "--format", "json")
+        #expect(report.stdout.contains("\"audit_head\" : \"\(line)\""), "\(report.stdout.prefix(400))")
+
+        let edit = try Drillbook.shell(
+            "python3 -c \"import sqlite3; c = sqlite3.connect('drillbook.sqlite'); "
+                + "c.execute(\\\"UPDATE item SET date = '2027-12-24' WHERE id = 'ridge-ms/fire-drill-1'\\\"); c.commit()\"",
+            in: folder)
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let edited = try Drillbook.run("check", "--plan", plan, "--as-of", "2027-08-01", "--format", "json")
+        #expect(edited.stdout.contains("\"schools\"") && !edited.stdout.contains("\"audit_head\""))
+        let page = try Drillbook.run("check", "--plan", plan, "--as-of", "2027-08-01", "--format", "html")
+        #expect(page.stdout.contains("Audit head none"))
+
+        // The plan broken, with the database there and without it.
+        try "district: [\n".write(toFile: plan, atomically: true, encoding: .utf8)
+        let broken = try Drillbook.run("check", "--plan", plan, "--as-of", "2027-08-01")
+        #expect(broken.status == 1 && broken.stderr.contains(plan), "\(broken.stderr)")
+        let database = folder.appendingPathComponent("drillbook.sqlite").path
+        try FileManager.default.removeItem(atPath: database)
+        let fresh = try Drillbook.run("check", "--plan", plan, "--as-of", "2027-08-01")
+        #expect(fresh.status == 1 && fresh.stderr.contains(plan), "\(fresh.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+    }
 }
 
 /// An installed `drillbook`, run through PATH from another folder, finds its own Templates.

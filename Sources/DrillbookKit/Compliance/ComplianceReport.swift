@@ -2,7 +2,6 @@ public import Dates
 import Foundation
 public import Planning
 public import Store
-import Synchronization
 
 /// `drillbook check`: every school against the plan's rule sets, in the mode the day gives.
 public struct ComplianceReport: Sendable {
@@ -17,10 +16,13 @@ public struct ComplianceReport: Sendable {
         /// Drills whose day passed with no record (after the year: missed for good).
         public func missed(asOf: CalendarDate) -> [ScheduledItem] {
             let done = Set(completions.compactMap(\.itemUID))
-            return items.filter {
-                $0.status == .scheduled && $0.item.kind.isDrill && $0.item.relatedTo == nil && $0.item.date < asOf
-                    && !done.contains($0.item.uid)
-            }.map(\.item)
+            // Read in place: a filter's closure took a copy of every item of the year.
+            return items.withUnsafeBufferPointer { items in
+                items.indices.filter {
+                    items[$0].status == .scheduled && items[$0].item.kind.isDrill && items[$0].item.relatedTo == nil
+                        && items[$0].item.date < asOf && !done.contains(items[$0].item.uid)
+                }.map { items[$0].item }
+            }
         }
     }
 
@@ -40,7 +42,12 @@ public struct ComplianceReport: Sendable {
 
     public var findings: [ComplianceFinding] { schools.flatMap(\.findings) }
 
-    public static func make(_ loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate, school only: String?)
+    /// The report of `loaded`'s schools (or only one) as of a day; `auditHead`, when given, is the
+    /// verification of `store`'s chain already under way (else one is started here).
+    public static func make(
+        _ loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate, school only: String?,
+        auditHead pending: AuditCheck.PendingHead? = nil
+    )
         throws(DrillbookError)
         -> ComplianceReport
     {
@@ -51,13 +58,8 @@ public struct ComplianceReport: Sendable {
         }
         // The audit chain is verified (for the head the report prints) on a reader of its own while
         // the schools are judged: the two take about as long, and the pool reads in parallel.
-        let auditHead = Mutex<String?>(nil)
-        let verified = DispatchGroup()
-        DispatchQueue.global().async(group: verified) {
-            let head = try? AuditCheck.head(store)
-            auditHead.withLock { $0 = head }
-        }
-        defer { verified.wait() }
+        let auditHead = pending ?? AuditCheck.PendingHead(store)
+        defer { _ = auditHead.value }
         // Indexed once: each school's share is a lookup, so a district is linear in items + records.
         // (Read on this core: the other is verifying the chain.)
         let itemsBySchool = try Planner.publishedBySchool(loaded, store: store, onEveryCore: false)
@@ -77,12 +79,11 @@ public struct ComplianceReport: Sendable {
                 completions: log.standing(school: school.id))
         }
         let year = loaded.years[results.first?.school.id ?? ""] ?? loaded.years.values.first!
-        verified.wait()
         return ComplianceReport(
             mode: ComplianceChecker.mode(on: asOf, year: year), asOf: asOf, year: year,
             district: loaded.plan.district.name, ruleSets: loaded.plan.ruleSets, rules: loaded.plan.rules,
             localRules: localRules(loaded.plan.rules), schools: results,
-            auditHead: auditHead.withLock { $0 })
+            auditHead: auditHead.value)
     }
 
     /// `TX/tx-fire (replaced by compliance/lakeside.yaml)`, `local/lakeside-bus (compliance/lakeside.yaml)`.

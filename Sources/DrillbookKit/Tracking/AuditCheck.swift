@@ -1,3 +1,4 @@
+import Dispatch
 public import Store
 
 /// `audit verify` and `audit head`: the schedule database's chain, and the incidents database's own.
@@ -40,6 +41,29 @@ public enum AuditCheck {
         let result: AuditVerification
         do { result = try store.verifyAudit() } catch { throw .store(error.description) }
         return try headLine(result, log: "incidents audit log")
+    }
+
+    /// `head(_:)` of a schedule database, worked out on a thread of its own from the moment this is
+    /// made; `value` waits for it (nil when the chain does not hold). `check` starts one before it
+    /// reads the plan, which the chain's verification does not need: a state's plan takes a
+    /// second to read, on one core.
+    public final class PendingHead: @unchecked Sendable {
+        private let done = DispatchGroup()
+        // Written once, before `done` is left; read only after waiting for it.
+        private var result: String?
+
+        public init(_ store: any ScheduleStore) {
+            done.enter()
+            DispatchQueue.global().async { [self] in
+                result = try? AuditCheck.head(store)
+                done.leave()
+            }
+        }
+
+        public var value: String? {
+            done.wait()
+            return result
+        }
     }
 
     static func headLine(_ result: AuditVerification, log: String) throws(DrillbookError) -> String {

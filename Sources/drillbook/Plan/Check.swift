@@ -28,12 +28,20 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        // The chain is verified (for the head the report prints) while the plan is read: neither
+        // needs the other, and a state's plan is a second on one core. Only a database that is
+        // there is opened first, so a plan error still leaves no database behind; one that cannot
+        // be opened here is opened again below, for its error.
+        let path = options.databasePath
+        let early = ScheduleDatabase.exists(path) ? try? ScheduleDatabase.open(path, plan: options.plan) : nil
+        let pending = early.map(AuditCheck.PendingHead.init)
+        // Not left running on an error: the process would end under its reads.
+        defer { _ = pending?.value }
         let loaded = try options.load(year: year)
-        let store = try wrap { () throws(DrillbookError) in
-            try ScheduleDatabase.open(options.databasePath, plan: options.plan)
-        }
+        let store =
+            try early ?? wrap { () throws(DrillbookError) in try ScheduleDatabase.open(path, plan: options.plan) }
         let report = try wrap { () throws(DrillbookError) in
-            try ComplianceReport.make(loaded, store: store, asOf: asOf.day, school: school)
+            try ComplianceReport.make(loaded, store: store, asOf: asOf.day, school: school, auditHead: pending)
         }
         switch format {
         case "json": print(try report.json())
