@@ -1,6 +1,7 @@
 import ArgumentParser
 import DrillbookKit
 import Foundation
+import Store
 
 /// `drillbook check [--school ID] [--as-of D] [--format text|json|csv|html]`.
 struct Check: ParsableCommand {
@@ -30,16 +31,18 @@ struct Check: ParsableCommand {
     func run() throws {
         // The chain is verified (for the head the report prints) while the plan is read: neither
         // needs the other, and a state's plan is a second on one core. Only a database that is
-        // there is opened first, so a plan error still leaves no database behind; one that cannot
-        // be opened here is opened again below, for its error.
+        // there is opened first, so a plan error still leaves no database behind, and still comes
+        // before the database's own error.
         let path = options.databasePath
-        let early = ScheduleDatabase.exists(path) ? try? ScheduleDatabase.open(path, plan: options.plan) : nil
-        let pending = early.map(AuditCheck.PendingHead.init)
+        let open = { () throws(DrillbookError) -> any ScheduleStore in
+            try ScheduleDatabase.open(path, plan: options.plan)
+        }
+        let early = ScheduleDatabase.exists(path) ? Result(catching: open) : nil
+        let pending = (try? early?.get()).map(AuditCheck.PendingHead.init)
         // Not left running on an error: the process would end under its reads.
         defer { _ = pending?.value }
         let loaded = try options.load(year: year)
-        let store =
-            try early ?? wrap { () throws(DrillbookError) in try ScheduleDatabase.open(path, plan: options.plan) }
+        let store = try wrap { () throws(DrillbookError) in try (early ?? Result(catching: open)).get() }
         let report = try wrap { () throws(DrillbookError) in
             try ComplianceReport.make(loaded, store: store, asOf: asOf.day, school: school, auditHead: pending)
         }
