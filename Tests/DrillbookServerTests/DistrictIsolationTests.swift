@@ -3,7 +3,6 @@ import DrillbookKit
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdOTP
 import HummingbirdTesting
 import Planning
 import Playbooks
@@ -18,6 +17,8 @@ import Testing
 /// made-up credentials of the same shape: A's are worth nothing at B.
 @Suite struct DistrictIsolationTests {
     static let today = CalendarDate(year: 2027, month: 10, day: 20)
+    /// Both servers' clock (WebAppTests'): codes and signed reports are stamped with it.
+    static let now = WebAppTests.now
     static let password = "correct horse battery staple"
     static let host = "https://state.example"
 
@@ -45,7 +46,7 @@ import Testing
         try incidents.addIntakeSource(name: "tips-\(id)", secret: "secret-of-\(id)", at: "2027-08-01T00:00:00Z")
         return DrillbookServer(
             loaded: loaded, store: store, resources: FeedRouteTests.resources, incidents: incidents, library: library,
-            today: { today }, base: "/d/\(id)")
+            today: { today }, now: { now }, base: "/d/\(id)")
     }
 
     /// What a client of one district holds.
@@ -119,7 +120,7 @@ import Testing
             uri: link, method: .post, headers: header(),
             body: form([
                 "csrf": field("csrf", in: page)!, "password": password, "confirm": password, "secret": secret,
-                "code": String(format: "%06d", TOTP(secret: secret).compute()),
+                "code": WebAppTests.code(secret),
             ]))
         keep(set, in: &cookies)
         // The redirect names the district's own sign-in page.
@@ -141,7 +142,7 @@ import Testing
             uri: "\(base)/sign-in/code", method: .post, headers: header(),
             body: form([
                 "csrf": field("csrf", in: String(buffer: codePage.body))!,
-                "code": String(format: "%06d", TOTP(secret: secret).compute()),
+                "code": WebAppTests.code(secret),
             ]))
         keep(verified, in: &cookies)
         #expect(verified.headers[.location] == "\(base)/")
@@ -194,7 +195,7 @@ import Testing
         if method == .post {
             if uri.contains("/api/") {
                 let json = Data(#"{"type": "social-media-threat", "school": "x", "id": "1"}"#.utf8)
-                let stamp = String(Int(Date().timeIntervalSince1970))
+                let stamp = String(now)
                 headers[HTTPField.Name("X-Drillbook-Source")!] = held.source
                 headers[HTTPField.Name("X-Drillbook-Timestamp")!] = stamp
                 headers[HTTPField.Name("X-Drillbook-Signature")!] = Intake.sign(

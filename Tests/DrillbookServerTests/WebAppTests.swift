@@ -17,6 +17,13 @@ import Testing
 /// the signed-in user as the actor).
 @Suite struct WebAppTests {
     static let today = CalendarDate(year: 2027, month: 10, day: 20)
+    /// The server's clock, 2027-10-20 11:10Z: second-factor codes are made and checked at it, so
+    /// a pause of the machine between the two cannot fail a sign-in.
+    static let now = 1_824_030_600
+    /// A second-factor code at the server's clock.
+    static func code(_ secret: String) -> String {
+        String(format: "%06d", TOTP(secret: secret).compute(date: Date(timeIntervalSince1970: TimeInterval(now))))
+    }
     static let password = "correct horse battery staple"
 
     /// A browser's cookie jar, by name.
@@ -61,7 +68,7 @@ import Testing
                     loaded: loaded, store: store, resources: FeedRouteTests.resources,
                     incidents: try Incidents.openStore("\(folder)/drillbook-incidents.sqlite"),
                     library: try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder),
-                    today: { WebAppTests.today }
+                    today: { WebAppTests.today }, now: { WebAppTests.now }
                 ).router())
         }
     }
@@ -120,7 +127,7 @@ import Testing
         if let secret = field("secret", in: page) {
             district.secrets[email] = secret
             fields["secret"] = secret
-            fields["code"] = String(format: "%06d", TOTP(secret: secret).compute())
+            fields["code"] = WebAppTests.code(secret)
         }
         let set = try await post(client, link, fields, browser: &browser)
         #expect(set.status == .seeOther && set.headers[.location] == "/sign-in?done=1", "\(email) setup")
@@ -136,7 +143,7 @@ import Testing
             client, "/sign-in", ["csrf": csrf, "email": email, "password": password], browser: &browser)
         if signed.headers[.location] == "/sign-in/code" {
             let codePage = String(buffer: try await get(client, "/sign-in/code", browser: &browser).body)
-            let code = String(format: "%06d", TOTP(secret: district.secrets[email]!).compute())
+            let code = WebAppTests.code(district.secrets[email]!)
             let verified = try await post(
                 client, "/sign-in/code", ["csrf": field("csrf", in: codePage)!, "code": code], browser: &browser)
             #expect(verified.headers[.location] == "/")
@@ -432,7 +439,7 @@ import Testing
             loaded: district.loaded,
             library: try PlaybookLibrary.load(resources: FeedRouteTests.resources, planFolder: folder),
             store: try Incidents.openStore("\(folder)/drillbook-incidents.sqlite"),
-            now: Int(Date().timeIntervalSince1970), actor: "Sam Lee")
+            now: WebAppTests.now, actor: "Sam Lee")
         let id = try incidents.open("srp-lockdown", school: "lincoln-hs", exercise: false, facts: [:])
         for step in ["announce", "act", "account"] {
             _ = try incidents.act(id, .done(step: step, note: nil, signoffs: [], facts: [:]))

@@ -69,7 +69,7 @@ extension WebApp {
                 context.sessions.clearSession()
                 return Views.redirect("/sign-in")
             }
-            guard Self.codeMatches(fields["code"] ?? "", secret: secret) else {
+            guard Self.codeMatches(fields["code"] ?? "", secret: secret, now: server.now()) else {
                 await limiter.failed(account: found.user.email, address: address)
                 return page(
                     "code", title: "Second factor",
@@ -115,7 +115,7 @@ extension WebApp {
                 // Enrolment: the secret shown on the form, confirmed by a code from the app.
                 let enrol = purpose == "setup" && AccountRole(rawValue: user.role)?.needsSecondFactor == true
                 let secret = enrol ? fields["secret"] ?? "" : nil
-                if let secret, !Self.codeMatches(fields["code"] ?? "", secret: secret) {
+                if let secret, !Self.codeMatches(fields["code"] ?? "", secret: secret, now: server.now()) {
                     errors["code"] = "is not the code your authenticator app shows now"
                 }
                 guard errors.isEmpty else {
@@ -210,12 +210,15 @@ extension WebApp {
         return String((0..<32).map { _ in alphabet[Int.random(in: 0..<32)] })
     }
 
-    /// The code of the current 30-second step, or of the one before or after (clocks drift).
-    static func codeMatches(_ code: String, secret: String, now: Date = Date()) -> Bool {
+    /// The code of the 30-second step of `now` (Unix seconds, the server's clock), or of the one
+    /// before or after (clocks drift).
+    static func codeMatches(_ code: String, secret: String, now: Int) -> Bool {
         let digits = code.filter(\.isNumber)
         guard digits.count == 6, let given = Int(digits), !secret.isEmpty else { return false }
         let totp = TOTP(secret: secret)
-        return [-30.0, 0, 30].contains { totp.compute(date: now.addingTimeInterval($0)) == given }
+        return [-30, 0, 30].contains {
+            totp.compute(date: Date(timeIntervalSince1970: TimeInterval(now + $0))) == given
+        }
     }
 
     func clientAddress(_ request: Request, _ context: WebContext) -> String {
