@@ -153,6 +153,13 @@ do {
         .count
     }
     let replanChanged = try timed("re-plan") { !(try Planner.run(loaded, store: store, asOf: asOf).isEmpty) }
+    // The nightly `drillbook export` of a schedule that did not change: every file compared, none
+    // written.
+    let rewritten = try timed("re-export") {
+        let files = try Exporter(loaded: loaded, asOf: asOf).exportFiles(
+            bySchool: try Planner.publishedBySchool(loaded, store: store), to: "\(folder)/out")
+        return files.paths.count - files.unchanged.count
+    }
     // Half a year logged: every item before mid-January done on its day, but one in ten left undone,
     // so `check` has findings and `overdue` has make-up days to find.
     let midYear = CalendarDate(year: 2028, month: 1, day: 15)
@@ -198,6 +205,7 @@ do {
             var items: Int
             var calendars: Int
             var replanChanged: Bool
+            var reexportWritten: Int
             var completions: Int
             var findings: Int
             var overdue: Int
@@ -208,12 +216,13 @@ do {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let summary = Summary(
             schools: schools, items: placed, calendars: calendars, replanChanged: replanChanged,
-            completions: completions, findings: findings, overdue: dueOrOverdue,
+            reexportWritten: rewritten, completions: completions, findings: findings, overdue: dueOrOverdue,
             auditIntact: !auditHead.isEmpty, phases: phases)
         print(String(decoding: try encoder.encode(summary), as: UTF8.self))
     } else {
         print(
             "\(placed) items (\(stored) stored), \(calendars) calendars; re-plan: \(replanChanged ? "changes!" : "no change"); "
+                + "re-export: \(rewritten) rewritten; "
                 + "\(completions) completions; \(findings) findings; \(dueOrOverdue) due or overdue; "
                 + "audit chain \(auditHead.isEmpty ? "BROKEN" : "intact")")
     }

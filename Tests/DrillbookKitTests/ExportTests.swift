@@ -69,6 +69,65 @@ import Testing
         #expect(try Self.text("\(out)/lincoln-hs-staff.ics") == staff)
     }
 
+    /// A file's inode: a file replaced by a rename has a new one, a file left as it was keeps it.
+    static func inode(_ path: String) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int)
+    }
+
+    /// An export of what is already there writes nothing: every file keeps its inode (and so its
+    /// modification time, a web server's Last-Modified), and the export says each is unchanged.
+    @Test func anUnchangedExportLeavesEveryFileAsItWas() throws {
+        let run = try Self.run()
+        let before = try Dictionary(uniqueKeysWithValues: run.paths.map { ($0, try Self.inode($0)) })
+        let texts = try run.paths.map(Self.text)
+        let again = try Exporter(loaded: run.loaded, asOf: day("2027-08-01")).exportFiles(
+            bySchool: run.items.movedBySchool(), to: "\(run.folder)/out")
+        #expect(again.paths == run.paths)
+        #expect(again.unchanged == Set(run.paths))
+        for path in run.paths { #expect(try Self.inode(path) == before[path], "\(path) was rewritten") }
+        #expect(try run.paths.map(Self.text) == texts)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(run.folder)/out").count == run.paths.count)
+    }
+
+    /// A change rewrites the files it shows in, and only those, each the same bytes as a fresh
+    /// export; so does a file changed behind the export's back: longer, shorter, or one byte other.
+    @Test func aChangedExportRewritesOnlyTheFilesThatDifferAndEachInFull() throws {
+        let run = try Self.run()
+        let out = "\(run.folder)/out"
+        var items = run.items
+        let cancelled = try #require(
+            items.firstIndex { $0.item.schoolID == "ridge-ms" && $0.item.kind.isDrill && $0.item.announced })
+        items[cancelled].status = .cancelled
+        items[cancelled].sequence += 1
+        // Behind the export's back: one file longer, one shorter, one with a byte changed mid-way.
+        let longer = "\(out)/harbor-es-staff.ics"
+        let shorter = "\(out)/harbor-es-families.ics"
+        let flipped = "\(out)/lincoln-hs-admin.ics"
+        try (Self.text(longer) + "X").write(toFile: longer, atomically: false, encoding: .utf8)
+        try String(Self.text(shorter).dropLast(10)).write(toFile: shorter, atomically: false, encoding: .utf8)
+        var bytes = Array(try Self.text(flipped).utf8)
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        try Data(bytes).write(to: URL(fileURLWithPath: flipped))
+        let before = try Dictionary(uniqueKeysWithValues: run.paths.map { ($0, try Self.inode($0)) })
+
+        let exporter = Exporter(loaded: run.loaded, asOf: day("2027-08-01"))
+        let files = try exporter.exportFiles(bySchool: items.movedBySchool(), to: out)
+        let fresh = try exporter.export(items, to: "\(run.folder)/fresh")
+        let rewritten = Set(run.paths).subtracting(files.unchanged)
+        let expected: Set<String> = [
+            "ridge-ms-admin.ics", "ridge-ms-staff.ics", "ridge-ms-families.ics", "district-admin.ics",
+            "district-staff.ics", "district-families.ics", "harbor-es-staff.ics", "harbor-es-families.ics",
+            "lincoln-hs-admin.ics",
+        ]
+        #expect(Set(rewritten.map { ($0 as NSString).lastPathComponent }) == expected)
+        for (path, freshPath) in zip(files.paths, fresh) {
+            #expect(try Self.text(path) == Self.text(freshPath), "\(path) differs from a fresh export")
+            #expect((try Self.inode(path) == before[path]) == files.unchanged.contains(path))
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(!left.contains { $0.contains(".partial-") }, "\(left)")
+    }
+
     @Test func staffSeeNoTimeOfAnUnannouncedDrillAndNoReviewOfOne() throws {
         let run = try Self.run()
         let staff = try Self.text("\(run.folder)/out/lincoln-hs-staff.ics")

@@ -39,6 +39,22 @@ public struct Exporter: Sendable {
         bySchool: [String: [TrackedItem]], to folder: String, school only: String? = nil,
         audiences: [Audience] = Audience.allCases
     ) throws(DrillbookError) -> [String] {
+        try exportFiles(bySchool: bySchool, to: folder, school: only, audiences: audiences).paths
+    }
+
+    /// What an export made: every file's path, and those left as they were (their bytes were the
+    /// same: `FileReplacement`).
+    public struct ExportedFiles: Sendable {
+        /// Audience by audience, each school's file then the district's.
+        public var paths: [String]
+        public var unchanged: Set<String>
+    }
+
+    /// `export(bySchool:…)`, saying which files were left as they were.
+    public func exportFiles(
+        bySchool: [String: [TrackedItem]], to folder: String, school only: String? = nil,
+        audiences: [Audience] = Audience.allCases
+    ) throws(DrillbookError) -> ExportedFiles {
         let plan = loaded.plan
         if let only, !plan.schools.contains(where: { $0.school.id == only }) {
             throw .usage(
@@ -51,6 +67,7 @@ public struct Exporter: Sendable {
             throw .usage("\(folder): cannot create the folder (\(error.localizedDescription))")
         }
         let schools = plan.schools.filter { only == nil || $0.school.id == only }
+        var unchanged: Set<String> = []
         do {
             // The district's files stay open while the schools are written: a school's events are
             // rendered once for all its audiences (admin and staff mostly see the same event) and
@@ -70,7 +87,7 @@ public struct Exporter: Sendable {
             let batch = ProcessInfo.processInfo.activeProcessorCount * 8
             for start in stride(from: 0, to: schools.count, by: batch) {
                 let chunk = Array(schools[start..<min(start + batch, schools.count)])
-                let texts = [Result<[String], any Error>](concurrentlyComputing: chunk.count) { index in
+                let texts = [Result<SchoolFiles, any Error>](concurrentlyComputing: chunk.count) { index in
                     Result {
                         let items = bySchool[chunk[index].school.id] ?? []
                         let shown = items.withUnsafeBufferPointer { items in
@@ -80,29 +97,42 @@ public struct Exporter: Sendable {
                     }
                 }
                 for index in chunk.indices {
-                    let rendered = try texts[index].get()
-                    for (audience, text) in zip(audiences, rendered) {
+                    let school = try texts[index].get()
+                    for (audience, text) in zip(audiences, school.texts) {
                         try district[audience]?.writer.write(rendered: text)
                     }
+                    unchanged.formUnion(school.unchanged)
                 }
             }
-            for audience in audiences { try district[audience]?.finish() }
+            for audience in audiences {
+                guard let file = district[audience] else { continue }
+                try file.finish()
+                if !file.file.written { unchanged.insert(file.file.path) }
+            }
         } catch let error as DrillbookError {
             throw error
         } catch {
             throw .usage("cannot write the calendars to \(folder) (\(error))")
         }
         // Listed audience by audience, each school's file then the district's, as they always were.
-        return audiences.flatMap { audience in
+        let paths = audiences.flatMap { audience in
             schools.map { "\(folder)/\($0.school.id)-\(audience.rawValue).ics" }
                 + (only == nil ? ["\(folder)/district-\(audience.rawValue).ics"] : [])
         }
+        return ExportedFiles(paths: paths, unchanged: unchanged)
+    }
+
+    /// One school's events as text, audience by audience (for the district's files), and its files
+    /// left as they were.
+    struct SchoolFiles {
+        var texts: [String]
+        var unchanged: [String]
     }
 
     /// Writes one school's file of each audience; returns each one's events as text, for the district's.
     private func writeSchool(
         _ school: School, _ items: [TrackedItem], _ positions: [Int], to folder: String, audiences: [Audience]
-    ) throws -> [String] {
+    ) throws -> SchoolFiles {
         // Admin and staff mostly see the same event: an item's event is made once for each look it
         // has (its view, in families' words or staff's), one rendering serving every audience that
         // sees it so; all of the school's renderings are made in one turn at libical. Different
@@ -129,7 +159,7 @@ public struct Exporter: Sendable {
                 }
             }
         }
-        var texts: [String] = []
+        var files = SchoolFiles(texts: [], unchanged: [])
         var rendered: [String]?
         for (audience, positions) in zip(audiences, shown) {
             let file = try open(
@@ -139,9 +169,10 @@ public struct Exporter: Sendable {
             let text = positions.map { rendered![$0] }.joined()
             try file.writer.write(rendered: text)
             try file.finish()
-            texts.append(text)
+            files.texts.append(text)
+            if !file.file.written { files.unchanged.append(file.file.path) }
         }
-        return texts
+        return files
     }
 
     /// What a calendar shows: scheduled items, and cancelled ones until their school year ends.
@@ -215,75 +246,27 @@ public struct Exporter: Sendable {
         var text = ""
     }
 
-    /// A calendar file being written beside its place; `finish` ends the calendar and moves it into
-    /// place, so a web server serving the folder during an export serves the old file or the new
-    /// one, never half of one.
+    /// A calendar file being written beside its place (`FileReplacement`); `finish` ends the
+    /// calendar and moves it into place, or leaves the file there when its bytes are the same.
     final class CalendarFile {
         let writer: CalendarStreamWriter
-        let handle: FileHandle
-        let temporary: String
-        let path: String
-        private var moved = false
+        let file: FileReplacement
 
-        init(writer: CalendarStreamWriter, handle: FileHandle, temporary: String, path: String) {
+        init(writer: CalendarStreamWriter, file: FileReplacement) {
             self.writer = writer
-            self.handle = handle
-            self.temporary = temporary
-            self.path = path
+            self.file = file
         }
 
         func finish() throws {
             try writer.finish()
-            try handle.close()
-            guard rename(temporary, path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                unlink(temporary)
-                throw DrillbookError.usage("\(path): cannot be written (\(reason))")
-            }
-            moved = true
-        }
-
-        deinit {
-            // Not finished (an error on the way): the partial file goes, the old one stays.
-            if !moved { unlink(temporary) }
+            try file.finish()
         }
     }
 
     private func open(_ path: String, name: String) throws -> CalendarFile {
-        // One file made, written and renamed: Foundation's `createFile` wrote an empty file
-        // atomically (a temporary file and a rename of its own), then set its mode, then opened it
-        // again, and an export makes three files per school.
-        let temporary = "\(path).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        // 0644 whatever the umask: a published calendar is read by the web server, written by no one else.
-        guard descriptor >= 0, fchmod(descriptor, 0o644) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if descriptor >= 0 {
-                close(descriptor)
-                unlink(temporary)
-            }
-            throw DrillbookError.usage("\(path): cannot be written (\(reason))")
-        }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        let writer = try makeWriter(name: name) { text in try Self.write(text, to: descriptor, path: path) }
-        return CalendarFile(writer: writer, handle: handle, temporary: temporary, path: path)
-    }
-
-    /// Writes all of `text` from the string's own bytes: a `Data` made of each piece first copied
-    /// every byte an export writes (two gigabytes for a state) once more.
-    private static func write(_ text: String, to descriptor: Int32, path: String) throws {
-        var text = text
-        try text.withUTF8 { bytes in
-            var done = 0
-            while done < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw DrillbookError.usage("\(path): cannot be written (\(String(cString: strerror(errno))))")
-                }
-                done += written
-            }
-        }
+        let file = try FileReplacement(path: path)
+        let writer = try makeWriter(name: name) { text in try file.write(text) }
+        return CalendarFile(writer: writer, file: file)
     }
 
     /// A calendar with the district's header, written piece by piece to `sink`.

@@ -38,11 +38,16 @@ struct Export: ParsableCommand {
         guard !bySchool.isEmpty else {
             throw Failure("nothing is scheduled for \(loaded.plan.year): run `drillbook schedule` first")
         }
-        let paths = try wrap { () throws(DrillbookError) in
-            try Exporter(loaded: loaded, asOf: asOf.day).export(
+        let files = try wrap { () throws(DrillbookError) in
+            try Exporter(loaded: loaded, asOf: asOf.day).exportFiles(
                 bySchool: bySchool, to: out, school: school,
                 audiences: audience.flatMap(Audience.init(rawValue:)).map { [$0] } ?? Audience.allCases)
         }
-        for path in paths { print(path) }
+        for path in files.paths { print(path) }
+        // Standard output stays the list of files, which scripts read; what changed is for people.
+        let count = files.paths.count
+        printError(
+            "\(count - files.unchanged.count) of \(count) calendar\(count == 1 ? "" : "s") written, "
+                + "\(files.unchanged.count) unchanged (left as they were)")
     }
 }
