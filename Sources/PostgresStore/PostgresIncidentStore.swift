@@ -93,7 +93,8 @@ public final class PostgresIncidentStore: IncidentStore {
 
     public func verifyAudit(head expected: String?) throws(StoreError) -> AuditVerification {
         try read("cannot read the incidents audit log") { session in
-            try PostgresAuditLog.verify(session, table: Self.audit, sealed: Self.sealedTables, head: expected)
+            try PostgresAuditLog.verify(
+                session, table: Self.audit, sealed: Self.sealedTables, head: expected, pool: pool)
         }
     }
 

@@ -199,6 +199,40 @@ final class PostgresPool: Sendable {
         try borrow { connection, _ in try body(connection) }
     }
 
+    /// A new connection.
+    private func connect() throws -> PostgresConnection {
+        do {
+            return try PostgresConnection.connect(
+                on: Self.loops.next(), configuration: configuration,
+                id: nextID.wrappingAdd(1, ordering: .relaxed).oldValue, logger: Self.logger
+            ).wait()
+        } catch {
+            throw StoreError(message: "\(shown): cannot connect (\(String(reflecting: error)))")
+        }
+    }
+
+    /// Runs `body` in a read-only transaction on a connection opened for it and closed after, which
+    /// sees the snapshot `snapshot` names (`pg_export_snapshot()` of a transaction still open): the
+    /// same database as that transaction, for a read whose rows are too large to leave behind.
+    /// postgres-nio's decoder keeps its buffer as large as the largest message a connection has
+    /// read, and while rows are held it copies that whole buffer after each read from the socket:
+    /// a 100 MB row made every later row of every later statement on its connection slow.
+    func aside<T>(snapshot: String, _ body: (PostgresSession) throws -> T) throws -> T {
+        // An id as the server gives it (`00000003-0000001B-1`): written into the statement, which
+        // takes no parameter.
+        guard !snapshot.isEmpty,
+            snapshot.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || ($0 < 0x80 && isxdigit(Int32($0)) != 0) })
+        else { throw StoreError(message: "\(shown): the server gave an unexpected snapshot id \"\(snapshot)\"") }
+        let connection = try connect()
+        defer { Self.close(connection) }
+        let session = PostgresSession(connection: connection, logger: Self.logger, answerSeconds: answerSeconds)
+        try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try session.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+        let result = try body(session)
+        try session.execute("COMMIT")
+        return result
+    }
+
     /// The same, telling `body` whether the connection was kept from an earlier call.
     private func borrow<T>(_ body: (PostgresConnection, _ reused: Bool) throws -> T) throws -> T {
         let connection: PostgresConnection
@@ -212,14 +246,7 @@ final class PostgresPool: Sendable {
         if let kept {
             connection = kept
         } else {
-            do {
-                connection = try PostgresConnection.connect(
-                    on: Self.loops.next(), configuration: configuration,
-                    id: nextID.wrappingAdd(1, ordering: .relaxed).oldValue, logger: Self.logger
-                ).wait()
-            } catch {
-                throw StoreError(message: "\(shown): cannot connect (\(String(reflecting: error)))")
-            }
+            connection = try connect()
         }
         do {
             let result = try body(connection, kept != nil)

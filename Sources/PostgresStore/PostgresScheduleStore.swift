@@ -347,7 +347,7 @@ public final class PostgresScheduleStore: ScheduleStore {
     public func verifyAudit(head expected: String?) throws(StoreError) -> AuditVerification {
         try read("cannot read the audit log") { session in
             try PostgresAuditLog.verify(
-                session, table: "audit", sealed: ScheduleRecords.sealedTables, head: expected)
+                session, table: "audit", sealed: ScheduleRecords.sealedTables, head: expected, pool: pool)
         }
     }
 

@@ -435,39 +435,88 @@ package struct AuditChainWalk {
     /// The same, with the entry's rows given as their bytes (valid for the call; `entry.rows` is
     /// not read): the walk over SQLite hashes them where SQLite holds them.
     package mutating func follow(_ entry: Entry, rows: UnsafeBufferPointer<UInt8>?) -> Bool {
-        entries += 1
-        guard let seq = entry.seq else {
-            broken = (entries, "its number is not a number")
+        guard let seq = linked(entry) else { return false }
+        if let reason = Self.wrong(entry, rows: rows, previous: head) {
+            broken = (seq, reason)
             return false
         }
-        if seq != entries {
-            broken = (entries, "entry \(entries) is missing")
-            return false
-        }
-        if entry.previousHash != head {
-            broken = (seq, "it does not follow entry \(seq - 1)")
-            return false
-        }
-        guard let format = entry.format, let at = entry.at, let asOf = entry.asOf, let actor = entry.actor,
-            let action = entry.action, let subject = entry.subject, let detail = entry.detail, let sealed = rows
+        head = entry.hash!
+        return true
+    }
+
+    /// Follows an entry whose rows are read after the walk (`settle`): until then its stored hash
+    /// stands in for the one its content gives, so the entries after it are checked against it.
+    /// For PostgreSQL, where a row of 100 MB left its connection's read buffer that large and made
+    /// every later row of the walk cost a copy of it.
+    package mutating func followLater(_ entry: Entry) -> Bool {
+        guard let seq = linked(entry) else { return false }
+        guard let hash = entry.hash, entry.format != nil, entry.at != nil, entry.asOf != nil, entry.actor != nil,
+            entry.action != nil, entry.subject != nil, entry.detail != nil
         else {
             broken = (seq, "its content was changed after it was written (a field of the wrong type)")
             return false
+        }
+        unsettled[seq] = head
+        head = hash
+        return true
+    }
+
+    /// `settle(_:rows:)` with the entry's own `rows`.
+    package mutating func settle(_ entry: Entry) -> Bool {
+        guard var rows = entry.rows else { return settle(entry, rows: nil) }
+        return rows.withUTF8 { settle(entry, rows: $0) }
+    }
+
+    /// Checks an entry `followLater` took on trust against its rows: a wrong one breaks the chain
+    /// there, unless an earlier entry broke it already. False when it is wrong.
+    package mutating func settle(_ entry: Entry, rows: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let seq = entry.seq, let previous = unsettled.removeValue(forKey: seq) else { return false }
+        guard let reason = Self.wrong(entry, rows: rows, previous: previous) else { return true }
+        if broken.map({ seq < $0.0 }) ?? true {
+            broken = (seq, reason)
+            entries = seq
+        }
+        return false
+    }
+
+    /// Entries `followLater` took on trust, by number, with the hash before each.
+    private var unsettled: [Int: String] = [:]
+
+    /// Counts the entry and checks its number and link to the one before; its number when both hold.
+    private mutating func linked(_ entry: Entry) -> Int? {
+        entries += 1
+        guard let seq = entry.seq else {
+            broken = (entries, "its number is not a number")
+            return nil
+        }
+        if seq != entries {
+            broken = (entries, "entry \(entries) is missing")
+            return nil
+        }
+        if entry.previousHash != head {
+            broken = (seq, "it does not follow entry \(seq - 1)")
+            return nil
+        }
+        return seq
+    }
+
+    /// Why an entry's content does not give its hash (after `previous`), or nil when it does.
+    private static func wrong(_ entry: Entry, rows: UnsafeBufferPointer<UInt8>?, previous: String) -> String? {
+        guard let seq = entry.seq, let format = entry.format, let at = entry.at, let asOf = entry.asOf,
+            let actor = entry.actor, let action = entry.action, let subject = entry.subject, let detail = entry.detail,
+            let sealed = rows
+        else {
+            return "its content was changed after it was written (a field of the wrong type)"
         }
         let hash =
             format == 1
             ? AuditLog.hashV1(
                 seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
-                previous: head)
+                previous: previous)
             : AuditLog.hash(
                 seq: seq, at: at, asOf: asOf, actor: actor, action: action, subject: subject, detail: detail,
-                rows: sealed, previous: head)
-        if hash != entry.hash {
-            broken = (seq, "its content was changed after it was written")
-            return false
-        }
-        head = hash
-        return true
+                rows: sealed, previous: previous)
+        return hash == entry.hash ? nil : "its content was changed after it was written"
     }
 }
 
@@ -503,6 +552,9 @@ package struct SealLedger {
         fileprivate mutating func record(_ key: UnsafeBufferPointer<UInt8>, hash: UnsafeBufferPointer<UInt8>, seq: Int)
         {
             if let at = index[ByteKey(key)] {
+                // The latest entry's hash stands, in whatever order entries are recorded (PostgreSQL
+                // records a very large entry after the walk).
+                guard seq >= seqs[at] else { return }
                 hashes[at] = Self.digits(hash)
                 seqs[at] = seq
             } else {

@@ -5,6 +5,7 @@ import Planning
 import Synchronization
 import Testing
 
+@testable import PostgresStore
 @testable import Store
 
 /// The schedule store, the same suite on each engine: what one engine answers, the other must.
@@ -553,5 +554,50 @@ extension String {
             asOf: CalendarDate("2027-08-01")!, audit: ScheduleStoreTests.context)
         #expect(try store.verifyAudit() == .intact(entries: 1, head: try store.auditEntries().last!.hash))
         #expect(try database.texts("SELECT rows FROM audit").first?.contains("item:Zeta@lincoln-hs.drillbook") == true)
+    }
+
+    /// A first schedule whose entry names more rows than PostgreSQL's walk reads inline (a state's
+    /// names 780,000 in 117 MB, which left the connection's buffer that large): the entry is read
+    /// after the walk, and the verdicts are the ones a walk in order gives. A later entry that
+    /// seals one of its rows again keeps its hash, and the large entry changed, or a row it sealed
+    /// changed, is found.
+    @Test(arguments: Engine.available)
+    func aFirstScheduleTooLargeToReadInlineIsStillVerifiedAsAWhole(_ engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let store = try database.schedule()
+        let many = (0..<3_000).map { ScheduleStoreTests.item("n\($0)", date: "2027-09-\(10 + $0 % 18)", start: 600) }
+        try store.apply(
+            ScheduleStoreTests.added(many), year: ScheduleStoreTests.year, asOf: CalendarDate("2027-08-01")!,
+            audit: ScheduleStoreTests.context)
+        let length = try database.texts("SELECT CAST(length(rows) AS TEXT) FROM audit WHERE seq = 1")
+        #expect(length.first.flatMap { Int($0) }.map { $0 > PostgresAuditLog.inlineRows } == true)
+
+        var change = ReplanResult()
+        var to = many[5]
+        to.item.date = CalendarDate("2027-10-01")!
+        to.sequence = 1
+        change.moved = [(many[5], to)]
+        try store.apply(
+            change, year: ScheduleStoreTests.year, asOf: CalendarDate("2027-08-05")!, audit: ScheduleStoreTests.context)
+        _ = try store.createAPIKey(role: "staff", school: nil, label: "kiosk", audit: ScheduleStoreTests.context)
+        let entries = try store.auditEntries()
+        #expect(try store.verifyAudit() == .intact(entries: 3, head: entries[2].hash))
+
+        try database.tamper("UPDATE item SET title = 'Fire drill (edited)' WHERE uid = ?", [many[9].item.uid])
+        #expect(
+            try store.verifyAudit()
+                == .tampered([many[9].item.uid.itemName + " differs from what audit entry 1 recorded: it was changed"]))
+        try database.tamper("UPDATE item SET title = 'Fire drill' WHERE uid = ?", [many[9].item.uid])
+
+        // The large entry's list changed, and the entry after the next changed too: the first is named.
+        try database.tamper("UPDATE audit SET rows = replace(rows, '\"item:n1@', '\"item:n1x@') WHERE seq = 1")
+        try database.tamper("UPDATE audit SET actor = 'someone else' WHERE seq = 3")
+        #expect(try store.verifyAudit() == .broken(seq: 1, reason: "its content was changed after it was written"))
+        try database.tamper("UPDATE audit SET rows = replace(rows, '\"item:n1x@', '\"item:n1@') WHERE seq = 1")
+        #expect(try store.verifyAudit() == .broken(seq: 3, reason: "its content was changed after it was written"))
+        try database.tamper("UPDATE audit SET actor = 'test' WHERE seq = 3")
+        #expect(try store.verifyAudit() == .intact(entries: 3, head: entries[2].hash))
+        // The store goes on working after the large read (its connection was one of its own).
+        #expect(try store.items(year: ScheduleStoreTests.year).count == many.count)
     }
 }
