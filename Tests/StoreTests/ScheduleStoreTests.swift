@@ -88,6 +88,31 @@ import Testing
         #expect(try store.itemsBySchool(year: "2026-2027").isEmpty)
     }
 
+    /// A year holding what Drillbook never writes (a start before midnight, a date of another
+    /// form, edited behind the store's back) still comes back in the order of the engine's own
+    /// `ORDER BY date, start_minutes, id`, text compared byte by byte: the same on both.
+    @Test(arguments: Engine.available)
+    func aYearEditedBehindTheStoresBackComesBackInTheDatabasesOwnOrder(_ engine: Engine) throws {
+        let database = try TestDatabase(engine)
+        let store = try database.schedule()
+        try store.apply(
+            Self.added(Self.items.shuffled()), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
+        try database.tamper("UPDATE item SET start_minutes = -5 WHERE id = 'lincoln-hs/Gamma'")
+        #expect(
+            try store.items(year: Self.year).map(\.item.id) == [
+                "lincoln-hs/Zeta", "lincoln-hs/a-b", "lincoln-hs/aa", "lincoln-hs/Gamma", "lincoln-hs/ab",
+                "lincoln-hs/beta", "lincoln-hs/c1",
+            ])
+        try database.tamper("UPDATE item SET start_minutes = 600 WHERE id = 'lincoln-hs/Gamma'")
+        // `2027-9-1` comes after `2027-10-15` byte by byte.
+        try database.tamper("UPDATE item SET date = '2027-9-1' WHERE id = 'lincoln-hs/Zeta'")
+        #expect(
+            try store.items(year: Self.year).map(\.item.id) == [
+                "lincoln-hs/a-b", "lincoln-hs/aa", "lincoln-hs/ab", "lincoln-hs/Gamma", "lincoln-hs/beta",
+                "lincoln-hs/c1", "lincoln-hs/Zeta",
+            ])
+    }
+
     /// A large first schedule whose insert fails part way (a UID twice) writes nothing, returns
     /// its error instead of waiting on its sealing (SQLite's inserts take their rows from a sealing
     /// thread that runs 8 chunks of 1,024 ahead: at 12 chunks it is still ahead when the second
