@@ -89,10 +89,19 @@ struct ColumnReader {
 struct TextPool {
     private var slots: [String?]
     private var count = 0
+    /// The text returned last: rows come school by school, so a column such as the school, its
+    /// time zone or the status is most often the row before's, found without hashing its bytes.
+    private var last = ""
 
     init(capacity: Int = 4096) { slots = Array(repeating: nil, count: capacity) }
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if last.utf8.withContiguousStorageIfAvailable({ Self.equal($0, bytes) }) ?? false { return last }
+        last = pooled(bytes)
+        return last
+    }
+
+    private mutating func pooled(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let mask = slots.count - 1
         var slot = Hasher.hashing(bytes) & mask
         while let existing = slots[slot] {

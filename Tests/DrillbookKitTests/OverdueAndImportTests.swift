@@ -33,6 +33,48 @@ import Testing
         #expect(tabletop.kind == .escalated && tabletop.roles.contains("district.safety_lead"))
     }
 
+    /// `overdue` finds exactly the items whose own status is due soon or overdue, on every day of a
+    /// week around the reminder's edges (an item `remindBefore` days ahead is reminded of, one a day
+    /// further is not), with one item of those days done and the rest not.
+    @Test func theFindingsAreExactlyTheItemsDueSoonOrOverdueByTheirOwnStatus() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let ladder = loaded.plan.ladder
+        let items = try Planner.published(loaded, store: store).filter {
+            !$0.item.adminOnly && $0.status == .scheduled
+        }
+        let target = try #require(items.first { $0.item.date > day("2027-10-15") })
+        // Done: an item a few days after the target, which the days judged would remind of.
+        let done = try #require(
+            items.first {
+                $0.item.date > target.item.date && $0.item.date < target.item.date.adding(days: ladder.remindBefore)
+            })
+        _ = try Tracker.complete(
+            done.item.id, loaded: loaded, store: store, startedAt: nil, endedAt: nil, durationMinutes: nil,
+            evidence: done.item.activityID == "fire-drill" ? TrackingTests.fireEvidence : [:], corrects: nil,
+            actor: "t", asOf: done.item.date)
+        let log = CompletionLog(try Tracker.completions(loaded, store: store))
+        var judged = 0
+        for offset in -(ladder.remindBefore + 2)...(ladder.overdueAfter + 2) {
+            let asOf = target.item.date.adding(days: offset)
+            let expected = Set(
+                items.filter {
+                    switch $0.status(on: asOf, log: log, ladder: ladder, yearEnd: loaded.years[$0.item.schoolID]!.last)
+                    {
+                    case .dueSoon, .overdue: true
+                    default: false
+                    }
+                }.map(\.item.id))
+            let found = Set(
+                try Notifier.evaluate(loaded, store: store, asOf: asOf).findings.filter { $0.kind != .familyNotice }
+                    .map(\.item.id))
+            #expect(found == expected, "as of \(asOf)")
+            #expect(found.contains(target.item.id) == (offset >= -ladder.remindBefore), "as of \(asOf)")
+            #expect(!found.contains(done.item.id), "as of \(asOf)")
+            judged += expected.count
+        }
+        #expect(judged > 0)
+    }
+
     static func csv(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("log-\(UUID().uuidString).csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)

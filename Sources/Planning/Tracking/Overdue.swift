@@ -114,6 +114,10 @@ public enum Overdue {
                             roles: ["communications"], announces: items[drill].item))
                     continue
                 }
+                // Only an item due soon or overdue makes a finding: one further ahead makes none, done
+                // or not, and is not looked up in the log (a state's every item hashed its UID there).
+                let days = asOf.dayNumber - items[position].item.date.dayNumber
+                guard days >= ladder.overdueAfter || (days <= 0 && -days <= ladder.remindBefore) else { continue }
                 let status = items[position].status(on: asOf, log: log, ladder: ladder, yearEnd: year.last)
                 func roles(_ step: String) -> [String] {
                     (ladder.roles[step] ?? []).map { $0 == "owner" ? items[position].item.owner : $0 }
