@@ -20,6 +20,55 @@ import Testing
         #expect(validate.status == 0, "\(validate.stdout)")
     }
 
+    /// A snow day added on an announced drill's day: `schedule` cancels it, makes it up on another
+    /// day and says its families notice was made again.
+    @Test func aSnowDayOnAnAnnouncedDrillIsMadeUpWithItsNoticeAnew() throws {
+        let folder = try Drillbook.temporaryFolder()
+        let plan = folder.appendingPathComponent("drillbook.yaml").path
+        #expect(try Drillbook.run("init", "--example", "--dir", folder.path).status == 0)
+        #expect(try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01").status == 0)
+        struct Row: Decodable {
+            var id: String
+            var date: String
+        }
+        let list = try Drillbook.run(
+            "list", "--plan", plan, "--school", "lincoln-hs", "--kind", "drill/lockdown", "--json")
+        let drill = try #require(try JSONDecoder().decode([Row].self, from: Data(list.stdout.utf8)).first)
+        // The day before the drill: its families notice (a week ahead) has gone out.
+        let parts = drill.date.split(separator: "-").compactMap { Int($0) }
+        let drillDay = try #require(
+            Calendar(identifier: .gregorian).date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])))
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "yyyy-MM-dd"
+        let dayBefore = format.string(from: drillDay.addingTimeInterval(-86_400))
+        let calendar = folder.appendingPathComponent("lakeside-2027-2028.ics").path
+        let compact = drill.date.replacingOccurrences(of: "-", with: "")
+        let next = format.string(from: drillDay.addingTimeInterval(86_400)).replacingOccurrences(of: "-", with: "")
+        let snow = """
+            BEGIN:VEVENT\r
+            UID:snow-\(compact)@lakeside-isd.example\r
+            DTSTAMP:20270601T150000Z\r
+            DTSTART;VALUE=DATE:\(compact)\r
+            DTEND;VALUE=DATE:\(next)\r
+            SUMMARY:Snow Day - No School\r
+            CATEGORIES:HOLIDAY\r
+            END:VEVENT\r
+
+            """
+        let text = try String(contentsOfFile: calendar, encoding: .utf8)
+        try text.replacingOccurrences(of: "END:VCALENDAR", with: snow + "END:VCALENDAR")
+            .write(toFile: calendar, atomically: true, encoding: .utf8)
+        let again = try Drillbook.run("schedule", "--plan", plan, "--as-of", dayBefore)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("cancelled \(drill.id): \(drill.date)"), "\(again.stdout)")
+        #expect(
+            again.stdout.contains("make-up \(drill.id)-makeup: ")
+                && again.stdout.contains(", announced anew (its notices added)"),
+            "\(again.stdout)")
+    }
+
     @Test func initScheduleListExportFromAFolder() throws {
         let folder = try Drillbook.temporaryFolder()
         let plan = folder.appendingPathComponent("drillbook.yaml").path

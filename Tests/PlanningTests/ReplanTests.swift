@@ -31,6 +31,24 @@ import Testing
         return result.added
     }
 
+    /// A re-plan's parts are joined into the year's list by moving their items: the list gets every
+    /// item whole and in order, also when a part's list is shared (then it is copied, not emptied
+    /// under its other holder).
+    @Test func partsAreJoinedByMovingTheirItemsWhole() {
+        let first = Self.publish([Self.item(1, on: "2027-09-10"), Self.item(2, on: "2028-02-10")], asOf: "2027-08-01")
+        var second = Self.publish([Self.item(3, on: "2027-10-10")], asOf: "2027-08-01")
+        let shared = second
+        var joined: [TrackedItem] = []
+        var part = first
+        joined.append(moving: &part)
+        joined.append(moving: &second)
+        #expect(joined.map(\.item) == first.map(\.item) + shared.map(\.item))
+        #expect(joined.map(\.item.title) == ["Lockdown drill", "Lockdown drill", "Lockdown drill"])
+        // What was moved out holds nothing; the other holder of the shared list still has its items.
+        #expect(part.count == 2 && part.allSatisfy { $0.item.uid.isEmpty })
+        #expect(shared.map(\.item.id) == ["lincoln-hs/lockdown-drill-3"])
+    }
+
     @Test func noChangeChangesNothing() {
         let plan = [Self.item(1, on: "2027-09-10"), Self.item(2, on: "2028-02-10")]
         let published = Self.publish(plan, asOf: "2027-08-01")

@@ -168,10 +168,11 @@ public enum Planner {
         for part in parts { if case .success(let part) = part { added += part.result.added.count } }
         result.added.reserveCapacity(added)
         parts.reverse()
-        while let part = parts.popLast() {
-            switch part {
-            case .success(let part):
-                result.added += part.result.added
+        while let popped = parts.popLast() {
+            // Consumed, so the part's lists are owned here alone and move rather than copy.
+            switch consume popped {
+            case .success(var part):
+                result.added.append(moving: &part.result.added)
                 result.moved += part.result.moved
                 result.kept += part.result.kept
                 result.renoticed += part.result.renoticed

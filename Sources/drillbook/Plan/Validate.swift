@@ -76,10 +76,16 @@ enum ScheduleReport {
     static func render(_ result: ReplanResult, verbose: Bool) -> String {
         var lines: [String] = []
         if result.isEmpty { lines.append("no change (\(result.unchanged) items unchanged)") }
-        let added = Dictionary(grouping: result.added, by: \.item.schoolID)
+        // Positions by school, the items read where they lie: grouping the items themselves copied
+        // every one of a state's first schedule on one core.
+        let added = result.added.withUnsafeBufferPointer { items in
+            var bySchool: [String: [Int]] = [:]
+            for position in items.indices { bySchool[items[position].item.schoolID, default: []].append(position) }
+            return bySchool
+        }
         for school in added.keys.sorted() {
             lines.append("added \(added[school]!.count) items at \(school)")
-            if verbose { lines += added[school]!.map { "  + \(line($0.item))" } }
+            if verbose { lines += added[school]!.map { "  + \(line(result.added[$0].item))" } }
         }
         for (from, to) in result.moved {
             lines.append(
@@ -91,11 +97,11 @@ enum ScheduleReport {
                 "cancelled \(item.item.id): \(when(item.item)) \(item.item.title)"
                     + (result.reasons[item.item.uid].map { " (\($0))" } ?? ""))
         }
+        let announced = Set(result.added.lazy.filter(\.item.adminOnly).compactMap(\.item.relatedTo))
         for added in result.added where added.item.relatedTo == nil && added.item.id.hasSuffix("-makeup") {
             lines.append(
                 "make-up \(added.item.id): \(when(added.item)), announced anew"
-                    + (result.added.contains { $0.item.relatedTo == added.item.id && $0.item.adminOnly }
-                        ? " (its notices added)" : ""))
+                    + (announced.contains(added.item.id) ? " (its notices added)" : ""))
         }
         for skipped in result.skipped { lines.append("not placed again: \(skipped)") }
         if !result.kept.isEmpty { lines.append("kept \(result.kept.count) items that are done, past or announced") }
