@@ -768,3 +768,76 @@ extension ValidatorTests {
         #expect(event.end == .date(CalendarDate(year: 2028, month: 1, day: 27)))
     }
 }
+
+extension ValidatorTests {
+    /// Each fault libical 3.0.16's parser notes in an X-LIC-ERROR (every message `icalparser.c`
+    /// writes), met in a file: what the user reads is Drillbook's own wording, on the fault's line,
+    /// never libical's ("Invalid VALUE type for property RDATE: VALUE=TIME" reached users as it was).
+    /// A component name libical opens without a word (`BEGIN:`) is a fault of the file too.
+    @Test(arguments: [
+        (["RDATE;VALUE=TIME:083000"], "RDATE does not take VALUE=TIME"),
+        (["DTEND;VALUE=BOOLEAN:TRUE"], "DTEND does not take VALUE=BOOLEAN"),
+        (["DTEND:notadate"], "DTEND \"notadate\" is not a DATE-TIME value"),
+        (["DTEND:"], "DTEND has no value"),
+        (["SUMMARY;=x:Drill"], "parameter \"=x\""),
+        (["X@Y:1"], "X@Y"),
+        (["BEGIN:V@X", "END:V@X"], "BEGIN:V@X is not a component name"),
+        (["BEGIN:", "END:"], "BEGIN: is not a component name"),
+    ])
+    func libicalsOwnWordsNeverReachTheUser(lines: [String], says: String) {
+        let problems = Self.problems(
+            Self.calendar(event: ["UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z"] + lines))
+        let words = [
+            "Invalid VALUE", "Can't parse", "Cant parse", "Parse error", "Got a ", "Removing entire", "No value for",
+        ]
+        #expect(!problems.isEmpty, "\(lines) is a fault")
+        for problem in problems {
+            #expect(!words.contains { problem.message.contains($0) }, "\(problem.message)")
+        }
+        #expect(problems.contains { $0.line == 8 && $0.message.contains(says) }, "\(problems.map(\.message))")
+    }
+}
+
+extension ValidatorTests {
+    /// A line that is no property right after a line of fold length is a fold whose leading space
+    /// was lost (Confluence's export, scripts that trim lines): read as the continuation, so the
+    /// text comes back whole, with one warning. After a short line nothing says it was a fold, and
+    /// the file is still refused there.
+    @Test func aFoldThatLostItsSpaceIsReadAsOneOnlyAfterALineOfFoldLength() throws {
+        let text = "Walk the reunification route with the district's transportation lead, Daniel Latham, then debrief"
+        let cut = 73 - "DESCRIPTION:".count
+        let lost = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "SUMMARY:Drill",
+            "DESCRIPTION:" + text.prefix(cut), String(text.dropFirst(cut)),
+        ])
+        let read = try CalendarReader.read(Array((lost.joined(separator: "\r\n") + "\r\n").utf8), file: "lost.ics")
+        #expect(read.problems.map(\.kind) == [.lostFold])
+        #expect(read.problems.first?.line == 10)
+        #expect(read.document.events.first?.description == text)
+        let inspected = CalendarReader.inspect(Array((lost.joined(separator: "\r\n") + "\r\n").utf8), file: "lost.ics")
+        #expect(
+            inspected.problems.filter(\.kind.breaksRFC).map(\.kind) == [.lostFold], "validate still calls it a fault")
+
+        // A property folded before its colon (a long ATTENDEE) is no lost fold, after any line.
+        let attendee = "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN=ia"
+        let folded = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "SUMMARY:Drill",
+            "DESCRIPTION:" + text.prefix(cut), " " + text.dropFirst(cut), attendee,
+            " m.revelation@gmail.com;X-NUM-GUESTS=0:mailto:iam.revelation@gmail.com",
+        ])
+        #expect(
+            try CalendarReader.read(Array((folded.joined(separator: "\r\n") + "\r\n").utf8), file: "folded.ics")
+                .problems.isEmpty)
+
+        let short = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "SUMMARY:Drill",
+            "DESCRIPTION:Walk the route", "then debrief",
+        ])
+        let bytes = Array((short.joined(separator: "\r\n") + "\r\n").utf8)
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(bytes, file: "short.ics") }
+        #expect(
+            CalendarReader.inspect(bytes, file: "short.ics").errors.map(\.message) == [
+                "\"then debrief\" is not a property (expected NAME:value, or a fold starting with a space)"
+            ])
+    }
+}

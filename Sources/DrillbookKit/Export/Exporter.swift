@@ -80,8 +80,8 @@ public struct Exporter: Sendable {
                         name: "\(plan.district.name): safety preparation (\(audience.rawValue))")
                 }
             }
-            // Schools are written on every core, a batch at a time (libical's own work is one at a
-            // time, under its lock; building events and writing files is not), and their texts
+            // Schools are written on every core, a batch at a time (events are rendered through
+            // libical on each core, outside its lock: `Libical.rendering`), and their texts
             // appended to the district's files in plan order: the bytes do not depend on the threads,
             // and only one batch's renderings are held at once.
             let batch = ProcessInfo.processInfo.activeProcessorCount * 8

@@ -98,10 +98,11 @@ final class CalendarZones {
     /// Whether a TZID is one of the names Exchange and Office 365 give a zone of the organizer's own
     /// making (`Customized Time Zone`, `tzone://Microsoft/Custom`), which they often leave out of
     /// the file: no zone can be known from such a name, so its times are read as local times, as
-    /// Home Assistant's `ical` reads them.
+    /// Home Assistant's `ical` reads them. Exchange 2010 writes such a zone as an empty `TZID=`
+    /// (its VTIMEZONE's TZID empty too, every offset +0000): no name at all.
     static func isPlaceholder(_ tzid: String) -> Bool {
         let name = tzid.lowercased()
-        return name.hasPrefix("customized time zone") || name.hasPrefix("tzone://microsoft/")
+        return name.isEmpty || name.hasPrefix("customized time zone") || name.hasPrefix("tzone://microsoft/")
     }
 
     /// The Olson name libical knows that a TZID which is not one stands for: nil for such a name

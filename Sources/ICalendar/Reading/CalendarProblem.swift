@@ -28,6 +28,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         case zeroDurationBesideEnd
         /// Lines not in UTF-8, read as Windows-1252 (Outlook's and Excel's code page on Windows).
         case windows1252
+        /// A line that is no property after one of fold length: a fold whose leading space a writer
+        /// (Confluence) or a script that trims lines left out, read as the continuation it was.
+        case lostFold
         /// A DTEND of the other kind than DTSTART (a date ending a date-time, or the reverse): read
         /// in DTSTART's kind.
         case mixedEndKind
@@ -90,7 +93,8 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
                 .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
-                .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone, .dateWithoutValueType:
+                .lostFold, .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone,
+                .dateWithoutValueType:
                 true
             default: false
             }

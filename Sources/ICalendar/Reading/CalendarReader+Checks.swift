@@ -58,8 +58,11 @@ extension ReaderWalk {
             if reportedZones.insert(tzid).inserted {
                 report(
                     line, .placeholderZone,
-                    "TZID \"\(tzid)\" is Exchange's name for a zone it did not write into the file (no VTIMEZONE); "
-                        + "its times are read as floating local times (in a district calendar, the school's own zone)")
+                    (tzid.isEmpty
+                        ? "TZID is empty (Exchange's zone of no name)"
+                        : "TZID \"\(tzid)\" is Exchange's name for a zone it did not write into the file (no VTIMEZONE)")
+                        + "; its times are read as floating local times (in a district calendar, the school's own zone)"
+                )
             }
             return Libical.eventTime(time, tzid: nil)
         }
@@ -396,7 +399,14 @@ extension ReaderWalk {
             // libical names every X- property "X" in this message: Confluence writes `X-WR-CALDESC:`,
             // Google `X-GOOGLE-CALENDAR-CONTENT-TITLE:`, and an empty X- value is as legal as an empty TEXT.
             if Libical.textProperties.contains(name) || name == "X" || name.hasPrefix("X-") { return }
-            if name == "RDATE" || name == "EXDATE" {
+            if name == "TZID" {
+                // Exchange 2010's VTIMEZONE for a zone it does not name (`TZID:`, offsets +0000): the
+                // times that name it (`TZID=`) are read as local times, as a placeholder zone's are.
+                report(
+                    line, .placeholderZone,
+                    "VTIMEZONE has an empty TZID (Exchange 2010's zone of no name): it defines no zone, and "
+                        + "times given an empty TZID are read as floating local times")
+            } else if name == "RDATE" || name == "EXDATE" {
                 // A list of no dates adds or removes none: exporters write `EXDATE;VALUE=DATE:`.
                 report(line, .emptyDateList, "\(name) has no value; read as no dates")
             } else if Libical.timingProperties.contains(name) {

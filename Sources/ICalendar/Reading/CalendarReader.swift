@@ -121,6 +121,16 @@ public enum CalendarReader {
                         "\(loneCR) line\(loneCR == 1 ? "" : "s") end in CR alone (expected CRLF); read as line ends"
                 ))
         }
+        if let (fixed, lines) = lostFolds(bytes) {
+            bytes = fixed
+            problems.append(
+                CalendarProblem(
+                    file: file, line: lines[0], kind: .lostFold,
+                    message: "line is no property and follows a line of fold length"
+                        + (lines.count == 1 ? "" : " (\(lines.count) such lines from here)")
+                        + ": read as a fold whose leading space was lost"
+                ))
+        }
         // Validated in place (a String made of it copied a state's feed once more).
         if (try? UTF8Span(validating: bytes.span)) == nil, let (fixed, lines) = windows1252(bytes) {
             bytes = fixed
@@ -132,6 +142,68 @@ public enum CalendarReader {
                 ))
         }
         return (bytes, problems)
+    }
+
+    /// A line this long or longer is one a folding writer may have cut: RFC 5545 folds at 75
+    /// octets, Confluence at 73, some writers a little sooner.
+    static let foldLength = 70
+
+    /// The file with each line that is no property and follows a line of fold length given back its
+    /// fold's leading space, and the numbers of those lines; nil when there is none. Confluence's
+    /// calendar export (python `recurring-ical-events`' issue 61 calendar) and scripts that trim
+    /// each line lose the space that makes a line a continuation; such a line read on its own is
+    /// no property (`CN=Danie` then `l Latham;CUTYPE=...`) and refused the whole file. A line that
+    /// is no property after a shorter one is still refused: nothing says it was a fold.
+    static func lostFolds(_ bytes: [UInt8]) -> ([UInt8], [Int])? {
+        var starts: [Int] = []
+        var lines: [Int] = []
+        bytes.withUnsafeBufferPointer { bytes in
+            // A physical line from `start`: where it ends (at its LF or the file's end) and its
+            // length, its CR left out.
+            func line(at start: Int) -> (end: Int, length: Int) {
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                return (end, end > start && bytes[end - 1] == 0x0D ? end - start - 1 : end - start)
+            }
+            func continues(_ start: Int) -> Bool {
+                start < bytes.count && (bytes[start] == 0x20 || bytes[start] == 0x09)
+            }
+            var start = 0
+            var previous = 0
+            var number = 1
+            while start < bytes.count {
+                let (end, length) = line(at: start)
+                if previous >= foldLength && length > 0 && !continues(start) {
+                    // The line as a property would be read: with its own continuations (a long
+                    // ATTENDEE's name may be on this line and its colon on the next).
+                    var text = Array(bytes[start..<(start + length)])
+                    var next = end + 1
+                    while next < bytes.count && continues(next) {
+                        let (nextEnd, nextLength) = line(at: next)
+                        text += bytes[(next + 1)..<(next + nextLength)]
+                        next = nextEnd + 1
+                    }
+                    let logical = ContentLine(number: number, text: String(decoding: text, as: UTF8.self))
+                    if !(ContentLine.isName(logical.name) && logical.hasValue) {
+                        starts.append(start)
+                        lines.append(number)
+                    }
+                }
+                previous = length
+                start = end + 1
+                number += 1
+            }
+        }
+        guard !starts.isEmpty else { return nil }
+        var fixed: [UInt8] = []
+        fixed.reserveCapacity(bytes.count + starts.count)
+        var from = 0
+        for start in starts {
+            fixed += bytes[from..<start]
+            fixed.append(0x20)
+            from = start
+        }
+        fixed += bytes[from...]
+        return (fixed, lines)
     }
 
     /// The file with each logical line that is not UTF-8 read as Windows-1252 (Outlook's and Excel's
@@ -535,6 +607,10 @@ extension Libical {
             let property = rest[valueEnd.upperBound..<propertyEnd.lowerBound]
             let value = rest.range(of: ": ").map { String(rest[$0.upperBound...]) } ?? ""
             return "\(property) \"\(value)\" is not a \(type) value; the property is not read"
+        }
+        // "Invalid VALUE type for property RDATE: VALUE=TIME" (a text property's is worded apart).
+        if let (property, type) = invalidValueType(message) {
+            return "\(property) does not take VALUE=\(type); its value is read as the type \(property) has by default"
         }
         if let name = after("Parse error in component name: ") {
             return "BEGIN:\(name) is not a component name (expected letters, digits and -)"

@@ -41,6 +41,13 @@ struct ContentLine {
         hasValue = colon < utf8.endIndex
         valueRange = hasValue ? utf8.index(after: colon)..<text.endIndex : text.endIndex..<text.endIndex
     }
+
+    /// Whether an upper-cased name is one RFC 5545's grammar gives a property or a component: an
+    /// iana-token or x-name, letters, digits and `-`.
+    static func isName(_ name: some StringProtocol) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }
+    }
 }
 
 /// A BEGIN/END block as the text has it, before libical reads it.
@@ -158,10 +165,7 @@ struct ContentLineScanner {
         let line = ContentLine(number: number, text: text)
         let name = line.name
         let value = line.value
-        guard !name.isEmpty,
-            name.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }),
-            line.hasValue
-        else {
+        guard ContentLine.isName(name), line.hasValue else {
             let shown = text.count > 40 ? text.prefix(40) + "..." : text
             report(
                 number, .syntax,
@@ -190,6 +194,11 @@ struct ContentLineScanner {
                 tooDeep = true
                 stack.removeAll()
                 return
+            }
+            // libical opens a component of any name (`BEGIN:`, `BEGIN:V@X`) without a word, and it is
+            // read as no component at all: a name RFC 5545 has no form for is the file's fault.
+            if !ContentLine.isName(value.uppercased()) {
+                report(number, .syntax, "BEGIN:\(value) is not a component name (expected letters, digits and -)")
             }
             stack.append(ScannedComponent(name: value.uppercased(), beginLine: number, bytes: range))
         } else if name == "END" {
