@@ -141,3 +141,58 @@ extension TimeZoneTests {
         #expect(shown.map(\.start.wallTime) == [WallTime(start)!])
     }
 }
+
+/// TZIDs that are a zone's display name (Outlook Web Access, Exchange's feeds; node-ical's fixtures
+/// `Office-2012-owa`, `windows-quoted-tz-rrule`, `test_with_tz_list`, `music-school-weekly-until`):
+/// read by what they say, and only where what they say agrees with itself.
+@Suite struct ZoneDisplayNameTests {
+    @Test(arguments: [
+        ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"),
+        ("(UTC-05:00) Eastern Time (US and Canada)", "America/New_York"),
+        ("(UTC-06:00) Central Time (US & Canada)", "America/Chicago"),
+        ("(UTC-07:00) Mountain Time (US & Canada)", "America/Denver"),
+        ("(UTC-08:00) Pacific Time (US & Canada)", "America/Los_Angeles"),
+        ("(UTC-10:00) Hawaii", "US/Hawaii"),
+        ("(GMT+10:00) Canberra, Melbourne, Sydney", "Australia/Melbourne"),
+        ("(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi", "Asia/Kolkata"),
+        ("Amsterdam, Belgrade, Berlin, Brussels, Budapest, Madrid, Paris, Prague, Stockholm", "Europe/Amsterdam"),
+        ("UTC+01", "Etc/GMT-1"),
+        ("(GMT +01:00)", "Etc/GMT-1"),
+        ("UTC-05", "Etc/GMT+5"),
+    ])
+    func aDisplayNameReadsAsTheZoneItDescribes(tzid: String, olson: String) {
+        #expect(CalendarZones.olsonName(tzid) == olson)
+    }
+
+    /// A city whose zone has another offset than the one written, a place tzdata has no zone for,
+    /// an offset no whole-hour zone has, and names that are no display name: still refused.
+    @Test(arguments: [
+        "(UTC+09:00) Berlin", "(UTC-05:00) Mars Time", "(UTC+05:30)", "Europe/Germany", " 1", "UTC+01x", "Berlin",
+    ])
+    func aDisplayNameThatSaysTooLittleOrContradictsItselfIsRefused(tzid: String) throws {
+        #expect(CalendarZones.olsonName(tzid) == nil)
+        let text =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a",
+                "DTSTAMP:20270801T120000Z", "DTSTART;TZID=\"\(tzid)\":20270915T090000", "SUMMARY:x", "END:VEVENT",
+                "END:VCALENDAR",
+            ].joined(separator: "\r\n") + "\r\n"
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(text) }
+    }
+
+    /// Read for use, the time is the zone's: 09:00 in New York in September is 13:00 UTC.
+    @Test func anOutlookWebAccessTimeIsReadInItsZone() throws {
+        let text =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:Microsoft Exchange Server 2010", "BEGIN:VEVENT", "UID:a",
+                "DTSTAMP:20270801T120000Z", "DTSTART;TZID=\"(UTC-05:00) Eastern Time (US & Canada)\":20270915T090000",
+                "DTEND;TZID=\"(UTC-05:00) Eastern Time (US & Canada)\":20270915T100000", "SUMMARY:Lockdown drill",
+                "END:VEVENT", "END:VCALENDAR",
+            ].joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.warnings.map(\.kind) == [.undefinedKnownZone])
+        #expect(read.warnings.first?.message.hasSuffix("read as America/New_York") == true)
+        let occurrence = try #require(try RecurrenceExpander().expand(read.document).first)
+        #expect(WallTime(secondsSinceEpoch: occurrence.instant).description == "2027-09-15T13:00:00")
+    }
+}

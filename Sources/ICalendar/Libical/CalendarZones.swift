@@ -133,7 +133,11 @@ final class CalendarZones {
         // Lightning's `/mozilla.org/20070129_1/America/New_York`, `/Europe/Stockholm`. The longest
         // tail that names a zone is it (`America/Argentina/Buenos_Aires`, not a shorter one). This
         // took the last part alone once, and no such TZID named a zone.
-        guard tzid.hasPrefix("/") else { return nil }
+        // A display name ("(UTC-05:00) Eastern Time (US & Canada)"), which Outlook Web Access and
+        // Exchange's feeds write without a VTIMEZONE: read by what it says (`ZoneDisplayNames`).
+        guard tzid.hasPrefix("/") else {
+            return ZoneDisplayNames.olson(tzid) { icaltimezone_get_builtin_timezone($0) != nil }
+        }
         let parts = tzid.split(separator: "/")
         for start in parts.indices {
             let tail = parts[start...].joined(separator: "/")
