@@ -841,3 +841,37 @@ extension ValidatorTests {
             ])
     }
 }
+
+extension ValidatorTests {
+    /// A fault in a component no reading uses (a to-do's reminder with an absolute TRIGGER written
+    /// without VALUE=DATE-TIME, as allenporter/ical's and node-ical's fixtures have it; a journal's
+    /// date that is none) leaves the events as they are: read for use with warnings, still a fault
+    /// to `validate`. The same fault in an event, or in an event nested in such a component, is
+    /// still refused.
+    @Test func aFaultInAComponentNotReadLeavesTheEvents() throws {
+        let todo = [
+            "BEGIN:VTODO", "UID:t", "DTSTAMP:20270801T120000Z", "DUE:notadate", "BEGIN:VALARM", "ACTION:AUDIO",
+            "TRIGGER:19980403T120000Z", "END:VALARM", "END:VTODO", "BEGIN:VJOURNAL", "UID:j",
+            "DTSTAMP:20270801T120000Z", "DTSTART:someday", "END:VJOURNAL",
+        ]
+        let lines = Self.calendar(after: todo)
+        let text = lines.joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.document.events.map(\.summary) == ["Drill"])
+        #expect(
+            read.warnings.count == 3 && read.warnings.allSatisfy { $0.kind == .unusedComponent }, "\(read.warnings)")
+        #expect(read.warnings.map(\.line) == [13, 16, 22])
+        #expect(read.warnings.first?.message.hasSuffix("(in VTODO of line 10, which is not read)") == true)
+        #expect(Self.problems(lines).filter(\.kind.breaksRFC).count == 3, "validate still calls each a fault")
+
+        let inEvent = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270931", "SUMMARY:Drill",
+        ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(inEvent.joined(separator: "\r\n") + "\r\n") }
+        let nested = Self.calendar(after: [
+            "BEGIN:VTODO", "UID:t", "DTSTAMP:20270801T120000Z", "BEGIN:VEVENT", "UID:n", "DTSTAMP:20270801T120000Z",
+            "DTSTART:20270931", "END:VEVENT", "END:VTODO",
+        ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(nested.joined(separator: "\r\n") + "\r\n") }
+    }
+}

@@ -31,6 +31,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// A line that is no property after one of fold length: a fold whose leading space a writer
         /// (Confluence) or a script that trims lines left out, read as the continuation it was.
         case lostFold
+        /// A fault of a component no reading uses (VTODO, VJOURNAL, VFREEBUSY, an x-component):
+        /// reading for use passes it over (`CalendarReader.sparingUnused`).
+        case unusedComponent
         /// A DTEND of the other kind than DTSTART (a date ending a date-time, or the reverse): read
         /// in DTSTART's kind.
         case mixedEndKind
@@ -72,7 +75,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         public var isTolerable: Bool {
             isRepair || self == .lineEnding || self == .lineLength || self == .undefinedKnownZone
                 || self == .unknownProperty || self == .coercedValue || self == .missingMetadata || self == .alarm
-                || self == .messageWithoutStart || self == .beforeZoneOnset
+                || self == .messageWithoutStart || self == .beforeZoneOnset || self == .unusedComponent
         }
 
         /// What `calendar validate` calls an error: what RFC 5545 says MUST (or a client misreads).

@@ -66,7 +66,8 @@ public enum CalendarReader {
                 } else {
                     walk.report(1, .syntax, "libical could not parse the file as iCalendar")
                 }
-                return CalendarInspection(document: walk.document, problems: walk.problems.sorted())
+                return CalendarInspection(
+                    document: walk.document, problems: sparingUnused(walk.problems, roots: scan.roots).sorted())
             }
         }
         var text = String(decoding: without(scan.pastErrorLines, in: bytes), as: UTF8.self)
@@ -87,7 +88,8 @@ public enum CalendarReader {
             } else if scan.problems.isEmpty {
                 walk.report(1, .syntax, "libical could not parse the file as iCalendar")
             }
-            return CalendarInspection(document: walk.document, problems: walk.problems.sorted())
+            return CalendarInspection(
+                document: walk.document, problems: sparingUnused(walk.problems, roots: scan.roots).sorted())
         }
     }
 
@@ -142,6 +144,38 @@ public enum CalendarReader {
                 ))
         }
         return (bytes, problems)
+    }
+
+    /// The problems with the faults of a component no reading uses (a VTODO, VJOURNAL, VFREEBUSY,
+    /// an x-component; any VEVENT nested in it aside) made tolerable: a district calendar whose
+    /// to-do's reminder has an unreadable TRIGGER means the same for its events, and was refused
+    /// whole. Faults of the text itself (line ends, folds, encoding, lines that are no property,
+    /// BEGIN and END) still count, as they can move what is read around them; `validate` still
+    /// calls each one a fault.
+    static func sparingUnused(_ problems: [CalendarProblem], roots: [ScannedComponent]) -> [CalendarProblem] {
+        let textual: Set<CalendarProblem.Kind> = [.lineEnding, .fold, .encoding, .syntax, .structure]
+        var unused: [(name: String, lines: ClosedRange<Int>, events: [ClosedRange<Int>])] = []
+        for root in roots where root.name == "VCALENDAR" {
+            for child in root.children where child.name != "VEVENT" && child.name != "VTIMEZONE" {
+                guard let end = child.endLine else { continue }
+                let events = child.children.filter { $0.name == "VEVENT" }.compactMap { event in
+                    event.endLine.map { event.beginLine...$0 }
+                }
+                unused.append((child.name, child.beginLine...end, events))
+            }
+        }
+        guard !unused.isEmpty else { return problems }
+        return problems.map { problem in
+            guard !problem.kind.isTolerable, !textual.contains(problem.kind),
+                let component = unused.first(where: {
+                    $0.lines.contains(problem.line) && !$0.events.contains { $0.contains(problem.line) }
+                })
+            else { return problem }
+            var spared = problem
+            spared.kind = .unusedComponent
+            spared.message += " (in \(component.name) of line \(component.lines.lowerBound), which is not read)"
+            return spared
+        }
     }
 
     /// A line this long or longer is one a folding writer may have cut: RFC 5545 folds at 75
