@@ -5,6 +5,13 @@ import Testing
 @Suite struct CalendarCommandTests {
     static let example = "Calendars/lakeside-2027-2028.ics"
 
+    /// A calendar of `lines` (CRLF-ended) in a fresh folder, named `name`.
+    static func calendar(_ name: String, _ lines: [String]) throws -> URL {
+        let file = try Drillbook.temporaryFolder().appendingPathComponent(name)
+        try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     @Test func validateAcceptsTheExampleCalendar() throws {
         let result = try Drillbook.run("calendar", "validate", Self.example)
         #expect(result.status == 0)
@@ -27,6 +34,25 @@ import Testing
                 "\(file.path):8: RRULE part \"BYDAYY\" is unknown (did you mean BYDAY?); expected one of FREQ, INTERVAL, COUNT, UNTIL, BYSECOND, BYMINUTE, BYHOUR, BYDAY, BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYMONTH, BYSETPOS, WKST",
             ])
         #expect(result.stderr.contains("2 problems in 2 files"))
+    }
+
+    /// libical 3.0.16 prints "icalparser.c:786: Encountered END before BEGIN" to standard error
+    /// for an END with no BEGIN: the user reads Drillbook's own line for it, and nothing of libical's.
+    @Test func anEndWithoutBeginIsToldInDrillbooksWordsOnly() throws {
+        let file = try Self.calendar(
+            "stray-end.ics",
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a",
+                "DTSTAMP:20270801T120000Z", "DTSTART:20270901T090000Z", "SUMMARY:Drill", "END:VEVENT", "END:VCALENDAR",
+                "END:VCALENDAR",
+            ])
+        for command in ["validate", "expand"] {
+            let result = try Drillbook.run("calendar", command, file.path)
+            #expect(result.status == 1)
+            let said = (result.stdout + result.stderr).split(separator: "\n")
+            #expect(said.contains { $0.hasSuffix("stray-end.ics:11: END:VCALENDAR has no BEGIN:VCALENDAR before it") })
+            #expect(!said.contains { $0.contains("icalparser") || $0.contains("Encountered") }, "\(said)")
+        }
     }
 
     /// A calendar's values quoted in a problem reach the terminal as text: no escape sequence of
@@ -142,13 +168,13 @@ import Testing
     }
 
     @Test func expandSaysWhenTheDefaultCountStoppedIt() throws {
-        let folder = try Drillbook.temporaryFolder()
-        let file = folder.appendingPathComponent("daily.ics")
-        let lines = [
-            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z",
-            "DTSTART;VALUE=DATE:20270901", "RRULE:FREQ=DAILY", "SUMMARY:Every day", "END:VEVENT", "END:VCALENDAR",
-        ]
-        try (lines.joined(separator: "\r\n") + "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let file = try CalendarCommandTests.calendar(
+            "daily.ics",
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a",
+                "DTSTAMP:20270801T120000Z", "DTSTART;VALUE=DATE:20270901", "RRULE:FREQ=DAILY", "SUMMARY:Every day",
+                "END:VEVENT", "END:VCALENDAR",
+            ])
         let result = try Drillbook.run("calendar", "expand", file.path)
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").count == 1000)

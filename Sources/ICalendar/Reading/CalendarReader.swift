@@ -70,7 +70,8 @@ public enum CalendarReader {
                     document: walk.document, problems: sparingUnused(walk.problems, roots: scan.roots).sorted())
             }
         }
-        var text = String(decoding: without(scan.pastErrorLines, in: bytes), as: UTF8.self)
+        let leftOut = (scan.pastErrorLines + scan.strayEndLines).sorted { $0.lowerBound < $1.lowerBound }
+        var text = String(decoding: without(leftOut, in: bytes), as: UTF8.self)
         // libical gives up on a file cut short; close what is open so the part before the cut is read.
         var open = scan.roots.last
         var closers: [String] = []

@@ -77,6 +77,10 @@ struct ContentLineScanner {
     /// Byte ranges of X-LIC-ERROR lines an earlier libical round trip wrote into the file: notes of a
     /// past reader, which this reader leaves out rather than report as its own findings.
     private(set) var pastErrorLines: [Range<Int>] = []
+    /// Byte ranges of END lines with no BEGIN before them: reported here, and left out of what
+    /// libical reads, which otherwise prints "Encountered END before BEGIN" to standard error in
+    /// its own words.
+    private(set) var strayEndLines: [Range<Int>] = []
 
     init(file: String, bytes: [UInt8]) {
         self.file = file
@@ -204,6 +208,7 @@ struct ContentLineScanner {
         } else if name == "END" {
             guard var open = stack.popLast() else {
                 report(number, .structure, "END:\(value) has no BEGIN:\(value) before it")
+                strayEndLines.append(range)
                 return
             }
             if open.name != value.uppercased() {
