@@ -196,3 +196,26 @@ extension TimeZoneTests {
         #expect(WallTime(secondsSinceEpoch: occurrence.instant).description == "2027-09-15T13:00:00")
     }
 }
+
+extension TimeZoneTests {
+    /// An Outlook export (node-ical's `test_with_int_tzid`) names its own zone `TZID: 1` and its
+    /// times `TZID= 1`; libical keeps the one without the space and the other with it. They are
+    /// the same zone: 11:00 in January under it (+0100) is 10:00 UTC, and nothing is refused.
+    @Test func aZoneNamedWithASpaceIsTheFilesOwnZone() throws {
+        let text =
+            [
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+                "BEGIN:VTIMEZONE", "TZID: 1", "BEGIN:STANDARD", "DTSTART:16010101T030000", "TZOFFSETFROM:+0200",
+                "TZOFFSETTO:+0100", "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10", "END:STANDARD",
+                "BEGIN:DAYLIGHT",
+                "DTSTART:16010101T020000", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
+                "RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3", "END:DAYLIGHT", "END:VTIMEZONE", "BEGIN:VEVENT",
+                "UID:a", "DTSTAMP:20231221T141000Z", "DTSTART;TZID= 1:20240108T110000", "DTEND;TZID= 1:20240108T120000",
+                "SUMMARY:Atelier", "END:VEVENT", "END:VCALENDAR",
+            ].joined(separator: "\r\n") + "\r\n"
+        let read = try CalendarReader.read(text)
+        #expect(read.problems.isEmpty, "\(read.problems)")
+        let occurrence = try #require(try RecurrenceExpander().expand(read.document).first)
+        #expect(WallTime(secondsSinceEpoch: occurrence.instant).description == "2024-01-08T10:00:00")
+    }
+}

@@ -57,6 +57,7 @@ final class CalendarZones {
     /// Keeps a file's zone, and where it begins when tzdata also knows its name.
     private func register(_ tzid: String, zone: OpaquePointer, component: OpaquePointer) {
         zones[tzid] = zone
+        if zones[Self.trimmed(tzid)] == nil { zones[Self.trimmed(tzid)] = zone }
         guard Self.builtin(tzid) != nil else { return }
         var first: WallTime?
         var observance = icalcomponent_get_first_component(component, ICAL_ANY_COMPONENT)
@@ -80,12 +81,26 @@ final class CalendarZones {
     }
 
     /// Whether the file itself defines `tzid`.
-    func isDefined(_ tzid: String) -> Bool { zones[tzid] != nil }
+    func isDefined(_ tzid: String) -> Bool { defined(tzid) != nil }
 
     /// The zone for a TZID, or nil when neither the file nor libical knows it.
     func zone(_ tzid: String) -> OpaquePointer? {
-        if let zone = zones[tzid] { return zone }
+        if let zone = defined(tzid) { return zone }
         return Self.builtin(tzid)
+    }
+
+    /// The file's own zone of that name. libical reads a VTIMEZONE's `TZID: 1` as `1` and keeps a
+    /// time's `TZID= 1` as ` 1` (an Outlook export in node-ical's fixtures, `test_with_int_tzid`):
+    /// names that differ only by white space around them are the same zone.
+    private func defined(_ tzid: String) -> OpaquePointer? {
+        if let zone = zones[tzid] { return zone }
+        let trimmed = Self.trimmed(tzid)
+        return trimmed == tzid ? nil : zones[trimmed]
+    }
+
+    private static func trimmed(_ name: String) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        return String(name.drop(while: blank).reversed().drop(while: blank).reversed())
     }
 
     /// libical's builtin zone for a TZID: an Olson name (or one of tzdata's older names, US/Eastern),
