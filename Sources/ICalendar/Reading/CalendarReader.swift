@@ -166,11 +166,22 @@ public enum CalendarReader {
             }
         }
         guard !unused.isEmpty else { return problems }
+        // The component a line lies in, searched by halves (components follow each other in the
+        // file): a task list's every to-do with the same fault was a search of all of them each.
+        func component(at line: Int) -> (name: String, lines: ClosedRange<Int>, events: [ClosedRange<Int>])? {
+            var (low, high) = (0, unused.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if unused[middle].lines.lowerBound <= line { low = middle + 1 } else { high = middle }
+            }
+            guard low > 0, unused[low - 1].lines.contains(line),
+                !unused[low - 1].events.contains(where: { $0.contains(line) })
+            else { return nil }
+            return unused[low - 1]
+        }
         return problems.map { problem in
             guard !problem.kind.isTolerable, !textual.contains(problem.kind),
-                let component = unused.first(where: {
-                    $0.lines.contains(problem.line) && !$0.events.contains { $0.contains(problem.line) }
-                })
+                let component = component(at: problem.line)
             else { return problem }
             var spared = problem
             spared.kind = .unusedComponent
