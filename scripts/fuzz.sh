@@ -18,6 +18,9 @@ for harness in "${harnesses[@]}"; do
 done
 bin="$(swift build "${flags[@]}" --show-bin-path)"
 
+# A trap is libFuzzer's to report, with the input that caused it: Swift's backtracer, under ASan,
+# tripped ASan itself and hung (see the Makefile's asan target).
+export SWIFT_BACKTRACE=enable=no
 # libical keeps the zones it loads for the life of the process, on purpose.
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0"
 export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-$(dirname "$(command -v swift)")/llvm-symbolizer}"

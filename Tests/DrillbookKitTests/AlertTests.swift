@@ -3,6 +3,7 @@ import Foundation
 import Planning
 import Playbooks
 import Store
+import Synchronization
 import Testing
 
 @testable import DrillbookKit
@@ -319,5 +320,48 @@ import Testing
         #expect(sender.send(Data("{}".utf8)) == nil)
         #expect(Date().timeIntervalSince(started) < 4.5, "the dripping body was waited for")
         #expect(try http.files().count == 2)
+    }
+
+    /// Webhooks posted from many threads at once, to a receiver that takes them and one that fails
+    /// them, some cut short by their timeout: each send is told its own request's answer, and the
+    /// process outlives it (a session made and torn down per request crashed it now and then).
+    @Test func webhooksSentAtOnceEachHearTheirOwnAnswer() throws {
+        let taking = try AlertTests.Sink("http_sink.py")
+        let failing = try AlertTests.Sink("http_sink.py")
+        let slow = try AlertTests.Sink("http_sink.py")
+        try "".write(toFile: "\(failing.folder)/FAIL", atomically: true, encoding: .utf8)
+        try "3".write(toFile: "\(slow.folder)/SLOW", atomically: true, encoding: .utf8)
+        let sinks = [taking, failing, slow]
+        let rounds = 48
+        let answers = Mutex([Int: String?]())
+        let ports = sinks.map(\.port)
+        // A thread each, all waiting at once (a pool of two cores' threads would send two at a time).
+        let sent = DispatchGroup()
+        for round in 0..<rounds {
+            sent.enter()
+            Thread {
+                let sender = WebhookSender(
+                    url: URL(string: "http://127.0.0.1:\(ports[round % 3])/hook")!, timeout: round % 3 == 2 ? 1 : 20)
+                let answer = sender.send(Data("{\"round\":\(round)}".utf8))
+                answers.withLock { $0[round] = answer }
+                sent.leave()
+            }.start()
+        }
+        #expect(sent.wait(timeout: .now() + 60) == .success)
+        let heard = answers.withLock { $0 }
+        #expect(heard.count == rounds)
+        for round in 0..<rounds {
+            let answer = heard[round] ?? "no send"
+            switch round % 3 {
+            case 0: #expect(answer == nil, "round \(round) was taken, and heard \(answer ?? "")")
+            case 1: #expect(answer?.hasSuffix("answered HTTP 500") == true, "round \(round): \(answer ?? "nil")")
+            default:
+                // Drillbook's bound or URLSession's own timeout, whichever came first.
+                #expect(
+                    answer.map { $0.contains("no answer within 1 s") || $0.contains("timed out") } == true,
+                    "round \(round): \(answer ?? "nil")")
+            }
+        }
+        #expect(try taking.files().count == rounds / 3)
     }
 }

@@ -67,19 +67,17 @@ struct WebhookSender {
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        let delegate = Answer()
-        let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-        defer { session.invalidateAndCancel() }
-        let task = session.dataTask(with: request)
+        let answer = Answer()
+        let task = Self.session.dataTask(with: request)
+        // Known before it starts: nothing the task reports can come before its answer is waited for.
+        Self.answers.expect(answer, for: task)
+        defer { Self.answers.forget(task) }
         task.resume()
-        guard delegate.done.wait(timeout: .now() + timeout) == .success else {
+        guard answer.done.wait(timeout: .now() + timeout) == .success else {
             task.cancel()
             return "POST \(url.absoluteString) had no answer within \(Int(timeout)) s"
         }
-        switch delegate.result {
+        switch answer.result {
         case .status(let status) where (200..<300).contains(status): return nil
         case .status(let status): return "POST \(url.absoluteString) answered HTTP \(status)"
         case .failed(let reason): return "POST \(url.absoluteString) failed: \(reason)"
@@ -87,8 +85,51 @@ struct WebhookSender {
         }
     }
 
-    /// The first thing URLSession reports: the status line, or the failure.
-    final class Answer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    /// The process's one session, never invalidated. A session made and invalidated per request
+    /// is the trigger of FoundationNetworking's teardown races on Linux (libcurl's multi handle
+    /// freed while its socket sources are still being cancelled: swift-corelibs-foundation issues
+    /// 4791, 5203, 5469), which crash the process at random; one long-lived session, as
+    /// `URLSession.shared` is, never tears down. Each request's own timeout bounds it (`send`).
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        return URLSession(configuration: configuration, delegate: answers, delegateQueue: nil)
+    }()
+
+    /// The session's delegate: each task's report handed to the answer its `send` waits on.
+    static let answers = Answers()
+
+    final class Answers: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        private let lock = NSLock()
+        private var waiting: [Int: Answer] = [:]
+
+        func expect(_ answer: Answer, for task: URLSessionTask) {
+            lock.withLock { waiting[task.taskIdentifier] = answer }
+        }
+
+        func forget(_ task: URLSessionTask) {
+            _ = lock.withLock { waiting.removeValue(forKey: task.taskIdentifier) }
+        }
+
+        private func answer(_ task: URLSessionTask) -> Answer? {
+            lock.withLock { waiting[task.taskIdentifier] }
+        }
+
+        func urlSession(
+            _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+            completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+        ) {
+            answer(dataTask)?.finish(.status((response as? HTTPURLResponse)?.statusCode ?? 0))
+            // The status line is the answer; the body is not waited for.
+            completionHandler(.cancel)
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+            answer(task)?.finish(error.map { .failed($0.localizedDescription) } ?? .failed("no answer"))
+        }
+    }
+
+    /// The first thing URLSession reports of one request: the status line, or the failure.
+    final class Answer: @unchecked Sendable {
         enum Result {
             case status(Int)
             case failed(String)
@@ -101,25 +142,13 @@ struct WebhookSender {
         /// Read after `done` was signalled.
         var result: Result? { lock.withLock { first } }
 
-        private func finish(_ result: Result) {
+        func finish(_ result: Result) {
             let isFirst = lock.withLock {
                 guard first == nil else { return false }
                 first = result
                 return true
             }
             if isFirst { done.signal() }
-        }
-
-        func urlSession(
-            _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-            completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
-        ) {
-            finish(.status((response as? HTTPURLResponse)?.statusCode ?? 0))
-            completionHandler(.cancel)
-        }
-
-        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-            finish(error.map { .failed($0.localizedDescription) } ?? .failed("no answer"))
         }
     }
 }
