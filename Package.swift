@@ -56,11 +56,12 @@ let package = Package(
             name: "Dates",
             swiftSettings: swiftSettings
         ),
-        // Windows zone names (TZID=Pacific Standard Time) through CLDR's windowsZones.xml from Debian's
-        // unicode-cldr-core, read by XMLCoder.
+        // Windows zone names (TZID=Pacific Standard Time) and display names through CLDR's
+        // windowsZones.xml from Debian's unicode-cldr-core, read by Foundation's XMLParser (its
+        // display names are comments, which XMLCoder does not report).
         .target(
             name: "ICalendar",
-            dependencies: ["CLibical", "Dates", "XMLCoder"],
+            dependencies: ["CLibical", "Dates"],
             swiftSettings: swiftSettings
         ),
         // The domain, pure Swift: no I/O, no C.

@@ -20,7 +20,13 @@ import Testing
         "confluence-lost-fold.ics": Array(repeating: .unknownProperty, count: 8) + [.lostFold]
             + Array(repeating: .unknownProperty, count: 8),
         "excel-bom.ics": [.byteOrderMark],
+        // A feed cached by a script that notes the time after END:VCALENDAR (python icalendar's
+        // issue 350).
+        "feed-cache-trailing-comment.ics": [.outsideCalendar],
         "exchange-cdo-spaced-byday.ics": [.spacedRulePart],
+        // A meeting request whose body went into DESCRIPTION with its line breaks raw (ics-parser's
+        // issue 343).
+        "exchange-invitation-raw-line-breaks.ics": [.rawLineBreak],
         // Exchange's published feeds name zones the Windows way and may leave the VTIMEZONEs out.
         "exchange-windows-zone-names.ics": [.undefinedKnownZone, .undefinedKnownZone],
         // Exchange's name for a zone of its user's making, its VTIMEZONE left out (once per name).
@@ -187,6 +193,63 @@ import Testing
     /// libical drops a text property whose VALUE it does not take, and its errors for two such lines
     /// came back paired with each other's lines. The text is read as it stands, each complaint at
     /// its own line; a VALUE naming an x-name or iana-token type is RFC 5545's and no complaint.
+    /// A property after the calendar's END is left unread with a warning; one before its BEGIN, in
+    /// a file that is no calendar yet, still refuses the file.
+    @Test func aPropertyAfterTheCalendarIsNotReadAndOneBeforeItIsRefused() throws {
+        let calendar = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a",
+            "DTSTAMP:20270801T120000Z", "DTSTART:20270901T090000Z", "SUMMARY:Drill", "END:VEVENT", "END:VCALENDAR",
+        ]
+        let after = try CalendarReader.read((calendar + ["X-COMMENT:Cached"]).joined(separator: "\r\n") + "\r\n")
+        #expect(after.document.events.map(\.uid) == ["a"])
+        #expect(after.warnings.map(\.kind) == [.outsideCalendar])
+        #expect(after.warnings.first?.line == 11)
+        #expect(after.warnings.first?.message == "property X-COMMENT follows END:VCALENDAR and is not read")
+        #expect(throws: CalendarReadError.self) {
+            try CalendarReader.read((["X-COMMENT:Cached"] + calendar).joined(separator: "\r\n") + "\r\n")
+        }
+    }
+
+    /// Lines that are no property after a text property are its text's line breaks, blank lines
+    /// and lines with a colon (`Passcode: 4412`, a link) among them; the same lines after a
+    /// property of another kind still refuse the file.
+    @Test func rawLineBreaksInATextAreItsLines() throws {
+        let file = packageRoot.appendingPathComponent(
+            "Tests/ICalendarTests/Fixtures/quirks/exchange-invitation-raw-line-breaks.ics")
+        let read = try CalendarReader.read(String(decoding: try Data(contentsOf: file), as: UTF8.self))
+        #expect(read.warnings.map(\.line) == [9])
+        #expect(read.warnings.first?.message.contains("(8 such lines from here)") == true)
+        let event = try #require(read.document.events.first)
+        #expect(
+            event.description
+                == "Dear team,\n\nThe threat assessment team meets on Monday to review this term's\nreports. "
+                + "Please bring your notes.\n\nJoin the video call\nhttps://meet.lakeside.example/j/5550123\n"
+                + "Passcode: 4412")
+        #expect(event.summary == "Threat assessment team: term review")
+        #expect(event.location == "District office, room 2")
+        let afterStart = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a",
+            "DTSTAMP:20270801T120000Z", "DTSTART:20270901T090000Z", "Dear team,", "SUMMARY:Drill", "END:VEVENT",
+            "END:VCALENDAR",
+        ]
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(afterStart.joined(separator: "\r\n")) }
+        // A property gone wrong after a text is no text of it (node-ical's `event-with-valarm`);
+        // a line of text starting with a property's name in lower case is.
+        func withDescription(_ lines: [String]) -> String {
+            ([
+                "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a",
+                "DTSTAMP:20270801T120000Z", "DTSTART:20270901T090000Z", "DESCRIPTION:Drill",
+            ] + lines + ["END:VEVENT", "END:VCALENDAR"]).joined(separator: "\r\n") + "\r\n"
+        }
+        #expect(throws: CalendarReadError.self) {
+            try CalendarReader.read(withDescription(["ORGANIZER=\"mailto:a@b.example\""]))
+        }
+        let text = try CalendarReader.read(
+            withDescription(["Summary of the term: three drills", "Location to follow"]))
+        #expect(
+            text.document.events.first?.description == "Drill\nSummary of the term: three drills\nLocation to follow")
+    }
+
     @Test func aTextPropertyWithAnOddValueTypeKeepsItsText() throws {
         let bytes = Self.calendar([
             "BEGIN:VEVENT", "UID:a", "DTSTAMP:20270801T120000Z", "DTSTART:20270915T140000Z",

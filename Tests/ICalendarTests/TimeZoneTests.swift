@@ -152,9 +152,25 @@ extension TimeZoneTests {
         ("(UTC-06:00) Central Time (US & Canada)", "America/Chicago"),
         ("(UTC-07:00) Mountain Time (US & Canada)", "America/Denver"),
         ("(UTC-08:00) Pacific Time (US & Canada)", "America/Los_Angeles"),
-        ("(UTC-10:00) Hawaii", "US/Hawaii"),
-        ("(GMT+10:00) Canberra, Melbourne, Sydney", "Australia/Melbourne"),
-        ("(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi", "Asia/Kolkata"),
+        // Windows' own display names, through CLDR's table of them.
+        ("(UTC-10:00) Hawaii", "Pacific/Honolulu"),
+        ("(GMT+10:00) Canberra, Melbourne, Sydney", "Australia/Sydney"),
+        ("(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi", "Asia/Calcutta"),
+        ("(UTC-06:00) Saskatchewan", "America/Regina"),
+        ("(UTC-03:30) Newfoundland", "America/St_Johns"),
+        ("(UTC-06:00) Central America", "America/Guatemala"),
+        ("(UTC-03:00) Greenland", "America/Godthab"),
+        ("(UTC-05:00) Indiana (East)", "America/Indianapolis"),
+        ("(GMT-05:00) Indiana (East)", "America/Indianapolis"),
+        ("(UTC+01:00) West Central Africa", "Africa/Lagos"),
+        ("(UTC-04:00) Atlantic Time (Canada)", "America/Halifax"),
+        // Others, by what they say.
+        ("(UTC-10:00) Hawaii (US)", "US/Hawaii"),
+        ("(GMT+10:00) Melbourne, Sydney", "Australia/Melbourne"),
+        ("(UTC+05:30) Kolkata, Mumbai", "Asia/Kolkata"),
+        ("(GMT-06:00) Saskatchewan, Canada", "Canada/Saskatchewan"),
+        ("(UTC -03:30) Newfoundland", "America/St_Johns"),
+        ("(UTC -06:00) Central America", "America/Guatemala"),
         ("Amsterdam, Belgrade, Berlin, Brussels, Budapest, Madrid, Paris, Prague, Stockholm", "Europe/Amsterdam"),
         ("UTC+01", "Etc/GMT-1"),
         ("(GMT +01:00)", "Etc/GMT-1"),
@@ -164,10 +180,20 @@ extension TimeZoneTests {
         #expect(CalendarZones.olsonName(tzid) == olson)
     }
 
+    /// Each of Windows' display names CLDR lists (139 in Debian's) reads as its Windows name's zone.
+    @Test func everyWindowsDisplayNameIsItsZone() throws {
+        let table = try WindowsZones.load(WindowsZones.path)
+        #expect(table.displayNames.count > 130)
+        for (displayName, windows) in table.displayNames {
+            #expect(CalendarZones.olsonName(displayName) == table.olson[windows], "\(displayName)")
+        }
+    }
+
     /// A city whose zone has another offset than the one written, a place tzdata has no zone for,
     /// an offset no whole-hour zone has, and names that are no display name: still refused.
     @Test(arguments: [
         "(UTC+09:00) Berlin", "(UTC-05:00) Mars Time", "(UTC+05:30)", "Europe/Germany", " 1", "UTC+01x", "Berlin",
+        "(UTC-05:00) Newfoundland", "(UTC+01:00) Saskatchewan",
     ])
     func aDisplayNameThatSaysTooLittleOrContradictsItselfIsRefused(tzid: String) throws {
         #expect(CalendarZones.olsonName(tzid) == nil)

@@ -3,14 +3,25 @@ import Foundation
 /// TZIDs that are a zone's display name rather than its name: what Outlook Web Access, Outlook on
 /// some locales and Exchange's feeds write when they leave the VTIMEZONE out ("(UTC-05:00) Eastern
 /// Time (US & Canada)", "(GMT+10:00) Canberra, Melbourne, Sydney", "Amsterdam, Belgrade, Berlin,
-/// ...", "UTC+01"). CLDR's table has Windows names, not display names; a display name is read by
-/// what it says: its offset, and the Windows name or the cities it gives, which must agree with it.
+/// ...", "UTC+01"). One of Windows' own display names is read through CLDR's table of them; any
+/// other (an older wording, a localized or shortened one) by what it says: its offset, and the
+/// Windows name or the cities it gives, which must agree with it.
 enum ZoneDisplayNames {
     /// The Olson name a display name stands for, or nil when it says too little or contradicts
     /// itself (a city whose zone's standard offset is not the one written). `known` says whether
     /// libical has a zone of that name.
     static func olson(_ tzid: String, known: (String) -> Bool) -> String? {
-        let (offset, rest) = splitOffset(tzid.trimmingCharacters(in: .whitespaces))
+        let trimmed = tzid.trimmingCharacters(in: .whitespaces)
+        // Windows' own display name, as CLDR lists it (older Windows wrote "GMT" for "UTC"): its
+        // zone, whatever tzdata now says of the offset ("(UTC-03:00) Greenland" is Nuuk, at -02:00
+        // since 2023).
+        let windowsDisplayName = trimmed.hasPrefix("(GMT") ? "(UTC" + trimmed.dropFirst(4) : trimmed
+        if let windows = WindowsZones.displayNames[windowsDisplayName], let olson = WindowsZones.olson[windows],
+            known(olson)
+        {
+            return olson
+        }
+        let (offset, rest) = splitOffset(trimmed)
         guard offset != nil || rest.contains(",") else { return nil }
         func agrees(_ name: String) -> Bool {
             guard known(name), let zone = TimeZone(identifier: name) else { return false }
@@ -24,20 +35,20 @@ enum ZoneDisplayNames {
             let name = hours == 0 ? "Etc/UTC" : "Etc/GMT\(hours > 0 ? "-" : "+")\(abs(hours))"
             return known(name) ? name : nil
         }
-        // The Windows name a "<Name> Time (...)" display name is made from ("Eastern Time (US &
-        // Canada)" is the display name of "Eastern Standard Time").
+        // The Windows name a display name is made from: "<Name> Time (...)" is "<Name> Standard
+        // Time" ("Eastern Time (US & Canada)"), a region alone is "<Region> Standard Time"
+        // ("(UTC-03:30) Newfoundland", "(UTC-06:00) Central America").
         let plain = rest.split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? rest
-        if plain.hasSuffix(" Time"), let olson = WindowsZones.olson[plain.dropLast(5) + " Standard Time"],
-            agrees(olson)
-        {
-            return olson
-        }
-        // The cities (or US states) it lists, each looked up among tzdata's zones by its last part.
+        let windows = (plain.hasSuffix(" Time") ? String(plain.dropLast(5)) : plain) + " Standard Time"
+        if let olson = WindowsZones.olson[windows], agrees(olson) { return olson }
+        // The cities (or US states, Canadian provinces) it lists, each looked up among tzdata's
+        // zones by its last part, then among tzdata's links by country ("US/Hawaii",
+        // "Canada/Saskatchewan").
         let places = rest.split { $0 == "," || $0 == "(" || $0 == ")" }.map {
             $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "_")
         }
         for place in places where !place.isEmpty {
-            for name in (byPlace[place] ?? []) + ["US/\(place)"] where agrees(name) { return name }
+            for name in (byPlace[place] ?? []) + ["US/\(place)", "Canada/\(place)"] where agrees(name) { return name }
         }
         return nil
     }

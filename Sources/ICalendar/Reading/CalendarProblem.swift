@@ -31,6 +31,10 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// A line that is no property after one of fold length: a fold whose leading space a writer
         /// (Confluence) or a script that trims lines left out, read as the continuation it was.
         case lostFold
+        /// Lines that are no property after a text property (DESCRIPTION, SUMMARY, ...): line
+        /// breaks a writer left raw in the text (an invitation's body pasted in, ics-parser's
+        /// issue 343), read as the text's line breaks.
+        case rawLineBreak
         /// A fault of a component no reading uses (VTODO, VJOURNAL, VFREEBUSY, an x-component):
         /// reading for use passes it over (`CalendarReader.sparingUnused`).
         case unusedComponent
@@ -96,7 +100,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             case .byteOrderMark, .loneCR, .emptyRulePart, .severalRules, .rangeThisAndPrior, .allDayEndEqual,
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
                 .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
-                .lostFold, .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone,
+                .lostFold, .rawLineBreak, .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone,
                 .dateWithoutValueType:
                 true
             default: false

@@ -70,7 +70,9 @@ public enum CalendarReader {
                     document: walk.document, problems: sparingUnused(walk.problems, roots: scan.roots).sorted())
             }
         }
-        let leftOut = (scan.pastErrorLines + scan.strayEndLines).sorted { $0.lowerBound < $1.lowerBound }
+        let leftOut = (scan.pastErrorLines + scan.strayEndLines + scan.trailingLines).sorted {
+            $0.lowerBound < $1.lowerBound
+        }
         var text = String(decoding: without(leftOut, in: bytes), as: UTF8.self)
         // libical gives up on a file cut short; close what is open so the part before the cut is read.
         var open = scan.roots.last
@@ -124,15 +126,20 @@ public enum CalendarReader {
                         "\(loneCR) line\(loneCR == 1 ? "" : "s") end in CR alone (expected CRLF); read as line ends"
                 ))
         }
-        if let (fixed, lines) = lostFolds(bytes) {
+        // Lines that are no property, mended in two ways: lost folds first (after a line of fold
+        // length in a text, the line is its fold, not a new line), then raw line breaks in a text.
+        let mends: [(mend: ([UInt8]) -> ([UInt8], [Int])?, kind: CalendarProblem.Kind, after: String, read: String)] = [
+            (lostFolds, .lostFold, "a line of fold length", "a fold whose leading space was lost"),
+            (rawLineBreaks, .rawLineBreak, "a text property", "a line break left raw in its text"),
+        ]
+        for (mend, kind, after, read) in mends {
+            guard let (fixed, lines) = mend(bytes) else { continue }
             bytes = fixed
             problems.append(
                 CalendarProblem(
-                    file: file, line: lines[0], kind: .lostFold,
-                    message: "line is no property and follows a line of fold length"
-                        + (lines.count == 1 ? "" : " (\(lines.count) such lines from here)")
-                        + ": read as a fold whose leading space was lost"
-                ))
+                    file: file, line: lines[0], kind: kind,
+                    message: "line is no property and follows \(after)"
+                        + (lines.count == 1 ? "" : " (\(lines.count) such lines from here)") + ": read as \(read)"))
         }
         // Validated in place (a String made of it copied a state's feed once more).
         if (try? UTF8Span(validating: bytes.span)) == nil, let (fixed, lines) = windows1252(bytes) {
@@ -188,6 +195,124 @@ public enum CalendarReader {
             spared.message += " (in \(component.name) of line \(component.lines.lowerBound), which is not read)"
             return spared
         }
+    }
+
+    /// Properties whose value is text a person wrote, where a writer may leave a line break raw.
+    static let textProperties: Set<String> = [
+        "DESCRIPTION", "SUMMARY", "COMMENT", "LOCATION", "CONTACT", "X-ALT-DESC", "STYLED-DESCRIPTION",
+    ]
+
+    /// Whether a line starts as a property a reader knows (`NAME:` or `NAME;`, the name one libical
+    /// or IANA registers, an x-name, or BEGIN and END): not the text of a line break left raw, even
+    /// where it has a colon (`Passcode: 123`, `https://...`).
+    static func startsKnownProperty(_ line: ContentLine) -> Bool {
+        line.hasValue && ContentLine.isName(line.name) && isKnownName(line.name)
+    }
+
+    /// Whether an upper-cased name is BEGIN, END, an x-name, or a property libical or IANA registers.
+    static func isKnownName(_ name: String) -> Bool {
+        name == "BEGIN" || name == "END" || name.hasPrefix("X-") || Libical.registeredProperties.contains(name)
+            || icalproperty_string_to_kind(name) != ICAL_NO_PROPERTY
+    }
+
+    /// Whether a line that is no property starts as a property gone wrong, not as text: a known
+    /// name written in capitals and followed by neither a space nor the line's end
+    /// (`ORGANIZER="mailto:..."`, where "Summary of the term" is text).
+    static func startsBrokenProperty(_ text: String) -> Bool {
+        let token = text.utf8.prefix { $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }
+        guard !token.isEmpty, token.count < text.utf8.count else { return false }
+        let next = text.utf8[text.utf8.index(text.utf8.startIndex, offsetBy: token.count)]
+        guard next != UInt8(ascii: " "), !(97...122).contains(next) else { return false }
+        return isKnownName(String(decoding: token, as: UTF8.self))
+    }
+
+    /// The file with each run of lines that are no property after a text property made part of its
+    /// text, a line break apiece (each line given a fold's leading space and an escaped `\n`), and
+    /// the numbers of those lines; nil when there is none. Invitations whose body was pasted into
+    /// DESCRIPTION with its line breaks (ics-parser's issue 343, an Exchange 2010 meeting request)
+    /// were refused whole at the first line of the body. Empty lines inside a run are its blank
+    /// lines; a run of empty lines alone is left as it was.
+    static func rawLineBreaks(_ bytes: [UInt8]) -> ([UInt8], [Int])? {
+        // Nearly every file has no such line: found without making a string of any line.
+        guard bytes.withUnsafeBufferPointer(hasLineNotShapedAsProperty) else { return nil }
+        // Where each such line starts, and whether a line break comes before it (none before the
+        // first line of a text whose property line ends at its colon).
+        var starts: [(offset: Int, breaks: Bool)] = []
+        var lines: [Int] = []
+        bytes.withUnsafeBufferPointer { bytes in
+            var start = 0
+            var number = 1
+            var inText = false
+            var textIsEmpty = false
+            // The current run's empty lines, taken only when a line of text follows them.
+            var blank: [(start: Int, number: Int)] = []
+            func take(_ start: Int, _ number: Int) {
+                starts.append((start, !textIsEmpty))
+                lines.append(number)
+                textIsEmpty = false
+            }
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                let length = end > start && bytes[end - 1] == 0x0D ? end - start - 1 : end - start
+                if length > 0 && (bytes[start] == 0x20 || bytes[start] == 0x09) {
+                    // A fold continues whatever its line was.
+                    if length > 1 { textIsEmpty = false }
+                } else if length == 0 {
+                    if inText { blank.append((start, number)) }
+                } else {
+                    let line = ContentLine(
+                        number: number, text: String(decoding: bytes[start..<(start + length)], as: UTF8.self))
+                    if startsKnownProperty(line) {
+                        inText = textProperties.contains(line.name)
+                        textIsEmpty = line.value.isEmpty
+                        blank.removeAll()
+                    } else if inText && startsBrokenProperty(line.text) {
+                        // Left for the scanner to name: the text ends before it.
+                        inText = false
+                        blank.removeAll()
+                    } else if inText {
+                        for (blankStart, blankNumber) in blank { take(blankStart, blankNumber) }
+                        blank.removeAll()
+                        take(start, number)
+                    }
+                }
+                start = end + 1
+                number += 1
+            }
+        }
+        guard !starts.isEmpty else { return nil }
+        var fixed: [UInt8] = []
+        fixed.reserveCapacity(bytes.count + 3 * starts.count)
+        var from = 0
+        for (start, breaks) in starts {
+            fixed += bytes[from..<start]
+            // A fold's leading space, then an escaped line break.
+            fixed += breaks ? [0x20, 0x5C, 0x6E] : [0x20]
+            from = start
+        }
+        fixed += bytes[from...]
+        return (fixed, lines)
+    }
+
+    /// Whether a line that is no fold and not empty starts otherwise than a name (letters, digits
+    /// and `-`) then `;` or `:`.
+    static func hasLineNotShapedAsProperty(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let first = bytes[index]
+            if first != 0x20 && first != 0x09 && first != 0x0D && first != 0x0A {
+                while index < bytes.count,
+                    bytes[index] == 0x2D || (48...57).contains(bytes[index])
+                        || (65...90).contains(bytes[index] & 0xDF)
+                {
+                    index += 1
+                }
+                guard index < bytes.count, bytes[index] == 0x3A || bytes[index] == 0x3B else { return true }
+            }
+            guard let end = bytes[index...].firstIndex(of: 0x0A) else { return false }
+            index = end + 1
+        }
+        return false
     }
 
     /// A line this long or longer is one a folding writer may have cut: RFC 5545 folds at 75

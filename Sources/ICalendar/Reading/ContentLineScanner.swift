@@ -81,6 +81,10 @@ struct ContentLineScanner {
     /// libical reads, which otherwise prints "Encountered END before BEGIN" to standard error in
     /// its own words.
     private(set) var strayEndLines: [Range<Int>] = []
+    /// Byte ranges of properties after a whole VCALENDAR, outside any component (a feed cache's
+    /// `X-COMMENT:Cached from ...` after END:VCALENDAR, python icalendar's issue 350): reported as
+    /// not read, and left out of what libical reads.
+    private(set) var trailingLines: [Range<Int>] = []
 
     init(file: String, bytes: [UInt8]) {
         self.file = file
@@ -217,6 +221,9 @@ struct ContentLineScanner {
             open.endLine = number
             open.bytes = open.bytes.lowerBound..<range.upperBound
             if stack.isEmpty { roots.append(open) } else { stack[stack.count - 1].children.append(open) }
+        } else if stack.isEmpty, roots.last?.name == "VCALENDAR" {
+            report(number, .outsideCalendar, "property \(name) follows END:VCALENDAR and is not read")
+            trailingLines.append(range)
         } else if stack.isEmpty {
             report(number, .structure, "property \(name) stands outside BEGIN:VCALENDAR ... END:VCALENDAR")
         } else {
