@@ -876,3 +876,48 @@ extension ValidatorTests {
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(nested.joined(separator: "\r\n") + "\r\n") }
     }
 }
+
+extension ValidatorTests {
+    /// A day that does not exist is a fault wherever a date stands: a to-do's DTSTART and DUE, a
+    /// journal's date, a free/busy period's end, an event's reminder at an absolute time and an
+    /// RDATE period's end (each was read without a word, as libical keeps February 30th). Where no
+    /// reading uses it, the events are still read, with a warning; a reminder is left out; an
+    /// event's RDATE refuses the file, as its DTSTART would.
+    @Test func aDayThatDoesNotExistIsAFaultInEveryComponent() throws {
+        let others = [
+            "BEGIN:VTODO", "UID:t", "DTSTAMP:20270801T120000Z", "DTSTART:20270230T090000", "DUE;VALUE=DATE:20271301",
+            "COMPLETED:20270931T100000Z", "END:VTODO", "BEGIN:VJOURNAL", "UID:j", "DTSTAMP:20270801T120000Z",
+            "DTSTART;VALUE=DATE:20270229", "END:VJOURNAL", "BEGIN:VFREEBUSY", "UID:f", "DTSTAMP:20270801T120000Z",
+            "FREEBUSY:20270902T090000Z/20270931T100000Z", "END:VFREEBUSY",
+        ]
+        let lines = Self.calendar(
+            event: [
+                "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000", "SUMMARY:Drill", "BEGIN:VALARM",
+                "ACTION:DISPLAY", "DESCRIPTION:Drill", "TRIGGER;VALUE=DATE-TIME:20270431T080000Z", "END:VALARM",
+            ], after: others)
+        let faults = Self.problems(lines).filter(\.kind.breaksRFC)
+        #expect(
+            faults.map(\.line) == [12, 18, 19, 20, 25, 30],
+            "\(faults.map { "\($0.line): \($0.message)" })")
+        #expect(faults.first?.message == "TRIGGER 2027-04-31 does not exist (April 2027 has 30 days)")
+        #expect(faults.map(\.message).contains { $0.hasPrefix("DUE 2027-13-01") && $0.contains("not a valid date") })
+        #expect(
+            faults.map(\.message).contains(
+                "DTSTART 2027-02-29 does not exist (February 2027 has 28 days) (in VJOURNAL of line 22, which is not read)"
+            ))
+
+        let read = try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n")
+        #expect(read.document.events.map(\.summary) == ["Drill"])
+        #expect(read.document.events.first?.alarms.isEmpty == true, "the reminder on April 31st is left out")
+
+        let period = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z",
+            "RDATE;VALUE=PERIOD:20270903T090000Z/20270931T100000Z", "SUMMARY:Drill",
+        ])
+        #expect(
+            Self.problems(period).map(\.message) == [
+                "RDATE period end 2027-09-31 does not exist (September 2027 has 30 days)"
+            ])
+        #expect(throws: CalendarReadError.self) { try CalendarReader.read(period.joined(separator: "\r\n") + "\r\n") }
+    }
+}

@@ -8,6 +8,51 @@ extension ReaderWalk {
         "November", "December",
     ]
 
+    /// Whether a libical time names a day that exists and a time of day that does; reported at
+    /// `line` when not (libical keeps `20270230` as February 30th, which every client reads
+    /// differently).
+    mutating func exists(_ time: icaltimetype, name: String, line: Int) -> Bool {
+        let wall = Libical.wallTime(time)
+        guard !wall.isValid else { return true }
+        let date = wall.date
+        if !(1...9999).contains(date.year) {
+            report(line, .value, "\(name) \(wall) is not a valid date and time (years run from 0001 to 9999)")
+        } else if date.isValid || !(1...12).contains(date.month) {
+            report(line, .value, "\(name) \(wall) is not a valid date and time")
+        } else {
+            let month = Self.monthNames[date.month - 1]
+            let days = CalendarDate.daysIn(month: date.month, year: date.year)
+            report(line, .value, "\(name) \(date) does not exist (\(month) \(date.year) has \(days) days)")
+        }
+        return false
+    }
+
+    /// Checks that every date and date-time of a property in a component no reading uses (a to-do's
+    /// DUE, a journal's DTSTART, a free/busy PERIOD, an alarm's absolute TRIGGER) exists: `validate`
+    /// calls a to-do list's February 30th a fault as it does an event's.
+    mutating func checkDatesExist(_ property: OpaquePointer, line: Int) {
+        guard let value = icalproperty_get_value(property) else { return }
+        let name = Libical.propertyName(property)
+        var times: [icaltimetype] = []
+        switch icalvalue_isa(value) {
+        case ICAL_DATE_VALUE, ICAL_DATETIME_VALUE:
+            times = [icalvalue_get_datetime(value)]
+        case ICAL_DATETIMEPERIOD_VALUE:
+            let rdate = icalvalue_get_datetimeperiod(value)
+            times = [rdate.time, rdate.period.start, rdate.period.end]
+        case ICAL_PERIOD_VALUE:
+            let period = icalvalue_get_period(value)
+            times = [period.start, period.end]
+        case ICAL_TRIGGER_VALUE:
+            times = [icalvalue_get_trigger(value).time]
+        default:
+            return
+        }
+        for time in times where icaltime_is_null_time(time) == 0 {
+            if !exists(time, name: name, line: line) { return }
+        }
+    }
+
     /// A DATE or DATE-TIME property's value, after checking that the day exists, that VALUE=DATE
     /// carries no time, and that its TZID names a zone.
     mutating func checkedTime(_ property: OpaquePointer, name: String, line: Int, raw: ContentLine?) -> EventTime? {
@@ -20,20 +65,8 @@ extension ReaderWalk {
         } else {
             return nil
         }
+        guard exists(time, name: name, line: line) else { return nil }
         let wall = Libical.wallTime(time)
-        guard wall.isValid else {
-            let date = wall.date
-            if !(1...9999).contains(date.year) {
-                report(line, .value, "\(name) \(wall) is not a valid date and time (years run from 0001 to 9999)")
-            } else if date.isValid || !(1...12).contains(date.month) {
-                report(line, .value, "\(name) \(wall) is not a valid date and time")
-            } else {
-                let month = Self.monthNames[date.month - 1]
-                let days = CalendarDate.daysIn(month: date.month, year: date.year)
-                report(line, .value, "\(name) \(date) does not exist (\(month) \(date.year) has \(days) days)")
-            }
-            return nil
-        }
         if let raw {
             let (parameters, value) = (raw.parameters, raw.value)
             let declaresDate = Self.declaresDate(parameters)
@@ -139,6 +172,7 @@ extension ReaderWalk {
             return .refused
         }
         if icaltime_is_null_time(value.period.end) == 0 {
+            guard exists(value.period.end, name: "RDATE period end", line: line) else { return .refused }
             let end = start.with(wallTime: Libical.wallTime(value.period.end))
             guard end.wallTime >= start.wallTime else {
                 report(line, .dates, "RDATE period ends \(end) before it starts \(start)")

@@ -136,12 +136,15 @@ extension ReaderWalk {
         }
     }
 
-    /// Reports the X-LIC-ERRORs libical left in a component it does not otherwise read, and reads the
-    /// VEVENTs nested in it rather than lose them.
+    /// Reports the X-LIC-ERRORs libical left in a component it does not otherwise read and the
+    /// dates in it that do not exist, and reads the VEVENTs nested in it rather than lose them.
     mutating func checkErrors(in component: OpaquePointer, scanned: ScannedComponent?) {
-        for (property, line) in propertyLines(component, scanned: scanned)
-        where icalproperty_isa(property) == ICAL_XLICERROR_PROPERTY {
-            reportLibicalError(property, line: line)
+        for (property, line) in propertyLines(component, scanned: scanned) {
+            if icalproperty_isa(property) == ICAL_XLICERROR_PROPERTY {
+                reportLibicalError(property, line: line)
+            } else {
+                checkDatesExist(property, line: line)
+            }
         }
         for (child, shape) in children(component, scanned: scanned) {
             if icalcomponent_isa(child) == ICAL_VEVENT_COMPONENT {
@@ -384,6 +387,11 @@ extension ReaderWalk {
                     report(
                         line, .alarm,
                         "TRIGGER \(text ?? "") is more than ten years from its event; the reminder is not read")
+                    return nil
+                }
+                // An absolute TRIGGER on a day that does not exist is the reminder's fault, as above.
+                if icaltime_is_null_time(trigger.time) == 0, !exists(trigger.time, name: "TRIGGER", line: line) {
+                    problems[problems.count - 1].kind = .alarm
                     return nil
                 }
                 hasTrigger = true
