@@ -42,6 +42,8 @@ import Testing
             .dateWithoutValueType, .allDayRecurrenceID,
         ],
         "google-x-wr-timezone.ics": [.wrTimeZone, .emptyRulePart, .emptyRulePart],
+        // libical's samples of RFC 2446's iTIP messages (`incoming.ics`) give an event's UID twice.
+        "libical-itip-repeated-uid.ics": [.repeatedProperty],
         "mac-cr-line-ends.ics": [.loneCR],
         // The VALARM of ical.js's `samples/forced_types.ics` (Mozilla's calendar code): no TRIGGER.
         "mozilla-alarm-without-trigger.ics": [.alarm],
@@ -92,6 +94,10 @@ import Testing
         "exchange-cdo-spaced-byday.ics": (6...10).map {
             "2027-09-\($0 < 10 ? "0" : "")\($0)T14:00:00Z\t2027-09-\($0 < 10 ? "0" : "")\($0)T14:30:00Z\tSafety team daily check-in"
         },
+        // python's recurring-ical-events stops at the repeated UID (a list where it wants a key).
+        "libical-itip-repeated-uid.ics": [
+            "2027-09-15T15:00:00Z\t2027-09-15T16:00:00Z\tThreat assessment team meeting"
+        ],
         "outlook-windows-1252.ics": [
             "2027-09-16\t2027-09-17\tDía de la Independencia (Mexico) – family night at Lincoln Caféteria",
             "2027-10-08\t2027-10-09\tTeacher’s In-Service Day – No School",

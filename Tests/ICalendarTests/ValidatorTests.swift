@@ -921,3 +921,36 @@ extension ValidatorTests {
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(period.joined(separator: "\r\n") + "\r\n") }
     }
 }
+
+extension ValidatorTests {
+    /// A property RFC 5545 allows once, given again the same (parameters and value): read once with
+    /// a warning, still a fault to `validate`. Given again with anything different, it is refused as
+    /// before: which of the two was meant is not known.
+    @Test func aPropertyGivenTwiceTheSameIsReadOnce() throws {
+        let same = Self.calendar(event: [
+            "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=America/Chicago:20270902T090000",
+            "SUMMARY:Drill", "DTSTART;TZID=America/Chicago:20270902T090000", "UID:a@test",
+        ])
+        let read = try CalendarReader.read(same.joined(separator: "\r\n") + "\r\n")
+        #expect(read.document.events.count == 1)
+        #expect(read.document.events.first?.uid == "a@test")
+        #expect(
+            read.warnings.filter { $0.kind == .repeatedProperty }.map(\.message) == [
+                "DTSTART is given twice in one VEVENT, the same both times (first at line 7); read once",
+                "UID is given twice in one VEVENT, the same both times (first at line 5); read once",
+            ])
+        let faults = Self.problems(same).filter { $0.kind.breaksRFC }
+        #expect(faults.filter { $0.kind == .repeatedProperty }.count == 2, "validate still calls each a fault")
+
+        for (first, second) in [
+            ("DTSTART:20270902T090000", "DTSTART:20270902T100000"),
+            ("DTSTART;TZID=America/Chicago:20270902T090000", "DTSTART;TZID=America/Denver:20270902T090000"),
+            ("SUMMARY:Drill", "SUMMARY:Fire drill"),
+        ] {
+            let differing = Self.calendar(event: ["UID:a@test", "DTSTAMP:20270801T120000Z", first, second])
+            #expect(throws: CalendarReadError.self, "\(second)") {
+                try CalendarReader.read(differing.joined(separator: "\r\n") + "\r\n")
+            }
+        }
+    }
+}

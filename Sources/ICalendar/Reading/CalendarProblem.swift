@@ -38,6 +38,9 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// A fault of a component no reading uses (VTODO, VJOURNAL, VFREEBUSY, an x-component):
         /// reading for use passes it over (`CalendarReader.sparingUnused`).
         case unusedComponent
+        /// A property RFC 5545 allows once in a VEVENT given again, the same parameters and value both
+        /// times (libical's samples of RFC 2446's iTIP messages repeat a UID): read once.
+        case repeatedProperty
         /// A DTEND of the other kind than DTSTART (a date ending a date-time, or the reverse): read
         /// in DTSTART's kind.
         case mixedEndKind
@@ -101,7 +104,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
                 .allDayRecurrenceID, .wrTimeZone, .pastLibicalError, .outsideCalendar, .secondCalendar, .nestedEvent,
                 .dateWithZ, .spacedRulePart, .emptyDateList, .supersededCopy, .zeroDurationBesideEnd, .windows1252,
                 .lostFold, .rawLineBreak, .mixedEndKind, .swappedEnd, .countWithUntil, .untilKind, .placeholderZone,
-                .dateWithoutValueType:
+                .dateWithoutValueType, .repeatedProperty:
                 true
             default: false
             }

@@ -206,12 +206,20 @@ extension ReaderWalk {
         let rawLines = scanned?.properties ?? []
         for (property, line) in propertyLines(component, scanned: scanned) {
             let name = Libical.propertyName(property)
-            if let first = lines[name], Self.singleEventProperties.contains(name), first != line {
-                report(line, .value, "\(name) is given twice in one VEVENT (first at line \(first))")
-            }
-            if lines[name] == nil { lines[name] = line }
             // Found only for the properties that read their raw text (a search and a copy per line).
             lazy var raw: ContentLine? = rawLines.first { $0.number == line }
+            if let first = lines[name], Self.singleEventProperties.contains(name), first != line {
+                // The same line again (libical's iTIP samples repeat a UID) means nothing new: read once.
+                let earlier = rawLines.first { $0.number == first }
+                if let earlier, let raw, earlier.parameters == raw.parameters, earlier.value == raw.value {
+                    report(
+                        line, .repeatedProperty,
+                        "\(name) is given twice in one VEVENT, the same both times (first at line \(first)); read once")
+                } else {
+                    report(line, .value, "\(name) is given twice in one VEVENT (first at line \(first))")
+                }
+            }
+            if lines[name] == nil { lines[name] = line }
             switch name {
             case "UID": event.uid = Libical.valueText(property)
             case "SUMMARY": event.summary = Libical.valueText(property)
