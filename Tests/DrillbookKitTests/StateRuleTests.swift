@@ -407,3 +407,35 @@ extension StateRuleTests {
         }
     }
 }
+
+extension StateRuleTests {
+    /// New Mexico asks one drill in each of the first four weeks (five school days each, from the
+    /// first day): its four first drills held in the first week meet the counts by type but leave
+    /// weeks two to four empty, each its own finding (the 20 school days alone called it compliant).
+    @Test func newMexicosFirstFourWeeksTakeADrillEach() throws {
+        let test = try Self.make("NM")
+        let schoolDays = test.year.days.filter { test.year.isSchoolDay($0) }
+        let firstWeek = Array(schoolDays.prefix(5))
+        let firstFour = Set(schoolDays.prefix(20))
+        let weeks = (0..<4).map { Set(schoolDays[($0 * 5)..<($0 * 5 + 5)]) }
+        let drills = test.log.filter { $0.kind.isDrill && firstFour.contains($0.startedAt.date) }
+        #expect(weeks.allSatisfy { week in drills.filter { week.contains($0.startedAt.date) }.count == 1 })
+        var moved = 0
+        let crowded = test.log.map { completion in
+            var completion = completion
+            if drills.contains(where: { $0.id == completion.id }), !firstWeek.contains(completion.startedAt.date) {
+                let start = completion.startedAt
+                completion.startedAt = WallTime(
+                    date: firstWeek[moved + 1], hour: start.hour, minute: start.minute, second: start.second)
+                completion.endedAt = nil
+                completion.recordedOn = firstWeek[moved + 1]
+                moved += 1
+            }
+            return completion
+        }
+        #expect(moved == 3)
+        let flagged = Set(test.findings(crowded).flatMap(\.rules).map(\.id))
+        #expect(flagged.isSuperset(of: ["nm-week-2", "nm-week-3", "nm-week-4"]), "\(flagged)")
+        #expect(flagged.isDisjoint(with: ["nm-week-1", "nm-shelter-first", "nm-evacuation-first", "nm-fire-first"]))
+    }
+}
