@@ -58,6 +58,8 @@ import Testing
         // A school website's event export: an end typed before the start, a holiday ending at a
         // UTC midnight (python recurring-ical-events' issue 201), a timed event ending on a date.
         "school-site-export-ends.ics": [.undefinedKnownZone, .swappedEnd, .mixedEndKind, .mixedEndKind],
+        // SOGo 3.2 escapes GEO's semicolon as in a text (ical4j's `samples/invalid`).
+        "sogo-geo-escaped-semicolon.ics": [.coercedValue],
         "thunderbird-moved-occurrence.ics": [.undefinedKnownZone, .zeroDurationBesideEnd],
     ]
 

@@ -954,3 +954,30 @@ extension ValidatorTests {
         }
     }
 }
+
+extension ValidatorTests {
+    /// A value libical cannot read in a property no event's day, time or identity hangs on (GEO,
+    /// CREATED, DTSTAMP...) leaves the property out where the file is read for use,
+    /// with a warning; `validate` still calls it an error. The same in a property that places the
+    /// event (DTEND, EXDATE, DURATION) still refuses the file.
+    @Test func anUnreadableValueNoEventHangsOnIsReadPast() throws {
+        for line in ["GEO:41.87811\\;-87.62980", "CREATED:notadate", "DTSTAMP:202103206T200210Z"] {
+            let lines = Self.calendar(event: [
+                "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "SUMMARY:Drill", line,
+            ])
+            let problems = Self.problems(lines).filter(\.kind.breaksRFC)
+            let read = try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n")
+            #expect(read.document.events.map(\.summary) == ["Drill"], "\(line)")
+            #expect(read.warnings.map(\.kind) == [.coercedValue], "\(line): \(read.warnings)")
+            #expect(problems.count == 1 && problems[0].line == 9, "\(line): validate still calls it an error")
+        }
+        for line in ["DTEND:2027090T100000Z", "EXDATE:notadate", "DURATION:PT1X"] {
+            let lines = Self.calendar(event: [
+                "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:20270902T090000Z", "SUMMARY:Drill", line,
+            ])
+            #expect(throws: CalendarReadError.self, "\(line)") {
+                try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n")
+            }
+        }
+    }
+}

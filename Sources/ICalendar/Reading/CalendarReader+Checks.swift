@@ -491,6 +491,10 @@ extension ReaderWalk {
             // ical.js's tests): RFC 5545 lets readers ignore X- properties, and no event hangs on one.
             // libical names every X- property "X" here: "X \"MAYBE\" is not a BOOLEAN value; ...".
             report(line, .coercedValue, "an X- property's" + Libical.inOwnWords(message).dropFirst(1))
+        } else if let name = Libical.unreadableValueProperty(message), Libical.informationalProperties.contains(name) {
+            // A value no event's day, time or identity hangs on (SOGo writes `GEO:12.34567\;12.34567`,
+            // its semicolon escaped as in a text): read without the property.
+            report(line, .coercedValue, Libical.inOwnWords(message))
         } else {
             report(line, .value, Libical.inOwnWords(message))
         }

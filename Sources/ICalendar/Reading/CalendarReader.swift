@@ -735,6 +735,22 @@ extension Libical {
         "FREEBUSY",
     ]
 
+    /// Properties no event's day, time, recurrence or identity hangs on: a value libical cannot read
+    /// in one leaves the property out where a calendar is read for use (`validate` still calls it an
+    /// error). An unreadable DTSTAMP is read as a missing one, which RFC 2445 allowed.
+    static let informationalProperties: Set<String> = [
+        "GEO", "URL", "ATTENDEE", "ORGANIZER", "PRIORITY", "CLASS", "CREATED", "LAST-MODIFIED", "DTSTAMP",
+        "PERCENT-COMPLETE", "COMPLETED", "TRANSP", "ATTACH", "REQUEST-STATUS",
+    ]
+
+    /// The property of libical's "Can't parse as TYPE value in NAME property" (the X- form aside).
+    static func unreadableValueProperty(_ message: String) -> String? {
+        guard message.hasPrefix("Can't parse as "), let valueEnd = message.range(of: " value in "),
+            let propertyEnd = message.range(of: " property", range: valueEnd.upperBound..<message.endIndex)
+        else { return nil }
+        return String(message[valueEnd.upperBound..<propertyEnd.lowerBound])
+    }
+
     /// Properties registered with IANA after RFC 5545 that libical 3.0.16 does not know: RFC 7986
     /// (calendar name, color, images, conferences), RFC 7953, RFC 7808, RFC 9073 (structured data,
     /// locations, participants), RFC 9074 (alarm extensions) and RFC 9253 (links, concepts).
