@@ -398,8 +398,9 @@ extension ReaderWalk {
                     return nil
                 }
                 // An absolute TRIGGER on a day that does not exist is the reminder's fault, as above.
+                let before = problems.count
                 if icaltime_is_null_time(trigger.time) == 0, !exists(trigger.time, name: "TRIGGER", line: line) {
-                    problems[problems.count - 1].kind = .alarm
+                    for index in before..<problems.count { problems[index].kind = .alarm }
                     return nil
                 }
                 hasTrigger = true

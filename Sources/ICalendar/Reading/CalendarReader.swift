@@ -745,10 +745,19 @@ extension Libical {
 
     /// The property of libical's "Can't parse as TYPE value in NAME property" (the X- form aside).
     static func unreadableValueProperty(_ message: String) -> String? {
-        guard message.hasPrefix("Can't parse as "), let valueEnd = message.range(of: " value in "),
-            let propertyEnd = message.range(of: " property", range: valueEnd.upperBound..<message.endIndex)
+        unreadableValue(message).map { String($0.property) }
+    }
+
+    /// libical's "Can't parse as DATE-TIME value in DTEND property. Removing entire property:
+    /// notadate", taken apart: the type, the property and the value.
+    static func unreadableValue(_ message: String) -> (type: Substring, property: Substring, value: Substring)? {
+        guard message.hasPrefix("Can't parse as ") else { return nil }
+        let rest = message.dropFirst(15)
+        guard let valueEnd = rest.range(of: " value in "),
+            let propertyEnd = rest.range(of: " property", range: valueEnd.upperBound..<rest.endIndex)
         else { return nil }
-        return String(message[valueEnd.upperBound..<propertyEnd.lowerBound])
+        let value = rest.range(of: ": ").map { rest[$0.upperBound...] } ?? ""
+        return (rest[..<valueEnd.lowerBound], rest[valueEnd.upperBound..<propertyEnd.lowerBound], value)
     }
 
     /// Properties registered with IANA after RFC 5545 that libical 3.0.16 does not know: RFC 7986
@@ -786,13 +795,7 @@ extension Libical {
         func after(_ prefix: String) -> String? {
             message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : nil
         }
-        // "Can't parse as DATE-TIME value in DTEND property. Removing entire property: notadate"
-        if let rest = after("Can't parse as "), let valueEnd = rest.range(of: " value in "),
-            let propertyEnd = rest.range(of: " property")
-        {
-            let type = rest[..<valueEnd.lowerBound]
-            let property = rest[valueEnd.upperBound..<propertyEnd.lowerBound]
-            let value = rest.range(of: ": ").map { String(rest[$0.upperBound...]) } ?? ""
+        if let (type, property, value) = unreadableValue(message) {
             return "\(property) \"\(value)\" is not a \(type) value; the property is not read"
         }
         // "Invalid VALUE type for property RDATE: VALUE=TIME" (a text property's is worded apart).
