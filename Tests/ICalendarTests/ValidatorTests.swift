@@ -981,3 +981,30 @@ extension ValidatorTests {
         }
     }
 }
+
+extension ValidatorTests {
+    /// A VTIMEZONE observance whose onset does not exist (`DTSTART:19700230T020000`) is a fault to
+    /// `validate`; a file read for use keeps the zone as libical reads it, with a warning (it was
+    /// read so without a word, and refusing a feed for a 1970 onset loses every event in it).
+    @Test func anObservanceOnsetThatDoesNotExistIsAFaultNotARefusal() throws {
+        let zone = [
+            "BEGIN:VTIMEZONE", "TZID:Custom", "BEGIN:STANDARD", "DTSTART:19700230T020000", "TZOFFSETFROM:-0500",
+            "TZOFFSETTO:-0600", "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU", "END:STANDARD", "BEGIN:DAYLIGHT",
+            "DTSTART:19700308T020000", "TZOFFSETFROM:-0600", "TZOFFSETTO:-0500",
+            "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+            "END:DAYLIGHT", "END:VTIMEZONE",
+        ]
+        let lines =
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//Test//EN"] + zone + [
+                "BEGIN:VEVENT", "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART;TZID=Custom:20270902T090000",
+                "SUMMARY:Drill", "END:VEVENT", "END:VCALENDAR",
+            ]
+        #expect(
+            Self.problems(lines).filter(\.kind.breaksRFC).map(\.message) == [
+                "DTSTART 1970-02-30 does not exist (February 1970 has 28 days)"
+            ])
+        let read = try CalendarReader.read(lines.joined(separator: "\r\n") + "\r\n")
+        #expect(read.warnings.map(\.line) == [7])
+        #expect(read.document.events.first?.start == .zoned(wall("2027-09-02T09:00:00"), tzid: "Custom"))
+    }
+}

@@ -11,26 +11,29 @@ extension ReaderWalk {
     /// Whether a libical time names a day that exists and a time of day that does; reported at
     /// `line` when not (libical keeps `20270230` as February 30th, which every client reads
     /// differently).
-    mutating func exists(_ time: icaltimetype, name: String, line: Int) -> Bool {
+    mutating func exists(
+        _ time: icaltimetype, name: String, line: Int, kind: CalendarProblem.Kind = .value
+    ) -> Bool {
         let wall = Libical.wallTime(time)
         guard !wall.isValid else { return true }
         let date = wall.date
         if !(1...9999).contains(date.year) {
-            report(line, .value, "\(name) \(wall) is not a valid date and time (years run from 0001 to 9999)")
+            report(line, kind, "\(name) \(wall) is not a valid date and time (years run from 0001 to 9999)")
         } else if date.isValid || !(1...12).contains(date.month) {
-            report(line, .value, "\(name) \(wall) is not a valid date and time")
+            report(line, kind, "\(name) \(wall) is not a valid date and time")
         } else {
             let month = Self.monthNames[date.month - 1]
             let days = CalendarDate.daysIn(month: date.month, year: date.year)
-            report(line, .value, "\(name) \(date) does not exist (\(month) \(date.year) has \(days) days)")
+            report(line, kind, "\(name) \(date) does not exist (\(month) \(date.year) has \(days) days)")
         }
         return false
     }
 
     /// Checks that every date and date-time of a property in a component no reading uses (a to-do's
     /// DUE, a journal's DTSTART, a free/busy PERIOD, an alarm's absolute TRIGGER) exists: `validate`
-    /// calls a to-do list's February 30th a fault as it does an event's.
-    mutating func checkDatesExist(_ property: OpaquePointer, line: Int) {
+    /// calls a to-do list's February 30th a fault as it does an event's. In a VTIMEZONE (an
+    /// observance's onset) it is reported as `kind` says: the zone is read as libical reads it.
+    mutating func checkDatesExist(_ property: OpaquePointer, line: Int, kind: CalendarProblem.Kind = .value) {
         guard let value = icalproperty_get_value(property) else { return }
         let name = Libical.propertyName(property)
         var times: [icaltimetype] = []
@@ -49,7 +52,7 @@ extension ReaderWalk {
             return
         }
         for time in times where icaltime_is_null_time(time) == 0 {
-            if !exists(time, name: name, line: line) { return }
+            if !exists(time, name: name, line: line, kind: kind) { return }
         }
     }
 

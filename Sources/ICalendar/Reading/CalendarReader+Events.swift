@@ -139,11 +139,15 @@ extension ReaderWalk {
     /// Reports the X-LIC-ERRORs libical left in a component it does not otherwise read and the
     /// dates in it that do not exist, and reads the VEVENTs nested in it rather than lose them.
     mutating func checkErrors(in component: OpaquePointer, scanned: ScannedComponent?) {
+        // An observance's onset on a day that does not exist (`DTSTART:19700230T020000`) was read as
+        // libical normalizes it, and still is: a fault to `validate`, a warning where a file is used.
+        let zone = [ICAL_VTIMEZONE_COMPONENT, ICAL_XSTANDARD_COMPONENT, ICAL_XDAYLIGHT_COMPONENT].contains(
+            icalcomponent_isa(component))
         for (property, line) in propertyLines(component, scanned: scanned) {
             if icalproperty_isa(property) == ICAL_XLICERROR_PROPERTY {
                 reportLibicalError(property, line: line)
             } else {
-                checkDatesExist(property, line: line)
+                checkDatesExist(property, line: line, kind: zone ? .coercedValue : .value)
             }
         }
         for (child, shape) in children(component, scanned: scanned) {
