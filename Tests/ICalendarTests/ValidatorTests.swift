@@ -1008,3 +1008,36 @@ extension ValidatorTests {
         #expect(read.document.events.first?.start == .zoned(wall("2027-09-02T09:00:00"), tzid: "Custom"))
     }
 }
+
+extension ValidatorTests {
+    /// libical tells a DATE-TIME's form by its length: fifteen characters ending in Z were read as
+    /// another local time, the Z dropped (`2027013T000000Z` as January 3, ical4j's `boeing.ics`
+    /// has a DTSTAMP so). Such a time that places an event refuses the file; ISO 8601's extended
+    /// form, which libical reads right, is a warning where the file is used and an error to
+    /// `validate`.
+    @Test func aDateTimeLibicalWouldMisreadByItsLengthIsAnError() throws {
+        func lines(_ start: String, exdate: String = "EXDATE:20270908T090000Z") -> [String] {
+            Self.calendar(event: [
+                "UID:a@test", "DTSTAMP:20270801T120000Z", "DTSTART:\(start)", "RRULE:FREQ=WEEKLY;COUNT=3", exdate,
+                "SUMMARY:Drill",
+            ])
+        }
+        for start in ["2027013T000000Z", "20270901T09000Z"] {
+            #expect(throws: CalendarReadError.self, "\(start)") {
+                try CalendarReader.read(lines(start).joined(separator: "\r\n") + "\r\n")
+            }
+            #expect(Self.problems(lines(start)).map(\.line) == [7], "\(start)")
+        }
+        #expect(throws: CalendarReadError.self) {
+            try CalendarReader.read(
+                lines("20270901T090000Z", exdate: "EXDATE:20270908T090000Z,2027915T090000Z").joined(separator: "\r\n")
+                    + "\r\n")
+        }
+        let extended = lines("2027-09-01T09:00:00Z")
+        let read = try CalendarReader.read(extended.joined(separator: "\r\n") + "\r\n")
+        #expect(read.warnings.map(\.kind) == [.coercedValue])
+        #expect(read.document.events.first?.start == .utc(wall("2027-09-01T09:00:00")))
+        #expect(Self.problems(extended).filter(\.kind.breaksRFC).count == 1)
+        #expect(Self.problems(lines("20270901T090000Z")).isEmpty)
+    }
+}

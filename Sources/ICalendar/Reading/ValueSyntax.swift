@@ -32,11 +32,16 @@ enum ValueSyntax {
     /// comparison (most lines are other properties; a set would hash every name).
     static func isChecked(_ name: String) -> Bool {
         switch name.utf8.count {
-        case 6: name == "REPEAT" || name == "STATUS" || name == "TRANSP"
+        case 6: name == "REPEAT" || name == "STATUS" || name == "TRANSP" || name == "EXDATE"
         case 8: name == "SEQUENCE" || name == "PRIORITY"
         case 10: name == "TZOFFSETTO"
         case 12: name == "TZOFFSETFROM"
         case 16: name == "PERCENT-COMPLETE"
+        case 3: name == "DUE"
+        case 5: name == "DTEND" || name == "RDATE"
+        case 7: name == "DTSTART" || name == "DTSTAMP" || name == "CREATED"
+        case 9: name == "COMPLETED"
+        case 13: name == "RECURRENCE-ID" || name == "LAST-MODIFIED"
         default: false
         }
     }
@@ -51,6 +56,7 @@ enum ValueSyntax {
     /// What is wrong with one property's value, if it is one of those libical coerces (`isChecked`).
     static func check(_ line: ContentLine, in component: String) -> (CalendarProblem.Kind, String)? {
         let name = line.name
+        if isDateProperty(name) { return dateProblem(line, in: component) }
         let value = String(line.value)
         switch name {
         case "SEQUENCE", "REPEAT":
@@ -80,6 +86,64 @@ enum ValueSyntax {
             return (.coercedValue, "TRANSP \"\(value)\" is not OPAQUE or TRANSPARENT")
         default:
             return nil
+        }
+    }
+
+    /// A DATE or DATE-TIME libical misreads without a word. It tells the form by the length alone:
+    /// fifteen characters are a local date-time, so `2027013T000000Z` became January 3 and
+    /// `20270901T09000Z` 09:00, both with their Z dropped (floating). The ISO 8601 extended form
+    /// (`2027-09-01T09:00:00Z`) it reads right, once its separators are gone. Any other form it
+    /// reports itself.
+    private static func dateProblem(_ line: ContentLine, in component: String) -> (CalendarProblem.Kind, String)? {
+        let value = line.value
+        // Nearly every line: one basic date-time, told without a copy.
+        if value.utf8.withContiguousStorageIfAvailable(isBasicDate) == true { return nil }
+        guard !value.contains("/") else { return nil }  // a PERIOD: `recurrenceDateValue` reads it
+        let places = ["DTSTAMP", "CREATED", "COMPLETED", "LAST-MODIFIED"].contains(line.name) == false
+        let zone = ["VTIMEZONE", "STANDARD", "DAYLIGHT"].contains(component)
+        for item in value.split(separator: ",") {
+            let bytes = Array(item.utf8)
+            if bytes.withUnsafeBufferPointer(isBasicDate) { continue }
+            let digits = bytes.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: ":") }
+            if digits.count < bytes.count, digits.withUnsafeBufferPointer(isBasicDate) {
+                return (
+                    .coercedValue,
+                    "\(line.name) \"\(item)\" is in ISO 8601's extended form; RFC 5545 writes "
+                        + "\(String(decoding: digits, as: UTF8.self)) (read as that)"
+                )
+            }
+            if bytes.count == 15, bytes.last == UInt8(ascii: "Z"),
+                bytes.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "Z") })
+            {
+                return (
+                    places && !zone ? .value : .coercedValue,
+                    "\(line.name) \"\(item)\" is not a DATE-TIME (expected 8 digits, T, 6 digits and Z, such as "
+                        + "20270901T090000Z); libical would read it as another time"
+                )
+            }
+        }
+        return nil
+    }
+
+    /// The properties whose value is a DATE or DATE-TIME (a list of them for EXDATE and RDATE).
+    private static func isDateProperty(_ name: String) -> Bool {
+        [
+            "DTSTART", "DTEND", "DUE", "RECURRENCE-ID", "RDATE", "EXDATE", "DTSTAMP", "CREATED", "COMPLETED",
+            "LAST-MODIFIED",
+        ]
+        .contains(name)
+    }
+
+    /// `YYYYMMDD`, with a Z or not (Google's `20131210Z`, read elsewhere), or `YYYYMMDDTHHMMSS[Z]`.
+    private static func isBasicDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        func digits(_ range: Range<Int>) -> Bool { bytes[range].allSatisfy { (48...57).contains($0) } }
+        switch bytes.count {
+        case 8: return digits(0..<8)
+        case 9: return digits(0..<8) && bytes[8] == UInt8(ascii: "Z")
+        case 15, 16:
+            return digits(0..<8) && bytes[8] == UInt8(ascii: "T") && digits(9..<15)
+                && (bytes.count == 15 || bytes[15] == UInt8(ascii: "Z"))
+        default: return false
         }
     }
 
