@@ -184,6 +184,12 @@ extension ComplianceTests {
             with: "{sprinklers: maybe, bus_riders: true}\n    contacts:\n      principal: {name: Maria Chen"
         ).write(toFile: plan, atomically: true, encoding: .utf8)
         #expect(Self.loadError(folder).contains("attributes.sprinklers: expected true or false, not \"maybe\""))
+        // A set that reads no attributes at all (TN alone) says so, rather than offer an empty list.
+        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [TN]").write(
+            toFile: plan, atomically: true, encoding: .utf8)
+        #expect(
+            Self.loadError(folder).contains(
+                "sprinklers: is not an attribute any selected rule set reads; the selected rule sets read none"))
         // Ohio's fire rules read smoke detectors and sprinklers, with no default in the law.
         try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [baseline, OH]").write(
             toFile: plan, atomically: true, encoding: .utf8)

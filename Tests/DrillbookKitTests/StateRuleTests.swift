@@ -247,16 +247,7 @@ import Testing
         let school = loaded.plan.schools[0].school
         var random = SeededRandom(seed: UInt64(state.unicodeScalars.reduce(11) { $0 * 31 + Int($1.value) }))
         var years = [loaded.years[school.id]!]
-        for _ in 0..<2 {
-            let first = CalendarDate(year: 2027, month: 8, day: Int.random(in: 10...24, using: &random))
-            let last = CalendarDate(year: 2028, month: 5, day: Int.random(in: 20...31, using: &random))
-            let closures = (0..<Int.random(in: 5...25, using: &random)).map { _ in
-                SchoolClosure(
-                    date: first.adding(days: Int.random(in: 0...(last.dayNumber - first.dayNumber), using: &random)),
-                    reason: "Closed")
-            }
-            years.append(SchoolYear(name: "2027-2028", first: first, last: last, closures: closures))
-        }
+        for _ in 0..<2 { years.append(Self.generatedYear(&random)) }
         var kept = Scheduler(
             districtID: loaded.plan.district.id, activities: loaded.plan.activities, rules: loaded.plan.rules)
         var fresh = kept
@@ -283,6 +274,18 @@ import Testing
             #expect(keptSkipped.map(\.constraint) == freshSkipped.map(\.constraint))
             #expect(replanned.contains { $0.kind.isDrill && $0.date > midYear }, "\(state): nothing placed again")
         }
+    }
+
+    /// A 2027-2028 year starting August 10 to 24, ending May 20 to 31, with 5 to 25 closures.
+    static func generatedYear(_ random: inout SeededRandom) -> SchoolYear {
+        let first = CalendarDate(year: 2027, month: 8, day: Int.random(in: 10...24, using: &random))
+        let last = CalendarDate(year: 2028, month: 5, day: Int.random(in: 20...31, using: &random))
+        let closures = (0..<Int.random(in: 5...25, using: &random)).map { _ in
+            SchoolClosure(
+                date: first.adding(days: Int.random(in: 0...(last.dayNumber - first.dayNumber), using: &random)),
+                reason: "Closed")
+        }
+        return SchoolYear(name: "2027-2028", first: first, last: last, closures: closures)
     }
 
     /// Generated years: random closures, testing windows and bell schedules; the schedule still

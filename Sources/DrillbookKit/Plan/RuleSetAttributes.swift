@@ -37,7 +37,9 @@ enum RuleSetAttributes {
                 throw field.fail(
                     "is not an attribute any selected rule set reads"
                         + (nearest(name, in: names).map { " (did you mean \($0)?)" } ?? "")
-                        + "; expected one of: \(names.joined(separator: ", "))")
+                        + (names.isEmpty
+                            ? "; the selected rule sets read none (take attributes: out, or add the set that reads it)"
+                            : "; expected one of: \(names.joined(separator: ", "))"))
             }
             attributes[name] = try AttributeValue.normalize(field, as: declaration.kind)
         }

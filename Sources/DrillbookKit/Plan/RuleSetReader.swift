@@ -56,7 +56,8 @@ enum RuleSetReader {
                 try needs2(version, most, "substitutes_at_most")
                 parsed.substitutesAtMost = try most.int(0...366)
             }
-            guard !parsed.counts.isEmpty || !parsed.substitutesFor.isEmpty else {
+            if let spacing = rule["spacing"] { try self.spacing(spacing, version: version, into: &parsed) }
+            guard !parsed.counts.isEmpty || !parsed.substitutesFor.isEmpty || parsed.maxGap != nil else {
                 throw item.fail("require is missing (expected {count: N, per: PERIOD})")
             }
             parsed.windows =
@@ -64,7 +65,6 @@ enum RuleSetReader {
             parsed.firstWithin = try rule["first_within"].map { (field) throws(PlanError) in
                 try window(field, version: version)
             }
-            parsed.minSpacingDays = try rule["spacing"]?.mapping(allowed: ["min_days"])["min_days"]?.int(0...366)
             if let defaults = rule["schedule"] { parsed.schedule = try schedule(defaults) }
             if let condition = rule["condition"] { parsed.condition = try self.condition(condition, version: version) }
             if let when = rule["when"] { parsed.when = try attributeTest(when, version: version, set: &set) }
@@ -94,6 +94,27 @@ enum RuleSetReader {
             }
         }
         return set
+    }
+
+    /// `{min_days: 20}` (calendar days between two counted drills), `{max_days: 30, day_kind: school}`
+    /// (no run of 30 school days without one), or both.
+    private static func spacing(_ value: YAMLValue, version: Int, into rule: inout ComplianceRule) throws(PlanError) {
+        let fields = try value.mapping(allowed: ["min_days", "max_days", "day_kind"])
+        rule.minSpacingDays = try fields["min_days"]?.int(0...366)
+        if let most = fields["max_days"] {
+            try needs2(version, most, "spacing max_days")
+            rule.maxGap = MaxGap(
+                days: try most.int(1...366),
+                dayKind: try fields["day_kind"].map { (kind) throws(PlanError) in
+                    DayKind(rawValue: try kind.choice(DayKind.allCases.map(\.rawValue)))!
+                } ?? .calendar)
+            if let least = rule.minSpacingDays, least > rule.maxGap!.days {
+                throw value.fail(
+                    "min_days \(least) is more than max_days \(rule.maxGap!.days): no drills can meet both")
+            }
+        } else if let kind = fields["day_kind"] {
+            throw kind.fail("day_kind measures max_days, which is missing (min_days counts calendar days)")
+        }
     }
 
     private static func needs2(_ version: Int, _ value: YAMLValue, _ what: String) throws(PlanError) {

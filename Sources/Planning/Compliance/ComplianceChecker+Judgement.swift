@@ -53,7 +53,7 @@ struct Judgement {
         let words = rule.drillWords
         let condition = rule.condition.words.isEmpty ? "" : " \(rule.condition.words)"
         var required: [PeriodKind: Int] = [:]
-        for constraintIndex in entry.constraints {
+        for constraintIndex in entry.constraints where !model.constraints[constraintIndex].isGap {
             let constraint = model.constraints[constraintIndex]
             if !constraint.isFirst { required[constraint.per, default: 0] += constraint.atLeast }
             let inSpan = counted.filter { constraint.span.contains($0.date) }
@@ -127,6 +127,7 @@ struct Judgement {
                         + "at least \(spacing) are asked", fix: "move one of them", items: [a, b])
             }
         }
+        if let gap = rule.maxGap { gaps(index, gap, counted: counted) }
         if rule.condition.distinctTimes {
             for (position, event) in counted.enumerated() {
                 if let earlier = counted[..<position].first(where: { $0.context == event.context }) {
@@ -140,8 +141,72 @@ struct Judgement {
         }
         let ahead = counted.filter { $0.state == .scheduled }.count
         return RuleTally(
-            rule: reference(index), drills: words, required: required.values.max() ?? 0, counted: counted.count,
+            rule: reference(index), drills: words, required: max(required.values.max() ?? 0, entry.gapMinimum),
+            counted: counted.count,
             scheduledAhead: ahead, done: counted.count - ahead, source: entry.source, dates: counted.map(\.date))
+    }
+
+    /// A rule's `max_days` spacing: each stretch of days with no counted drill that holds a whole
+    /// run is one finding, however many of the model's runs it holds. During the year, the part
+    /// of a stretch whose runs ended before the day checked cannot be met; the rest is at risk.
+    private mutating func gaps(_ index: Int, _ gap: MaxGap, counted: [DrillEvent]) {
+        let runs = model.entries[index].constraints.filter { model.constraints[$0].isGap }.map {
+            model.constraints[$0].span
+        }
+        // The runs with no counted drill, in order; runs that overlap or touch make one stretch.
+        var stretches: [(span: ClosedRange<CalendarDate>, closed: Bool)] = []
+        var next = 0
+        for run in runs {
+            while next < counted.count, counted[next].date < run.lowerBound { next += 1 }
+            if next < counted.count, counted[next].date <= run.upperBound { continue }
+            let closed = mode == .duringYear && run.upperBound < asOf
+            if let last = stretches.last, last.closed == closed, run.lowerBound <= last.span.upperBound.adding(days: 1)
+            {
+                stretches[stretches.count - 1].span = last.span.lowerBound...run.upperBound
+            } else {
+                stretches.append((run, closed))
+            }
+        }
+        let words = model.entries[index].rule.drillWords
+        let kind = gap.dayKind == .calendar ? "" : "\(gap.dayKind.rawValue) "
+        for (span, closed) in stretches {
+            let length = (span.lowerBound.dayNumber...span.upperBound.dayNumber).count(where: {
+                model.year.counts(CalendarDate(dayNumber: $0), as: gap.dayKind)
+            })
+            let needed = max(1, length / gap.days)
+            let behind = missed.filter { span.contains($0.date) && model.mayCount(index, $0) }
+            let asked = "; at least one every \(gap.words) is asked"
+            let stretch =
+                "the \(length) \(kind)day\(length == 1 ? "" : "s") from \(span.lowerBound) to \(span.upperBound)"
+            switch mode {
+            case .plan:
+                add(
+                    [reference(index)], .unmet, "no \(words) drill scheduled in \(stretch)\(asked)",
+                    fix: "add \(needed) between \(span.lowerBound) and \(span.upperBound), none more than \(gap.words) "
+                        + "from the next (drillbook schedule places what the rules ask)", items: behind)
+            case .log:
+                add(
+                    [reference(index)], .unmet, "no \(words) drill held in \(stretch)\(asked)",
+                    fix: "record any that were held (drillbook complete or record); note the gap for the state",
+                    items: behind)
+            case .duringYear where closed:
+                add(
+                    [reference(index)], .cannotBeMet, "no \(words) drill held in \(stretch)\(asked)",
+                    fix: "record any that were held; note the gap for the state", items: behind)
+            case .duringYear:
+                // Only the days from the one checked on can still take drills.
+                let from = max(asOf, span.lowerBound)
+                let left = (from.dayNumber...span.upperBound.dayNumber).count(where: {
+                    model.year.counts(CalendarDate(dayNumber: $0), as: gap.dayKind)
+                })
+                let needed = max(1, left / gap.days)
+                add(
+                    [reference(index)], .atRisk,
+                    "no \(words) drill held or scheduled in \(stretch)\(asked)",
+                    fix: "hold and record \(needed == 1 ? "one" : "\(needed)") between \(from) and \(span.upperBound)",
+                    items: behind)
+            }
+        }
     }
 
     /// A drill on a day without students, filed under the rules that count its type.

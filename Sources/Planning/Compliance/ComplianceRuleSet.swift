@@ -95,6 +95,8 @@ public struct ComplianceRule: Sendable {
     /// The first counted drill of the year falls within this window.
     public var firstWithin: Window?
     public var minSpacingDays: Int?
+    /// At least one counted drill in every run of so many days (TN: once every 30 school days).
+    public var maxGap: MaxGap?
     public var source: String?
     /// H, M or L, as shared/REFERENCE.md grades what was read.
     public var confidence: String?
@@ -140,6 +142,24 @@ public struct ComplianceRule: Sendable {
         let words = drills.map { $0.dashesAsSpaces }
         return words.count <= 2
             ? words.joined(separator: " or ") : words.dropLast().joined(separator: ", ") + " or " + words.last!
+    }
+}
+
+/// `spacing: {max_days: 30, day_kind: school}`: no run of `days` days of the kind, within the
+/// rule's windows, without a counted drill. The first must fall in the first run and the last in
+/// the final one, so a year of 180 school days asks for at least six.
+public struct MaxGap: Hashable, Sendable {
+    public var days: Int
+    public var dayKind: DayKind
+
+    public init(days: Int, dayKind: DayKind = .calendar) {
+        self.days = days
+        self.dayKind = dayKind
+    }
+
+    /// `30 school days`.
+    public var words: String {
+        "\(days) \(dayKind == .calendar ? "" : dayKind.rawValue + " ")day\(days == 1 ? "" : "s")"
     }
 }
 

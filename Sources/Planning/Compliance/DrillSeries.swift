@@ -11,7 +11,7 @@ public enum DrillSeries {
             if case .drill(let type) = activity.kind, !types.contains(type) { types.append(type) }
         }
         for set in rules {
-            for rule in set.rules where !rule.counts.isEmpty || !rule.substitutesFor.isEmpty {
+            for rule in set.rules where !rule.counts.isEmpty || !rule.substitutesFor.isEmpty || rule.maxGap != nil {
                 // A rule that counts any drill (OK's ten a year) places only its first type.
                 for type in rule.drills.prefix(
                     rule.drills.count == ActivityKind.drillTypes.count ? 1 : rule.drills.count)

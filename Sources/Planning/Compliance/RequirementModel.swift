@@ -19,6 +19,8 @@ public struct RequirementModel: Sendable {
         public var substitutes: [Int] = []
         /// Its constraints, by index into `constraints`.
         public var constraints: [Int] = []
+        /// The fewest drills its `max_days` spacing asks for in the year (0 without one).
+        public var gapMinimum = 0
     }
 
     /// At least (and at most) so many of an entry's drills between two days.
@@ -32,6 +34,8 @@ public struct RequirementModel: Sendable {
         public var periodName: String
         /// The rule's `first_within`: the first drill of the year.
         public var isFirst = false
+        /// One run of the rule's `max_days` spacing: judged with its neighbours, as one gap.
+        public var isGap = false
     }
 
     public let year: SchoolYear
@@ -73,6 +77,7 @@ public struct RequirementModel: Sendable {
                         Constraint(
                             entry: index, span: span, atLeast: 1, per: .year, periodName: year.name, isFirst: true))
                 }
+                if let gap = rule.maxGap, let span = span(of: rule, in: whole) { addGaps(gap, entry: index, in: span) }
             }
         }
         // Substitution reaches every rule, of any set, that counts the replaced rule's types.
@@ -83,6 +88,30 @@ public struct RequirementModel: Sendable {
             where target != index && !replaced.isDisjoint(with: entries[target].rule.drills) {
                 entries[target].substitutes.append(index)
             }
+        }
+    }
+
+    /// `max_days` spacing as constraints the scheduler already meets: one drill in each run of
+    /// `gap.days` consecutive days of the kind in `span`, every run from the first day on (a span
+    /// shorter than one run is one run). A drill-free stretch of such days is then exactly the
+    /// runs it holds, which `check` reports together.
+    private mutating func addGaps(_ gap: MaxGap, entry index: Int, in span: ClosedRange<CalendarDate>) {
+        let days = (span.lowerBound.dayNumber...span.upperBound.dayNumber).map(CalendarDate.init(dayNumber:))
+            .filter { year.counts($0, as: gap.dayKind) }
+        guard let first = days.first, let last = days.last else { return }
+        entries[index].gapMinimum = max(1, days.count / gap.days)
+        guard days.count > gap.days else {
+            add(
+                Constraint(
+                    entry: index, span: first...last, atLeast: 1, per: .year,
+                    periodName: "the \(gap.words) from \(first)", isGap: true))
+            return
+        }
+        for start in 0...(days.count - gap.days) {
+            add(
+                Constraint(
+                    entry: index, span: days[start]...days[start + gap.days - 1], atLeast: 1, per: .year,
+                    periodName: "the \(gap.words) from \(days[start])", isGap: true))
         }
     }
 

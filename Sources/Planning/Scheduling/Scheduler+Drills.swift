@@ -84,6 +84,7 @@ extension Scheduler {
         let atLeast = constraints.map(\.atLeast)
         let atMost = constraints.map(\.atMost)
         let spacingOf = model.entries.map(\.rule.minSpacingDays)
+        let isGap = constraints.map(\.isGap)
         let distinctOf = model.entries.map(\.rule.condition.distinctTimes)
         var givenUp: Set<Int> = []
         // A constraint few drill types can meet weighs more than one many can (NY's first eight take
@@ -343,16 +344,18 @@ extension Scheduler {
                         }
                         var weighted = 0.0
                         var tightness = 0.0
+                        var early = Int.min
                         for index in candidate where counted[index] < atLeast[index] {
                             weighted += typeWeight[entryOf[index]]
                             tightness += spanWeight[index]
+                            if isGap[index] { early = -dayNumber }
                         }
                         var spread = 60
                         for other in sameType { spread = min(spread, abs(other - dayNumber)) }
                         var apart = 7
                         for other in allDays { apart = min(apart, abs(other - dayNumber)) }
                         let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ dayNumber &* 2_654_435_761) % 1_000_003)
-                        verdict.score = (weighted, tightness, spread, apart, salt)
+                        verdict.score = (weighted, early, tightness, spread, apart, salt)
                         verdict.context = context
                     }
                     guard let score = verdicts[base + position].score else { continue }
@@ -494,9 +497,16 @@ extension Scheduler {
         return drills.indices.filter { !dropped.contains($0) }.map { drills[$0] }
     }
 
-    /// A candidate's rank: rules helped (weighted by how few types each takes), how tight their
-    /// windows are, days from the nearest drill of its type (to 60) and of any type (to 7), a hash.
-    private typealias Score = (Double, Double, Int, Int, Int)
+    /// A candidate's rank: rules helped (weighted by how few types each takes); for one that helps
+    /// a `max_days` run, the earlier day; how tight their windows are, days from the nearest drill
+    /// of its type (to 60) and of any type (to 7), a hash.
+    ///
+    /// Earlier first is what makes runs cheap: in a stretch with no drill, the days that meet the
+    /// most runs (a whole run's worth) start at the first run's last day, and a drill there leaves
+    /// the next stretch as long as possible, which is the classic fewest-points cover of
+    /// intervals. Spread (the farthest day) put a drill mid-stretch and left two short stretches,
+    /// each taking a drill of its own.
+    private typealias Score = (Double, Int, Double, Int, Int, Int)
 
     /// What the candidate loop found for one want on one open day.
     private struct Verdict {
