@@ -221,6 +221,11 @@ extension ComplianceTests {
             "schema: drillbook-compliance/1\njurisdiction: Lakeside\nrules:\n  - {id: lakeside-bus, drill: bus-evacuation, require: {count: 1, at_most: 2, per: year}}\n"
         )
         #expect(Self.loadError(folder).contains("at_most needs schema: drillbook-compliance/2"))
+        try Self.writeLocal(
+            folder, "lakeside.yaml",
+            "schema: drillbook-compliance/1\njurisdiction: Lakeside\nrules:\n  - {id: lakeside-fire, drill: fire, require: {count: 2, per: year}, condition: {distinct_hours: true}}\n"
+        )
+        #expect(Self.loadError(folder).contains("distinct_hours needs schema: drillbook-compliance/2"))
     }
 
     @Test func theJSONReportIsOneObjectWithTalliesAndTheItemsBehindEachFinding() throws {

@@ -13,16 +13,16 @@ import Testing
     /// Tennessee's starter year, judged by the TN set alone (baseline's monthly fire drill would
     /// hide a gap).
     struct Tennessee {
-        var test: StateRuleTests.Case
-        var checker: ComplianceChecker
+        var state: StateRuleTests.Alone
+        var test: StateRuleTests.Case { state.test }
+        var checker: ComplianceChecker { state.checker }
         /// The year's school days, in order: a gap is measured in these.
         var schoolDays: [CalendarDate]
 
         init() throws {
-            let test = try StateRuleTests.make("TN")
-            self.test = test
-            checker = ComplianceChecker(ruleSets: test.loaded.plan.rules.filter { $0.jurisdiction == "TN" })
-            schoolDays = test.year.days.filter { test.year.isSchoolDay($0) }
+            state = try StateRuleTests.Alone("TN")
+            let year = state.test.year
+            schoolDays = year.days.filter { year.isSchoolDay($0) }
         }
 
         /// Fire drills held on these school days (by index; a staff-only day moves to the next day with students).
@@ -30,18 +30,12 @@ import Testing
             indexes.enumerated().map { position, index in
                 var date = schoolDays[index]
                 while !test.year.isInstructionalDay(date) { date = date.adding(days: 1) }
-                return Completion(
-                    id: position + 1, year: test.loaded.plan.year, itemUID: nil, schoolID: test.school.id,
-                    kind: .drill("fire"), startedAt: WallTime(date: date, hour: 10), recordedBy: "test",
-                    recordedOn: date, source: .record)
+                return state.fireDrill(position + 1, on: date)
             }
         }
 
         func findings(_ log: [Completion], asOf: CalendarDate? = nil) -> [ComplianceFinding] {
-            checker.check(
-                school: test.school, year: test.year, items: [], completions: log,
-                asOf: asOf ?? test.year.last.adding(days: 1)
-            ).findings.filter { $0.ruleID == "tn-fire" }
+            state.findings(log, rule: "tn-fire", asOf: asOf)
         }
 
         /// The finding for the school days between two held drills.

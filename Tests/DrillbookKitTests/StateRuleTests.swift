@@ -86,6 +86,35 @@ import Testing
         }
     }
 
+    /// A state's starter year judged by the state's own set alone: baseline beside it (a monthly
+    /// fire drill) would hide what the state's rule adds.
+    struct Alone {
+        var test: Case
+        var checker: ComplianceChecker
+
+        init(_ state: String) throws {
+            let test = try StateRuleTests.make(state)
+            self.test = test
+            checker = ComplianceChecker(ruleSets: test.loaded.plan.rules.filter { $0.jurisdiction == state })
+        }
+
+        /// A fire drill recorded (not scheduled) on `date` at `hour:minute`.
+        func fireDrill(_ id: Int, on date: CalendarDate, hour: Int = 10, minute: Int = 0) -> Completion {
+            Completion(
+                id: id, year: test.loaded.plan.year, itemUID: nil, schoolID: test.school.id, kind: .drill("fire"),
+                startedAt: WallTime(date: date, hour: hour, minute: minute), recordedBy: "test", recordedOn: date,
+                source: .record)
+        }
+
+        /// What one rule finds in `log`, by default after the year.
+        func findings(_ log: [Completion], rule: String, asOf: CalendarDate? = nil) -> [ComplianceFinding] {
+            checker.check(
+                school: test.school, year: test.year, items: [], completions: log,
+                asOf: asOf ?? test.year.last.adding(days: 1)
+            ).findings.filter { $0.ruleID == rule }
+        }
+    }
+
     static func make(_ state: String, year custom: SchoolYear? = nil, bells: BellSchedule? = nil) throws -> Case {
         let loaded = try plan(state)
         var school = loaded.plan.schools[0].school
@@ -343,6 +372,26 @@ extension StateRuleTests {
         let test = try Self.make(state)
         for item in test.items where item.kind == .drill("fire") && item.relatedTo == nil {
             #expect(!item.announced, "\(state) \(item.id)")
+        }
+    }
+
+    /// A drill starts in the time of day its item says, on the starter bells and on the generated
+    /// ones: `complete` records the item's start, and `check` reads a record's time of day from it
+    /// (a class-time drill at 13:15 fell in a 13:10-13:17 passing period).
+    @Test(arguments: states)
+    func eachDrillStartsInTheTimeOfDayItSays(state: String) throws {
+        let bells = [
+            nil,
+            BellSchedule(
+                day: TimeRange("07:45-14:50")!, passing: [TimeRange("09:00-09:06")!, TimeRange("12:55-13:02")!],
+                lunch: [TimeRange("11:00-11:30")!], recess: [TimeRange("10:00-10:15")!]),
+        ]
+        for bell in bells {
+            let test = try Self.make(state, bells: bell)
+            for item in test.items where item.kind.isDrill && item.relatedTo == nil {
+                guard let start = item.start, let context = item.timeContext else { continue }
+                #expect(test.school.bellSchedule.context(at: start) == context, "\(state) \(item.id) at \(start)")
+            }
         }
     }
 

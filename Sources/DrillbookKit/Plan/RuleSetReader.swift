@@ -195,7 +195,7 @@ enum RuleSetReader {
 
     private static func condition(_ value: YAMLValue, version: Int) throws(PlanError) -> RuleCondition {
         let fields = try value.mapping(allowed: [
-            "during", "present", "students", "distinct_times", "no_simulated_attacker",
+            "during", "present", "students", "distinct_times", "distinct_hours", "no_simulated_attacker",
         ])
         var condition = RuleCondition()
         let contexts = TimeOfDay.drillContexts.map(\.rawValue)
@@ -219,6 +219,10 @@ enum RuleSetReader {
             condition.present.append(role)
         }
         condition.studentsInside = try fields["students"]?.choice(["inside", "present"]) == "inside"
+        if let distinct = fields["distinct_hours"] {
+            try needs2(version, distinct, "distinct_hours")
+            condition.distinctHours = try distinct.bool()
+        }
         if let distinct = fields["distinct_times"] {
             try needs2(version, distinct, "distinct_times")
             condition.distinctTimes = try distinct.bool()

@@ -52,10 +52,8 @@ struct Judgement {
         let counted = model.counted(index, in: events).map { events[$0] }
         let words = rule.drillWords
         let condition = rule.condition.words.isEmpty ? "" : " \(rule.condition.words)"
-        var required: [PeriodKind: Int] = [:]
         for constraintIndex in entry.constraints where !model.constraints[constraintIndex].isGap {
             let constraint = model.constraints[constraintIndex]
-            if !constraint.isFirst { required[constraint.per, default: 0] += constraint.atLeast }
             let inSpan = counted.filter { constraint.span.contains($0.date) }
             let held = inSpan.filter { $0.state == .held }.count
             let have = inSpan.count
@@ -139,11 +137,48 @@ struct Judgement {
                 }
             }
         }
+        if rule.condition.distinctHours { hours(index, counted: counted, asked: model.asked(index)) }
         let ahead = counted.filter { $0.state == .scheduled }.count
         return RuleTally(
-            rule: reference(index), drills: words, required: max(required.values.max() ?? 0, entry.gapMinimum),
-            counted: counted.count,
+            rule: reference(index), drills: words, required: model.asked(index), counted: counted.count,
             scheduledAhead: ahead, done: counted.count - ahead, source: entry.source, dates: counted.map(\.date))
+    }
+
+    /// A rule's `distinct_hours`: its counted drills start in as many clock hours as it asks
+    /// drills. One finding names the hours used and the drills that repeat one.
+    private mutating func hours(_ index: Int, counted: [DrillEvent], asked: Int) {
+        var used: [Int] = []
+        var repeats: [DrillEvent] = []
+        for event in counted {
+            guard let hour = event.hour else { continue }
+            if used.contains(hour) { repeats.append(event) } else { used.append(hour) }
+        }
+        guard used.count < asked else { return }
+        let words = model.entries[index].rule.drillWords
+        let untimed = counted.filter { $0.hour == nil }.count
+        let hours = used.sorted().map { "\($0 < 10 ? "0" : "")\($0):00" }.joined(separator: ", ")
+        let message =
+            "\(words.isEmpty ? "" : words + " ")drills start in \(used.count) different hour\(used.count == 1 ? "" : "s") "
+            + "of the day\(used.isEmpty ? "" : " (\(hours))"); \(asked) at different hours are asked"
+            + (untimed == 0 ? "" : "; \(untimed) recorded with no time show no hour")
+        let short = asked - used.count
+        switch mode {
+        case .plan:
+            add(
+                [reference(index)], .unmet, message,
+                fix: "move \(short) of them to hours not used yet (the school day may not hold \(asked) hours: "
+                    + "the rule allows evening drills)", items: repeats)
+        case .log:
+            add(
+                [reference(index)], .unmet, message,
+                fix: untimed > 0
+                    ? "record the times of those recorded with none (--corrects); note the shortfall for the state"
+                    : "note the shortfall for the state", items: repeats + counted.filter { $0.hour == nil })
+        case .duringYear:
+            add(
+                [reference(index)], .atRisk, message,
+                fix: "hold \(short) of the drills still ahead at hours not used yet", items: repeats)
+        }
     }
 
     /// A rule's `max_days` spacing: each stretch of days with no counted drill that holds a whole

@@ -131,7 +131,8 @@ public struct ComplianceChecker: Sendable {
                     presence: Set(tracked.item.presence.compactMap(PresenceRole.init(rawValue:))),
                     state: ahead ? .scheduled : .missed,
                     itemID: id, familiesNoticeOn: given[id]?.families ?? planned[id]?.families,
-                    respondersNoticeOn: given[id]?.responders ?? planned[id]?.responders))
+                    respondersNoticeOn: given[id]?.responders ?? planned[id]?.responders,
+                    hour: tracked.item.start.map { $0.minutes / 60 }))
         }
         return events.sorted { ($0.date, $0.itemID ?? "") < ($1.date, $1.itemID ?? "") }
     }

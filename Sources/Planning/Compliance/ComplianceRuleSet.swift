@@ -173,10 +173,16 @@ public struct RuleCondition: Hashable, Sendable {
     public var studentsInside = false
     /// No two counted drills of the year at the same time of day (OK's security drills).
     public var distinctTimes = false
+    /// As many clock hours among the counted drills' starts as the rule asks drills in the year
+    /// (MT: eight drills "at different hours of the day or evening"); a record with no time
+    /// (00:00) shows no hour.
+    public var distinctHours = false
 
     public init() {}
 
-    public var isEmpty: Bool { during.isEmpty && present.isEmpty && !studentsInside && !distinctTimes }
+    public var isEmpty: Bool {
+        during.isEmpty && present.isEmpty && !studentsInside && !distinctTimes && !distinctHours
+    }
 
     /// `during lunch or recess, with law enforcement present`, for findings.
     public var words: String {

@@ -14,6 +14,8 @@ public struct DrillEvent: Hashable, Sendable {
     /// The day it was held, or is scheduled for.
     public var date: CalendarDate
     public var context: TimeOfDay?
+    /// The school-local clock hour it starts in (0 to 23); nil when not known (a record with no time).
+    public var hour: Int?
     public var presence: Set<PresenceRole>
     public var state: State
     /// The scheduled item it is, or completes (`lincoln-hs/lockdown-drill-2`).
@@ -30,9 +32,10 @@ public struct DrillEvent: Hashable, Sendable {
         type: String, date: CalendarDate, context: TimeOfDay? = nil, presence: Set<PresenceRole> = [],
         state: State = .scheduled, itemID: String? = nil, completionID: Int? = nil,
         familiesNoticeOn: CalendarDate? = nil, respondersNoticeOn: CalendarDate? = nil,
-        evidence: [EvidenceField: String] = [:], firstRecordedOn: CalendarDate? = nil
+        evidence: [EvidenceField: String] = [:], firstRecordedOn: CalendarDate? = nil, hour: Int? = nil
     ) {
         self.type = type
+        self.hour = hour
         self.date = date
         self.context = context
         self.presence = presence
@@ -68,7 +71,8 @@ extension DrillEvent {
             completionID: completion.id,
             familiesNoticeOn: completion.evidence[.familiesNotified].flatMap { CalendarDate($0) },
             respondersNoticeOn: completion.evidence[.respondersNotified].flatMap { CalendarDate($0) },
-            evidence: completion.evidence, firstRecordedOn: firstRecordedOn)
+            evidence: completion.evidence, firstRecordedOn: firstRecordedOn,
+            hour: completion.startedAt.hour == 0 && completion.startedAt.minute == 0 ? nil : completion.startedAt.hour)
     }
 }
 

@@ -135,6 +135,16 @@ public struct RequirementModel: Sendable {
         return low <= high ? low...high : nil
     }
 
+    /// The drills a rule asks for in the year: its largest count, the periods of a kind added up
+    /// (not its `first_within`), or the fewest its `max_days` spacing takes.
+    public func asked(_ entry: Int) -> Int {
+        var byKind: [PeriodKind: Int] = [:]
+        for index in entries[entry].constraints where !constraints[index].isFirst && !constraints[index].isGap {
+            byKind[constraints[index].per, default: 0] += constraints[index].atLeast
+        }
+        return max(byKind.values.max() ?? 0, entries[entry].gapMinimum)
+    }
+
     // MARK: - What counts
 
     /// Whether a drill meets a rule's conditions (time of day, who was there, students inside).

@@ -17,6 +17,8 @@ struct PlannedDrill: Hashable {
     var droppable = false
     /// When a droppable drill was placed on its day: the most recent go first.
     var placedOn: CalendarDate?
+    /// The clock hour a held drill started in (its record's), for rules that ask different hours.
+    var hour: Int?
 }
 
 /// Choosing a school's drills: the fewest that meet every constraint of the requirement model.

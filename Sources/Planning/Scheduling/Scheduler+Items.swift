@@ -34,9 +34,20 @@ extension Scheduler {
             let morning = bells.day.start.adding(minutes: 75)
             let afternoon = (bells.lunch.last?.end ?? bells.day.start.adding(minutes: bells.day.minutes / 2)).adding(
                 minutes: 40)
-            let time =
+            var time =
                 slot % 2 == 1 ? morning : min(afternoon, bells.day.end.adding(minutes: -activity.durationMinutes))
-            start = ClockTime(minutes: time.minutes / 5 * 5)
+            time = ClockTime(minutes: time.minutes / 5 * 5)
+            // Past a passing period, lunch or recess it would start in (13:15 in a 13:10-13:17
+            // passing time), to the next five-minute mark: a class-time drill starts in class, as
+            // `check` reads a record of it at that time.
+            while let busy = (bells.passing + bells.lunch + bells.recess).first(where: {
+                time >= $0.start && time < $0.end
+            }) {
+                let after = ClockTime(minutes: (busy.end.minutes + 4) / 5 * 5)
+                guard after.adding(minutes: activity.durationMinutes) <= bells.day.end else { break }
+                time = after
+            }
+            start = time
         }
         return ScheduledItem(
             id: itemID(school, activity.id, slot), uid: uid(school, year: year, activity.id, slot), schoolID: school.id,

@@ -71,14 +71,16 @@ public struct Scheduler: Sendable {
             pinnedDrills.append(
                 PlannedDrill(
                     type: event.type, date: event.date, context: event.context, presence: event.presence, slot: nil,
-                    isItem: false))
+                    isItem: false, hour: event.hour))
             if year.noStudents(on: event.date) == nil { state.recordDrill(event.date) }
         }
         // Drills first: they have the hardest rules; then the rest, each in id order.
         let model = RequirementModel(ruleSets: rules, school: school, year: year)
         let drills = try chooseDrills(
             model: model, school: school, year: year, fixed: pinnedDrills, state: &state, skipped: &skipped)
-        var items = drillItems(drills.filter(\.isItem), model: model, school: school, year: year, state: &state)
+        var items = drillItems(
+            drills.filter(\.isItem), held: drills.filter { !$0.isItem }, model: model, school: school, year: year,
+            state: &state)
         for activity in activities.filter({ !$0.kind.isDrill }).sorted(by: { $0.id < $1.id }) {
             let days = try place(
                 activity, school: school, year: year, pinned: pinned[activity.id] ?? [:], state: &state,
@@ -101,7 +103,23 @@ public struct Scheduler: Sendable {
     /// Items for the chosen drills: each type's drills are slots 1, 2, ... of its series in date
     /// order (kept slots stay), run as the series says, with the notice every rule it counts for owes.
     private func drillItems(
-        _ drills: [PlannedDrill], model: RequirementModel, school: School, year: SchoolYear, state: inout Placement
+        _ drills: [PlannedDrill], held: [PlannedDrill], model: RequirementModel, school: School, year: SchoolYear,
+        state: inout Placement
+    ) -> [ScheduledItem] {
+        // Where a rule asks different hours (MT), the items are made once aside to see their starts.
+        var starts: [String: (start: ClockTime, context: TimeOfDay)] = [:]
+        if model.entries.contains(where: \.rule.condition.distinctHours) {
+            var aside = state
+            starts = hourStarts(
+                drillItems(drills, held: [], model: model, school: school, year: year, state: &aside, retime: [:]),
+                held: held, model: model, school: school)
+        }
+        return drillItems(drills, held: held, model: model, school: school, year: year, state: &state, retime: starts)
+    }
+
+    private func drillItems(
+        _ drills: [PlannedDrill], held: [PlannedDrill], model: RequirementModel, school: School, year: SchoolYear,
+        state: inout Placement, retime: [String: (start: ClockTime, context: TimeOfDay)]
     ) -> [ScheduledItem] {
         var items: [ScheduledItem] = []
         for (type, ofType) in Dictionary(grouping: drills, by: \.type).sorted(by: { $0.key < $1.key }) {
@@ -125,7 +143,8 @@ public struct Scheduler: Sendable {
                 if let context = drill.context { activity.timeOfDay = context }
                 activity.presence += drill.presence.sorted().map(\.rawValue).filter { !activity.presence.contains($0) }
                 if drill.slot == nil { state.record(drill.date, for: activity) }
-                let item = makeItem(activity, slot: slot, day: drill.date, school: school, year: year, state: &state)
+                var item = makeItem(activity, slot: slot, day: drill.date, school: school, year: year, state: &state)
+                if let moved = retime[item.id] { (item.start, item.timeContext) = (moved.start, moved.context) }
                 let owed = model.obligations(
                     DrillEvent(
                         type: type, date: drill.date, context: item.timeContext,
