@@ -293,7 +293,8 @@ public struct PlanReader: Sendable {
                 "\"\(bellName)\" is not one of the plan's bell_schedules (\(bells.keys.sorted().joined(separator: ", ")))"
             )
         }
-        let attributes = try RuleSetAttributes.read(fields["attributes"], declared: declared, school: value)
+        let attributes = try RuleSetAttributes.read(
+            fields["attributes"], declared: declared, school: value, grades: fields["grades"])
         var contacts: [String: Contact] = [:]
         for (role, person) in try fields["contacts"]?.namedMapping() ?? [] { contacts[role] = try contact(person) }
         let school = School(

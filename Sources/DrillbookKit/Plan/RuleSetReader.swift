@@ -235,7 +235,7 @@ enum RuleSetReader {
     private static func attributeTest(_ value: YAMLValue, version: Int, set: inout ComplianceRuleSet)
         throws(PlanError) -> AttributeTest
     {
-        let fields = try value.mapping(allowed: ["attribute", "equals", "any", "all"])
+        let fields = try value.mapping(allowed: ["attribute", "equals", "at_least", "at_most", "any", "all"])
         for key in ["any", "all"] {
             guard let list = fields[key] else { continue }
             try needs2(version, list, "when: {\(key): ...}")
@@ -243,8 +243,31 @@ enum RuleSetReader {
             for item in try list.list() { tests.append(try attributeTest(item, version: version, set: &set)) }
             return key == "any" ? .any(tests) : .all(tests)
         }
-        guard let attribute = fields["attribute"], let equals = fields["equals"] else {
-            throw value.fail("expected {attribute: NAME, equals: VALUE}, {any: [...]} or {all: [...]}")
+        if let attribute = fields["attribute"], fields["equals"] == nil,
+            let bound = fields["at_least"] ?? fields["at_most"]
+        {
+            try needs2(version, bound, "at_least and at_most")
+            let name = try attribute.string()
+            guard let declared = set.attributes[name] else {
+                throw attribute.fail(
+                    "attribute \"\(name)\" is not declared in this file's attributes (add \(name): {type: number})")
+            }
+            guard declared.kind == .number else {
+                throw bound.fail("at_least and at_most compare a number; \(name) is declared \(declared.kind.rawValue)")
+            }
+            let atLeast = try fields["at_least"]?.int(-2...1_000_000)
+            let atMost = try fields["at_most"]?.int(-2...1_000_000)
+            if let atLeast, let atMost, atMost < atLeast {
+                throw value.fail("at_most \(atMost) is less than at_least \(atLeast): no school passes")
+            }
+            return .range(attribute: name, atLeast: atLeast, atMost: atMost)
+        }
+        guard let attribute = fields["attribute"], let equals = fields["equals"],
+            fields["at_least"] == nil && fields["at_most"] == nil
+        else {
+            throw value.fail(
+                "expected {attribute: NAME, equals: VALUE}, {attribute: NAME, at_least: N, at_most: M}, {any: [...]} or {all: [...]}"
+            )
         }
         let name = try attribute.string()
         if set.attributes[name] == nil {

@@ -62,21 +62,26 @@ public struct RuleCount: Hashable, Sendable {
 /// several such tests (OH: smoke detectors or sprinklers).
 public indirect enum AttributeTest: Hashable, Sendable {
     case equals(attribute: String, value: String)
+    /// A number attribute between two bounds, inclusive (ME: a lowest grade of 5 to 8).
+    case range(attribute: String, atLeast: Int?, atMost: Int?)
     case any([AttributeTest])
     case all([AttributeTest])
 
     public func holds(_ attributes: [String: String]) -> Bool {
         switch self {
-        case .equals(let attribute, let value): attributes[attribute] == value
-        case .any(let tests): tests.contains { $0.holds(attributes) }
-        case .all(let tests): tests.allSatisfy { $0.holds(attributes) }
+        case .equals(let attribute, let value): return attributes[attribute] == value
+        case .range(let attribute, let atLeast, let atMost):
+            guard let value = attributes[attribute].flatMap({ Int($0) }) else { return false }
+            return atLeast.map { value >= $0 } ?? true && atMost.map { value <= $0 } ?? true
+        case .any(let tests): return tests.contains { $0.holds(attributes) }
+        case .all(let tests): return tests.allSatisfy { $0.holds(attributes) }
         }
     }
 
     /// Every attribute it reads.
     public var attributes: [String] {
         switch self {
-        case .equals(let attribute, _): [attribute]
+        case .equals(let attribute, _), .range(let attribute, _, _): [attribute]
         case .any(let tests), .all(let tests): tests.flatMap(\.attributes)
         }
     }
