@@ -184,8 +184,8 @@ extension ComplianceTests {
             with: "{sprinklers: maybe, bus_riders: true}\n    contacts:\n      principal: {name: Maria Chen"
         ).write(toFile: plan, atomically: true, encoding: .utf8)
         #expect(Self.loadError(folder).contains("attributes.sprinklers: expected true or false, not \"maybe\""))
-        // A set that reads no attributes at all (TN alone) says so, rather than offer an empty list.
-        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [TN]").write(
+        // A set that reads no attributes at all (TX alone) says so, rather than offer an empty list.
+        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [TX]").write(
             toFile: plan, atomically: true, encoding: .utf8)
         #expect(
             Self.loadError(folder).contains(
@@ -207,28 +207,6 @@ extension ComplianceTests {
         let ridge = loaded.requirements("ridge-ms")!.entries.map(\.rule.id)
         #expect(ridge.contains("oh-fire-unprotected") && !ridge.contains("oh-fire"))
         #expect(loaded.requirements("lincoln-hs")!.entries.map(\.rule.id).contains("oh-fire"))
-    }
-
-    /// Rhode Island's extra egress drill in the first 30 days is owed by schools not open
-    /// year-round: a school that says `year_round: true` has no such rule, the others (by default) do.
-    @Test func rhodeIslandsYearRoundSchoolsOweNoExtraEarlyDrill() throws {
-        let folder = try exampleFolder()
-        let plan = "\(folder)/drillbook.yaml"
-        let text = try String(contentsOfFile: plan, encoding: .utf8)
-        try text.replacingOccurrences(of: "rules: [baseline, TX]", with: "rules: [baseline, RI]")
-            .replacingOccurrences(
-                of: "attributes: {sprinklers: true, bus_riders: true, summer_session: false}",
-                with: "attributes: {sprinklers: true, bus_riders: true, summer_session: false, year_round: true}"
-            )
-            .write(toFile: plan, atomically: true, encoding: .utf8)
-        let loaded = try Planner.load(planFile: plan, resources: resources)
-        let yearRound = loaded.plan.schools.filter { $0.school.attributes["year_round"] == "true" }.map(\.school.id)
-        #expect(yearRound.count == 1)
-        for planned in loaded.plan.schools {
-            let rules = loaded.requirements(planned.school.id)!.entries.map(\.rule.id)
-            #expect(rules.contains("ri-egress"))
-            #expect(rules.contains("ri-egress-first") == !yearRound.contains(planned.school.id), "\(planned.school.id)")
-        }
     }
 
     @Test func aFirstReleaseFileStillLoadsAndIsToldWhatToChangeForNewShapes() throws {
