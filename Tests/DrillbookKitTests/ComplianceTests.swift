@@ -226,6 +226,17 @@ extension ComplianceTests {
             "schema: drillbook-compliance/1\njurisdiction: Lakeside\nrules:\n  - {id: lakeside-fire, drill: fire, require: {count: 2, per: year}, condition: {distinct_hours: true}}\n"
         )
         #expect(Self.loadError(folder).contains("distinct_hours needs schema: drillbook-compliance/2"))
+        let january =
+            "rules:\n  - {id: january, drill: fire, require: {count: 1, per: year}, window: {within_days: 10, of: "
+        try Self.writeLocal(
+            folder, "lakeside.yaml", "schema: drillbook-compliance/1\njurisdiction: Lakeside\n\(january)\"01-01\"}}\n")
+        #expect(Self.loadError(folder).contains("of: a month and day needs schema: drillbook-compliance/2"))
+        try Self.writeLocal(
+            folder, "lakeside.yaml", "schema: drillbook-compliance/2\njurisdiction: Lakeside\n\(january)\"13-01\"}}\n")
+        #expect(
+            Self.loadError(folder).contains(
+                "\"13-01\" is unknown (expected year, period or a month and day like \"01-01\")"),
+            "\(Self.loadError(folder))")
     }
 
     @Test func theJSONReportIsOneObjectWithTalliesAndTheItemsBehindEachFinding() throws {

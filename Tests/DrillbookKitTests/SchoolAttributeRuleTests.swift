@@ -58,10 +58,10 @@ import Testing
         #expect(
             mixed["lincoln-hs"]!.contains("me-evacuation-5-8") && !mixed["lincoln-hs"]!.contains("me-evacuation-9-12"))
         let utah = try Self.rulesBySchool("UT")
-        #expect(utah["harbor-es"]!.contains("ut-elementary-monthly"))
-        #expect(
-            !utah["ridge-ms"]!.contains("ut-elementary-monthly")
-                && !utah["lincoln-hs"]!.contains("ut-elementary-monthly"))
+        #expect(utah["harbor-es"]!.contains("ut-elementary-monthly") && !utah["harbor-es"]!.contains("ut-fire-january"))
+        for secondary in ["ridge-ms", "lincoln-hs"] {
+            #expect(!utah[secondary]!.contains("ut-elementary-monthly") && utah[secondary]!.contains("ut-fire-january"))
+        }
         let california = try Self.rulesBySchool("CA")
         #expect(california["harbor-es"]!.isSuperset(of: ["ca-fire", "ca-earthquake"]))
         #expect(california["ridge-ms"]!.isSuperset(of: ["ca-fire", "ca-earthquake"]))
@@ -155,6 +155,24 @@ import Testing
                     findings.map(\.message).contains { $0.hasPrefix(school.grades == "K-5" ? "6 of 10" : "6 of 8") })
             }
         }
+    }
+
+    /// Utah's secondary fire drill counts in the first 10 school days from January 1 (`of: "01-01"`):
+    /// the winter break's days do not count, so the window runs past them into the year's first
+    /// school days, and ends on the tenth.
+    @Test func aWindowCountsFromADayOfTheCalendar() throws {
+        let utah = try StateRuleTests.Alone("UT")
+        let year = utah.test.year
+        let model = RequirementModel(ruleSets: utah.test.loaded.plan.rules, school: utah.test.school, year: year)
+        // The starter school is K-12: elementary, so it has no such rule; a 9-12 school does.
+        #expect(!model.entries.contains { $0.rule.id == "ut-fire-january" })
+        var school = utah.test.school
+        school.attributes["lowest_grade"] = "9"
+        let secondary = RequirementModel(ruleSets: utah.test.loaded.plan.rules, school: school, year: year)
+        let index = try #require(secondary.entries.firstIndex { $0.rule.id == "ut-fire-january" })
+        let span = secondary.constraints[secondary.entries[index].constraints[0]].span
+        let january = year.days.filter { $0 >= CalendarDate(year: 2028, month: 1, day: 1) && year.isSchoolDay($0) }
+        #expect(span == CalendarDate(year: 2028, month: 1, day: 1)...january[9])
     }
 
     @Test func aGradeBandWrittenWronglyIsNamed() throws {

@@ -132,7 +132,7 @@ import Testing
         // Aug 16 to Aug 27 are the first ten school days.
         let rule = Self.rule(
             "xx-later", ["lockdown"], [RuleCount(atLeast: 1, per: .year)],
-            windows: [.after(days: 10, ofPeriod: false, dayKind: .school)])
+            windows: [.after(days: 10, from: .year, dayKind: .school)])
         #expect(
             check([rule], [Self.drill("lockdown", on: "2027-08-27")]).map(\.message) == [
                 "0 of 1 lockdown drill between 2027-08-28 and 2027-12-17 scheduled"

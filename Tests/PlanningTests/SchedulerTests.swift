@@ -7,7 +7,7 @@ import Testing
 @Suite struct SchedulerTests {
     static let fire = Activity(
         id: "fire-drill", kind: .drill("fire"), title: "Fire drill", cadence: [Requirement(count: 1, per: .month)],
-        firstWithin: .within(days: 10, ofPeriod: false, dayKind: .school), durationMinutes: 15, timeOfDay: .rotate,
+        firstWithin: .within(days: 10, from: .year, dayKind: .school), durationMinutes: 15, timeOfDay: .rotate,
         announced: false, review: true)
     static let lockdown = Activity(
         id: "lockdown-drill", kind: .drill("lockdown"), title: "Lockdown drill",
@@ -65,7 +65,7 @@ import Testing
     @Test func windowsAreMet() throws {
         let review = Activity(
             id: "review", kind: .protocolReview, title: "Protocol review", cadence: [Requirement(count: 1, per: .year)],
-            windows: [.within(days: 5, ofPeriod: false, dayKind: .school)])
+            windows: [.within(days: 5, from: .year, dayKind: .school)])
         let october = Activity(
             id: "october", kind: .staffTraining, title: "Training", cadence: [Requirement(count: 2, per: .year)],
             windows: [.inMonth(10)])

@@ -70,8 +70,8 @@ enum ActivityReader {
         return result
     }
 
-    /// `{within_days: 30, of: year|period, day_kind: school}`, `{by: "12-01"}`, `{in_month: 3}`,
-    /// `{between: ["09-01", "12-31"]}`.
+    /// `{within_days: 30, of: year|period|"01-01", day_kind: school}`, `{after_days: ...}`,
+    /// `{by: "12-01"}`, `{in_month: 3}`, `{between: ["09-01", "12-31"]}`.
     static func window(_ value: YAMLValue) throws(PlanError) -> Window {
         let fields = try value.mapping(allowed: [
             "within_days", "after_days", "of", "day_kind", "by", "in_month", "between",
@@ -82,15 +82,23 @@ enum ActivityReader {
             }
             return day
         }
-        if let days = fields["within_days"] {
-            let of = try fields["of"]?.choice(["year", "period"]) ?? "year"
-            let kind = try fields["day_kind"]?.choice(DayKind.allCases.map(\.rawValue)) ?? "school"
-            return .within(days: try days.int(1...366), ofPeriod: of == "period", dayKind: DayKind(rawValue: kind)!)
+        func anchor() throws(PlanError) -> WindowAnchor {
+            guard let of = fields["of"] else { return .year }
+            let text = try of.string()
+            if text == "year" { return .year }
+            if text == "period" { return .period }
+            guard let day = MonthDay(text) else {
+                throw of.fail("\"\(text)\" is unknown (expected year, period or a month and day like \"01-01\")")
+            }
+            return .day(day)
         }
-        if let days = fields["after_days"] {
-            let of = try fields["of"]?.choice(["year", "period"]) ?? "year"
-            let kind = try fields["day_kind"]?.choice(DayKind.allCases.map(\.rawValue)) ?? "school"
-            return .after(days: try days.int(1...366), ofPeriod: of == "period", dayKind: DayKind(rawValue: kind)!)
+        for (key, within) in [("within_days", true), ("after_days", false)] {
+            guard let days = fields[key] else { continue }
+            let from = try anchor()
+            let kind = DayKind(rawValue: try fields["day_kind"]?.choice(DayKind.allCases.map(\.rawValue)) ?? "school")!
+            let count = try days.int(1...366)
+            return within
+                ? .within(days: count, from: from, dayKind: kind) : .after(days: count, from: from, dayKind: kind)
         }
         if let by = fields["by"] {
             let day = try monthDay(by)

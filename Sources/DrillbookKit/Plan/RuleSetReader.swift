@@ -172,7 +172,11 @@ enum RuleSetReader {
 
     private static func window(_ value: YAMLValue, version: Int) throws(PlanError) -> Window {
         let window = try ActivityReader.window(value)
-        if case .after = window { try needs2(version, value, "after_days") }
+        switch window {
+        case .after: try needs2(version, value, "after_days")
+        case .within(_, .day, _): try needs2(version, value, "of: a month and day")
+        default: break
+        }
         return window
     }
 

@@ -69,10 +69,20 @@ public enum DayKind: String, Hashable, Sendable, CaseIterable {
     case calendar, school, instructional
 }
 
+/// What a window's days are counted from.
+public enum WindowAnchor: Hashable, Sendable {
+    /// The first day of the year.
+    case year
+    /// Each period's first day.
+    case period
+    /// A day of the calendar (UT: the first 10 school days from January 1).
+    case day(MonthDay)
+}
+
 /// Where occurrences may fall.
 public enum Window: Hashable, Sendable {
-    /// Within N days (of a kind) of the first day of the year, or of each period's start.
-    case within(days: Int, ofPeriod: Bool, dayKind: DayKind)
+    /// Within N days (of a kind) of the first day of the year, of each period's start, or of a day.
+    case within(days: Int, from: WindowAnchor, dayKind: DayKind)
     /// By a month and day (`12-01`), inclusive.
     case by(month: Int, day: Int)
     /// In one month.
@@ -80,7 +90,7 @@ public enum Window: Hashable, Sendable {
     /// Between two month-days, inclusive (`09-01` to `12-31`).
     case between(from: MonthDay, to: MonthDay)
     /// After the first N days (of a kind) of the year or of each period: PA's "after day 90".
-    case after(days: Int, ofPeriod: Bool, dayKind: DayKind)
+    case after(days: Int, from: WindowAnchor, dayKind: DayKind)
 }
 
 /// A month and day with no year (`12-01`).

@@ -153,11 +153,11 @@ extension SchoolYear {
     func span(of window: Window, period: Term) -> ClosedRange<CalendarDate> {
         let none = last.adding(days: 1)...last.adding(days: 1)
         switch window {
-        case .within(let days, let ofPeriod, let kind):
-            let anchor = ofPeriod ? period.first : first
+        case .within(let days, let from, let kind):
+            let anchor = self.anchor(from, period: period)
             return anchor...(day(days, of: kind, from: anchor) ?? last)
-        case .after(let days, let ofPeriod, let kind):
-            guard let end = day(days, of: kind, from: ofPeriod ? period.first : first), end < last else { return none }
+        case .after(let days, let from, let kind):
+            guard let end = day(days, of: kind, from: anchor(from, period: period)), end < last else { return none }
             return end.adding(days: 1)...last
         case .by(let month, let day):
             let end = date(of: MonthDay(month: month, day: day))
@@ -177,6 +177,15 @@ extension SchoolYear {
                     day: min(to.day, CalendarDate.daysIn(month: to.month, year: start.year)))
                 : date(of: to)
             return start <= end ? start...end : none
+        }
+    }
+
+    /// The day a window counts from.
+    private func anchor(_ from: WindowAnchor, period: Term) -> CalendarDate {
+        switch from {
+        case .year: first
+        case .period: period.first
+        case .day(let monthDay): date(of: monthDay)
         }
     }
 
