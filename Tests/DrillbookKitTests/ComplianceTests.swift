@@ -149,6 +149,16 @@ extension ComplianceTests {
         try text.write(toFile: "\(folder)/compliance/\(name)", atomically: true, encoding: .utf8)
     }
 
+    /// The plan's load error once `compliance/<file>` holds one rule (a flow mapping) under schema
+    /// version `schema`; empty when it loads.
+    static func localRuleError(_ folder: String, file: String = "local.yaml", schema: Int, rule: String) throws
+        -> String
+    {
+        try writeLocal(
+            folder, file, "schema: drillbook-compliance/\(schema)\njurisdiction: local\nrules:\n  - \(rule)\n")
+        return loadError(folder)
+    }
+
     static func loadError(_ folder: String) -> String {
         do {
             _ = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
@@ -226,17 +236,14 @@ extension ComplianceTests {
             "schema: drillbook-compliance/1\njurisdiction: Lakeside\nrules:\n  - {id: lakeside-fire, drill: fire, require: {count: 2, per: year}, condition: {distinct_hours: true}}\n"
         )
         #expect(Self.loadError(folder).contains("distinct_hours needs schema: drillbook-compliance/2"))
-        let january =
-            "rules:\n  - {id: january, drill: fire, require: {count: 1, per: year}, window: {within_days: 10, of: "
-        try Self.writeLocal(
-            folder, "lakeside.yaml", "schema: drillbook-compliance/1\njurisdiction: Lakeside\n\(january)\"01-01\"}}\n")
-        #expect(Self.loadError(folder).contains("of: a month and day needs schema: drillbook-compliance/2"))
-        try Self.writeLocal(
-            folder, "lakeside.yaml", "schema: drillbook-compliance/2\njurisdiction: Lakeside\n\(january)\"13-01\"}}\n")
+        let january = "{id: january, drill: fire, require: {count: 1, per: year}, window: {within_days: 10, of: "
         #expect(
-            Self.loadError(folder).contains(
-                "\"13-01\" is unknown (expected year, period or a month and day like \"01-01\")"),
-            "\(Self.loadError(folder))")
+            try Self.localRuleError(folder, file: "lakeside.yaml", schema: 1, rule: january + "\"01-01\"}}").contains(
+                "of: a month and day needs schema: drillbook-compliance/2"))
+        let badDay = try Self.localRuleError(folder, file: "lakeside.yaml", schema: 2, rule: january + "\"13-01\"}}")
+        #expect(
+            badDay.contains("\"13-01\" is unknown (expected year, period or a month and day like \"01-01\")"),
+            "\(badDay)")
     }
 
     @Test func theJSONReportIsOneObjectWithTalliesAndTheItemsBehindEachFinding() throws {

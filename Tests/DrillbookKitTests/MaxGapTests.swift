@@ -130,27 +130,16 @@ import Testing
 
     @Test func aSpacingShapeUsedWronglyIsNamed() throws {
         let folder = try exampleFolder()
-        let rule = "rules:\n  - {id: fire-gap, drill: fire, spacing: "
-        try ComplianceTests.writeLocal(
-            folder, "local.yaml", "schema: drillbook-compliance/1\njurisdiction: local\n\(rule){max_days: 30}}\n")
-        #expect(ComplianceTests.loadError(folder).contains("spacing max_days needs schema: drillbook-compliance/2"))
-        try ComplianceTests.writeLocal(
-            folder, "local.yaml", "schema: drillbook-compliance/2\njurisdiction: local\n\(rule){day_kind: school}}\n")
+        func error(_ schema: Int, _ spacing: String) throws -> String {
+            try ComplianceTests.localRuleError(
+                folder, schema: schema, rule: "{id: fire-gap, drill: fire, spacing: \(spacing)}")
+        }
+        #expect(try error(1, "{max_days: 30}").contains("spacing max_days needs schema: drillbook-compliance/2"))
+        #expect(try error(2, "{day_kind: school}").contains("day_kind measures max_days, which is missing"))
+        #expect(try error(2, "{min_days: 40, max_days: 30}").contains("min_days 40 is more than max_days 30"))
         #expect(
-            ComplianceTests.loadError(folder).contains("day_kind measures max_days, which is missing"),
-            "\(ComplianceTests.loadError(folder))")
-        try ComplianceTests.writeLocal(
-            folder, "local.yaml",
-            "schema: drillbook-compliance/2\njurisdiction: local\n\(rule){min_days: 40, max_days: 30}}\n")
-        #expect(ComplianceTests.loadError(folder).contains("min_days 40 is more than max_days 30"))
-        try ComplianceTests.writeLocal(
-            folder, "local.yaml",
-            "schema: drillbook-compliance/2\njurisdiction: local\n\(rule){max_days: 30, day_kind: weekly}}\n")
-        #expect(
-            ComplianceTests.loadError(folder).contains("\"weekly\" is unknown (expected one of: calendar, school"))
-        try ComplianceTests.writeLocal(
-            folder, "local.yaml",
-            "schema: drillbook-compliance/2\njurisdiction: local\n\(rule){max_days: 30, day_kind: school}}\n")
-        #expect(ComplianceTests.loadError(folder) == "")
+            try error(2, "{max_days: 30, day_kind: weekly}").contains(
+                "\"weekly\" is unknown (expected one of: calendar, school"))
+        #expect(try error(2, "{max_days: 30, day_kind: school}") == "")
     }
 }
