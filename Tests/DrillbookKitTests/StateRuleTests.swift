@@ -491,3 +491,33 @@ extension StateRuleTests {
         #expect(flagged.isDisjoint(with: ["nm-week-1", "nm-shelter-first", "nm-evacuation-first", "nm-fire-first"]))
     }
 }
+
+extension StateRuleTests {
+    /// Where the law names several drill types for one rule, a drill of each counts: NJ's school
+    /// security drill (a bomb threat or active shooter drill, not only a lockdown), OR's safety
+    /// threat drills, WI's tornado or other hazard drills and safety incident drills, DE's
+    /// lockdown or intruder drills. Each counted only a lockdown (or a tornado drill) before.
+    @Test(arguments: [
+        ("NJ", "nj-security", "bomb-threat"), ("NJ", "nj-security", "active-threat"),
+        ("NJ", "nj-security", "evacuation"), ("OR", "or-safety-threat", "lockout"),
+        ("OR", "or-safety-threat", "shelter-in-place"), ("WI", "wi-tornado", "earthquake"),
+        ("WI", "wi-safety", "secure"), ("DE", "de-lockdown", "active-threat"),
+    ])
+    func aDrillOfEachTypeTheLawNamesCounts(state: String, rule: String, type: String) throws {
+        let alone = try Alone(state)
+        let year = alone.test.year
+        let day = year.days.filter { year.isInstructionalDay($0) }[40]
+        var drill = alone.fireDrill(1, on: day)
+        drill.kind = .drill(type)
+        let tally = alone.checker.check(
+            school: alone.test.school, year: year, items: [], completions: [drill], asOf: year.last.adding(days: 1)
+        ).tallies.first { $0.rule.id == rule }
+        #expect(tally?.counted == 1, "\(state) \(rule) \(type)")
+        // And a type the rule does not name does not.
+        drill.kind = .drill("reunification")
+        let other = alone.checker.check(
+            school: alone.test.school, year: year, items: [], completions: [drill], asOf: year.last.adding(days: 1)
+        ).tallies.first { $0.rule.id == rule }
+        #expect(other?.counted == 0)
+    }
+}
