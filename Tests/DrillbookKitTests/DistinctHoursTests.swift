@@ -65,4 +65,50 @@ import Testing
             #expect(mt.test.school.bellSchedule.context(at: drill.start!) == drill.timeContext, "\(drill.id)")
         }
     }
+
+    /// The scheduler counts the hours drills were held at, by their records, not the hours their
+    /// items had: the only drills planned at two hours were held at 10:05 and 10:20 instead, so the
+    /// drills still ahead must take those two hours. (It counted the items' hours, and left both
+    /// missing.) `drillbook schedule` keeps a published drill's time as it keeps its day; this is
+    /// what a drill placed again gets.
+    @Test func aReplanCountsTheHoursDrillsWereHeldAt() throws {
+        let mt = try Montana()
+        let school = mt.test.school
+        let drills = mt.test.items.filter { $0.kind.isDrill && $0.relatedTo == nil }.sorted { $0.date < $1.date }
+        func hour(_ item: ScheduledItem) -> Int { item.start!.minutes / 60 }
+        let perHour = Dictionary(grouping: drills, by: hour).mapValues(\.count)
+        let moved = Array(drills.filter { perHour[hour($0)] == 1 && hour($0) != 10 }.prefix(2))
+        try #require(moved.count == 2)
+        let asOf = moved[1].date.adding(days: 1)
+        let done = drills.filter { $0.date < asOf }
+        let completions = done.enumerated().map { position, item in
+            let at = moved.firstIndex { $0.uid == item.uid }
+            return Completion(
+                id: position + 1, year: mt.test.loaded.plan.year, itemUID: item.uid, schoolID: school.id,
+                kind: item.kind,
+                startedAt: WallTime(
+                    date: item.date, hour: at == nil ? hour(item) : 10,
+                    minute: at.map { 5 + 15 * $0 } ?? item.start!.minutes % 60),
+                recordedBy: "test", recordedOn: item.date, source: .complete)
+        }
+        let held = completions.compactMap {
+            DrillEvent.held($0, school: school, itemID: nil, firstRecordedOn: $0.recordedOn)
+        }
+        let fixed = drills.map { item in
+            FixedOccurrence(
+                schoolID: school.id, activityID: item.activityID, slot: item.slot, date: item.date,
+                timeContext: item.timeContext, presence: item.presence, counts: item.date >= asOf)
+        }
+        let scheduler = Scheduler(
+            districtID: mt.test.loaded.plan.district.id, activities: mt.test.loaded.plan.activities,
+            rules: mt.test.loaded.plan.rules)
+        var skipped: [SchedulingError] = []
+        let replanned = try scheduler.schedule(
+            school, year: mt.test.year, fixed: fixed, held: held, notBefore: asOf, skipped: &skipped)
+        let findings = mt.state.checker.check(
+            school: school, year: mt.test.year, items: StateRuleTests.tracked(replanned), completions: completions,
+            asOf: asOf
+        ).findings.filter { $0.ruleID == "mt-disaster" }
+        #expect(findings.isEmpty, "\(findings.map(\.message))")
+    }
 }

@@ -3,7 +3,7 @@ import Dates
 /// Drills at different clock hours, where a rule asks for them (MT: eight disaster drills "at
 /// different hours of the day or evening").
 extension Scheduler {
-    /// New starts for drill items, by item id, so that each rule with `distinct_hours` has its
+    /// New starts for drill items, by day, so that each rule with `distinct_hours` has its
     /// counted drills in as many clock hours as it asks drills. Drills keep their start while it
     /// brings a new hour (or the rule has its hours); a drill that repeats an hour before that
     /// moves to the first hour of the school day not used yet where it still meets every rule it
@@ -12,7 +12,7 @@ extension Scheduler {
     /// the rest (the law allows evening drills, which the scheduler does not place).
     func hourStarts(
         _ items: [ScheduledItem], held: [PlannedDrill], model: RequirementModel, school: School
-    ) -> [String: (start: ClockTime, context: TimeOfDay)] {
+    ) -> [CalendarDate: (start: ClockTime, context: TimeOfDay)] {
         let bells = school.bellSchedule
         let opens = min(bells.arrival.start, bells.day.start)
         let closes = max(bells.dismissal.end, bells.day.end)
@@ -26,7 +26,7 @@ extension Scheduler {
                 presence: Set(item.presence.compactMap(PresenceRole.init(rawValue:))),
                 hour: item.start.map { $0.minutes / 60 })
         }
-        var result: [String: (start: ClockTime, context: TimeOfDay)] = [:]
+        var result: [CalendarDate: (start: ClockTime, context: TimeOfDay)] = [:]
         for entry in model.entries.indices where model.entries[entry].rule.condition.distinctHours {
             let asked = model.asked(entry)
             var used = Set(
@@ -67,7 +67,7 @@ extension Scheduler {
                 guard let chosen else { continue }
                 drills[position].start = chosen.start
                 drills[position].timeContext = chosen.context
-                result[drills[position].id] = chosen
+                result[drills[position].date] = chosen
                 used.insert(chosen.start.minutes / 60)
             }
         }

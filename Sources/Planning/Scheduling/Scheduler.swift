@@ -106,12 +106,16 @@ public struct Scheduler: Sendable {
         _ drills: [PlannedDrill], held: [PlannedDrill], model: RequirementModel, school: School, year: SchoolYear,
         state: inout Placement
     ) -> [ScheduledItem] {
-        // Where a rule asks different hours (MT), the items are made once aside to see their starts.
-        var starts: [String: (start: ClockTime, context: TimeOfDay)] = [:]
+        // Where a rule asks different hours (MT), the items are made once aside to see their starts:
+        // only drills that count (not one done, which counts by its record's hour in `held`, nor
+        // one whose day passed unrecorded), keyed by day, as a school holds one drill a day.
+        var starts: [CalendarDate: (start: ClockTime, context: TimeOfDay)] = [:]
         if model.entries.contains(where: \.rule.condition.distinctHours) {
             var aside = state
             starts = hourStarts(
-                drillItems(drills, held: [], model: model, school: school, year: year, state: &aside, retime: [:]),
+                drillItems(
+                    drills.filter(\.counts), held: [], model: model, school: school, year: year, state: &aside,
+                    retime: [:]),
                 held: held, model: model, school: school)
         }
         return drillItems(drills, held: held, model: model, school: school, year: year, state: &state, retime: starts)
@@ -119,7 +123,7 @@ public struct Scheduler: Sendable {
 
     private func drillItems(
         _ drills: [PlannedDrill], held: [PlannedDrill], model: RequirementModel, school: School, year: SchoolYear,
-        state: inout Placement, retime: [String: (start: ClockTime, context: TimeOfDay)]
+        state: inout Placement, retime: [CalendarDate: (start: ClockTime, context: TimeOfDay)]
     ) -> [ScheduledItem] {
         var items: [ScheduledItem] = []
         for (type, ofType) in Dictionary(grouping: drills, by: \.type).sorted(by: { $0.key < $1.key }) {
@@ -144,7 +148,9 @@ public struct Scheduler: Sendable {
                 activity.presence += drill.presence.sorted().map(\.rawValue).filter { !activity.presence.contains($0) }
                 if drill.slot == nil { state.record(drill.date, for: activity) }
                 var item = makeItem(activity, slot: slot, day: drill.date, school: school, year: year, state: &state)
-                if let moved = retime[item.id] { (item.start, item.timeContext) = (moved.start, moved.context) }
+                if drill.counts, let moved = retime[item.date] {
+                    (item.start, item.timeContext) = (moved.start, moved.context)
+                }
                 let owed = model.obligations(
                     DrillEvent(
                         type: type, date: drill.date, context: item.timeContext,
