@@ -45,6 +45,25 @@ import Testing
         }
     }
 
+    /// Every attribute a shipped rule set declares is read by one of its rules: a declared one that
+    /// nothing reads (baseline's `bus_riders` and `hazard_zone` were) tells a school its answer
+    /// matters when it changes nothing. Summer sessions are the one declared ahead of their rules.
+    @Test func everyDeclaredAttributeIsRead() throws {
+        let folder = "\(resources.templates)/compliance"
+        var declared: [String: String] = [:]
+        var read: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".yaml") {
+            let set = try RuleSetReader.read(
+                try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8), file: file)
+            for name in set.attributes.keys { declared[name] = file }
+            for rule in set.rules { read.formUnion(rule.when?.attributes ?? []) }
+        }
+        #expect(!declared.isEmpty)
+        for (name, file) in declared where !read.contains(name) && name != "summer_session" {
+            Issue.record("\(file) declares \(name), which no rule reads")
+        }
+    }
+
     /// The example district's three schools (K-5, 6-8, 9-12) under Maine's, Utah's and
     /// California's rules.
     @Test func eachSchoolOwesItsBandsCount() throws {
