@@ -94,6 +94,18 @@ import Testing
         #expect(first.stdout.contains("added 78 items at lincoln-hs"))
         let second = try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01")
         #expect(second.stdout.hasPrefix("no change"))
+        // A new title rewords the items where they are: updated, not moved.
+        let planText = try String(contentsOfFile: plan, encoding: .utf8)
+        try planText.replacingOccurrences(of: "title: Bus evacuation drill", with: "title: Bus drill")
+            .write(toFile: plan, atomically: true, encoding: .utf8)
+        let reworded = try Drillbook.run("schedule", "--plan", plan, "--as-of", "2027-08-01")
+        #expect(
+            reworded.stdout.hasSuffix("0 added, 0 moved, 18 updated, 0 cancelled, 216 unchanged\n"),
+            "\(reworded.stdout)")
+        #expect(
+            reworded.stdout.contains(
+                "updated lincoln-hs/bus-evacuation-2: 2028-02-14 15:25 (the wording of bus-evacuation changed in the plan), sequence 1"
+            ), "\(reworded.stdout)")
         let list = try Drillbook.run(
             "list", "--plan", plan, "--school", "lincoln-hs", "--kind", "drill/lockdown", "--json")
         struct Row: Decodable {

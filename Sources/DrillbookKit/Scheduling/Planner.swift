@@ -80,22 +80,37 @@ public enum Planner {
         return items
     }
 
-    /// Each activity's fingerprint: its definition and, for a drill series, every rule that counts
-    /// its type. A re-plan moves the future items of an activity whose fingerprint changed.
+    /// Each activity's fingerprint as stored: `2:` and the first 32 hex digits of the SHA-256 of its
+    /// placement, then of its wording (`ActivityFingerprint`).
     static func versions(_ loaded: LoadedPlan) -> [String: String] {
         var result: [String: String] = [:]
         for activity in loaded.plan.activities {
-            var text = String(describing: activity)
-            if case .drill(let type) = activity.kind {
-                for set in loaded.plan.rules {
-                    for rule in set.rules where rule.drills.contains(type) {
-                        text += "|\(set.jurisdiction)|" + String(describing: rule)
-                    }
-                }
-            }
-            result[activity.id] = String(fnv1a(text), radix: 16)
+            let fingerprint = ActivityFingerprint(activity, rules: loaded.plan.rules)
+            result[activity.id] =
+                "2:" + sha256Hex(fingerprint.placement).prefix(32) + ":" + sha256Hex(fingerprint.wording).prefix(32)
         }
         return result
+    }
+
+    /// The stored activities whose placement changed, and those whose wording alone changed.
+    ///
+    /// A fingerprint an earlier release stored (not `2:`) counts as unchanged: it was Swift's own
+    /// description of the rules, which any field a release adds changes, so comparing it moved every
+    /// drill series on the first re-plan after an upgrade. The re-plan stores the new ones.
+    static func changes(stored: [String: String], now: [String: String]) -> (placed: Set<String>, reworded: Set<String>)
+    {
+        var placed: Set<String> = []
+        var reworded: Set<String> = []
+        for (activity, old) in stored where old.hasPrefix("2:") {
+            guard let new = now[activity] else { continue }
+            let (oldParts, newParts) = (old.split(separator: ":"), new.split(separator: ":"))
+            if oldParts.count != 3 || oldParts[1] != newParts[1] {
+                placed.insert(activity)
+            } else if oldParts[2] != newParts[2] {
+                reworded.insert(activity)
+            }
+        }
+        return (placed, reworded)
     }
 
     /// Places the year again with the least change, compares it with what was published, and stores
@@ -123,7 +138,7 @@ public enum Planner {
         let versions = self.versions(loaded)
         let stored: [String: String]
         do { stored = try store.activityVersions(year: loaded.plan.year) } catch { throw .store(error.description) }
-        let changed = Set(stored.keys.filter { stored[$0] != versions[$0] })
+        let (changed, reworded) = changes(stored: stored, now: versions)
         // Each school is re-planned on its own, on every core: its pins, its placement, what stays as
         // published and its diff are its own (UIDs and ids name the school). A state's re-plan did
         // all but the placement on one core, most of its time. Schools the plan no longer has come
@@ -153,8 +168,7 @@ public enum Planner {
                 return Result { () throws(SchedulingError) in
                     try replan(
                         school, year: school.flatMap { loaded.years[$0.id] }, published: mine, log: records,
-                        changed: changed,
-                        scheduler: scheduler, asOf: asOf, notBefore: notBefore)
+                        changed: changed, reworded: reworded, scheduler: scheduler, asOf: asOf, notBefore: notBefore)
                 }
             }
         }
@@ -217,7 +231,8 @@ public enum Planner {
     /// cancelled.
     static func replan(
         _ school: School?, year: SchoolYear?, published mine: [TrackedItem], log: CompletionLog,
-        changed: Set<String>, scheduler: Scheduler, asOf: CalendarDate, notBefore: CalendarDate?
+        changed: Set<String>, reworded: Set<String> = [], scheduler: Scheduler, asOf: CalendarDate,
+        notBefore: CalendarDate?
     ) throws(SchedulingError) -> SchoolReplan {
         var fixed: [FixedOccurrence] = []
         var reasons: [String: String] = [:]
@@ -275,6 +290,14 @@ public enum Planner {
             positionsByID[mine[index].item.id] = index
         }
         if let year {
+            // A reworded activity's items take the plan's words where they stay, when the plan put
+            // their item at the published time (a notice's words name the day and time).
+            var plannedTimes: [String: (CalendarDate, ClockTime?)] = [:]
+            if !reworded.isEmpty {
+                for item in planned where item.relatedTo == nil && reworded.contains(item.activityID) {
+                    plannedTimes[item.id] = (item.date, item.start)
+                }
+            }
             for index in planned.indices {
                 guard let position = before[planned[index].uid], mine[position].status == .scheduled,
                     mine[position].item.date > asOf
@@ -284,7 +307,20 @@ public enum Planner {
                 let date = mine[position].item.date
                 guard kept[main], date == planned[index].date || related != nil else { continue }
                 let fits = planned[index].adminOnly ? year.closures[date] == nil : lost(date, in: year) == nil
-                if fits && mine[position].item != planned[index] { planned[index] = mine[position].item }
+                guard fits && mine[position].item != planned[index] else { continue }
+                var stays = mine[position].item
+                if let (day, start) = plannedTimes[mine[main].item.id], day == mine[main].item.date,
+                    start == mine[main].item.start
+                {
+                    stays.title = planned[index].title
+                    stays.description = planned[index].description
+                    stays.owner = planned[index].owner
+                    stays.source = planned[index].source
+                    if stays != mine[position].item {
+                        reasons[stays.uid] = "the wording of \(stays.activityID) changed in the plan"
+                    }
+                }
+                planned[index] = stays
             }
         }
         var result = Replan.diff(published: mine, positions: before, planned: planned, asOf: asOf) { _, date in

@@ -87,10 +87,16 @@ enum ScheduleReport {
             lines.append("added \(added[school]!.count) items at \(school)")
             if verbose { lines += added[school]!.map { "  + \(line(result.added[$0].item))" } }
         }
+        // An item whose day and time stay but whose words or details changed is updated, not moved.
+        var updated = 0
         for (from, to) in result.moved {
-            lines.append(
-                "moved \(to.item.id): \(when(from.item)) -> \(when(to.item))"
-                    + (result.reasons[to.item.uid].map { " (\($0))" } ?? "") + ", sequence \(to.sequence)")
+            let reason = (result.reasons[to.item.uid].map { " (\($0))" } ?? "") + ", sequence \(to.sequence)"
+            if when(from.item) == when(to.item) {
+                updated += 1
+                lines.append("updated \(to.item.id): \(when(to.item))" + reason)
+            } else {
+                lines.append("moved \(to.item.id): \(when(from.item)) -> \(when(to.item))" + reason)
+            }
         }
         for item in result.cancelled {
             lines.append(
@@ -107,7 +113,9 @@ enum ScheduleReport {
         if !result.kept.isEmpty { lines.append("kept \(result.kept.count) items that are done, past or announced") }
         if !result.isEmpty {
             lines.append(
-                "\(result.added.count) added, \(result.moved.count) moved, \(result.cancelled.count) cancelled, \(result.unchanged) unchanged"
+                "\(result.added.count) added, \(result.moved.count - updated) moved, "
+                    + (updated > 0 ? "\(updated) updated, " : "")
+                    + "\(result.cancelled.count) cancelled, \(result.unchanged) unchanged"
             )
         }
         return lines.joined(separator: "\n")
