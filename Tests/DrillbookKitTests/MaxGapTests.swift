@@ -141,5 +141,51 @@ import Testing
             try error(2, "{max_days: 30, day_kind: weekly}").contains(
                 "\"weekly\" is unknown (expected one of: calendar, school"))
         #expect(try error(2, "{max_days: 30, day_kind: school}") == "")
+        #expect(try error(1, "{max_months: 2}").contains("spacing max_months needs schema: drillbook-compliance/2"))
+        #expect(try error(2, "{max_days: 30, max_months: 2}").contains("say max_days or max_months, not both"))
+        #expect(try error(2, "{max_months: 2, day_kind: school}").contains("max_months counts calendar months"))
+        #expect(try error(2, "{max_months: 13}").contains("13"))
+        #expect(try error(2, "{max_months: 2}") == "")
+    }
+
+    /// Utah's elementary fire drill "every other month" (`spacing: {max_months: 2}`): no two
+    /// calendar months in a row of the school year without one, whatever the days between. Before
+    /// 2026-12-05 an elementary school with two fire drills a year checked clean.
+    @Test func utahsElementaryFireDrillsComeEveryOtherMonth() throws {
+        let utah = try StateRuleTests.Alone("UT")
+        let year = utah.test.year
+        let model = RequirementModel(ruleSets: utah.test.loaded.plan.rules, school: utah.test.school, year: year)
+        #expect(model.entries.contains { $0.rule.id == "ut-elementary-fire" }, "the starter school is K-12")
+        // The first school day of each month, by month number.
+        var firsts: [Int: CalendarDate] = [:]
+        for date in year.days where year.isInstructionalDay(date) && firsts[date.month] == nil {
+            firsts[date.month] = date
+        }
+        let order = firsts.values.sorted()
+        let months = order.map(\.month)
+        // Every other month from the first: months 1, 3, 5, ... of the year, and its last month.
+        var chosen = stride(from: 0, to: order.count, by: 2).map { order[$0] }
+        if order.count % 2 == 0 { chosen.append(order.last!) }
+        let log = chosen.enumerated().map { utah.fireDrill($0.offset + 1, on: $0.element) }
+        #expect(utah.findings(log, rule: "ut-elementary-fire").isEmpty, "\(months)")
+        // One dropped: the months on either side of it and its own make one stretch of three.
+        let dropped = chosen[2]
+        let findings = utah.findings(log.filter { $0.startedAt.date != dropped }, rule: "ut-elementary-fire")
+        let before = order[order.firstIndex(of: dropped)! - 1]
+        let after = order[order.firstIndex(of: dropped)! + 1]
+        let end = after.firstOfMonth(addingMonths: 1).adding(days: -1)
+        #expect(
+            findings.map(\.message) == [
+                "no fire drill held in the 3 months from \(before.firstOfMonth(addingMonths: 0)) to \(end); "
+                    + "at least one every 2 months is asked"
+            ])
+        // Two a year, as the secondary rule asks, is not enough for an elementary school.
+        let twice = [log[0], log[log.count / 2]]
+        #expect(utah.findings(twice, rule: "ut-elementary-fire").count >= 2)
+        // A secondary school has no such rule.
+        var school = utah.test.school
+        school.attributes["lowest_grade"] = "9"
+        let secondary = RequirementModel(ruleSets: utah.test.loaded.plan.rules, school: school, year: year)
+        #expect(!secondary.entries.contains { $0.rule.id == "ut-elementary-fire" })
     }
 }

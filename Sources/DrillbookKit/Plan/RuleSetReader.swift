@@ -97,20 +97,34 @@ enum RuleSetReader {
     }
 
     /// `{min_days: 20}` (calendar days between two counted drills), `{max_days: 30, day_kind: school}`
-    /// (no run of 30 school days without one), or both.
+    /// (no run of 30 school days without one), `{max_months: 2}` (no two months in a row without
+    /// one), or a minimum with one of the maxima.
     private static func spacing(_ value: YAMLValue, version: Int, into rule: inout ComplianceRule) throws(PlanError) {
-        let fields = try value.mapping(allowed: ["min_days", "max_days", "day_kind"])
+        let fields = try value.mapping(allowed: ["min_days", "max_days", "day_kind", "max_months"])
         rule.minSpacingDays = try fields["min_days"]?.int(0...366)
         if let most = fields["max_days"] {
             try needs2(version, most, "spacing max_days")
+            if let months = fields["max_months"] {
+                throw months.fail("say max_days or max_months, not both")
+            }
             rule.maxGap = MaxGap(
                 days: try most.int(1...366),
                 dayKind: try fields["day_kind"].map { (kind) throws(PlanError) in
                     DayKind(rawValue: try kind.choice(DayKind.allCases.map(\.rawValue)))!
                 } ?? .calendar)
-            if let least = rule.minSpacingDays, least > rule.maxGap!.days {
+            if let least = rule.minSpacingDays, least > rule.maxGap!.length {
                 throw value.fail(
-                    "min_days \(least) is more than max_days \(rule.maxGap!.days): no drills can meet both")
+                    "min_days \(least) is more than max_days \(rule.maxGap!.length): no drills can meet both")
+            }
+        } else if let months = fields["max_months"] {
+            try needs2(version, months, "spacing max_months")
+            if let kind = fields["day_kind"] {
+                throw kind.fail("day_kind measures max_days; max_months counts calendar months")
+            }
+            rule.maxGap = MaxGap(months: try months.int(1...12))
+            if let least = rule.minSpacingDays, least > 28 * rule.maxGap!.length {
+                throw value.fail(
+                    "min_days \(least) is more than \(rule.maxGap!.length) month(s) may hold: no drills can meet both")
             }
         } else if let kind = fields["day_kind"] {
             throw kind.fail("day_kind measures max_days, which is missing (min_days counts calendar days)")

@@ -203,16 +203,12 @@ struct Judgement {
             }
         }
         let words = model.entries[index].rule.drillWords
-        let kind = gap.dayKind == .calendar ? "" : "\(gap.dayKind.rawValue) "
         for (span, closed) in stretches {
-            let length = (span.lowerBound.dayNumber...span.upperBound.dayNumber).count(where: {
-                model.year.counts(CalendarDate(dayNumber: $0), as: gap.dayKind)
-            })
-            let needed = max(1, length / gap.days)
+            let length = gap.count(in: span, of: model.year)
+            let needed = max(1, length / gap.length)
             let behind = missed.filter { span.contains($0.date) && model.mayCount(index, $0) }
             let asked = "; at least one every \(gap.words) is asked"
-            let stretch =
-                "the \(length) \(kind)day\(length == 1 ? "" : "s") from \(span.lowerBound) to \(span.upperBound)"
+            let stretch = "the \(gap.stretch(length)) from \(span.lowerBound) to \(span.upperBound)"
             switch mode {
             case .plan:
                 add(
@@ -231,10 +227,7 @@ struct Judgement {
             case .duringYear:
                 // Only the days from the one checked on can still take drills.
                 let from = max(asOf, span.lowerBound)
-                let left = (from.dayNumber...span.upperBound.dayNumber).count(where: {
-                    model.year.counts(CalendarDate(dayNumber: $0), as: gap.dayKind)
-                })
-                let needed = max(1, left / gap.days)
+                let needed = max(1, gap.count(in: from...span.upperBound, of: model.year) / gap.length)
                 add(
                     [reference(index)], .atRisk,
                     "no \(words) drill held or scheduled in \(stretch)\(asked)",

@@ -1,3 +1,5 @@
+public import Dates
+
 /// A jurisdiction's drill rules as data (`Templates/compliance/baseline.yaml`, one per state, a
 /// district's own files in `compliance/`).
 public struct ComplianceRuleSet: Sendable {
@@ -150,21 +152,51 @@ public struct ComplianceRule: Sendable {
     }
 }
 
-/// `spacing: {max_days: 30, day_kind: school}`: no run of `days` days of the kind, within the
+/// `spacing: {max_days: 30, day_kind: school}`: no run of `length` days of the kind, within the
 /// rule's windows, without a counted drill. The first must fall in the first run and the last in
-/// the final one, so a year of 180 school days asks for at least six.
+/// the final one, so a year of 180 school days asks for at least six. `{max_months: 2}` counts
+/// calendar months instead (UT: a fire drill every other month): no two months in a row without one.
 public struct MaxGap: Hashable, Sendable {
-    public var days: Int
-    public var dayKind: DayKind
-
-    public init(days: Int, dayKind: DayKind = .calendar) {
-        self.days = days
-        self.dayKind = dayKind
+    public enum Unit: Hashable, Sendable {
+        case days(DayKind)
+        case months
     }
 
-    /// `30 school days`.
-    public var words: String {
-        "\(days) \(dayKind == .calendar ? "" : dayKind.rawValue + " ")day\(days == 1 ? "" : "s")"
+    public var length: Int
+    public var unit: Unit
+
+    public init(days: Int, dayKind: DayKind = .calendar) {
+        length = days
+        unit = .days(dayKind)
+    }
+
+    public init(months: Int) {
+        length = months
+        unit = .months
+    }
+
+    /// `30 school days`, `2 months`.
+    public var words: String { stretch(length) }
+
+    /// `59 school days`, `3 months`: so many of the unit.
+    public func stretch(_ count: Int) -> String {
+        switch unit {
+        case .days(let kind):
+            "\(count) \(kind == .calendar ? "" : kind.rawValue + " ")day\(count == 1 ? "" : "s")"
+        case .months: "\(count) month\(count == 1 ? "" : "s")"
+        }
+    }
+
+    /// How many of the unit `span` holds: its days of the kind, or the months it touches.
+    public func count(in span: ClosedRange<CalendarDate>, of year: SchoolYear) -> Int {
+        switch unit {
+        case .days(let kind):
+            (span.lowerBound.dayNumber...span.upperBound.dayNumber).count {
+                year.counts(CalendarDate(dayNumber: $0), as: kind)
+            }
+        case .months:
+            (span.upperBound.year - span.lowerBound.year) * 12 + span.upperBound.month - span.lowerBound.month + 1
+        }
     }
 }
 

@@ -92,26 +92,44 @@ public struct RequirementModel: Sendable {
     }
 
     /// `max_days` spacing as constraints the scheduler already meets: one drill in each run of
-    /// `gap.days` consecutive days of the kind in `span`, every run from the first day on (a span
+    /// `gap.length` consecutive days of the kind in `span`, every run from the first day on (a span
     /// shorter than one run is one run). A drill-free stretch of such days is then exactly the
-    /// runs it holds, which `check` reports together.
+    /// runs it holds, which `check` reports together. `max_months`: one in each run of so many
+    /// calendar months, each run cut to `span`, runs with no school day left out.
     private mutating func addGaps(_ gap: MaxGap, entry index: Int, in span: ClosedRange<CalendarDate>) {
-        let days = (span.lowerBound.dayNumber...span.upperBound.dayNumber).map(CalendarDate.init(dayNumber:))
-            .filter { year.counts($0, as: gap.dayKind) }
-        guard let first = days.first, let last = days.last else { return }
-        entries[index].gapMinimum = max(1, days.count / gap.days)
-        guard days.count > gap.days else {
-            add(
-                Constraint(
-                    entry: index, span: first...last, atLeast: 1, per: .year,
-                    periodName: "the \(gap.words) from \(first)", isGap: true))
-            return
+        // Each run's first and last day: the run is a drill-free stretch's building block.
+        var runs: [ClosedRange<CalendarDate>] = []
+        switch gap.unit {
+        case .days(let kind):
+            let days = (span.lowerBound.dayNumber...span.upperBound.dayNumber).map(CalendarDate.init(dayNumber:))
+                .filter { year.counts($0, as: kind) }
+            guard let first = days.first, let last = days.last else { return }
+            entries[index].gapMinimum = max(1, days.count / gap.length)
+            runs =
+                days.count > gap.length
+                ? (0...(days.count - gap.length)).map { days[$0]...days[$0 + gap.length - 1] } : [first...last]
+        case .months:
+            var starts: [CalendarDate] = [span.lowerBound]
+            while case let next = starts.last!.firstOfMonth(addingMonths: 1), next <= span.upperBound {
+                starts.append(next)
+            }
+            entries[index].gapMinimum = max(1, starts.count / gap.length)
+            let ends = starts.map { min($0.firstOfMonth(addingMonths: 1).adding(days: -1), span.upperBound) }
+            runs =
+                starts.count > gap.length
+                ? (0...(starts.count - gap.length)).map { starts[$0]...ends[$0 + gap.length - 1] }
+                : [span.lowerBound...span.upperBound]
+            runs = runs.filter { run in
+                (run.lowerBound.dayNumber...run.upperBound.dayNumber).contains {
+                    year.isSchoolDay(CalendarDate(dayNumber: $0))
+                }
+            }
         }
-        for start in 0...(days.count - gap.days) {
+        for run in runs {
             add(
                 Constraint(
-                    entry: index, span: days[start]...days[start + gap.days - 1], atLeast: 1, per: .year,
-                    periodName: "the \(gap.words) from \(days[start])", isGap: true))
+                    entry: index, span: run, atLeast: 1, per: .year,
+                    periodName: "the \(gap.words) from \(run.lowerBound)", isGap: true))
         }
     }
 
