@@ -25,25 +25,33 @@ import Testing
         #expect(short.map(\.message).first?.hasPrefix("1 of 3") == true, "\(short.map(\.message))")
     }
 
-    /// Tornado drills: two, unannounced, during school hours and not at dismissal.
-    @Test func tornadoDrillsAreUnannouncedAndNotAtDismissal() throws {
+    /// Fire drills (four) and tornado drills (two) count during school hours, not at dismissal;
+    /// both are placed unannounced.
+    @Test(arguments: [("fire", 4), ("tornado", 2)])
+    func drillsAtDismissalDoNotCount(type: String, count: Int) throws {
         let kansas = try StateRuleTests.Alone("KS")
         let year = kansas.test.year
         let days = year.days.filter { year.isInstructionalDay($0) }
         let dismissal = kansas.test.school.bellSchedule.dismissal.start.adding(minutes: 5)
         func log(at time: ClockTime) -> [Completion] {
-            [20, 120].enumerated().map { index, day in
+            (0..<count).map {
                 var drill = kansas.fireDrill(
-                    index + 1, on: days[day], hour: time.minutes / 60, minute: time.minutes % 60)
-                drill.kind = .drill("tornado")
+                    $0 + 1, on: days[$0 * 30 + 5], hour: time.minutes / 60, minute: time.minutes % 60)
+                drill.kind = .drill(type)
                 return drill
             }
         }
-        #expect(kansas.findings(log(at: ClockTime(hour: 10, minute: 15)), rule: "ks-tornado").isEmpty)
-        let late = kansas.findings(log(at: dismissal), rule: "ks-tornado")
-        #expect(late.map(\.message).first?.hasPrefix("0 of 2 tornado drills") == true, "\(late.map(\.message))")
-        let tornado = try #require(kansas.test.loaded.plan.activities.first { $0.kind == .drill("tornado") })
-        #expect(!tornado.announced)
-        #expect(kansas.test.items.contains { $0.kind == .drill("tornado") && !$0.announced })
+        #expect(kansas.findings(log(at: ClockTime(hour: 10, minute: 15)), rule: "ks-\(type)").isEmpty)
+        let late = kansas.findings(log(at: dismissal), rule: "ks-\(type)")
+        #expect(
+            late.map(\.message).first?.hasPrefix("0 of \(count) \(type) drills during class time") == true,
+            "\(late.map(\.message))")
+        let activity = try #require(kansas.test.loaded.plan.activities.first { $0.kind == .drill(type) })
+        #expect(!activity.announced)
+        #expect(
+            kansas.test.items.contains { $0.kind == .drill(type) }
+                && !kansas.test.items.contains {
+                    $0.kind == .drill(type) && $0.announced
+                })
     }
 }
