@@ -41,3 +41,43 @@ import Testing
             december.first?.message.contains("between 2027-12-01 and 2027-12-31") == true, "\(december.map(\.message))")
     }
 }
+
+/// Rules whose law names a kind of drill rather than one type: each type of the kind counts, on a
+/// day the rule counts, and a type outside it does not.
+@Suite struct DrillKindRuleTests {
+    static let kinds: [(state: String, rule: String, counts: [String], not: [String])] = [
+        (
+            "KS", "ks-crisis", ["lockdown", "lockout", "shelter-in-place", "evacuation", "bomb-threat"],
+            ["fire", "tornado"]
+        ),
+        ("CT", "ct-crisis", ["lockdown", "lockout", "shelter-in-place", "evacuation", "active-threat"], ["fire"]),
+        ("LA", "la-safety-drill", ["lockdown", "shelter-in-place", "evacuation", "severe-weather"], ["fire"]),
+        ("IN", "in-man-made", ["lockdown", "active-threat", "shelter-in-place", "bomb-threat"], ["tornado", "fire"]),
+        ("IL", "il-severe-weather", ["severe-weather", "tornado", "shelter-in-place"], ["lockdown"]),
+        ("IL", "il-lockdown", ["lockdown", "active-threat"], ["evacuation"]),
+        ("VT", "vt-options-fall", ["lockdown", "active-threat"], ["fire"]),
+        ("VT", "vt-options-spring", ["lockdown", "active-threat"], ["fire"]),
+    ]
+
+    @Test(arguments: kinds.indices)
+    func everyTypeOfTheLawsKindCounts(index: Int) throws {
+        let (state, rule, counts, not) = Self.kinds[index]
+        let alone = try StateRuleTests.Alone(state)
+        let model = RequirementModel(ruleSets: alone.checker.ruleSets, school: alone.test.school, year: alone.test.year)
+        let entry = try #require(model.entries.firstIndex { $0.rule.id == rule })
+        let span = model.constraints[model.entries[entry].constraints[0]].span
+        let day = try #require(
+            alone.test.year.days.first { span.contains($0) && alone.test.year.isInstructionalDay($0) })
+        let presence = Set(model.entries[entry].rule.condition.present)
+        for type in counts {
+            #expect(
+                model.countsNatively(entry, type: type, date: day, context: .class, presence: presence),
+                "\(state) \(rule): a \(type) drill does not count")
+        }
+        for type in not {
+            #expect(
+                !model.countsNatively(entry, type: type, date: day, context: .class, presence: presence),
+                "\(state) \(rule): a \(type) drill counts")
+        }
+    }
+}
