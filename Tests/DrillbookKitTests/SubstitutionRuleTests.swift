@@ -57,13 +57,38 @@ import Testing
         ("IL", "il-lockdown", ["lockdown", "active-threat"], ["evacuation"]),
         ("VT", "vt-options-fall", ["lockdown", "active-threat"], ["fire"]),
         ("VT", "vt-options-spring", ["lockdown", "active-threat"], ["fire"]),
+        ("SC", "sc-severe-weather", ["severe-weather", "tornado", "earthquake"], ["fire"]),
+        ("MS", "ms-lockdown", ["lockdown", "active-threat"], ["tornado"]),
+        // A tornado drill is a severe-weather drill (not the other way round: AR's, KS's tornado rules).
+        ("TX", "tx-severe-weather", ["severe-weather", "tornado"], ["shelter-in-place"]),
+        ("KY", "ky-severe-weather-first", ["severe-weather", "tornado"], ["earthquake"]),
+        ("MD", "md-severe-weather", ["severe-weather", "tornado"], ["earthquake"]),
+        ("baseline", "baseline-severe-weather", ["severe-weather", "tornado"], ["fire"]),
+        ("KS", "ks-tornado", ["tornado"], ["severe-weather"]),
     ]
+
+    /// A type a rule only also counts makes no series: a Texas school, asked no tornado drill, gets
+    /// none for baseline's severe-weather rule, which a tornado drill meets. Where the state asks
+    /// tornado drills (OH), one of them is also the severe-weather drill, and keeps its own title.
+    @Test func aTypeARuleOnlyAlsoCountsIsPlacedOnlyWhereARuleAsksIt() throws {
+        let texas = try StateRuleTests.make("TX")
+        #expect(!texas.loaded.plan.activities.contains { $0.kind == .drill("tornado") })
+        #expect(texas.items.filter { $0.kind == .drill("severe-weather") && $0.relatedTo == nil }.count == 1)
+        let ohio = try StateRuleTests.make("OH")
+        let tornado = try #require(ohio.loaded.plan.activities.first { $0.kind == .drill("tornado") })
+        #expect(tornado.title == "Tornado drill")
+        #expect(!ohio.items.contains { $0.kind == .drill("severe-weather") })
+        #expect(ohio.items.filter { $0.kind == .drill("tornado") && $0.relatedTo == nil }.count == 2)
+    }
 
     @Test(arguments: kinds.indices)
     func everyTypeOfTheLawsKindCounts(index: Int) throws {
         let (state, rule, counts, not) = Self.kinds[index]
-        let alone = try StateRuleTests.Alone(state)
-        let model = RequirementModel(ruleSets: alone.checker.ruleSets, school: alone.test.school, year: alone.test.year)
+        // Baseline's rules come with every state's plan.
+        let alone = try StateRuleTests.Alone(state == "baseline" ? "TX" : state)
+        let model = RequirementModel(
+            ruleSets: alone.test.loaded.plan.rules.filter { $0.jurisdiction == state }, school: alone.test.school,
+            year: alone.test.year)
         let entry = try #require(model.entries.firstIndex { $0.rule.id == rule })
         let span = model.constraints[model.entries[entry].constraints[0]].span
         let day = try #require(

@@ -11,30 +11,29 @@ public enum DrillSeries {
             if case .drill(let type) = activity.kind, !types.contains(type) { types.append(type) }
         }
         for set in rules {
+            // A rule places only its first type (the scheduler meets a rule of several types with
+            // those other rules place first): the others count, and make no series of their own.
             for rule in set.rules where !rule.counts.isEmpty || !rule.substitutesFor.isEmpty || rule.maxGap != nil {
-                // A rule that counts any drill (OK's ten a year) places only its first type.
-                for type in rule.drills.prefix(
-                    rule.drills.count == ActivityKind.drillTypes.count ? 1 : rule.drills.count)
-                where !types.contains(type) {
-                    types.append(type)
-                }
+                if let type = rule.drills.first, !types.contains(type) { types.append(type) }
             }
         }
         return types.map { type in
             let own = planDrills.first { $0.kind == .drill(type) }
-            let entries = rules.flatMap { set in
-                set.rules.filter { $0.drills.first == type || ($0.drills.contains(type) && $0.drills.count > 1) }.map {
-                    (set, $0)
-                }
+            // The rules that place this type first come first, and only they name it: baseline's
+            // severe-weather drill, which a tornado drill also meets, does not title a state's
+            // tornado drills.
+            let placing = rules.flatMap { set in set.rules.filter { $0.drills.first == type }.map { (set, $0) } }
+            let counting = rules.flatMap { set in
+                set.rules.filter { $0.drills.first != type && $0.drills.contains(type) }.map { (set, $0) }
             }
-            let defaults = entries.map(\.1.schedule)
+            let defaults = (placing + counting).map(\.1.schedule)
             let name = type.dashesAsSpaces
             var activity =
                 own
                 ?? Activity(
                     id: "\(type)-drill", kind: .drill(type),
-                    title: defaults.compactMap(\.title).first ?? name.prefix(1).uppercased() + name.dropFirst()
-                        + " drill",
+                    title: placing.compactMap(\.1.schedule.title).first ?? name.prefix(1).uppercased()
+                        + name.dropFirst() + " drill",
                     cadence: [], durationMinutes: defaults.compactMap(\.durationMinutes).max() ?? 20,
                     timeOfDay: defaults.compactMap(\.timeOfDay).first ?? .rotate,
                     owner: defaults.compactMap(\.owner).first ?? "safety_coordinator",
@@ -46,7 +45,9 @@ public enum DrillSeries {
                 activity.notice = activity.notice.merged(schedule.notice)
                 activity.presence += schedule.presence.filter { !activity.presence.contains($0) }
             }
-            let sources = entries.filter { $0.1.drills.contains(type) }.map { "\($0.0.jurisdiction):\($0.1.id)" }
+            let sources = rules.flatMap { set in
+                set.rules.filter { $0.drills.contains(type) }.map { "\(set.jurisdiction):\($0.id)" }
+            }
             if own == nil || activity.source == nil {
                 activity.source = sources.isEmpty ? activity.source : sources.joined(separator: ", ")
             }

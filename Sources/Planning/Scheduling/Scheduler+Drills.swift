@@ -178,7 +178,10 @@ extension Scheduler {
             var wants: [Want] = []
             let wantsOf: [[Int]] = constraints.indices.map { index in
                 let rule = model.entries[constraints[index].entry].rule
-                let types = rule.drills.count > 4 ? rule.drills.filter(seriesTypes.contains) : rule.drills
+                // Of several types, only those some rule places first: a rule that also counts a
+                // tornado drill as a severe-weather drill never brings tornado drills to a school
+                // no tornado rule asks them of.
+                let types = rule.drills.count > 1 ? rule.drills.filter(seriesTypes.contains) : rule.drills
                 let contexts: [TimeOfDay?] =
                     rule.condition.during.isEmpty ? [nil] : rule.condition.during.filter(school.bellSchedule.has)
                 let presence = Set(rule.condition.present)
