@@ -228,7 +228,7 @@ import Testing
         #expect(here.cancelled == cancelled.map(\.item.id), "only the make-up and what follows it")
         #expect(
             result.reasons[makeUps.first!.item.uid]
-                == "no longer needed: the drills recorded meet every rule it counted for")
+                == "no longer needed: the drills held and planned meet every rule it counted for")
         try expectEveryMovableDrillNeeded(loaded, store: store, asOf: missedOn.adding(days: 2), "late record")
         #expect(try Planner.run(loaded, store: store, asOf: missedOn.adding(days: 2)).isEmpty)
     }

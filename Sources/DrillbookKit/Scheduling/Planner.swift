@@ -335,7 +335,8 @@ public enum Planner {
             reasons[cancelled.item.uid] =
                 cancelled.item.relatedTo.map { "follows \($0)" }
                 ?? (droppable.contains(cancelled.item.uid)
-                    ? "no longer needed: the drills recorded meet every rule it counted for" : "no longer in the plan")
+                    ? "no longer needed: the drills held and planned meet every rule it counted for"
+                    : "no longer in the plan")
         }
         result.reasons = reasons
         result.skipped = skipped
