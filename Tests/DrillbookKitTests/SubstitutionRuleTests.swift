@@ -59,6 +59,9 @@ import Testing
         ("VT", "vt-options-spring", ["lockdown", "active-threat"], ["fire"]),
         ("SC", "sc-severe-weather", ["severe-weather", "tornado", "earthquake"], ["fire"]),
         ("MS", "ms-lockdown", ["lockdown", "active-threat"], ["tornado"]),
+        // Drills that keep occupants inside a secured building, for a hazardous release or an armed person.
+        ("MI", "mi-lockdown", ["lockdown", "shelter-in-place", "lockout", "secure", "active-threat"], ["evacuation"]),
+        ("MI", "mi-lockdown-after-january", ["lockdown", "shelter-in-place"], ["tornado"]),
         // A tornado drill is a severe-weather drill (not the other way round: AR's, KS's tornado rules).
         ("TX", "tx-severe-weather", ["severe-weather", "tornado"], ["shelter-in-place"]),
         ("KY", "ky-severe-weather-first", ["severe-weather", "tornado"], ["earthquake"]),
