@@ -42,6 +42,42 @@ import Testing
     }
 }
 
+/// New York's twelve drills: eight evacuation drills, fire drills among them, and four lockdowns;
+/// eight of the twelve "between September first and December thirty-first".
+@Suite struct NewYorkRuleTests {
+    @Test func fireDrillsAreEvacuationDrillsAndAugustIsNotInTheFirstEight() throws {
+        let york = try StateRuleTests.Alone("NY")
+        let year = york.test.year
+        let days = year.days.filter { year.isInstructionalDay($0) }
+        func drill(_ id: Int, _ type: String, on date: CalendarDate) -> Completion {
+            var drill = york.fireDrill(id, on: date, hour: 8 + id % 6)
+            drill.kind = .drill(type)
+            drill.evidence[.familiesNotified] = "\(date.adding(days: -8))"  // a week ahead, as lockdowns ask
+            return drill
+        }
+        let fall = days.filter { $0.month >= 9 && $0.month <= 12 }
+        let spring = days.filter { $0.month >= 1 && $0.month <= 6 }
+        // Six fire drills and two lockdowns in the fall, two fire drills and two lockdowns in the spring.
+        var log = (0..<6).map { drill($0 + 1, "fire", on: fall[$0 * 12]) }
+        log += [drill(7, "lockdown", on: fall[5]), drill(8, "lockdown", on: fall[40])]
+        log += [drill(9, "fire", on: spring[3]), drill(10, "fire", on: spring[30])]
+        log += [drill(11, "lockdown", on: spring[10]), drill(12, "lockdown", on: spring[50])]
+        for rule in ["ny-evacuation", "ny-lockdown", "ny-first-eight"] {
+            #expect(york.findings(log, rule: rule).isEmpty, "\(rule): \(york.findings(log, rule: rule).map(\.message))")
+        }
+        // Two of the fall's fire drills held in August instead: still evacuation drills, not of the first eight.
+        guard let august = days.first(where: { $0.month == 8 }) else {
+            Issue.record("the starter year has no school day in August")
+            return
+        }
+        log[0] = drill(1, "fire", on: august)
+        log[1] = drill(2, "fire", on: august.adding(days: 1))
+        #expect(york.findings(log, rule: "ny-evacuation").isEmpty)
+        let first = york.findings(log, rule: "ny-first-eight").map(\.message)
+        #expect(first.count == 1 && first[0].hasPrefix("6 of 8"), "\(first)")
+    }
+}
+
 /// Rules whose law names a kind of drill rather than one type: each type of the kind counts, on a
 /// day the rule counts, and a type outside it does not.
 @Suite struct DrillKindRuleTests {
@@ -59,6 +95,9 @@ import Testing
         ("VT", "vt-options-spring", ["lockdown", "active-threat"], ["fire"]),
         ("SC", "sc-severe-weather", ["severe-weather", "tornado", "earthquake"], ["fire"]),
         ("MS", "ms-lockdown", ["lockdown", "active-threat"], ["tornado"]),
+        // Education Law 807's evacuation drills are the fire drills (NYSED, 2020).
+        ("NY", "ny-evacuation", ["evacuation", "fire"], ["lockdown"]),
+        ("NY", "ny-first-eight", ["evacuation", "fire", "lockdown"], ["shelter-in-place"]),
         // Drills that keep occupants inside a secured building, for a hazardous release or an armed person.
         ("MI", "mi-lockdown", ["lockdown", "shelter-in-place", "lockout", "secure", "active-threat"], ["evacuation"]),
         ("MI", "mi-lockdown-after-january", ["lockdown", "shelter-in-place"], ["tornado"]),
