@@ -98,6 +98,8 @@ import Testing
         // Education Law 807's evacuation drills are the fire drills (NYSED, 2020).
         ("NY", "ny-evacuation", ["evacuation", "fire"], ["lockdown"]),
         ("NY", "ny-first-eight", ["evacuation", "fire", "lockdown"], ["shelter-in-place"]),
+        ("ME", "me-evacuation-first", ["fire", "evacuation"], ["lockdown"]),
+        ("WA", "wa-evacuation", ["evacuation", "fire"], ["lockdown"]),
         // Drills that keep occupants inside a secured building, for a hazardous release or an armed person.
         ("MI", "mi-lockdown", ["lockdown", "shelter-in-place", "lockout", "secure", "active-threat"], ["evacuation"]),
         ("MI", "mi-lockdown-after-january", ["lockdown", "shelter-in-place"], ["tornado"]),
