@@ -171,6 +171,27 @@ import Testing
         }
     }
 
+    /// A type a rule only also counts is never placed, nor made a series: every drill series is a
+    /// type some rule (or the plan) places first, and every drill placed is of a type some rule
+    /// that applies to the school places first. Counting tornado drills for baseline's
+    /// severe-weather rule once brought tornado drills to Texas.
+    @Test(arguments: states)
+    func onlyTypesSomeRulePlacesFirstAreScheduled(state: String) throws {
+        let test = try Self.make(state)
+        let first = Set(test.loaded.plan.rules.flatMap(\.rules).compactMap(\.drills.first))
+        let model = RequirementModel(ruleSets: test.loaded.plan.rules, school: test.school, year: test.year)
+        let applying = Set(model.entries.compactMap(\.rule.drills.first))
+        let planned = Set(test.loaded.plan.activities.filter { !$0.cadence.isEmpty }.map(\.kind))
+        for activity in test.loaded.plan.activities {
+            guard case .drill(let type) = activity.kind else { continue }
+            #expect(first.contains(type) || planned.contains(activity.kind), "\(state): a \(type) series")
+        }
+        for item in test.items where item.relatedTo == nil {
+            guard case .drill(let type) = item.kind, !planned.contains(item.kind) else { continue }
+            #expect(applying.contains(type), "\(state): \(item.id) is a \(type) drill no rule places")
+        }
+    }
+
     /// Each rule, each way it can be broken: the finding names it, and nothing untouched is flagged.
     @Test(arguments: states)
     func everyBreakOfEveryRuleIsFound(state: String) throws {
