@@ -74,7 +74,7 @@ import Testing
 
     /// A local rule file's comment or key order is not a change; its count is.
     @Test func aRuleFilesLayoutIsNotAChange() throws {
-        let (plan, loaded, store) = try scheduledExample(asOf: "2027-08-01")
+        let (plan, _, store) = try scheduledExample(asOf: "2027-08-01")
         let folder = (plan as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: "\(folder)/compliance", withIntermediateDirectories: true)
         let rule = { (body: String) in
@@ -101,6 +101,5 @@ import Testing
                         $0.contains("changed in the plan or its rules") || $0.hasPrefix("follows")
                     } == true
             })
-        _ = loaded
     }
 }
