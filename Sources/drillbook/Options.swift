@@ -82,6 +82,6 @@ enum TimeInputOption {
     /// The zone of the school an item id (`lincoln-hs/fire-drill-3`) or `school/` names, else the district's.
     static func zone(of id: String, in loaded: LoadedPlan) -> TimeZone {
         let school = loaded.plan.schools.first { id.hasPrefix($0.school.id + "/") }?.school
-        return TimeZone(identifier: school?.timeZone ?? loaded.plan.district.timeZone) ?? .current
+        return loaded.zone(of: school?.id ?? "")
     }
 }

@@ -128,6 +128,9 @@ import Testing
         let result = try Drillbook.run("calendar", "expand", Self.example, "--from", "2027-02-30")
         #expect(result.status == 64)
         #expect(result.stderr.contains("--from \"2027-02-30\" is not a date"))
+        let swapped = try Drillbook.run(
+            "calendar", "expand", Self.example, "--from", "2027-12-01", "--to", "2027-11-01")
+        #expect(swapped.status == 64 && swapped.stderr.contains("--to 2027-11-01 is not after --from 2027-12-01"))
     }
 }
 

@@ -123,6 +123,9 @@ import Testing
         #expect(typo.stderr.contains("drill,"), "\(typo.stderr)")
         let none = try Drillbook.run("list", "--plan", plan, "--from", "2030-01-01")
         #expect(none.status == 0 && none.stdout == "no items match\n", "\(none.stdout)")
+        // A range whose end is before its start is the two swapped, not a question answered "nothing".
+        let swapped = try Drillbook.run("list", "--plan", plan, "--from", "2027-10-01", "--to", "2027-09-01")
+        #expect(swapped.status == 64 && swapped.stderr.contains("--to 2027-09-01 is before --from 2027-10-01"))
         let export = try Drillbook.run(
             "export", "--plan", plan, "--out", folder.appendingPathComponent("out").path, "--school", "lincoln-hs",
             "--audience", "staff", "--as-of", "2027-08-01")

@@ -300,6 +300,57 @@ import Testing
         #expect(try store.completions(year: "2027-2028").count == (says == nil ? 2 : 0))
     }
 
+    /// A drill's start or end typed in the hour the school's clocks skip (02:30 on the night daylight
+    /// saving begins) was stored as written, and every later command read it as another time. It is
+    /// refused by every way in (complete, record, a log import), naming the time a clock read then;
+    /// the hour that happens twice is a real time and is kept; a school in a zone without daylight
+    /// saving (its own `time_zone`) keeps 02:30 that night too.
+    @Test func aTimeTheClocksSkippedIsRefusedByEveryWayIn() throws {
+        var (loaded, store) = try Self.scheduled()
+        let skipped = WallTime(year: 2028, month: 3, day: 12, hour: 2, minute: 30)
+        let says = "2028-03-12T02:30:00 did not happen in America/Chicago"
+        func refused(_ what: String, _ run: () throws -> Void) {
+            do {
+                try run()
+                Issue.record("\(what): stored")
+            } catch {
+                #expect("\(error)".contains(says) && "\(error)".contains("read 2028-03-12T03:30:00"), "\(error)")
+            }
+        }
+        refused("record") {
+            _ = try Tracker.record(
+                kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store, startedAt: skipped,
+                endedAt: nil, evidence: [:], actor: nil, asOf: day("2028-03-13"))
+        }
+        refused("complete") {
+            _ = try Tracker.complete(
+                "lincoln-hs/fire-drill-1", loaded: loaded, store: store, startedAt: skipped, endedAt: nil,
+                durationMinutes: nil, evidence: Self.fireEvidence, corrects: nil, actor: nil, asOf: day("2028-03-13"))
+        }
+        refused("an end in the gap") {
+            _ = try Tracker.record(
+                kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+                startedAt: WallTime(year: 2028, month: 3, day: 12, hour: 1, minute: 50), endedAt: skipped,
+                evidence: [:], actor: nil, asOf: day("2028-03-13"))
+        }
+        refused("import-log") {
+            let file = try OverdueAndImportTests.csv("school,kind,started_at\nlincoln-hs,lockdown,2028-03-12 02:30\n")
+            _ = try LogImporter.run(
+                file: file, mapping: .init(), loaded: loaded, store: store, actor: nil, asOf: day("2028-03-13"))
+        }
+        #expect(try store.completions(year: "2027-2028").isEmpty)
+        _ = try Tracker.record(
+            kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+            startedAt: WallTime(year: 2027, month: 11, day: 7, hour: 1, minute: 30), endedAt: nil, evidence: [:],
+            actor: nil, asOf: day("2028-03-13"))
+        let index = loaded.plan.schools.firstIndex { $0.school.id == "lincoln-hs" }!
+        loaded.plan.schools[index].school.timeZone = "America/Phoenix"
+        _ = try Tracker.record(
+            kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store, startedAt: skipped,
+            endedAt: nil, evidence: [:], actor: nil, asOf: day("2028-03-13"))
+        #expect(try store.completions(year: "2027-2028").map { $0.startedAt.hour } == [1, 2])
+    }
+
     @Test func theAuditChainCatchesAnEditAndARewrite() throws {
         let (loaded, store) = try Self.scheduled()
         _ = try Self.complete("lincoln-hs/fire-drill-1", loaded, store)
@@ -598,6 +649,24 @@ import Testing
     ])
     func refusedForms(text: String) {
         #expect(TimeInput.instant(text, zone: Self.chicago) == nil, "\(text)")
+    }
+
+    /// Only the hour daylight saving skips is a time that did not happen: its first and last minutes
+    /// and the hour that happens twice are real, and a zone that does not change keeps them all.
+    @Test(
+        arguments: [
+            ("America/Chicago", "2028-03-12T01:59:59", nil),
+            ("America/Chicago", "2028-03-12T02:00:00", "2028-03-12T03:00:00"),
+            ("America/Chicago", "2028-03-12T02:59:00", "2028-03-12T03:59:00"),
+            ("America/Chicago", "2028-03-12T03:00:00", nil),
+            ("America/Chicago", "2027-11-07T01:30:00", nil), ("America/Phoenix", "2028-03-12T02:30:00", nil),
+            ("Europe/Berlin", "2028-03-26T02:15:00", "2028-03-26T03:15:00"),
+            ("Australia/Lord_Howe", "2027-10-03T02:10:00", "2027-10-03T02:40:00"),
+        ] as [(String, String, String?)])
+    func onlyTheSkippedHourDidNotHappen(zone: String, wall: String, read: String?) {
+        #expect(
+            TimeInput.skipped(WallTime(wall)!, zone: TimeZone(identifier: zone)!)?.description == read,
+            "\(zone) \(wall)")
     }
 
     /// The day DRILLBOOK_NOW names is the date it writes, in any form it is taken in.

@@ -41,6 +41,16 @@ public enum TimeInput {
         return fitting.min() ?? naive - before
     }
 
+    /// Nil when `wall` happens in `zone`; else what a clock that did not skip would have read then
+    /// (02:30 on the night daylight saving begins is 03:30). A drill's start or end typed in the skipped
+    /// hour was stored as written and read by every later command as another time.
+    public static func skipped(_ wall: WallTime, zone: TimeZone) -> WallTime? {
+        let seconds = instant(wall, zone: zone)
+        let read = WallTime(
+            secondsSinceEpoch: seconds + zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        return read == wall ? nil : read
+    }
+
     /// `text` split into its wall time and its zone's offset in seconds east of UTC, when it ends in
     /// `Z`, `+05:30`/`-05:00`, `+0530` or `-05` (RFC 3339, ISO 8601's other offsets) after a time of day;
     /// fractional seconds are dropped. Nil when it carries no zone (or one not written this way).

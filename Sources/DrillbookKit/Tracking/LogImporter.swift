@@ -266,7 +266,7 @@ public enum LogImporter {
         let fields = try Tracker.check(
             startedAt: started, endedAt: ended, evidence: evidence,
             required: { loaded.owed(kind: kind, school: school, startedAt: started, evidence: $0).requiredFields },
-            asOf: asOf, year: loaded.plan.year, what: what)
+            asOf: asOf, year: loaded.plan.year, zone: loaded.zone(of: school), what: what)
         return Completion(
             year: loaded.plan.year, itemUID: item?.item.uid, schoolID: school, kind: kind, startedAt: started,
             endedAt: ended,

@@ -1,5 +1,5 @@
 public import Dates
-import Foundation
+public import Foundation
 public import Planning
 public import Store
 
@@ -25,8 +25,16 @@ public enum Tracker {
     /// start, evidence in shape, and every field the rules require present.
     static func check(
         startedAt: WallTime, endedAt: WallTime?, evidence: [EvidenceField: String],
-        required: ([EvidenceField: String]) -> [EvidenceField], asOf: CalendarDate, year: String, what: String
+        required: ([EvidenceField: String]) -> [EvidenceField], asOf: CalendarDate, year: String, zone: TimeZone,
+        what: String
     ) throws(DrillbookError) -> [EvidenceField: String] {
+        for time in [startedAt] + (endedAt.map { [$0] } ?? []) {
+            if let read = TimeInput.skipped(time, zone: zone) {
+                throw .usage(
+                    "\(what): \(time) did not happen in \(zone.identifier): the clocks went forward over it "
+                        + "(daylight saving time began); a clock left unchanged read \(read) then")
+            }
+        }
         guard startedAt.date <= asOf else {
             throw .usage("\(what): \(startedAt) is after \(asOf) (--as-of): a completion cannot be in the future")
         }
@@ -92,7 +100,7 @@ public enum Tracker {
                 scheduled.relatedTo == nil
                     ? loaded.owed(kind: scheduled.kind, school: scheduled.schoolID, startedAt: start, evidence: given)
                         .requiredFields : []
-            }, asOf: asOf, year: loaded.plan.year, what: scheduled.id)
+            }, asOf: asOf, year: loaded.plan.year, zone: loaded.zone(of: scheduled.schoolID), what: scheduled.id)
         let completion = Completion(
             year: loaded.plan.year, itemUID: scheduled.uid, schoolID: scheduled.schoolID, kind: scheduled.kind,
             startedAt: start,
@@ -145,7 +153,7 @@ public enum Tracker {
         let fields = try check(
             startedAt: startedAt, endedAt: endedAt, evidence: evidence,
             required: { loaded.owed(kind: kind, school: school, startedAt: startedAt, evidence: $0).requiredFields },
-            asOf: asOf, year: loaded.plan.year, what: "\(school) \(kind)")
+            asOf: asOf, year: loaded.plan.year, zone: loaded.zone(of: school), what: "\(school) \(kind)")
         let completion = Completion(
             year: loaded.plan.year, itemUID: match?.item.uid, schoolID: school, kind: kind, startedAt: startedAt,
             endedAt: endedAt,
@@ -203,6 +211,12 @@ public enum Tracker {
 }
 
 extension LoadedPlan {
+    /// The zone a school's clock reads in: its own, else the district's.
+    public func zone(of schoolID: String) -> TimeZone {
+        let name = plan.schools.first { $0.school.id == schoolID }?.school.timeZone ?? plan.district.timeZone
+        return TimeZone(identifier: name) ?? TimeZone(identifier: "UTC")!
+    }
+
     /// A school's year against the rule sets `check` judges.
     public func requirements(_ schoolID: String) -> RequirementModel? {
         guard let school = plan.schools.first(where: { $0.school.id == schoolID })?.school,

@@ -49,6 +49,11 @@ struct CalendarExpand: ParsableCommand {
         if let to, DateArgument.wallTime(to, endOfDay: true) == nil {
             throw ValidationError("--to \"\(to)\" is not a date (2027-09-01) or time (2027-09-01T08:00)")
         }
+        if let from, let to, let first = DateArgument.wallTime(from, endOfDay: false),
+            let last = DateArgument.wallTime(to, endOfDay: true), last <= first
+        {
+            throw ValidationError("--to \(to) is not after --from \(from)")
+        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 

@@ -35,6 +35,10 @@ struct List: ParsableCommand {
                 throw ValidationError("\(name) \"\(value)\" is not a date (2027-09-01)")
             }
         }
+        // An empty range is a typo (the two swapped), not a question whose answer is "nothing".
+        if let first = from.flatMap(CalendarDate.init), let last = to.flatMap(CalendarDate.init), last < first {
+            throw ValidationError("--to \(last) is before --from \(first)")
+        }
     }
 
     func run() throws {
