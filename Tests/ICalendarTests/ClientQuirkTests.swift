@@ -58,6 +58,10 @@ import Testing
         // A school website's event export: an end typed before the start, a holiday ending at a
         // UTC midnight (python recurring-ical-events' issue 201), a timed event ending on a date.
         "school-site-export-ends.ics": [.undefinedKnownZone, .swappedEnd, .mixedEndKind, .mixedEndKind],
+        // Sixt's reservations give ORGANIZER parameters and no value (python icalendar's issue 348),
+        // in its VFREEBUSY and its VEVENT; an X- name with `=` for its colon (python icalendar's
+        // issue 168, Apple's X-APPLE-RADIUS taken apart).
+        "sixt-valueless-organizer.ics": [.valuelessProperty, .valuelessProperty, .valuelessProperty],
         // SOGo 3.2 escapes GEO's semicolon as in a text (ical4j's `samples/invalid`).
         "sogo-geo-escaped-semicolon.ics": [.coercedValue],
         "thunderbird-moved-occurrence.ics": [.undefinedKnownZone, .zeroDurationBesideEnd],
@@ -241,16 +245,20 @@ import Testing
             "END:VCALENDAR",
         ]
         #expect(throws: CalendarReadError.self) { try CalendarReader.read(afterStart.joined(separator: "\r\n")) }
-        // A property gone wrong after a text is no text of it (node-ical's `event-with-valarm`);
-        // a line of text starting with a property's name in lower case is.
+        // A property gone wrong after a text is no text of it (node-ical's `event-with-valarm`): an
+        // ORGANIZER with no value is left out, with a warning; a line of text starting with a
+        // property's name in lower case is text.
         func withDescription(_ lines: [String]) -> String {
             ([
                 "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN", "BEGIN:VEVENT", "UID:a",
                 "DTSTAMP:20270801T120000Z", "DTSTART:20270901T090000Z", "DESCRIPTION:Drill",
             ] + lines + ["END:VEVENT", "END:VCALENDAR"]).joined(separator: "\r\n") + "\r\n"
         }
+        let organizer = try CalendarReader.read(withDescription(["ORGANIZER=\"mailto:a@b.example\""]))
+        #expect(organizer.document.events.first?.description == "Drill")
+        #expect(organizer.warnings.map(\.kind) == [.valuelessProperty])
         #expect(throws: CalendarReadError.self) {
-            try CalendarReader.read(withDescription(["ORGANIZER=\"mailto:a@b.example\""]))
+            try CalendarReader.read(withDescription(["DTEND=\"20270901T100000Z\""]))
         }
         let text = try CalendarReader.read(
             withDescription(["Summary of the term: three drills", "Location to follow"]))
@@ -358,7 +366,7 @@ import Testing
         #expect(
             inspection.problems.map(\.description) == [
                 "bad.ics:9: DTEND \"notadate\" is not a DATE-TIME value; the property is not read",
-                "bad.ics:10: \"CLASS;X-A=\"q:x\" is not a property (expected NAME:value, or a fold starting with a space)",
+                "bad.ics:10: \"CLASS;X-A=\"q:x\" is CLASS with no value (expected NAME:value); nothing hangs on it, so it is not read",
                 "bad.ics:11: TRIGGER \"-PTx\" is not a DURATION value; the property is not read",
                 "bad.ics:12: \"FOO BAR:x\" is not a property (expected NAME:value, or a fold starting with a space)",
             ])

@@ -75,6 +75,10 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
         /// and hand-made and older exported files do. No event's meaning hangs on them (an override
         /// without a UID names no series, and stays `missingProperty`).
         case missingMetadata
+        /// A line with no colon that names a property no event's meaning hangs on (an X- name,
+        /// ORGANIZER, ATTENDEE, ...: `Libical.informationalProperties`), such as Sixt's
+        /// `ORGANIZER;CN=Sixt SE`: reading for use leaves it out.
+        case valuelessProperty
 
         /// Faults real calendars often have that do not change their meaning. A VALARM's faults are
         /// among them: reading for use keeps no alarm it cannot read, and an event means the same
@@ -83,6 +87,7 @@ public struct CalendarProblem: Hashable, Sendable, Comparable, CustomStringConve
             isRepair || self == .lineEnding || self == .lineLength || self == .undefinedKnownZone
                 || self == .unknownProperty || self == .coercedValue || self == .missingMetadata || self == .alarm
                 || self == .messageWithoutStart || self == .beforeZoneOnset || self == .unusedComponent
+                || self == .valuelessProperty
         }
 
         /// What `calendar validate` calls an error: what RFC 5545 says MUST (or a client misreads).

@@ -488,6 +488,8 @@ extension ReaderWalk {
             if problems.contains(where: { $0.kind == .syntax && $0.message.contains(name) }) { return }
         }
         if message.hasPrefix("Got a data line, but could not find a property name") {
+            // The scanner has named it already when it starts as a property nothing hangs on.
+            if problems.contains(where: { $0.kind == .valuelessProperty && $0.line == line }) { return }
             report(line, .syntax, "line is not a property (expected NAME:value)")
         } else if message.hasPrefix("Can't parse as "), message.contains(" value in X property") {
             // An X- property whose VALUE libical cannot read (`X-MAYBE;VALUE=BOOLEAN:MAYBE`, in

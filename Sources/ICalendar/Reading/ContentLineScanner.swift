@@ -159,6 +159,20 @@ struct ContentLineScanner {
         if roots.isEmpty && !tooDeep { report(max(lineNumber, 1), .structure, "file holds no BEGIN:VCALENDAR") }
     }
 
+    /// The name of a line with no colon that starts as a property no event's day, time or identity
+    /// hangs on, its parameters or an `=` after it (`ORGANIZER;CN=Sixt SE`, Sixt's reservations;
+    /// `X-APPLE-RADIUS=49.9`), or nil. X-WR-TIMEZONE moves times, so it is not one of them.
+    static func valuelessInformational(_ text: String) -> String? {
+        let token = text.utf8.prefix { $0 == UInt8(ascii: "-") || (48...57).contains($0) || (65...90).contains($0) }
+        guard token.count < text.utf8.count,
+            [UInt8(ascii: ";"), UInt8(ascii: "=")].contains(text.utf8.dropFirst(token.count).first!)
+        else { return nil }
+        let name = String(decoding: token, as: UTF8.self)
+        guard Libical.informationalProperties.contains(name) || (name.hasPrefix("X-") && name != "X-WR-TIMEZONE")
+        else { return nil }
+        return name
+    }
+
     /// One logical line: a property of the innermost open component, or a BEGIN or END.
     private mutating func read(
         _ logical: (number: Int, bytes: [UInt8], range: Range<Int>), into stack: inout [ScannedComponent]
@@ -175,9 +189,16 @@ struct ContentLineScanner {
         let value = line.value
         guard ContentLine.isName(name), line.hasValue else {
             let shown = text.count > 40 ? text.prefix(40) + "..." : text
-            report(
-                number, .syntax,
-                "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
+            if let informational = Self.valuelessInformational(text) {
+                report(
+                    number, .valuelessProperty,
+                    "\"\(shown)\" is \(informational) with no value (expected NAME:value); nothing hangs on it, so it is not read"
+                )
+            } else {
+                report(
+                    number, .syntax,
+                    "\"\(shown)\" is not a property (expected NAME:value, or a fold starting with a space)")
+            }
             // Kept in place so libical's properties still line up with the text.
             if !stack.isEmpty { stack[stack.count - 1].properties.append(line) }
             return
