@@ -317,6 +317,11 @@ import Testing
         ("8/27/2027 11:12 AM", "2027-08-27T11:12:00"), ("08/27/27", "2027-08-27T00:00:00"),
         ("12/13/2027 12:30 PM", "2027-12-13T12:30:00"), ("12/13/2027 12:30 AM", "2027-12-13T00:30:00"),
         ("2027-08-27 11:12", "2027-08-27T11:12:00"), ("27.08.2027 14:00", "2027-08-27T14:00:00"),
+        // The month by name, as Google Sheets and Excel show dates; clocks written loosely.
+        ("Aug 27, 2027 11:12 AM", "2027-08-27T11:12:00"), ("August 27, 2027", "2027-08-27T00:00:00"),
+        ("Friday, August 27, 2027 1:05 p.m.", "2027-08-27T13:05:00"), ("27-Aug-27 9:30AM", "2027-08-27T09:30:00"),
+        ("27 Sept 2027 14:00:30", "2027-09-27T14:00:30"),
+        ("2027-08-27 10am", "2027-08-27T10:00:00"), ("8/27/2027 12 PM", "2027-08-27T12:00:00"),
     ])
     func datesAsSpreadsheetsWriteThem(text: String, expected: String) throws {
         // 12/1/2027 is Dec 1 or Jan 12: refused without a date_format.
@@ -329,6 +334,55 @@ import Testing
             return
         }
         #expect(time.description == expected)
+    }
+}
+
+extension SpreadsheetImportTests {
+    /// What is no date and time stays refused: a clock past the day, a meridiem on 13 o'clock, a
+    /// month name that is none, a clock with no date.
+    @Test(arguments: [
+        "Aug 32, 2027", "Agu 27, 2027", "8/27/2027 13:00 PM", "8/27/2027 25:00", "8/27/2027 10:61", "10am",
+        "2027-08-27 am", "Aug 27 11:12", "27/27/2027", "August 27, 2027 11:12 XM",
+    ])
+    func notDatesStayRefused(text: String) {
+        guard case .failure = SpreadsheetDate.parse(text, order: .monthFirst) else {
+            Issue.record("\(text) was read")
+            return
+        }
+    }
+
+    /// A log as people type one: headers in their own case and spacing, semicolons between cells,
+    /// US dates whose order one row settles (9/13 can only be September 13th, so 9/2 is September
+    /// 2nd), and a notice date in the same form as the evidence keeps it. A file written both ways
+    /// is refused, naming a row of each, and nothing is stored.
+    @Test func aLogAsPeopleTypeItImports() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let mixed = try Self.file(
+            Array(
+                "school,kind,started_at\nlincoln-hs,lockdown,13/09/2027 10:00\nlincoln-hs,lockdown,09/14/2027 10:00\n"
+                    .utf8))
+        #expect(
+            performing: {
+                _ = try LogImporter.run(
+                    file: mixed, mapping: .init(), loaded: loaded, store: store, actor: nil, asOf: day("2027-10-01"))
+            },
+            throws: {
+                "\($0)".contains(
+                    "\(mixed):2: \"13/09/2027 10:00\" is written day first, and \(mixed):3: \"09/14/2027 10:00\" month first"
+                )
+            })
+        #expect(try store.completions(year: "2027-2028").isEmpty)
+        let text =
+            "School;Drill Type;Started At;Families Notified\r\n"
+            + "Lincoln High School;Lockdown Drill;9/2/2027 10:00 AM;8/26/2027\r\n"
+            + "harbor-es;Lockdown;9/13/2027 1:05 PM;9/6/2027\r\n"
+        var mapping = LogImporter.Mapping()
+        mapping.columns = ["Drill Type": "kind"]
+        let outcome = try LogImporter.run(
+            file: try Self.file(Array(text.utf8)), mapping: mapping, loaded: loaded, store: store, actor: nil,
+            asOf: day("2027-10-01"))
+        #expect(outcome.imported.map(\.startedAt.description) == ["2027-09-02T10:00:00", "2027-09-13T13:05:00"])
+        #expect(outcome.imported.map { $0.evidence[.familiesNotified] } == ["2027-08-26", "2027-09-06"])
     }
 }
 

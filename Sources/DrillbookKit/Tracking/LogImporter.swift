@@ -76,7 +76,7 @@ public enum LogImporter {
         let (source, records, windows1252) = try rows(of: file, sheet: sheet)
         guard let headerRecord = records.first else { throw .usage("\(file): no rows to import") }
         let rawHeaders = headerRecord.cells
-        let headers = rawHeaders.map { mapping.columns[$0] ?? $0 }
+        let headers = rawHeaders.map { mapping.columns[$0] ?? Self.column(named: $0) }
         var problems: [String] = []
         for required in ["school", "kind", "started_at"] where !headers.contains(required) {
             problems.append(
@@ -92,6 +92,8 @@ public enum LogImporter {
         }
         guard problems.isEmpty else { throw .usage(problems.joined(separator: "\n")) }
 
+        var order = mapping.dateFormat.flatMap(SpreadsheetDate.Order.init(rawValue:))
+        if order == nil { order = try Self.order(of: records.dropFirst(), headers: headers, source: source) }
         let items = try Planner.published(loaded, store: store)
         let standing = Completion.current(try Tracker.completions(loaded, store: store))
         var done = Set(standing.compactMap(\.itemUID))
@@ -119,7 +121,8 @@ public enum LogImporter {
                     values[headers[index]] = formula ? String(scalars.dropFirst()) : value
                 }
                 let completion = try self.completion(
-                    values, mapping: mapping, items: items, done: done, loaded: loaded, asOf: asOf, what: what)
+                    values, mapping: mapping, order: order, items: items, done: done, loaded: loaded, asOf: asOf,
+                    what: what)
                 guard seen.insert("\(completion.schoolID) \(completion.kind) \(completion.startedAt)").inserted else {
                     alreadyRecorded += 1
                     continue
@@ -181,9 +184,11 @@ public enum LogImporter {
                 "\(file):\(unclosed): a quote opens a cell here and is never closed, so every line after it "
                     + "would be read as one cell (a quote inside a cell is written twice: \"\"); nothing was imported")
         }
-        // Tab-separated when the header row has tabs and no comma (Excel's "Unicode Text", .tsv).
+        // Tab-separated when the header row has tabs and no comma (Excel's "Unicode Text", .tsv);
+        // semicolons when it has those and neither (Excel's CSV where a comma is the decimal mark).
+        let header = records.first?.text ?? ""
         let delimiter: UnicodeScalar =
-            records.first.map { $0.text.contains("\t") && !$0.text.contains(",") } == true ? "\t" : ","
+            header.contains(",") ? "," : header.contains("\t") ? "\t" : header.contains(";") ? ";" : ","
         for record in records {
             do {
                 let reader = try CSVReader(
@@ -212,9 +217,45 @@ public enum LogImporter {
                 + "; use its id or name, or map it: schools: {\"\(SpreadsheetText.printable(text))\": ID}")
     }
 
+    /// A header as people type it, `Started At`, `Head-Count` or `SCHOOL`, as the column it names
+    /// (`started_at`, `head_count`, `school`); any other header as it is, to be named unknown.
+    static func column(named header: String) -> String {
+        if columns.contains(header) { return header }
+        let folded = header.trimmingSpaces.lowercased().replacingOccurrences(of: " ", with: "_")
+            .replacingOccurrences(of: "-", with: "_")
+        return columns.contains(folded) ? folded : header
+    }
+
+    /// Columns whose cells are dates or dates and times.
+    static let dateColumns = Set(
+        ["started_at", "ended_at"]
+            + EvidenceField.allCases.filter { $0.shape == .date || $0.shape == .dateTime }.map(\.rawValue))
+
+    /// How the file's slashed dates read when its mapping does not say: the one way its rows that can
+    /// only be read one way are written (`13/09/2027` is day-first, so `03/09/2027` in the same
+    /// column is the 3rd of September); nil when no row tells. A file written both ways is refused,
+    /// naming a row of each.
+    static func order(
+        of records: ArraySlice<(line: Int, cells: [String])>, headers: [String], source: String
+    ) throws(DrillbookError) -> SpreadsheetDate.Order? {
+        var only: [SpreadsheetDate.Order: (line: Int, text: String)] = [:]
+        for record in records {
+            for (index, cell) in record.cells.enumerated()
+            where index < headers.count && dateColumns.contains(headers[index]) && !cell.isEmpty {
+                let orders = SpreadsheetDate.orders(cell)
+                if orders.count == 1, only[orders.first!] == nil { only[orders.first!] = (record.line, cell) }
+            }
+        }
+        guard let month = only[.monthFirst], let day = only[.dayFirst] else { return only.keys.first }
+        throw .usage(
+            "\(source):\(day.line): \"\(SpreadsheetText.printable(day.text))\" is written day first, and "
+                + "\(source):\(month.line): \"\(SpreadsheetText.printable(month.text))\" month first; write every date "
+                + "one way (or as 2027-09-03)\nnothing was imported")
+    }
+
     private static func completion(
-        _ cells: [String: String], mapping: Mapping, items: [TrackedItem], done: Set<String>, loaded: LoadedPlan,
-        asOf: CalendarDate, what: String
+        _ cells: [String: String], mapping: Mapping, order: SpreadsheetDate.Order?, items: [TrackedItem],
+        done: Set<String>, loaded: LoadedPlan, asOf: CalendarDate, what: String
     ) throws(DrillbookError) -> Completion {
         let school = try self.school(cells["school"] ?? "", mapping: mapping, loaded: loaded, what: what)
         let kindName = cells["kind"].map { mapping.kinds[$0] ?? normalizedKind($0) } ?? ""
@@ -226,7 +267,6 @@ public enum LogImporter {
                 "\(what): kind \"\(SpreadsheetText.printable(cells["kind"] ?? ""))\" is unknown (expected fire, lockdown, ... or an activity kind)"
             )
         }
-        let order = mapping.dateFormat.flatMap(SpreadsheetDate.Order.init(rawValue:))
         func time(_ field: String) throws(DrillbookError) -> WallTime? {
             guard let text = cells[field] else { return nil }
             switch SpreadsheetDate.parse(text, order: order) {
@@ -238,7 +278,7 @@ public enum LogImporter {
             case .failure:
                 throw .usage(
                     "\(what): \(field) \"\(SpreadsheetText.printable(text))\" is not a date and time "
-                        + "(expected 2027-08-27 11:12, 8/27/2027 11:12 AM or 08/27/27)")
+                        + "(expected 2027-08-27 11:12, 8/27/2027 11:12 AM, Aug 27, 2027 11:12 AM or 08/27/27)")
             }
         }
         guard let started = try time("started_at") else {
@@ -261,7 +301,13 @@ public enum LogImporter {
         }
         var evidence: [EvidenceField: String] = [:]
         for field in EvidenceField.allCases where field != .startedAt && field != .endedAt {
-            if let value = cells[field.rawValue] { evidence[field] = value }
+            guard let value = cells[field.rawValue] else { continue }
+            // A date as the sheet writes it (`9/1/2027`), in the form the evidence keeps.
+            if field.shape == .date || field.shape == .dateTime, let time = try time(field.rawValue) {
+                evidence[field] = field.shape == .date ? time.date.description : time.description
+            } else {
+                evidence[field] = value
+            }
         }
         let fields = try Tracker.check(
             startedAt: started, endedAt: ended, evidence: evidence,

@@ -66,9 +66,12 @@ enum SpreadsheetText {
     }
 }
 
-/// Dates and times as spreadsheets write them: ISO (`2027-08-27 11:12`), and US forms
-/// (`8/27/2027 11:12 AM`, `08/27/27`). A day and month that could be read either way (`03/04/2027`)
-/// is an error unless the mapping says `date_format: MM/DD/YYYY` (or `DD/MM/YYYY`): never a guess.
+/// Dates and times as spreadsheets write them: ISO (`2027-08-27 11:12`), US forms (`8/27/2027 11:12 AM`,
+/// `08/27/27`), and with the month's name as Google Sheets and Excel show dates
+/// (`Aug 27, 2027 11:12 AM`, `Friday, August 27, 2027`, `27-Aug-27`); a clock of `11:12`, `11:12:30`,
+/// `11:12 AM`, `11:12am` or `11 AM`. A day and month that could be read either way (`03/04/2027`)
+/// is an error unless the mapping says `date_format: MM/DD/YYYY` (or `DD/MM/YYYY`) or another row of
+/// the file can only be read one way (`LogImporter`'s `order(of:)`): never a guess.
 enum SpreadsheetDate {
     enum Order: String, Sendable {
         case monthFirst = "MM/DD/YYYY"
@@ -78,50 +81,108 @@ enum SpreadsheetDate {
     static func parse(_ text: String, order: Order?) -> Result<WallTime, Failure> {
         let trimmed = text.trimmingSpaces
         if let iso = DateTimeArgument.wallTime(trimmed) { return .success(iso) }
-        var parts = trimmed.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard let datePart = parts.first else { return .failure(.notADate) }
-        parts.removeFirst()
-        let pieces = datePart.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." }).map(String.init)
-        guard pieces.count == 3, let a = Int(pieces[0]), let b = Int(pieces[1]), var year = Int(pieces[2]),
-            pieces[2].count == 2 || pieces[2].count == 4
-        else { return .failure(.notADate) }
-        if pieces[2].count == 2 { year += 2000 }
-        let month: Int
-        let day: Int
-        switch order {
-        case .monthFirst: (month, day) = (a, b)
-        case .dayFirst: (month, day) = (b, a)
-        case nil:
-            if a > 12 && b <= 12 {
-                (month, day) = (b, a)
-            } else if b > 12 && a <= 12 {
-                (month, day) = (a, b)
-            } else if a == b {
-                (month, day) = (a, b)
-            } else {
-                return .failure(.ambiguous)
-            }
+        guard let (datePart, clock) = split(trimmed) else { return .failure(.notADate) }
+        let date: (year: Int, month: Int, day: Int)
+        switch calendarDate(datePart, order: order) {
+        case .success(let found): date = found
+        case .failure(let failure): return .failure(failure)
         }
-        var hour = 0
-        var minute = 0
-        var second = 0
-        if let time = parts.first {
-            let fields = time.split(separator: ":").map { Int($0) }
-            guard (2...3).contains(fields.count), fields.allSatisfy({ $0 != nil }) else { return .failure(.notADate) }
-            hour = fields[0]!
-            minute = fields[1]!
-            second = fields.count == 3 ? fields[2]! : 0
-            if let meridiem = parts.dropFirst().first?.uppercased() {
-                guard ["AM", "PM"].contains(meridiem), (1...12).contains(hour) else { return .failure(.notADate) }
-                hour = hour % 12 + (meridiem == "PM" ? 12 : 0)
-            }
-            guard parts.count <= 2 else { return .failure(.notADate) }
-        }
-        let result = WallTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second),
-            result.isValid
-        else { return .failure(.notADate) }
+        let result = WallTime(
+            year: date.year, month: date.month, day: date.day, hour: clock.hour, minute: clock.minute,
+            second: clock.second)
+        guard (1...12).contains(date.month), result.isValid, clock.second < 60 else { return .failure(.notADate) }
         return .success(result)
+    }
+
+    /// The orders a cell's date can be read in: both for an ISO date, a month by name, or a day and
+    /// month that could be either; one when only one reading is a date; none when it is no date.
+    static func orders(_ text: String) -> Set<Order> {
+        Set([Order.monthFirst, .dayFirst].filter { (try? parse(text, order: $0).get()) != nil })
+    }
+
+    /// The date and the clock (midnight when none is written), or nil when the clock is malformed.
+    private static func split(_ text: String) -> (String, (hour: Int, minute: Int, second: Int))? {
+        var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        // `11:12am`, `11am`, `11:12 a.m.`: the meridiem apart from the clock.
+        var meridiem: String?
+        if let last = words.last {
+            let lower = last.lowercased().replacingOccurrences(of: ".", with: "")
+            for mark in ["am", "pm"] where lower.hasSuffix(mark) {
+                meridiem = mark
+                let kept = lower.dropLast(2)
+                words.removeLast()
+                if !kept.isEmpty { words.append(String(kept)) }
+                break
+            }
+        }
+        var clock = (hour: 0, minute: 0, second: 0)
+        if let last = words.last, words.count > 1, last.contains(":") || meridiem != nil {
+            let fields = last.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...3).contains(fields.count), fields.allSatisfy({ $0 != nil }),
+                fields.count > 1 || meridiem != nil,
+                fields.dropFirst().allSatisfy({ $0! < 60 })
+            else { return nil }
+            clock = (fields[0]!, fields.count > 1 ? fields[1]! : 0, fields.count > 2 ? fields[2]! : 0)
+            words.removeLast()
+        } else if meridiem != nil {
+            return nil
+        }
+        if let meridiem {
+            guard (1...12).contains(clock.hour) else { return nil }
+            clock.hour = clock.hour % 12 + (meridiem == "pm" ? 12 : 0)
+        }
+        guard clock.hour < 24, !words.isEmpty else { return nil }
+        return (words.joined(separator: " "), clock)
+    }
+
+    static let months = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ]
+
+    /// `8/27/2027`, `27.08.2027`, `08-27-27`; `Aug 27, 2027`, `August 27 2027`, `27 Aug 2027`,
+    /// `27-Aug-27`, each maybe after the weekday (`Friday, August 27, 2027`).
+    private static func calendarDate(_ text: String, order: Order?) -> Result<(Int, Int, Int), Failure> {
+        if let iso = CalendarDate(text), text.count == 10 { return .success((iso.year, iso.month, iso.day)) }
+        let pieces = text.split(whereSeparator: { " /-.,".contains($0) }).map { $0.lowercased() }
+        func year(_ piece: String) -> Int? {
+            guard piece.count == 2 || piece.count == 4, let value = Int(piece) else { return nil }
+            return piece.count == 2 ? 2000 + value : value
+        }
+        func day(_ piece: String) -> Int? {
+            guard piece.count <= 2, let value = Int(piece) else { return nil }
+            return value
+        }
+        // A month by name: three letters at least of its name (`Sept` too).
+        func month(_ piece: String) -> Int? {
+            guard piece.count >= 3 else { return nil }
+            return months.firstIndex { $0.hasPrefix(piece) || (piece == "sept" && $0 == "september") }.map { $0 + 1 }
+        }
+        var named = pieces
+        if let first = named.first, first.count >= 3, first.allSatisfy(\.isLetter), month(first) == nil,
+            ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].contains(where: {
+                $0.hasPrefix(first)
+            })
+        {
+            named.removeFirst()
+        }
+        if named.count == 3, named.contains(where: { month($0) != nil }) {
+            if let m = month(named[0]), let d = day(named[1]), let y = year(named[2]) { return .success((y, m, d)) }
+            if let d = day(named[0]), let m = month(named[1]), let y = year(named[2]) { return .success((y, m, d)) }
+            return .failure(.notADate)
+        }
+        guard pieces.count == 3, let a = day(pieces[0]), let b = day(pieces[1]), let y = year(pieces[2]) else {
+            return .failure(.notADate)
+        }
+        switch order {
+        case .monthFirst: return .success((y, a, b))
+        case .dayFirst: return .success((y, b, a))
+        case nil:
+            if a > 12 && b <= 12 { return .success((y, b, a)) }
+            if b > 12 && a <= 12 { return .success((y, a, b)) }
+            if a == b { return .success((y, a, b)) }
+            return .failure(.ambiguous)
+        }
     }
 
     enum Failure: Error {
