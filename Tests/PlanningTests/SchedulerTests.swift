@@ -224,3 +224,26 @@ extension SchedulerTests {
             ])
     }
 }
+
+/// Drill kinds as drill logs and people name them.
+@Suite struct SpelledKindTests {
+    @Test(arguments: [
+        ("drill/fire", "drill/fire"), ("fire", "drill/fire"), ("Fire Drill", "drill/fire"),
+        ("FIRE DRILLS", "drill/fire"), ("Fire Drill #2", "drill/fire"),
+        ("Lock-down", "drill/lockdown"), ("Lockdown (announced)", "drill/lockdown"), ("lock out", "drill/lockout"),
+        ("Shelter in Place", "drill/shelter-in-place"), ("Shelter-in-Place Drill", "drill/shelter-in-place"),
+        ("Severe Weather", "drill/severe-weather"), ("bus_evacuation", "drill/bus-evacuation"),
+        ("Active Shooter Drill", "drill/active-threat"), ("Armed Intruder", "drill/active-threat"),
+        ("Intruder Drill", "drill/active-threat"), ("ALICE Drill", "drill/active-threat"),
+        ("Hazmat", "drill/shelter-in-place"), ("team-meeting", "team-meeting"), ("Team Meeting", "team-meeting"),
+    ])
+    func namesPeopleUseAreTheKindTheyMean(text: String, kind: String) {
+        #expect(ActivityKind(spelled: text)?.description == kind, "\(text)")
+    }
+
+    /// Names that say no one drill stay unknown, to be named in the error or mapped by hand.
+    @Test(arguments: ["Hold", "Reverse Evacuation", "Safety Drill", "Drill", "", "(fire)", "Fire/Lockdown", "drill/"])
+    func namesOfNoOneDrillAreUnknown(text: String) {
+        #expect(ActivityKind(spelled: text) == nil, "\(text)")
+    }
+}

@@ -258,13 +258,12 @@ public enum LogImporter {
         done: Set<String>, loaded: LoadedPlan, asOf: CalendarDate, what: String
     ) throws(DrillbookError) -> Completion {
         let school = try self.school(cells["school"] ?? "", mapping: mapping, loaded: loaded, what: what)
-        let kindName = cells["kind"].map { mapping.kinds[$0] ?? normalizedKind($0) } ?? ""
-        guard
-            let kind = ActivityKind(
-                kindName.hasPrefix("drill/") || ActivityKind(kindName) != nil ? kindName : "drill/\(kindName)")
-        else {
+        let kindName = cells["kind"].map { mapping.kinds[$0] ?? $0 } ?? ""
+        guard let kind = ActivityKind(spelled: kindName) else {
             throw .usage(
-                "\(what): kind \"\(SpreadsheetText.printable(cells["kind"] ?? ""))\" is unknown (expected fire, lockdown, ... or an activity kind)"
+                "\(what): kind \"\(SpreadsheetText.printable(cells["kind"] ?? ""))\" is unknown (expected a drill: "
+                    + ActivityKind.drillTypes.joined(separator: ", ")
+                    + "; an activity kind; or a name the mapping's kinds: gives)"
             )
         }
         func time(_ field: String) throws(DrillbookError) -> WallTime? {
@@ -322,11 +321,4 @@ public enum LogImporter {
 
 extension ScheduledItem {
     func dayNumberDistance(to day: CalendarDate) -> Int { date.dayNumber - day.dayNumber }
-}
-
-/// "Fire Drill" as a spreadsheet writes it: `fire`; "Shelter in Place": `shelter-in-place`.
-func normalizedKind(_ name: String) -> String {
-    var text = name.lowercased().trimmingCharacters(in: .whitespaces)
-    if text.hasSuffix(" drill") { text = String(text.dropLast(6)) }
-    return text.replacingOccurrences(of: " ", with: "-")
 }

@@ -19,6 +19,43 @@ public enum ActivityKind: Hashable, Sendable, CustomStringConvertible {
         "earthquake", "bus-evacuation", "bomb-threat", "active-threat", "reunification", "early-dismissal",
     ]
 
+    /// A kind as people name it in a drill log or on the command line: `drill/fire`, `fire`,
+    /// `Fire Drill`, `Lock-down`, `Shelter in Place`, `Lockdown (announced)`; `Active Shooter`,
+    /// `Armed Intruder` or `Intruder` (the active-threat drill every rule set's intruder drill
+    /// counts), `Hazmat` (shelter-in-place, as TX's rule names it); an activity kind by its name
+    /// (`team-meeting`). Case, spaces, dashes, a trailing "drill" and a note in parentheses aside.
+    public init?(spelled text: String) {
+        if let exact = ActivityKind(text) {
+            self = exact
+            return
+        }
+        var words = text.lowercased()
+        while let open = words.firstIndex(of: "("), let close = words[open...].firstIndex(of: ")") {
+            words.removeSubrange(open...close)
+        }
+        if words.hasPrefix("drill/") { words.removeFirst(6) }
+        var key = String(String.UnicodeScalarView(words.unicodeScalars.filter { ("a"..."z").contains($0) }))
+        for suffix in ["drills", "drill"] where key.hasSuffix(suffix) && key.count > suffix.count {
+            key.removeLast(suffix.count)
+            break
+        }
+        let letters = { (name: String) in name.filter(\.isLetter) }
+        if let type = Self.drillTypes.first(where: { letters($0) == key }) ?? Self.drillSynonyms[key] {
+            self = .drill(type)
+        } else if let match = Self.named.first(where: { letters($0.0) == key }) {
+            self = match.1
+        } else {
+            return nil
+        }
+    }
+
+    /// Other names of drill types, letters only: intruder, active-shooter and ALICE drills are the
+    /// active-threat drills the rule sets count (SC's "Intruder response drill").
+    static let drillSynonyms = [
+        "activeshooter": "active-threat", "armedintruder": "active-threat", "intruder": "active-threat",
+        "hazmat": "shelter-in-place", "alice": "active-threat",
+    ]
+
     /// Every spelling a plan may use, for error messages.
     public static var allNames: [String] { named.map(\.0) + drillTypes.map { "drill/\($0)" } }
 

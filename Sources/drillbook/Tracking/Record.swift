@@ -40,7 +40,7 @@ struct Record: ParsableCommand {
     var actor: String?
 
     func run() throws {
-        guard let activityKind = ActivityKind(kind.hasPrefix("drill/") ? kind : "drill/\(kind)") else {
+        guard let activityKind = ActivityKind(spelled: kind), activityKind.isDrill else {
             throw ValidationError(
                 "\"\(kind)\" is not a drill (expected one of: \(ActivityKind.drillTypes.joined(separator: ", ")))")
         }
