@@ -444,6 +444,18 @@ extension IncidentCommandTests {
         #expect(head.status == 0 && line.hasSuffix("(1 entries)"), "\(head.stdout)\(head.stderr)")
         let report = try Drillbook.run("check", "--plan", plan, "--as-of", "2027-08-01", "--format", "json")
         #expect(report.stdout.contains("\"audit_head\" : \"\(line)\""), "\(report.stdout.prefix(400))")
+        // The head as printed (with its count), in capitals, holds; a head mistyped or cut short is
+        // the user's mistake (64), not a chain "broken" (1).
+        let hash = String(line.prefix(64))
+        for kept in [line, hash.uppercased()] {
+            let verified = try Drillbook.run("audit", "verify", "--plan", plan, "--head", kept)
+            #expect(verified.status == 0 && verified.stdout.hasPrefix("audit log intact"), "\(verified.stdout)")
+        }
+        for typo in [String(hash.prefix(20)), "zz", hash + "0"] {
+            let refused = try Drillbook.run("audit", "verify", "--plan", plan, "--head", typo)
+            #expect(refused.status == 64 && refused.stderr.contains("is not a head"), "\(refused.stderr)")
+            #expect(!refused.stdout.contains("broken"))
+        }
 
         let edit = try Drillbook.shell(
             "python3 -c \"import sqlite3; c = sqlite3.connect('drillbook.sqlite'); "

@@ -45,6 +45,20 @@ struct Audit: ParsableCommand {
         @Option(help: "The same for the incidents database's chain.")
         var incidentsHead: String?
 
+        /// A mistyped head is the user's mistake, not a broken chain: "zz", a hash cut short or one
+        /// in capitals was reported as "audit log broken ... entries were cut from its end".
+        func validate() throws {
+            for (flag, value) in [("--head", head), ("--incidents-head", incidentsHead)] {
+                guard let value else { continue }
+                let hash = value.headHash
+                guard hash.utf8.count == 64, hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+                else {
+                    throw ValidationError(
+                        "\(flag) \"\(value)\" is not a head (expected the 64 hex digits `drillbook audit head` prints)")
+                }
+            }
+        }
+
         func run() throws {
             let path = try databases.schedule()
             let store = try wrap { () throws(DrillbookError) in
@@ -86,5 +100,5 @@ struct Audit: ParsableCommand {
 
 extension String {
     /// The hash of a head as `audit head` prints it (`HASH (N entries)`), or as given.
-    var headHash: String { String(split(separator: " ").first ?? Substring(self)) }
+    var headHash: String { String(split(separator: " ").first ?? Substring(self)).lowercased() }
 }
