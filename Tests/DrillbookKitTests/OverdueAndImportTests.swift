@@ -338,6 +338,19 @@ import Testing
 }
 
 extension SpreadsheetImportTests {
+    /// Why a log cannot be read is said as it is: a folder was "no such file".
+    @Test func aLogThatCannotBeReadSaysWhy() throws {
+        let (loaded, store) = try TrackingTests.scheduled()
+        let folder = FileManager.default.temporaryDirectory.path
+        for (file, why) in [(folder, "it is a folder"), (folder + "/no-such-log.csv", "no such file")] {
+            #expect(
+                performing: {
+                    _ = try LogImporter.run(
+                        file: file, mapping: .init(), loaded: loaded, store: store, actor: nil, asOf: day("2027-10-01"))
+                }, throws: { "\($0)" == "\(file): cannot be read (\(why))" })
+        }
+    }
+
     /// What is no date and time stays refused: a clock past the day, a meridiem on 13 o'clock, a
     /// month name that is none, a clock with no date.
     @Test(arguments: [

@@ -121,9 +121,8 @@ public struct Incidents: Sendable {
     /// Opens an incident from a report as a tip line or alert service sends it:
     /// `{"type": "social-media-threat", "source": "...", "channel": "instagram", "text": "...", "school": "lincoln-hs", "time": "..."}`.
     public func open(fromJSON file: String, exercise: Bool) throws(DrillbookError) -> String {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw .usage("\(file): cannot be read (no such file)")
-        }
+        let data: Data
+        do { data = Data(try FileBytes.read(file)) } catch { throw .usage(error.description) }
         let (report, playbookID) = try Self.report(data, file: file)
         var facts: [String: String] = [:]
         let playbook = try library.resolve(playbookID)

@@ -145,9 +145,8 @@ public enum LogImporter {
     static func rows(of file: String, sheet: String?) throws(DrillbookError) -> (
         String, [(line: Int, cells: [String])], Bool
     ) {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw .usage("\(file): cannot be read (no such file)")
-        }
+        let data: Data
+        do { data = Data(try FileBytes.read(file)) } catch { throw .usage(error.description) }
         var bytes = Array(data)
         // Excel's "Unicode Text" is UTF-16 with a byte-order mark (and tab-separated, below).
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
