@@ -91,6 +91,10 @@ public struct CalendarMapping: Sendable {
     /// Checked before `closure`: a staff development day "with no school for students" is staff-only.
     public var staffOnly = ["CATEGORIES:STAFF-DEVELOPMENT", "SUMMARY:/Staff Development/"]
     public var testing = ["CATEGORIES:TESTING"]
+    /// Days students are dismissed early: school days on which no drill is placed.
+    public var earlyRelease = [
+        "CATEGORIES:EARLY-RELEASE", "SUMMARY:/(?i)early release|early dismissal|half day|minimum day/",
+    ]
 
     public init() {}
 }

@@ -310,7 +310,7 @@ public struct PlanReader: Sendable {
 
     private func mapping(_ value: YAMLValue) throws(PlanError) -> CalendarMapping {
         let fields = try value.mapping(allowed: [
-            "first_day", "last_day", "semester", "quarter", "closure", "staff_only", "testing",
+            "first_day", "last_day", "semester", "quarter", "closure", "staff_only", "testing", "early_release",
         ])
         var mapping = CalendarMapping()
         func matchers(_ key: String) throws(PlanError) -> [String]? {
@@ -330,6 +330,7 @@ public struct PlanReader: Sendable {
         mapping.closure = try matchers("closure") ?? mapping.closure
         mapping.staffOnly = try matchers("staff_only") ?? mapping.staffOnly
         mapping.testing = try matchers("testing") ?? mapping.testing
+        mapping.earlyRelease = try matchers("early_release") ?? mapping.earlyRelease
         return mapping
     }
 

@@ -258,7 +258,7 @@ public enum Planner {
                     if let closure = year.closures[item.date] { reasons[item.uid] = "closure added: \(closure)" }
                     continue
                 }
-                if let why = lost(item.date, in: year) {
+                if let why = lost(item.date, in: year, drill: item.kind.isDrill) {
                     reasons[item.uid] = why
                 } else if changed.contains(item.activityID) {
                     reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
@@ -306,7 +306,9 @@ public enum Planner {
                 let main = related.flatMap { positionsByID[$0] } ?? position
                 let date = mine[position].item.date
                 guard kept[main], date == planned[index].date || related != nil else { continue }
-                let fits = planned[index].adminOnly ? year.closures[date] == nil : lost(date, in: year) == nil
+                let fits =
+                    planned[index].adminOnly
+                    ? year.closures[date] == nil : lost(date, in: year, drill: planned[index].kind.isDrill) == nil
                 guard fits && mine[position].item != planned[index] else { continue }
                 var stays = mine[position].item
                 if let (day, start) = plannedTimes[mine[main].item.id], day == mine[main].item.date,
@@ -328,7 +330,8 @@ public enum Planner {
         }
         for (from, to) in result.moved where reasons[to.item.uid] == nil {
             reasons[to.item.uid] =
-                year.flatMap { lost(from.item.date, in: $0) } ?? to.item.relatedTo.map { "follows \($0)" }
+                year.flatMap { lost(from.item.date, in: $0, drill: from.item.kind.isDrill) }
+                ?? to.item.relatedTo.map { "follows \($0)" }
                 ?? "placed again"
         }
         for cancelled in result.cancelled where reasons[cancelled.item.uid] == nil {
@@ -344,11 +347,12 @@ public enum Planner {
     }
 
     /// Why an unannounced future item can no longer stay on `date`, if it cannot.
-    static func lost(_ date: CalendarDate, in year: SchoolYear) -> String? {
+    static func lost(_ date: CalendarDate, in year: SchoolYear, drill: Bool) -> String? {
         if let closure = year.closures[date] { return "closure added: \(closure)" }
         if year.staffOnly.contains(date) { return "now a staff-only day" }
         if year.isTesting(date) { return "now in a testing window" }
         if !year.isSchoolDay(date) { return "no longer a school day" }
+        if drill && year.isEarlyRelease(date) { return "now an early-release day" }
         return nil
     }
 

@@ -70,7 +70,8 @@ enum YearReader {
                 term($0.element, "Quarter \($0.offset + 1)")
             },
             closures: closures, staffOnly: Set(staffOnly.flatMap(days)),
-            testing: matching(plan.calendarMapping.testing).map { term($0, $0.summary) })
+            testing: matching(plan.calendarMapping.testing).map { term($0, $0.summary) },
+            earlyRelease: Set(matching(plan.calendarMapping.earlyRelease).flatMap(days)))
         return (year, inspection.warnings)
     }
 }

@@ -68,7 +68,7 @@ extension Scheduler {
         var viaUsed = Array(repeating: 0, count: model.entries.count)
         let viaCap = model.entries.map { $0.rule.substitutesAtMost ?? Int.max }
         let seriesTypes = Set(model.entries.compactMap(\.rule.drills.first))
-        let openDays = year.days.filter { year.isOpen($0) }
+        let openDays = year.days.filter { year.isOpenForDrills($0) }
         let openOffsets = openDays.map { $0.dayNumber - firstDay }
         // The notice a drill of each type owes: on a re-plan, a new drill leaves room for it.
         var lead: [String: Int] = [:]

@@ -174,11 +174,14 @@ public enum Overdue {
         for index in late.sorted(by: { findings[$0].item.date < findings[$1].item.date }) {
             let item = findings[index].item
             let lead = firstNotice[item.id].map { item.date.dayNumber - $0.dayNumber } ?? 0
+            // A drill is not made up on an early-release day, where the planner places none.
+            let fits = { (day: CalendarDate) in
+                !taken.contains(day) && day.dayNumber - asOf.dayNumber > lead
+                    && !(item.kind.isDrill && year.isEarlyRelease(day))
+            }
             let day =
-                open.first { day in
-                    !taken.contains(day) && day.dayNumber - asOf.dayNumber > lead
-                        && (last.map { day.dayNumber - $0.dayNumber >= gap } ?? true)
-                } ?? open.first { !taken.contains($0) && $0.dayNumber - asOf.dayNumber > lead }
+                open.first { day in fits(day) && (last.map { day.dayNumber - $0.dayNumber >= gap } ?? true) }
+                ?? open.first(where: fits)
             findings[index].makeUp = day
             if let day {
                 taken.insert(day)

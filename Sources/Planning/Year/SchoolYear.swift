@@ -40,6 +40,9 @@ public struct SchoolYear: Hashable, Sendable {
     public var closures: [CalendarDate: String] { didSet { tabulate() } }
     public var staffOnly: Set<CalendarDate> { didSet { tabulate() } }
     public var testing: [Term] { didSet { tabulate() } }
+    /// Days students go home early (an early-release, half or minimum day): school days, but no
+    /// drill is placed on one, as the afternoon the planner may pick has no students.
+    public var earlyRelease: Set<CalendarDate> { didSet { tabulate() } }
 
     /// What each day of the year is, worked out once from the fields above (and again whenever one
     /// changes): the planner asks of every day for every activity of every school, and a closure or
@@ -48,7 +51,8 @@ public struct SchoolYear: Hashable, Sendable {
 
     public init(
         name: String, first: CalendarDate, last: CalendarDate, semesters: [Term] = [], quarters: [Term] = [],
-        closures: [SchoolClosure] = [], staffOnly: Set<CalendarDate> = [], testing: [Term] = []
+        closures: [SchoolClosure] = [], staffOnly: Set<CalendarDate> = [], testing: [Term] = [],
+        earlyRelease: Set<CalendarDate> = []
     ) {
         self.name = name
         self.first = first
@@ -62,6 +66,7 @@ public struct SchoolYear: Hashable, Sendable {
         self.closures = Dictionary(closures.map { ($0.date, $0.reason) }, uniquingKeysWith: { first, _ in first })
         self.staffOnly = staffOnly
         self.testing = testing
+        self.earlyRelease = earlyRelease
         tabulate()
     }
 
@@ -74,6 +79,7 @@ public struct SchoolYear: Hashable, Sendable {
                 if !staffOnly.contains(date) { flags |= DayTable.instructional }
             }
             if testing.contains(where: { $0.contains(date) }) { flags |= DayTable.testing }
+            if earlyRelease.contains(date) { flags |= DayTable.earlyRelease }
             return flags
         }
     }
@@ -117,6 +123,14 @@ public struct SchoolYear: Hashable, Sendable {
         table.has(DayTable.instructional, dayNumber) && !table.has(DayTable.testing, dayNumber)
     }
 
+    /// Whether students go home early on `date`.
+    public func isEarlyRelease(_ date: CalendarDate) -> Bool { table.has(DayTable.earlyRelease, date.dayNumber) }
+
+    /// Whether a new drill may go on `date`: `isOpen`, and not an early-release day.
+    public func isOpenForDrills(_ date: CalendarDate) -> Bool {
+        isOpen(dayNumber: date.dayNumber) && !table.has(DayTable.earlyRelease, date.dayNumber)
+    }
+
     /// Every day from the first to the last.
     public var days: [CalendarDate] {
         (0...(last.dayNumber - first.dayNumber)).map { first.adding(days: $0) }
@@ -158,6 +172,7 @@ private struct DayTable: Hashable, Sendable {
     static let school: UInt8 = 1
     static let instructional: UInt8 = 2
     static let testing: UInt8 = 4
+    static let earlyRelease: UInt8 = 8
 
     private var first = 0
     private var flags: [UInt8] = []
