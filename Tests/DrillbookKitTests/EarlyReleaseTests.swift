@@ -35,10 +35,7 @@ import Testing
     }
 
     @Test func noDrillIsPlacedOrMadeUpOnAnEarlyReleaseDay() throws {
-        let folder = try exampleFolder()
-        let loaded = try Planner.load(planFile: "\(folder)/drillbook.yaml", resources: resources)
-        let store = try Planner.openStore("\(folder)/drillbook.sqlite")
-        _ = try Planner.run(loaded, store: store, asOf: day("2027-08-01"))
+        let (loaded, store) = try TrackingTests.scheduled()
         let items = try Planner.published(loaded, store: store)
         let drills = items.filter { $0.item.kind.isDrill && $0.item.relatedTo == nil }
         #expect(drills.count > 30)
