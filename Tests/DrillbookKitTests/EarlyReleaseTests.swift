@@ -20,13 +20,10 @@ import Testing
 
     /// A plan's own `early_release` matchers replace the default ones.
     @Test func aPlanNamesItsOwnEarlyReleaseEvents() throws {
-        let folder = try exampleFolder()
-        let plan = "\(folder)/drillbook.yaml"
-        let text = try String(contentsOfFile: plan, encoding: .utf8)
-        try text.replacingOccurrences(
-            of: "  testing: [\"CATEGORIES:TESTING\"]\n",
-            with: "  testing: [\"CATEGORIES:TESTING\"]\n  early_release: [\"SUMMARY:/^Spring Semester$/\"]\n"
-        ).write(toFile: plan, atomically: true, encoding: .utf8)
+        let plan = try planFile(
+            examplePlan(
+                replacing: "  testing: [\"CATEGORIES:TESTING\"]\n",
+                with: "  testing: [\"CATEGORIES:TESTING\"]\n  early_release: [\"SUMMARY:/^Spring Semester$/\"]\n"))
         let loaded = try Planner.load(planFile: plan, resources: resources)
         let year = try #require(loaded.years["lincoln-hs"])
         let early = year.days.filter(year.isEarlyRelease)
