@@ -247,3 +247,25 @@ extension SchedulerTests {
         #expect(ActivityKind(spelled: text) == nil, "\(text)")
     }
 }
+
+/// Bell times as schedules are printed: a 24-hour or a 12-hour clock, spaces and an en dash.
+@Suite struct BellTimeTests {
+    @Test(arguments: [
+        ("08:30-15:45", "08:30-15:45"), ("8:30-15:45", "08:30-15:45"), ("8:30 AM-3:45 PM", "08:30-15:45"),
+        ("8:30am - 3:45pm", "08:30-15:45"), ("08:30 \u{2013} 15:45", "08:30-15:45"),
+        ("11:30 a.m.-12:05 p.m.", "11:30-12:05"),
+        ("12:05 AM-1:00 AM", "00:05-01:00"),
+    ])
+    func rangesAsPrinted(text: String, range: String) {
+        #expect(TimeRange(text)?.description == range, "\(text)")
+    }
+
+    @Test(arguments: [
+        "15:45-08:30", "8:30", "8:30-", "13:00 PM-14:00", "8:30 XM-9:00", "8-9", "24:00-25:00", "8:3-9:00",
+        "08:30:00-09:00",
+        "０8:30-09:00",
+    ])
+    func notRanges(text: String) {
+        #expect(TimeRange(text) == nil, "\(text)")
+    }
+}

@@ -244,8 +244,12 @@ public struct PlanReader: Sendable {
     private func bellSchedule(_ value: YAMLValue) throws(PlanError) -> BellSchedule {
         let fields = try value.mapping(allowed: ["day", "passing", "lunch", "recess", "arrival", "dismissal"])
         func range(_ field: YAMLValue) throws(PlanError) -> TimeRange {
-            guard let range = TimeRange(try field.string()) else {
-                throw field.fail("expected a time range like \"08:30-15:45\"")
+            let text = try field.string()
+            guard let range = TimeRange(text) else {
+                if let (start, end) = TimeRange.ends(text) {
+                    throw field.fail("\"\(text)\": the end \(end) is not after the start \(start)")
+                }
+                throw field.fail("expected a time range like \"08:30-15:45\" or \"8:30 AM-3:45 PM\", not \"\(text)\"")
             }
             return range
         }

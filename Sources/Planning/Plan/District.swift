@@ -92,12 +92,24 @@ public struct ClockTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(hour: Int, minute: Int = 0) { self.minutes = hour * 60 + minute }
 
-    /// Parses `08:30`; nil for anything else.
+    /// Parses `08:30`, `8:30`, and a 12-hour clock as bell schedules are printed (`8:30 AM`,
+    /// `3:45pm`, `12:05 p.m.`); nil for anything else.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2, let hour = Int(parts[0]),
-            let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
+        var clock = text.lowercased().filter { $0 != " " && $0 != "." }
+        var meridiem: String?
+        for mark in ["am", "pm"] where clock.hasSuffix(mark) {
+            meridiem = mark
+            clock.removeLast(2)
+        }
+        let parts = clock.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) }), var hour = Int(parts[0]), let minute = Int(parts[1]),
+            (0...23).contains(hour), (0...59).contains(minute)
         else { return nil }
+        if let meridiem {
+            guard (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + (meridiem == "pm" ? 12 : 0)
+        }
         self.init(hour: hour, minute: minute)
     }
 
@@ -124,13 +136,18 @@ public struct TimeRange: Hashable, Sendable, CustomStringConvertible {
         self.end = end
     }
 
-    /// Parses `08:30-15:45`; nil unless the end is after the start.
+    /// Parses `08:30-15:45` (also `8:30 AM - 3:45 PM`, with an en dash or spaces); nil unless the end
+    /// is after the start.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, let start = ClockTime(parts[0]), let end = ClockTime(parts[1]), start < end else {
-            return nil
-        }
+        guard let (start, end) = Self.ends(text), start < end else { return nil }
         self.init(start: start, end: end)
+    }
+
+    /// The two times a range is written with, in either order; nil when it is not two times.
+    public static func ends(_ text: some StringProtocol) -> (ClockTime, ClockTime)? {
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "\u{2013}" })
+        guard parts.count == 2, let start = ClockTime(parts[0]), let end = ClockTime(parts[1]) else { return nil }
+        return (start, end)
     }
 
     public var minutes: Int { end.minutes - start.minutes }
