@@ -31,6 +31,7 @@ struct PlanOptions: ParsableArguments {
             throw Failure(error.description)
         }
         for warning in CalendarProblem.summarized(loaded.warnings) { printError("warning: \(warning)") }
+        for notice in loaded.notices { printError("warning: \(notice)") }
         return loaded
     }
 

@@ -7,11 +7,12 @@ public enum CalendarFiles {
         CalendarReader.inspect(try FileBytes.read(path), file: path)
     }
 
-    /// The calendar at `path` for use: throws its errors, keeps tolerable faults as warnings.
-    public static func load(path: String) throws(CalendarLoadError) -> CalendarInspection {
+    /// The calendar at `path` for use: throws its errors, keeps tolerable faults as warnings, each
+    /// named by `name` (the address a copy was fetched from), else the path.
+    public static func load(path: String, name: String? = nil) throws(CalendarLoadError) -> CalendarInspection {
         let contents: [UInt8]
         do { contents = try FileBytes.read(path) } catch { throw .unreadable(error) }
-        do { return try CalendarReader.read(contents, file: path) } catch { throw .invalid(error) }
+        do { return try CalendarReader.read(contents, file: name ?? path) } catch { throw .invalid(error) }
     }
 }
 

@@ -144,8 +144,9 @@ public struct PlanReader: Sendable {
         return settings
     }
 
+    /// A calendar's file beside the plan, or its address as written (`RemoteCalendar`).
     func resolve(_ path: String, in folder: String) -> String {
-        path.hasPrefix("/") || folder.isEmpty ? path : "\(folder)/\(path)"
+        path.hasPrefix("/") || folder.isEmpty || RemoteCalendar.isAddress(path) ? path : "\(folder)/\(path)"
     }
 
     // MARK: - District and schools

@@ -11,6 +11,8 @@ public struct LoadedPlan: Sendable {
     public var years: [String: SchoolYear]
     /// Tolerated faults of the calendars read (LF line ends, long lines).
     public var warnings: [CalendarProblem]
+    /// What else a user should hear: a calendar named by its address read from an older copy.
+    public var notices: [String] = []
 }
 
 /// The planning use cases: read the plan and calendars, place the year, store what changed.
@@ -25,15 +27,17 @@ public enum Planner {
         var byCalendar: [String: SchoolYear] = [:]
         var years: [String: SchoolYear] = [:]
         var warnings: [CalendarProblem] = []
+        var notices: [String] = []
         for planned in plan.schools {
             if byCalendar[planned.calendar] == nil {
-                let (year, problems) = try YearReader.schoolYear(plan: plan, calendar: planned.calendar)
+                let (year, problems, notice) = try YearReader.schoolYear(plan: plan, calendar: planned.calendar)
                 byCalendar[planned.calendar] = year
                 warnings += problems
+                notices += notice.map { [$0] } ?? []
             }
             years[planned.school.id] = byCalendar[planned.calendar]
         }
-        return LoadedPlan(plan: plan, years: years, warnings: warnings)
+        return LoadedPlan(plan: plan, years: years, warnings: warnings, notices: notices)
     }
 
     /// Every school's items, in school order; all constraints that fail are reported together.

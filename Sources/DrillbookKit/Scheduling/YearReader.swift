@@ -1,13 +1,28 @@
 import Dates
+import Foundation
 import ICalendar
 import Planning
 
 /// Turns a district calendar (.ics) into a `SchoolYear` through the plan's `calendar_mapping`.
 enum YearReader {
-    static func schoolYear(plan: Plan, calendar path: String) throws(DrillbookError) -> (SchoolYear, [CalendarProblem])
-    {
+    /// The year, the calendar's tolerated faults, and a notice when a calendar named by its address
+    /// was read from an older copy (`RemoteCalendar`).
+    static func schoolYear(plan: Plan, calendar path: String) throws(DrillbookError) -> (
+        SchoolYear, [CalendarProblem], String?
+    ) {
         let inspection: CalendarInspection
-        do { inspection = try CalendarFiles.load(path: path) } catch { throw .calendar(error) }
+        var notice: String?
+        if RemoteCalendar.isAddress(path) {
+            let copy: (path: String, notice: String?)
+            let folder = (plan.file as NSString).deletingLastPathComponent
+            do { copy = try RemoteCalendar.copy(of: path, folder: folder) } catch {
+                throw .calendar(.unreadable(error))
+            }
+            notice = copy.notice
+            do { inspection = try CalendarFiles.load(path: copy.path, name: path) } catch { throw .calendar(error) }
+        } else {
+            do { inspection = try CalendarFiles.load(path: path) } catch { throw .calendar(error) }
+        }
         guard let name = SchoolYearName(plan.year) else { throw .usage("bad year \(plan.year)") }
         let windowStart = name.days.lowerBound
         let windowEnd = name.days.upperBound.adding(days: 1)
@@ -72,6 +87,6 @@ enum YearReader {
             closures: closures, staffOnly: Set(staffOnly.flatMap(days)),
             testing: matching(plan.calendarMapping.testing).map { term($0, $0.summary) },
             earlyRelease: Set(matching(plan.calendarMapping.earlyRelease).flatMap(days)))
-        return (year, inspection.warnings)
+        return (year, inspection.warnings, notice)
     }
 }
