@@ -156,7 +156,7 @@ enum SpreadsheetDate {
         // A month by name: three letters at least of its name (`Sept` too).
         func month(_ piece: String) -> Int? {
             guard piece.count >= 3 else { return nil }
-            return months.firstIndex { $0.hasPrefix(piece) || (piece == "sept" && $0 == "september") }.map { $0 + 1 }
+            return months.firstIndex { $0.hasPrefix(piece) }.map { $0 + 1 }
         }
         var named = pieces
         if let first = named.first, first.count >= 3, first.allSatisfy(\.isLetter), month(first) == nil,
