@@ -348,7 +348,21 @@ import Testing
         _ = try Tracker.record(
             kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store, startedAt: skipped,
             endedAt: nil, evidence: [:], actor: nil, asOf: day("2028-03-13"))
-        #expect(try store.completions(year: "2027-2028").map { $0.startedAt.hour } == [1, 2])
+        // Santiago skips midnight when daylight saving begins (2027-09-05): a record with a date
+        // alone (00:00, no time) is kept; 00:30 that night did not happen.
+        loaded.plan.schools[index].school.timeZone = "America/Santiago"
+        #expect(TimeInput.skipped(WallTime(year: 2027, month: 9, day: 5), zone: loaded.zone(of: "lincoln-hs")) != nil)
+        _ = try Tracker.record(
+            kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+            startedAt: WallTime(year: 2027, month: 9, day: 5), endedAt: nil, evidence: [:], actor: nil,
+            asOf: day("2028-03-13"))
+        #expect(throws: DrillbookError.self) {
+            try Tracker.record(
+                kind: .drill("lockdown"), school: "lincoln-hs", loaded: loaded, store: store,
+                startedAt: WallTime(year: 2027, month: 9, day: 5, hour: 0, minute: 30), endedAt: nil, evidence: [:],
+                actor: nil, asOf: day("2028-03-13"))
+        }
+        #expect(try store.completions(year: "2027-2028").map { $0.startedAt.hour } == [1, 2, 0])
     }
 
     @Test func theAuditChainCatchesAnEditAndARewrite() throws {

@@ -28,7 +28,9 @@ public enum Tracker {
         required: ([EvidenceField: String]) -> [EvidenceField], asOf: CalendarDate, year: String, zone: TimeZone,
         what: String
     ) throws(DrillbookError) -> [EvidenceField: String] {
-        for time in [startedAt] + (endedAt.map { [$0] } ?? []) {
+        // 00:00 is a record with no time (a date alone), not midnight, which some zones skip
+        // (America/Santiago on the night daylight saving begins).
+        for time in [startedAt] + (endedAt.map { [$0] } ?? []) where time != WallTime(date: time.date) {
             if let read = TimeInput.skipped(time, zone: zone) {
                 throw .usage(
                     "\(what): \(time) did not happen in \(zone.identifier): the clocks went forward over it "
