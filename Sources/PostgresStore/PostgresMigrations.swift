@@ -162,25 +162,27 @@ enum PostgresAuditLog {
         let last = try session.query("SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1").first
         var seq = last?.integer("seq") ?? 0
         var previous = last?.text("hash") ?? AuditLog.genesis
-        // Copied: an imported log appends an entry per record, and a first schedule's one entry
-        // names every row it stored (117 MB for a state).
-        let columns = [
-            "seq", "at", "as_of", "actor", "action", "subject", "detail", "rows", "format", "previous_hash", "hash",
-        ]
-        try session.copy(into: table, columns: columns) { lines in
-            for entry in entries {
-                seq += 1
-                let sealed = AuditLog.encode(rows: entry.rows)
-                let hash = AuditLog.hash(
-                    seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: entry.action,
-                    subject: entry.subject, detail: entry.detail, rows: sealed, previous: previous)
-                try lines.add([
-                    .integer(Int64(seq)), .text(context.at), .text(context.asOf), .text(context.actor),
-                    .text(entry.action), .text(entry.subject), .text(entry.detail), .text(sealed), .integer(2),
-                    .text(previous), .text(hash),
-                ])
-                previous = hash
-            }
+        var values: [PostgresSession.Value] = []
+        for entry in entries {
+            seq += 1
+            let sealed = AuditLog.encode(rows: entry.rows)
+            let hash = AuditLog.hash(
+                seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: entry.action,
+                subject: entry.subject, detail: entry.detail, rows: sealed, previous: previous)
+            values += [
+                .integer(seq), .text(context.at), .text(context.asOf), .text(context.actor), .text(entry.action),
+                .text(entry.subject), .text(entry.detail), .text(sealed), .integer(2), .text(previous), .text(hash),
+            ]
+            previous = hash
+        }
+        let columns = 11
+        let perStatement = 5_000
+        for start in stride(from: 0, to: values.count, by: perStatement * columns) {
+            let part = Array(values[start..<min(values.count, start + perStatement * columns)])
+            try session.execute(
+                "INSERT INTO \(table) (seq, at, as_of, actor, action, subject, detail, rows, format, previous_hash, hash) "
+                    + "VALUES " + PostgresRowSeal.placeholders(columns: columns, rows: part.count / columns),
+                part)
         }
     }
 

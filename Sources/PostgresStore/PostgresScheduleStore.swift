@@ -81,6 +81,52 @@ public final class PostgresScheduleStore: ScheduleStore {
         }
     }
 
+    /// The positions of `item`'s integer columns; every other is text or boolean.
+    private static let integers = Set(
+        ItemRows.columns.indices.filter {
+            ["slot", "start_minutes", "duration_minutes", "sequence"].contains(ItemRows.columns[$0])
+        })
+
+    /// One `INSERT` of many items: each column one array parameter, zipped by `unnest` (a VALUES
+    /// list of as many rows made the server parse and plan every row). A column with NULLs
+    /// in it comes with an array of flags saying which.
+    private static func insert(_ rows: [[CanonicalRow.Value]], hashes: [String]?) -> (String, [PostgresSession.Value]) {
+        var values: [PostgresSession.Value] = []
+        var arrays: [String] = []
+        var selected: [String] = []
+        for (index, column) in ItemRows.columns.enumerated() {
+            let cells = rows.map { $0[index] }
+            let type = booleans.contains(index) ? "boolean" : integers.contains(index) ? "bigint" : "text"
+            switch type {
+            case "boolean": values.append(.bools(cells.map { $0.integer == 1 }))
+            case "bigint": values.append(.integers(cells.map { $0.integer ?? 0 }))
+            default: values.append(.texts(cells.map { $0.text ?? "" }))
+            }
+            arrays.append("$\(values.count)::\(type)[]")
+            if cells.contains(.null) {
+                values.append(.bools(cells.map { $0 == .null }))
+                arrays.append("$\(values.count)::boolean[]")
+                selected.append("CASE WHEN u.\(column)_null THEN NULL ELSE u.\(column) END")
+            } else {
+                selected.append("u.\(column)")
+            }
+        }
+        let names = ItemRows.columns.enumerated().flatMap { index, column in
+            rows.contains { $0[index] == .null } ? [column, column + "_null"] : [column]
+        }
+        if let hashes {
+            values.append(.texts(hashes))
+            arrays.append("$\(values.count)::text[]")
+            selected.append("u.row_hash")
+        } else {
+            selected.append("NULL")
+        }
+        let sql =
+            "INSERT INTO item (\(itemColumns), row_hash) SELECT \(selected.joined(separator: ", ")) "
+            + "FROM unnest(\(arrays.joined(separator: ", "))) AS u(\((names + (hashes == nil ? [] : ["row_hash"])).joined(separator: ", ")))"
+        return (sql, values)
+    }
+
     public func apply(
         _ result: ReplanResult, year: String, asOf: CalendarDate, versions: [String: String]?, audit: AuditContext
     ) throws(StoreError) {
@@ -96,27 +142,28 @@ public final class PostgresScheduleStore: ScheduleStore {
                 let added = result.added
                 var hashes: [String] = []
                 hashes.reserveCapacity(added.count)
-                // Copied, not inserted: the server stores lines as they come while the next
-                // thousands are made and sealed here, on every core.
-                let columns = ItemRows.columns + (fromValues ? ["row_hash"] : [])
-                try session.copy(into: "item", columns: columns) { lines in
-                    for start in stride(from: 0, to: added.count, by: Self.batch) {
-                        let end = min(added.count, start + Self.batch)
-                        let parts = [([UInt8], [String])](concurrentlyComputing: (end - start + 255) / 256) { part in
-                            var lines: [UInt8] = []
-                            var sealed: [String] = []
-                            for index in (start + part * 256)..<min(end, start + (part + 1) * 256) {
-                                let row = ItemRows.values(added[order[index]], year: year)
-                                let hash = fromValues ? ItemRows.hash(row) : nil
-                                PostgresCopy.append(row, booleans: Self.booleans, extra: hash, to: &lines)
-                                if let hash { sealed.append(hash) }
-                            }
-                            return (lines, sealed)
+                // One statement in flight while the next one's rows are made and sealed (on every
+                // core): the server's work and this side's overlap.
+                var sent: PostgresSession.Sent?
+                for start in stride(from: 0, to: added.count, by: Self.batch) {
+                    let end = min(added.count, start + Self.batch)
+                    let parts = [([[CanonicalRow.Value]], [String])](concurrentlyComputing: (end - start + 255) / 256) {
+                        part in
+                        let rows = ((start + part * 256)..<min(end, start + (part + 1) * 256)).map {
+                            ItemRows.values(added[order[$0]], year: year)
                         }
-                        hashes += parts.flatMap(\.1)
-                        for part in parts { try lines.add(lines: part.0) }
+                        let sealed = rows.map {
+                            fromValues ? ItemRows.hash($0) : ""
+                        }
+                        return (rows, sealed)
                     }
+                    let sealed = parts.flatMap(\.1)
+                    hashes += sealed
+                    let (sql, values) = Self.insert(parts.flatMap(\.0), hashes: fromValues ? sealed : nil)
+                    if let sent { try session.wait(sent) }
+                    sent = session.send(sql, values)
                 }
+                if let sent { try session.wait(sent) }
                 var rows: [String: String] = [:]
                 var touched: [String] = []
                 if fromValues {
@@ -208,23 +255,30 @@ public final class PostgresScheduleStore: ScheduleStore {
                 }
                 let fromValues = try PostgresRowSeal.contentColumns(session, "completion") == Set(columns)
                 var stored: [Completion] = []
+                var values: [PostgresSession.Value] = []
                 var entries: [PostgresAuditLog.Entry] = []
-                try session.copy(into: "completion", columns: columns + (fromValues ? ["row_hash"] : [])) { lines in
-                    for (completion, id) in zip(completions, ids) {
-                        var saved = completion
-                        saved.id = id
-                        stored.append(saved)
-                        let row = [CanonicalRow.Value.integer(Int64(id))] + CompletionRows.insertValues(completion)
-                        let hash = CanonicalRow.hash(columns: columns, values: row)
-                        try lines.add(row, extra: fromValues ? hash : nil)
-                        entries.append(
-                            (
-                                completion.corrects != nil ? "correct" : completion.source.rawValue,
-                                completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
-                                CompletionRows.auditDetail(completion, id: id),
-                                fromValues ? ["completion:\(id)": hash] : [:]
-                            ))
-                    }
+                for (completion, id) in zip(completions, ids) {
+                    var saved = completion
+                    saved.id = id
+                    stored.append(saved)
+                    let row = [CanonicalRow.Value.integer(Int64(id))] + CompletionRows.insertValues(completion)
+                    let hash = CanonicalRow.hash(columns: columns, values: row)
+                    values += row.map(PostgresSession.Value.init) + [fromValues ? .text(hash) : .null]
+                    entries.append(
+                        (
+                            completion.corrects != nil ? "correct" : completion.source.rawValue,
+                            completion.itemUID ?? "\(completion.schoolID)/\(completion.kind)",
+                            CompletionRows.auditDetail(completion, id: id),
+                            fromValues ? ["completion:\(id)": hash] : [:]
+                        ))
+                }
+                let perStatement = 60_000 / (columns.count + 1)
+                for start in stride(from: 0, to: completions.count, by: perStatement) {
+                    let count = min(perStatement, completions.count - start)
+                    try session.execute(
+                        "INSERT INTO completion (\(columns.joined(separator: ", ")), row_hash) VALUES "
+                            + PostgresRowSeal.placeholders(columns: columns.count + 1, rows: count),
+                        Array(values[(start * (columns.count + 1))..<((start + count) * (columns.count + 1))]))
                 }
                 if !fromValues {
                     for index in entries.indices {

@@ -117,10 +117,11 @@ import Testing
     /// A large first schedule whose insert fails part way (a UID twice) writes nothing, returns
     /// its error instead of waiting on its sealing (SQLite's inserts take their rows from a sealing
     /// thread that runs 8 chunks of 1,024 ahead: at 12 chunks it is still ahead when the second
-    /// fails; PostgreSQL's are copied in as lines, a mebibyte at a time, and the UID comes twice
-    /// in the second, after the first was sent), and the same year stored right after, on PostgreSQL by the
-    /// connection the failed copy left in the pool, is whole and sealed. (PostgreSQL's year is
-    /// smaller: one of 12,000 kept it past its 60 s answer under the sanitizer.)
+    /// fails; PostgreSQL's go in statements of 2,000 rows, one in flight while the next is made,
+    /// and the UID comes twice in the third, after two were stored in the transaction), and the
+    /// same year stored right after, on PostgreSQL by a connection of the pool the failure went
+    /// through, is whole and sealed. (PostgreSQL's year is smaller: one of 12,000 kept it past its
+    /// 60 s answer under the sanitizer.)
     @Test(arguments: Engine.available)
     func aLargeFirstScheduleFailingPartWayWritesNothing(_ engine: Engine) throws {
         let store = try TestDatabase(engine).schedule()
