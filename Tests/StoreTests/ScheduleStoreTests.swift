@@ -125,11 +125,11 @@ import Testing
     @Test(arguments: Engine.available)
     func aLargeFirstScheduleFailingPartWayWritesNothing(_ engine: Engine) throws {
         let store = try TestDatabase(engine).schedule()
-        let items = (0..<(engine == .sqlite ? 12_000 : 6_000)).map { n in
+        let items = (0..<(engine == .sqlite ? 12_000 : 4_500)).map { n in
             Self.item(String(format: "a%05d", n), date: "2027-09-\(10 + n % 18)", start: 480 + n % 300)
         }
         var twice = items
-        twice[engine == .sqlite ? 2_000 : 5_500].item.uid = twice[1].item.uid
+        twice[engine == .sqlite ? 2_000 : 4_200].item.uid = twice[1].item.uid
         #expect(throws: StoreError.self) {
             try store.apply(Self.added(twice), year: Self.year, asOf: CalendarDate("2027-08-01")!, audit: Self.context)
         }
