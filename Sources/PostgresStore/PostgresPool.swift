@@ -319,6 +319,29 @@ struct PostgresSession {
         Sent(answer: connection.query(PostgresQuery(unsafeSQL: sql, binds: Self.bindings(values)), logger: logger))
     }
 
+    /// Statements sent ahead of their answers, at most `depth` unanswered: while the server runs
+    /// them, the next one is made here. Answers are waited for in order; the first error ends the
+    /// transaction (the server refuses what was sent after it).
+    struct Pipeline {
+        let session: PostgresSession
+        var depth = 2
+        private var waiting: [Sent] = []
+
+        init(_ session: PostgresSession) { self.session = session }
+
+        /// Sends a statement, first waiting for the oldest answer if `depth` are unanswered.
+        mutating func send(_ sql: String, _ values: [Value] = []) throws {
+            if waiting.count >= depth { try session.wait(waiting.removeFirst()) }
+            waiting.append(session.send(sql, values))
+        }
+
+        /// Waits for every answer still to come.
+        mutating func finish() throws {
+            defer { waiting = [] }
+            for sent in waiting { try session.wait(sent) }
+        }
+    }
+
     /// The answer to a statement sent.
     @discardableResult
     func wait(_ sent: Sent) throws -> PostgresQueryResult {

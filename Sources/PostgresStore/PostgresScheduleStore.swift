@@ -142,9 +142,10 @@ public final class PostgresScheduleStore: ScheduleStore {
                 let added = result.added
                 var hashes: [String] = []
                 hashes.reserveCapacity(added.count)
-                // One statement in flight while the next one's rows are made and sealed (on every
-                // core): the server's work and this side's overlap.
-                var sent: PostgresSession.Sent?
+                // Two statements in flight while the next one's rows are made and sealed (on every
+                // core): the server's work and this side's overlap (one in flight left the server
+                // idle between statements: a state's first schedule 20.7 -> 18.2 s with two).
+                var pipeline = PostgresSession.Pipeline(session)
                 for start in stride(from: 0, to: added.count, by: Self.batch) {
                     let end = min(added.count, start + Self.batch)
                     let parts = [([[CanonicalRow.Value]], [String])](concurrentlyComputing: (end - start + 255) / 256) {
@@ -160,10 +161,9 @@ public final class PostgresScheduleStore: ScheduleStore {
                     let sealed = parts.flatMap(\.1)
                     hashes += sealed
                     let (sql, values) = Self.insert(parts.flatMap(\.0), hashes: fromValues ? sealed : nil)
-                    if let sent { try session.wait(sent) }
-                    sent = session.send(sql, values)
+                    try pipeline.send(sql, values)
                 }
-                if let sent { try session.wait(sent) }
+                try pipeline.finish()
                 var rows: [String: String] = [:]
                 var touched: [String] = []
                 if fromValues {

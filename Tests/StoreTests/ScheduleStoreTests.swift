@@ -117,7 +117,7 @@ import Testing
     /// A large first schedule whose insert fails part way (a UID twice) writes nothing, returns
     /// its error instead of waiting on its sealing (SQLite's inserts take their rows from a sealing
     /// thread that runs 8 chunks of 1,024 ahead: at 12 chunks it is still ahead when the second
-    /// fails; PostgreSQL's go in statements of 2,000 rows, one in flight while the next is made,
+    /// fails; PostgreSQL's go in statements of 2,000 rows, two in flight while the next is made,
     /// and the UID comes twice in the third, after two were stored in the transaction), and the
     /// same year stored right after, on PostgreSQL by a connection of the pool the failure went
     /// through, is whole and sealed. (PostgreSQL's year is smaller: one of 12,000 kept it past its
