@@ -27,12 +27,11 @@ extension SQLiteIncidentStore {
 
 enum Backups {
     static func copy(_ database: some DatabaseReader, to path: String) throws(StoreError) {
-        guard !FileManager.default.fileExists(atPath: path) else {
+        guard try SQLiteSetup.createPrivately(path) else {
             throw StoreError(message: "\(path) exists already; a backup never overwrites a file")
         }
         do {
             let destination = try DatabaseQueue(path: path)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             try database.backup(to: destination)
             try destination.close()
         } catch {

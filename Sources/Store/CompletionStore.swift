@@ -66,7 +66,7 @@ extension SQLiteScheduleStore {
     /// returns them with their ids.
     public func add(_ completions: [Completion], audit: AuditContext) throws(StoreError) -> [Completion] {
         do {
-            return try database.write { db in
+            return try write(adding: completions.count) { db in
                 var stored: [Completion] = []
                 // Every record stored, then all sealed in one go, then audited in order, one entry
                 // each: sealed and audited one at a time, each record read its row back and the

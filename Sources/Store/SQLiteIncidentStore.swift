@@ -8,14 +8,13 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     public init(path: String) throws(StoreError) {
         try StoreError.refuseServerURL(path)
+        try SQLiteSetup.createPrivately(path)
         do {
-            let isNew = !FileManager.default.fileExists(atPath: path)
             var configuration = SQLiteSetup.configuration()
             configuration.foreignKeysEnabled = true
             // Concurrent `incident` commands wait for each other instead of failing "database is locked".
             configuration.busyMode = .timeout(10)
             database = try DatabaseQueue(path: path, configuration: configuration)
-            if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
             var migrator = DatabaseMigrator()
             migrator.registerMigration("v1: incidents and their events") { db in
                 try db.create(table: "incident") { table in

@@ -19,8 +19,8 @@ public final class SQLiteScheduleStore: ScheduleStore {
     /// Opens (and creates or migrates) the database at `path`.
     public init(path: String) throws(StoreError) {
         try StoreError.refuseServerURL(path)
+        try SQLiteSetup.createPrivately(path)
         do {
-            let isNew = !FileManager.default.fileExists(atPath: path)
             var configuration = SQLiteSetup.configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(10)
@@ -30,8 +30,6 @@ public final class SQLiteScheduleStore: ScheduleStore {
                 if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
             }
             database = try DatabasePool(path: path, configuration: configuration)
-            // Records of drills and alerts are the district's: 0600 whatever the umask.
-            if isNew { try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
             try Migrations.run(Self.migrator, on: database)
         } catch {
             throw StoreError(message: "\(path): cannot open the database (\(error))")
@@ -451,7 +449,7 @@ public final class SQLiteScheduleStore: ScheduleStore {
         audit: AuditContext
     ) throws(StoreError) {
         do {
-            try database.write { db in
+            try write(adding: result.added.count) { db in
                 if let versions { try Self.saveVersions(versions, year: year, db: db) }
                 // New rows are sealed as they are written (their hash from the values bound, no second
                 // pass), while the table has exactly the columns the record writes. Their hashes are

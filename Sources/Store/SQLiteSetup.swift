@@ -1,5 +1,6 @@
 internal import CSQLiteSetup
 import GRDB
+import Glibc
 
 /// How every SQLite connection of the process is opened.
 enum SQLiteSetup {
@@ -14,5 +15,21 @@ enum SQLiteSetup {
     static func configuration() -> Configuration {
         _ = settings
         return Configuration()
+    }
+
+    /// Makes `path` an empty file (an empty file is an empty database) that only its owner can
+    /// read, unless it exists; returns whether it made it. SQLite gives a database's WAL, shared
+    /// memory and journal the database file's mode as they are made: a file SQLite made under the
+    /// usual umask (0644) and tightened afterwards left its first WAL, full of the district's
+    /// records, readable by every account on the machine.
+    @discardableResult
+    static func createPrivately(_ path: String) throws(StoreError) -> Bool {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            close(descriptor)
+            return true
+        }
+        if errno == EEXIST { return false }
+        throw StoreError(message: "\(path): cannot create the database file (\(String(cString: strerror(errno))))")
     }
 }
