@@ -7,7 +7,7 @@ enum RuleSetReader {
     static let ruleFields = [
         "id", "drill", "require", "and", "window", "first_within", "spacing", "source", "confidence", "schedule",
         "applies_to", "condition", "substitutes_for", "substitutes_at_most", "when", "evidence", "replaceable",
-        "notice",
+        "notice", "share",
     ]
 
     static func read(_ text: String, file: String) throws(PlanError) -> ComplianceRuleSet {
@@ -57,7 +57,13 @@ enum RuleSetReader {
                 parsed.substitutesAtMost = try most.int(0...366)
             }
             if let spacing = rule["spacing"] { try self.spacing(spacing, version: version, into: &parsed) }
-            guard !parsed.counts.isEmpty || !parsed.substitutesFor.isEmpty || parsed.maxGap != nil else {
+            if let share = rule["share"] {
+                try needs2(version, share, "share")
+                parsed.share = try self.share(share)
+            }
+            guard
+                !parsed.counts.isEmpty || !parsed.substitutesFor.isEmpty || parsed.maxGap != nil || parsed.share != nil
+            else {
                 throw item.fail("require is missing (expected {count: N, per: PERIOD})")
             }
             parsed.windows =
@@ -91,6 +97,15 @@ enum RuleSetReader {
         for rule in set.rules {
             for target in rule.substitutesFor where !set.rules.contains(where: { $0.id == target }) {
                 throw rules.fail("rule \(rule.id) substitutes for \"\(target)\", which is not a rule of this file")
+            }
+            if let share = rule.share {
+                guard let base = set.rules.first(where: { $0.id == share.of }), base.id != rule.id else {
+                    throw rules.fail(
+                        "rule \(rule.id) takes a share of \"\(share.of)\", which is not another rule of this file")
+                }
+                guard base.share == nil else {
+                    throw rules.fail("rule \(rule.id) takes a share of \(base.id), which is itself a share")
+                }
             }
         }
         return set
@@ -129,6 +144,23 @@ enum RuleSetReader {
         } else if let kind = fields["day_kind"] {
             throw kind.fail("day_kind measures max_days, which is missing (min_days counts calendar days)")
         }
+    }
+
+    /// `{at_least: 1/2, of: RULE}`: a fraction between 0 and 1, its parts whole numbers.
+    private static func share(_ value: YAMLValue) throws(PlanError) -> RuleShare {
+        let fields = try value.mapping(allowed: ["at_least", "of"])
+        guard let least = fields["at_least"], let of = fields["of"] else {
+            throw value.fail("a share needs at_least and of (expected {at_least: 1/2, of: RULE-ID})")
+        }
+        let text = try least.string()
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let numerator = Int(parts[0].filter { !$0.isWhitespace }),
+            let denominator = Int(parts[1].filter { !$0.isWhitespace }), numerator > 0,
+            denominator > numerator, denominator <= 100
+        else {
+            throw least.fail("\"\(text)\" is not a share (expected a fraction below 1, as 1/2 or 1/4)")
+        }
+        return RuleShare(numerator: numerator, denominator: denominator, of: try of.string())
     }
 
     private static func needs2(_ version: Int, _ value: YAMLValue, _ what: String) throws(PlanError) {

@@ -138,10 +138,48 @@ struct Judgement {
             }
         }
         if rule.condition.distinctHours { hours(index, counted: counted, asked: model.asked(index)) }
+        let shareNeed = share(index)
         let ahead = counted.filter { $0.state == .scheduled }.count
         return RuleTally(
-            rule: reference(index), drills: words, required: model.asked(index), counted: counted.count,
+            rule: reference(index), drills: words, required: max(model.asked(index), shareNeed),
+            counted: counted.count,
             scheduledAhead: ahead, done: counted.count - ahead, source: entry.source, dates: counted.map(\.date))
+    }
+
+    /// A rule's `share` of the drills another rule asks (NV: half of the monthly drills are
+    /// lockdowns): one finding when too few of the drills that rule counts are this rule's.
+    /// Returns how many it asks.
+    private mutating func share(_ index: Int) -> Int {
+        guard let share = model.entries[index].rule.share, let (need, mine) = model.share(index, in: events)
+        else { return 0 }
+        guard mine.count < need else { return need }
+        let base = model.entries[index].shareOf!
+        let words = model.entries[index].rule.drillWords
+        let condition = model.entries[index].rule.condition.words
+        let kind = "\(words) drill\(condition.isEmpty ? "" : " " + condition)"
+        let message =
+            "\(mine.count) of the drills \(model.entries[base].rule.id) counts \(mine.count == 1 ? "is a" : "are") "
+            + "\(kind)\(mine.count == 1 ? "" : "s"); at least \(share.words) of the \(model.asked(base)) it asks "
+            + "(\(need)) must be"
+        let short = need - mine.count
+        let rules = [reference(index), reference(base)]
+        let counted = Set(mine)
+        let others = model.counted(base, in: events).filter { !counted.contains($0) }.map { events[$0] }
+        switch mode {
+        case .plan:
+            add(
+                rules, .unmet, message + " (in the plan)",
+                fix:
+                    "make \(short) of the others \(kind)s, or add \(short) (drillbook schedule places what the rules ask)",
+                items: others)
+        case .log:
+            add(rules, .unmet, message, fix: "note the shortfall for the state", items: others)
+        case .duringYear:
+            add(
+                rules, .atRisk, message + " (held and scheduled ahead)",
+                fix: "hold \(short) more \(kind)\(short == 1 ? "" : "s") by \(model.year.last)", items: others)
+        }
+        return need
     }
 
     /// A rule's `distinct_hours`: its counted drills start in as many clock hours as it asks

@@ -126,6 +126,9 @@ public struct ComplianceRule: Sendable {
     public var replaceable = false
     /// Notice each counted drill owes, before the day it is held.
     public var notice: Notice?
+    /// At least this share of the drills another rule counts must be drills this rule counts (NV:
+    /// half of the monthly drills are lockdowns).
+    public var share: RuleShare?
 
     public init(
         id: String, drills: [String], counts: [RuleCount], windows: [Window] = [], firstWithin: Window? = nil,
@@ -150,6 +153,29 @@ public struct ComplianceRule: Sendable {
         return words.count <= 2
             ? words.joined(separator: " or ") : words.dropLast().joined(separator: ", ") + " or " + words.last!
     }
+}
+
+/// `share: {at_least: 1/2, of: nv-monthly}`: of the drills the rule `of` (same file) asks for in
+/// the year, at least `numerator / denominator` (rounded up) are drills this rule counts, among
+/// those `of` counts. Of what the base rule asks, not of every drill held: a school's statutory
+/// monthly drills are half lockdowns (NV) whatever other drills the fire code adds to its year.
+public struct RuleShare: Hashable, Sendable {
+    public var numerator: Int
+    public var denominator: Int
+    /// The id of the rule whose drills are shared out.
+    public var of: String
+
+    public init(numerator: Int, denominator: Int, of: String) {
+        self.numerator = numerator
+        self.denominator = denominator
+        self.of = of
+    }
+
+    /// The fewest of `total` drills that meet the share: numerator x total / denominator, rounded up.
+    public func needed(of total: Int) -> Int { (numerator * total + denominator - 1) / denominator }
+
+    /// `half`, `1 in 4`, `2 in 3`.
+    public var words: String { numerator * 2 == denominator ? "half" : "\(numerator) in \(denominator)" }
 }
 
 /// `spacing: {max_days: 30, day_kind: school}`: no run of `length` days of the kind, within the

@@ -13,7 +13,8 @@ public enum DrillSeries {
         for set in rules {
             // A rule places only its first type (the scheduler meets a rule of several types with
             // those other rules place first): the others count, and make no series of their own.
-            for rule in set.rules where !rule.counts.isEmpty || !rule.substitutesFor.isEmpty || rule.maxGap != nil {
+            for rule in set.rules
+            where !rule.counts.isEmpty || !rule.substitutesFor.isEmpty || rule.maxGap != nil || rule.share != nil {
                 if let type = rule.drills.first, !types.contains(type) { types.append(type) }
             }
         }

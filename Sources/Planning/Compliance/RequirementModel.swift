@@ -21,6 +21,9 @@ public struct RequirementModel: Sendable {
         public var constraints: [Int] = []
         /// The fewest drills its `max_days` spacing asks for in the year (0 without one).
         public var gapMinimum = 0
+        /// The entry whose counted drills its `share` is of (nil without one, or when that rule
+        /// does not apply to the school).
+        public var shareOf: Int?
     }
 
     /// At least (and at most) so many of an entry's drills between two days.
@@ -78,6 +81,12 @@ public struct RequirementModel: Sendable {
                             entry: index, span: span, atLeast: 1, per: .year, periodName: year.name, isFirst: true))
                 }
                 if let gap = rule.maxGap, let span = span(of: rule, in: whole) { addGaps(gap, entry: index, in: span) }
+            }
+        }
+        for index in entries.indices {
+            guard let share = entries[index].rule.share else { continue }
+            entries[index].shareOf = entries.indices.first {
+                entries[$0].jurisdiction == entries[index].jurisdiction && entries[$0].rule.id == share.of
             }
         }
         // Substitution reaches every rule, of any set, that counts the replaced rule's types.
@@ -161,6 +170,15 @@ public struct RequirementModel: Sendable {
             byKind[constraints[index].per, default: 0] += constraints[index].atLeast
         }
         return max(byKind.values.max() ?? 0, entries[entry].gapMinimum)
+    }
+
+    /// A `share` rule's numbers among `events`: how many of them it asks (its share of what its
+    /// base rule asks), and the drills it counts that the base rule counts too. Nil for a rule
+    /// without a share (or whose base does not apply to the school).
+    public func share(_ entry: Int, in events: [DrillEvent]) -> (needed: Int, mine: [Int])? {
+        guard let share = entries[entry].rule.share, let base = entries[entry].shareOf else { return nil }
+        let total = Set(counted(base, in: events))
+        return (share.needed(of: asked(base)), counted(entry, in: events).filter(total.contains))
     }
 
     // MARK: - What counts

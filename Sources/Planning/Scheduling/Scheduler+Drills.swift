@@ -83,7 +83,8 @@ extension Scheduler {
         // Flat copies of what the candidate loop reads for every day it weighs: reading them through
         // `model.entries[...].rule` copied the rule (and retained its arrays) each time.
         let entryOf = constraints.map(\.entry)
-        let atLeast = constraints.map(\.atLeast)
+        // What each constraint asks, a `share` rule's year count set below.
+        var asked = constraints.map(\.atLeast)
         let atMost = constraints.map(\.atMost)
         let spacingOf = model.entries.map(\.rule.minSpacingDays)
         let isGap = constraints.map(\.isGap)
@@ -169,6 +170,18 @@ extension Scheduler {
                 givenUp.insert(index)
             }
         }
+
+        // A share rule's drills: its year count asks its share of what its base rule asks (NV: half
+        // of ten monthly drills), so the search puts them where they also meet the base's counts.
+        for entry in model.entries.indices {
+            guard let share = model.entries[entry].rule.share, let base = model.entries[entry].shareOf,
+                let constraint = model.entries[entry].constraints.first(where: {
+                    constraints[$0].per == .year && !constraints[$0].isFirst && !constraints[$0].isGap
+                })
+            else { continue }
+            asked[constraint] = max(asked[constraint], share.needed(of: model.asked(base)))
+        }
+        let atLeast = asked
 
         // What each constraint asks for, worked out once (every round asked it of every unmet
         // constraint again): a type, maybe a time of day, maybe who must be there; each distinct
@@ -384,7 +397,8 @@ extension Scheduler {
                 let room = model.room(
                     tightest, from: state.notBefore?.adding(days: 1) ?? year.first, dayNumbers: byEntry[entry],
                     usedTimes: contextsByEntry[entry], wanted: atLeast[tightest] - counts[tightest])
-                let error = unplaceable(tightest, model: model, counts: counts, school: school, limit: room.limit)
+                let error = unplaceable(
+                    tightest, model: model, counts: counts, asked: atLeast[tightest], school: school, limit: room.limit)
                 // On a re-plan, what can no longer be met is reported and the rest still placed.
                 guard state.notBefore != nil else { throw error }
                 skipped.append(error)
@@ -482,6 +496,16 @@ extension Scheduler {
             return result
         }
         var before = tallies(events)
+        // A share met stays met (NV: dropping a lockdown can leave fewer than half).
+        let sharing = model.entries.indices.filter { model.entries[$0].shareOf != nil }
+        func sharesMet(_ events: [(Int, DrillEvent)]) -> [Bool] {
+            let list = events.map(\.1)
+            return sharing.map { entry in
+                let (needed, mine) = model.share(entry, in: list)!
+                return mine.count >= needed
+            }
+        }
+        var sharesBefore = sharesMet(events)
         var dropped = Set<Int>()
         let order = candidates.sorted {
             let (first, second) = (drills[$0], drills[$1])
@@ -493,10 +517,14 @@ extension Scheduler {
         for index in order {
             let without = events.filter { $0.0 != index }
             let after = tallies(without)
-            if constraints.indices.allSatisfy({ after[$0] >= constraints[$0].atLeast || after[$0] == before[$0] }) {
+            let sharesAfter = sharesMet(without)
+            if constraints.indices.allSatisfy({ after[$0] >= constraints[$0].atLeast || after[$0] == before[$0] }),
+                zip(sharesBefore, sharesAfter).allSatisfy({ !$0 || $1 })
+            {
                 dropped.insert(index)
                 events = without
                 before = after
+                sharesBefore = sharesAfter
             }
         }
         return drills.indices.filter { !dropped.contains($0) }.map { drills[$0] }
@@ -551,7 +579,7 @@ extension Scheduler {
     /// Why a constraint took no drill: the rule's own limits where they forbid one (`limit`, from
     /// `RequirementModel.room`), else the days the school's calendar and other drills leave.
     private func unplaceable(
-        _ index: Int, model: RequirementModel, counts: [Int], school: School, limit: String?
+        _ index: Int, model: RequirementModel, counts: [Int], asked: Int, school: School, limit: String?
     ) -> SchedulingError {
         let constraint = model.constraints[index]
         let entry = model.entries[constraint.entry]
@@ -563,7 +591,7 @@ extension Scheduler {
             schoolID: school.id,
             activityID: entry.jurisdiction == "plan" ? entry.rule.id : "\(entry.jurisdiction)/\(entry.rule.id)",
             constraint:
-                "\(counts[index]) of \(constraint.atLeast) \(entry.rule.drillWords) drill\(constraint.atLeast == 1 ? "" : "s")"
+                "\(counts[index]) of \(asked) \(entry.rule.drillWords) drill\(asked == 1 ? "" : "s")"
                 + (condition.words.isEmpty ? "" : " \(condition.words)")
                 + " between \(constraint.span.lowerBound) and \(constraint.span.upperBound): \(why)")
     }
