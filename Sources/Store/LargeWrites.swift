@@ -13,7 +13,9 @@ import GRDB
 /// SQLite leaves WAL mode only when no other connection has the file open, so a write made while
 /// `drillbook serve` or another command has it open simply goes through the WAL, as every other
 /// write does. A crash in between leaves a hot journal that the next opening rolls back, as a
-/// crash during a WAL write leaves a WAL: nothing half-written either way.
+/// crash during a WAL write leaves a WAL: nothing half-written either way. A store opened for
+/// `drillbook serve` never leaves WAL: readers opened during a rollback-journal write wait for
+/// it (and its commit for them), where a server's feeds and pages should not.
 extension SQLiteScheduleStore {
     /// New rows from which a write goes through a rollback journal: about 12 MB of items with
     /// their indexes and seals, at the low end of SQLite's "a few dozen megabytes".
@@ -22,7 +24,9 @@ extension SQLiteScheduleStore {
     /// `database.write`, for a write adding `rows` rows: a large one through a rollback journal
     /// when the database is this connection's alone, the WAL again afterwards.
     func write<T>(adding rows: Int, _ updates: (Database) throws -> T) throws -> T {
-        guard rows >= Self.rollbackJournalRows, leaveWAL() else { return try database.write(updates) }
+        guard largeWritesLeaveWAL, rows >= Self.rollbackJournalRows, leaveWAL() else {
+            return try database.write(updates)
+        }
         defer { returnToWAL() }
         return try database.write(updates)
     }

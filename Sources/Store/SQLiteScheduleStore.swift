@@ -10,14 +10,19 @@ public final class SQLiteScheduleStore: ScheduleStore {
     public var readsAreRoundTrips: Bool { false }
 
     let database: DatabasePool
+    /// Whether a large write may leave WAL for a rollback journal (`write(adding:)`): not under
+    /// `drillbook serve`, whose readers would wait on it.
+    let largeWritesLeaveWAL: Bool
 
     /// The database file's path: files kept with records (attachments) live beside it.
     public var path: String { database.path }
 
     public var location: String { database.path }
 
-    /// Opens (and creates or migrates) the database at `path`.
-    public init(path: String) throws(StoreError) {
+    /// Opens (and creates or migrates) the database at `path`. `serving`: for a long-running
+    /// server, whose readers must not wait on a large write (it stays in the WAL).
+    public init(path: String, serving: Bool = false) throws(StoreError) {
+        largeWritesLeaveWAL = !serving
         try StoreError.refuseServerURL(path)
         try SQLiteSetup.createPrivately(path)
         do {

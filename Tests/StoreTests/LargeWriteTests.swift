@@ -74,6 +74,17 @@ import Testing
         #expect(try server.verifyAudit() == .intact(entries: 1, head: try server.auditEntries().last!.hash))
     }
 
+    /// `drillbook serve`'s store never leaves WAL: its readers would wait on the write.
+    @Test func aServersLargeWriteGoesThroughTheWAL() throws {
+        let path = try TestDatabase(.sqlite).location
+        let store = try SQLiteScheduleStore(path: path, serving: true)
+        try store.apply(
+            Tests.added(Self.year(12_000)), year: Tests.year, asOf: CalendarDate("2027-08-01")!, audit: Tests.context)
+        #expect(Self.size(path + "-wal") > 1_000_000, "the year went through the WAL")
+        #expect(try store.journalMode() == "wal")
+        #expect(try store.items(year: Tests.year).count == 12_000)
+    }
+
     @Test func aLargeWriteThatFailsLeavesNothingAndTheWAL() throws {
         let path = try TestDatabase(.sqlite).location
         let store = try SQLiteScheduleStore(path: path)

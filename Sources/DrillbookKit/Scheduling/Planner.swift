@@ -391,8 +391,9 @@ public enum Planner {
         }
     }
 
-    /// Opens the store, as a Drillbook error.
-    public static func openStore(_ path: String) throws(DrillbookError) -> SQLiteScheduleStore {
-        do { return try SQLiteScheduleStore(path: path) } catch { throw .store(error.description) }
+    /// Opens the store, as a Drillbook error (`serving`: for `drillbook serve`, see
+    /// `SQLiteScheduleStore.init(path:serving:)`).
+    public static func openStore(_ path: String, serving: Bool = false) throws(DrillbookError) -> SQLiteScheduleStore {
+        do { return try SQLiteScheduleStore(path: path, serving: serving) } catch { throw .store(error.description) }
     }
 }

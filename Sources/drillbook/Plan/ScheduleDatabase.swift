@@ -10,9 +10,12 @@ import Store
 /// A PostgreSQL database may hold many districts (`drillbook district add`): then the plan's
 /// `district.id` picks the district's own tables, and a district not registered there is refused.
 enum ScheduleDatabase {
-    /// The store at `location` for the district of the plan at `plan`, made or brought up to date.
-    static func open(_ location: String, plan: String) throws(DrillbookError) -> any ScheduleStore {
-        guard IncidentDatabase.isServer(location) else { return try Planner.openStore(location) }
+    /// The store at `location` for the district of the plan at `plan`, made or brought up to date
+    /// (`serving`: for `drillbook serve`).
+    static func open(_ location: String, plan: String, serving: Bool = false) throws(DrillbookError)
+        -> any ScheduleStore
+    {
+        guard IncidentDatabase.isServer(location) else { return try Planner.openStore(location, serving: serving) }
         let scope = try district(location, plan: plan)
         do { return try PostgresScheduleStore(url: location, district: scope) } catch {
             throw .store(error.description)

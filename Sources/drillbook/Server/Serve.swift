@@ -74,7 +74,8 @@ struct Serve: AsyncParsableCommand {
         }
         guard !registered.isEmpty else {
             let loaded = try options.load()
-            let store = try wrap { () throws(DrillbookError) in try ScheduleDatabase.open(location, plan: options.plan)
+            let store = try wrap { () throws(DrillbookError) in
+                try ScheduleDatabase.open(location, plan: options.plan, serving: true)
             }
             try await server(loaded: loaded, planFile: options.plan, store: store, metrics: registry)
                 .run(host: host, port: port, incidentCheck: .seconds(Self.incidentCheckSeconds()))
