@@ -52,6 +52,28 @@ import Testing
         #expect(atRisk.map(\.severity) == [.atRisk])
     }
 
+    /// An eleven-month year asks six: five lockdowns of eleven monthly drills is short (the old
+    /// reading, five a year, passed it).
+    @Test func anElevenMonthYearAsksSixLockdowns() throws {
+        let nevada = try StateRuleTests.Alone("NV")
+        let rules = nevada.test.loaded.plan.rules.filter { $0.jurisdiction == "NV" }
+        let year = SchoolYear(name: "2027-2028", first: day("2027-08-09"), last: day("2028-06-16"))
+        let months = Self.firsts(year)
+        #expect(months.count == 11)
+        let log = months.enumerated().map { index, date in
+            var drill = nevada.fireDrill(index + 1, on: date)
+            drill.kind = .drill(index < 5 ? "lockdown" : "fire")
+            return drill
+        }
+        let findings = ComplianceChecker(ruleSets: rules).check(
+            school: nevada.test.school, year: year, items: [], completions: log, asOf: year.last.adding(days: 1)
+        ).findings
+        #expect(
+            findings.map(\.message) == [
+                "5 of the drills nv-monthly counts are lockdown drills; at least half of the 11 it asks (6) must be"
+            ])
+    }
+
     /// The scheduler meets the share with the fewest drills: one a month, at least half of them
     /// lockdowns, on generated years of different lengths.
     @Test func theSchedulerMakesHalfOfTheMonthlyDrillsLockdowns() throws {
@@ -61,8 +83,14 @@ import Testing
         let series = DrillSeries.activities(rules: rules, planDrills: [])
         #expect(series.first { $0.kind == .drill("lockdown") }?.title == "Lockdown drill")
         var random = SeededRandom(seed: 12)
-        for _ in 0..<4 {
-            let year = StateRuleTests.generatedYear(&random)
+        // Generated years run August to May (ten months); add years of nine, eleven and twelve,
+        // where "five a year" was wrong.
+        let lengths = [
+            SchoolYear(name: "2027-2028", first: day("2027-09-07"), last: day("2028-05-26")),
+            SchoolYear(name: "2027-2028", first: day("2027-08-09"), last: day("2028-06-16")),
+            SchoolYear(name: "2027-2028", first: day("2027-07-12"), last: day("2028-06-23")),
+        ]
+        for year in (0..<2).map({ _ in StateRuleTests.generatedYear(&random) }) + lengths {
             let items = try Scheduler(districtID: "d", activities: [], rules: rules).schedule(
                 nevada.test.school, year: year)
             let findings = ComplianceChecker(ruleSets: rules).check(
