@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import ICalendar
 public import Planning
+import Synchronization
 
 /// Writes the published schedule as .ics files: `OUT/<school>-<audience>.ics` and
 /// `OUT/district-<audience>.ics`, each file written as it goes.
@@ -82,9 +83,13 @@ public struct Exporter: Sendable {
             }
             // Schools are written on every core, a batch at a time (events are rendered through
             // libical on each core, outside its lock: `Libical.rendering`), and their texts
-            // appended to the district's files in plan order: the bytes do not depend on the threads,
-            // and only one batch's renderings are held at once.
+            // appended to the district's files in plan order: the bytes do not depend on the threads.
+            // A batch's texts go into the district's files on another thread while the next batch
+            // is rendered (written between batches, a state's gigabyte of district calendars kept
+            // a core idle), so two batches' renderings are held at most.
             let batch = ProcessInfo.processInfo.activeProcessorCount * 8
+            let districtWriting = DistrictWriting(district)
+            defer { districtWriting.wait() }
             for start in stride(from: 0, to: schools.count, by: batch) {
                 let chunk = Array(schools[start..<min(start + batch, schools.count)])
                 let texts = [Result<SchoolFiles, any Error>](concurrentlyComputing: chunk.count) { index in
@@ -96,14 +101,15 @@ public struct Exporter: Sendable {
                         return try writeSchool(chunk[index].school, items, shown, to: folder, audiences: audiences)
                     }
                 }
+                var written: [SchoolFiles] = []
                 for index in chunk.indices {
                     let school = try texts[index].get()
-                    for (audience, text) in zip(audiences, school.texts) {
-                        try district[audience]?.writer.write(rendered: text)
-                    }
                     unchanged.formUnion(school.unchanged)
+                    written.append(school)
                 }
+                try districtWriting.append(written, audiences: audiences)
             }
+            try districtWriting.finish()
             for audience in audiences {
                 guard let file = district[audience] else { continue }
                 try file.finish()
@@ -120,6 +126,45 @@ public struct Exporter: Sendable {
                 + (only == nil ? ["\(folder)/district-\(audience.rawValue).ics"] : [])
         }
         return ExportedFiles(paths: paths, unchanged: unchanged)
+    }
+
+    /// The district's files, appended to on a thread of their own, one batch of schools at a time
+    /// and in order: `append` waits for the batch before to be written.
+    final class DistrictWriting: @unchecked Sendable {
+        // Touched by one thread at a time: the writing thread between `append`'s start of it and
+        // the next `wait`, the caller otherwise.
+        private let files: [Audience: CalendarFile]
+        private let written = DispatchGroup()
+        private let failure = Mutex<(any Error)?>(nil)
+
+        init(_ files: [Audience: CalendarFile]) { self.files = files }
+
+        /// Waits for the batch before, then starts writing `schools`' texts. Throws what the
+        /// batch before could not write.
+        func append(_ schools: [SchoolFiles], audiences: [Audience]) throws {
+            try finish()
+            guard !files.isEmpty else { return }
+            DispatchQueue.global().async(group: written) {
+                do {
+                    for school in schools {
+                        for (audience, text) in zip(audiences, school.texts) {
+                            try self.files[audience]?.writer.write(rendered: text)
+                        }
+                    }
+                } catch {
+                    self.failure.withLock { $0 = $0 ?? error }
+                }
+            }
+        }
+
+        /// Waits for the last batch; throws what could not be written.
+        func finish() throws {
+            wait()
+            if let error = failure.withLock({ $0 }) { throw error }
+        }
+
+        /// Waits for the last batch (on every way out: no thread may still write when the files close).
+        func wait() { written.wait() }
     }
 
     /// One school's events as text, audience by audience (for the district's files), and its files
