@@ -244,37 +244,44 @@ public enum Planner {
         var kept = [Bool](repeating: false, count: mine.count)
         // Future drills kept only while a rule needs them.
         var droppable: Set<String> = []
+        // The published items are read in place (here and below): a copy of one retains and
+        // releases every string of it, for each of a state's 780,000 items.
         if let year {
-            for index in mine.indices where mine[index].status == .scheduled {
-                let item = mine[index].item
-                guard item.relatedTo == nil else { continue }
-                // A drill done counts by its record; one whose day passed unrecorded, for nothing.
-                let counts = !item.kind.isDrill || (!log.isDone(item.uid) && item.date >= asOf)
-                let pin = FixedOccurrence(
-                    schoolID: item.schoolID, activityID: item.activityID, slot: item.slot, date: item.date,
-                    timeContext: item.timeContext, presence: item.presence, counts: counts)
-                if item.date <= asOf || mine[index].isAnnounced(by: asOf) {
-                    // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
-                    if year.isSchoolDay(item.date) {
+            mine.withUnsafeBufferPointer { mine in
+                for index in mine.indices where mine[index].status == .scheduled && mine[index].item.relatedTo == nil {
+                    let (date, isDrill) = (mine[index].item.date, mine[index].item.kind.isDrill)
+                    let uid = mine[index].item.uid
+                    // A drill done counts by its record; one whose day passed unrecorded, for nothing.
+                    let counts = !isDrill || (!log.isDone(uid) && date >= asOf)
+                    var pin: FixedOccurrence {
+                        FixedOccurrence(
+                            schoolID: mine[index].item.schoolID, activityID: mine[index].item.activityID,
+                            slot: mine[index].item.slot, date: date, timeContext: mine[index].item.timeContext,
+                            presence: mine[index].item.presence, counts: counts)
+                    }
+                    if date <= asOf || mine[index].isAnnounced(by: asOf) {
+                        // Past or announced: it stays (an announced one lost to a closure is made up by the diff).
+                        if year.isSchoolDay(date) {
+                            fixed.append(pin)
+                            kept[index] = true
+                        }
+                        if let closure = year.closures[date] { reasons[uid] = "closure added: \(closure)" }
+                        continue
+                    }
+                    if let why = lost(date, in: year, drill: isDrill) {
+                        reasons[uid] = why
+                    } else if changed.contains(mine[index].item.activityID) {
+                        reasons[uid] = "\(mine[index].item.activityID) changed in the plan or its rules"
+                    } else {
+                        var pin = pin
+                        pin.droppable = isDrill && !log.isDone(uid)
+                        if pin.droppable {
+                            droppable.insert(uid)
+                            pin.placedOn = mine[index].changedOn
+                        }
                         fixed.append(pin)
                         kept[index] = true
                     }
-                    if let closure = year.closures[item.date] { reasons[item.uid] = "closure added: \(closure)" }
-                    continue
-                }
-                if let why = lost(item.date, in: year, drill: item.kind.isDrill) {
-                    reasons[item.uid] = why
-                } else if changed.contains(item.activityID) {
-                    reasons[item.uid] = "\(item.activityID) changed in the plan or its rules"
-                } else {
-                    var pin = pin
-                    pin.droppable = item.kind.isDrill && !log.isDone(item.uid)
-                    if pin.droppable {
-                        droppable.insert(item.uid)
-                        pin.placedOn = mine[index].changedOn
-                    }
-                    fixed.append(pin)
-                    kept[index] = true
                 }
             }
         }
@@ -290,8 +297,11 @@ public enum Planner {
         // What follows an item that stayed (its notices, its review) stays as published too.
         let before = Replan.positions(mine)
         var positionsByID: [String: Int] = [:]
-        for index in mine.indices where positionsByID[mine[index].item.id] == nil {
-            positionsByID[mine[index].item.id] = index
+        positionsByID.reserveCapacity(mine.count)
+        mine.withUnsafeBufferPointer { mine in
+            for index in mine.indices where positionsByID[mine[index].item.id] == nil {
+                positionsByID[mine[index].item.id] = index
+            }
         }
         if let year {
             // A reworded activity's items take the plan's words where they stay, when the plan put
@@ -302,32 +312,39 @@ public enum Planner {
                     plannedTimes[item.id] = (item.date, item.start)
                 }
             }
-            for index in planned.indices {
-                guard let position = before[planned[index].uid], mine[position].status == .scheduled,
-                    mine[position].item.date > asOf
-                else { continue }
-                let related = planned[index].relatedTo
-                let main = related.flatMap { positionsByID[$0] } ?? position
-                let date = mine[position].item.date
-                guard kept[main], date == planned[index].date || related != nil else { continue }
-                let fits =
-                    planned[index].adminOnly
-                    ? year.closures[date] == nil : lost(date, in: year, drill: planned[index].kind.isDrill) == nil
-                guard fits && mine[position].item != planned[index] else { continue }
-                var stays = mine[position].item
-                if let (day, start) = plannedTimes[mine[main].item.id], day == mine[main].item.date,
-                    start == mine[main].item.start
-                {
-                    stays.title = planned[index].title
-                    stays.description = planned[index].description
-                    stays.owner = planned[index].owner
-                    stays.source = planned[index].source
-                    if stays != mine[position].item {
-                        reasons[stays.uid] = "the wording of \(stays.activityID) changed in the plan"
+            var staying: [(index: Int, item: ScheduledItem)] = []
+            mine.withUnsafeBufferPointer { mine in
+                planned.withUnsafeBufferPointer { planned in
+                    for index in planned.indices {
+                        guard let position = before[planned[index].uid], mine[position].status == .scheduled,
+                            mine[position].item.date > asOf
+                        else { continue }
+                        let related = planned[index].relatedTo
+                        let main = related.flatMap { positionsByID[$0] } ?? position
+                        let date = mine[position].item.date
+                        guard kept[main], date == planned[index].date || related != nil else { continue }
+                        let fits =
+                            planned[index].adminOnly
+                            ? year.closures[date] == nil
+                            : lost(date, in: year, drill: planned[index].kind.isDrill) == nil
+                        guard fits && mine[position].item != planned[index] else { continue }
+                        var stays = mine[position].item
+                        if let (day, start) = plannedTimes[mine[main].item.id], day == mine[main].item.date,
+                            start == mine[main].item.start
+                        {
+                            stays.title = planned[index].title
+                            stays.description = planned[index].description
+                            stays.owner = planned[index].owner
+                            stays.source = planned[index].source
+                            if stays != mine[position].item {
+                                reasons[stays.uid] = "the wording of \(stays.activityID) changed in the plan"
+                            }
+                        }
+                        staying.append((index, stays))
                     }
                 }
-                planned[index] = stays
             }
+            for (index, item) in staying { planned[index] = item }
         }
         var result = Replan.diff(published: mine, positions: before, planned: planned, asOf: asOf) { _, date in
             year.map { !$0.isSchoolDay(date) } ?? false

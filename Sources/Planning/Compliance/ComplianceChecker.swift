@@ -77,29 +77,41 @@ public struct ComplianceChecker: Sendable {
         let standing = log.standing(school: school.id)
         // Item ids by UID, for the records: the ids alone (a copy of each item, every string of it
         // retained, was a tenth of judging a school).
+        // Items read in place, in each loop below: a loop's copy of each retained every string of it.
+        return items.withUnsafeBufferPointer { items in
+            events(school: school, items: items, standing: standing, log: log, asOf: asOf, mode: mode)
+        }
+    }
+
+    private static func events(
+        school: School, items: UnsafeBufferPointer<TrackedItem>, standing: [Completion], log: CompletionLog,
+        asOf: CalendarDate, mode: CheckMode
+    ) -> [DrillEvent] {
         var idByUID: [String: String] = [:]
         if !standing.isEmpty {
             idByUID.reserveCapacity(items.count)
-            for tracked in items where idByUID[tracked.item.uid] == nil { idByUID[tracked.item.uid] = tracked.item.id }
+            for index in items.indices where idByUID[items[index].item.uid] == nil {
+                idByUID[items[index].item.uid] = items[index].item.id
+            }
         }
         // Notices by the drill item they serve: when given (recorded), or when planned (still ahead).
         var given: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
         var planned: [String: (families: CalendarDate?, responders: CalendarDate?)] = [:]
-        for tracked in items where tracked.item.schoolID == school.id {
-            guard let drill = tracked.item.relatedTo else { continue }
-            let families = tracked.item.id.utf8.contains(noticeMarker)
-            guard families || tracked.item.id.utf8.contains(respondersNoticeMarker) else { continue }
-            if let on = log.doneOn(tracked.item.uid) {
+        for index in items.indices where items[index].item.schoolID == school.id {
+            guard let drill = items[index].item.relatedTo else { continue }
+            let families = items[index].item.id.utf8.contains(noticeMarker)
+            guard families || items[index].item.id.utf8.contains(respondersNoticeMarker) else { continue }
+            if let on = log.doneOn(items[index].item.uid) {
                 if families {
                     given[drill, default: (nil, nil)].families = on
                 } else {
                     given[drill, default: (nil, nil)].responders = on
                 }
-            } else if tracked.status == .scheduled && (mode == .plan || tracked.item.date >= asOf) {
+            } else if items[index].status == .scheduled && (mode == .plan || items[index].item.date >= asOf) {
                 if families {
-                    planned[drill, default: (nil, nil)].families = tracked.item.date
+                    planned[drill, default: (nil, nil)].families = items[index].item.date
                 } else {
-                    planned[drill, default: (nil, nil)].responders = tracked.item.date
+                    planned[drill, default: (nil, nil)].responders = items[index].item.date
                 }
             }
         }
@@ -118,21 +130,21 @@ public struct ComplianceChecker: Sendable {
             }
             events.append(event)
         }
-        for tracked in items
-        where tracked.status == .scheduled && tracked.item.schoolID == school.id && tracked.item.relatedTo == nil
-            && !log.isDone(tracked.item.uid)
+        for index in items.indices
+        where items[index].status == .scheduled && items[index].item.schoolID == school.id
+            && items[index].item.relatedTo == nil && !log.isDone(items[index].item.uid)
         {
-            guard case .drill(let type) = tracked.item.kind else { continue }
-            let id = tracked.item.id
-            let ahead = mode == .plan || tracked.item.date >= asOf
+            guard case .drill(let type) = items[index].item.kind else { continue }
+            let id = items[index].item.id
+            let ahead = mode == .plan || items[index].item.date >= asOf
             events.append(
                 DrillEvent(
-                    type: type, date: tracked.item.date, context: tracked.item.timeContext,
-                    presence: Set(tracked.item.presence.compactMap(PresenceRole.init(rawValue:))),
+                    type: type, date: items[index].item.date, context: items[index].item.timeContext,
+                    presence: Set(items[index].item.presence.compactMap(PresenceRole.init(rawValue:))),
                     state: ahead ? .scheduled : .missed,
                     itemID: id, familiesNoticeOn: given[id]?.families ?? planned[id]?.families,
                     respondersNoticeOn: given[id]?.responders ?? planned[id]?.responders,
-                    hour: tracked.item.start.map { $0.minutes / 60 }))
+                    hour: items[index].item.start.map { $0.minutes / 60 }))
         }
         return events.sorted { ($0.date, $0.itemID ?? "") < ($1.date, $1.itemID ?? "") }
     }

@@ -12,7 +12,12 @@ public import Dates
 public struct Scheduler: Sendable {
     public var districtID: String
     /// Every activity: the toolkit's and the plan's, and one drill series per drill type.
-    public var activities: [Activity]
+    public var activities: [Activity] {
+        didSet { activityPositions = Self.positions(activities) }
+    }
+    /// Each activity's position in `activities` by id (the first, should an id repeat): a re-plan
+    /// looks up every published item's activity, and a search copied each one it passed.
+    private var activityPositions: [String: Int]
     /// The rules the drills must meet: the selected rule sets, and the plan's own drill activities.
     public var rules: [ComplianceRuleSet]
     /// Whether the drill search keeps a day's verdict from round to round until the drill a round
@@ -24,10 +29,19 @@ public struct Scheduler: Sendable {
     public init(districtID: String, activities: [Activity], rules: [ComplianceRuleSet] = []) {
         self.districtID = districtID
         self.activities = activities
+        activityPositions = Self.positions(activities)
         let own = activities.filter { !$0.cadence.isEmpty }.compactMap(DrillSeries.rule(from:))
         self.rules =
             rules
             + (own.isEmpty ? [] : [ComplianceRuleSet(jurisdiction: "plan", title: "The plan's own drills", rules: own)])
+    }
+
+    private static func positions(_ activities: [Activity]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        for (position, activity) in activities.enumerated() where positions[activity.id] == nil {
+            positions[activity.id] = position
+        }
+        return positions
     }
 
     /// Every item for `school` in `year`, in time order; throws when a constraint cannot be met.
@@ -53,19 +67,21 @@ public struct Scheduler: Sendable {
         var state = Placement(school: school, year: year, notBefore: notBefore)
         var pinned: [String: [Int: CalendarDate]] = [:]
         var pinnedDrills: [PlannedDrill] = []
-        for occurrence in fixed where occurrence.schoolID == school.id {
-            guard let activity = activities.first(where: { $0.id == occurrence.activityID }) else { continue }
-            if case .drill(let type) = activity.kind {
-                pinnedDrills.append(
-                    PlannedDrill(
-                        type: type, date: occurrence.date, context: occurrence.timeContext,
-                        presence: Set(occurrence.presence.compactMap(PresenceRole.init(rawValue:))),
-                        slot: occurrence.slot, counts: occurrence.counts, droppable: occurrence.droppable,
-                        placedOn: occurrence.placedOn))
-            } else {
-                pinned[activity.id, default: [:]][occurrence.slot] = occurrence.date
+        activities.withUnsafeBufferPointer { activities in
+            for occurrence in fixed where occurrence.schoolID == school.id {
+                guard let position = activityPositions[occurrence.activityID] else { continue }
+                if case .drill(let type) = activities[position].kind {
+                    pinnedDrills.append(
+                        PlannedDrill(
+                            type: type, date: occurrence.date, context: occurrence.timeContext,
+                            presence: Set(occurrence.presence.compactMap(PresenceRole.init(rawValue:))),
+                            slot: occurrence.slot, counts: occurrence.counts, droppable: occurrence.droppable,
+                            placedOn: occurrence.placedOn))
+                } else {
+                    pinned[occurrence.activityID, default: [:]][occurrence.slot] = occurrence.date
+                }
+                state.record(occurrence.date, for: activities[position])
             }
-            state.record(occurrence.date, for: activity)
         }
         for event in held where event.state == .held {
             pinnedDrills.append(

@@ -142,8 +142,10 @@ public enum Replan {
     public static func positions(_ published: [TrackedItem]) -> [String: Int] {
         var positions: [String: Int] = [:]
         positions.reserveCapacity(published.count)
-        for index in published.indices where positions[published[index].item.uid] == nil {
-            positions[published[index].item.uid] = index
+        published.withUnsafeBufferPointer { published in
+            for index in published.indices where positions[published[index].item.uid] == nil {
+                positions[published[index].item.uid] = index
+            }
         }
         return positions
     }
@@ -155,6 +157,15 @@ public enum Replan {
     public static func diff(
         published: [TrackedItem], positions old: [String: Int], planned: [ScheduledItem], asOf: CalendarDate,
         isClosed: (_ schoolID: String, _ date: CalendarDate) -> Bool
+    ) -> ReplanResult {
+        published.withUnsafeBufferPointer { published in
+            diff(published: published, positions: old, planned: planned, asOf: asOf, isClosed: isClosed)
+        }
+    }
+
+    private static func diff(
+        published: UnsafeBufferPointer<TrackedItem>, positions old: [String: Int], planned: [ScheduledItem],
+        asOf: CalendarDate, isClosed: (_ schoolID: String, _ date: CalendarDate) -> Bool
     ) -> ReplanResult {
         var result = ReplanResult()
         // Announced, then the day was lost (a snow day): it is cancelled with its notices and review,
@@ -192,35 +203,38 @@ public enum Replan {
         }
         // Which published items the plan still has, by position: no set of every UID.
         var matched = [Bool](repeating: false, count: published.count)
-        for item in planned {
-            let noticeDate = notices.isEmpty ? nil : notices[item.id]
-            guard let position = old[item.uid] else {
-                result.added.append(TrackedItem(item: item, noticeDate: noticeDate, changedOn: asOf))
-                continue
-            }
-            matched[position] = true
-            let status = published[position].status
-            if status == .scheduled && published[position].item == item {
-                if published[position].noticeDate == noticeDate {
-                    result.unchanged += 1
-                } else if !published[position].isAnnounced(by: asOf) {
-                    var renoticed = published[position]
-                    renoticed.noticeDate = noticeDate
-                    result.renoticed.append(renoticed)
-                } else {
-                    result.unchanged += 1
+        // Planned items read in place, copied only into the result.
+        planned.withUnsafeBufferPointer { planned in
+            for index in planned.indices {
+                let noticeDate = notices.isEmpty ? nil : notices[planned[index].id]
+                guard let position = old[planned[index].uid] else {
+                    result.added.append(TrackedItem(item: planned[index], noticeDate: noticeDate, changedOn: asOf))
+                    continue
                 }
-                continue
+                matched[position] = true
+                let status = published[position].status
+                if status == .scheduled && published[position].item == planned[index] {
+                    if published[position].noticeDate == noticeDate {
+                        result.unchanged += 1
+                    } else if !published[position].isAnnounced(by: asOf) {
+                        var renoticed = published[position]
+                        renoticed.noticeDate = noticeDate
+                        result.renoticed.append(renoticed)
+                    } else {
+                        result.unchanged += 1
+                    }
+                    continue
+                }
+                let locked = published[position].item.date <= asOf || published[position].isAnnounced(by: asOf)
+                if status == .scheduled && locked {
+                    result.kept.append(published[position])
+                    continue
+                }
+                if status == .cancelled && planned[index].date <= asOf { continue }
+                var moved = TrackedItem(item: planned[index], noticeDate: noticeDate, changedOn: asOf)
+                moved.sequence = published[position].sequence + 1
+                result.moved.append((published[position], moved))
             }
-            let locked = published[position].item.date <= asOf || published[position].isAnnounced(by: asOf)
-            if status == .scheduled && locked {
-                result.kept.append(published[position])
-                continue
-            }
-            if status == .cancelled && item.date <= asOf { continue }
-            var moved = TrackedItem(item: item, noticeDate: noticeDate, changedOn: asOf)
-            moved.sequence = published[position].sequence + 1
-            result.moved.append((published[position], moved))
         }
         for index in published.indices where !matched[index] && published[index].status == .scheduled {
             // A lost item and what follows it are cancelled, past notices included: they served a day that is gone.

@@ -91,12 +91,15 @@ public enum Overdue {
     ) -> [AlertFinding] {
         // A notice's drill is of the same school: looked up among the school's items.
         var byID: [String: Int] = [:]
-        for position in positions where byID[items[position].item.id] == nil {
-            byID[items[position].item.id] = position
-        }
+        byID.reserveCapacity(positions.count)
         var findings: [AlertFinding] = []
         // Items read in place, each field where it lies: an item bound to a name is a copy, every
         // string of it retained and released again, for each of a state's 780,000 items.
+        items.withUnsafeBufferPointer { items in
+            for position in positions where byID[items[position].item.id] == nil {
+                byID[items[position].item.id] = position
+            }
+        }
         items.withUnsafeBufferPointer { items in
             for position in positions where items[position].status == .scheduled {
                 if items[position].item.adminOnly {
