@@ -27,12 +27,30 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASE = os.path.join(ROOT, ".build", "release")
 
 
+DROPPED = {"done": 0, "refused": None}
+
+
+def drop_page_cache():
+    """Empties the kernel's page cache of clean pages (`/proc/sys/vm/drop_caches`), when allowed."""
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as control:
+            control.write("1\n")
+        DROPPED["done"] += 1
+    except OSError as error:
+        DROPPED["refused"] = error.strerror
+
+
 def run(command, stdin=None, env=None):
     """(wall seconds, peak MiB, stdout) of one process; fails loudly when it does. What earlier
     processes wrote is flushed to the disk first (not timed): a planner run writes 300 MB at 1,000
     schools, and the next one paid for the kernel's writeback of it (export 1.50 s in a first run,
-    3.97 s in the third, 2026-12-04 06:23)."""
+    3.97 s in the third, 2026-12-04 06:23). Then, where the driver may (as root), the page cache
+    is emptied, so every measured process starts from the same memory: with 2 GB of an earlier
+    run's calendars cached, writing 2 GB into /dev/shm took 2.0 to 2.6 s of kernel time against
+    0.65 s (dd, 2026-12-05), and a state's export 10.0 s against 7.4 s. (It drops clean cached
+    pages only: /dev/shm's files stay.)"""
     os.sync()
+    drop_page_cache()
     with tempfile.TemporaryFile() as err:
         start = time.monotonic()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, stdin=stdin, env=env)
@@ -364,7 +382,11 @@ def main():
         table.append(f"| {label} | {name} | {value} | {target} | {mark} |")
     text = "\n".join(
         [f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine}. Peak memory is each "
-         f"process's ru_maxrss, which includes up to {own:.0f} MiB inherited from this driver.", ""] + table)
+         f"process's ru_maxrss, which includes up to {own:.0f} MiB inherited from this driver. "
+         + (f"The page cache was emptied before each of the {DROPPED['done']} measured processes."
+            if DROPPED["refused"] is None else
+            f"The page cache could not be emptied between processes ({DROPPED['refused']}): a later "
+            "run's writes may be slower for an earlier run's cached files."), ""] + table)
     print(text)
     if args.markdown:
         os.makedirs(os.path.dirname(os.path.abspath(args.markdown)), exist_ok=True)
