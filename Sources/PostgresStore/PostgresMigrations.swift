@@ -159,13 +159,31 @@ enum PostgresAuditLog {
     /// Appends entries in order, each chained to the one before, in as few statements as fit: an
     /// imported log appends one entry per record.
     static func append(_ session: PostgresSession, table: String, context: AuditContext, entries: [Entry]) throws {
+        try append(
+            session, table: table, context: context,
+            encoded: entries.map { ($0.action, $0.subject, $0.detail, AuditLog.encode(rows: $0.rows)) })
+    }
+
+    /// The same for one entry whose rows are already encoded as `AuditLog.encode(rows:)` encodes
+    /// them (a first schedule's list, written as its rows were sealed).
+    static func append(
+        _ session: PostgresSession, table: String, context: AuditContext, action: String, subject: String,
+        detail: String, sealed: String
+    ) throws {
+        try append(session, table: table, context: context, encoded: [(action, subject, detail, sealed)])
+    }
+
+    private static func append(
+        _ session: PostgresSession, table: String, context: AuditContext,
+        encoded entries: [(action: String, subject: String, detail: String, sealed: String)]
+    ) throws {
         let last = try session.query("SELECT seq, hash FROM \(table) ORDER BY seq DESC LIMIT 1").first
         var seq = last?.integer("seq") ?? 0
         var previous = last?.text("hash") ?? AuditLog.genesis
         var values: [PostgresSession.Value] = []
         for entry in entries {
             seq += 1
-            let sealed = AuditLog.encode(rows: entry.rows)
+            let sealed = entry.sealed
             let hash = AuditLog.hash(
                 seq: seq, at: context.at, asOf: context.asOf, actor: context.actor, action: entry.action,
                 subject: entry.subject, detail: entry.detail, rows: sealed, previous: previous)

@@ -76,18 +76,18 @@ enum SortedJSON {
 /// the whole list is never sorted, nor held twice, at the end of the store. Once a block's first
 /// key does not come after the last key written, the pairs cannot be written this way: `finish`
 /// gives nil, and the caller writes them all with `object`.
-struct SortedJSONBlocks {
+package struct SortedJSONBlocks {
     private var bytes: [UInt8] = [UInt8(ascii: "{")]
     /// The last key written, as bytes.
     private var last: [UInt8]?
     /// False once a block came out of order (or repeated a key): nothing more is written.
-    private(set) var inOrder = true
+    package private(set) var inOrder = true
 
     /// With room for about `capacity` bytes of text.
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     /// Writes a block of pairs (keys distinct), sorted, after those written so far.
-    mutating func append(_ pairs: [(String, String)]) {
+    package mutating func append(_ pairs: [(String, String)]) {
         guard inOrder, !pairs.isEmpty else { return }
         let sorted = SortedJSON.sorted(pairs)
         if let last, !last.lexicographicallyPrecedes(sorted[0].0.utf8) {
@@ -100,7 +100,7 @@ struct SortedJSONBlocks {
     }
 
     /// The object's text, or nil when the blocks did not come in order.
-    consuming func finish() -> String? {
+    package consuming func finish() -> String? {
         guard inOrder else { return nil }
         bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)

@@ -138,3 +138,40 @@ import Testing
         }
     }
 }
+
+/// On either engine, a first schedule's audit entry lists its rows as `AuditLog.encode` would (the
+/// list written school by school as the rows are sealed, or sorted whole where the UIDs do not
+/// follow their schools), and the chain verifies over it.
+@Suite struct FirstScheduleListTests {
+    static func check(_ engine: Engine, uid: @escaping (String, Int) -> String) throws {
+        let database = try TestDatabase(engine)
+        let store = try database.schedule()
+        // More rows than one PostgreSQL statement holds, in several schools.
+        let items = SealPipelineTests.items(schools: SealPipelineTests.schools, count: 1_200, uid: uid)
+        var result = ReplanResult()
+        result.added = items
+        try store.apply(
+            result, year: ScheduleStoreTests.year, asOf: CalendarDate(year: 2027, month: 8, day: 1),
+            audit: ScheduleStoreTests.context)
+        let uids = try database.texts("SELECT uid FROM item ORDER BY uid")
+        let hashes = try database.texts("SELECT row_hash FROM item ORDER BY uid")
+        #expect(uids.count == items.count)
+        let expected = AuditLog.encode(
+            rows: Dictionary(uniqueKeysWithValues: zip(uids.map { "item:\($0)" }, hashes)))
+        #expect(try database.texts("SELECT rows FROM audit ORDER BY seq DESC LIMIT 1") == [expected])
+        guard case .intact = try store.verifyAudit() else {
+            Issue.record("the chain does not verify over the first schedule's list")
+            return
+        }
+    }
+
+    @Test(arguments: Engine.available)
+    func uidsInTheirSchoolsOrder(_ engine: Engine) throws {
+        try Self.check(engine) { "lakeside/2027-2028/\($0)/fire-drill/\($1)@drillbook" }
+    }
+
+    @Test(arguments: Engine.available)
+    func uidsThatDoNotFollowTheirSchools(_ engine: Engine) throws {
+        try Self.check(engine) { "\($1)-\($0)@drillbook" }
+    }
+}
