@@ -228,7 +228,7 @@ extension Scheduler {
         // and the week around its day see, and nothing else (worked out after each drill is
         // counted). Every round weighed every day for every want again, three in four unchanged.
         // A verdict holds while its epoch is its want's: a want forgets all its days in one step.
-        var verdicts: [Verdict] = []
+        var verdictList: [Verdict] = []
         var epochs: [Int] = []
         let dayTotal = openDays.count
         // Each want's best day (the first of its highest score), while it holds: a want the new
@@ -259,7 +259,7 @@ extension Scheduler {
             guard !unmet.isEmpty else { break }
             if wantsOf.isEmpty {
                 (wants, wantsOf) = makeWants()
-                verdicts = Array(repeating: Verdict(), count: wants.count * dayTotal)
+                verdictList = Array(repeating: Verdict(), count: wants.count * dayTotal)
                 epochs = Array(repeating: 0, count: wants.count)
                 wantBests = Array(repeating: nil, count: wants.count)
                 wantBestEpochs = Array(repeating: -1, count: wants.count)
@@ -282,8 +282,8 @@ extension Scheduler {
             let substitutionsUsed = viaUsed
             let daysByEntry = byEntry
             let usedContexts = contextsByEntry
-            var candidate: [Int] = []
-            candidate.reserveCapacity(contributed.capacity)
+            var candidateBuffer: [Int] = []
+            candidateBuffer.reserveCapacity(contributed.capacity)
             // The placement as a constant for the candidate loop: read through `inout`, the whole
             // struct was copied for every day weighed (a third of this function's own time).
             let placed = state
@@ -313,9 +313,22 @@ extension Scheduler {
                 }
                 let allowed = allowedByLead[leadDays]
                 let meets = want.meets
-                // Worked out for the first day that needs them.
-                lazy var sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
-                lazy var allDays = placed.drillDayNumbers
+                // The verdicts and the candidate buffer held here for the loop: read and written
+                // where the enclosing function keeps them, every day weighed retained them and
+                // checked exclusive access at run time (a tenth of the placement).
+                var verdicts = [Verdict]()
+                swap(&verdicts, &verdictList)
+                var candidate = [Int]()
+                swap(&candidate, &candidateBuffer)
+                defer {
+                    swap(&verdicts, &verdictList)
+                    swap(&candidate, &candidateBuffer)
+                }
+                // Worked out for the first day that needs them (a `lazy var` retained its list on
+                // every read).
+                var sameType: [Int] = []
+                var allDays: [Int] = []
+                var nearbyKnown = false
                 let base = wantPosition * dayTotal
                 for (position, offset) in openOffsets.enumerated() where !placed.hasDrill(offset: offset) {
                     if verdicts[base + position].epoch != epoch {
@@ -368,10 +381,13 @@ extension Scheduler {
                             tightness += spanWeight[index]
                             if isGap[index] { early = -dayNumber }
                         }
-                        var spread = 60
-                        for other in sameType { spread = min(spread, abs(other - dayNumber)) }
-                        var apart = 7
-                        for other in allDays { apart = min(apart, abs(other - dayNumber)) }
+                        if !nearbyKnown {
+                            sameType = drills.filter { $0.type == want.type }.map(\.date.dayNumber)
+                            allDays = placed.drillDayNumbers
+                            nearbyKnown = true
+                        }
+                        let spread = Self.nearest(sameType, to: dayNumber, within: 60)
+                        let apart = Self.nearest(allDays, to: dayNumber, within: 7)
                         let salt = Int(UInt64(truncatingIfNeeded: typeSalt &+ dayNumber &* 2_654_435_761) % 1_000_003)
                         verdict.score = (weighted, early, tightness, spread, apart, salt)
                         verdict.context = context
@@ -385,7 +401,8 @@ extension Scheduler {
             let choice = best.map { best in
                 PlannedDrill(
                     type: wants[best.want].type, date: openDays[best.position],
-                    context: verdicts[best.want * dayTotal + best.position].context, presence: wants[best.want].presence
+                    context: verdictList[best.want * dayTotal + best.position].context,
+                    presence: wants[best.want].presence
                 )
             }
             guard let chosen = choice else {
@@ -437,7 +454,7 @@ extension Scheduler {
                     epochs[position] += 1
                 } else {
                     for day in week {
-                        verdicts[position * dayTotal + day].epoch = -1
+                        verdictList[position * dayTotal + day].epoch = -1
                         if wantBests[position]?.position == day { wantBestEpochs[position] = -1 }
                     }
                 }
@@ -528,6 +545,13 @@ extension Scheduler {
             }
         }
         return drills.indices.filter { !dropped.contains($0) }.map { drills[$0] }
+    }
+
+    /// Days from `day` to the nearest of `days`, at most `cap`.
+    private static func nearest(_ days: [Int], to day: Int, within cap: Int) -> Int {
+        var nearest = cap
+        for other in days { nearest = min(nearest, abs(other - day)) }
+        return nearest
     }
 
     /// A candidate's rank: rules helped (weighted by how few types each takes); for one that helps
