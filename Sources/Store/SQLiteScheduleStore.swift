@@ -389,8 +389,8 @@ public final class SQLiteScheduleStore: ScheduleStore {
     ///
     /// A counting sort over the year's distinct times (a few thousand days and starts), stable, so
     /// equal times keep their id order; each item is moved, not copied (a copy retains every string
-    /// of the item again, a tenth of a state's read), its old place left holding an item of empty
-    /// strings, which owns nothing.
+    /// of the item again, a tenth of a state's read), its old place left holding the one shared
+    /// empty item (`TrackedItem.vacant`).
     static func inTimeOrder(_ parts: inout [IDOrderedPart]) -> [TrackedItem]? {
         var counts: [UInt64: Int] = [:]
         var total = 0

@@ -29,7 +29,7 @@ public struct TrackedItem: Hashable, Sendable {
     /// Announced to families by `day`: its notice has gone out.
     public func isAnnounced(by day: CalendarDate) -> Bool { noticeDate.map { $0 <= day } ?? false }
 
-    /// An item that holds no object (its strings are empty, so stored inline): what a moved item's
+    /// One empty item, shared by every copy (it holds only its one box of values): what a moved item's
     /// old place holds until its array goes.
     package static let vacant = TrackedItem(
         item: ScheduledItem(
@@ -58,7 +58,7 @@ extension Array where Element == TrackedItem {
     }
 
     /// The items at `positions` (each once), in that order, moved into a list of their own made at
-    /// its size; their places here hold `TrackedItem.vacant`, which owns nothing, until this array
+    /// its size; their places here hold `TrackedItem.vacant`, which is shared, until this array
     /// goes.
     package mutating func moveOut(_ positions: [Int]) -> [TrackedItem] {
         let vacant = TrackedItem.vacant
@@ -75,7 +75,7 @@ extension Array where Element == TrackedItem {
 
     /// Appends every item of `other`, moved, not copied (a copy retained every string of the item,
     /// and freeing `other` released them again: a state's first schedule did that for 780,000
-    /// items on one core); `other`'s places hold `TrackedItem.vacant`, which owns nothing.
+    /// items on one core); `other`'s places hold `TrackedItem.vacant`, which is shared.
     package mutating func append(moving other: inout [TrackedItem]) {
         let vacant = TrackedItem.vacant
         // (No reserve here: made exactly to size on every call, a list appended to part after part
