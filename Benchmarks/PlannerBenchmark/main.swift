@@ -191,8 +191,10 @@ do {
     logged = []
     // The report as `drillbook check` prints it: writing a state's 37 MB of text is part of the
     // command (a second and a half on one core before each school's part had a core of its own).
+    // The text prints no audit head, so, as the command, it does not verify the chain.
     let findings = try timed("check") {
-        let report = try ComplianceReport.make(loaded, store: store, asOf: midYear, school: nil)
+        let report = try ComplianceReport.make(
+            loaded, store: store, asOf: midYear, school: nil, verifyingAudit: false)
         return report.text.utf8.count > 0 ? report.findings.count : -1
     }
     let dueOrOverdue = try timed("overdue") {

@@ -37,16 +37,20 @@ public struct ComplianceReport: Sendable {
     /// Every rule a district's own files add or replace, with the file: named in every report.
     public var localRules: [String]
     public var schools: [SchoolResult]
-    /// The audit log's head when the report was made: printed so it can be kept elsewhere.
+    /// The audit log's head when the report was made, verified: printed (JSON, HTML) so it can be
+    /// kept elsewhere. Nil when the chain does not hold, or was not asked for.
     public var auditHead: String?
 
     public var findings: [ComplianceFinding] { schools.flatMap(\.findings) }
 
     /// The report of `loaded`'s schools (or only one) as of a day; `auditHead`, when given, is the
-    /// verification of `store`'s chain already under way (else one is started here).
+    /// verification of `store`'s chain already under way (else one is started here). With
+    /// `verifyingAudit` false and no `auditHead`, the chain is not verified and the report's
+    /// `auditHead` is nil: for a report that prints no head (text, the drill log, the web
+    /// dashboard), where verifying it was a third of a state's `check` spent on nothing shown.
     public static func make(
         _ loaded: LoadedPlan, store: any ScheduleStore, asOf: CalendarDate, school only: String?,
-        auditHead pending: AuditCheck.PendingHead? = nil
+        auditHead pending: AuditCheck.PendingHead? = nil, verifyingAudit: Bool = true
     )
         throws(DrillbookError)
         -> ComplianceReport
@@ -58,8 +62,8 @@ public struct ComplianceReport: Sendable {
         }
         // The audit chain is verified (for the head the report prints) on a reader of its own while
         // the schools are judged: the two take about as long, and the pool reads in parallel.
-        let auditHead = pending ?? AuditCheck.PendingHead(store)
-        defer { _ = auditHead.value }
+        let auditHead = pending ?? (verifyingAudit ? AuditCheck.PendingHead(store) : nil)
+        defer { _ = auditHead?.value }
         // Indexed once: each school's share is a lookup, so a district is linear in items + records.
         // (The year read on this core: the other is verifying the chain. The log read and indexed
         // beside it: after the year, on its own, it left a core idle for a second of a state's check.)
@@ -88,7 +92,7 @@ public struct ComplianceReport: Sendable {
             mode: ComplianceChecker.mode(on: asOf, year: year), asOf: asOf, year: year,
             district: loaded.plan.district.name, ruleSets: loaded.plan.ruleSets, rules: loaded.plan.rules,
             localRules: localRules(loaded.plan.rules), schools: results,
-            auditHead: auditHead.value)
+            auditHead: auditHead?.value)
     }
 
     /// `TX/tx-fire (replaced by compliance/lakeside.yaml)`, `local/lakeside-bus (compliance/lakeside.yaml)`.

@@ -38,13 +38,17 @@ struct Check: ParsableCommand {
             try ScheduleDatabase.open(path, plan: options.plan)
         }
         let early = ScheduleDatabase.exists(path) ? Result(catching: open) : nil
-        let pending = (try? early?.get()).map(AuditCheck.PendingHead.init)
+        // Only the JSON and HTML reports print the head; text and the drill log verify nothing
+        // they do not show (`audit verify` is the command for that).
+        let printsHead = format == "json" || format == "html"
+        let pending = printsHead ? (try? early?.get()).map(AuditCheck.PendingHead.init) : nil
         // Not left running on an error: the process would end under its reads.
         defer { _ = pending?.value }
         let loaded = try options.load(year: year)
         let store = try wrap { () throws(DrillbookError) in try (early ?? Result(catching: open)).get() }
         let report = try wrap { () throws(DrillbookError) in
-            try ComplianceReport.make(loaded, store: store, asOf: asOf.day, school: school, auditHead: pending)
+            try ComplianceReport.make(
+                loaded, store: store, asOf: asOf.day, school: school, auditHead: pending, verifyingAudit: printsHead)
         }
         switch format {
         case "json": print(try report.json())
